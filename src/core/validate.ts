@@ -1,0 +1,85 @@
+// Small checkers for untrusted JSON: each appends a FieldProblem instead of
+// throwing, so that one ValidationError can name every bad field at once.
+import { isHex } from './bytes.js';
+import type { FieldProblem } from './errors.js';
+
+export type Problems = FieldProblem[];
+export type Obj = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// RFC 3339 date-time in UTC with an optional fraction, as `Date#toISOString` writes it.
+const RFC3339_UTC = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?Z$/;
+
+export function isRfc3339Utc(v: unknown): v is string {
+  return typeof v === 'string' && RFC3339_UTC.test(v);
+}
+
+export function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+export class Checker {
+  readonly problems: Problems = [];
+
+  add(path: string, problem: string): void {
+    this.problems.push({ path, problem });
+  }
+
+  object(v: unknown, path: string): Obj | undefined {
+    if (isObject(v)) return v;
+    this.add(path, 'must be an object');
+    return undefined;
+  }
+
+  array(v: unknown, path: string): unknown[] | undefined {
+    if (Array.isArray(v)) return v;
+    this.add(path, 'must be an array');
+    return undefined;
+  }
+
+  string(v: unknown, path: string, opts: { pattern?: RegExp; max?: number } = {}): string | undefined {
+    if (typeof v !== 'string' || v.length === 0) return void this.add(path, 'must be a non-empty string');
+    if (opts.max !== undefined && v.length > opts.max) return void this.add(path, `longer than ${opts.max} characters`);
+    if (opts.pattern && !opts.pattern.test(v)) return void this.add(path, `does not match ${opts.pattern}`);
+    return v;
+  }
+
+  hex(v: unknown, path: string, bytes: number, atLeast = false): string | undefined {
+    const ok = typeof v === 'string' && (atLeast ? v.length >= bytes * 2 && isHex(v) : isHex(v, bytes));
+    if (ok) return v;
+    this.add(path, `must be lowercase hex of ${atLeast ? 'at least ' : ''}${bytes} bytes`);
+    return undefined;
+  }
+
+  count(v: unknown, path: string): number | undefined {
+    if (isCount(v)) return v;
+    this.add(path, 'must be a non-negative safe integer');
+    return undefined;
+  }
+
+  time(v: unknown, path: string): string | undefined {
+    if (isRfc3339Utc(v)) return v;
+    this.add(path, 'must be an RFC 3339 UTC date-time (YYYY-MM-DDTHH:MM:SS[.fff]Z)');
+    return undefined;
+  }
+
+  literal<T>(v: unknown, path: string, allowed: readonly T[]): T | undefined {
+    if (allowed.includes(v as T)) return v as T;
+    this.add(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+    return undefined;
+  }
+
+  stringArray(v: unknown, path: string): string[] | undefined {
+    const arr = this.array(v, path);
+    if (!arr) return undefined;
+    arr.forEach((s, i) => this.string(s, `${path}[${i}]`));
+    return arr as string[];
+  }
+
+  noExtraKeys(o: Obj, path: string, allowed: readonly string[]): void {
+    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.add(`${path}.${k}`, 'unknown field');
+  }
+}
