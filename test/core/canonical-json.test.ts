@@ -1,0 +1,330 @@
+// RFC 8785 (JCS): reference vectors, Appendix B numbers, every rejection, and
+// properties cross-checked against a naive reference implementation.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { canonicalize, canonicalizeToBytes, MAX_DEPTH, parseCanonical, type JsonValue } from '../../src/core/canonical-json.js';
+import { ValidationError } from '../../src/core/errors.js';
+
+const VECTORS = new URL('../vectors/canonical-json/', import.meta.url);
+const readText = (rel: string): string => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(new URL(rel, VECTORS)));
+const readJson = <T>(rel: string): T => JSON.parse(readText(rel)) as T;
+const listJson = (dir: string): string[] => readdirSync(new URL(dir, VECTORS)).filter((f) => f.endsWith('.json')).sort();
+
+function assertRejects(fn: () => unknown, paths: string[]): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof ValidationError, `expected ValidationError, got ${String(err)}`);
+    assert.equal(err.code, 'VALIDATION_FAILED');
+    assert.deepEqual(err.fields.map((f) => f.path), paths);
+    for (const f of err.fields) assert.ok(f.problem.length > 0);
+    return true;
+  });
+}
+
+/** A double from its IEEE 754 bit pattern in hex (big-endian, leading zeros optional). */
+function fromBits(hex: string): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setBigUint64(0, BigInt(`0x${hex}`));
+  return view.getFloat64(0);
+}
+
+const nest = (v: unknown, levels: number): unknown => (levels === 0 ? v : [nest(v, levels - 1)]);
+
+// Naive reference: character by character, with an explicit code-unit comparator.
+const SHORT_ESCAPES: Record<number, string> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r', 34: '\\"', 92: '\\\\' };
+function referenceString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += SHORT_ESCAPES[c] ?? (c < 0x20 ? `\\u${c.toString(16).padStart(4, '0')}` : s[i]);
+  }
+  return out + '"';
+}
+function compareCodeUnits(a: string, b: string): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.charCodeAt(i) - b.charCodeAt(i);
+  }
+  return a.length - b.length;
+}
+function reference(v: JsonValue): string {
+  if (v === null || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return Object.is(v, -0) ? '0' : String(v);
+  if (typeof v === 'string') return referenceString(v);
+  if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
+  const keys = Object.keys(v).sort(compareCodeUnits);
+  return `{${keys.map((k) => `${referenceString(k)}:${reference(v[k]!)}`).join(',')}}`;
+}
+
+/** Deterministic PRNG (mulberry32), so that fast-check can shrink on the seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Same value, other text: shuffled members, random whitespace, strings sometimes fully \u-escaped. */
+function messyStringify(v: JsonValue, rnd: () => number): string {
+  const ws = (): string => {
+    let s = '';
+    while (rnd() < 0.3) s += ' \t\n\r'[Math.floor(rnd() * 4)];
+    return s;
+  };
+  const str = (s: string): string =>
+    rnd() < 0.3 ? `"${[...Array(s.length).keys()].map((i) => `\\u${s.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')}"` : JSON.stringify(s);
+  const go = (x: JsonValue): string => {
+    if (x === null || typeof x !== 'object') return ws() + (typeof x === 'string' ? str(x) : JSON.stringify(x)) + ws();
+    if (Array.isArray(x)) return `${ws()}[${x.length === 0 ? ws() : x.map(go).join(',')}]${ws()}`;
+    const keys = Object.keys(x).sort(() => rnd() - 0.5);
+    return `${ws()}{${keys.length === 0 ? ws() : keys.map((k) => `${ws()}${str(k)}${ws()}:${go(x[k]!)}`).join(',')}}${ws()}`;
+  };
+  return go(v);
+}
+
+/** The same object with members defined in another order (defineProperty: "__proto__" stays a member). */
+function reorder(v: JsonValue, rnd: () => number): JsonValue {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => reorder(x, rnd));
+  const out: { [k: string]: JsonValue } = {};
+  for (const k of Object.keys(v).sort(() => rnd() - 0.5)) {
+    Object.defineProperty(out, k, { value: reorder(v[k]!, rnd), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** Offsets of a canonical text where JSON allows whitespace: around every structural token, outside strings. */
+function whitespacePositions(text: string): number[] {
+  const at = new Set([0, text.length]);
+  for (let i = 0, inString = false; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') (inString = false), at.add(i + 1);
+    } else if (ch === '"') (inString = true), at.add(i);
+    else if ('{}[],:'.includes(ch)) at.add(i).add(i + 1);
+  }
+  return [...at];
+}
+
+const jsonArb = fc.oneof(fc.jsonValue(), fc.jsonValue({ stringUnit: 'binary' }), fc.jsonValue({ stringUnit: 'grapheme' })).map((v) => v as JsonValue);
+const codeUnitString = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 12 });
+
+describe('RFC 8785 reference vectors (cyberphone/json-canonicalization testdata)', () => {
+  const names = listJson('input/');
+  it('has every upstream vector', () => {
+    assert.deepEqual(names, ['arrays.json', 'french.json', 'structures.json', 'unicode.json', 'values.json', 'weird.json']);
+  });
+  for (const name of names) {
+    it(name, () => {
+      const input = readText(`input/${name}`);
+      const output = readFileSync(new URL(`output/${name}`, VECTORS));
+      const hex = readText(`outhex/${name.replace(/\.json$/, '.txt')}`).trim().split(/\s+/);
+      assert.deepEqual([...output], hex.map((h) => parseInt(h, 16)), 'output file differs from outhex');
+      assert.deepEqual(canonicalizeToBytes(JSON.parse(input)), new Uint8Array(output));
+      const outputText = readText(`output/${name}`);
+      assert.equal(canonicalize(JSON.parse(outputText)), outputText);
+      assert.equal(parseCanonical(outputText).canonical, true);
+      assert.equal(parseCanonical(input).canonical, false);
+    });
+  }
+});
+
+describe('number serialization (RFC 8785 section 3.2.2.3)', () => {
+  type Row = { ieee754: string; json: string | null; comment?: string };
+  const tables: [string, Row[]][] = [
+    ['Appendix B', readJson<Row[]>('numbers/rfc8785-appendix-b.json')],
+    ['es6testfile samples', readJson<Row[]>('numbers/es6testfile-samples.json')],
+  ];
+  it('has both tables', () => assert.deepEqual(tables.map(([, rows]) => rows.length), [26, 7]));
+  for (const [table, rows] of tables) {
+    for (const { ieee754, json, comment } of rows) {
+      it(`${table} ${ieee754} -> ${json ?? 'rejected'} ${comment ?? ''}`, () => {
+        const x = fromBits(ieee754);
+        if (json === null) {
+          assertRejects(() => canonicalize(x), ['$']);
+          assertRejects(() => canonicalize({ n: [x] }), ['$.n[0]']);
+          return;
+        }
+        assert.equal(canonicalize(x), json);
+        assert.equal(canonicalize({ n: [x] }), `{"n":[${json}]}`);
+        assert.equal(parseCanonical(json).canonical, true);
+      });
+    }
+  }
+});
+
+describe('parseCanonical vectors', () => {
+  type Case = { description: string; text: string; canonical?: boolean; canonicalized?: string; error?: { path: string } };
+  const names = listJson('parse-canonical/');
+  it('has the vectors', () => assert.ok(names.length >= 20, `only ${names.length}`));
+  for (const name of names) {
+    const c = readJson<Case>(`parse-canonical/${name}`);
+    it(`${name}: ${c.description}`, () => {
+      if (c.error) return assertRejects(() => parseCanonical(c.text), [c.error.path]);
+      const { value, canonical } = parseCanonical(c.text);
+      assert.equal(canonical, c.canonical);
+      assert.equal(canonicalize(value), c.canonicalized ?? c.text);
+    });
+  }
+  it('rejects a non-string argument', () => assertRejects(() => parseCanonical(42 as unknown as string), ['$']));
+  it('gives the invalid-JSON problem from the parser', () => {
+    assert.throws(() => parseCanonical('{"a":'), (e: unknown) => e instanceof ValidationError && /JSON/.test(e.fields[0]!.problem));
+  });
+});
+
+describe('canonicalize', () => {
+  it('escapes exactly U+0000..U+001F, " and \\ (section 3.2.2.2)', () => {
+    for (let c = 0; c < 0x80; c++) {
+      const ch = String.fromCharCode(c);
+      const want = SHORT_ESCAPES[c] ?? (c < 0x20 ? `\\u00${c.toString(16).padStart(2, '0')}` : ch);
+      assert.equal(canonicalize(ch), `"${want}"`, `U+${c.toString(16)}`);
+    }
+    assert.equal(canonicalize('\u001f\u000b\u007f\u0080\u2028\u2029\ufeff\u00e9\u20ac\ud83d\ude00'), '"\\u001f\\u000b\u007f\u0080\u2028\u2029\ufeff\u00e9\u20ac\ud83d\ude00"');
+  });
+  it('sorts names by UTF-16 code units, recursively (section 3.2.3)', () => {
+    const v = { '\ufb33': 1, '\ud83d\ude00': 2, b: { z: 1, Z: 2, '': 3 }, '10': 4, '2': 5, '1': 6, a: [{ y: 1, x: 2 }] };
+    assert.equal(canonicalize(v), '{"1":6,"10":4,"2":5,"a":[{"x":2,"y":1}],"b":{"":3,"Z":2,"z":1},"\ud83d\ude00":2,"\ufb33":1}');
+  });
+  it('writes literals and -0', () => {
+    assert.equal(canonicalize([null, true, false, -0, 0, 1.5, -1e-7, 1e21, 1e20]), '[null,true,false,0,0,1.5,-1e-7,1e+21,100000000000000000000]');
+    assert.equal(canonicalize({}), '{}');
+    assert.equal(canonicalize([]), '[]');
+  });
+  it('accepts null-prototype objects and shared (acyclic) references', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 2 });
+    const shared = { k: 1 };
+    assert.equal(canonicalize({ bare, x: [shared, shared], y: shared }), '{"bare":{"a":2,"b":1},"x":[{"k":1},{"k":1}],"y":{"k":1}}');
+  });
+  it('ignores non-enumerable properties, as JSON.stringify does', () => {
+    const o = Object.defineProperty({ a: 1 }, 'hidden', { value: 2, enumerable: false });
+    Object.defineProperty(o, Symbol('hidden'), { value: 3, enumerable: false });
+    assert.equal(canonicalize(o), '{"a":1}');
+  });
+  it(`accepts ${MAX_DEPTH} nested levels and rejects one more`, () => {
+    assert.equal(canonicalize(nest(7, MAX_DEPTH)), `${'['.repeat(MAX_DEPTH)}7${']'.repeat(MAX_DEPTH)}`);
+    assertRejects(() => canonicalize(nest(7, MAX_DEPTH + 1)), [`$${'[0]'.repeat(MAX_DEPTH)}`]);
+  });
+  it('encodes UTF-8', () => {
+    assert.deepEqual(canonicalizeToBytes({ '\u20ac': '\ud83d\ude00' }), new Uint8Array([0x7b, 0x22, 0xe2, 0x82, 0xac, 0x22, 0x3a, 0x22, 0xf0, 0x9f, 0x98, 0x80, 0x22, 0x7d]));
+  });
+});
+
+describe('canonicalize rejects what JSON cannot carry', () => {
+  const sym = Symbol('k');
+  const self: Record<string, unknown> = { a: 1 };
+  self['self'] = self;
+  const loop: unknown[] = [];
+  loop.push(loop);
+  const outer: Record<string, unknown> = { b: { c: null } };
+  (outer['b'] as Record<string, unknown>)['c'] = outer;
+  class Point {
+    x = 1;
+  }
+  const cases: [string, unknown, string[]][] = [
+    ['NaN', NaN, ['$']],
+    ['Infinity', { a: Infinity }, ['$.a']],
+    ['-Infinity', [1, -Infinity], ['$[1]']],
+    ['undefined at the root', undefined, ['$']],
+    ['undefined member', { a: 1, b: undefined }, ['$.b']],
+    ['undefined element', [undefined], ['$[0]']],
+    ['array hole', [1, , 3], ['$[1]']],
+    ['function', { f: () => 1 }, ['$.f']],
+    ['function at the root', () => 1, ['$']],
+    ['symbol', { s: Symbol('x') }, ['$.s']],
+    ['symbol-keyed member', { a: 1, [sym]: 1 }, ['$[Symbol(k)]']],
+    ['bigint', { n: 10n }, ['$.n']],
+    ['Date', { d: new Date(0) }, ['$.d']],
+    ['Map', new Map([[1, 2]]), ['$']],
+    ['Set', [new Set()], ['$[0]']],
+    ['class instance', { p: new Point() }, ['$.p']],
+    ['typed array', { t: new Uint8Array(2) }, ['$.t']],
+    ['boxed string', { s: new String('x') }, ['$.s']],
+    ['RegExp', /x/, ['$']],
+    ['object with a plain-object prototype', Object.create({}), ['$']],
+    ['lone high surrogate', { s: '\ud800' }, ['$.s']],
+    ['lone low surrogate inside', { s: 'a\udc00b' }, ['$.s']],
+    ['reversed pair', ['\udc00\ud800'], ['$[0]']],
+    ['high surrogate at the end', 'abc\ud83d', ['$']],
+    ['lone surrogate in a name', { '\ud800': 1 }, ['$["\\ud800"]']],
+    ['lone surrogate in a nested name', { a: { 'x\udfff': 1 } }, ['$.a["x\\udfff"]']],
+    ['self cycle', self, ['$.self']],
+    ['array cycle', loop, ['$[0]']],
+    ['indirect cycle', outer, ['$.b.c']],
+    ['cycle below the fast path depth', nest(self, 70), [`$${'[0]'.repeat(70)}.self`]],
+    ['non-identifier names in paths', { 'a b': { '': NaN }, '0': [undefined] }, ['$["0"][0]', '$["a b"][""]']],
+    [
+      'every bad field at once',
+      { a: NaN, b: [undefined, 1n], c: { d: Symbol('x') }, '\udc00': new Date(0), e: () => 1 },
+      ['$.a', '$.b[0]', '$.b[1]', '$.c.d', '$.e', '$["\\udc00"]', '$["\\udc00"]'],
+    ],
+  ];
+  for (const [name, value, paths] of cases) it(name, () => assertRejects(() => canonicalize(value), paths));
+  it('lists 100 problems and counts the rest', () => {
+    assertRejects(() => canonicalize(new Array(250).fill(undefined)), [...Array.from({ length: 100 }, (_, i) => `$[${i}]`), '$']);
+  });
+});
+
+describe('properties', () => {
+  it('matches the naive reference, is idempotent through JSON.parse, and parses back as canonical', () => {
+    fc.assert(
+      fc.property(jsonArb, (v) => {
+        const c = canonicalize(v);
+        assert.equal(c, reference(v));
+        assert.equal(canonicalize(JSON.parse(c)), c);
+        assert.equal(parseCanonical(c).canonical, true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('escapes any well-formed string like the reference and rejects any string with a lone surrogate', () => {
+    const wellFormed = (s: string): boolean => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+    fc.assert(
+      fc.property(codeUnitString, codeUnitString, (s, k) => {
+        const path = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? `$.${k}` : `$[${JSON.stringify(k)}]`;
+        const paths = [...(wellFormed(k) ? [] : [path]), ...(wellFormed(s) ? [] : [path])];
+        if (paths.length > 0) assertRejects(() => canonicalize({ [k]: s }), paths);
+        else assert.equal(canonicalize({ [k]: s }), `{${referenceString(k)}:${referenceString(s)}}`);
+      }),
+    );
+  });
+  it('canonicalizes identically whatever the member order, whitespace and escapes', () => {
+    fc.assert(
+      fc.property(jsonArb, fc.integer(), (v, seed) => {
+        const rnd = prng(seed);
+        const c = canonicalize(v);
+        assert.equal(canonicalize(reorder(v, rnd)), c);
+        const messy = messyStringify(v, rnd);
+        assert.equal(canonicalize(parseCanonical(messy).value), c);
+        assert.equal(parseCanonical(messy).canonical, messy === c);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('reports canonical=false after any inserted whitespace', () => {
+    const whitespace = fc.array(fc.constantFrom(' ', '\t', '\n', '\r'), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(jsonArb, fc.nat(), whitespace, (v, pick, ws) => {
+        const c = canonicalize(v);
+        const positions = whitespacePositions(c);
+        const at = positions[pick % positions.length]!;
+        const text = c.slice(0, at) + ws + c.slice(at);
+        const parsed = parseCanonical(text);
+        assert.equal(parsed.canonical, false);
+        assert.equal(canonicalize(parsed.value), c);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('gives the same text on the deep (checked) path as on the fast path', () => {
+    fc.assert(
+      fc.property(jsonArb, (v) => {
+        assert.equal(canonicalize(nest(v, 80)), `${'['.repeat(80)}${canonicalize(v)}${']'.repeat(80)}`);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  buildObjectProof,
+  publicKeyFromPem,
+  trustedKey,
+  VerificationError,
+  verifyObjectProof,
+} from '../../src/core/index.js';
+import { nodeHasher } from '../../src/node/merkle-hasher.js';
+import { buildExample } from '../../scripts/example-certificate.js';
+
+const ex = buildExample();
+const keys = [trustedKey(publicKeyFromPem(ex.publicKeyPem))];
+const proofFor = (i: number) => buildObjectProof(ex.lines[i]!, i, ex.lines.length, ex.tree.inclusionProof(i), ex.envelope);
+
+function code(input: unknown): string {
+  try {
+    verifyObjectProof(input, keys);
+    return 'ok';
+  } catch (e) {
+    assert.ok(e instanceof VerificationError, String(e));
+    return e.code;
+  }
+}
+
+describe('per-object proofs', () => {
+  it('every leaf of the example proves, with either hasher', () => {
+    for (let i = 0; i < ex.lines.length; i++) {
+      const v = verifyObjectProof(JSON.parse(JSON.stringify(proofFor(i))), keys);
+      assert.equal(v.record.index, i);
+      assert.equal(verifyObjectProof(proofFor(i), keys, { hasher: nodeHasher }).record.locator, v.record.locator);
+    }
+  });
+
+  it('fails with a specific code for each defect', () => {
+    const p = proofFor(2);
+    assert.equal(code(null), 'PROOF_MALFORMED');
+    assert.equal(code({ ...p, type: 'x' }), 'PROOF_MALFORMED');
+    assert.equal(code({ ...p, version: 2 }), 'VERSION_UNSUPPORTED');
+    assert.equal(code({ ...p, auditPath: [...p.auditPath, 'zz'] }), 'PROOF_MALFORMED');
+    assert.equal(code({ ...p, auditPath: p.auditPath.slice(0, -1) }), 'PROOF_SIZE_WRONG');
+    assert.equal(code({ ...p, auditPath: [...p.auditPath, p.auditPath[0]] }), 'PROOF_SIZE_WRONG');
+    assert.equal(code({ ...p, treeSize: 4 }), 'PROOF_CERTIFICATE_MISMATCH');
+    assert.equal(code({ ...p, leafIndex: 3 }), 'RECORD_INDEX_WRONG');
+    assert.equal(code({ ...p, record: ex.lines[3] }), 'RECORD_INDEX_WRONG');
+    assert.equal(code({ ...p, leafIndex: 2 ** 53 }), 'PROOF_MALFORMED');
+    const outOfRange = { ...proofFor(4), record: ex.lines[4]!.replace('"index":4', '"index":5'), leafIndex: 5 };
+    assert.equal(code(outOfRange), 'INDEX_OUT_OF_RANGE');
+    assert.equal(code({ ...p, record: ex.lines[2]!.replace('unlink', 'shred') }), 'MERKLE_ROOT_MISMATCH');
+    assert.equal(code({ ...p, certificate: { ...p.certificate, payloadType: 'x' } }), 'PAYLOAD_TYPE_WRONG');
+  });
+
+  it('flipping any bit of the audit path or the record fails', () => {
+    const p = proofFor(1);
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 7 }), (which, pos, bit) => {
+        const path = p.auditPath.map((h) => Buffer.from(h, 'hex'));
+        const h = path[which % path.length]!;
+        h[pos % 32]! ^= 1 << bit;
+        assert.notEqual(code({ ...p, auditPath: path.map((b) => b.toString('hex')) }), 'ok');
+        const rec = Buffer.from(p.record);
+        rec[pos % rec.length]! ^= 1 << bit;
+        assert.notEqual(code({ ...p, record: rec.toString('latin1') }), 'ok');
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  signCertificate,
+  seedSigner,
+  ValidationError,
+  validateStatement,
+  validateRecord,
+  recordLine,
+  parseRecordLine,
+  VerificationError,
+} from '../../src/core/index.js';
+import { buildExample } from '../../scripts/example-certificate.js';
+
+function problems(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof ValidationError, String(e));
+    return e.fields.map((p) => p.path);
+  }
+  assert.fail('did not throw');
+}
+
+describe('statement validation', () => {
+  const { statement } = buildExample();
+
+  it('accepts the example and lists every bad field at once', () => {
+    assert.doesNotThrow(() => validateStatement(statement));
+    const bad = structuredClone(statement) as any;
+    bad.issuedAt = 'yesterday';
+    bad.merkle.rootHash = 'ABC';
+    bad.targets[0].planned = -1;
+    bad.exceptions[0].reason = '';
+    bad.rescan.items[0].status = 'gone';
+    assert.deepEqual(problems(() => validateStatement(bad)).sort(), [
+      '$.exceptions[0].reason',
+      '$.issuedAt',
+      '$.merkle.rootHash',
+      '$.rescan.items[0].status',
+      '$.targets[0].planned',
+    ]);
+  });
+
+  it('checks that the numbers add up', () => {
+    const cases: Array<[string, (s: any) => void]> = [
+      ['$.completeness', (s) => (s.completeness.destroyed += 1)],
+      ['$.merkle.treeSize', (s) => (s.merkle.treeSize += 1)],
+      ['$.retained', (s) => s.retained.pop()],
+      ['$.exceptions', (s) => s.exceptions.push({ ...s.exceptions[0] })],
+      ['$.status', (s) => (s.status = 'complete')],
+      ['$.rescan.items', (s) => (s.rescan.remaining = 9)],
+      ['$.targets', (s) => (s.targets[1].name = s.targets[0].name)],
+      ['$.targets', (s) => (s.targets[0].destroyed.bytes += 1)],
+    ];
+    for (const [path, mutate] of cases) {
+      const s = structuredClone(statement) as any;
+      mutate(s);
+      assert.ok(problems(() => validateStatement(s)).includes(path), `${path} not reported`);
+    }
+  });
+
+  it('refuses to sign with a key other than the issuer', () => {
+    assert.throws(() => signCertificate(statement, seedSigner(new Uint8Array(32).fill(9))), ValidationError);
+  });
+});
+
+describe('records', () => {
+  const record = {
+    index: 0,
+    target: 'photos',
+    locator: 'a/b.jpg',
+    sha256: 'ab'.repeat(32),
+    size: 10,
+    destroyedAt: '2026-11-26T10:00:00.000Z',
+    method: 'unlink',
+    salt: '01'.repeat(16),
+  };
+
+  it('validates and lists every bad field', () => {
+    assert.doesNotThrow(() => validateRecord(record));
+    const bad = { ...record, index: -1, sha256: 'xyz', size: 1.5, destroyedAt: '2026-11-26 10:00', method: 'Unlink', salt: '00', attributes: { a: 1 } };
+    assert.deepEqual(problems(() => validateRecord(bad)).sort(), [
+      '$.attributes.a', '$.destroyedAt', '$.index', '$.method', '$.salt', '$.sha256', '$.size',
+    ]);
+  });
+
+  it('parses its own canonical line and refuses variants', () => {
+    const line = recordLine(record);
+    assert.deepEqual(parseRecordLine(line), record);
+    const code = (l: string) => {
+      try {
+        parseRecordLine(l);
+        return 'ok';
+      } catch (e) {
+        return (e as VerificationError).code;
+      }
+    };
+    assert.equal(code(JSON.stringify(record)), 'RECORD_NOT_CANONICAL'); // member order differs
+    assert.equal(code(line.replace('{', '{"index":0,')), 'RECORD_NOT_CANONICAL'); // duplicate member
+    assert.equal(code(line + ' '), 'RECORD_NOT_CANONICAL');
+    assert.equal(code(line.replace('"size":10', '"size":1e1')), 'RECORD_NOT_CANONICAL');
+    assert.equal(code(line.replace('a/b.jpg', 'a/\\ud800.jpg')), 'RECORD_INVALID'); // lone surrogate
+    assert.equal(code('[]'), 'RECORD_INVALID');
+    assert.equal(code('x'.repeat(70_000)), 'RECORD_TOO_LONG');
+    // unknown members are allowed (and covered by the leaf hash)
+    assert.equal(code(recordLine({ ...record, extra: 'x' } as any)), 'ok');
+  });
+});
