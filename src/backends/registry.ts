@@ -1,0 +1,40 @@
+// Builds StorageBackend adapters from configuration. The only place that
+// knows every adapter class.
+import type { BackendConfig, BackendsConfig } from '../config/backends-config.js';
+import type { StorageBackend } from '../ports/storage-backend.js';
+import { FilesystemBackend } from './filesystem/filesystem-backend.js';
+
+export function createBackend(name: string, config: BackendConfig): StorageBackend {
+  switch (config.kind) {
+    case 'filesystem':
+      return new FilesystemBackend({ name, root: config.root, ...(config.threads ? { threads: config.threads } : {}) });
+  }
+}
+
+/** Opens each configured backend lazily, once, and closes them together. */
+export class BackendRegistry {
+  private readonly open = new Map<string, StorageBackend>();
+
+  constructor(private readonly config: BackendsConfig) {}
+
+  names(): Set<string> {
+    return new Set(Object.keys(this.config));
+  }
+
+  get(name: string): StorageBackend {
+    let b = this.open.get(name);
+    if (!b) {
+      const cfg = this.config[name];
+      if (!cfg) throw new Error(`no backend named ${name} is configured`);
+      b = createBackend(name, cfg);
+      this.open.set(name, b);
+    }
+    return b;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    await Promise.allSettled(all.map((b) => b.close()));
+  }
+}

@@ -1,0 +1,69 @@
+// Configuration, parsed once from the environment (and command-line flags
+// that override it) into one typed object. Secrets stay in the environment
+// and never appear in logs or job data.
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { ValidationError } from '../core/errors.js';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../queue/queue-config.js';
+
+const Env = z.object({
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  SHREDPROOF_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default(DEFAULT_QUEUE_SETTINGS.prefix),
+  SHREDPROOF_KEY: z.string().min(1).default('keys/signing-key.pem'),
+  SHREDPROOF_KEY_PASSPHRASE: z.string().optional(),
+  SHREDPROOF_ISSUER: z.string().min(1).default('shredproof'),
+  SHREDPROOF_BACKENDS: z.string().min(1).default('./backends.json'),
+  SHREDPROOF_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  SHREDPROOF_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
+  SHREDPROOF_LOCK_MS: z.coerce.number().int().min(1000).default(DEFAULT_QUEUE_SETTINGS.lockDurationMs),
+  SHREDPROOF_STALLED_MS: z.coerce.number().int().min(500).default(DEFAULT_QUEUE_SETTINGS.stalledIntervalMs),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  dataDir: string;
+  ledgerPath: string;
+  keyPath: string;
+  keyPassphrase: string | undefined;
+  issuerName: string;
+  backendsFile: string;
+  batchSize: number;
+  workerConcurrency: number;
+  http: { host: string; port: number };
+  logLevel: string;
+  queue: QueueSettings;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const r = Env.safeParse(env);
+  if (!r.success) {
+    throw new ValidationError(
+      'invalid configuration',
+      r.error.issues.map((i) => ({ path: i.path.join('.'), problem: i.message })),
+    );
+  }
+  const e = r.data;
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    dataDir,
+    ledgerPath: join(dataDir, 'ledger.sqlite'),
+    keyPath: resolve(e.SHREDPROOF_KEY),
+    keyPassphrase: e.SHREDPROOF_KEY_PASSPHRASE,
+    issuerName: e.SHREDPROOF_ISSUER,
+    backendsFile: resolve(e.SHREDPROOF_BACKENDS),
+    batchSize: e.SHREDPROOF_BATCH_SIZE,
+    workerConcurrency: e.SHREDPROOF_WORKER_CONCURRENCY,
+    http: { host: e.HOST, port: e.PORT },
+    logLevel: e.LOG_LEVEL,
+    queue: {
+      ...DEFAULT_QUEUE_SETTINGS,
+      redisUrl: e.REDIS_URL,
+      prefix: e.SHREDPROOF_PREFIX,
+      lockDurationMs: e.SHREDPROOF_LOCK_MS,
+      stalledIntervalMs: e.SHREDPROOF_STALLED_MS,
+    },
+  };
+}

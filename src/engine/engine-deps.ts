@@ -1,0 +1,44 @@
+// What the use cases (create, plan, approve, execute, ingest, finalize) need.
+// Wired once in the composition root (src/app/compose.ts).
+import type { BackendRegistry } from '../backends/registry.js';
+import type { Signer } from '../core/ed25519.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Logger } from '../log.js';
+import type { BullmqExecQueue } from '../queue/bullmq-exec-queue.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface EngineDeps {
+  ledger: Ledger;
+  backends: BackendRegistry;
+  queue: BullmqExecQueue;
+  clock: Clock;
+  log: Logger;
+  /** Only the coordinator holds it; undefined where nothing is signed. */
+  signer: Signer;
+  issuerName: string;
+  /** Where certificates and records files are written. */
+  dataDir: string;
+  batchSize: number;
+}
+
+/** A rule of the order lifecycle was broken (approve your own order, execute an unapproved one, ...). */
+export class RuleError extends Error {
+  override readonly name = 'RuleError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** No such order. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  readonly code = 'NOT_FOUND';
+}

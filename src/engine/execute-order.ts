@@ -1,0 +1,80 @@
+// Execute: the approved plan becomes batch jobs on the queue. The transition
+// to 'executing' is atomic, so a second execute of the same order fails.
+// dispatch() is idempotent and is also how a restarted coordinator resumes.
+import { randomBytes } from 'node:crypto';
+import type { OrderRow } from '../ledger/ledger.js';
+import type { BatchJobData, OrderSpec } from './batch-types.js';
+import { jobIdFor } from './batch-types.js';
+import { orderDocument } from './create-order.js';
+import { type EngineDeps, NotFoundError, RuleError } from './engine-deps.js';
+
+export function executeOrder(deps: EngineDeps, id: string, actor: string): OrderRow {
+  const order = deps.ledger.getOrder(id);
+  if (!order) throw new NotFoundError(`no order ${id}`);
+  if (order.state !== 'approved') {
+    const started = ['executing', 'finalizing', 'certified', 'certified-with-exceptions'].includes(order.state);
+    throw new RuleError(started ? 'ALREADY_EXECUTED' : 'NOT_APPROVED', `order ${id} is ${order.state}; only an approved order can be executed`);
+  }
+  if (!order.approvedBy || order.approvedBy === order.createdBy) throw new RuleError('NOT_APPROVED', `order ${id} lacks an approval by a second person`);
+  if (order.approvedRoot !== order.planRoot) throw new RuleError('STALE_PLAN', `order ${id} was approved for plan ${order.approvedRoot}, not the current plan ${order.planRoot}`);
+  const at = deps.clock.now().toISOString();
+  return deps.ledger.atomically(() => {
+    const executing = deps.ledger.transition(id, ['approved'], 'executing', actor, at, { epoch: newEpoch(), execStartedAt: at }, 'execution started');
+    const batchCount = deps.ledger.assignBatches(id, deps.batchSize);
+    return deps.ledger.patch(id, { batchCount }, at) ?? executing;
+  });
+}
+
+export function newEpoch(): string {
+  return randomBytes(6).toString('hex');
+}
+
+function specOf(order: OrderRow): OrderSpec {
+  const doc = orderDocument(order);
+  return {
+    orderId: order.id,
+    epoch: order.epoch!,
+    targets: Object.fromEntries(doc.targets.map((t) => [t.backend, { backend: t.backend, scope: t.scope }])),
+    holds: doc.holds,
+  };
+}
+
+/**
+ * Makes sure that Redis holds this epoch's spec and a job for every batch
+ * with pending objects. If the order was dispatched before and its spec is
+ * gone, Redis lost the run's state: every pending object may have been
+ * destroyed without a surviving intent, so they are marked uncertain (an
+ * absent one becomes an exception, never a record) and a new epoch starts.
+ */
+export async function dispatch(deps: EngineDeps, order: OrderRow, checkJobs: boolean): Promise<OrderRow> {
+  const spec = await deps.queue.store.readSpec(order.id);
+  let current = order;
+  if (!spec || spec.epoch !== order.epoch) {
+    const at = deps.clock.now().toISOString();
+    if (order.dispatchedAt) {
+      const n = deps.ledger.markPendingUncertain(order.id);
+      deps.log.error({ orderId: order.id, uncertain: n }, 'Redis lost this order\'s execution state; starting a new epoch (pending objects that are already gone become exceptions)');
+      current = deps.ledger.patch(order.id, { epoch: newEpoch(), failure: `Redis lost the execution state at ${at}; ${n} objects were in flight` }, at);
+    }
+    await deps.queue.store.publishSpec(specOf(current));
+    current = deps.ledger.patch(order.id, { dispatchedAt: current.dispatchedAt ?? at }, at);
+    checkJobs = true;
+  }
+  if (checkJobs) {
+    const batches = deps.ledger.pendingBatches(order.id);
+    const ids = batches.map((b) => jobIdFor(order.id, current.epoch!, b));
+    const existing = await deps.queue.existing(ids);
+    const missing: BatchJobData[] = [];
+    batches.forEach((b, k) => {
+      if (existing.has(ids[k]!)) return;
+      const items = deps.ledger.batchItems(order.id, b);
+      if (items.length === 0) return;
+      missing.push({ orderId: order.id, epoch: current.epoch!, target: items[0]!.target, batch: b, items: items.map(({ seq, locator }) => ({ seq, locator })) });
+    });
+    if (missing.length > 0) {
+      await deps.queue.enqueue(missing);
+      deps.log.info({ orderId: order.id, jobs: missing.length }, 'batches enqueued');
+    }
+  }
+  return current;
+}

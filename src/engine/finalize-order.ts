@@ -1,0 +1,160 @@
+// Finalize: re-scan the scope, write records.ndjson in leaf order (plan
+// order), build the statement while streaming, sign it, and store it. Safe
+// to run again after a crash: everything is recomputed from the ledger.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { publicKeyToPem } from '../core/ed25519.js';
+import { signCertificate } from '../core/certificate.js';
+import { StatementBuilder } from '../core/statement-builder.js';
+import type { RescanItem } from '../core/statement.js';
+import { ITEM_STATUS, type OrderRow } from '../ledger/ledger.js';
+import { nodeFileDigest } from '../node/fast-verify.js';
+import { nodeHasher } from '../node/merkle-hasher.js';
+import { holdsFor, orderDocument } from './create-order.js';
+import { type EngineDeps, NotFoundError } from './engine-deps.js';
+
+export interface CertificateFiles {
+  dir: string;
+  certificate: string;
+  records: string;
+  publicKey: string;
+}
+
+export function certificateFiles(dataDir: string, orderId: string): CertificateFiles {
+  const dir = join(dataDir, 'certificates', orderId);
+  return { dir, certificate: join(dir, 'certificate.json'), records: join(dir, 'records.ndjson'), publicKey: join(dir, 'public-key.pem') };
+}
+
+const RESCAN_STATUS: Record<number, RescanItem['status']> = {
+  [ITEM_STATUS.retained]: 'held',
+  [ITEM_STATUS.exception]: 'exception',
+  [ITEM_STATUS.destroyed]: 'recreated',
+  [ITEM_STATUS.pending]: 'exception',
+};
+
+async function rescan(deps: EngineDeps, order: OrderRow): Promise<RescanItem[]> {
+  const doc = orderDocument(order);
+  const items: RescanItem[] = [];
+  for (const t of doc.targets) {
+    const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
+    try {
+      for await (const page of session.list()) {
+        for (const o of page) {
+          const row = deps.ledger.findByLocator(order.id, t.backend, o.locator);
+          items.push({ target: t.backend, locator: o.locator, status: row ? RESCAN_STATUS[row.status]! : 'unplanned' });
+        }
+      }
+    } finally {
+      await session.close();
+    }
+  }
+  return items;
+}
+
+/** Writes a file through a temp name and fsync, so a crash never leaves a half file under the real name. */
+function writeDurably(path: string, data: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, data);
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
+export async function finalizeOrder(deps: EngineDeps, id: string): Promise<OrderRow> {
+  let order = deps.ledger.getOrder(id);
+  if (!order) throw new NotFoundError(`no order ${id}`);
+  const finishedAt = order.finishedAt ?? deps.clock.now().toISOString();
+  if (order.state === 'executing') {
+    order = deps.ledger.transition(id, ['executing'], 'finalizing', 'coordinator', finishedAt, { finishedAt }, 'all objects resolved');
+  }
+  const log = deps.log.child({ orderId: id });
+  const rescanItems = await rescan(deps, order);
+  const rescanAt = deps.clock.now().toISOString();
+
+  const files = certificateFiles(deps.dataDir, id);
+  mkdirSync(files.dir, { recursive: true });
+  deps.ledger.assignLeafIndexes(id);
+  const builder = new StatementBuilder({ hasher: nodeHasher, fileDigest: nodeFileDigest() });
+  const tmpRecords = `${files.records}.tmp`;
+  const fd = openSync(tmpRecords, 'w');
+  try {
+    let chunk = '';
+    for (const row of deps.ledger.destroyedInLeafOrder(id)) {
+      const line = builder.add({
+        index: builder.size,
+        target: row.target,
+        locator: row.locator,
+        sha256: row.sha256,
+        size: row.size,
+        destroyedAt: row.destroyedAt,
+        method: row.method,
+        salt: row.salt,
+        ...(row.attributes ? { attributes: JSON.parse(row.attributes) as Record<string, string> } : {}),
+      });
+      chunk += line + '\n';
+      if (chunk.length > 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, chunk);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmpRecords, files.records);
+
+  const doc = orderDocument(order);
+  const holdReason = new Map(doc.holds.map((h) => [h.id, h.reason]));
+  const progress = deps.ledger.progress(id);
+  const statement = builder.build({
+    certificateId: `cert-${randomUUID()}`,
+    issuedAt: deps.clock.now().toISOString(),
+    issuer: { name: deps.issuerName, keyid: deps.signer.keyid },
+    order: {
+      id,
+      reference: order.reference,
+      sha256: order.documentSha256,
+      createdBy: order.createdBy,
+      approvedBy: order.approvedBy!,
+      approvedAt: order.approvedAt!,
+    },
+    inventory: {
+      algorithm: 'rfc6962-sha256',
+      treeSize: order.planCount!,
+      rootHash: order.planRoot!,
+      bytes: order.planBytes!,
+      plannedAt: order.plannedAt!,
+    },
+    execution: { startedAt: order.execStartedAt!, finishedAt },
+    targets: doc.targets.map((t) => {
+      const backend = deps.backends.get(t.backend);
+      return { name: t.backend, kind: backend.kind, planned: progress.perTarget[t.backend]?.total ?? 0, persistence: [...backend.persistence] };
+    }),
+    rescan: { completedAt: rescanAt, items: rescanItems },
+    exceptions: deps.ledger.exceptions(id),
+    retained: deps.ledger.retained(id).map((r) => ({ ...r, reason: holdReason.get(r.holdId) ?? 'legal hold' })),
+    derived: doc.derived,
+  });
+  const envelope = signCertificate(statement, deps.signer);
+  const envelopeText = JSON.stringify(envelope, null, 2) + '\n';
+  writeDurably(files.certificate, envelopeText);
+  writeDurably(files.publicKey, publicKeyToPem(deps.signer.publicKey));
+  const final = statement.status === 'complete' ? 'certified' : 'certified-with-exceptions';
+  const done = deps.ledger.atomically(() => {
+    deps.ledger.saveCertificate(id, {
+      certificateId: statement.certificateId,
+      issuedAt: statement.issuedAt,
+      rootHash: statement.merkle.rootHash,
+      treeSize: statement.merkle.treeSize,
+      envelope: envelopeText,
+      recordsPath: files.records,
+    });
+    return deps.ledger.transition(id, ['finalizing'], final, 'coordinator', statement.issuedAt, {}, `certificate ${statement.certificateId}`);
+  });
+  await deps.queue.store.deleteOrder(id);
+  log.info({ certificateId: statement.certificateId, destroyed: statement.completeness.destroyed, exceptions: statement.completeness.exceptions, root: statement.merkle.rootHash }, 'order certified');
+  return done;
+}

@@ -1,0 +1,95 @@
+// Plan: list every object in scope (streaming, bounded memory), store the
+// inventory, and commit to it with an RFC 6962 root over the salted entries.
+// The approval binds to that root, so a changed plan needs a new approval.
+import { randomBytes } from 'node:crypto';
+import { bytesToHex } from '../core/bytes.js';
+import { canonicalizeToBytes } from '../core/canonical-json.js';
+import { MerkleRootBuilder } from '../core/merkle.js';
+import type { InventoryEntry, OrderRow, OrderState } from '../ledger/ledger.js';
+import { nodeHasher } from '../node/merkle-hasher.js';
+import { holdsFor, orderDocument } from './create-order.js';
+import { type EngineDeps, NotFoundError, RuleError } from './engine-deps.js';
+
+/** A crashed plan leaves 'planning': planning again is how to recover. */
+const PLANNABLE: OrderState[] = ['draft', 'planning', 'planned'];
+
+export interface TargetPlan {
+  objects: number;
+  bytes: number;
+  held: number;
+  sample: string[];
+}
+
+export interface PlanReport {
+  orderId: string;
+  planRoot: string;
+  count: number;
+  bytes: number;
+  plannedAt: string;
+  targets: Record<string, TargetPlan>;
+  /** The first held objects (up to 100), with their hold. */
+  held: Array<{ target: string; locator: string; holdId: string }>;
+}
+
+/** Inventory leaf input: RFC 8785 JSON of {index, locator, salt, size, target} (docs/FORMAT.md section 6). */
+export function inventoryLeaf(e: { seq: number; target: string; locator: string; size: number; salt: string }): Uint8Array {
+  return canonicalizeToBytes({ index: e.seq, locator: e.locator, salt: e.salt, size: e.size, target: e.target });
+}
+
+export async function planOrder(deps: EngineDeps, id: string, actor: string, onProgress?: (listed: number) => void): Promise<PlanReport> {
+  const order = deps.ledger.getOrder(id);
+  if (!order) throw new NotFoundError(`no order ${id}`);
+  if (!PLANNABLE.includes(order.state)) throw new RuleError('NOT_PLANNABLE', `order ${id} is ${order.state}; only a draft or planned order can be planned`);
+  // 'planning' blocks approval while the inventory is rewritten, and clears any earlier plan and approval.
+  deps.ledger.transition(id, PLANNABLE, 'planning', actor, deps.clock.now().toISOString(), {
+    planRoot: null,
+    planCount: null,
+    planBytes: null,
+    plannedAt: null,
+    approvedBy: null,
+    approvedAt: null,
+    approvedRoot: null,
+  });
+  const doc = orderDocument(order);
+  deps.ledger.clearInventory(id);
+  const tree = new MerkleRootBuilder(nodeHasher);
+  const report: PlanReport = { orderId: id, planRoot: '', count: 0, bytes: 0, plannedAt: '', targets: {}, held: [] };
+  let seq = 0;
+  for (const t of doc.targets) {
+    const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
+    const tp: TargetPlan = (report.targets[t.backend] = { objects: 0, bytes: 0, held: 0, sample: [] });
+    try {
+      for await (const page of session.list()) {
+        const entries: InventoryEntry[] = page.map((o) => ({
+          seq: seq++,
+          target: t.backend,
+          locator: o.locator,
+          size: o.size,
+          salt: randomBytes(16).toString('hex'),
+          ...(o.heldBy ? { heldBy: o.heldBy } : {}),
+        }));
+        deps.ledger.appendInventory(id, entries);
+        for (const e of entries) {
+          tree.addLeaf(inventoryLeaf(e));
+          tp.objects++;
+          tp.bytes += e.size;
+          if (e.heldBy) {
+            tp.held++;
+            if (report.held.length < 100) report.held.push({ target: e.target, locator: e.locator, holdId: e.heldBy });
+          } else if (tp.sample.length < 20) tp.sample.push(e.locator);
+        }
+        onProgress?.(seq);
+      }
+    } finally {
+      await session.close();
+    }
+    report.count += tp.objects;
+    report.bytes += tp.bytes;
+  }
+  report.planRoot = bytesToHex(tree.root());
+  report.plannedAt = deps.clock.now().toISOString();
+  const planned: Partial<OrderRow> = { planRoot: report.planRoot, planCount: report.count, planBytes: report.bytes, plannedAt: report.plannedAt };
+  deps.ledger.transition(id, ['planning'], 'planned', actor, report.plannedAt, planned, `plan ${report.planRoot}: ${report.count} objects`);
+  deps.log.info({ orderId: id, count: report.count, bytes: report.bytes, planRoot: report.planRoot }, 'order planned');
+  return report;
+}

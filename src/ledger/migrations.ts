@@ -1,0 +1,97 @@
+// Versioned schema migrations for the ledger. Each entry runs once, in order,
+// inside a transaction; PRAGMA user_version records how far a file has come.
+// Never edit a released migration: add a new one.
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: string[] = [
+  // 1: orders, their history, the inventory with per-object outcomes, certificates
+  `
+  CREATE TABLE orders (
+    num              INTEGER PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    reference        TEXT NOT NULL,
+    document         TEXT NOT NULL,          -- RFC 8785 JSON of the order document
+    document_sha256  TEXT NOT NULL,
+    state            TEXT NOT NULL,
+    created_by       TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    plan_root        TEXT,                   -- inventory commitment (hex)
+    plan_count       INTEGER,
+    plan_bytes       INTEGER,
+    planned_at       TEXT,
+    approved_by      TEXT,
+    approved_at      TEXT,
+    approved_root    TEXT,                   -- the plan_root the approval binds to
+    epoch            TEXT,                   -- execution epoch, mirrored in Redis
+    dispatched_at    TEXT,                   -- when the epoch's spec and jobs were first published
+    batch_count      INTEGER,
+    exec_started_at  TEXT,
+    finished_at      TEXT,
+    failure          TEXT
+  );
+  CREATE INDEX orders_state ON orders(state);
+
+  CREATE TABLE order_events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_num   INTEGER NOT NULL REFERENCES orders(num),
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    from_state  TEXT,
+    to_state    TEXT NOT NULL,
+    detail      TEXT
+  );
+  CREATE INDEX order_events_order ON order_events(order_num, seq);
+
+  -- One row per planned object. seq is the plan's listing order, which is
+  -- also the leaf order of the certificate. status: 0 pending, 1 destroyed,
+  -- 2 exception, 3 retained (legal hold).
+  CREATE TABLE inventory (
+    order_num    INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    target       TEXT NOT NULL,
+    locator      TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    salt         TEXT NOT NULL,
+    held_by      TEXT,
+    batch        INTEGER,
+    status       INTEGER NOT NULL DEFAULT 0,
+    sha256       TEXT,
+    content_size INTEGER,
+    destroyed_at TEXT,
+    method       TEXT,
+    attributes   TEXT,
+    exc_code     TEXT,
+    exc_reason   TEXT,
+    leaf_index   INTEGER,
+    uncertain    INTEGER NOT NULL DEFAULT 0, -- pending when Redis lost the run's state
+    PRIMARY KEY (order_num, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX inventory_locator ON inventory(order_num, target, locator);
+  CREATE INDEX inventory_batch ON inventory(order_num, batch) WHERE status = 0;
+
+  CREATE TABLE certificates (
+    order_num      INTEGER PRIMARY KEY REFERENCES orders(num),
+    certificate_id TEXT NOT NULL UNIQUE,
+    issued_at      TEXT NOT NULL,
+    root_hash      TEXT NOT NULL,
+    tree_size      INTEGER NOT NULL,
+    envelope       TEXT NOT NULL,
+    records_path   TEXT NOT NULL
+  );
+  `,
+];
+
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`ledger schema version ${current} is newer than this shredproof (${MIGRATIONS.length}); upgrade shredproof`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}

@@ -1,0 +1,81 @@
+// The deletion order document (docs/ORDERS.md). Validated with zod; every
+// problem is reported at once with its JSON path. Orders name configured
+// backends and never carry credentials.
+import { z } from 'zod';
+import { canonicalize } from '../core/canonical-json.js';
+import { ValidationError, type FieldProblem } from '../core/errors.js';
+
+/** Backend and target names: safe in job ids, Redis keys and file names. */
+export const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const Scope = z.record(z.string(), z.unknown());
+
+export const OrderDocumentSchema = z.strictObject({
+  reference: z.string().trim().min(1, 'must not be empty').max(500),
+  description: z.string().max(10_000).optional(),
+  deadline: z.iso.datetime({ offset: false }).optional(),
+  targets: z
+    .array(
+      z.strictObject({
+        backend: z.string().regex(NAME, 'must be a configured backend name (lowercase letters, digits, _ and -)'),
+        scope: Scope,
+      }),
+    )
+    .min(1, 'an order needs at least one target')
+    .max(100),
+  holds: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(ID, 'must be an id of letters, digits, ., _ and -'),
+        reason: z.string().trim().min(1, 'must not be empty').max(2000),
+        target: z.string().regex(NAME),
+        match: Scope,
+      }),
+    )
+    .max(10_000)
+    .default([]),
+  derived: z
+    .array(z.strictObject({ name: z.string().min(1).max(200), description: z.string().min(1).max(2000), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() }))
+    .max(1000)
+    .default([]),
+});
+
+export type OrderDocument = z.infer<typeof OrderDocumentSchema>;
+
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+}
+
+export function zodProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((i) => ({ path: jsonPath(i.path), problem: i.message }));
+}
+
+/**
+ * Parses an untrusted order document: shape first, then the rules that span
+ * fields (unique targets, holds that name a target of the order, known
+ * backends). Throws ValidationError listing every problem.
+ */
+export function parseOrderDocument(input: unknown, knownBackends: ReadonlySet<string>): OrderDocument {
+  const r = OrderDocumentSchema.safeParse(input);
+  if (!r.success) throw new ValidationError('invalid order', zodProblems(r.error));
+  const doc = r.data;
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  doc.targets.forEach((t, i) => {
+    if (!knownBackends.has(t.backend)) {
+      problems.push({ path: `$.targets[${i}].backend`, problem: `no backend named ${JSON.stringify(t.backend)} is configured (known: ${[...knownBackends].sort().join(', ') || 'none'})` });
+    }
+    if (seen.has(t.backend)) problems.push({ path: `$.targets[${i}].backend`, problem: 'names a backend that another target already names; put both scopes in one target' });
+    seen.add(t.backend);
+  });
+  const holdIds = new Set<string>();
+  doc.holds.forEach((h, i) => {
+    if (!seen.has(h.target)) problems.push({ path: `$.holds[${i}].target`, problem: `is not a target of this order` });
+    if (holdIds.has(h.id)) problems.push({ path: `$.holds[${i}].id`, problem: 'repeats another hold id' });
+    holdIds.add(h.id);
+  });
+  if (problems.length > 0) throw new ValidationError('invalid order', problems);
+  // Round-trip through canonical JSON so that what is stored and hashed is plain data.
+  return JSON.parse(canonicalize(doc)) as OrderDocument;
+}

@@ -1,0 +1,124 @@
+// A stateless worker: takes batch jobs from the BullMQ queue and runs them
+// against the storage backends. It talks only to Redis and the backends; it
+// never opens the ledger or the signing key.
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { BackendRegistry } from '../backends/registry.js';
+import type { BatchJobData, BatchSummary, OrderSpec } from '../engine/batch-types.js';
+import { PermanentJobError, processBatch } from '../engine/batch-processor.js';
+import type { Logger } from '../log.js';
+import type { TargetSession } from '../ports/storage-backend.js';
+import { EXEC_QUEUE, type QueueSettings } from './queue-config.js';
+import { RedisBatchStore } from './redis-batch-store.js';
+
+export interface WorkerOptions {
+  settings: QueueSettings;
+  backends: BackendRegistry;
+  concurrency: number;
+  log: Logger;
+  now?: () => Date;
+}
+
+/** Target sessions per (order, epoch, target), kept while jobs of that order keep coming. */
+class SessionCache {
+  private readonly sessions = new Map<string, Promise<TargetSession>>();
+  private readonly max = 32;
+
+  constructor(private readonly backends: BackendRegistry) {}
+
+  get(spec: OrderSpec, target: string): Promise<TargetSession> {
+    const key = `${spec.orderId}/${spec.epoch}/${target}`;
+    let s = this.sessions.get(key);
+    if (!s) {
+      const t = spec.targets[target];
+      if (!t) throw new PermanentJobError(`order ${spec.orderId} has no target ${target}`);
+      s = this.backends.get(t.backend).openTarget(t.scope, spec.holds.filter((h) => h.target === target));
+      s.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, s);
+      if (this.sessions.size > this.max) {
+        const [oldest, session] = this.sessions.entries().next().value as [string, Promise<TargetSession>];
+        this.sessions.delete(oldest);
+        void session.then((x) => x.close()).catch(() => undefined);
+      }
+    }
+    return s;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.allSettled(all.map(async (s) => (await s).close()));
+  }
+}
+
+export class BatchWorker {
+  private readonly worker: Worker<BatchJobData, BatchSummary>;
+  private readonly redis: Redis;
+  private readonly workerConnection: Redis;
+  private readonly store: RedisBatchStore;
+  private readonly sessions: SessionCache;
+  private readonly specs = new Map<string, OrderSpec>();
+
+  constructor(private readonly opts: WorkerOptions) {
+    const { settings, log } = opts;
+    this.redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+    this.redis.on('error', (e) => log.warn({ err: e.message }, 'worker redis connection error'));
+    this.store = new RedisBatchStore(this.redis, settings.prefix);
+    this.sessions = new SessionCache(opts.backends);
+    this.workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+    this.workerConnection.on('error', (e) => log.warn({ err: e.message }, 'worker queue connection error'));
+    this.worker = new Worker<BatchJobData, BatchSummary>(EXEC_QUEUE, (job) => this.run(job), {
+      connection: this.workerConnection,
+      prefix: settings.prefix,
+      concurrency: opts.concurrency,
+      lockDuration: settings.lockDurationMs,
+      stalledInterval: settings.stalledIntervalMs,
+      // Re-running a batch is safe (intents and first-outcome-wins), so a job may stall many times.
+      maxStalledCount: 1000,
+      autorun: true,
+    });
+    this.worker.on('error', (e) => log.warn({ err: e.message }, 'worker error'));
+    this.worker.on('failed', (job, e) =>
+      log.warn({ orderId: job?.data.orderId, batch: job?.data.batch, attempt: job?.attemptsMade, err: e.message }, 'batch attempt failed'),
+    );
+  }
+
+  private async spec(orderId: string, epoch: string): Promise<OrderSpec> {
+    const cached = this.specs.get(orderId);
+    if (cached?.epoch === epoch) return cached;
+    const spec = await this.store.readSpec(orderId);
+    if (!spec) throw new UnrecoverableError(`order ${orderId} has no published spec in Redis (cancelled, or Redis lost its state)`);
+    if (spec.epoch !== epoch) throw new UnrecoverableError(`job of epoch ${epoch}, order ${orderId} is now at epoch ${spec.epoch}`);
+    this.specs.set(orderId, spec);
+    return spec;
+  }
+
+  private async run(job: Job<BatchJobData, BatchSummary>): Promise<BatchSummary> {
+    const data = job.data;
+    const log = this.opts.log.child({ orderId: data.orderId, batch: data.batch, target: data.target });
+    const started = Date.now();
+    try {
+      const spec = await this.spec(data.orderId, data.epoch);
+      const session = await this.sessions.get(spec, data.target);
+      const backend = this.opts.backends.get(spec.targets[data.target]!.backend);
+      const summary = await processBatch(data, {
+        store: this.store,
+        session,
+        method: backend.method,
+        now: this.opts.now ?? (() => new Date()),
+      });
+      log.info({ ...summary, items: data.items.length, ms: Date.now() - started }, 'batch done');
+      return summary;
+    } catch (e) {
+      if (e instanceof PermanentJobError) throw new UnrecoverableError(e.message);
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.sessions.close();
+    this.redis.disconnect();
+    this.workerConnection.disconnect();
+  }
+}
