@@ -9,7 +9,7 @@ import { SqliteLedger } from '../ledger/sqlite-ledger.js';
 import type { Logger } from '../log.js';
 import { loadSigner } from '../node/keys.js';
 import { BullmqExecQueue } from '../queue/bullmq-exec-queue.js';
-import { BatchWorker } from '../queue/bullmq-worker.js';
+import { BatchWorker, type FaultPlan } from '../queue/bullmq-worker.js';
 
 export interface CoordinatorRuntime {
   deps: EngineDeps;
@@ -57,9 +57,9 @@ export interface WorkerRuntime {
   close(): Promise<void>;
 }
 
-export function composeWorker(config: Config, backendsConfig: BackendsConfig, log: Logger): WorkerRuntime {
+export function composeWorker(config: Config, backendsConfig: BackendsConfig, log: Logger, faults?: FaultPlan): WorkerRuntime {
   const backends = new BackendRegistry(backendsConfig);
-  const worker = new BatchWorker({ settings: config.queue, backends, concurrency: config.workerConcurrency, log });
+  const worker = new BatchWorker({ settings: config.queue, backends, concurrency: config.workerConcurrency, log, ...(faults ? { faults } : {}) });
   return {
     worker,
     async close() {

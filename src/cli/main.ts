@@ -2,7 +2,9 @@
 // verify exits 0 valid, 1 invalid, 2 usage or unreadable input; other
 // commands exit 0 on success, 1 on failure, 2 on usage errors.
 import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerKeygen } from './commands/keygen.js';
+import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
 
 export const EXIT_OK = 0;
@@ -35,6 +37,8 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError();
   registerKeygen(program, ctx);
   registerVerify(program, ctx);
+  registerDemo(program, ctx);
+  registerServe(program, ctx);
   return program;
 }
 

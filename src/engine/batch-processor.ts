@@ -29,6 +29,8 @@ export interface ProcessorDeps {
   now: () => Date;
   /** Hash/destroy rounds within one attempt, for objects that changed or hit transient errors. */
   rounds?: number;
+  /** Fault injection for crash tests: called at the two most delicate instants. */
+  faults?: { afterIntents?: () => void; afterDestroy?: () => void };
 }
 
 type Pending = BatchItem & { lastError?: string };
@@ -95,8 +97,10 @@ export async function processBatch(job: BatchJobData, deps: ProcessorDeps): Prom
 
     // Invariant 3: the content hash is durable before any destroy call.
     await store.writeIntents(job.orderId, job.epoch, job.batch, intents);
+    if (intents.size > 0) deps.faults?.afterIntents?.();
 
     const destroyed = await session.destroy(toDestroy);
+    if (toDestroy.length > 0) deps.faults?.afterDestroy?.();
     const removed: Pending[] = [];
     toDestroy.forEach((item, k) => {
       const d = destroyed[k]!;

@@ -236,7 +236,7 @@ export class SqliteLedger implements Ledger {
         .all(num) as Array<{ target: string; n: number }>;
       // One set-based UPDATE per target: no per-row round trips, no rows held in memory.
       const upd = this.db.prepare(
-        `UPDATE inventory SET batch = ? + (p.rn - 1) / ?
+        `UPDATE inventory SET batch = CAST(? AS INTEGER) + (p.rn - 1) / CAST(? AS INTEGER)
          FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM inventory
                WHERE order_num = ? AND status = 0 AND target = ?) AS p
          WHERE inventory.order_num = ? AND inventory.seq = p.seq`,

@@ -11,7 +11,23 @@ import type { TargetSession } from '../ports/storage-backend.js';
 import { EXEC_QUEUE, type QueueSettings } from './queue-config.js';
 import { RedisBatchStore } from './redis-batch-store.js';
 
+/**
+ * Test-only fault injection (SHREDPROOF_FAULT=intents:N or destroy:N): the
+ * worker SIGKILLs itself right after its Nth intent write or destroy call,
+ * before the outcome is recorded: the most delicate instants for invariant 3.
+ */
+export interface FaultPlan {
+  at: 'intents' | 'destroy';
+  count: number;
+}
+
+export function parseFaultPlan(v: string | undefined): FaultPlan | undefined {
+  const m = v ? /^(intents|destroy):(\d+)$/.exec(v) : null;
+  return m ? { at: m[1] as FaultPlan['at'], count: Number(m[2]) } : undefined;
+}
+
 export interface WorkerOptions {
+  faults?: FaultPlan;
   settings: QueueSettings;
   backends: BackendRegistry;
   concurrency: number;
@@ -58,6 +74,7 @@ export class BatchWorker {
   private readonly store: RedisBatchStore;
   private readonly sessions: SessionCache;
   private readonly specs = new Map<string, OrderSpec>();
+  private faultCount = 0;
 
   constructor(private readonly opts: WorkerOptions) {
     const { settings, log } = opts;
@@ -106,6 +123,7 @@ export class BatchWorker {
         session,
         method: backend.method,
         now: this.opts.now ?? (() => new Date()),
+        ...(this.opts.faults ? { faults: this.faultHooks(this.opts.faults) } : {}),
       });
       log.info({ ...summary, items: data.items.length, ms: Date.now() - started }, 'batch done');
       return summary;
@@ -113,6 +131,13 @@ export class BatchWorker {
       if (e instanceof PermanentJobError) throw new UnrecoverableError(e.message);
       throw e;
     }
+  }
+
+  private faultHooks(plan: FaultPlan): { afterIntents?: () => void; afterDestroy?: () => void } {
+    const hit = () => {
+      if (++this.faultCount === plan.count) process.kill(process.pid, 'SIGKILL');
+    };
+    return plan.at === 'intents' ? { afterIntents: hit } : { afterDestroy: hit };
   }
 
   async close(): Promise<void> {

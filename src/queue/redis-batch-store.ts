@@ -62,9 +62,18 @@ export class RedisBatchStore {
   }
 
   async deleteOrder(orderId: string): Promise<void> {
+    await this.unlinkMatching(`${this.prefix}:order:${orderId}:*`);
+  }
+
+  /** Removes every key under this prefix, queue included: for throw-away prefixes (demo, tests). */
+  async dropPrefix(): Promise<void> {
+    await this.unlinkMatching(`${this.prefix}:*`);
+  }
+
+  private async unlinkMatching(pattern: string): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:order:${orderId}:*`, 'COUNT', 1000);
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
       if (keys.length) await this.redis.unlink(...keys);
     } while (cursor !== '0');

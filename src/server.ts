@@ -1,0 +1,58 @@
+// Starts, logs and shuts down the long-running processes: `shredproof serve`
+// (coordinator + HTTP, and one in-process worker unless --no-worker) and
+// `shredproof worker`. SIGTERM/SIGINT close everything gracefully: jobs in
+// flight finish or are retried by another worker, nothing is lost.
+import type { Server } from 'node:http';
+import { composeCoordinator, composeWorker, type WorkerRuntime } from './app/compose.js';
+import { loadBackendsConfig } from './config/backends-config.js';
+import type { Config } from './config/config.js';
+import { createApp } from './http/app.js';
+import { createLogger, type Logger } from './log.js';
+import { parseFaultPlan } from './queue/bullmq-worker.js';
+
+function onSignals(log: Logger, close: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    let closing = false;
+    const handler = (sig: string) => {
+      if (closing) return;
+      closing = true;
+      log.info({ signal: sig }, 'shutting down');
+      close()
+        .catch((e) => log.error({ err: (e as Error).message }, 'error while shutting down'))
+        .finally(() => resolve());
+    };
+    process.once('SIGTERM', () => handler('SIGTERM'));
+    process.once('SIGINT', () => handler('SIGINT'));
+  });
+}
+
+export async function serve(config: Config, opts: { worker: boolean }): Promise<void> {
+  const log = createLogger({ level: config.logLevel, name: 'shredproof-serve' });
+  const backends = loadBackendsConfig(config.backendsFile);
+  const runtime = await composeCoordinator(config, backends, log);
+  const worker: WorkerRuntime | undefined = opts.worker ? composeWorker(config, backends, log) : undefined;
+  runtime.coordinator.start();
+  const app = createApp(runtime.deps);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+  });
+  const addr = server.address();
+  log.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr, worker: opts.worker, dataDir: config.dataDir }, 'shredproof serve started');
+  await onSignals(log, async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await worker?.close();
+    await runtime.close();
+  });
+  log.info('stopped');
+}
+
+export async function work(config: Config): Promise<void> {
+  const log = createLogger({ level: config.logLevel, name: 'shredproof-worker' });
+  const backends = loadBackendsConfig(config.backendsFile);
+  const faults = parseFaultPlan(process.env.SHREDPROOF_FAULT);
+  if (faults) log.warn({ faults }, 'FAULT INJECTION is on: this worker will SIGKILL itself (tests only)');
+  const worker = composeWorker(config, backends, log, faults);
+  log.info({ concurrency: config.workerConcurrency, backends: Object.keys(backends) }, 'shredproof worker started');
+  await onSignals(log, () => worker.close());
+  log.info('stopped');
+}
