@@ -40,10 +40,13 @@ export async function composeCoordinator(
     batchSize: config.batchSize,
   };
   const coordinator = new Coordinator(deps, { intervalMs: opts.intervalMs ?? 200 });
+  let closed = false;
   return {
     deps,
     coordinator,
     async close() {
+      if (closed) return;
+      closed = true;
       await coordinator.stop();
       await queue.close();
       await backends.close();
