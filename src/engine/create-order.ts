@@ -14,9 +14,12 @@ export function holdsFor(doc: OrderDocument, target: string): HoldSpec[] {
 }
 
 /** Asks each backend to validate its scope and holds; collects every problem with order-relative paths. */
-export async function checkScopes(deps: Pick<EngineDeps, 'backends'>, doc: OrderDocument): Promise<void> {
-  const problems: FieldProblem[] = [];
+export async function checkScopes(deps: Pick<EngineDeps, 'backends'>, doc: OrderDocument, earlier: readonly FieldProblem[] = []): Promise<void> {
+  const problems: FieldProblem[] = [...earlier];
+  const known = deps.backends.names();
   for (const [i, t] of doc.targets.entries()) {
+    // With an invalid document (earlier problems), only targets that name a configured backend are checked.
+    if (typeof t?.backend !== 'string' || !known.has(t.backend)) continue;
     try {
       const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
       await session.close();
@@ -35,11 +38,25 @@ export async function checkScopes(deps: Pick<EngineDeps, 'backends'>, doc: Order
       }
     }
   }
-  if (problems.length > 0) throw new ValidationError('invalid order', problems);
+  // One problem per path: the first found (the document's own checks) wins.
+  const seen = new Set<string>();
+  const unique = problems.filter((f) => !seen.has(f.path) && (seen.add(f.path), true));
+  if (unique.length > 0) throw new ValidationError('invalid order', unique);
 }
 
 export async function createOrder(deps: EngineDeps, input: unknown, actor: string): Promise<OrderRow> {
-  const doc = parseOrderDocument(input, deps.backends.names());
+  let doc: OrderDocument;
+  try {
+    doc = parseOrderDocument(input, deps.backends.names());
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    // Report the scope problems of the well-formed targets in the same error.
+    const raw = input as Partial<OrderDocument> | null;
+    const targets = typeof raw === 'object' && raw !== null && Array.isArray(raw.targets) ? raw.targets : [];
+    const holds = typeof raw === 'object' && raw !== null && Array.isArray(raw.holds) ? raw.holds.filter((h) => typeof h === 'object' && h !== null) : [];
+    await checkScopes(deps, { targets, holds } as unknown as OrderDocument, e.fields);
+    throw e; // not reached: checkScopes throws with at least e.fields
+  }
   await checkScopes(deps, doc);
   const document = canonicalize(doc);
   const now = deps.clock.now().toISOString();

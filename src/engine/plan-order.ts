@@ -36,7 +36,22 @@ export function inventoryLeaf(e: { seq: number; target: string; locator: string;
   return canonicalizeToBytes({ index: e.seq, locator: e.locator, salt: e.salt, size: e.size, target: e.target });
 }
 
+/** Orders being planned by this process (one coordinator owns the ledger): 'planning' in the ledger without an entry here is a crashed plan. */
+const planning = new WeakMap<object, Set<string>>();
+
 export async function planOrder(deps: EngineDeps, id: string, actor: string, onProgress?: (listed: number) => void): Promise<PlanReport> {
+  const active = planning.get(deps.ledger) ?? new Set<string>();
+  planning.set(deps.ledger, active);
+  if (active.has(id)) throw new RuleError('PLAN_IN_PROGRESS', `order ${id} is being planned; wait for that plan to finish`);
+  active.add(id);
+  try {
+    return await planOnce(deps, id, actor, onProgress);
+  } finally {
+    active.delete(id);
+  }
+}
+
+async function planOnce(deps: EngineDeps, id: string, actor: string, onProgress?: (listed: number) => void): Promise<PlanReport> {
   const order = deps.ledger.getOrder(id);
   if (!order) throw new NotFoundError(`no order ${id}`);
   if (!PLANNABLE.includes(order.state)) throw new RuleError('NOT_PLANNABLE', `order ${id} is ${order.state}; only a draft or planned order can be planned`);

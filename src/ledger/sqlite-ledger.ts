@@ -101,12 +101,17 @@ export class SqliteLedger implements Ledger {
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    try {
+      migrate(this.db); // first: a file from a newer shredproof is refused before anything is changed
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit survives power loss. Outcomes reach the ledger only here.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
   }
 
   close(): void {

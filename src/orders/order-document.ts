@@ -44,11 +44,20 @@ export const OrderDocumentSchema = z.strictObject({
 export type OrderDocument = z.infer<typeof OrderDocumentSchema>;
 
 export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
-  return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return (
+    '$' +
+    path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`))
+      .join('')
+  );
 }
 
 export function zodProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((i) => ({ path: jsonPath(i.path), problem: i.message }));
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ path: jsonPath([...i.path, k]), problem: 'unknown field' }))
+      : [{ path: jsonPath(i.path), problem: i.message }],
+  );
 }
 
 /**
@@ -58,11 +67,16 @@ export function zodProblems(error: z.ZodError): FieldProblem[] {
  */
 export function parseOrderDocument(input: unknown, knownBackends: ReadonlySet<string>): OrderDocument {
   const r = OrderDocumentSchema.safeParse(input);
-  if (!r.success) throw new ValidationError('invalid order', zodProblems(r.error));
-  const doc = r.data;
-  const problems: FieldProblem[] = [];
+  const problems: FieldProblem[] = r.success ? [] : zodProblems(r.error);
+  // The input is untrusted: when the shape is wrong, the cross-field rules read it defensively.
+  const raw = (r.success ? r.data : input) as { targets?: unknown; holds?: unknown } | null;
+  const list = (v: unknown): Array<Record<string, unknown>> =>
+    Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {})) : [];
+  const targets = list(typeof raw === 'object' && raw !== null ? raw.targets : undefined);
+  const holds = list(typeof raw === 'object' && raw !== null ? raw.holds : undefined);
   const seen = new Set<string>();
-  doc.targets.forEach((t, i) => {
+  targets.forEach((t, i) => {
+    if (typeof t.backend !== 'string' || !NAME.test(t.backend)) return; // already reported by the shape check
     if (!knownBackends.has(t.backend)) {
       problems.push({ path: `$.targets[${i}].backend`, problem: `no backend named ${JSON.stringify(t.backend)} is configured (known: ${[...knownBackends].sort().join(', ') || 'none'})` });
     }
@@ -70,12 +84,13 @@ export function parseOrderDocument(input: unknown, knownBackends: ReadonlySet<st
     seen.add(t.backend);
   });
   const holdIds = new Set<string>();
-  doc.holds.forEach((h, i) => {
-    if (!seen.has(h.target)) problems.push({ path: `$.holds[${i}].target`, problem: `is not a target of this order` });
-    if (holdIds.has(h.id)) problems.push({ path: `$.holds[${i}].id`, problem: 'repeats another hold id' });
-    holdIds.add(h.id);
+  holds.forEach((h, i) => {
+    if (typeof h.target === 'string' && NAME.test(h.target) && !seen.has(h.target)) problems.push({ path: `$.holds[${i}].target`, problem: `is not a target of this order` });
+    if (typeof h.id === 'string' && holdIds.has(h.id)) problems.push({ path: `$.holds[${i}].id`, problem: 'repeats another hold id' });
+    if (typeof h.id === 'string') holdIds.add(h.id);
   });
-  if (problems.length > 0) throw new ValidationError('invalid order', problems);
+  if (problems.length > 0 || !r.success) throw new ValidationError('invalid order', problems);
+  const doc = r.data;
   // Round-trip through canonical JSON so that what is stored and hashed is plain data.
   return JSON.parse(canonicalize(doc)) as OrderDocument;
 }
