@@ -51,6 +51,8 @@ function shellBaseline(dir: string, manifest: string): number {
 interface RunResult {
   seconds: number;
   planSeconds: number;
+  executeSeconds: number;
+  finalizeSeconds: number;
   coordinatorPeakMb: number;
   workerPeakMb: number;
   ledgerBytesPerObject: number;
@@ -67,7 +69,7 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
     SHREDPROOF_BACKENDS: backendsFile,
     SHREDPROOF_PREFIX: `spbench-${randomUUID().slice(0, 8)}`,
     SHREDPROOF_WORKER_CONCURRENCY: '4',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'warn',
   };
   const config = loadConfig({ ...process.env, ...env });
   const backends = { photos: { kind: 'filesystem' as const, root } };
@@ -92,8 +94,17 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
   approveOrder(deps, order.id, 'bench-approver', plan.planRoot);
   executeOrder(deps, order.id, 'bench-operator');
   coordinator.start();
-  const done = await coordinator.waitFor(order.id, undefined, 20);
+  let executedAt = 0;
+  const done = await coordinator.waitFor(
+    order.id,
+    (o) => {
+      if (!executedAt && o.state !== 'executing') executedAt = performance.now();
+    },
+    20,
+  );
   const seconds = (performance.now() - t0) / 1000;
+  const executeSeconds = (executedAt - t0) / 1000 - planSeconds;
+  const finalizeSeconds = seconds - planSeconds - executeSeconds;
   clearInterval(sampler);
   workerPeak = Math.max(workerPeak, peakRssMb(worker.pid!));
   worker.kill('SIGTERM');
@@ -103,7 +114,7 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
   await deps.queue.store.dropPrefix();
   await runtime.close();
   const ledgerBytes = ['', '-wal'].reduce((a, s) => a + (statSafe(config.ledgerPath + s)), 0);
-  return { seconds, planSeconds, coordinatorPeakMb: peakRssMb('self'), workerPeakMb: workerPeak, ledgerBytesPerObject: ledgerBytes / n, destroyed: progress.destroyed };
+  return { seconds, planSeconds, executeSeconds, finalizeSeconds, coordinatorPeakMb: peakRssMb('self'), workerPeakMb: workerPeak, ledgerBytesPerObject: ledgerBytes / n, destroyed: progress.destroyed };
 }
 
 function statSafe(p: string): number {
@@ -135,7 +146,7 @@ export async function benchE2e(sizes: number[] = [100_000]): Promise<BenchResult
       const label = n.toLocaleString('en-US');
       results.push(
         { name: `${label} files of 4 KiB: shell baseline (find | xargs sha256sum > manifest && rm -rf)`, value: round(shellS), unit: 's', note: `trees built apart in ${round(buildS)} s` },
-        { name: `${label} files of 4 KiB: shredproof plan + approve + execute + finalize`, value: round(sp.seconds), unit: 's', note: `plan ${round(sp.planSeconds)} s; ${Math.round(n / sp.seconds)} objects/s; separate worker process, concurrency 4, 8 fs threads` },
+        { name: `${label} files of 4 KiB: shredproof plan + approve + execute + finalize`, value: round(sp.seconds), unit: 's', note: `plan ${round(sp.planSeconds)} s, execute ${round(sp.executeSeconds)} s, finalize ${round(sp.finalizeSeconds)} s; ${Math.round(n / sp.seconds)} objects/s; separate worker process, concurrency 4, 8 fs threads` },
         { name: `${label} files: shredproof time / shell time`, value: round(ratio), unit: 'x', target: '<= 1.0' },
         { name: `${label} files: coordinator peak RSS`, value: round(sp.coordinatorPeakMb), unit: 'MB', target: '< 300', note: 'the bench process (coordinator + bench harness), VmHWM' },
         { name: `${label} files: worker peak RSS`, value: round(sp.workerPeakMb), unit: 'MB', target: '< 300', note: 'worker process VmHWM' },

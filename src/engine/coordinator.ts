@@ -14,6 +14,7 @@ export class Coordinator {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastJobCheck = new Map<string, number>();
+  private lastPendingCheck = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -29,15 +30,18 @@ export class Coordinator {
 
   private async pass(): Promise<void> {
     const { deps } = this;
-    while ((await ingestFinished(deps)) > 0 && !this.stopped) {
-      // keep draining while there is a backlog
-    }
+    let ingested = 0;
+    for (let n = 1; n > 0 && !this.stopped; ingested += n) n = await ingestFinished(deps);
+    const now = Date.now();
     for (const order of deps.ledger.listOrders({ state: ['executing'], limit: 1000 })) {
-      const now = Date.now();
       const last = this.lastJobCheck.get(order.id) ?? 0;
       const checkJobs = now - last > (this.opts.jobCheckMs ?? 30_000);
       if (checkJobs) this.lastJobCheck.set(order.id, now);
       const current = await dispatch(deps, order, checkJobs);
+      // Counting pending objects costs a scan of their index: only after results arrived, or now and then.
+      const lastCount = this.lastPendingCheck.get(order.id) ?? 0;
+      if (ingested === 0 && now - lastCount < 2000) continue;
+      this.lastPendingCheck.set(order.id, now);
       if (deps.ledger.pendingCount(current.id) === 0) await this.finalize(current.id);
     }
     for (const order of deps.ledger.listOrders({ state: ['finalizing'], limit: 1000 })) await this.finalize(order.id);
@@ -47,6 +51,7 @@ export class Coordinator {
     try {
       await finalizeOrder(this.deps, id);
       this.lastJobCheck.delete(id);
+      this.lastPendingCheck.delete(id);
     } catch (e) {
       this.deps.log.error({ orderId: id, err: (e as Error).message }, 'finalize failed; will retry');
     }
