@@ -156,15 +156,20 @@ describe('roots: every size 0..300', () => {
     );
   });
 
-  it('addLeafHash copies its input, takes 32 bytes only, and MerkleTree takes flat leaf hashes', () => {
+  it('the builder and the tree copy what they take and give, take 32-byte leaf hashes only, flat or not', () => {
     const leafHashes = inputs.slice(0, 13).map(hashLeaf);
     const builder = new MerkleRootBuilder();
-    const reused = new Uint8Array(32);
+    const reused = Buffer.alloc(32); // a Buffer's slice() would share memory
     for (const h of leafHashes) {
       reused.set(h);
       builder.addLeafHash(reused);
     }
     assert.deepEqual(builder.root(), want[13]);
+    const tree = MerkleTree.fromLeafHashes(leafHashes);
+    assert.equal(tree.size, 13);
+    tree.root().fill(0);
+    tree.nodeHash({ start: 0, end: 8 }).fill(0);
+    assert.deepEqual(tree.root(), want[13], 'callers get copies, not views of the tree');
     assert.throws(() => builder.addLeafHash(new Uint8Array(31)), TypeError);
     const flat = new Uint8Array(13 * 32);
     leafHashes.forEach((h, i) => flat.set(h, i * 32));
@@ -180,10 +185,12 @@ describe('inclusion proofs: every index of every size 1..70', () => {
       const d = inputs.slice(0, size);
       const leafHashes = d.map(hashLeaf);
       const tree = MerkleTree.fromLeafHashes(leafHashes);
+      const nodeTree = MerkleTree.fromLeafHashes(leafHashes, nodeHasher);
       const root = refMTH(d);
       for (let index = 0; index < size; index++) {
         const want = refPATH(index, d);
         assert.deepEqual(tree.inclusionProof(index), want, `tree, ${index}/${size}`);
+        assert.deepEqual(nodeTree.inclusionProof(index), want, `tree with nodeHasher, ${index}/${size}`);
         assert.deepEqual(inclusionProof(index, size, (r) => rangeRoot(leafHashes, r)), want, `rangeRoot, ${index}/${size}`);
         assert.deepEqual(rootFromInclusionProof(index, size, leafHashes[index]!, want), root);
         verifyInclusion(index, size, leafHashes[index]!, want, root);
@@ -210,9 +217,11 @@ describe('consistency proofs: every pair of sizes up to 40', () => {
     const roots = Array.from({ length: 41 }, (_, n) => refMTH(inputs.slice(0, n)));
     for (let size2 = 0; size2 <= 40; size2++) {
       const tree = MerkleTree.fromLeafHashes(inputs.slice(0, size2).map(hashLeaf));
+      const nodeTree = MerkleTree.fromLeafHashes(inputs.slice(0, size2).map(hashLeaf), nodeHasher);
       for (let size1 = 0; size1 <= size2; size1++) {
         const want = refPROOF(size1, inputs.slice(0, size2));
         assert.deepEqual(tree.consistencyProof(size1), want, `${size1}-${size2}`);
+        assert.deepEqual(nodeTree.consistencyProof(size1), want, `${size1}-${size2} with nodeHasher`);
         verifyConsistency(size1, size2, want, roots[size1]!, roots[size2]!);
         verifyConsistency(size1, size2, want, roots[size1]!, roots[size2]!, nodeHasher);
       }
@@ -346,6 +355,7 @@ describe('argument checks', () => {
     assertCode(() => verifyInclusion(0, 1, leafHashes[0]!, [], root.subarray(1)), 'MERKLE_ROOT_MISMATCH');
     const proof = tree.inclusionProof(3);
     assertCode(() => verifyInclusion(3, 8, leafHashes[3]!, [...proof.slice(0, 2), new Uint8Array(33)], root), 'PROOF_SIZE_WRONG');
+    assertCode(() => verifyInclusion(3, 8, new Uint8Array(0), proof.slice(1), root), 'PROOF_SIZE_WRONG'); // the proof is checked first
   });
 
   it('consistency: the size 0 and equal-size rules of RFC 9162 section 2.1.4.2', () => {
@@ -356,6 +366,7 @@ describe('argument checks', () => {
     assertCode(() => verifyConsistency(0, 8, [root], emptyRoot(), root), 'TREE_SIZE_INVALID');
     assertCode(() => verifyConsistency(0, 0, [root], emptyRoot(), emptyRoot()), 'TREE_SIZE_INVALID');
     assertCode(() => verifyConsistency(0, 8, [], r5, root), 'MERKLE_ROOT_MISMATCH');
+    assertCode(() => verifyConsistency(0, 8, [], emptyRoot(), root.subarray(1)), 'MERKLE_ROOT_MISMATCH');
     assertCode(() => verifyConsistency(0, 0, [], emptyRoot(), root), 'MERKLE_ROOT_MISMATCH');
     assertCode(() => verifyConsistency(5, 5, [r5], r5, r5), 'PROOF_SIZE_WRONG');
     assertCode(() => verifyConsistency(5, 5, [], r5, root), 'MERKLE_ROOT_MISMATCH');
