@@ -1,0 +1,190 @@
+// One order's view of a filesystem backend: its compiled scope and holds, the
+// realpath'd root and the shared fs thread pool. Scope and holds are checked
+// here, in the main thread, right before each batch is handed to the threads;
+// the threads check locators again and confine every path to the root.
+
+import type {
+  DestroyOutcome,
+  HashOutcome,
+  ListedObject,
+  ObjectRef,
+  ProbeOutcome,
+  TargetSession,
+} from '../../ports/storage-backend.js';
+import type { RootRef } from './confine.js';
+import { itemError } from './errno.js';
+import type { FsThreadPool } from './fs-thread-pool.js';
+import { joinLocator, locatorProblem } from './locator.js';
+import type { DestroyItem } from './protocol.js';
+import type { DirEntry } from './read-dir.js';
+import { heldBy, matchesScope, mayContainInScope, type CompiledHold, type CompiledScope } from './scope.js';
+
+export type SkipListener = (locator: string, reason: string) => void;
+
+export interface SessionOptions {
+  pageSize: number;
+  onSkip?: SkipListener;
+}
+
+type Refusal = Extract<HashOutcome, { status: 'absent' | 'held' | 'out-of-scope' | 'error' }>;
+
+export class FilesystemTargetSession implements TargetSession {
+  private closed = false;
+
+  constructor(
+    private readonly pool: FsThreadPool,
+    private readonly root: RootRef,
+    private readonly scope: CompiledScope,
+    private readonly holds: readonly CompiledHold[],
+    private readonly options: SessionOptions,
+  ) {}
+
+  /**
+   * Depth-first walk, each directory's entries sorted by the bytes of their
+   * names. Memory: one directory's entries per level of the current path, plus
+   * one page. Directories that cannot hold in-scope files are not entered.
+   */
+  async *list(): AsyncIterable<ListedObject[]> {
+    this.assertOpen();
+    const stack: { dir: string; entries: DirEntry[]; next: number }[] = [];
+    const rootEntries = await this.readDir('');
+    if (rootEntries) stack.push({ dir: '', entries: rootEntries, next: 0 });
+    let page: ListedObject[] = [];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const entry = top.entries[top.next++];
+      if (!entry) {
+        stack.pop();
+        continue;
+      }
+      const locator = joinLocator(top.dir, entry.name);
+      const nameProblem = entry.badName ? 'name is not valid UTF-8' : locatorProblem(locator);
+      if (entry.kind === 'dir') {
+        if (nameProblem !== undefined) {
+          this.skip(locator, `directory not walked: ${nameProblem}`);
+          continue;
+        }
+        if (!mayContainInScope(this.scope, locator)) continue;
+        const entries = await this.readDir(locator);
+        if (entries) stack.push({ dir: locator, entries, next: 0 });
+        continue;
+      }
+      if (nameProblem !== undefined) {
+        this.skip(locator, `${entry.kind} cannot be named by a locator: ${nameProblem}`);
+        continue;
+      }
+      const inScope = matchesScope(this.scope, locator);
+      if (entry.kind !== 'file') {
+        if (inScope || mayContainInScope(this.scope, locator)) this.skip(locator, `${entry.kind}, not a regular file`);
+        continue;
+      }
+      if (!inScope) continue;
+      const hold = heldBy(this.holds, locator);
+      page.push({ locator, size: entry.size ?? 0, ...(hold !== undefined ? { heldBy: hold } : {}) });
+      if (page.length >= this.options.pageSize) {
+        yield page;
+        this.assertOpen();
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  async hash(items: readonly ObjectRef[]): Promise<HashOutcome[]> {
+    this.assertOpen();
+    return this.runChecked<string, HashOutcome>(items, (item) => this.admit(item), (locator) => locator, (slice) =>
+      this.pool.run({ op: 'hash', root: this.root, items: slice }),
+    );
+  }
+
+  async destroy(items: ReadonlyArray<ObjectRef & { fingerprint: string }>): Promise<DestroyOutcome[]> {
+    this.assertOpen();
+    return this.runChecked<DestroyItem, DestroyOutcome>(
+      items,
+      (item) => this.admit(item),
+      (locator, item) => ({ locator, fingerprint: String((item as { fingerprint?: unknown }).fingerprint) }),
+      (slice) => this.pool.run({ op: 'destroy', root: this.root, items: slice }),
+    );
+  }
+
+  async probe(items: readonly ObjectRef[]): Promise<ProbeOutcome[]> {
+    this.assertOpen();
+    return this.runChecked<string, ProbeOutcome>(items, (item) => this.admitLocator(item), (locator) => locator, (slice) =>
+      this.pool.run({ op: 'probe', root: this.root, items: slice }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('filesystem target session is closed');
+  }
+
+  private skip(locator: string, reason: string): void {
+    this.options.onSkip?.(locator, reason);
+  }
+
+  private async readDir(dir: string): Promise<DirEntry[] | undefined> {
+    const result = await this.pool.run({ op: 'readdir', root: this.root, dir });
+    switch (result.status) {
+      case 'ok':
+        return result.entries;
+      case 'absent':
+        this.skip(dir, 'directory vanished while listing');
+        return undefined;
+      case 'symlink':
+        this.skip(dir, `directory not walked: ${JSON.stringify(result.at)} became a symlink`);
+        return undefined;
+      case 'error':
+        // An unreadable directory may hide files in scope: fail the listing
+        // rather than under-report the inventory.
+        throw Object.assign(new Error(`listing failed: ${result.message}`), { code: result.code });
+    }
+  }
+
+  /** The locator when it is well formed, else the refusal. Items come through Redis: untrusted. */
+  private admitLocator(item: unknown): string | Refusal {
+    const locator = (item as { locator?: unknown } | null | undefined)?.locator;
+    const problem = locatorProblem(locator);
+    if (problem !== undefined) return itemError('LOCATOR_INVALID', `locator refused: ${problem}`);
+    return locator as string;
+  }
+
+  /** Well formed, in scope now and held by nothing now (invariant 1), else the refusal. */
+  private admit(item: unknown): string | Refusal {
+    const locator = this.admitLocator(item);
+    if (typeof locator !== 'string') return locator;
+    if (!matchesScope(this.scope, locator)) return { status: 'out-of-scope' };
+    const hold = heldBy(this.holds, locator);
+    if (hold !== undefined) return { status: 'held', holdId: hold };
+    return locator;
+  }
+
+  private async runChecked<T, R>(
+    items: readonly unknown[],
+    admit: (item: unknown) => string | Refusal,
+    toTask: (locator: string, item: unknown) => T,
+    run: (slice: T[]) => Promise<R[]>,
+  ): Promise<R[]> {
+    if (!Array.isArray(items)) throw new TypeError('items must be an array');
+    const out: (R | undefined)[] = new Array(items.length);
+    const tasks: T[] = [];
+    const positions: number[] = [];
+    items.forEach((item, i) => {
+      const admitted = admit(item);
+      if (typeof admitted === 'string') {
+        tasks.push(toTask(admitted, item));
+        positions.push(i);
+      } else {
+        out[i] = admitted as R;
+      }
+    });
+    const results = await this.pool.runSplit(tasks, run);
+    results.forEach((r, k) => {
+      out[positions[k]!] = r;
+    });
+    return out as R[];
+  }
+}
