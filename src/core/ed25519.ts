@@ -77,6 +77,7 @@ function toPem(der: Uint8Array, label: string): string {
 }
 
 export function publicKeyToPem(publicKey: Uint8Array): string {
+  if (publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) throw new TypeError(`Ed25519 public key must be 32 bytes, got ${publicKey.length}`);
   const der = new Uint8Array(SPKI_PREFIX.length + 32);
   der.set(SPKI_PREFIX);
   der.set(publicKey, SPKI_PREFIX.length);

@@ -98,8 +98,12 @@ export class RecordsVerifier {
       if (got.count !== t.destroyed.count || got.bytes !== t.destroyed.bytes) {
         throw new VerificationError('RECORD_COUNT_MISMATCH', `target ${t.name}: ${got.count} records of ${got.bytes} bytes, the certificate says ${t.destroyed.count} of ${t.destroyed.bytes}`);
       }
+      // The certified methods must be exactly those the records used: a certificate may not claim a method it did not apply.
       for (const m of got.methods) {
         if (!t.methods.includes(m)) throw new VerificationError('RECORD_INVALID', `target ${t.name}: method ${m} is not among the certified methods`);
+      }
+      for (const m of t.methods) {
+        if (!got.methods.has(m)) throw new VerificationError('RECORD_INVALID', `target ${t.name}: the certificate names method ${m}, which no record used`);
       }
     }
     return summary;

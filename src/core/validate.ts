@@ -13,8 +13,16 @@ export function isObject(v: unknown): v is Obj {
 // RFC 3339 date-time in UTC with an optional fraction, as `Date#toISOString` writes it.
 const RFC3339_UTC = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?Z$/;
 
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function isRfc3339Utc(v: unknown): v is string {
-  return typeof v === 'string' && RFC3339_UTC.test(v);
+  if (typeof v !== 'string' || !RFC3339_UTC.test(v)) return false;
+  // RFC 3339 section 5.7: the day must exist in its month (no 2026-02-31).
+  const year = Number(v.slice(0, 4));
+  const month = Number(v.slice(5, 7));
+  const day = Number(v.slice(8, 10));
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
 }
 
 export function isCount(v: unknown): v is number {
@@ -77,9 +85,5 @@ export class Checker {
     if (!arr) return undefined;
     arr.forEach((s, i) => this.string(s, `${path}[${i}]`));
     return arr as string[];
-  }
-
-  noExtraKeys(o: Obj, path: string, allowed: readonly string[]): void {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.add(`${path}.${k}`, 'unknown field');
   }
 }

@@ -4,6 +4,7 @@
 // relative to it.
 
 import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { DestructionMethod, HoldSpec, StorageBackend, TargetSession } from '../../ports/storage-backend.js';
 import { detectConfineMode, type ConfineMode } from './confine.js';
 import { FsThreadPool } from './fs-thread-pool.js';
@@ -15,7 +16,7 @@ export interface FilesystemBackendOptions {
   name: string;
   /** The directory everything happens under; realpath'd once, here. */
   root: string;
-  /** fs worker threads (default 8). */
+  /** fs worker threads (default: twice the cores, 2 to 8; measured best on a 2-core machine at 4, see bench/RESULTS.md). */
   threads?: number;
   /** Objects per page of list() (default 1000). */
   pageSize?: number;
@@ -34,6 +35,10 @@ export const FILESYSTEM_PERSISTENCE: readonly string[] = [
   'a process that still holds the file open keeps the content readable until it closes it',
   'this is not a NIST SP 800-88 Clear or Purge: no overwrite, no cryptographic erase, no sanitize command is issued',
 ];
+
+export function defaultThreads(): number {
+  return Math.min(8, Math.max(2, 2 * availableParallelism()));
+}
 
 export class FilesystemBackend implements StorageBackend {
   readonly name: string;
@@ -57,7 +62,7 @@ export class FilesystemBackend implements StorageBackend {
     if (!statSync(this.root).isDirectory()) throw new Error(`filesystem backend ${options.name}: root ${this.root} is not a directory`);
     this.pageSize = pageSize;
     this.onSkip = options.onSkip;
-    this.pool = new FsThreadPool(options.threads ?? 8, { mode: options.confinement ?? detectConfineMode() });
+    this.pool = new FsThreadPool(options.threads ?? defaultThreads(), { mode: options.confinement ?? detectConfineMode() });
   }
 
   /** Validates the scope and holds (ValidationError naming every bad field) and binds them to the root as it is now. */
