@@ -42,6 +42,12 @@ function peakRssMb(pid: number | 'self'): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number | 'self'): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (100/s)
+}
+
 function shellBaseline(dir: string, manifest: string): number {
   const t0 = performance.now();
   execFileSync('bash', ['-c', `find "${dir}" -type f -print0 | xargs -0 sha256sum > "${manifest}" && rm -rf "${dir}"`]);
@@ -51,6 +57,7 @@ function shellBaseline(dir: string, manifest: string): number {
 interface RunResult {
   seconds: number;
   planSeconds: number;
+  cpu: { coordinator: number; worker: number };
   executeSeconds: number;
   finalizeSeconds: number;
   coordinatorPeakMb: number;
@@ -62,20 +69,21 @@ interface RunResult {
 async function shredproofRun(work: string, root: string, n: number): Promise<RunResult> {
   const keys = await generateKeys(join(work, 'keys'));
   const backendsFile = join(work, 'backends.json');
-  writeFileSync(backendsFile, JSON.stringify({ backends: { photos: { kind: 'filesystem', root } } }));
+  const threads = Number(process.env.BENCH_FS_THREADS ?? 4);
+  writeFileSync(backendsFile, JSON.stringify({ backends: { photos: { kind: 'filesystem', root, threads } } }));
   const env = {
     DATA_DIR: join(work, 'data'),
     SHREDPROOF_KEY: keys.privateKeyPath,
     SHREDPROOF_BACKENDS: backendsFile,
     SHREDPROOF_PREFIX: `spbench-${randomUUID().slice(0, 8)}`,
-    SHREDPROOF_WORKER_CONCURRENCY: '4',
+    SHREDPROOF_WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '4',
     LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'warn',
   };
   const config = loadConfig({ ...process.env, ...env });
   const backends = { photos: { kind: 'filesystem' as const, root } };
   const log = createLogger({ level: 'warn' });
   // The worker is its own process, as in production; started (and warmed) before the clock starts.
-  const worker = spawn(process.execPath, [BIN, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const worker = spawn(process.execPath, [...(process.env.BENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_WORKER_PROF] : []), BIN, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   let workerPeak = 0;
   const sampler = setInterval(() => {
     try {
@@ -86,6 +94,7 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
   }, 200);
   const runtime = await composeCoordinator(config, backends, log, { intervalMs: 20 });
   await new Promise((r) => setTimeout(r, 2500));
+  const cpu0 = { self: cpuSeconds('self'), worker: cpuSeconds(worker.pid!) };
   const t0 = performance.now();
   const { deps, coordinator } = runtime;
   const order = await createOrder(deps, { reference: 'bench', targets: [{ backend: 'photos', scope: { include: ['users/**'] } }] }, 'bench-operator');
@@ -107,6 +116,7 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
   const finalizeSeconds = seconds - planSeconds - executeSeconds;
   clearInterval(sampler);
   workerPeak = Math.max(workerPeak, peakRssMb(worker.pid!));
+  const cpu = { coordinator: cpuSeconds('self') - cpu0.self, worker: cpuSeconds(worker.pid!) - cpu0.worker };
   worker.kill('SIGTERM');
   await new Promise((r) => worker.once('exit', r));
   const progress = deps.ledger.progress(order.id);
@@ -114,7 +124,7 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
   await deps.queue.store.dropPrefix();
   await runtime.close();
   const ledgerBytes = ['', '-wal'].reduce((a, s) => a + (statSafe(config.ledgerPath + s)), 0);
-  return { seconds, planSeconds, executeSeconds, finalizeSeconds, coordinatorPeakMb: peakRssMb('self'), workerPeakMb: workerPeak, ledgerBytesPerObject: ledgerBytes / n, destroyed: progress.destroyed };
+  return { seconds, cpu, planSeconds, executeSeconds, finalizeSeconds, coordinatorPeakMb: peakRssMb('self'), workerPeakMb: workerPeak, ledgerBytesPerObject: ledgerBytes / n, destroyed: progress.destroyed };
 }
 
 function statSafe(p: string): number {
@@ -146,7 +156,7 @@ export async function benchE2e(sizes: number[] = [100_000]): Promise<BenchResult
       const label = n.toLocaleString('en-US');
       results.push(
         { name: `${label} files of 4 KiB: shell baseline (find | xargs sha256sum > manifest && rm -rf)`, value: round(shellS), unit: 's', note: `trees built apart in ${round(buildS)} s` },
-        { name: `${label} files of 4 KiB: shredproof plan + approve + execute + finalize`, value: round(sp.seconds), unit: 's', note: `plan ${round(sp.planSeconds)} s, execute ${round(sp.executeSeconds)} s, finalize ${round(sp.finalizeSeconds)} s; ${Math.round(n / sp.seconds)} objects/s; separate worker process, concurrency 4, 8 fs threads` },
+        { name: `${label} files of 4 KiB: shredproof plan + approve + execute + finalize`, value: round(sp.seconds), unit: 's', note: `plan ${round(sp.planSeconds)} s, execute ${round(sp.executeSeconds)} s, finalize ${round(sp.finalizeSeconds)} s; CPU coordinator ${round(sp.cpu.coordinator)} s, worker ${round(sp.cpu.worker)} s; ${Math.round(n / sp.seconds)} objects/s; separate worker process, concurrency ${process.env.BENCH_CONCURRENCY ?? 4}, ${process.env.BENCH_FS_THREADS ?? 4} fs threads` },
         { name: `${label} files: shredproof time / shell time`, value: round(ratio), unit: 'x', target: '<= 1.0' },
         { name: `${label} files: coordinator peak RSS`, value: round(sp.coordinatorPeakMb), unit: 'MB', target: '< 300', note: 'the bench process (coordinator + bench harness), VmHWM' },
         { name: `${label} files: worker peak RSS`, value: round(sp.workerPeakMb), unit: 'MB', target: '< 300', note: 'worker process VmHWM' },

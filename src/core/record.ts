@@ -88,9 +88,9 @@ export function recordLeafInput(line: string): Uint8Array {
  */
 export function parseRecordLine(line: string, lineNumber?: number): DestructionRecord {
   const where = lineNumber === undefined ? 'record' : `line ${lineNumber}`;
-  // A UTF-16 length bounds the UTF-8 length from below; check it first so a
-  // huge line is refused without encoding it.
-  if (line.length > RECORD_MAX_LINE_BYTES || utf8Encode(line).length > RECORD_MAX_LINE_BYTES) {
+  // UTF-8 takes at least one and at most three bytes per UTF-16 unit: only lines
+  // between max/3 and max units need encoding to know, and a huge one is refused unencoded.
+  if (line.length > RECORD_MAX_LINE_BYTES || (line.length * 3 > RECORD_MAX_LINE_BYTES && utf8Encode(line).length > RECORD_MAX_LINE_BYTES)) {
     throw new VerificationError('RECORD_TOO_LONG', `${where} is longer than ${RECORD_MAX_LINE_BYTES} bytes`);
   }
   let parsed: ReturnType<typeof parseCanonical>;

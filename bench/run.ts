@@ -1,0 +1,62 @@
+// `npm run bench`: runs every benchmark and writes bench/RESULTS.md with the
+// machine and the date. Figures are for reading, not for asserting: the
+// machine is shared and noisy, so each comparison has its baseline measured
+// in the same run, and the ratio is what to look at.
+//   npm run bench                     everything
+//   npm run bench -- merkle records   only those sections
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchE2e } from './e2e.js';
+import { benchFsBackend } from './fs-backend.js';
+import { benchMerkle } from './merkle.js';
+import { benchRecords } from './records.js';
+import type { BenchResult } from './types.js';
+
+const SECTIONS: Record<string, { title: string; run: () => Promise<BenchResult[]> }> = {
+  merkle: { title: 'Merkle trees (issue 2)', run: benchMerkle },
+  records: { title: 'Records: serialization, verification, proofs (issues 2 and 6)', run: () => benchRecords(1_000_000) },
+  fs: { title: 'Filesystem backend (issue 3)', run: benchFsBackend },
+  e2e: { title: 'End to end, 100,000 files of 4 KiB, against the shell baseline (issue 3)', run: () => benchE2e([25_000, 100_000]) },
+};
+
+function machine(): string[] {
+  const c = cpus();
+  let disk = '';
+  try {
+    disk = execFileSync('df', ['-h', '/tmp'], { encoding: 'utf8' }).split('\n')[1] ?? '';
+  } catch {
+    /* not essential */
+  }
+  return [
+    `- date: ${new Date().toISOString()}`,
+    `- machine: ${c.length} x ${c[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory (${(freemem() / 2 ** 30).toFixed(1)} GiB free at start)`,
+    `- node ${process.version}; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' / ')}`,
+    `- /tmp: ${disk.replace(/\s+/g, ' ')}`,
+  ];
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : Object.keys(SECTIONS);
+  const out = ['# Benchmark results', '', 'Written by `npm run bench` (bench/run.ts). Re-run to refresh; edit nothing by hand.', '', ...machine(), ''];
+  for (const name of names) {
+    const section = SECTIONS[name];
+    if (!section) throw new Error(`unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
+    process.stderr.write(`bench: ${name} ...\n`);
+    const started = performance.now();
+    const results = await section.run();
+    out.push(`## ${section.title}`, '', '| what | value | target | note |', '|---|---|---|---|');
+    for (const r of results) out.push(`| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.target ?? ''} | ${r.note ?? ''} |`);
+    out.push('', `(${((performance.now() - started) / 1000).toFixed(0)} s; load average after: ${loadavg().map((x) => x.toFixed(2)).join(' / ')})`, '');
+  }
+  const path = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+  writeFileSync(path, out.join('\n'));
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+await main();
+process.exit(0);
