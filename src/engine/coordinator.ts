@@ -3,6 +3,7 @@
 // restart), and finalize orders with nothing left pending. One instance owns
 // the ledger and the key; ticks never overlap.
 import type { OrderRow, OrderState } from '../ledger/ledger.js';
+import { withdrawBatches } from './cancel-order.js';
 import { dispatch } from './execute-order.js';
 import type { EngineDeps } from './engine-deps.js';
 import { finalizeOrder } from './finalize-order.js';
@@ -38,6 +39,7 @@ export class Coordinator {
       const checkJobs = now - last > (this.opts.jobCheckMs ?? 30_000);
       if (checkJobs) this.lastJobCheck.set(order.id, now);
       const current = await dispatch(deps, order, checkJobs);
+      if (current.cancelRequestedAt) await withdrawBatches(deps, current);
       // Counting pending objects costs a scan of their index: only after results arrived, or now and then.
       const lastCount = this.lastPendingCheck.get(order.id) ?? 0;
       if (ingested === 0 && now - lastCount < 2000) continue;

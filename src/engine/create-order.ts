@@ -79,6 +79,7 @@ export async function createOrder(deps: EngineDeps, input: unknown, actor: strin
       approvedRoot: null,
       epoch: null,
       dispatchedAt: null,
+      cancelRequestedAt: null,
       batchCount: null,
       execStartedAt: null,
       finishedAt: null,

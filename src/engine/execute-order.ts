@@ -60,7 +60,8 @@ export async function dispatch(deps: EngineDeps, order: OrderRow, checkJobs: boo
     current = deps.ledger.patch(order.id, { dispatchedAt: current.dispatchedAt ?? at }, at);
     checkJobs = true;
   }
-  if (checkJobs) {
+  // A cancelled execution gets no new jobs; the coordinator withdraws the waiting ones.
+  if (checkJobs && !current.cancelRequestedAt) {
     const batches = deps.ledger.pendingBatches(order.id);
     const ids = batches.map((b) => jobIdFor(order.id, current.epoch!, b));
     const existing = await deps.queue.existing(ids);

@@ -142,7 +142,7 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
   const envelopeText = JSON.stringify(envelope, null, 2) + '\n';
   writeDurably(files.certificate, envelopeText);
   writeDurably(files.publicKey, publicKeyToPem(deps.signer.publicKey));
-  const final = statement.status === 'complete' ? 'certified' : 'certified-with-exceptions';
+  const final = order.cancelRequestedAt ? 'cancelled' : statement.status === 'complete' ? 'certified' : 'certified-with-exceptions';
   const done = deps.ledger.atomically(() => {
     deps.ledger.saveCertificate(id, {
       certificateId: statement.certificateId,

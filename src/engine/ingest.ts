@@ -10,8 +10,8 @@
 //   outcome absent, no intent             -> exception ABSENT (gone before this run touched it),
 //                                            or OUTCOME_LOST if Redis lost the state while it was in flight
 //   outcome retained / exception          -> as recorded
-//   no outcome (the job failed for good)  -> probe: absent with an intent -> destroyed (recovered);
-//                                            otherwise exception JOB_FAILED
+//   no outcome (the job failed for good,  -> probe: absent with an intent -> destroyed (recovered);
+//   or was withdrawn by a cancel)            otherwise exception JOB_FAILED (or CANCELLED)
 import type { ItemResult } from '../ledger/ledger.js';
 import type { Intent, Outcome } from './batch-types.js';
 import { holdsFor, orderDocument } from './create-order.js';
@@ -48,7 +48,7 @@ function decide(seq: number, uncertain: boolean, intent: Intent | undefined, o: 
   }
 }
 
-async function ingestJob(deps: EngineDeps, job: FinishedJob): Promise<void> {
+export async function ingestJob(deps: EngineDeps, job: FinishedJob & { exceptionCode?: string }): Promise<void> {
   const { orderId, epoch, batch } = job.data;
   const order = deps.ledger.getOrder(orderId);
   if (!order || order.state !== 'executing' || order.epoch !== epoch) {
@@ -66,7 +66,7 @@ async function ingestJob(deps: EngineDeps, job: FinishedJob): Promise<void> {
     else unresolved.push(item);
   }
   if (unresolved.length > 0) {
-    const reason = `the batch job failed after all retries: ${job.failedReason ?? 'no outcome was recorded'}`;
+    const reason = job.exceptionCode ? (job.failedReason ?? job.exceptionCode) : `the batch job failed after all retries: ${job.failedReason ?? 'no outcome was recorded'}`;
     const withIntent = unresolved.filter((i) => state.intents.has(i.seq));
     const gone = new Set<number>();
     if (withIntent.length > 0) {
@@ -85,7 +85,7 @@ async function ingestJob(deps: EngineDeps, job: FinishedJob): Promise<void> {
     const at = deps.clock.now().toISOString();
     for (const item of unresolved) {
       const intent = state.intents.get(item.seq);
-      results.push(intent && gone.has(item.seq) ? destroyedResult(item.seq, intent, at, true) : { kind: 'exception', seq: item.seq, code: 'JOB_FAILED', reason });
+      results.push(intent && gone.has(item.seq) ? destroyedResult(item.seq, intent, at, true) : { kind: 'exception', seq: item.seq, code: job.exceptionCode ?? 'JOB_FAILED', reason });
     }
   }
   deps.ledger.applyResults(orderId, results);

@@ -37,6 +37,7 @@ export interface OrderRow {
   approvedRoot: string | null;
   epoch: string | null;
   dispatchedAt: string | null;
+  cancelRequestedAt: string | null;
   batchCount: number | null;
   execStartedAt: string | null;
   finishedAt: string | null;

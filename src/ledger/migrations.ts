@@ -25,6 +25,7 @@ const MIGRATIONS: string[] = [
     approved_root    TEXT,                   -- the plan_root the approval binds to
     epoch            TEXT,                   -- execution epoch, mirrored in Redis
     dispatched_at    TEXT,                   -- when the epoch's spec and jobs were first published
+    cancel_requested_at TEXT,                -- a cancel of an executing order: stop, then certify what was done
     batch_count      INTEGER,
     exec_started_at  TEXT,
     finished_at      TEXT,

@@ -38,6 +38,7 @@ interface RawOrder {
   approved_root: string | null;
   epoch: string | null;
   dispatched_at: string | null;
+  cancel_requested_at: string | null;
   batch_count: number | null;
   exec_started_at: string | null;
   finished_at: string | null;
@@ -62,6 +63,7 @@ const COLUMNS: Record<keyof Omit<OrderRow, 'num'>, string> = {
   approvedRoot: 'approved_root',
   epoch: 'epoch',
   dispatchedAt: 'dispatched_at',
+  cancelRequestedAt: 'cancel_requested_at',
   batchCount: 'batch_count',
   execStartedAt: 'exec_started_at',
   finishedAt: 'finished_at',
@@ -88,6 +90,7 @@ function toOrder(r: RawOrder): OrderRow {
     approvedRoot: r.approved_root,
     epoch: r.epoch,
     dispatchedAt: r.dispatched_at,
+    cancelRequestedAt: r.cancel_requested_at,
     batchCount: r.batch_count,
     execStartedAt: r.exec_started_at,
     finishedAt: r.finished_at,

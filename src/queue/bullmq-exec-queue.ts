@@ -80,6 +80,23 @@ export class BullmqExecQueue {
     return out;
   }
 
+  /**
+   * Removes a job unless a worker holds it. Returns 'removed' (or 'absent' if
+   * there was no such job), or 'active' when a worker is running it: then it
+   * finishes and is ingested as usual.
+   */
+  async withdraw(jobId: string): Promise<'removed' | 'absent' | 'active'> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return 'absent';
+    try {
+      await job.remove();
+      return 'removed';
+    } catch {
+      // BullMQ refuses to remove a locked (active) job.
+      return 'active';
+    }
+  }
+
   async remove(jobId: string): Promise<void> {
     await this.queue.remove(jobId);
   }

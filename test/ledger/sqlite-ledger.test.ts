@@ -35,6 +35,7 @@ function orderRow(id: string, over: Partial<OrderRow> = {}): Omit<OrderRow, 'num
     approvedRoot: null,
     epoch: null,
     dispatchedAt: null,
+    cancelRequestedAt: null,
     batchCount: null,
     execStartedAt: null,
     finishedAt: null,

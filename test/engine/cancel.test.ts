@@ -1,0 +1,58 @@
+// Cancel: before execution nothing happens; during execution what was already
+// destroyed is still certified, and the rest is listed as CANCELLED.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { approveOrder } from '../../src/engine/approve-order.js';
+import { cancelOrder } from '../../src/engine/cancel-order.js';
+import { createOrder } from '../../src/engine/create-order.js';
+import { RuleError } from '../../src/engine/engine-deps.js';
+import { executeOrder } from '../../src/engine/execute-order.js';
+import { planOrder } from '../../src/engine/plan-order.js';
+import { assertTruthfulCertificate } from '../helpers/certificate-checks.js';
+import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
+import { sleep, withTimeout } from '../helpers/procs.js';
+
+describe('cancel', { timeout: 300_000 }, () => {
+  const hs: Harness[] = [];
+  after(async () => {
+    for (const h of hs) await h.close();
+  });
+
+  it('before execution: the order ends cancelled, nothing is touched, and it cannot be executed', async () => {
+    const h = await startHarness({ objects: 60, worker: false });
+    hs.push(h);
+    const { deps } = h.runtime;
+    const order = await createOrder(deps, demoOrder('photos'), 'alice');
+    const plan = await planOrder(deps, order.id, 'alice');
+    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    assert.equal(cancelOrder(deps, order.id, 'carol', 'settlement amended').state, 'cancelled');
+    assert.throws(() => executeOrder(deps, order.id, 'alice'), (e: unknown) => e instanceof RuleError && e.code === 'NOT_APPROVED');
+    assert.throws(() => cancelOrder(deps, order.id, 'carol', 'again'), (e: unknown) => e instanceof RuleError && e.code === 'NOT_CANCELLABLE');
+    for (const l of h.dataset.inScope.keys()) assert.ok(existsSync(join(h.dataset.root, l)));
+    const events = deps.ledger.events(order.id);
+    assert.deepEqual(events.at(-1), { ...events.at(-1)!, actor: 'carol', toState: 'cancelled' });
+  });
+
+  it('during execution: destroyed objects are certified, the rest are CANCELLED exceptions and survive', async () => {
+    const h = await startHarness({ objects: 3000, batchSize: 20, worker: true, env: { SHREDPROOF_WORKER_CONCURRENCY: '1' } });
+    hs.push(h);
+    const { deps, coordinator } = h.runtime;
+    const order = await createOrder(deps, demoOrder('photos'), 'alice');
+    const plan = await planOrder(deps, order.id, 'alice');
+    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    executeOrder(deps, order.id, 'alice');
+    coordinator.start();
+    const total = h.dataset.inScope.size;
+    for (let i = 0; i < 600 && deps.ledger.pendingCount(order.id) > total * 0.8; i++) await sleep(10);
+    cancelOrder(deps, order.id, 'carol', 'stop: wrong scope');
+    const done = await withTimeout(coordinator.waitFor(order.id), 120_000, () => 'the cancelled order did not end');
+    assert.equal(done.state, 'cancelled');
+    const st = await assertTruthfulCertificate(h.config.dataDir, order.id, h.dataset, { complete: false });
+    const cancelled = st.exceptions.filter((e) => e.code === 'CANCELLED');
+    assert.ok(st.completeness.destroyed > 0 && cancelled.length > 0, `destroyed ${st.completeness.destroyed}, cancelled ${cancelled.length}`);
+    for (const e of cancelled) assert.ok(existsSync(join(h.dataset.root, e.locator)), `${e.locator} is CANCELLED but gone`);
+    assert.equal(st.completeness.destroyed + st.completeness.exceptions, total);
+  });
+});
