@@ -168,9 +168,9 @@ export function verifyConsistency(
   for (let i = seedInProof ? 1 : 0; i < ranges.length; i++) {
     const sibling = ranges[i]!;
     if (sibling.start < start) {
-      const same = old === cur; // until the first right sibling both hashes are one value
+      // The seed is always a left child, so a right sibling has already made old and cur differ here.
       old = hasher.hashChildren(proof[i]!, old);
-      cur = same ? old : hasher.hashChildren(proof[i]!, cur);
+      cur = hasher.hashChildren(proof[i]!, cur);
       start = sibling.start;
     } else {
       cur = hasher.hashChildren(cur, proof[i]!);

@@ -9,6 +9,7 @@ import {
   recordLine,
   parseRecordLine,
   VerificationError,
+  canonicalize,
 } from '../../src/core/index.js';
 import { buildExample } from '../../scripts/example-certificate.js';
 
@@ -103,6 +104,10 @@ describe('records', () => {
     assert.equal(code(line.replace('a/b.jpg', 'a/\\ud800.jpg')), 'RECORD_INVALID'); // lone surrogate
     assert.equal(code('[]'), 'RECORD_INVALID');
     assert.equal(code('x'.repeat(70_000)), 'RECORD_TOO_LONG');
+    // 30,000 UTF-16 units of 3 UTF-8 bytes each: under the limit in units, over it in bytes
+    assert.equal(code(canonicalize({ ...record, locator: '€'.repeat(30_000) })), 'RECORD_TOO_LONG');
+    // 40,000 ASCII units: measured in bytes (under the limit), then parsed (and refused: locators stop at 4096)
+    assert.equal(code(canonicalize({ ...record, locator: 'a'.repeat(40_000) })), 'RECORD_INVALID');
     // unknown members are allowed (and covered by the leaf hash)
     assert.equal(code(recordLine({ ...record, extra: 'x' } as any)), 'ok');
   });
