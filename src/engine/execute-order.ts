@@ -65,17 +65,20 @@ export async function dispatch(deps: EngineDeps, order: OrderRow, checkJobs: boo
     const batches = deps.ledger.pendingBatches(order.id);
     const ids = batches.map((b) => jobIdFor(order.id, current.epoch!, b));
     const existing = await deps.queue.existing(ids);
-    const missing: BatchJobData[] = [];
-    batches.forEach((b, k) => {
-      if (existing.has(ids[k]!)) return;
-      const items = deps.ledger.batchItems(order.id, b);
-      if (items.length === 0) return;
-      missing.push({ orderId: order.id, epoch: current.epoch!, target: items[0]!.target, batch: b, items: items.map(({ seq, locator }) => ({ seq, locator })) });
-    });
-    if (missing.length > 0) {
-      await deps.queue.enqueue(missing);
-      deps.log.info({ orderId: order.id, jobs: missing.length }, 'batches enqueued');
+    const missing = batches.filter((_, k) => !existing.has(ids[k]!));
+    // 100 batches per query and per enqueue: bounded memory, few round trips.
+    for (let i = 0; i < missing.length; i += 100) {
+      const chunk = new Set(missing.slice(i, i + 100));
+      const jobs = new Map<number, BatchJobData>();
+      for (const row of deps.ledger.pendingInBatches(order.id, Math.min(...chunk), Math.max(...chunk))) {
+        if (!chunk.has(row.batch)) continue;
+        let job = jobs.get(row.batch);
+        if (!job) jobs.set(row.batch, (job = { orderId: order.id, epoch: current.epoch!, target: row.target, batch: row.batch, items: [] }));
+        job.items.push({ seq: row.seq, locator: row.locator });
+      }
+      await deps.queue.enqueue([...jobs.values()]);
     }
+    if (missing.length > 0) deps.log.info({ orderId: order.id, jobs: missing.length }, 'batches enqueued');
   }
   return current;
 }

@@ -57,7 +57,9 @@ export async function ingestJob(deps: EngineDeps, job: FinishedJob & { exception
     return;
   }
   const state = await deps.queue.store.readBatch(orderId, epoch, batch);
-  const items = deps.ledger.batchItems(orderId, batch);
+  // The job names its objects; applyResults ignores any that are no longer pending.
+  const uncertain = deps.ledger.uncertainInBatch(orderId, batch);
+  const items = job.data.items.map((i) => ({ ...i, uncertain: uncertain.has(i.seq) }));
   const results: ItemResult[] = [];
   const unresolved: typeof items = [];
   for (const item of items) {

@@ -75,12 +75,14 @@ async function planOnce(deps: EngineDeps, id: string, actor: string, onProgress?
     const tp: TargetPlan = (report.targets[t.backend] = { objects: 0, bytes: 0, held: 0, sample: [] });
     try {
       for await (const page of session.list()) {
-        const entries: InventoryEntry[] = page.map((o) => ({
+        // One call to the CSPRNG per page: 16 fresh random bytes per object.
+        const salts = randomBytes(16 * page.length).toString('hex');
+        const entries: InventoryEntry[] = page.map((o, k) => ({
           seq: seq++,
           target: t.backend,
           locator: o.locator,
           size: o.size,
-          salt: randomBytes(16).toString('hex'),
+          salt: salts.slice(32 * k, 32 * k + 32),
           ...(o.heldBy ? { heldBy: o.heldBy } : {}),
         }));
         deps.ledger.appendInventory(id, entries);

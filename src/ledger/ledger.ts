@@ -125,6 +125,8 @@ export type Ledger = Pick<
   | 'assignLeafIndexes'
   | 'pendingBatches'
   | 'batchItems'
+  | 'pendingInBatches'
+  | 'uncertainInBatch'
   | 'applyResults'
   | 'progress'
   | 'findByLocator'

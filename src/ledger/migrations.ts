@@ -70,6 +70,7 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX inventory_locator ON inventory(order_num, target, locator);
   CREATE INDEX inventory_batch ON inventory(order_num, batch) WHERE status = 0;
+  CREATE INDEX inventory_uncertain ON inventory(order_num, batch) WHERE uncertain = 1;
 
   CREATE TABLE certificates (
     order_num      INTEGER PRIMARY KEY REFERENCES orders(num),

@@ -279,6 +279,19 @@ export class SqliteLedger implements Ledger {
       .run(num, num).changes;
   }
 
+  /** Pending objects of batches `from`..`to` (inclusive), ordered by batch and seq: one query for many jobs. */
+  pendingInBatches(id: string, from: number, to: number): Array<{ batch: number; seq: number; target: string; locator: string }> {
+    return this.db
+      .prepare('SELECT batch, seq, target, locator FROM inventory WHERE order_num = ? AND status = 0 AND batch BETWEEN ? AND ? ORDER BY batch, seq')
+      .all(this.num(id), from, to) as Array<{ batch: number; seq: number; target: string; locator: string }>;
+  }
+
+  /** Objects of a batch marked uncertain after Redis lost state (usually none: a partial index makes this free). */
+  uncertainInBatch(id: string, batch: number): Set<number> {
+    const rows = this.db.prepare('SELECT seq FROM inventory WHERE order_num = ? AND batch = ? AND uncertain = 1').all(this.num(id), batch) as Array<{ seq: number }>;
+    return new Set(rows.map((r) => r.seq));
+  }
+
   /** Batches that still hold pending objects. */
   pendingBatches(id: string): number[] {
     return (this.db.prepare('SELECT DISTINCT batch FROM inventory WHERE order_num = ? AND status = 0 ORDER BY batch').all(this.num(id)) as Array<{ batch: number }>).map(

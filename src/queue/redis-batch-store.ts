@@ -5,6 +5,9 @@
 import type { Redis } from 'ioredis';
 import type { BatchState, Intent, OrderSpec, Outcome } from '../engine/batch-types.js';
 
+/** One round trip and one command for a whole batch, instead of a thousand HSETNX. */
+const HSETNX_ALL = "for i = 1, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end return 0";
+
 export class RedisBatchStore {
   constructor(
     private readonly redis: Redis,
@@ -47,14 +50,12 @@ export class RedisBatchStore {
     await this.redis.hset(this.batchKey(orderId, epoch, batch), ...args);
   }
 
-  /** HSETNX per item: the first outcome recorded for an item stands. */
+  /** HSETNX per item, in one atomic script call: the first outcome recorded for an item stands. */
   async writeOutcomes(orderId: string, epoch: string, batch: number, outcomes: ReadonlyMap<number, Outcome>): Promise<void> {
     if (outcomes.size === 0) return;
-    const key = this.batchKey(orderId, epoch, batch);
-    const pipe = this.redis.pipeline();
-    for (const [seq, o] of outcomes) pipe.hsetnx(key, `o${seq}`, JSON.stringify(o));
-    const res = await pipe.exec();
-    for (const [err] of res ?? []) if (err) throw err;
+    const args: string[] = [];
+    for (const [seq, o] of outcomes) args.push(`o${seq}`, JSON.stringify(o));
+    await this.redis.eval(HSETNX_ALL, 1, this.batchKey(orderId, epoch, batch), ...args);
   }
 
   async deleteBatch(orderId: string, epoch: string, batch: number): Promise<void> {
