@@ -6,6 +6,7 @@
 // wall-clock time is in the notes.
 
 import { execFile } from 'node:child_process';
+import { hash as cryptoHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { MerkleRootBuilder, MerkleTree, nobleHasher, verifyConsistency, verifyInclusion, type MerkleHasher } from '../src/core/merkle.js';
@@ -186,8 +187,27 @@ function proofResults(): BenchResult[] {
   return results;
 }
 
+/** The floor: raw one-shot SHA-256 of 65-byte inputs (one tree node) on this machine today. */
+function rawHashRate(): BenchResult {
+  const input = new Uint8Array(65);
+  const n = 2_000_000;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    input[1] = i & 0xff;
+    cryptoHash('sha256', input, 'buffer');
+  }
+  const { user, system } = process.cpuUsage(cpu0);
+  const perSecond = n / ((user + system) / 1e6);
+  return {
+    name: 'baseline: node:crypto one-shot SHA-256 of 65-byte inputs',
+    value: Math.round(perSecond),
+    unit: 'hashes/s',
+    note: `a root over 3M leaves needs 6M hashes, so ${((6e6 / perSecond)).toFixed(1)} s CPU at least at this rate (DESIGN.md measured 1.65 M/s on an earlier day)`,
+  };
+}
+
 export async function benchMerkle(): Promise<BenchResult[]> {
-  return [...(await streamingResults()), ...proofResults()];
+  return [rawHashRate(), ...(await streamingResults()), ...proofResults()];
 }
 
 function toMarkdown(results: readonly BenchResult[]): string {

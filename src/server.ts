@@ -1,16 +1,15 @@
-// Starts, logs and shuts down the long-running processes: `shredproof serve`
-// (coordinator + HTTP, and one in-process worker unless --no-worker) and
-// `shredproof worker`. SIGTERM/SIGINT close everything gracefully: jobs in
-// flight finish or are retried by another worker, nothing is lost.
+// Starts, logs and shuts down `shredproof serve`: the coordinator + HTTP, and
+// one in-process worker unless --no-worker (workers/main.ts is the standalone
+// worker). SIGTERM/SIGINT close everything gracefully: jobs in flight finish
+// or are retried by another worker, nothing is lost.
 import type { Server } from 'node:http';
 import { composeCoordinator, composeWorker, type WorkerRuntime } from './app/compose.js';
 import { loadBackendsConfig } from './config/backends-config.js';
 import type { Config } from './config/config.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
-import { parseFaultPlan } from './queue/bullmq-worker.js';
 
-function onSignals(log: Logger, close: () => Promise<void>): Promise<void> {
+export function onSignals(log: Logger, close: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {
     let closing = false;
     const handler = (sig: string) => {
@@ -43,16 +42,5 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
     await worker?.close();
     await runtime.close();
   });
-  log.info('stopped');
-}
-
-export async function work(config: Config): Promise<void> {
-  const log = createLogger({ level: config.logLevel, name: 'shredproof-worker' });
-  const backends = loadBackendsConfig(config.backendsFile);
-  const faults = parseFaultPlan(process.env.SHREDPROOF_FAULT);
-  if (faults) log.warn({ faults }, 'FAULT INJECTION is on: this worker will SIGKILL itself (tests only)');
-  const worker = composeWorker(config, backends, log, faults);
-  log.info({ concurrency: config.workerConcurrency, backends: Object.keys(backends) }, 'shredproof worker started');
-  await onSignals(log, () => worker.close());
   log.info('stopped');
 }

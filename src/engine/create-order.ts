@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalize } from '../core/canonical-json.js';
 import { ValidationError, type FieldProblem } from '../core/errors.js';
-import type { OrderRow } from '../ledger/ledger.js';
+import { NO_PLAN, type OrderRow } from '../ledger/ledger.js';
 import { type OrderDocument, parseOrderDocument } from '../orders/order-document.js';
 import type { HoldSpec } from '../ports/storage-backend.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -70,13 +70,7 @@ export async function createOrder(deps: EngineDeps, input: unknown, actor: strin
       createdBy: actor,
       createdAt: now,
       updatedAt: now,
-      planRoot: null,
-      planCount: null,
-      planBytes: null,
-      plannedAt: null,
-      approvedBy: null,
-      approvedAt: null,
-      approvedRoot: null,
+      ...NO_PLAN,
       epoch: null,
       dispatchedAt: null,
       cancelRequestedAt: null,

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { bytesToHex } from '../core/bytes.js';
 import { canonicalizeToBytes } from '../core/canonical-json.js';
 import { MerkleRootBuilder } from '../core/merkle.js';
-import type { InventoryEntry, OrderRow, OrderState } from '../ledger/ledger.js';
+import { type InventoryEntry, NO_PLAN, type OrderRow, type OrderState } from '../ledger/ledger.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
 import { holdsFor, orderDocument } from './create-order.js';
 import { type EngineDeps, NotFoundError, RuleError } from './engine-deps.js';
@@ -56,15 +56,7 @@ async function planOnce(deps: EngineDeps, id: string, actor: string, onProgress?
   if (!order) throw new NotFoundError(`no order ${id}`);
   if (!PLANNABLE.includes(order.state)) throw new RuleError('NOT_PLANNABLE', `order ${id} is ${order.state}; only a draft or planned order can be planned`);
   // 'planning' blocks approval while the inventory is rewritten, and clears any earlier plan and approval.
-  deps.ledger.transition(id, PLANNABLE, 'planning', actor, deps.clock.now().toISOString(), {
-    planRoot: null,
-    planCount: null,
-    planBytes: null,
-    plannedAt: null,
-    approvedBy: null,
-    approvedAt: null,
-    approvedRoot: null,
-  });
+  deps.ledger.transition(id, PLANNABLE, 'planning', actor, deps.clock.now().toISOString(), NO_PLAN);
   const doc = orderDocument(order);
   deps.ledger.clearInventory(id);
   const tree = new MerkleRootBuilder(nodeHasher);

@@ -44,6 +44,17 @@ export interface OrderRow {
   failure: string | null;
 }
 
+/** The plan and approval fields, cleared: a new order has none, and a re-plan drops the old ones. */
+export const NO_PLAN = {
+  planRoot: null,
+  planCount: null,
+  planBytes: null,
+  plannedAt: null,
+  approvedBy: null,
+  approvedAt: null,
+  approvedRoot: null,
+} as const satisfies Partial<OrderRow>;
+
 export interface OrderEvent {
   at: string;
   actor: string;

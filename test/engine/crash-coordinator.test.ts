@@ -5,24 +5,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { approveOrder } from '../../src/engine/approve-order.js';
-import { createOrder } from '../../src/engine/create-order.js';
-import { executeOrder } from '../../src/engine/execute-order.js';
 import { certificateFiles } from '../../src/engine/finalize-order.js';
-import { planOrder } from '../../src/engine/plan-order.js';
 import { assertTruthfulCertificate } from '../helpers/certificate-checks.js';
-import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
+import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 import { kill, type Proc, sleep, spawnShredproof, withTimeout } from '../helpers/procs.js';
 import { OwnRedis } from '../helpers/redis-server.js';
 
-async function approvedAndExecuting(h: Harness): Promise<string> {
-  const { deps } = h.runtime;
-  const order = await createOrder(deps, demoOrder('photos'), 'alice');
-  const plan = await planOrder(deps, order.id, 'alice');
-  approveOrder(deps, order.id, 'bob', plan.planRoot);
-  executeOrder(deps, order.id, 'alice');
-  return order.id;
-}
 
 /** Observes the ledger read-only, as a person with sqlite3 would; the coordinator process owns it. */
 function observe(h: Harness, id: string): { state: string; pending: number } {
@@ -60,7 +48,7 @@ describe('crash safety: coordinator and Redis restarts', { timeout: 600_000 }, (
   it('the coordinator SIGKILLed mid-execution (twice) resumes and certifies exactly once', async () => {
     const h = await startHarness({ objects: 3000, batchSize: 30, worker: false });
     cleanups.push(() => h.close());
-    const id = await approvedAndExecuting(h);
+    const id = await executeDemoOrder(h);
     await h.runtime.close(); // hand the ledger to the coordinator process
     const total = observe(h, id).pending;
     spawn(['worker'], h, { SHREDPROOF_WORKER_CONCURRENCY: '1' });
@@ -82,40 +70,40 @@ describe('crash safety: coordinator and Redis restarts', { timeout: 600_000 }, (
     await assertTruthfulCertificate(h.config.dataDir, id, h.dataset, { complete: true });
   });
 
+  /** Runs the demo order against a Redis of the test's own, and restarts that Redis once 10% is done. */
+  async function withRedisRestart(persistent: boolean, restart: (r: OwnRedis) => Promise<void>) {
+    const redis = await OwnRedis.start(persistent);
+    cleanups.push(() => redis.stop());
+    const h = await startHarness({ objects: 3000, batchSize: 30, worker: false, redisUrl: redis.url });
+    cleanups.push(() => h.close());
+    const id = await executeDemoOrder(h);
+    h.runtime.coordinator.start();
+    const w = spawn(['worker'], h, { SHREDPROOF_WORKER_CONCURRENCY: '2' });
+    const total = h.runtime.deps.ledger.pendingCount(id);
+    await waitUntil(() => h.runtime.deps.ledger.pendingCount(id) < total * 0.9, 60_000, () => w.output());
+    await restart(redis);
+    const done = await withTimeout(h.runtime.coordinator.waitFor(id), 180_000, () => w.output());
+    return { h, id, done };
+  }
+
   for (const how of ['shutdown', 'kill'] as const) {
     it(`Redis with appendfsync always, restarted by ${how} mid-execution: complete and correct`, async () => {
-      const redis = await OwnRedis.start(true);
-      cleanups.push(() => redis.stop());
-      const h = await startHarness({ objects: 3000, batchSize: 30, worker: false, redisUrl: redis.url });
-      cleanups.push(() => h.close());
-      const id = await approvedAndExecuting(h);
-      h.runtime.coordinator.start();
-      const w = spawn(['worker'], h, { SHREDPROOF_WORKER_CONCURRENCY: '2' });
-      const total = h.runtime.deps.ledger.pendingCount(id);
-      await waitUntil(() => h.runtime.deps.ledger.pendingCount(id) < total * 0.9, 60_000, () => w.output());
-      await (how === 'kill' ? redis.kill() : redis.shutdown());
-      await sleep(1000);
-      await redis.up();
-      const done = await withTimeout(h.runtime.coordinator.waitFor(id), 180_000, () => w.output());
+      const { h, id, done } = await withRedisRestart(true, async (redis) => {
+        await (how === 'kill' ? redis.kill() : redis.shutdown());
+        await sleep(1000);
+        await redis.up();
+      });
       assert.equal(done.state, 'certified', done.failure ?? '');
       await assertTruthfulCertificate(h.config.dataDir, id, h.dataset, { complete: true });
     });
   }
 
   it('Redis without persistence, killed mid-execution: still never a wrong certificate', async () => {
-    const redis = await OwnRedis.start(false);
-    cleanups.push(() => redis.stop());
-    const h = await startHarness({ objects: 3000, batchSize: 30, worker: false, redisUrl: redis.url });
-    cleanups.push(() => h.close());
-    const id = await approvedAndExecuting(h);
-    h.runtime.coordinator.start();
-    const w = spawn(['worker'], h, { SHREDPROOF_WORKER_CONCURRENCY: '2' });
-    const total = h.runtime.deps.ledger.pendingCount(id);
-    await waitUntil(() => h.runtime.deps.ledger.pendingCount(id) < total * 0.9, 60_000, () => w.output());
-    await redis.kill();
-    await sleep(500);
-    await redis.up(); // empty: the run's intents, outcomes and jobs are gone
-    const done = await withTimeout(h.runtime.coordinator.waitFor(id), 180_000, () => w.output());
+    const { h, id, done } = await withRedisRestart(false, async (redis) => {
+      await redis.kill();
+      await sleep(500);
+      await redis.up(); // empty: the run's intents, outcomes and jobs are gone
+    });
     assert.ok(done.state === 'certified' || done.state === 'certified-with-exceptions', done.state);
     assert.match(done.failure ?? '', /Redis lost the execution state/);
     const st = await assertTruthfulCertificate(h.config.dataDir, id, h.dataset, { complete: false });

@@ -5,24 +5,16 @@
 // true hash, and nothing that still exists.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { approveOrder } from '../../src/engine/approve-order.js';
-import { createOrder } from '../../src/engine/create-order.js';
-import { executeOrder } from '../../src/engine/execute-order.js';
-import { planOrder } from '../../src/engine/plan-order.js';
 import { assertTruthfulCertificate } from '../helpers/certificate-checks.js';
-import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
+import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 import { kill, type Proc, prng, sleep, spawnShredproof, withTimeout } from '../helpers/procs.js';
 
 const OBJECTS = 4000;
 
 async function startOrder(h: Harness): Promise<string> {
-  const { deps } = h.runtime;
-  const order = await createOrder(deps, demoOrder('photos'), 'alice');
-  const plan = await planOrder(deps, order.id, 'alice');
-  approveOrder(deps, order.id, 'bob', plan.planRoot);
-  executeOrder(deps, order.id, 'alice');
+  const id = await executeDemoOrder(h);
   h.runtime.coordinator.start();
-  return order.id;
+  return id;
 }
 
 function worker(h: Harness, extra: Record<string, string> = {}): Proc {

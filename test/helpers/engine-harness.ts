@@ -8,6 +8,10 @@ import { type CoordinatorRuntime, composeCoordinator, composeWorker, type Worker
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { type Dataset, demoOrder, writeDataset } from '../../src/demo/dataset.js';
+import { approveOrder } from '../../src/engine/approve-order.js';
+import { createOrder } from '../../src/engine/create-order.js';
+import { executeOrder } from '../../src/engine/execute-order.js';
+import { planOrder } from '../../src/engine/plan-order.js';
 import { silentLogger } from '../../src/log.js';
 import { generateKeys } from '../../src/node/keys.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from './services.js';
@@ -72,6 +76,16 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates the demo order as alice, plans it, has bob approve it, and executes it; returns its id. */
+export async function executeDemoOrder(h: Harness): Promise<string> {
+  const { deps } = h.runtime;
+  const order = await createOrder(deps, demoOrder('photos'), 'alice');
+  const plan = await planOrder(deps, order.id, 'alice');
+  approveOrder(deps, order.id, 'bob', plan.planRoot);
+  executeOrder(deps, order.id, 'alice');
+  return order.id;
 }
 
 export { demoOrder };

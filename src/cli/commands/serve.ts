@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { serve, work } from '../../server.js';
+import { serve } from '../../server.js';
+import { work } from '../../../workers/main.js';
 import type { CliContext } from '../main.js';
 
 /** Flags override the environment (DATA_DIR, REDIS_URL, SHREDPROOF_KEY, SHREDPROOF_BACKENDS, PORT). */
