@@ -103,17 +103,12 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
   approveOrder(deps, order.id, 'bench-approver', plan.planRoot);
   executeOrder(deps, order.id, 'bench-operator');
   coordinator.start();
-  let executedAt = 0;
-  const done = await coordinator.waitFor(
-    order.id,
-    (o) => {
-      if (!executedAt && o.state !== 'executing') executedAt = performance.now();
-    },
-    20,
-  );
+  const done = await coordinator.waitFor(order.id, undefined, 20);
   const seconds = (performance.now() - t0) / 1000;
-  const executeSeconds = (executedAt - t0) / 1000 - planSeconds;
-  const finalizeSeconds = seconds - planSeconds - executeSeconds;
+  // Phase times from the ledger's own event times: execution ends when the last object is resolved.
+  const at = (to: string) => Date.parse(deps.ledger.events(order.id).find((e) => e.toState === to)!.at);
+  const executeSeconds = (at('finalizing') - at('executing')) / 1000;
+  const finalizeSeconds = (at('certified') - at('finalizing')) / 1000;
   clearInterval(sampler);
   workerPeak = Math.max(workerPeak, peakRssMb(worker.pid!));
   const cpu = { coordinator: cpuSeconds('self') - cpu0.self, worker: cpuSeconds(worker.pid!) - cpu0.worker };

@@ -3,11 +3,14 @@
 // forgotten close() does not hold the process open). A thread that crashes
 // fails the task it was running; the next task gets a fresh thread.
 //
-// Loading the thread: from sources (.ts) the thread registers tsx itself before
-// importing fs-thread.ts, because hooks registered in the main thread (by
-// `--import tsx` or by bin/shredproof.js calling register()) do not reach
-// worker threads on Node 20. From a build (.js) it imports fs-thread.js.
+// Loading the thread: from sources (.ts) the thread's code is bundled once per
+// process with esbuild (which tsx already brings) into one CommonJS script and
+// started with eval, so no thread loads tsx: hooks registered in the main
+// thread do not reach worker threads on Node 20, and tsx in every thread cost
+// about 30 MB and 0.3 s each. From a build (.js) it imports fs-thread.js.
 
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ThreadData, ThreadRequest, ThreadResponse, ThreadTask, TaskResults } from './protocol.js';
 
@@ -35,13 +38,31 @@ export class ThreadTaskError extends Error {
   }
 }
 
+let bundled: string | undefined;
+
+/** fs-thread.ts and what it imports (not node: built-ins), as one CommonJS script. */
+function threadScript(): string {
+  if (bundled === undefined) {
+    const require = createRequire(import.meta.url);
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    const result = esbuild.buildSync({
+      entryPoints: [fileURLToPath(new URL('./fs-thread.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    });
+    bundled = result.outputFiles[0]!.text;
+  }
+  return bundled;
+}
+
 function spawnThread(data: ThreadData): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./fs-thread.js', here), { workerData: data });
-  const entry = new URL('./fs-thread.ts', here).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: data, execArgv: [] });
+  return new Worker(threadScript(), { eval: true, workerData: data, execArgv: [] });
 }
 
 export class FsThreadPool {
