@@ -11,6 +11,19 @@ import { loadSigner } from '../node/keys.js';
 import { BullmqExecQueue } from '../queue/bullmq-exec-queue.js';
 import { BatchWorker, type FaultPlan } from '../queue/bullmq-worker.js';
 
+/** The coordinator's key, with an error that says what to do when it is missing or locked. */
+async function loadConfiguredSigner(config: Config): Promise<Signer> {
+  try {
+    return await loadSigner(config.keyPath, config.keyPassphrase);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new Error(`no signing key at ${config.keyPath}: create one with \`shredproof keygen --dir ${config.keyPath.replace(/\/[^/]*$/, '')}\` or set SHREDPROOF_KEY`);
+    }
+    throw new Error(`cannot load the signing key ${config.keyPath} (${(e as Error).message}); if it is encrypted, set SHREDPROOF_KEY_PASSPHRASE`);
+  }
+}
+
 export interface CoordinatorRuntime {
   deps: EngineDeps;
   coordinator: Coordinator;
@@ -23,11 +36,12 @@ export async function composeCoordinator(
   log: Logger,
   opts: { signer?: Signer; intervalMs?: number } = {},
 ): Promise<CoordinatorRuntime> {
-  const signer = opts.signer ?? (await loadSigner(config.keyPath, config.keyPassphrase));
+  const signer = opts.signer ?? (await loadConfiguredSigner(config));
   const queue = new BullmqExecQueue(config.queue, log);
   await queue.ready();
   const ledger = new SqliteLedger(config.ledgerPath);
   const backends = new BackendRegistry(backendsConfig);
+  backends.openAll(); // a missing root or a bad setting fails now, not at the first order
   const deps: EngineDeps = {
     ledger,
     backends,
@@ -62,6 +76,7 @@ export interface WorkerRuntime {
 
 export function composeWorker(config: Config, backendsConfig: BackendsConfig, log: Logger, faults?: FaultPlan): WorkerRuntime {
   const backends = new BackendRegistry(backendsConfig);
+  backends.openAll(); // fail at start, not at the first job; also starts the thread pools early
   const worker = new BatchWorker({ settings: config.queue, backends, concurrency: config.workerConcurrency, log, ...(faults ? { faults } : {}) });
   return {
     worker,

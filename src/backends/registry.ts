@@ -32,6 +32,17 @@ export class BackendRegistry {
     return b;
   }
 
+  /** Opens every configured backend; throws naming the backend whose configuration does not work. */
+  openAll(): void {
+    for (const name of Object.keys(this.config)) {
+      try {
+        this.get(name);
+      } catch (e) {
+        throw new Error(`backend ${name}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+  }
+
   async close(): Promise<void> {
     const all = [...this.open.values()];
     this.open.clear();
