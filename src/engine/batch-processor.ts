@@ -29,6 +29,13 @@ export interface ProcessorDeps {
   now: () => Date;
   /** Hash/destroy rounds within one attempt, for objects that changed or hit transient errors. */
   rounds?: number;
+  /**
+   * Called right before every destroy call; throws if this worker no longer
+   * owns the job (its lock expired and another worker may be running it, or
+   * the order is already certified). Narrows a stalled worker's window to
+   * destroy anything after someone else took over.
+   */
+  beforeDestroy?: () => Promise<void>;
   /** Fault injection for crash tests: called at the two most delicate instants. */
   faults?: { afterIntents?: () => void; afterDestroy?: () => void };
 }
@@ -99,6 +106,7 @@ export async function processBatch(job: BatchJobData, deps: ProcessorDeps): Prom
     await store.writeIntents(job.orderId, job.epoch, job.batch, intents);
     if (intents.size > 0) deps.faults?.afterIntents?.();
 
+    if (toDestroy.length > 0) await deps.beforeDestroy?.();
     const destroyed = await session.destroy(toDestroy);
     if (toDestroy.length > 0) deps.faults?.afterDestroy?.();
     const removed: Pending[] = [];

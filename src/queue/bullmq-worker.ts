@@ -84,7 +84,7 @@ export class BatchWorker {
     this.sessions = new SessionCache(opts.backends);
     this.workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
     this.workerConnection.on('error', (e) => log.warn({ err: e.message }, 'worker queue connection error'));
-    this.worker = new Worker<BatchJobData, BatchSummary>(EXEC_QUEUE, (job) => this.run(job), {
+    this.worker = new Worker<BatchJobData, BatchSummary>(EXEC_QUEUE, (job, token) => this.run(job, token), {
       connection: this.workerConnection,
       prefix: settings.prefix,
       concurrency: opts.concurrency,
@@ -110,7 +110,7 @@ export class BatchWorker {
     return spec;
   }
 
-  private async run(job: Job<BatchJobData, BatchSummary>): Promise<BatchSummary> {
+  private async run(job: Job<BatchJobData, BatchSummary>, token: string | undefined): Promise<BatchSummary> {
     const data = job.data;
     const log = this.opts.log.child({ orderId: data.orderId, batch: data.batch, target: data.target });
     const started = Date.now();
@@ -123,6 +123,12 @@ export class BatchWorker {
         session,
         method: backend.method,
         now: this.opts.now ?? (() => new Date()),
+        beforeDestroy: async () => {
+          // extendLock answers 0 when the lock is no longer ours: stop before destroying anything more.
+          if (!token || (await job.extendLock(token, this.opts.settings.lockDurationMs)) !== 1) {
+            throw new Error(`lost the lock on batch ${data.batch} of order ${data.orderId}; another worker may hold it`);
+          }
+        },
         ...(this.opts.faults ? { faults: this.faultHooks(this.opts.faults) } : {}),
       });
       log.info({ ...summary, items: data.items.length, ms: Date.now() - started }, 'batch done');
