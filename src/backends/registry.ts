@@ -3,11 +3,15 @@
 import type { BackendConfig, BackendsConfig } from '../config/backends-config.js';
 import type { StorageBackend } from '../ports/storage-backend.js';
 import { FilesystemBackend } from './filesystem/filesystem-backend.js';
+import { s3BackendOptions } from './s3/config.js';
+import { S3Backend } from './s3/s3-backend.js';
 
 export function createBackend(name: string, config: BackendConfig): StorageBackend {
   switch (config.kind) {
     case 'filesystem':
       return new FilesystemBackend({ name, root: config.root, ...(config.threads ? { threads: config.threads } : {}) });
+    case 's3':
+      return new S3Backend(s3BackendOptions(name, config));
   }
 }
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
 import { NAME, zodProblems } from '../orders/order-document.js';
+import { S3BackendConfig } from '../backends/s3/config.js';
 
 const FilesystemConfig = z.strictObject({
   kind: z.literal('filesystem'),
@@ -12,7 +13,7 @@ const FilesystemConfig = z.strictObject({
   threads: z.number().int().min(1).max(64).optional(),
 });
 
-export const BackendConfigSchema = z.discriminatedUnion('kind', [FilesystemConfig]);
+export const BackendConfigSchema = z.discriminatedUnion('kind', [FilesystemConfig, S3BackendConfig]);
 export type BackendConfig = z.infer<typeof BackendConfigSchema>;
 
 export const BackendsFileSchema = z.strictObject({

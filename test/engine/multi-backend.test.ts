@@ -1,0 +1,113 @@
+// One order across several kinds of store, through the real queue, ledger and
+// worker: the certificate covers every store, and it verifies independently
+// (openssl + the python script written from FORMAT.md).
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { composeCoordinator, composeWorker } from '../../src/app/compose.js';
+import type { BackendsConfig } from '../../src/config/backends-config.js';
+import { loadConfig } from '../../src/config/config.js';
+import { parseRecordLine } from '../../src/core/index.js';
+import { approveOrder } from '../../src/engine/approve-order.js';
+import { createOrder } from '../../src/engine/create-order.js';
+import { executeOrder } from '../../src/engine/execute-order.js';
+import { certificateFiles } from '../../src/engine/finalize-order.js';
+import { planOrder } from '../../src/engine/plan-order.js';
+import { silentLogger } from '../../src/log.js';
+import { generateKeys } from '../../src/node/keys.js';
+import { independentCheck } from '../helpers/independent-check.js';
+import { S3RVER_CREDENTIALS, TestS3 } from '../helpers/s3rver.js';
+import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
+import { readFileSync } from 'node:fs';
+
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+describe('an order across a filesystem and an S3 bucket', { timeout: 180_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sp-multi-'));
+  let s3: TestS3 | undefined;
+  after(async () => {
+    await s3?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('destroys in both, keeps what is held or out of scope, and certifies it all in one verifiable certificate', async () => {
+    await requireRedis();
+    s3 = await TestS3.start();
+    const bucket = await s3.freshBucket();
+    const expected = new Map<string, string>(); // `${target} ${locator}` -> sha256
+    // files
+    const root = join(dir, 'files');
+    for (const [name, inScope] of [['users/u1/a.jpg', true], ['users/u1/b.jpg', true], ['users/legal/c.jpg', true], ['press/logo.png', false]] as const) {
+      mkdirSync(join(root, name, '..'), { recursive: true });
+      writeFileSync(join(root, name), `file ${name}`);
+      if (inScope && !name.includes('legal')) expected.set(`photos ${name}`, sha(`file ${name}`));
+    }
+    // objects
+    for (const [key, inScope] of [['users/u1/a.bin', true], ['users/u2/b.bin', true], ['users/legal/c.bin', true], ['public/site.css', false]] as const) {
+      const body = Buffer.from(`object ${key}`);
+      await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      if (inScope && !key.includes('legal')) expected.set(`archive ${key}`, sha(body));
+    }
+    process.env.SP_TEST_S3_ID = S3RVER_CREDENTIALS.accessKeyId;
+    process.env.SP_TEST_S3_SECRET = S3RVER_CREDENTIALS.secretAccessKey;
+    const backends: BackendsConfig = {
+      photos: { kind: 'filesystem', root, threads: 2 },
+      archive: { kind: 's3', bucket, endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', accessKeyIdEnv: 'SP_TEST_S3_ID', secretAccessKeyEnv: 'SP_TEST_S3_SECRET' },
+    };
+    const keys = await generateKeys(join(dir, 'keys'));
+    const prefix = freshPrefix();
+    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent', SHREDPROOF_BATCH_SIZE: '2' });
+    const log = silentLogger();
+    const runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
+    const worker = composeWorker(config, backends, log);
+    try {
+      const { deps, coordinator } = runtime;
+      const order = await createOrder(
+        deps,
+        {
+          reference: 'multi-store order (test)',
+          targets: [
+            { backend: 'photos', scope: { include: ['users/**'] } },
+            { backend: 'archive', scope: { prefixes: ['users/'] } },
+          ],
+          holds: [
+            { id: 'h-files', reason: 'litigation hold', target: 'photos', match: { include: ['users/legal/**'] } },
+            { id: 'h-objects', reason: 'litigation hold', target: 'archive', match: { prefixes: ['users/legal/'] } },
+          ],
+        },
+        'alice',
+      );
+      const plan = await planOrder(deps, order.id, 'alice');
+      assert.equal(plan.count, 6);
+      approveOrder(deps, order.id, 'bob', plan.planRoot);
+      executeOrder(deps, order.id, 'alice');
+      coordinator.start();
+      const done = await coordinator.waitFor(order.id);
+      assert.equal(done.state, 'certified', done.failure ?? '');
+
+      const files = certificateFiles(config.dataDir, order.id);
+      const [py, ossl, text] = independentCheck(files.dir);
+      assert.equal(py, 0, text);
+      assert.equal(ossl, 0, text);
+      const lines = readFileSync(files.records, 'utf8').trimEnd().split('\n');
+      const got = new Map(lines.map((l) => parseRecordLine(l)).map((r) => [`${r.target} ${r.locator.replace(/#null$/, '')}`, r]));
+      assert.deepEqual([...got.keys()].sort(), [...expected.keys()].sort());
+      for (const [k, r] of got) {
+        assert.equal(r.sha256, expected.get(k), k);
+        assert.equal(r.method, r.target === 'photos' ? 'unlink' : 's3-delete-all-versions');
+      }
+      assert.ok(existsSync(join(root, 'users/legal/c.jpg')) && existsSync(join(root, 'press/logo.png')));
+      assert.ok(!existsSync(join(root, 'users/u1/a.jpg')));
+      const left = await s3.client.send(new ListObjectsCommand({ Bucket: bucket }));
+      assert.deepEqual((left.Contents ?? []).map((o) => o.Key).sort(), ['public/site.css', 'users/legal/c.bin']);
+    } finally {
+      await worker.close();
+      await runtime.close();
+      await dropPrefix(prefix);
+    }
+  });
+});
