@@ -2,16 +2,17 @@
 // worker: the certificate covers every store, and it verifies independently
 // (openssl + the python script written from FORMAT.md).
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import pg_ from 'pg';
 import { composeCoordinator, composeWorker } from '../../src/app/compose.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
-import { parseRecordLine } from '../../src/core/index.js';
+import { canonicalize, parseRecordLine } from '../../src/core/index.js';
 import { approveOrder } from '../../src/engine/approve-order.js';
 import { createOrder } from '../../src/engine/create-order.js';
 import { executeOrder } from '../../src/engine/execute-order.js';
@@ -22,15 +23,20 @@ import { generateKeys } from '../../src/node/keys.js';
 import { independentCheck } from '../helpers/independent-check.js';
 import { S3RVER_CREDENTIALS, TestS3 } from '../helpers/s3rver.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
-import { readFileSync } from 'node:fs';
 
+const pgClient = pg_.Client;
+const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-describe('an order across a filesystem and an S3 bucket', { timeout: 180_000 }, () => {
+describe('an order across a filesystem, an S3 bucket and a PostgreSQL table', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'sp-multi-'));
   let s3: TestS3 | undefined;
+  let pg: InstanceType<typeof pgClient> | undefined;
+  let dropSchema: (() => Promise<void>) | undefined;
   after(async () => {
     await s3?.stop();
+    await dropSchema?.();
+    await pg?.end();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -52,10 +58,26 @@ describe('an order across a filesystem and an S3 bucket', { timeout: 180_000 }, 
       await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
       if (inScope && !key.includes('legal')) expected.set(`archive ${key}`, sha(body));
     }
+    // rows, in a fresh schema: content is RFC 8785 JSON of the row (docs/backends/sql.md)
+    const schema = `sp_multi_${randomUUID().slice(0, 8)}`;
+    pg = new pgClient({ connectionString: PG_URL });
+    await pg.connect();
+    await pg.query(`CREATE SCHEMA ${schema}`);
+    await pg.query(`CREATE TABLE ${schema}.photos (id integer PRIMARY KEY, owner text NOT NULL, data bytea NOT NULL)`);
+    dropSchema = async () => void (await pg!.query(`DROP SCHEMA ${schema} CASCADE`));
+    for (const [id, owner] of [[1, 'u1'], [2, 'u2'], [3, 'legal'], [4, 'someone-else']] as const) {
+      const data = Buffer.from(`row ${id}`);
+      await pg.query(`INSERT INTO ${schema}.photos VALUES ($1, $2, $3)`, [id, owner, data]);
+      if (owner === 'u1' || owner === 'u2') {
+        expected.set(`db ${schema}.photos:{"id":${id}}`, sha(canonicalize({ data: data.toString('base64'), id, owner })));
+      }
+    }
+    process.env.SP_TEST_PG_URL = PG_URL;
     process.env.SP_TEST_S3_ID = S3RVER_CREDENTIALS.accessKeyId;
     process.env.SP_TEST_S3_SECRET = S3RVER_CREDENTIALS.secretAccessKey;
     const backends: BackendsConfig = {
       photos: { kind: 'filesystem', root, threads: 2 },
+      db: { kind: 'postgres', urlEnv: 'SP_TEST_PG_URL' },
       archive: { kind: 's3', bucket, endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', accessKeyIdEnv: 'SP_TEST_S3_ID', secretAccessKeyEnv: 'SP_TEST_S3_SECRET' },
     };
     const keys = await generateKeys(join(dir, 'keys'));
@@ -73,16 +95,18 @@ describe('an order across a filesystem and an S3 bucket', { timeout: 180_000 }, 
           targets: [
             { backend: 'photos', scope: { include: ['users/**'] } },
             { backend: 'archive', scope: { prefixes: ['users/'] } },
+            { backend: 'db', scope: { table: `${schema}.photos`, where: [{ column: 'owner', op: 'in', values: ['u1', 'u2', 'legal'] }] } },
           ],
           holds: [
             { id: 'h-files', reason: 'litigation hold', target: 'photos', match: { include: ['users/legal/**'] } },
             { id: 'h-objects', reason: 'litigation hold', target: 'archive', match: { prefixes: ['users/legal/'] } },
+            { id: 'h-rows', reason: 'litigation hold', target: 'db', match: { where: [{ column: 'owner', op: 'eq', value: 'legal' }] } },
           ],
         },
         'alice',
       );
       const plan = await planOrder(deps, order.id, 'alice');
-      assert.equal(plan.count, 6);
+      assert.equal(plan.count, 9);
       approveOrder(deps, order.id, 'bob', plan.planRoot);
       executeOrder(deps, order.id, 'alice');
       coordinator.start();
@@ -98,12 +122,14 @@ describe('an order across a filesystem and an S3 bucket', { timeout: 180_000 }, 
       assert.deepEqual([...got.keys()].sort(), [...expected.keys()].sort());
       for (const [k, r] of got) {
         assert.equal(r.sha256, expected.get(k), k);
-        assert.equal(r.method, r.target === 'photos' ? 'unlink' : 's3-delete-all-versions');
+        assert.equal(r.method, { photos: 'unlink', archive: 's3-delete-all-versions', db: 'sql-delete' }[r.target]);
       }
       assert.ok(existsSync(join(root, 'users/legal/c.jpg')) && existsSync(join(root, 'press/logo.png')));
       assert.ok(!existsSync(join(root, 'users/u1/a.jpg')));
       const left = await s3.client.send(new ListObjectsCommand({ Bucket: bucket }));
       assert.deepEqual((left.Contents ?? []).map((o) => o.Key).sort(), ['public/site.css', 'users/legal/c.bin']);
+      const rows = await pg.query(`SELECT id FROM ${schema}.photos ORDER BY id`);
+      assert.deepEqual(rows.rows.map((r: { id: number }) => r.id), [3, 4]);
     } finally {
       await worker.close();
       await runtime.close();

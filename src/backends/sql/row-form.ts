@@ -1,0 +1,99 @@
+// The canonical byte form of a SQL row and its locator (docs/backends/sql.md).
+//
+//   content bytes = UTF-8 of RFC 8785 canonical JSON of { column: value } over
+//                   ALL columns of the table, values mapped by the dialect;
+//   sha256        = SHA-256 of those bytes (also the fingerprint destroy compares);
+//   locator       = `${schema}.${table}:${canonicalize({ pk column: value })}`.
+
+import { createHash } from 'node:crypto';
+import { canonicalize, parseCanonical, type JsonValue } from '../../core/canonical-json.js';
+import type { ColumnInfo, RawRow, SqlDialect } from './dialect.js';
+import { isPlainObject } from './filter-model.js';
+import { keyValueProblem, toParam } from './filter-values.js';
+import type { CompiledTarget } from './sql-statements.js';
+
+export interface RowDigest {
+  locator: string;
+  sha256: string;
+  size: number;
+  /** The key columns as the database wrote them (for keyset pagination and DELETE). */
+  rawKey: string[];
+  inScope: boolean;
+  /** Id of the first hold covering the row, if any. */
+  heldBy: string | undefined;
+}
+
+/** The canonical content of a row: what is hashed. */
+export function canonicalRow(dialect: SqlDialect, columns: readonly ColumnInfo[], raw: RawRow, offset = 0): string {
+  const obj: Record<string, JsonValue> = {};
+  columns.forEach((c, i) => {
+    obj[c.name] = dialect.toJson(c, raw[offset + i]);
+  });
+  return canonicalize(obj);
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * Digests a row selected as [prefix columns..., every column, scope flag, hold flags...];
+ * `offset` is the number of prefix columns (e.g. the request index).
+ */
+export function digestRow(dialect: SqlDialect, target: CompiledTarget, raw: RawRow, offset = 0): RowDigest {
+  const columns = target.table.columns;
+  const text = canonicalRow(dialect, columns, raw, offset);
+  const key: Record<string, JsonValue> = {};
+  const rawKey: string[] = [];
+  for (const k of target.keyColumns) {
+    const i = columns.indexOf(k);
+    key[k.name] = dialect.toJson(k, raw[offset + i]);
+    rawKey.push(String(raw[offset + i]));
+  }
+  const flags = offset + columns.length;
+  const holdIndex = target.holds.findIndex((_, h) => isSet(raw[flags + 1 + h]));
+  return {
+    locator: target.locatorPrefix + canonicalize(key),
+    sha256: sha256Hex(text),
+    size: Buffer.byteLength(text, 'utf8'),
+    rawKey,
+    inScope: isSet(raw[flags]),
+    heldBy: holdIndex >= 0 ? target.holds[holdIndex]!.id : undefined,
+  };
+}
+
+function isSet(flag: unknown): boolean {
+  return flag === 1 || flag === '1' || flag === true || flag === 1n;
+}
+
+/**
+ * The key values (as bind texts) named by a locator of this target, or why it
+ * is refused. Locators come back through Redis: untrusted, parsed defensively,
+ * and only canonical JSON naming exactly the key columns is accepted.
+ */
+export function parseLocator(target: CompiledTarget, locator: unknown): string[] | string {
+  if (typeof locator !== 'string') return 'locator must be a string';
+  if (!locator.startsWith(target.locatorPrefix)) return `locator is not of table ${target.locatorPrefix.slice(0, -1)}`;
+  const text = locator.slice(target.locatorPrefix.length);
+  let parsed: { value: JsonValue; canonical: boolean };
+  try {
+    parsed = parseCanonical(text);
+  } catch {
+    return 'locator key is not JSON';
+  }
+  if (!parsed.canonical) return 'locator key is not canonical JSON';
+  const key = parsed.value;
+  if (!isPlainObject(key)) return 'locator key must be a JSON object';
+  const names = target.keyColumns.map((k) => k.name);
+  if (Object.keys(key).length !== names.length || !names.every((n) => Object.hasOwn(key, n))) {
+    return `locator key must name exactly the primary key columns ${names.join(', ')}`;
+  }
+  const out: string[] = [];
+  for (const k of target.keyColumns) {
+    const v = key[k.name];
+    const p = keyValueProblem(k, v);
+    if (p !== undefined) return `locator key ${k.name}: ${p}`;
+    out.push(toParam(v as string | number | boolean));
+  }
+  return out;
+}
