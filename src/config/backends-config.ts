@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
 import { NAME, zodProblems } from '../orders/order-document.js';
 import { PostgresBackendConfig } from '../backends/postgres/config.js';
+import { RedisBackendConfig } from '../backends/redis/config.js';
 import { S3BackendConfig } from '../backends/s3/config.js';
 
 const FilesystemConfig = z.strictObject({
@@ -14,7 +15,7 @@ const FilesystemConfig = z.strictObject({
   threads: z.number().int().min(1).max(64).optional(),
 });
 
-export const BackendConfigSchema = z.discriminatedUnion('kind', [FilesystemConfig, S3BackendConfig, PostgresBackendConfig]);
+export const BackendConfigSchema = z.discriminatedUnion('kind', [FilesystemConfig, S3BackendConfig, PostgresBackendConfig, RedisBackendConfig]);
 export type BackendConfig = z.infer<typeof BackendConfigSchema>;
 
 export const BackendsFileSchema = z.strictObject({

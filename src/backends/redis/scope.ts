@@ -1,0 +1,130 @@
+// Scope and legal-hold matching for the Redis backend. Pure: no I/O.
+//
+// A scope is `{ match: globs[], exclude?: globs[], allowAll?: boolean }`; a
+// hold's `match` is `{ keys: globs[] }`. Globs are Redis SCAN MATCH patterns
+// over the locator, i.e. the key without the backend's configured keyPrefix.
+// Scopes and holds come from orders, i.e. from people: every bad field is
+// reported at once, with its JSON path.
+
+import { ValidationError, type FieldProblem } from '../../core/errors.js';
+import type { HoldSpec } from '../../ports/storage-backend.js';
+import { globMatch, hasLiteral } from './glob.js';
+
+export interface RedisScope {
+  match: string[];
+  exclude?: string[];
+  /** Permits patterns without any literal character (`*`): the whole keyspace under the prefix. */
+  allowAll?: boolean;
+}
+
+export interface CompiledScope {
+  readonly scope: RedisScope;
+  readonly match: readonly Uint8Array[];
+  readonly exclude: readonly Uint8Array[];
+}
+
+export interface CompiledHold {
+  readonly id: string;
+  readonly keys: readonly Uint8Array[];
+}
+
+const MAX_PATTERN_BYTES = 1024;
+const MAX_PATTERNS = 1000;
+const SCOPE_KEYS = new Set(['match', 'exclude', 'allowAll']);
+const HOLD_MATCH_KEYS = new Set(['keys']);
+const utf8 = new TextEncoder();
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function propPath(path: string, key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/** Why a pattern is refused (or undefined). `needsLiteral`: a match pattern must not be all wildcards unless allowAll. */
+export function patternProblem(pattern: unknown, needsLiteral: boolean): string | undefined {
+  if (typeof pattern !== 'string') return 'must be a string';
+  if (pattern.length === 0) return 'must not be empty';
+  if (LONE_SURROGATE.test(pattern)) return 'must be well-formed Unicode';
+  const bytes = utf8.encode(pattern).length;
+  if (bytes > MAX_PATTERN_BYTES) return `too long (${bytes} bytes, max ${MAX_PATTERN_BYTES})`;
+  if (needsLiteral && !hasLiteral(pattern)) return 'matches every key (no literal character); set allowAll: true to mean that';
+  return undefined;
+}
+
+function checkPatterns(value: unknown, path: string, required: boolean, needsLiteral: boolean, problems: FieldProblem[]): void {
+  if (!Array.isArray(value)) {
+    problems.push({ path, problem: 'must be an array of Redis glob patterns' });
+    return;
+  }
+  if (required && value.length === 0) problems.push({ path, problem: 'must not be empty' });
+  if (value.length > MAX_PATTERNS) problems.push({ path, problem: `too many patterns (${value.length}, max ${MAX_PATTERNS})` });
+  value.forEach((p, i) => {
+    const problem = patternProblem(p, needsLiteral);
+    if (problem !== undefined) problems.push({ path: `${path}[${i}]`, problem });
+  });
+}
+
+export function scopeProblems(scope: unknown, path = '$.scope'): FieldProblem[] {
+  if (!isPlainObject(scope)) return [{ path, problem: 'must be an object { match, exclude?, allowAll? }' }];
+  const problems: FieldProblem[] = [];
+  for (const key of Object.keys(scope)) if (!SCOPE_KEYS.has(key)) problems.push({ path: propPath(path, key), problem: 'unknown key' });
+  const allowAll = scope.allowAll;
+  if (allowAll !== undefined && typeof allowAll !== 'boolean') problems.push({ path: `${path}.allowAll`, problem: 'must be a boolean' });
+  if (!('match' in scope)) problems.push({ path: `${path}.match`, problem: 'is required' });
+  else checkPatterns(scope.match, `${path}.match`, true, allowAll !== true, problems);
+  // An exclude may be as broad as it likes: excluding too much destroys less.
+  if ('exclude' in scope && scope.exclude !== undefined) checkPatterns(scope.exclude, `${path}.exclude`, false, false, problems);
+  return problems;
+}
+
+export function holdProblems(holds: unknown, path = '$.holds'): FieldProblem[] {
+  if (!Array.isArray(holds)) return [{ path, problem: 'must be an array' }];
+  const problems: FieldProblem[] = [];
+  holds.forEach((hold: unknown, i) => {
+    const at = `${path}[${i}]`;
+    if (!isPlainObject(hold)) {
+      problems.push({ path: at, problem: 'must be an object' });
+      return;
+    }
+    if (typeof hold.id !== 'string' || hold.id.length === 0) problems.push({ path: `${at}.id`, problem: 'must be a non-empty string' });
+    const match = hold.match;
+    if (!isPlainObject(match)) {
+      problems.push({ path: `${at}.match`, problem: 'must be an object { keys } for a redis target' });
+      return;
+    }
+    for (const key of Object.keys(match)) if (!HOLD_MATCH_KEYS.has(key)) problems.push({ path: propPath(`${at}.match`, key), problem: 'unknown key' });
+    // A hold may be as broad as it likes (`*` holds everything): retaining too much is safe.
+    if (!('keys' in match)) problems.push({ path: `${at}.match.keys`, problem: 'is required' });
+    else checkPatterns(match.keys, `${at}.match.keys`, true, false, problems);
+  });
+  return problems;
+}
+
+/** Validates scope and holds together (one error lists the problems of both) and compiles them. */
+export function compileTarget(scope: unknown, holds: readonly HoldSpec[]): { scope: CompiledScope; holds: CompiledHold[] } {
+  const problems = [...scopeProblems(scope), ...holdProblems(holds)];
+  if (problems.length > 0) throw new ValidationError('invalid redis target', problems);
+  const s = scope as RedisScope;
+  return {
+    scope: {
+      scope: { match: [...s.match], ...(s.exclude ? { exclude: [...s.exclude] } : {}), ...(s.allowAll ? { allowAll: true } : {}) },
+      match: s.match.map((p) => utf8.encode(p)),
+      exclude: (s.exclude ?? []).map((p) => utf8.encode(p)),
+    },
+    holds: holds.map((h) => ({ id: h.id, keys: (h.match as { keys: string[] }).keys.map((p) => utf8.encode(p)) })),
+  };
+}
+
+/** The locator (key without prefix) matches a scope pattern and no exclude. */
+export function matchesScope(scope: CompiledScope, locator: Uint8Array): boolean {
+  return scope.match.some((p) => globMatch(p, locator)) && !scope.exclude.some((p) => globMatch(p, locator));
+}
+
+/** The id of the first hold covering the locator, or undefined. */
+export function heldBy(holds: readonly CompiledHold[], locator: Uint8Array): string | undefined {
+  for (const h of holds) if (h.keys.some((p) => globMatch(p, locator))) return h.id;
+  return undefined;
+}
