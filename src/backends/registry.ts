@@ -3,9 +3,11 @@
 import type { BackendConfig, BackendsConfig } from '../config/backends-config.js';
 import type { StorageBackend } from '../ports/storage-backend.js';
 import { FilesystemBackend } from './filesystem/filesystem-backend.js';
+import { createMariadbBackend } from './mariadb/config.js';
 import { createPostgresBackend } from './postgres/config.js';
 import { createRedisBackend } from './redis/config.js';
 import { s3BackendOptions } from './s3/config.js';
+import { createSqliteBackend } from './sqlite/config.js';
 import { S3Backend } from './s3/s3-backend.js';
 
 export function createBackend(name: string, config: BackendConfig): StorageBackend {
@@ -16,6 +18,10 @@ export function createBackend(name: string, config: BackendConfig): StorageBacke
       return new S3Backend(s3BackendOptions(name, config));
     case 'postgres':
       return createPostgresBackend(name, config);
+    case 'mariadb':
+      return createMariadbBackend(name, config);
+    case 'sqlite':
+      return createSqliteBackend(name, config);
     case 'redis':
       return createRedisBackend(name, config);
   }

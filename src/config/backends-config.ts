@@ -5,9 +5,11 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
 import { NAME, zodProblems } from '../orders/order-document.js';
+import { MariadbBackendConfig } from '../backends/mariadb/config.js';
 import { PostgresBackendConfig } from '../backends/postgres/config.js';
 import { RedisBackendConfig } from '../backends/redis/config.js';
 import { S3BackendConfig } from '../backends/s3/config.js';
+import { SqliteBackendConfig } from '../backends/sqlite/config.js';
 
 const FilesystemConfig = z.strictObject({
   kind: z.literal('filesystem'),
@@ -15,7 +17,14 @@ const FilesystemConfig = z.strictObject({
   threads: z.number().int().min(1).max(64).optional(),
 });
 
-export const BackendConfigSchema = z.discriminatedUnion('kind', [FilesystemConfig, S3BackendConfig, PostgresBackendConfig, RedisBackendConfig]);
+export const BackendConfigSchema = z.discriminatedUnion('kind', [
+  FilesystemConfig,
+  S3BackendConfig,
+  PostgresBackendConfig,
+  MariadbBackendConfig,
+  SqliteBackendConfig,
+  RedisBackendConfig,
+]);
 export type BackendConfig = z.infer<typeof BackendConfigSchema>;
 
 export const BackendsFileSchema = z.strictObject({

@@ -84,6 +84,7 @@ export function tableProblems(table: TableInfo, path: string): FieldProblem[] {
   for (const hook of table.deleteHooks) {
     problems.push({ path, problem: `${hook.kind} ${JSON.stringify(hook.name)} runs on DELETE from ${qualified} and may change rows that nobody recorded` });
   }
+  for (const r of table.refusals ?? []) problems.push({ path, problem: `${qualified}: ${r}` });
   if (table.inheritedBy.length > 0) {
     problems.push({ path, problem: `${qualified} is inherited by ${table.inheritedBy.join(', ')}: its primary key does not name one row across them` });
   }

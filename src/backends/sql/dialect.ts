@@ -13,6 +13,7 @@ export type ColumnKind =
   | 'int16'
   | 'int32'
   | 'int64'
+  | 'integer' // any width up to 64 bits whose JSON is a number when safe (|n| < 2^53), else a decimal string (SQLite)
   | 'numeric'
   | 'float'
   | 'boolean'
@@ -59,6 +60,8 @@ export interface TableInfo {
   deleteHooks: Array<{ kind: 'trigger' | 'rule'; name: string }>;
   /** Tables that inherit from this one (a primary key is not unique across them). */
   inheritedBy: string[];
+  /** Other reasons the dialect refuses to destroy from this table (e.g. a storage engine without transactions). */
+  refusals?: string[];
 }
 
 /** Raw values as the driver returns them with every type parser off (text forms, or null). */
@@ -87,6 +90,16 @@ export interface SqlDialect {
   quoteIdent(name: string): string;
   /** A bind placeholder for parameter `n` (1-based), typed as `column` where the dialect needs it. */
   param(n: number, column: ColumnInfo): string;
+  /**
+   * Optional: the placeholder for a value of an order's condition (scope, holds) when it must
+   * compare more strictly than a key value (MariaDB: a binary collation, while key values use
+   * the column's own collation, consistent with ORDER BY). Defaults to `param`.
+   */
+  filterParam?(n: number, column: ColumnInfo): string;
+  /** Optional: the column expression compared in an order's condition (SQLite: `col COLLATE BINARY`, since `IN` takes the left side's collation). Defaults to the column. */
+  filterColumn?(columnSql: string, column: ColumnInfo): string;
+  /** Optional: `left IN (tuples)` for a composite key (SQLite needs `IN (VALUES ...)`). Defaults to `left IN (t1, t2, ...)`. */
+  inTuples?(left: string, tuples: readonly string[]): string;
   /** SQL that is true when `columnSql` matches the pattern bound at `paramSql` (made by escapeLike), case- and accent-sensitively. */
   prefixMatch(columnSql: string, paramSql: string): string;
   /** The LIKE pattern matching values that start with `prefix`: metacharacters escaped, then a trailing wildcard. */

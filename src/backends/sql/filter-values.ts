@@ -17,6 +17,7 @@ const INT_RANGE: Partial<Record<ColumnKind, [bigint, bigint]>> = {
   int16: [-32768n, 32767n],
   int32: [-2147483648n, 2147483647n],
   int64: [-9223372036854775808n, 9223372036854775807n],
+  integer: [-9223372036854775808n, 9223372036854775807n],
 };
 
 /** Column kinds a filter may name, and the ops each allows. */
@@ -24,6 +25,7 @@ const FILTER_OPS: Partial<Record<ColumnKind, ReadonlySet<string>>> = {
   int16: new Set(['eq', 'in', 'range']),
   int32: new Set(['eq', 'in', 'range']),
   int64: new Set(['eq', 'in', 'range']),
+  integer: new Set(['eq', 'in', 'range']),
   numeric: new Set(['eq', 'in', 'range']),
   float: new Set(['eq', 'in', 'range']),
   boolean: new Set(['eq', 'in']),
@@ -111,6 +113,10 @@ export function keyValueProblem(column: ColumnInfo, value: unknown): string | un
     case 'int64':
     case 'numeric':
       if (typeof value !== 'string') return `must be a decimal string for ${column.sqlType}`;
+      break;
+    case 'integer':
+      // a number when safe, a decimal string only beyond 2^53 (one spelling per value)
+      if (typeof value === 'string' && INT.test(value) && Number.isSafeInteger(Number(value))) return `must be a number for ${column.sqlType} values within 2^53`;
       break;
     default:
       break;

@@ -34,6 +34,11 @@ class Binder {
     this.params.push(value);
     return this.dialect.param(this.params.length, column);
   }
+  /** A value of an order's condition (the dialect may compare it more strictly than a key). */
+  bindFilter(value: string, column: ColumnInfo): string {
+    this.params.push(value);
+    return (this.dialect.filterParam ?? this.dialect.param).call(this.dialect, this.params.length, column);
+  }
 }
 
 const T = 't'; // alias of the target table in every statement
@@ -58,12 +63,12 @@ export class SqlStatements {
 
   private condition(c: Condition, b: Binder): string {
     const column = this.byName.get(c.column)!;
-    const col = this.col(c.column);
+    const col = this.dialect.filterColumn ? this.dialect.filterColumn(this.col(c.column), column) : this.col(c.column);
     switch (c.op) {
       case 'eq':
-        return `${col} = ${b.bind(toParam(c.value), column)}`;
+        return `${col} = ${b.bindFilter(toParam(c.value), column)}`;
       case 'in':
-        return `${col} IN (${c.values.map((v) => b.bind(toParam(v), column)).join(', ')})`;
+        return `${col} IN (${c.values.map((v) => b.bindFilter(toParam(v), column)).join(', ')})`;
       case 'prefix':
         return this.dialect.prefixMatch(col, b.bind(this.dialect.escapeLike(c.value), { name: c.column, kind: 'text', sqlType: 'text' }));
       case 'range': {
@@ -71,7 +76,7 @@ export class SqlStatements {
         const ops = { gte: '>=', gt: '>', lte: '<=', lt: '<' } as const;
         for (const k of ['gte', 'gt', 'lte', 'lt'] as const) {
           const v = c.value[k];
-          if (v !== undefined) parts.push(`${col} ${ops[k]} ${b.bind(toParam(v), column)}`);
+          if (v !== undefined) parts.push(`${col} ${ops[k]} ${b.bindFilter(toParam(v), column)}`);
         }
         return parts.join(' AND ');
       }
@@ -141,6 +146,7 @@ export class SqlStatements {
       return cols.length === 1 ? ps[0]! : `(${ps.join(', ')})`;
     });
     const left = cols.length === 1 ? this.q(cols[0]!.name) : `(${cols.map((k) => this.q(k.name)).join(', ')})`;
-    return { sql: `DELETE FROM ${this.table} WHERE ${left} IN (${tuples.join(', ')})`, params: b.params };
+    const inList = cols.length > 1 && this.dialect.inTuples ? this.dialect.inTuples(left, tuples) : `${left} IN (${tuples.join(', ')})`;
+    return { sql: `DELETE FROM ${this.table} WHERE ${inList}`, params: b.params };
   }
 }

@@ -1,0 +1,16 @@
+// Configuration of a SQLite backend, for the lead to add to
+// src/config/backends-config.ts: the path of an existing database file.
+
+import { z } from 'zod';
+import { SqliteBackend } from './sqlite-backend.js';
+
+export const SqliteBackendConfig = z.strictObject({
+  kind: z.literal('sqlite'),
+  /** Path of the database file; it must exist (it is never created). */
+  path: z.string().min(1),
+});
+export type SqliteBackendConfig = z.infer<typeof SqliteBackendConfig>;
+
+export function createSqliteBackend(name: string, config: SqliteBackendConfig): SqliteBackend {
+  return new SqliteBackend({ name, path: config.path });
+}
