@@ -557,7 +557,7 @@ describe('bad input: the backends configuration file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sp-backends-'));
     try {
       const file = join(dir, 'backends.json');
-      writeFileSync(file, JSON.stringify({ backends: { archive: { kind: 's3', bucket: 'b' }, local: { kind: 'filesystem' } } }));
+      writeFileSync(file, JSON.stringify({ backends: { archive: { kind: 'tape', bucket: 'b' }, local: { kind: 'filesystem' } } }));
       const e = await assertInvalid(() => loadBackendsConfig(file), ['$.backends.archive.kind', '$.backends.local.root']);
       assert.ok(e.message.includes(file), 'the message names the file');
       writeFileSync(file, '{"backends": {');
