@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { benchE2e } from './e2e.js';
 import { benchFsBackend } from './fs-backend.js';
 import { benchMerkle } from './merkle.js';
+import { benchPostgres } from './postgres.js';
 import { benchRecords } from './records.js';
+import { benchS3 } from './s3.js';
 import type { BenchResult } from './types.js';
 
 const SECTIONS: Record<string, { title: string; run: () => Promise<BenchResult[]> }> = {
@@ -20,6 +22,8 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<BenchResult[]
   fs: { title: 'Filesystem backend (issue 3)', run: benchFsBackend },
   e2e25k: { title: 'End to end, 25,000 files of 4 KiB, against the shell baseline (issue 3; to see how memory grows)', run: () => benchE2e([25_000]) },
   e2e: { title: 'End to end, 100,000 files of 4 KiB, against the shell baseline (issue 3)', run: () => benchE2e([100_000]) },
+  s3: { title: 'S3 on s3rver, 10,000 objects: an order through the engine against the naive GetObject + DeleteObject loop (issue 4)', run: () => benchS3(10_000) },
+  postgres: { title: 'PostgreSQL, 1,000,000 rows destroyed and certified through the engine: rows/s and peak RSS (issue 4)', run: () => benchPostgres(1_000_000) },
 };
 
 function machine(): string[] {
