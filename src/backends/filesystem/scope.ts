@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import { ValidationError, type FieldProblem } from '../../core/errors.js';
 import type { HoldSpec } from '../../ports/storage-backend.js';
 import { isValidLocator, isWellFormedUnicode } from './locator.js';
+import { holdMatchProblems, isPlainObject, propPath, unknownKeys } from '../shape.js';
 
 export interface FileScope {
   include: string[];
@@ -71,14 +72,6 @@ function checkPatterns(value: unknown, path: string, requireNonEmpty: boolean, p
   });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function propPath(path: string, key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
-
 /** Problems of a scope value, each with its JSON path under `path`. */
 export function scopeProblems(scope: unknown, path = '$.scope'): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -94,27 +87,11 @@ export function scopeProblems(scope: unknown, path = '$.scope'): FieldProblem[] 
 
 /** Problems of the holds given to one target; `$.holds[i].match.include[j]` etc. */
 export function holdProblems(holds: unknown, path = '$.holds'): FieldProblem[] {
-  if (!Array.isArray(holds)) return [{ path, problem: 'must be an array' }];
-  const problems: FieldProblem[] = [];
-  holds.forEach((hold: unknown, i) => {
-    const at = `${path}[${i}]`;
-    if (!isPlainObject(hold)) {
-      problems.push({ path: at, problem: 'must be an object' });
-      return;
-    }
-    if (typeof hold.id !== 'string' || hold.id.length === 0) problems.push({ path: `${at}.id`, problem: 'must be a non-empty string' });
-    const match = hold.match;
-    if (!isPlainObject(match)) {
-      problems.push({ path: `${at}.match`, problem: 'must be an object { include } for a filesystem target' });
-      return;
-    }
-    for (const key of Object.keys(match)) {
-      if (!HOLD_MATCH_KEYS.has(key)) problems.push({ path: propPath(`${at}.match`, key), problem: 'unknown key' });
-    }
-    if (!('include' in match)) problems.push({ path: `${at}.match.include`, problem: 'is required' });
-    else checkPatterns(match.include, `${at}.match.include`, true, problems);
+  return holdMatchProblems(holds, path, '{ include } for a filesystem target', (match, at, problems) => {
+    unknownKeys(match, HOLD_MATCH_KEYS, at, problems);
+    if (!('include' in match)) problems.push({ path: `${at}.include`, problem: 'is required' });
+    else checkPatterns(match.include, `${at}.include`, true, problems);
   });
-  return problems;
 }
 
 function compileMatcher(pattern: string): Matcher {

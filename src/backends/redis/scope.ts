@@ -9,6 +9,7 @@
 import { ValidationError, type FieldProblem } from '../../core/errors.js';
 import type { HoldSpec } from '../../ports/storage-backend.js';
 import { globMatch, hasLiteral } from './glob.js';
+import { holdMatchProblems, isPlainObject, propPath, unknownKeys } from '../shape.js';
 
 export interface RedisScope {
   match: string[];
@@ -34,14 +35,6 @@ const SCOPE_KEYS = new Set(['match', 'exclude', 'allowAll']);
 const HOLD_MATCH_KEYS = new Set(['keys']);
 const utf8 = new TextEncoder();
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function propPath(path: string, key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
 
 /** Why a pattern is refused (or undefined). `needsLiteral`: a match pattern must not be all wildcards unless allowAll. */
 export function patternProblem(pattern: unknown, needsLiteral: boolean): string | undefined {
@@ -81,26 +74,12 @@ export function scopeProblems(scope: unknown, path = '$.scope'): FieldProblem[] 
 }
 
 export function holdProblems(holds: unknown, path = '$.holds'): FieldProblem[] {
-  if (!Array.isArray(holds)) return [{ path, problem: 'must be an array' }];
-  const problems: FieldProblem[] = [];
-  holds.forEach((hold: unknown, i) => {
-    const at = `${path}[${i}]`;
-    if (!isPlainObject(hold)) {
-      problems.push({ path: at, problem: 'must be an object' });
-      return;
-    }
-    if (typeof hold.id !== 'string' || hold.id.length === 0) problems.push({ path: `${at}.id`, problem: 'must be a non-empty string' });
-    const match = hold.match;
-    if (!isPlainObject(match)) {
-      problems.push({ path: `${at}.match`, problem: 'must be an object { keys } for a redis target' });
-      return;
-    }
-    for (const key of Object.keys(match)) if (!HOLD_MATCH_KEYS.has(key)) problems.push({ path: propPath(`${at}.match`, key), problem: 'unknown key' });
+  return holdMatchProblems(holds, path, '{ keys } for a redis target', (match, at, problems) => {
+    unknownKeys(match, HOLD_MATCH_KEYS, at, problems);
     // A hold may be as broad as it likes (`*` holds everything): retaining too much is safe.
-    if (!('keys' in match)) problems.push({ path: `${at}.match.keys`, problem: 'is required' });
-    else checkPatterns(match.keys, `${at}.match.keys`, true, false, problems);
+    if (!('keys' in match)) problems.push({ path: `${at}.keys`, problem: 'is required' });
+    else checkPatterns(match.keys, `${at}.keys`, true, false, problems);
   });
-  return problems;
 }
 
 /** Validates scope and holds together (one error lists the problems of both) and compiles them. */

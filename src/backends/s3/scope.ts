@@ -12,6 +12,7 @@
 import { ValidationError, type FieldProblem } from '../../core/errors.js';
 import type { HoldSpec } from '../../ports/storage-backend.js';
 import { isWellFormedUnicode, MAX_KEY_BYTES, utf8Length } from './locator.js';
+import { holdMatchProblems, isPlainObject, propPath, unknownKeys } from '../shape.js';
 
 export interface S3Scope {
   prefixes: string[];
@@ -32,14 +33,6 @@ export interface CompiledHold {
 }
 
 const SCOPE_KEYS = new Set(['prefixes', 'exclude', 'allowWholeBucket']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function propPath(path: string, key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
 
 function prefixProblem(prefix: unknown, allowEmpty: boolean): string | undefined {
   if (typeof prefix !== 'string') return 'must be a string';
@@ -81,23 +74,15 @@ export function scopeProblems(scope: unknown, path = '$.scope'): FieldProblem[] 
   return problems;
 }
 
+const HOLD_MATCH_KEYS: ReadonlySet<string> = new Set(['prefixes']);
+
 export function holdProblems(holds: unknown, path = '$.holds'): FieldProblem[] {
-  if (!Array.isArray(holds)) return [{ path, problem: 'must be an array' }];
-  const problems: FieldProblem[] = [];
-  holds.forEach((hold: unknown, i) => {
-    const at = `${path}[${i}]`;
-    if (!isPlainObject(hold)) return void problems.push({ path: at, problem: 'must be an object' });
-    if (typeof hold.id !== 'string' || hold.id.length === 0) problems.push({ path: `${at}.id`, problem: 'must be a non-empty string' });
-    const match = hold.match;
-    if (!isPlainObject(match)) return void problems.push({ path: `${at}.match`, problem: 'must be an object { prefixes } for an s3 target' });
-    for (const key of Object.keys(match)) {
-      if (key !== 'prefixes') problems.push({ path: propPath(`${at}.match`, key), problem: 'unknown key' });
-    }
+  return holdMatchProblems(holds, path, '{ prefixes } for an s3 target', (match, at, problems) => {
+    unknownKeys(match, HOLD_MATCH_KEYS, at, problems);
     // An empty prefix in a hold holds the whole bucket: retaining too much is safe, so it is allowed.
-    if (!('prefixes' in match)) problems.push({ path: `${at}.match.prefixes`, problem: 'is required' });
-    else checkPrefixes(match.prefixes, `${at}.match.prefixes`, true, problems);
+    if (!('prefixes' in match)) problems.push({ path: `${at}.prefixes`, problem: 'is required' });
+    else checkPrefixes(match.prefixes, `${at}.prefixes`, true, problems);
   });
-  return problems;
 }
 
 export function compareUtf8(a: string, b: string): number {

@@ -11,6 +11,9 @@
 //          | { column, op: 'range', value: { gte?, gt?, lte?, lt? } }
 
 import type { FieldProblem } from '../../core/errors.js';
+import { holdMatchProblems, isPlainObject, propPath, unknownKeys } from '../shape.js';
+
+export { isPlainObject, propPath };
 
 /** A filter value as an order writes it: JSON scalars only. Typed against the column later. */
 export type FilterValue = string | number | boolean;
@@ -56,13 +59,7 @@ const SCOPE_KEYS = new Set(['table', 'where', 'allowWholeTable']);
 const HOLD_MATCH_KEYS = new Set(['where']);
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-export function propPath(path: string, key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
 
 /** Why a table or column name is refused before any catalog look-up, or undefined. */
 export function nameProblem(name: unknown): string | undefined {
@@ -88,9 +85,6 @@ export function scalarProblem(value: unknown): string | undefined {
   return `must be a string, number or boolean, got ${Array.isArray(value) ? 'an array' : typeof value}`;
 }
 
-function unknownKeys(obj: Record<string, unknown>, allowed: ReadonlySet<string>, path: string, problems: FieldProblem[]): void {
-  for (const key of Object.keys(obj)) if (!allowed.has(key)) problems.push({ path: propPath(path, key), problem: 'unknown key' });
-}
 
 /** Shape problems of one condition, appended to `problems`. */
 export function conditionShape(c: unknown, path: string, problems: FieldProblem[]): void {
@@ -194,25 +188,11 @@ export function scopeShapeProblems(scope: unknown, path = '$.scope'): FieldProbl
 
 /** Shape problems of the holds given to one SQL target: `$.holds[i].match.where[j].column` etc. */
 export function holdShapeProblems(holds: unknown, path = '$.holds'): FieldProblem[] {
-  if (!Array.isArray(holds)) return [{ path, problem: 'must be an array' }];
-  const problems: FieldProblem[] = [];
-  holds.forEach((hold: unknown, i) => {
-    const at = `${path}[${i}]`;
-    if (!isPlainObject(hold)) {
-      problems.push({ path: at, problem: 'must be an object' });
-      return;
-    }
-    if (typeof hold.id !== 'string' || hold.id.length === 0) problems.push({ path: `${at}.id`, problem: 'must be a non-empty string' });
-    const match = hold.match;
-    if (!isPlainObject(match)) {
-      problems.push({ path: `${at}.match`, problem: 'must be an object { where } for a SQL target' });
-      return;
-    }
-    unknownKeys(match, HOLD_MATCH_KEYS, `${at}.match`, problems);
-    if (!('where' in match)) problems.push({ path: `${at}.match.where`, problem: 'is required' });
-    else whereProblems(match.where, `${at}.match.where`, problems);
+  return holdMatchProblems(holds, path, '{ where } for a SQL target', (match, at, problems) => {
+    unknownKeys(match, HOLD_MATCH_KEYS, at, problems);
+    if (!('where' in match)) problems.push({ path: `${at}.where`, problem: 'is required' });
+    else whereProblems(match.where, `${at}.where`, problems);
   });
-  return problems;
 }
 
 /** Splits 'schema.table' or 'table' (then defaultSchema). A name with more than one dot is refused. */
