@@ -12,21 +12,12 @@ import { after, describe, it } from 'node:test';
 import { CreateBucketCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { composeCoordinator, composeWorker } from '../../src/app/compose.js';
 import { parseBackendsConfig } from '../../src/config/backends-config.js';
-import { loadConfig } from '../../src/config/config.js';
 import { canonicalize, parseRecordLine } from '../../src/core/index.js';
-import { approveOrder } from '../../src/engine/approve-order.js';
-import { createOrder } from '../../src/engine/create-order.js';
-import { executeOrder } from '../../src/engine/execute-order.js';
-import { certificateFiles } from '../../src/engine/finalize-order.js';
-import { planOrder } from '../../src/engine/plan-order.js';
-import { silentLogger } from '../../src/log.js';
-import { generateKeys } from '../../src/node/keys.js';
-import { independentCheck } from '../helpers/independent-check.js';
 import { OwnRedis } from '../helpers/redis-server.js';
 import { S3RVER_CREDENTIALS, TestS3 } from '../helpers/s3rver.js';
-import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
+import { assertIndependentlyValid, runOrder } from '../helpers/order-runner.js';
+import { requireRedis } from '../helpers/services.js';
 
 const PG_ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -112,32 +103,10 @@ describe('examples/order.json across files, S3, PostgreSQL and Redis', { timeout
       ACCOUNTS_DB_URL: dbUrl,
       FACE_CACHE_REDIS_URL: cache.url,
     });
-    const keys = await generateKeys(join(dir, 'keys'));
-    const prefix = freshPrefix();
-    cleanups.push(() => dropPrefix(prefix));
-    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent' });
-    const log = silentLogger();
-    const runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
-    const worker = composeWorker(config, backends, log);
-    cleanups.push(async () => {
-      await worker.close();
-      await runtime.close();
-    });
-
-    const { deps, coordinator } = runtime;
-    const order = await createOrder(deps, example('order.json'), 'compliance-lead');
-    const plan = await planOrder(deps, order.id, 'compliance-lead');
+    const { done, plan, files } = await runOrder(dir, backends, example('order.json'), cleanups, { creator: 'compliance-lead', approver: 'general-counsel' });
     assert.equal(plan.count, 12);
-    approveOrder(deps, order.id, 'general-counsel', plan.planRoot);
-    executeOrder(deps, order.id, 'compliance-lead');
-    coordinator.start();
-    const done = await coordinator.waitFor(order.id);
     assert.equal(done.state, 'certified', done.failure ?? '');
-
-    const files = certificateFiles(config.dataDir, order.id);
-    const [py, ossl, text] = independentCheck(files.dir);
-    assert.equal(py, 0, text);
-    assert.equal(ossl, 0, text);
+    assertIndependentlyValid(files.dir);
     const records = readFileSync(files.records, 'utf8').trimEnd().split('\n').map((l) => parseRecordLine(l));
     assert.deepEqual(records.map((r) => `${r.target} ${r.locator}`).sort(), [...expected.keys()].sort());
     for (const r of records) assert.equal(r.sha256, expected.get(`${r.target} ${r.locator}`), `${r.target} ${r.locator}`);

@@ -9,19 +9,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
-import { composeCoordinator, composeWorker } from '../../src/app/compose.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
-import { loadConfig } from '../../src/config/config.js';
 import { canonicalize, parseRecordLine } from '../../src/core/index.js';
-import { approveOrder } from '../../src/engine/approve-order.js';
-import { createOrder } from '../../src/engine/create-order.js';
-import { executeOrder } from '../../src/engine/execute-order.js';
-import { certificateFiles } from '../../src/engine/finalize-order.js';
-import { planOrder } from '../../src/engine/plan-order.js';
-import { silentLogger } from '../../src/log.js';
-import { generateKeys } from '../../src/node/keys.js';
-import { independentCheck } from '../helpers/independent-check.js';
-import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
+import { assertIndependentlyValid, runOrder } from '../helpers/order-runner.js';
+import { requireRedis } from '../helpers/services.js';
 
 const MARIADB = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -64,20 +55,9 @@ describe('an order across a MariaDB table and a SQLite file', { timeout: 120_000
 
     process.env.SP_TEST_MARIADB_URL = `${MARIADB}/${dbName}`;
     const backends: BackendsConfig = { faces: { kind: 'mariadb', urlEnv: 'SP_TEST_MARIADB_URL' }, local: { kind: 'sqlite', path: file } };
-    const keys = await generateKeys(join(dir, 'keys'));
-    const prefix = freshPrefix();
-    cleanups.push(() => dropPrefix(prefix));
-    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent' });
-    const log = silentLogger();
-    const runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
-    const worker = composeWorker(config, backends, log);
-    cleanups.push(async () => {
-      await worker.close();
-      await runtime.close();
-    });
-    const { deps, coordinator } = runtime;
-    const order = await createOrder(
-      deps,
+    const { done, files } = await runOrder(
+      dir,
+      backends,
       {
         reference: 'SQL dialects order (test)',
         targets: [
@@ -89,17 +69,10 @@ describe('an order across a MariaDB table and a SQLite file', { timeout: 120_000
           { id: 'h2', reason: 'hold', target: 'local', match: { where: [{ column: 'account', op: 'eq', value: 'held' }] } },
         ],
       },
-      'alice',
+      cleanups,
     );
-    const plan = await planOrder(deps, order.id, 'alice');
-    approveOrder(deps, order.id, 'bob', plan.planRoot);
-    executeOrder(deps, order.id, 'alice');
-    coordinator.start();
-    const done = await coordinator.waitFor(order.id);
     assert.equal(done.state, 'certified', done.failure ?? '');
-    const files = certificateFiles(config.dataDir, order.id);
-    const [py, ossl, text] = independentCheck(files.dir);
-    assert.equal(py + ossl, 0, text);
+    assertIndependentlyValid(files.dir);
     const records = readFileSync(files.records, 'utf8').trimEnd().split('\n').map((l) => parseRecordLine(l));
     assert.deepEqual(records.map((r) => `${r.target} ${r.locator}`).sort(), [...expected.keys()].sort());
     for (const r of records) assert.equal(r.sha256, expected.get(`${r.target} ${r.locator}`));
