@@ -5,10 +5,10 @@
 // loopback TCP proxy owned by the fixture, so that failNext breaks real
 // connections: a transient fault met exactly as a network reset would be.
 import { createHash, randomBytes } from 'node:crypto';
-import { connect, createServer, type Socket } from 'node:net';
 import mysql from 'mysql2/promise';
 import { MariadbBackend } from '../../../src/backends/mariadb/mariadb-backend.js';
 import type { BackendFixture } from './fixture.js';
+import { faultyProxy } from '../../helpers/faulty-proxy.js';
 import { runConformance } from './suite.js';
 
 const BASE = process.env.MARIADB_TEST_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -28,43 +28,6 @@ function canonicalOf(r: ReturnType<typeof rowOf>): string {
   return `{"big":${JSON.stringify(r.big)},"body":${r.body === null ? 'null' : JSON.stringify(r.body)},"kind":${JSON.stringify(r.kind)},"name":${JSON.stringify(r.name)},"seed":${r.seed}}`;
 }
 
-/** Forwards to the server; after failNext(n), the next n client writes reset their connection instead. */
-async function faultyProxy(host: string, port: number): Promise<{ port: number; failNext(n: number): void; close(): Promise<void> }> {
-  let failing = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(port, host);
-    sockets.add(client).add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('data', (chunk) => {
-      if (failing > 0) {
-        failing--;
-        client.resetAndDestroy();
-        upstream.destroy();
-        return;
-      }
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk) => client.write(chunk));
-    client.on('close', drop).on('error', drop);
-    upstream.on('close', drop).on('error', drop);
-  });
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  return {
-    port: (server.address() as { port: number }).port,
-    failNext(n) {
-      failing = n;
-    },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise((res) => server.close(res));
-    },
-  };
-}
-
 async function mariadbFixture(): Promise<BackendFixture> {
   const db = `sp_conf_${randomBytes(6).toString('hex')}`;
   let admin: mysql.Connection;
@@ -78,7 +41,7 @@ async function mariadbFixture(): Promise<BackendFixture> {
   const base = new URL(BASE);
   try {
     await admin.query(`CREATE TABLE ${db}.objects (name varchar(64) PRIMARY KEY, kind varchar(16) NOT NULL, seed int NOT NULL, body text, big bigint NOT NULL) ENGINE=InnoDB`);
-    proxy = await faultyProxy(base.hostname, Number(base.port || 3306));
+    proxy = await faultyProxy(base, 3306);
   } catch (e) {
     await admin.query(`DROP DATABASE ${db}`).finally(() => admin.end());
     throw e;

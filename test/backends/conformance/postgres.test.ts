@@ -5,10 +5,10 @@
 // loopback TCP proxy owned by the fixture, so that failNext breaks real
 // connections: a transient fault met exactly as a network reset would be.
 import { createHash, randomBytes } from 'node:crypto';
-import { connect, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { PostgresBackend } from '../../../src/backends/postgres/postgres-backend.js';
 import type { BackendFixture } from './fixture.js';
+import { faultyProxy } from '../../helpers/faulty-proxy.js';
 import { runConformance } from './suite.js';
 
 const PG_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -29,47 +29,6 @@ function canonicalOf(r: ReturnType<typeof rowOf>): string {
   return `{"big":${JSON.stringify(r.big)},"body":${r.body === null ? 'null' : JSON.stringify(r.body)},"kind":${JSON.stringify(r.kind)},"name":${JSON.stringify(r.name)},"seed":${r.seed}}`;
 }
 
-/** Forwards to the server; after failNext(n), the next n client writes reset their connection instead. */
-async function faultyProxy(target: URL): Promise<{ url: string; failNext(n: number): void; close(): Promise<void> }> {
-  let failing = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    sockets.add(client).add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('data', (chunk) => {
-      if (failing > 0) {
-        failing--;
-        client.resetAndDestroy();
-        upstream.destroy();
-        return;
-      }
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk) => client.write(chunk));
-    client.on('close', drop).on('error', drop);
-    upstream.on('close', drop).on('error', drop);
-  });
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  const port = (server.address() as { port: number }).port;
-  const url = new URL(target.href);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.href,
-    failNext(n) {
-      failing = n;
-    },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise((res) => server.close(res));
-    },
-  };
-}
-
 async function postgresFixture(): Promise<BackendFixture> {
   const schema = `sp_conf_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -82,7 +41,7 @@ async function postgresFixture(): Promise<BackendFixture> {
   let proxy: Awaited<ReturnType<typeof faultyProxy>>;
   try {
     await admin.query(`CREATE TABLE ${schema}.objects (name text PRIMARY KEY, kind text NOT NULL, seed integer NOT NULL, body text, big bigint NOT NULL)`);
-    proxy = await faultyProxy(new URL(PG_URL));
+    proxy = await faultyProxy(new URL(PG_URL), 5432);
   } catch (e) {
     // close() will never be called: clean up here
     await admin.query(`DROP SCHEMA ${schema} CASCADE`).finally(() => admin.end());

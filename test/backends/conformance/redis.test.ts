@@ -4,11 +4,11 @@
 // break real connections: a transient fault the backend meets exactly as it
 // would meet a network reset.
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisBackend } from '../../../src/backends/redis/redis-backend.js';
 import { REDIS_URL, requireRedis } from '../../helpers/services.js';
 import type { BackendFixture } from './fixture.js';
+import { faultyProxy } from '../../helpers/faulty-proxy.js';
 import { runConformance } from './suite.js';
 
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64');
@@ -46,49 +46,11 @@ function valueOf(seed: number, variant = 0): { write: (r: Redis, key: string) =>
   }
 }
 
-/** A TCP proxy to Redis whose next n client writes can be made to reset their connection. */
-async function faultyProxy(target: URL): Promise<{ url: string; failNext(n: number): void; close(): Promise<void> }> {
-  let failing = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 6379), target.hostname);
-    sockets.add(client).add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('data', (chunk) => {
-      if (failing > 0) {
-        failing--;
-        client.resetAndDestroy();
-        upstream.destroy();
-        return;
-      }
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk) => client.write(chunk));
-    client.on('close', drop).on('error', drop);
-    upstream.on('close', drop).on('error', drop);
-  });
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    failNext(n) {
-      failing = n;
-    },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise((res) => server.close(res));
-    },
-  };
-}
-
 async function redisFixture(): Promise<BackendFixture> {
   await requireRedis();
   const prefix = `spconf-${randomUUID().slice(0, 8)}:`;
   const direct = new Redis(REDIS_URL);
-  const proxy = await faultyProxy(new URL(REDIS_URL));
+  const proxy = await faultyProxy(new URL(REDIS_URL), 6379);
   const backend = new RedisBackend({ name: 'cache', url: proxy.url, keyPrefix: prefix, pageSize: 4, scanCount: 5 });
   const variants = new Map<string, number>();
   const seeds = new Map<string, number>();
