@@ -31,7 +31,10 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
   const runtime = await composeCoordinator(config, backends, log);
   const worker: WorkerRuntime | undefined = opts.worker ? composeWorker(config, backends, log) : undefined;
   runtime.coordinator.start();
-  const app = createApp(runtime.deps);
+  const app = createApp(runtime.deps, { http: config.http });
+  if (runtime.deps.ledger.access.listTokens().length === 0) {
+    log.warn(`no API tokens yet: create one on this machine with \`shredproof token create --role admin --name <you> --data-dir ${config.dataDir}\``);
+  }
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
   });

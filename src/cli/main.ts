@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
 import { registerVerify } from './commands/verify.js';
 
 export const EXIT_OK = 0;
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerVerify(program, ctx);
   registerDemo(program, ctx);
   registerServe(program, ctx);
+  registerToken(program, ctx);
   return program;
 }
 

@@ -20,6 +20,13 @@ const Env = z.object({
   SHREDPROOF_STALLED_MS: z.coerce.number().int().min(500).default(DEFAULT_QUEUE_SETTINGS.stalledIntervalMs),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  SHREDPROOF_CORS_ORIGINS: z
+    .string()
+    .regex(/^(https?:\/\/[^\s,/]+)(,https?:\/\/[^\s,/]+)*$/, 'a comma-separated list of origins such as https://ops.example.com')
+    .optional(),
+  SHREDPROOF_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  SHREDPROOF_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  SHREDPROOF_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -32,7 +39,17 @@ export interface Config {
   backendsFile: string;
   batchSize: number;
   workerConcurrency: number;
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    /** Origins allowed by CORS; empty = CORS off (no Access-Control headers at all). */
+    corsOrigins: string[];
+    /** Reverse proxies in front of the API whose X-Forwarded-For is believed (0 = none). */
+    trustProxy: number;
+    bodyLimitBytes: number;
+    /** Failed authentications per client address per minute before 429. */
+    authFailuresPerMinute: number;
+  };
   logLevel: string;
   queue: QueueSettings;
 }
@@ -56,7 +73,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backendsFile: resolve(e.SHREDPROOF_BACKENDS),
     batchSize: e.SHREDPROOF_BATCH_SIZE,
     workerConcurrency: e.SHREDPROOF_WORKER_CONCURRENCY,
-    http: { host: e.HOST, port: e.PORT },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      corsOrigins: e.SHREDPROOF_CORS_ORIGINS?.split(',') ?? [],
+      trustProxy: e.SHREDPROOF_TRUST_PROXY,
+      bodyLimitBytes: e.SHREDPROOF_BODY_LIMIT_BYTES,
+      authFailuresPerMinute: e.SHREDPROOF_AUTH_FAILURES_PER_MINUTE,
+    },
     logLevel: e.LOG_LEVEL,
     queue: {
       ...DEFAULT_QUEUE_SETTINGS,

@@ -2,7 +2,7 @@
 // Wired once in the composition root (src/app/compose.ts).
 import type { BackendRegistry } from '../backends/registry.js';
 import type { Signer } from '../core/ed25519.js';
-import type { Ledger } from '../ledger/ledger.js';
+import type { ItemResult, Ledger } from '../ledger/ledger.js';
 import type { Logger } from '../log.js';
 import type { BullmqExecQueue } from '../queue/bullmq-exec-queue.js';
 
@@ -11,6 +11,12 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** What the engine reports for /metrics; optional, so that tools without an API need none. */
+export interface EngineMetrics {
+  ingested(target: string, results: readonly ItemResult[]): void;
+  phase(phase: 'plan' | 'execute' | 'finalize', seconds: number): void;
+}
 
 export interface EngineDeps {
   ledger: Ledger;
@@ -24,6 +30,7 @@ export interface EngineDeps {
   /** Where certificates and records files are written. */
   dataDir: string;
   batchSize: number;
+  metrics?: EngineMetrics;
 }
 
 /** A rule of the order lifecycle was broken (approve your own order, execute an unapproved one, ...). */

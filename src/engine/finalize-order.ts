@@ -3,6 +3,7 @@
 // to run again after a crash: everything is recomputed from the ledger.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { publicKeyToPem } from '../core/ed25519.js';
 import { signCertificate } from '../core/certificate.js';
@@ -66,8 +67,10 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
   let order = deps.ledger.getOrder(id);
   if (!order) throw new NotFoundError(`no order ${id}`);
   const finishedAt = order.finishedAt ?? deps.clock.now().toISOString();
+  const t0 = performance.now();
   if (order.state === 'executing') {
     order = deps.ledger.transition(id, ['executing'], 'finalizing', 'coordinator', finishedAt, { finishedAt }, 'all objects resolved');
+    if (order.execStartedAt) deps.metrics?.phase('execute', (Date.parse(finishedAt) - Date.parse(order.execStartedAt)) / 1000);
   }
   const log = deps.log.child({ orderId: id });
   const rescanItems = await rescan(deps, order);
@@ -155,6 +158,7 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
     return deps.ledger.transition(id, ['finalizing'], final, 'coordinator', statement.issuedAt, {}, `certificate ${statement.certificateId}`);
   });
   await deps.queue.store.deleteOrder(id);
+  deps.metrics?.phase('finalize', (performance.now() - t0) / 1000);
   log.info({ certificateId: statement.certificateId, destroyed: statement.completeness.destroyed, exceptions: statement.completeness.exceptions, root: statement.merkle.rootHash }, 'order certified');
   return done;
 }

@@ -91,6 +91,7 @@ export async function ingestJob(deps: EngineDeps, job: FinishedJob & { exception
     }
   }
   deps.ledger.applyResults(orderId, results);
+  deps.metrics?.ingested(job.data.target, results);
   // Only after the ledger has committed: forget the job and its batch state.
   await deps.queue.remove(job.id);
   await deps.queue.store.deleteBatch(orderId, epoch, batch);

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { bytesToHex } from '../core/bytes.js';
 import { canonicalizeToBytes } from '../core/canonical-json.js';
 import { MerkleRootBuilder } from '../core/merkle.js';
+import { performance } from 'node:perf_hooks';
 import { type InventoryEntry, NO_PLAN, type OrderRow, type OrderState } from '../ledger/ledger.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
 import { holdsFor, orderDocument } from './create-order.js';
@@ -40,23 +41,52 @@ export function inventoryLeaf(e: { seq: number; target: string; locator: string;
 const planning = new WeakMap<object, Set<string>>();
 
 export async function planOrder(deps: EngineDeps, id: string, actor: string, onProgress?: (listed: number) => void): Promise<PlanReport> {
+  return startPlan(deps, id, actor, onProgress).done;
+}
+
+/**
+ * Checks and takes the order into 'planning' synchronously (so that a caller
+ * such as the HTTP API learns at once whether the plan started), then lists
+ * in the background. A plan that fails returns the order to 'draft' with the
+ * reason in `failure`; a crash leaves 'planning', and planning again recovers.
+ */
+export function startPlan(
+  deps: EngineDeps,
+  id: string,
+  actor: string,
+  onProgress?: (listed: number) => void,
+): { order: OrderRow; done: Promise<PlanReport> } {
   const active = planning.get(deps.ledger) ?? new Set<string>();
   planning.set(deps.ledger, active);
   if (active.has(id)) throw new RuleError('PLAN_IN_PROGRESS', `order ${id} is being planned; wait for that plan to finish`);
-  active.add(id);
-  try {
-    return await planOnce(deps, id, actor, onProgress);
-  } finally {
-    active.delete(id);
-  }
-}
-
-async function planOnce(deps: EngineDeps, id: string, actor: string, onProgress?: (listed: number) => void): Promise<PlanReport> {
   const order = deps.ledger.getOrder(id);
   if (!order) throw new NotFoundError(`no order ${id}`);
   if (!PLANNABLE.includes(order.state)) throw new RuleError('NOT_PLANNABLE', `order ${id} is ${order.state}; only a draft or planned order can be planned`);
   // 'planning' blocks approval while the inventory is rewritten, and clears any earlier plan and approval.
-  deps.ledger.transition(id, PLANNABLE, 'planning', actor, deps.clock.now().toISOString(), NO_PLAN);
+  const started = deps.ledger.transition(id, PLANNABLE, 'planning', actor, deps.clock.now().toISOString(), { ...NO_PLAN, failure: null });
+  active.add(id);
+  const t0 = performance.now();
+  const done = listAndCommit(deps, started, actor, onProgress)
+    .then((report) => {
+      deps.metrics?.phase('plan', (performance.now() - t0) / 1000);
+      return report;
+    })
+    .catch((e: unknown) => {
+      const reason = e instanceof Error ? e.message : String(e);
+      deps.log.error({ orderId: id, err: reason }, 'plan failed; the order is back to draft');
+      try {
+        deps.ledger.transition(id, ['planning'], 'draft', actor, deps.clock.now().toISOString(), { failure: `plan failed: ${reason}` }, `plan failed: ${reason}`);
+      } catch (e2) {
+        deps.log.error({ orderId: id, err: (e2 as Error).message }, 'could not record the failed plan');
+      }
+      throw e;
+    })
+    .finally(() => active.delete(id));
+  return { order: started, done };
+}
+
+async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, onProgress?: (listed: number) => void): Promise<PlanReport> {
+  const id = order.id;
   const doc = orderDocument(order);
   deps.ledger.clearInventory(id);
   const tree = new MerkleRootBuilder(nodeHasher);

@@ -1,31 +1,71 @@
 // The HTTP app. createApp builds it and never listens (src/server.ts does).
-// This version serves health and readiness; the order API with bearer-token
-// auth, roles and two-person approval is issue 5.
+// Order of concerns: security headers, CORS (off unless configured), body
+// limits, the route table (auth, roles, validation, audit), then one
+// problem+json error handler for everything, including unknown paths.
+import { createRequire } from 'node:module';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { EngineDeps } from '../engine/engine-deps.js';
+import { type ApiContext, createApiContext, DEFAULT_HTTP, type HttpSettings } from './context.js';
+import { buildOpenApi } from './openapi.js';
+import { HttpProblem, problemHandler } from './problem.js';
+import { mount, type Route } from './route.js';
+import { adminRoutes } from './routes/admin.js';
+import { certificateRoutes } from './routes/certificates.js';
+import { orderRoutes } from './routes/orders.js';
+import { systemRoutes } from './routes/system.js';
 
-export function createApp(deps: Pick<EngineDeps, 'ledger' | 'queue'>): Express {
+const require = createRequire(import.meta.url);
+export const API_VERSION = (require('../../package.json') as { version: string }).version;
+
+/** Every route of the API, in the order the OpenAPI document lists them. */
+export const ROUTES: readonly Route[] = [...orderRoutes, ...certificateRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
+
+let openapiCache: unknown;
+export function openApiDocument(): unknown {
+  return (openapiCache ??= buildOpenApi(ROUTES, { version: API_VERSION }));
+}
+
+const DOCS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>shredproof API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`;
+const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, tryItOutEnabled: false });`;
+
+function cors(origins: readonly string[]): express.RequestHandler {
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    if (origin && origins.includes(origin)) {
+      res.vary('Origin');
+      res.set({
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Allow-Methods': 'GET, POST, DELETE',
+        'Access-Control-Max-Age': '600',
+      });
+      if (req.method === 'OPTIONS') return void res.status(204).end();
+    }
+    next();
+  };
+}
+
+export function createApp(engine: EngineDeps, opts: { http?: Partial<HttpSettings>; verifierPage?: () => Promise<string> } = {}): Express & { locals: { api: ApiContext } } {
+  const http: HttpSettings = { ...DEFAULT_HTTP, ...opts.http };
+  const ctx = createApiContext(engine, http, opts.verifierPage ? { verifierPage: opts.verifierPage } : {});
   const app = express();
+  app.locals.api = ctx;
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, string> = {};
-    try {
-      deps.ledger.listOrders({ limit: 1 });
-      checks.ledger = 'ok';
-    } catch {
-      checks.ledger = 'unavailable';
-    }
-    try {
-      await deps.queue.depth();
-      checks.redis = 'ok';
-    } catch {
-      checks.redis = 'unavailable';
-    }
-    const ok = Object.values(checks).every((v) => v === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
-  });
-  return app;
+  app.set('trust proxy', http.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  if (http.corsOrigins.length > 0) app.use(cors(http.corsOrigins));
+  // Parsed per route, after authentication: a write with a bad body is still audited, and no one unauthenticated makes the server parse JSON.
+  mount(app, ctx, ROUTES, express.json({ limit: http.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.get('/docs', (_req, res) => void res.type('text/html').send(DOCS_HTML));
+  app.get('/docs/init.js', (_req, res) => void res.type('text/javascript').send(DOCS_INIT));
+  app.use('/docs/assets', express.static(require('swagger-ui-dist').getAbsoluteFSPath() as string, { index: false, fallthrough: false }));
+  app.use((req, _res, next) => next(new HttpProblem(404, 'NOT_FOUND', 'Not found', `no route ${req.method} ${req.path}`)));
+  app.use(problemHandler(engine.log));
+  return app as Express & { locals: { api: ApiContext } };
 }

@@ -82,6 +82,43 @@ const MIGRATIONS: string[] = [
     records_path   TEXT NOT NULL
   );
   `,
+  // 2: API access: bearer tokens (only their hashes) and the append-only,
+  // hash-chained audit log of state changes and write requests.
+  `
+  CREATE TABLE tokens (
+    id             TEXT PRIMARY KEY,          -- public part of the token, 'tok_' + 16 hex
+    name           TEXT NOT NULL,             -- the person (or system) it belongs to
+    role           TEXT NOT NULL,
+    secret_sha256  TEXT NOT NULL,             -- hex SHA-256 of the secret part; the secret itself is never stored
+    created_at     TEXT NOT NULL,
+    created_by     TEXT NOT NULL,
+    expires_at     TEXT,
+    revoked_at     TEXT,
+    last_used_at   TEXT
+  );
+  CREATE INDEX tokens_name ON tokens(name);
+
+  CREATE TABLE audit_log (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    token_id   TEXT,
+    role       TEXT,
+    action     TEXT NOT NULL,
+    order_id   TEXT,
+    method     TEXT,
+    path       TEXT,
+    status     INTEGER,
+    remote     TEXT,
+    user_agent TEXT,
+    detail     TEXT,
+    prev_hash  TEXT NOT NULL,                -- hash of the entry before (64 zeros for the first)
+    hash       TEXT NOT NULL                 -- SHA-256 over prev_hash and this entry's RFC 8785 JSON
+  );
+  CREATE INDEX audit_log_order ON audit_log(order_id, seq);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

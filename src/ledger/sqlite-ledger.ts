@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { AccessStore } from './access-store.js';
 import { migrate } from './migrations.js';
 import { COLUMNS, type RawOrder, toOrder } from './order-rows.js';
 import {
@@ -22,6 +23,8 @@ import {
 
 export class SqliteLedger implements Ledger {
   private readonly db: Database.Database;
+  /** Tokens and the audit log, in the same file and transactions. */
+  readonly access: AccessStore;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -37,6 +40,7 @@ export class SqliteLedger implements Ledger {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    this.access = new AccessStore(this.db);
   }
 
   close(): void {
@@ -66,9 +70,13 @@ export class SqliteLedger implements Ledger {
     return r && toOrder(r);
   }
 
-  listOrders(filter: { state?: OrderState[]; limit?: number; after?: number } = {}): OrderRow[] {
+  listOrders(filter: { state?: OrderState[]; limit?: number; after?: number; createdBy?: string } = {}): OrderRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
+    if (filter.createdBy !== undefined) {
+      where.push('created_by = ?');
+      args.push(filter.createdBy);
+    }
     if (filter.state?.length) {
       where.push(`state IN (${filter.state.map(() => '?').join(',')})`);
       args.push(...filter.state);
@@ -121,8 +129,12 @@ export class SqliteLedger implements Ledger {
     return this.getOrder(id)!;
   }
 
+  /** Every state change goes to the order's history and, in the same transaction, to the audit log. */
   private addEvent(num: number, at: string, actor: string, from: string | null, to: string, detail: string | null): void {
     this.db.prepare('INSERT INTO order_events (order_num, at, actor, from_state, to_state, detail) VALUES (?,?,?,?,?,?)').run(num, at, actor, from, to, detail);
+    const { id } = this.db.prepare('SELECT id FROM orders WHERE num = ?').get(num) as { id: string };
+    const change = from === null ? `created as ${to}` : from === to ? `stays ${to}` : `${from} -> ${to}`;
+    this.access.appendAudit({ at, actor, action: `order.${to}`, orderId: id, detail: detail ? `${change}: ${detail}` : change });
   }
 
   events(id: string): OrderEvent[] {
@@ -282,6 +294,20 @@ export class SqliteLedger implements Ledger {
       }
     }
     return out;
+  }
+
+  /** How many orders are in each state. */
+  orderCounts(): Partial<Record<OrderState, number>> {
+    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM orders GROUP BY state').all() as Array<{ state: OrderState; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+
+  /** Per-target objects, bytes and held objects of the current plan. */
+  planSummary(id: string): Record<string, { objects: number; bytes: number; held: number }> {
+    const rows = this.db
+      .prepare('SELECT target, COUNT(*) AS objects, SUM(size) AS bytes, COUNT(held_by) AS held FROM inventory WHERE order_num = ? GROUP BY target')
+      .all(this.num(id)) as Array<{ target: string; objects: number; bytes: number; held: number }>;
+    return Object.fromEntries(rows.map((r) => [r.target, { objects: r.objects, bytes: r.bytes, held: r.held }]));
   }
 
   findByLocator(id: string, target: string, locator: string): { seq: number; status: number } | undefined {

@@ -1,0 +1,57 @@
+// Writes to the audit log what the API sees: every use of a token for a
+// write (who, when, what, from where, and how it ended) and every failed
+// authentication. State changes are logged by the ledger itself, in the
+// transaction that makes them.
+import type { Request, Response } from 'express';
+import type { Principal } from '../auth/tokens.js';
+import type { Clock } from '../engine/engine-deps.js';
+import type { AccessStore } from '../ledger/access-store.js';
+import type { Logger } from '../log.js';
+
+export class AuditRecorder {
+  constructor(
+    private readonly store: AccessStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  private where(req: Request) {
+    return { method: req.method, path: req.originalUrl.slice(0, 2048), remote: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, 512) ?? null };
+  }
+
+  private append(entry: Parameters<AccessStore['appendAudit']>[0]): void {
+    try {
+      this.store.appendAudit(entry);
+    } catch (e) {
+      // The request already happened; losing its audit entry must be loud.
+      this.log.error({ err: (e as Error).message, action: entry.action }, 'could not write the audit log');
+    }
+  }
+
+  authFailed(req: Request, reason: string, tokenId?: string): void {
+    this.append({ at: this.clock.now().toISOString(), actor: 'anonymous', action: 'auth.failed', tokenId: tokenId ?? null, detail: reason, ...this.where(req) });
+  }
+
+  /** Records the write once its response is sent (or the client went away), with the final status. */
+  onWriteFinished(req: Request, res: Response, who: Principal, action: string): void {
+    let done = false;
+    const record = () => {
+      if (done) return;
+      done = true;
+      const orderId = typeof req.params.id === 'string' && req.params.id.startsWith('ord-') ? req.params.id : ((res.locals.orderId as string | undefined) ?? null);
+      this.append({
+        at: this.clock.now().toISOString(),
+        actor: who.name,
+        tokenId: who.tokenId,
+        role: who.role,
+        action,
+        orderId,
+        status: res.writableFinished ? res.statusCode : null,
+        detail: res.writableFinished ? null : 'the client closed the connection before the response was sent',
+        ...this.where(req),
+      });
+    };
+    res.once('finish', record);
+    res.once('close', record);
+  }
+}

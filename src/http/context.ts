@@ -1,0 +1,90 @@
+// What the API's routes need, built once per app from the engine's
+// dependencies: tokens, audit, metrics, progress, proofs and the public key.
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { authenticate } from '../auth/tokens.js';
+import type { Config } from '../config/config.js';
+import { publicKeyToPem } from '../core/ed25519.js';
+import type { EngineDeps } from '../engine/engine-deps.js';
+import { AuditRecorder } from './audit.js';
+import { ApiMetrics } from './metrics.js';
+import { sendProblem } from './problem.js';
+import { ProgressService } from './progress.js';
+import { ProofCache } from './proofs.js';
+
+export type HttpSettings = Config['http'];
+
+export interface ApiContext {
+  engine: EngineDeps;
+  http: HttpSettings;
+  tokens: { authenticate: (presented: string, now: Date) => ReturnType<typeof authenticate> };
+  audit: AuditRecorder;
+  metrics: ApiMetrics;
+  progress: ProgressService;
+  proofs: ProofCache;
+  authFailureLimiter: RequestHandler;
+  publicKeys: Array<{ keyid: string; algorithm: 'ed25519'; pem: string }>;
+  /** The offline verifier page, built on first request (issue 6). */
+  verifierPage?: () => Promise<string>;
+}
+
+export const DEFAULT_HTTP: HttpSettings = {
+  host: '127.0.0.1',
+  port: 8080,
+  corsOrigins: [],
+  trustProxy: 0,
+  bodyLimitBytes: 1024 * 1024,
+  authFailuresPerMinute: 20,
+};
+
+/** last_used_at is written at most once a minute per token: reads must not each cost a synchronous ledger write. */
+const TOUCH_EVERY_MS = 60_000;
+
+export function createApiContext(engine: EngineDeps, http: HttpSettings, opts: { metrics?: ApiMetrics; verifierPage?: () => Promise<string> } = {}): ApiContext {
+  const store = engine.ledger.access;
+  const touched = new Map<string, number>();
+  const metrics = opts.metrics ?? new ApiMetrics(engine);
+  // The engine reports what it does to the same registry that /metrics serves.
+  engine.metrics ??= metrics;
+  return {
+    engine,
+    http,
+    tokens: {
+      authenticate(presented, now) {
+        const r = authenticate(store, presented, now);
+        if (r.ok) {
+          const last = touched.get(r.principal.tokenId) ?? 0;
+          if (now.getTime() - last >= TOUCH_EVERY_MS) {
+            touched.set(r.principal.tokenId, now.getTime());
+            store.touchToken(r.principal.tokenId, now.toISOString());
+          }
+        }
+        return r;
+      },
+    },
+    audit: new AuditRecorder(store, engine.clock, engine.log),
+    metrics,
+    progress: new ProgressService(engine),
+    proofs: new ProofCache(),
+    // Counts only the requests that end in 401: guessing tokens is slowed down, normal use never is.
+    authFailureLimiter: rateLimit({
+      windowMs: 60_000,
+      limit: http.authFailuresPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+      handler: (req, res, _next, options) => {
+        sendProblem(res, {
+          status: 429,
+          code: 'TOO_MANY_AUTH_FAILURES',
+          title: 'Too many failed authentications',
+          detail: `more than ${options.limit} failed authentications from this address in a minute; try again later`,
+          instance: req.originalUrl,
+        });
+      },
+    }),
+    publicKeys: [{ keyid: engine.signer.keyid, algorithm: 'ed25519', pem: publicKeyToPem(engine.signer.publicKey) }],
+    ...(opts.verifierPage ? { verifierPage: opts.verifierPage } : {}),
+  };
+}

@@ -1,0 +1,165 @@
+// One table describes every API route: method, path, who may call it, the
+// schemas of its parameters, query, body and responses, and its handler.
+// mount() turns the table into express routes (authentication, role check,
+// validation, audit, metrics); openapi.ts turns the same table into the
+// OpenAPI 3.1 document; the authorization matrix test walks it.
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { Role } from '../ledger/access-store.js';
+import type { ApiContext } from './context.js';
+import { HttpProblem, parsePart } from './problem.js';
+import { Problem } from './schemas.js';
+import type { Principal } from '../auth/tokens.js';
+
+export type Method = 'get' | 'post' | 'delete';
+
+export interface ResponseSpec {
+  description: string;
+  /** JSON schema of the body; absent with contentType for non-JSON bodies. */
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal | undefined;
+  req: Request;
+  res: Response;
+}
+
+export interface Route<P = any, Q = any, B = any> {
+  method: Method;
+  /** Express path syntax (/v1/orders/:id). */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** 'public' needs no token; otherwise the roles allowed. */
+  auth: 'public' | readonly Role[];
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** The use case validates the body itself (with this schema and more rules); the route only documents it. */
+  bodyValidatedBy?: 'use-case';
+  /** A body the client may leave out (plan, execute). */
+  bodyOptional?: boolean;
+  successStatus?: number;
+  responses: Record<number, ResponseSpec>;
+  /**
+   * Returns the JSON to send with successStatus, or undefined when the
+   * handler wrote the response itself (streams, PEM, HTML).
+   */
+  handler(ctx: ApiContext, input: RouteInput<P, Q, B>): unknown;
+}
+
+/** The roles every authenticated route allows to read. */
+export const ANY_ROLE: readonly Role[] = ['operator', 'approver', 'auditor', 'admin'];
+
+export function defineRoute<P = undefined, Q = undefined, B = undefined>(r: Route<P, Q, B>): Route<P, Q, B> {
+  return r;
+}
+
+/** The problem+json responses a route can give, for the OpenAPI document. */
+export const problems = (...codes: number[]): Record<number, ResponseSpec> =>
+  Object.fromEntries(
+    codes.map((c) => [
+      c,
+      {
+        description: {
+          400: 'Invalid request: each bad field is named in errors[]',
+          401: 'No valid bearer token',
+          403: 'The token\'s role may not do this',
+          404: 'No such order',
+          409: 'The order\'s state or the two-person rule does not allow this (code says which)',
+          413: 'Body too large',
+          415: 'Body is not JSON',
+          429: 'Too many failed authentications from this address',
+        }[c]!,
+        schema: Problem,
+        contentType: 'application/problem+json',
+      },
+    ]),
+  );
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The principal set by the auth step, for handlers and the audit hook. */
+const principals = new WeakMap<Request, Principal>();
+export function principalOf(req: Request): Principal | undefined {
+  return principals.get(req);
+}
+
+function bearer(req: Request): string | undefined {
+  const h = req.get('authorization');
+  if (!h) return undefined;
+  const m = /^Bearer +([^\s]+) *$/i.exec(h);
+  return m ? m[1] : '';
+}
+
+function authStep(ctx: ApiContext, route: Route): RequestHandler {
+  return (req, res, next) => {
+    if (route.auth === 'public') return next();
+    const presented = bearer(req);
+    const now = ctx.engine.clock.now();
+    const fail = (why: string, tokenId?: string) => {
+      ctx.audit.authFailed(req, why, tokenId);
+      const challenge = presented === undefined ? 'Bearer realm="shredproof"' : 'Bearer realm="shredproof", error="invalid_token"';
+      next(new HttpProblem(401, 'UNAUTHENTICATED', 'Authentication required', presented === undefined ? 'send Authorization: Bearer <token>' : 'the token is not valid', undefined, { 'WWW-Authenticate': challenge }));
+    };
+    if (!presented) return fail(presented === undefined ? 'NO_TOKEN' : 'MALFORMED');
+    const r = ctx.tokens.authenticate(presented, now);
+    if (!r.ok) return fail(r.reason, r.tokenId);
+    principals.set(req, r.principal);
+    if (WRITES.has(req.method)) ctx.audit.onWriteFinished(req, res, r.principal, route.operationId);
+    if (!route.auth.includes(r.principal.role)) {
+      return next(new HttpProblem(403, 'FORBIDDEN', 'Not allowed for this role', `${route.operationId} needs the role ${route.auth.join(' or ')}; this token's role is ${r.principal.role}`));
+    }
+    next();
+  };
+}
+
+function handle(ctx: ApiContext, route: Route): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const params = route.params ? parsePart(route.params, req.params, 'path') : undefined;
+      const query = route.query ? parsePart(route.query, req.query, 'query') : undefined;
+      let body: unknown;
+      if (route.body) {
+        const sent = !isEmptyBody(req);
+        if (sent && !req.is('application/json')) {
+          throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be JSON', 'send Content-Type: application/json');
+        }
+        if (!sent && !route.bodyOptional) {
+          throw new HttpProblem(400, 'INVALID_REQUEST', 'The request is not valid', 'this request needs a JSON body', [{ in: 'body', path: '$', problem: 'is missing' }]);
+        }
+        body = sent ? (route.bodyValidatedBy === 'use-case' ? req.body : parsePart(route.body, req.body, 'body')) : undefined;
+      }
+      const out = await route.handler(ctx, { params, query, body, principal: principals.get(req), req, res });
+      if (out !== undefined && !res.headersSent) res.status(route.successStatus ?? 200).json(out);
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
+function isEmptyBody(req: Request): boolean {
+  const len = req.get('content-length');
+  return (len === undefined || len === '0') && req.get('transfer-encoding') === undefined;
+}
+
+export function mount(app: Express, ctx: ApiContext, routes: readonly Route[], jsonBody: RequestHandler): void {
+  const allowed = new Map<string, string[]>();
+  for (const route of routes) {
+    const guard: RequestHandler[] = route.auth === 'public' ? [] : [ctx.authFailureLimiter, authStep(ctx, route)];
+    const parse: RequestHandler[] = route.body ? [jsonBody] : [];
+    app[route.method](route.path, ctx.metrics.httpTimer(route.path), ...guard, ...parse, handle(ctx, route));
+    allowed.set(route.path, [...(allowed.get(route.path) ?? []), route.method.toUpperCase()]);
+  }
+  for (const [path, methods] of allowed) {
+    const allow = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+    app.all(path, (req, _res, next) => next(new HttpProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${req.method} is not allowed here; use ${allow.join(', ')}`, undefined, { Allow: allow.join(', ') })));
+  }
+}

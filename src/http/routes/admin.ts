@@ -1,0 +1,90 @@
+// Tokens (admin) and the audit log (auditors and admins).
+import { z } from 'zod';
+import { issueToken } from '../../auth/tokens.js';
+import { HttpProblem } from '../problem.js';
+import { defineRoute, problems, type Route } from '../route.js';
+import { AuditEntry, AuditQuery, Token, TokenCreateBody, TokenParams } from '../schemas.js';
+
+const ADMIN = ['admin'] as const;
+const AUDIT = ['auditor', 'admin'] as const;
+
+export const adminRoutes: Route[] = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/tokens',
+    operationId: 'createToken',
+    tag: 'tokens',
+    summary: 'Create a bearer token; its secret is in this response only',
+    description: 'name identifies the person: the two-person rule compares names, so give each person one name, whatever roles their tokens have.',
+    auth: ADMIN,
+    body: TokenCreateBody,
+    successStatus: 201,
+    responses: { 201: { description: 'The token and its record', schema: z.object({ token: z.string(), info: Token }) }, ...problems(400, 401, 403, 413, 415, 429) },
+    handler(ctx, { body, principal }) {
+      const { token, row } = issueToken(ctx.engine.ledger.access, {
+        name: body.name,
+        role: body.role,
+        createdBy: principal!.name,
+        now: ctx.engine.clock.now(),
+        ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt) } : {}),
+      });
+      return { token, info: row };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/tokens',
+    operationId: 'listTokens',
+    tag: 'tokens',
+    summary: 'Every token (never its secret)',
+    auth: ADMIN,
+    responses: { 200: { description: 'Tokens', schema: z.object({ tokens: z.array(Token) }) }, ...problems(401, 403, 429) },
+    handler: (ctx) => ({ tokens: ctx.engine.ledger.access.listTokens() }),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/v1/tokens/:tokenId',
+    operationId: 'revokeToken',
+    tag: 'tokens',
+    summary: 'Revoke a token (it stays listed, with revokedAt)',
+    auth: ADMIN,
+    params: TokenParams,
+    responses: { 200: { description: 'Revoked', schema: Token }, ...problems(400, 401, 403, 404, 429) },
+    handler(ctx, { params }) {
+      const store = ctx.engine.ledger.access;
+      if (!store.token(params.tokenId)) throw new HttpProblem(404, 'NOT_FOUND', 'Not found', `no token ${params.tokenId}`);
+      store.revokeToken(params.tokenId, ctx.engine.clock.now().toISOString());
+      return store.token(params.tokenId);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/audit',
+    operationId: 'listAudit',
+    tag: 'audit',
+    summary: 'The append-only audit log, oldest first',
+    description: 'Every state change and every write made with a token (who, when, what, from where, with what result), and every failed authentication. Each entry carries a SHA-256 chained over the one before (hash = SHA-256(prevHash || "\\n" || RFC 8785 JSON of the entry without prevHash and hash)).',
+    auth: AUDIT,
+    query: AuditQuery,
+    responses: { 200: { description: 'A page of entries', schema: z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() }) }, ...problems(400, 401, 403, 429) },
+    handler(ctx, { query }) {
+      const rows = ctx.engine.ledger.access.audit({
+        ...(query.cursor ? { after: Number(query.cursor) } : {}),
+        ...(query.orderId ? { orderId: query.orderId } : {}),
+        limit: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      return { entries: page, nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.seq) : null };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/audit/verify',
+    operationId: 'verifyAudit',
+    tag: 'audit',
+    summary: 'Recompute the audit log\'s hash chain',
+    auth: AUDIT,
+    responses: { 200: { description: 'Whether every link holds', schema: z.object({ ok: z.boolean(), entries: z.number().int(), brokenAt: z.number().int().optional() }) }, ...problems(401, 403, 429) },
+    handler: (ctx) => ctx.engine.ledger.access.verifyChain(),
+  }),
+];

@@ -1,0 +1,232 @@
+// Orders: create, list, read, plan, approve, execute, cancel, history and
+// progress (JSON and a Server-Sent Events stream). The use cases in
+// src/engine decide every rule; these handlers only translate HTTP.
+import { approveOrder } from '../../engine/approve-order.js';
+import { cancelOrder } from '../../engine/cancel-order.js';
+import { TERMINAL_STATES } from '../../engine/coordinator.js';
+import { createOrder } from '../../engine/create-order.js';
+import { NotFoundError } from '../../engine/engine-deps.js';
+import { executeOrder } from '../../engine/execute-order.js';
+import { startPlan } from '../../engine/plan-order.js';
+import type { OrderRow } from '../../ledger/ledger.js';
+import { OrderDocumentSchema } from '../../orders/order-document.js';
+import type { ApiContext } from '../context.js';
+import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
+import { z } from 'zod';
+import { ApproveBody, CancelBody, EmptyBody, ListOrdersQuery, Order, OrderEvents, OrderIdParams, OrderList, Progress } from '../schemas.js';
+
+const WRITE = ['operator', 'admin'] as const;
+const APPROVE = ['approver', 'admin'] as const;
+
+export function getOrderOr404(ctx: ApiContext, id: string): OrderRow {
+  const order = ctx.engine.ledger.getOrder(id);
+  if (!order) throw new NotFoundError(`no order ${id}`);
+  return order;
+}
+
+export function orderView(ctx: ApiContext, o: OrderRow): z.infer<typeof Order> {
+  const cert = ctx.engine.ledger.certificate(o.id);
+  return {
+    id: o.id,
+    reference: o.reference,
+    state: o.state,
+    createdBy: o.createdBy,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+    documentSha256: o.documentSha256,
+    document: JSON.parse(o.document) as Record<string, unknown>,
+    plan:
+      o.planRoot && o.plannedAt
+        ? { root: o.planRoot, objects: o.planCount ?? 0, bytes: o.planBytes ?? 0, plannedAt: o.plannedAt, targets: ctx.engine.ledger.planSummary(o.id) }
+        : null,
+    approval: o.approvedBy && o.approvedAt && o.approvedRoot ? { by: o.approvedBy, at: o.approvedAt, planRoot: o.approvedRoot } : null,
+    execution: o.execStartedAt
+      ? { startedAt: o.execStartedAt, finishedAt: o.finishedAt, batches: o.batchCount, cancelRequestedAt: o.cancelRequestedAt }
+      : null,
+    certificate: cert ? { id: cert.certificateId, issuedAt: cert.issuedAt, rootHash: cert.rootHash, treeSize: cert.treeSize } : null,
+    failure: o.failure,
+  };
+}
+
+const summary = (o: OrderRow) => ({ id: o.id, reference: o.reference, state: o.state, createdBy: o.createdBy, createdAt: o.createdAt, updatedAt: o.updatedAt });
+
+export const orderRoutes: Route[] = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/orders',
+    operationId: 'createOrder',
+    tag: 'orders',
+    summary: 'Create an order (state draft)',
+    description: 'The body is an order document (docs/ORDERS.md). Every problem is reported at once, including scopes that a backend refuses. The caller becomes the order\'s creator, who can never approve it.',
+    auth: WRITE,
+    body: OrderDocumentSchema,
+    bodyValidatedBy: 'use-case',
+    successStatus: 201,
+    responses: { 201: { description: 'Created', schema: Order }, ...problems(400, 401, 403, 413, 415, 429) },
+    async handler(ctx, { body, principal, res }) {
+      const order = await createOrder(ctx.engine, body, principal!.name);
+      res.locals.orderId = order.id;
+      res.location(`/v1/orders/${order.id}`);
+      return orderView(ctx, order);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/orders',
+    operationId: 'listOrders',
+    tag: 'orders',
+    summary: 'List orders, oldest first, with cursor pagination and filters',
+    auth: ANY_ROLE,
+    query: ListOrdersQuery,
+    responses: { 200: { description: 'A page of orders', schema: OrderList }, ...problems(400, 401, 429) },
+    handler(ctx, { query }) {
+      const rows = ctx.engine.ledger.listOrders({
+        ...(query.state ? { state: query.state } : {}),
+        ...(query.createdBy ? { createdBy: query.createdBy } : {}),
+        ...(query.cursor ? { after: Number(query.cursor) } : {}),
+        limit: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      return { orders: page.map(summary), nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.num) : null };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/orders/:id',
+    operationId: 'getOrder',
+    tag: 'orders',
+    summary: 'An order: its document, plan, approval, execution and certificate',
+    auth: ANY_ROLE,
+    params: OrderIdParams,
+    responses: { 200: { description: 'The order', schema: Order }, ...problems(400, 401, 404, 429) },
+    handler: (ctx, { params }) => orderView(ctx, getOrderOr404(ctx, params.id)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/orders/:id/plan',
+    operationId: 'planOrder',
+    tag: 'orders',
+    summary: 'Plan: list every object in scope and commit to the inventory (runs in the background)',
+    description: 'Answers 202 once the order is in state planning. Watch GET /v1/orders/{id}/progress; the order becomes planned (with plan.root to approve) or, if listing fails, draft again with failure set. Re-planning a planned order clears its approval.',
+    auth: WRITE,
+    params: OrderIdParams,
+    body: EmptyBody,
+    bodyOptional: true,
+    successStatus: 202,
+    responses: { 202: { description: 'Planning started', schema: Order }, ...problems(400, 401, 403, 404, 409, 429) },
+    handler(ctx, { params, principal }) {
+      const { order, done } = startPlan(ctx.engine, params.id, principal!.name, (n) => ctx.progress.planListed(params.id, n));
+      // The outcome is in the ledger (planned, or draft with failure); the engine logs failures.
+      done.catch(() => undefined).finally(() => ctx.progress.planListed(params.id, undefined));
+      return orderView(ctx, order);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/orders/:id/approve',
+    operationId: 'approveOrder',
+    tag: 'orders',
+    summary: 'Approve the current plan (a second person: never the order\'s creator)',
+    description: 'planRoot must be the plan root the approver reviewed (GET /v1/orders/{id} shows plan.root): if the plan changed since, the approval is refused with STALE_PLAN. The creator is refused with SELF_APPROVAL, whatever their role.',
+    auth: APPROVE,
+    params: OrderIdParams,
+    body: ApproveBody,
+    responses: { 200: { description: 'Approved', schema: Order }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
+    handler(ctx, { params, body, principal }) {
+      return orderView(ctx, approveOrder(ctx.engine, params.id, principal!.name, body.planRoot));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/orders/:id/execute',
+    operationId: 'executeOrder',
+    tag: 'orders',
+    summary: 'Execute an approved order: its batches go to the workers',
+    auth: WRITE,
+    params: OrderIdParams,
+    body: EmptyBody,
+    bodyOptional: true,
+    successStatus: 202,
+    responses: { 202: { description: 'Execution started', schema: Order }, ...problems(400, 401, 403, 404, 409, 429) },
+    handler: (ctx, { params, principal }) => orderView(ctx, executeOrder(ctx.engine, params.id, principal!.name)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/orders/:id/cancel',
+    operationId: 'cancelOrder',
+    tag: 'orders',
+    summary: 'Cancel an order',
+    description: 'Before execution the order simply ends cancelled. During execution the waiting batches are withdrawn, running ones finish, and what was destroyed is still certified; the order ends cancelled with a certificate.',
+    auth: WRITE,
+    params: OrderIdParams,
+    body: CancelBody,
+    responses: { 200: { description: 'Cancelled, or cancel requested', schema: Order }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
+    handler: (ctx, { params, body, principal }) => orderView(ctx, cancelOrder(ctx.engine, params.id, principal!.name, body.reason)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/orders/:id/history',
+    operationId: 'getOrderHistory',
+    tag: 'orders',
+    summary: 'Every state change of the order: who, when, from, to, why',
+    auth: ANY_ROLE,
+    params: OrderIdParams,
+    responses: { 200: { description: 'The history', schema: OrderEvents }, ...problems(400, 401, 404, 429) },
+    handler(ctx, { params }) {
+      getOrderOr404(ctx, params.id);
+      return { events: ctx.engine.ledger.events(params.id) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/orders/:id/progress',
+    operationId: 'getOrderProgress',
+    tag: 'progress',
+    summary: 'Counts and bytes per state, rate and ETA',
+    auth: ANY_ROLE,
+    params: OrderIdParams,
+    responses: { 200: { description: 'Progress', schema: Progress }, ...problems(400, 401, 404, 429) },
+    handler: (ctx, { params }) => ctx.progress.view(getOrderOr404(ctx, params.id)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/orders/:id/progress/stream',
+    operationId: 'streamOrderProgress',
+    tag: 'progress',
+    summary: 'Progress as Server-Sent Events',
+    description:
+      'Sends `event: progress` with a Progress object as data every intervalMs (default 1000) and at once on connect, a comment line as a heartbeat every 15 s, and `event: end` when the order reaches a final state (certified, certified-with-exceptions, cancelled, failed); then the server closes the stream.',
+    auth: ANY_ROLE,
+    params: OrderIdParams,
+    query: z.strictObject({ intervalMs: z.coerce.number().int().min(200).max(60_000).default(1000) }),
+    responses: { 200: { description: 'An event stream of Progress objects', contentType: 'text/event-stream' }, ...problems(400, 401, 404, 429) },
+    handler(ctx, { params, query, req, res }) {
+      getOrderOr404(ctx, params.id);
+      res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+      res.flushHeaders();
+      let lastBeat = Date.now();
+      const send = () => {
+        const order = ctx.engine.ledger.getOrder(params.id);
+        if (!order) return stop();
+        res.write(`event: progress\ndata: ${JSON.stringify(ctx.progress.view(order))}\n\n`);
+        if (TERMINAL_STATES.includes(order.state)) {
+          res.write(`event: end\ndata: ${JSON.stringify({ state: order.state })}\n\n`);
+          return stop();
+        }
+        if (Date.now() - lastBeat > 15_000) {
+          res.write(': heartbeat\n\n');
+          lastBeat = Date.now();
+        }
+      };
+      const timer = setInterval(send, query.intervalMs);
+      const stop = () => {
+        clearInterval(timer);
+        res.end();
+      };
+      req.on('close', () => clearInterval(timer));
+      send();
+      return undefined;
+    },
+  }),
+];
+

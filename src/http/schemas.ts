@@ -1,0 +1,194 @@
+// The API's request and response schemas (zod). Requests are parsed with
+// them; /openapi.json is generated from the same objects, so the document
+// cannot drift from what the server accepts.
+import { z } from 'zod';
+import { ORDER_STATES } from '../ledger/ledger.js';
+import { ROLES } from '../ledger/access-store.js';
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+const timestamp = z.string().meta({ format: 'date-time' });
+
+export const OrderIdParams = z.strictObject({
+  id: z.string().regex(/^ord-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'is not an order id (ord-<uuid>)'),
+});
+
+const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+/** Opaque to clients; today the last row number seen. */
+const cursor = z.string().regex(/^[0-9]{1,15}$/, 'is not a cursor returned by this API');
+
+export const ListOrdersQuery = z.strictObject({
+  state: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(z.enum(ORDER_STATES)))
+    .optional()
+    .meta({ description: `Comma-separated states: ${ORDER_STATES.join(', ')}` }),
+  createdBy: z.string().min(1).max(64).optional(),
+  limit: limit(500, 50),
+  cursor: cursor.optional(),
+});
+
+export const ApproveBody = z.strictObject({
+  planRoot: hex64.meta({ description: 'The plan root the approver reviewed; refused if the plan changed since.' }),
+});
+
+export const CancelBody = z.strictObject({
+  reason: z.string().trim().min(1, 'must say why').max(2000),
+});
+
+/** plan and execute take no parameters; an empty body or {} is accepted, anything else is refused. */
+export const EmptyBody = z.strictObject({});
+
+const Counts = z.object({
+  total: z.number().int(),
+  pending: z.number().int(),
+  destroyed: z.number().int(),
+  exceptions: z.number().int(),
+  retained: z.number().int(),
+  bytesPlanned: z.number().int(),
+  bytesDestroyed: z.number().int(),
+});
+
+export const Order = z
+  .object({
+    id: z.string(),
+    reference: z.string(),
+    state: z.enum(ORDER_STATES),
+    createdBy: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    documentSha256: hex64,
+    document: z.record(z.string(), z.unknown()).meta({ description: 'The order document as stored (RFC 8785 canonical form hashes to documentSha256).' }),
+    plan: z
+      .object({
+        root: hex64,
+        objects: z.number().int(),
+        bytes: z.number().int(),
+        plannedAt: timestamp,
+        targets: z.record(z.string(), z.object({ objects: z.number().int(), bytes: z.number().int(), held: z.number().int() })),
+      })
+      .nullable(),
+    approval: z.object({ by: z.string(), at: timestamp, planRoot: hex64 }).nullable(),
+    execution: z
+      .object({
+        startedAt: timestamp,
+        finishedAt: timestamp.nullable(),
+        batches: z.number().int().nullable(),
+        cancelRequestedAt: timestamp.nullable(),
+      })
+      .nullable(),
+    certificate: z.object({ id: z.string(), issuedAt: timestamp, rootHash: hex64, treeSize: z.number().int() }).nullable(),
+    failure: z.string().nullable(),
+  })
+  .meta({ id: 'Order' });
+
+export const OrderSummary = Order.pick({ id: true, reference: true, state: true, createdBy: true, createdAt: true, updatedAt: true }).meta({ id: 'OrderSummary' });
+
+export const OrderList = z.object({ orders: z.array(OrderSummary), nextCursor: z.string().nullable() });
+
+export const Progress = z
+  .object({
+    orderId: z.string(),
+    state: z.enum(ORDER_STATES),
+    at: timestamp,
+    planning: z.object({ listed: z.number().int() }).nullable().meta({ description: 'While the plan runs: objects listed so far.' }),
+    counts: Counts,
+    perTarget: z.record(z.string(), Counts),
+    rate: z.object({ objectsPerSecond: z.number(), bytesPerSecond: z.number() }).nullable(),
+    etaSeconds: z.number().nullable(),
+    elapsedSeconds: z.number().nullable(),
+  })
+  .meta({ id: 'Progress' });
+
+export const OrderEvents = z.object({
+  events: z.array(z.object({ at: timestamp, actor: z.string(), fromState: z.string().nullable(), toState: z.string(), detail: z.string().nullable() })),
+});
+
+export const ProofQuery = z
+  .strictObject({
+    locator: z.string().min(1).max(4096).optional(),
+    target: z.string().min(1).max(63).optional(),
+    sha256: hex64.optional(),
+    leafIndex: z.coerce.number().int().min(0).optional(),
+  })
+  .refine((q) => [q.locator, q.sha256, q.leafIndex].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of locator, sha256, leafIndex',
+  })
+  .refine((q) => q.target === undefined || q.locator !== undefined, { message: 'target goes with locator', path: ['target'] });
+
+export const ObjectProof = z
+  .object({
+    type: z.literal('shredproof.object-proof'),
+    version: z.literal(1),
+    record: z.string(),
+    leafIndex: z.number().int(),
+    treeSize: z.number().int(),
+    auditPath: z.array(hex64),
+    certificate: z.object({ payloadType: z.string(), payload: z.string(), signatures: z.array(z.object({ keyid: z.string(), sig: z.string() })) }),
+  })
+  .meta({ id: 'ObjectProof', description: 'docs/FORMAT.md, "Per-object proof"' });
+
+export const Envelope = ObjectProof.shape.certificate.meta({ id: 'DsseEnvelope' });
+
+export const PublicKey = z.object({ keyid: hex64, algorithm: z.literal('ed25519'), pem: z.string() }).meta({ id: 'PublicKey' });
+export const KeyParams = z.strictObject({ keyid: hex64 });
+
+export const AuditQuery = z.strictObject({
+  cursor: cursor.optional(),
+  limit: limit(1000, 100),
+  orderId: OrderIdParams.shape.id.optional(),
+});
+
+export const AuditEntry = z
+  .object({
+    seq: z.number().int(),
+    at: timestamp,
+    actor: z.string(),
+    action: z.string(),
+    tokenId: z.string().nullable(),
+    role: z.string().nullable(),
+    orderId: z.string().nullable(),
+    method: z.string().nullable(),
+    path: z.string().nullable(),
+    status: z.number().int().nullable(),
+    remote: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    detail: z.string().nullable(),
+    prevHash: hex64,
+    hash: hex64,
+  })
+  .meta({ id: 'AuditEntry' });
+
+export const TokenCreateBody = z.strictObject({
+  name: z.string().min(1).max(64),
+  role: z.enum(ROLES),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const Token = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    createdAt: timestamp,
+    createdBy: z.string(),
+    expiresAt: timestamp.nullable(),
+    revokedAt: timestamp.nullable(),
+    lastUsedAt: timestamp.nullable(),
+  })
+  .meta({ id: 'Token' });
+
+export const TokenParams = z.strictObject({ tokenId: z.string().regex(/^tok_[0-9a-f]{16}$/, 'is not a token id (tok_ + 16 hex digits)') });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ in: z.enum(['body', 'query', 'path', 'header']), path: z.string(), problem: z.string() })).optional(),
+    errorId: z.string().optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

@@ -1,0 +1,157 @@
+// API access in the ledger file: bearer tokens (stored only as hashes of their
+// secret part) and the audit log. The audit log is append-only twice over:
+// triggers refuse UPDATE and DELETE, and each entry carries a SHA-256 chained
+// over the one before, so an edit of the file behind SQLite's back shows up
+// in verifyChain().
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { canonicalize } from '../core/canonical-json.js';
+
+export const ROLES = ['operator', 'approver', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TokenRow {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface AuditInput {
+  at: string;
+  actor: string;
+  action: string;
+  tokenId?: string | null;
+  role?: string | null;
+  orderId?: string | null;
+  method?: string | null;
+  path?: string | null;
+  status?: number | null;
+  remote?: string | null;
+  userAgent?: string | null;
+  detail?: string | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  tokenId: string | null;
+  role: string | null;
+  orderId: string | null;
+  method: string | null;
+  path: string | null;
+  status: number | null;
+  remote: string | null;
+  userAgent: string | null;
+  detail: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export const AUDIT_GENESIS = '0'.repeat(64);
+
+/** The chained hash of one entry: SHA-256(prevHash || "\n" || RFC 8785 JSON of the entry without its hashes). */
+export function auditHash(e: Omit<AuditEntry, 'hash'>): string {
+  const { prevHash, ...body } = e;
+  return createHash('sha256').update(`${prevHash}\n${canonicalize(body)}`).digest('hex');
+}
+
+const TOKEN_COLUMNS = `id, name, role, created_at AS createdAt, created_by AS createdBy, expires_at AS expiresAt,
+  revoked_at AS revokedAt, last_used_at AS lastUsedAt`;
+const AUDIT_COLUMNS = `seq, at, actor, action, token_id AS tokenId, role, order_id AS orderId, method, path, status,
+  remote, user_agent AS userAgent, detail, prev_hash AS prevHash, hash`;
+
+export class AccessStore {
+  constructor(private readonly db: Database.Database) {}
+
+  createToken(t: TokenRow & { secretSha256: string }): TokenRow {
+    this.db
+      .prepare('INSERT INTO tokens (id, name, role, secret_sha256, created_at, created_by, expires_at) VALUES (?,?,?,?,?,?,?)')
+      .run(t.id, t.name, t.role, t.secretSha256, t.createdAt, t.createdBy, t.expiresAt);
+    return this.token(t.id)!;
+  }
+
+  token(id: string): TokenRow | undefined {
+    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRow | undefined;
+  }
+
+  /** The stored secret hash, for the constant-time comparison in src/auth. */
+  secretHash(id: string): string | undefined {
+    return (this.db.prepare('SELECT secret_sha256 AS h FROM tokens WHERE id = ?').get(id) as { h: string } | undefined)?.h;
+  }
+
+  listTokens(): TokenRow[] {
+    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id`).all() as TokenRow[];
+  }
+
+  /** Returns false if there is no such token or it was already revoked. */
+  revokeToken(id: string, at: string): boolean {
+    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes === 1;
+  }
+
+  touchToken(id: string, at: string): void {
+    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, id);
+  }
+
+  /** Appends one entry; inside the caller's transaction when there is one. */
+  appendAudit(input: AuditInput): AuditEntry {
+    return this.db.transaction(() => {
+      const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      const entry: Omit<AuditEntry, 'hash'> = {
+        seq: (last?.seq ?? 0) + 1,
+        at: input.at,
+        actor: input.actor,
+        action: input.action,
+        tokenId: input.tokenId ?? null,
+        role: input.role ?? null,
+        orderId: input.orderId ?? null,
+        method: input.method ?? null,
+        path: input.path ?? null,
+        status: input.status ?? null,
+        remote: input.remote ?? null,
+        userAgent: input.userAgent ?? null,
+        detail: input.detail ?? null,
+        prevHash: last?.hash ?? AUDIT_GENESIS,
+      };
+      const full: AuditEntry = { ...entry, hash: auditHash(entry) };
+      this.db
+        .prepare(
+          `INSERT INTO audit_log (seq, at, actor, action, token_id, role, order_id, method, path, status, remote, user_agent, detail, prev_hash, hash)
+           VALUES (@seq, @at, @actor, @action, @tokenId, @role, @orderId, @method, @path, @status, @remote, @userAgent, @detail, @prevHash, @hash)`,
+        )
+        .run(full);
+      return full;
+    })();
+  }
+
+  audit(filter: { after?: number; limit?: number; orderId?: string } = {}): AuditEntry[] {
+    const where = ['seq > ?'];
+    const args: unknown[] = [filter.after ?? 0];
+    if (filter.orderId !== undefined) {
+      where.push('order_id = ?');
+      args.push(filter.orderId);
+    }
+    return this.db
+      .prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+      .all(...args, filter.limit ?? 100) as AuditEntry[];
+  }
+
+  /** Recomputes the whole chain; `brokenAt` is the first entry whose hash or link does not hold. */
+  verifyChain(): { ok: boolean; entries: number; brokenAt?: number } {
+    let prev = AUDIT_GENESIS;
+    let n = 0;
+    for (const e of this.db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`).iterate() as IterableIterator<AuditEntry>) {
+      n++;
+      const { hash, ...rest } = e;
+      if (e.prevHash !== prev || auditHash(rest) !== hash || e.seq !== n) return { ok: false, entries: n, brokenAt: e.seq };
+      prev = hash;
+    }
+    return { ok: true, entries: n };
+  }
+}

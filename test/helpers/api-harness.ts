@@ -1,0 +1,71 @@
+// An in-process API for a test: the engine harness (temp dataset, ledger,
+// real Redis, in-process worker), the coordinator loop running, the express
+// app listening on an ephemeral loopback port, and one token per person.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { issueToken } from '../../src/auth/tokens.js';
+import { createApp } from '../../src/http/app.js';
+import type { HttpSettings } from '../../src/http/context.js';
+import type { Role } from '../../src/ledger/access-store.js';
+import { type Harness, type HarnessOptions, startHarness } from './engine-harness.js';
+
+/** The people of the tests. alice holds two tokens (operator and approver): the two-person rule must still stop her. */
+export const PEOPLE = {
+  alice: 'operator',
+  aliceApprover: 'approver',
+  bob: 'approver',
+  olga: 'operator',
+  audrey: 'auditor',
+  ada: 'admin',
+} as const satisfies Record<string, Role>;
+
+export interface ApiHarness extends Harness {
+  url: string;
+  tokens: Record<keyof typeof PEOPLE, string>;
+  /** fetch against the API with a person's token (or none, or a raw Authorization value). */
+  call(path: string, init?: RequestInit & { as?: keyof typeof PEOPLE | null; json?: unknown }): Promise<Response>;
+}
+
+export async function startApiHarness(opts: HarnessOptions & { http?: Partial<HttpSettings>; coordinator?: boolean }): Promise<ApiHarness> {
+  const h = await startHarness(opts);
+  const app = createApp(h.runtime.deps, { http: { authFailuresPerMinute: 10_000, ...opts.http } });
+  if (opts.coordinator !== false) h.runtime.coordinator.start();
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tokens = {} as Record<keyof typeof PEOPLE, string>;
+  for (const [who, role] of Object.entries(PEOPLE) as Array<[keyof typeof PEOPLE, Role]>) {
+    const name = who === 'aliceApprover' ? 'alice' : who;
+    tokens[who] = issueToken(h.runtime.deps.ledger.access, { name, role, createdBy: 'test', now: new Date() }).token;
+  }
+  return {
+    ...h,
+    url,
+    tokens,
+    call(path, init = {}) {
+      const { as = 'alice', json, headers, ...rest } = init;
+      const hs = new Headers(headers);
+      if (as) hs.set('authorization', `Bearer ${tokens[as]}`);
+      if (json !== undefined) hs.set('content-type', 'application/json');
+      return fetch(url + path, { ...rest, headers: hs, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await h.close();
+    },
+  };
+}
+
+/** Polls GET /v1/orders/:id until its state is one of `states`. */
+export async function waitForState(api: ApiHarness, id: string, states: string[], timeoutMs = 60_000): Promise<Record<string, any>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await api.call(`/v1/orders/${id}`, { as: 'audrey' });
+    const body = (await r.json()) as Record<string, any>;
+    if (states.includes(body.state)) return body;
+    if (Date.now() > end) throw new Error(`order ${id} is ${body.state}, waited for ${states.join('|')}`);
+    await new Promise((r2) => setTimeout(r2, 50));
+  }
+}
