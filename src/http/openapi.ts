@@ -25,8 +25,9 @@ class Components {
     const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
     const out = this.relink(json) as Json;
     if (id && io === 'output') {
+      // zod puts a root schema that has an id into $defs itself and answers a $ref; keep the definition.
       delete out.id;
-      this.schemas[id] = out;
+      if (!(out.$ref === `#/components/schemas/${id}` && Object.keys(out).length === 1)) this.schemas[id] = out;
       return { $ref: `#/components/schemas/${id}` };
     }
     delete out.id;

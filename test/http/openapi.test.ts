@@ -1,0 +1,113 @@
+// /openapi.json: valid OpenAPI 3.1 (checked against the official schema by
+// @seriousme/openapi-schema-validator), complete (every route, every role
+// list, every $ref resolves), and true: real responses of a live order
+// validate against the response schemas it declares (Ajv, JSON Schema 2020-12).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { openApiDocument, ROUTES } from '../../src/http/app.js';
+import { type ApiHarness, startApiHarness, waitForState } from '../helpers/api-harness.js';
+import { demoOrder } from '../helpers/engine-harness.js';
+
+type Json = Record<string, any>;
+
+describe('OpenAPI document', () => {
+  let api: ApiHarness;
+  let doc: Json;
+  before(async () => {
+    api = await startApiHarness({ objects: 30, batchSize: 10 });
+    doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as Json;
+  });
+  after(async () => api?.close());
+
+  it('is served without a token and equals the generated document', () => {
+    assert.deepEqual(doc, JSON.parse(JSON.stringify(openApiDocument())));
+    assert.equal(doc.openapi, '3.1.0');
+  });
+
+  it('validates as OpenAPI 3.1', async () => {
+    const v = new Validator();
+    const r = await v.validate(structuredClone(doc));
+    assert.equal(v.version, '3.1');
+    assert.equal(r.valid, true, JSON.stringify(r.errors, null, 2));
+  });
+
+  it('is caught by the validator when broken (the check above can fail)', async () => {
+    const broken = structuredClone(doc);
+    broken.paths['/v1/orders'].post.responses = 'none';
+    const r = await new Validator().validate(broken);
+    assert.equal(r.valid, false);
+  });
+
+  it('has every route with its method, operationId and roles, and every $ref resolves', () => {
+    for (const r of ROUTES) {
+      const op = doc.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method];
+      assert.ok(op, `${r.method} ${r.path}`);
+      assert.equal(op.operationId, r.operationId);
+      if (r.auth === 'public') assert.deepEqual(op.security, []);
+      else assert.deepEqual(op['x-roles'], [...r.auth]);
+    }
+    for (const [name, schema] of Object.entries(doc.components.schemas as Json)) {
+      assert.notEqual(schema.$ref, `#/components/schemas/${name}`, `${name} is a definition, not a reference to itself`);
+    }
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+    assert.ok(refs.length > 10);
+    for (const ref of new Set(refs)) {
+      const name = /#\/components\/schemas\/([^"]+)"/.exec(ref)?.[1];
+      assert.ok(name && doc.components.schemas[name], `${ref} resolves`);
+    }
+  });
+
+  it('describes real responses: a live order\'s answers validate against their declared schemas', async () => {
+    const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: 'doc', components: doc.components });
+    const check = async (res: Response, path: string, method: string) => {
+      const spec = doc.paths[path][method].responses[String(res.status)];
+      assert.ok(spec, `${method} ${path} declares ${res.status}`);
+      const [type, media] = Object.entries(spec.content as Json)[0]!;
+      assert.equal(res.headers.get('content-type')!.split(';')[0], type);
+      const schema = JSON.parse(JSON.stringify(media.schema).replaceAll('"#/components/', '"doc#/components/'));
+      const body = await res.json();
+      assert.ok(ajv.validate(schema, body), `${method} ${path} ${res.status}: ${ajv.errorsText()}`);
+      return body as Json;
+    };
+    const created = await check(await api.call('/v1/orders', { method: 'POST', json: demoOrder('photos') }), '/v1/orders', 'post');
+    await check(await api.call('/v1/orders', { method: 'POST', json: { reference: 1 } }), '/v1/orders', 'post');
+    await check(await api.call(`/v1/orders/${created.id}/plan`, { method: 'POST' }), '/v1/orders/{id}/plan', 'post');
+    const planned = await waitForState(api, created.id, ['planned']);
+    await check(await api.call(`/v1/orders/${created.id}/approve`, { method: 'POST', as: 'alice', json: { planRoot: planned.plan.root } }), '/v1/orders/{id}/approve', 'post');
+    await check(await api.call(`/v1/orders/${created.id}/approve`, { method: 'POST', as: 'bob', json: { planRoot: planned.plan.root } }), '/v1/orders/{id}/approve', 'post');
+    await check(await api.call(`/v1/orders/${created.id}/execute`, { method: 'POST' }), '/v1/orders/{id}/execute', 'post');
+    await waitForState(api, created.id, ['certified']);
+    await check(await api.call(`/v1/orders/${created.id}`), '/v1/orders/{id}', 'get');
+    await check(await api.call('/v1/orders?limit=1'), '/v1/orders', 'get');
+    await check(await api.call(`/v1/orders/${created.id}/progress`), '/v1/orders/{id}/progress', 'get');
+    await check(await api.call(`/v1/orders/${created.id}/history`), '/v1/orders/{id}/history', 'get');
+    await check(await api.call(`/v1/orders/${created.id}/certificate`), '/v1/orders/{id}/certificate', 'get');
+    await check(await api.call(`/v1/orders/${created.id}/proof?leafIndex=0`), '/v1/orders/{id}/proof', 'get');
+    await check(await api.call(`/v1/orders/${created.id}/proof?sha256=${'0'.repeat(64)}`), '/v1/orders/{id}/proof', 'get');
+    await check(await fetch(`${api.url}/v1/keys`), '/v1/keys', 'get');
+    await check(await api.call('/v1/audit?limit=5', { as: 'audrey' }), '/v1/audit', 'get');
+    await check(await api.call('/v1/audit/verify', { as: 'audrey' }), '/v1/audit/verify', 'get');
+    await check(await api.call('/v1/tokens', { as: 'ada' }), '/v1/tokens', 'get');
+    await check(await api.call('/v1/tokens', { method: 'POST', as: 'ada', json: { name: 'new', role: 'auditor' } }), '/v1/tokens', 'post');
+    await check(await api.call('/v1/tokens', { as: 'bob' }), '/v1/tokens', 'get');
+    await check(await fetch(`${api.url}/readyz`), '/readyz', 'get');
+  });
+
+  it('has a readable docs page whose assets are served locally', async () => {
+    const page = await fetch(`${api.url}/docs`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /swagger-ui-bundle\.js/);
+    assert.doesNotMatch(html, /https?:\/\//, 'no external assets');
+    for (const asset of ['/docs/assets/swagger-ui-bundle.js', '/docs/assets/swagger-ui.css', '/docs/init.js']) {
+      const r = await fetch(api.url + asset);
+      assert.equal(r.status, 200, asset);
+      assert.ok((await r.arrayBuffer()).byteLength > 10, asset);
+    }
+  });
+});
