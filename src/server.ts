@@ -41,7 +41,11 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
   const addr = server.address();
   log.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr, worker: opts.worker, dataDir: config.dataDir }, 'shredproof serve started');
   await onSignals(log, async () => {
-    await new Promise<void>((r) => server.close(() => r()));
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    // Progress streams never end by themselves: end them so that close() can finish.
+    for (const s of app.locals.api.streams) s.end();
+    server.closeIdleConnections();
+    await closed;
     await worker?.close();
     await runtime.close();
   });

@@ -24,6 +24,8 @@ export interface ApiContext {
   proofs: ProofCache;
   authFailureLimiter: RequestHandler;
   publicKeys: Array<{ keyid: string; algorithm: 'ed25519'; pem: string }>;
+  /** Open event streams, ended when the server shuts down (they would otherwise hold it open). */
+  streams: Set<{ end(): void }>;
   /** The offline verifier page, built on first request (issue 6). */
   verifierPage?: () => Promise<string>;
 }
@@ -84,6 +86,7 @@ export function createApiContext(engine: EngineDeps, http: HttpSettings, opts: {
         });
       },
     }),
+    streams: new Set(),
     publicKeys: [{ keyid: engine.signer.keyid, algorithm: 'ed25519', pem: publicKeyToPem(engine.signer.publicKey) }],
     ...(opts.verifierPage ? { verifierPage: opts.verifierPage } : {}),
   };

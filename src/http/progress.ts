@@ -30,6 +30,7 @@ export class ProgressService {
   private readonly listed = new Map<string, number>();
   private readonly samples = new Map<string, Sample[]>();
   private readonly cache = new Map<string, { t: number; counts: ProgressCounts }>();
+  private readonly plans = new Map<string, ReturnType<EngineDeps['ledger']['planSummary']>>();
 
   constructor(private readonly engine: Pick<EngineDeps, 'ledger' | 'clock'>) {}
 
@@ -37,6 +38,18 @@ export class ProgressService {
   planListed(orderId: string, n: number | undefined): void {
     if (n === undefined) this.listed.delete(orderId);
     else this.listed.set(orderId, n);
+  }
+
+  /** Per-target totals of a plan: a scan of the inventory, done once per plan root (a plan never changes; a re-plan has a new root). */
+  planTargets(order: OrderRow): ReturnType<EngineDeps['ledger']['planSummary']> {
+    const key = `${order.id}:${order.planRoot}`;
+    let hit = this.plans.get(key);
+    if (!hit) {
+      hit = this.engine.ledger.planSummary(order.id);
+      this.plans.set(key, hit);
+      if (this.plans.size > 1000) this.plans.delete(this.plans.keys().next().value!);
+    }
+    return hit;
   }
 
   private counts(order: OrderRow, now: number): ProgressCounts {

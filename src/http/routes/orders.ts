@@ -37,7 +37,7 @@ export function orderView(ctx: ApiContext, o: OrderRow): z.infer<typeof Order> {
     document: JSON.parse(o.document) as Record<string, unknown>,
     plan:
       o.planRoot && o.plannedAt
-        ? { root: o.planRoot, objects: o.planCount ?? 0, bytes: o.planBytes ?? 0, plannedAt: o.plannedAt, targets: ctx.engine.ledger.planSummary(o.id) }
+        ? { root: o.planRoot, objects: o.planCount ?? 0, bytes: o.planBytes ?? 0, plannedAt: o.plannedAt, targets: ctx.progress.planTargets(o) }
         : null,
     approval: o.approvedBy && o.approvedAt && o.approvedRoot ? { by: o.approvedBy, at: o.approvedAt, planRoot: o.approvedRoot } : null,
     execution: o.execStartedAt
@@ -219,11 +219,17 @@ export const orderRoutes: Route[] = [
         }
       };
       const timer = setInterval(send, query.intervalMs);
+      const stream = { end: () => stop() };
       const stop = () => {
         clearInterval(timer);
+        ctx.streams.delete(stream);
         res.end();
       };
-      req.on('close', () => clearInterval(timer));
+      ctx.streams.add(stream);
+      req.on('close', () => {
+        clearInterval(timer);
+        ctx.streams.delete(stream);
+      });
       send();
       return undefined;
     },
