@@ -77,6 +77,7 @@ function fromError(e: unknown): HttpProblem | undefined {
   if (b?.type === 'entity.too.large') return new HttpProblem(413, 'BODY_TOO_LARGE', 'The request body is too large', `the limit is ${b.limit} bytes`);
   if (b?.type === 'entity.parse.failed') return new HttpProblem(400, 'MALFORMED_JSON', 'The request body is not valid JSON', 'the body could not be parsed as JSON');
   if (b?.type === 'encoding.unsupported' || b?.type === 'charset.unsupported') return new HttpProblem(415, 'UNSUPPORTED_ENCODING', 'Unsupported body encoding', b.message);
+  if (b?.status === 404) return new HttpProblem(404, 'NOT_FOUND', 'Not found', 'no such file');
   if (typeof b?.status === 'number' && b.status >= 400 && b.status < 500 && b.expose) return new HttpProblem(b.status, 'BAD_REQUEST', 'Bad request', b.message);
   return undefined;
 }

@@ -109,5 +109,8 @@ describe('OpenAPI document', () => {
       assert.equal(r.status, 200, asset);
       assert.ok((await r.arrayBuffer()).byteLength > 10, asset);
     }
+    const missing = await fetch(`${api.url}/docs/assets/nothing.js`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as Json).code, 'NOT_FOUND');
   });
 });
