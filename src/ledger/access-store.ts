@@ -127,7 +127,7 @@ export class AccessStore {
         )
         .run(full);
       return full;
-    })();
+    }).immediate();
   }
 
   audit(filter: { after?: number; limit?: number; orderId?: string } = {}): AuditEntry[] {

@@ -127,10 +127,12 @@ export function migrate(db: Database.Database): number {
     throw new Error(`ledger schema version ${current} is newer than this shredproof (${MIGRATIONS.length}); upgrade shredproof`);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
+    // IMMEDIATE, and re-read inside: another process opening the same file may have just applied this step.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) > v) return;
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
-    })();
+    }).immediate();
   }
   return MIGRATIONS.length;
 }

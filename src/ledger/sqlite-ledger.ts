@@ -29,6 +29,8 @@ export class SqliteLedger implements Ledger {
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // Before the migrations: they take the write lock, and another process may hold it for a moment.
+    this.db.pragma('busy_timeout = 5000');
     try {
       migrate(this.db); // first: a file from a newer shredproof is refused before anything is changed
     } catch (e) {
@@ -57,7 +59,7 @@ export class SqliteLedger implements Ledger {
       this.addEvent(num, o.createdAt, actor, null, o.state, null);
       return num;
     });
-    return this.getOrderByNum(run())!;
+    return this.getOrderByNum(run.immediate())!;
   }
 
   getOrder(id: string): OrderRow | undefined {
@@ -112,7 +114,7 @@ export class SqliteLedger implements Ledger {
       this.db.prepare(`UPDATE orders SET ${sets.join(', ')} WHERE num = ?`).run(...args, cur.num);
       this.addEvent(cur.num, at, actor, cur.state, to, detail ?? null);
       return this.getOrderByNum(cur.num)!;
-    })();
+    }).immediate();
   }
 
   /** Changes order fields without a state change (epoch bookkeeping). */
@@ -166,7 +168,7 @@ export class SqliteLedger implements Ledger {
       for (const e of entries) {
         ins.run(num, e.seq, e.target, e.locator, e.size, e.salt, e.heldBy ?? null, e.heldBy ? ITEM_STATUS.retained : ITEM_STATUS.pending);
       }
-    })();
+    }).immediate();
   }
 
   /** Groups the pending objects into batches of up to `size`, per target, in seq order. Returns the batch count. */
@@ -189,7 +191,7 @@ export class SqliteLedger implements Ledger {
         offset += Math.ceil(t.n / size);
       }
       return offset;
-    })();
+    }).immediate();
   }
 
   pendingCount(id: string): number {
@@ -269,7 +271,7 @@ export class SqliteLedger implements Ledger {
         changed += info.changes;
       }
       return changed;
-    })();
+    }).immediate();
   }
 
   progress(id: string): ProgressCounts {
@@ -370,8 +372,14 @@ export class SqliteLedger implements Ledger {
       .get(id) as CertificateRow | undefined;
   }
 
+  /**
+   * Every write transaction here is BEGIN IMMEDIATE: it takes the write lock
+   * first and waits (busy_timeout) for another process to release it. A
+   * deferred one that reads first fails at once with SQLITE_BUSY when it
+   * tries to upgrade while `shredproof token` writes to the same file.
+   */
   /** Runs `f` in one transaction (for use cases that must change several things at once). */
   atomically<T>(f: () => T): T {
-    return this.db.transaction(f)();
+    return this.db.transaction(f).immediate();
   }
 }

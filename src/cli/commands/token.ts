@@ -51,8 +51,12 @@ export function registerToken(program: Command, ctx: CliContext): void {
       const ledger = openLedger(opts);
       try {
         const now = new Date();
-        const issued = issueToken(ledger.access, { name: opts.name, role: opts.role, createdBy: localActor(), now, ...(expiresAt ? { expiresAt } : {}) });
-        ledger.access.appendAudit({ at: now.toISOString(), actor: localActor(), action: 'token.create', tokenId: issued.row.id, detail: `role ${issued.row.role} for ${issued.row.name} (command line)` });
+        // One transaction: a token exists only with its audit entry, and only if its secret is then printed.
+        const issued = ledger.atomically(() => {
+          const t = issueToken(ledger.access, { name: opts.name, role: opts.role, createdBy: localActor(), now, ...(expiresAt ? { expiresAt } : {}) });
+          ledger.access.appendAudit({ at: now.toISOString(), actor: localActor(), action: 'token.create', tokenId: t.row.id, detail: `role ${t.row.role} for ${t.row.name} (command line)` });
+          return t;
+        });
         if (opts.json) ctx.out(JSON.stringify({ token: issued.token, info: issued.row }));
         else {
           ctx.out(issued.token);
@@ -93,11 +97,15 @@ export function registerToken(program: Command, ctx: CliContext): void {
       const ledger = openLedger(opts);
       try {
         const at = new Date().toISOString();
-        if (!ledger.access.revokeToken(tokenId, at)) {
+        const revoked = ledger.atomically(() => {
+          const done = ledger.access.revokeToken(tokenId, at);
+          if (done) ledger.access.appendAudit({ at, actor: localActor(), action: 'token.revoke', tokenId, detail: 'command line' });
+          return done;
+        });
+        if (!revoked) {
           const row = ledger.access.token(tokenId);
           throw new CliExit(EXIT_INVALID, row ? `token revoke: ${tokenId} was already revoked at ${row.revokedAt}` : `token revoke: no token ${tokenId}`);
         }
-        ledger.access.appendAudit({ at, actor: localActor(), action: 'token.revoke', tokenId, detail: 'command line' });
         ctx.out(`revoked ${tokenId}`);
       } finally {
         ledger.close();
