@@ -29,7 +29,7 @@ const CACHE_MS = 250;
 export class ProgressService {
   private readonly listed = new Map<string, number>();
   private readonly samples = new Map<string, Sample[]>();
-  private readonly cache = new Map<string, { t: number; counts: ProgressCounts }>();
+  private readonly cache = new Map<string, { t: number; version: string; counts: ProgressCounts }>();
   private readonly plans = new Map<string, ReturnType<EngineDeps['ledger']['planSummary']>>();
 
   constructor(private readonly engine: Pick<EngineDeps, 'ledger' | 'clock'>) {}
@@ -53,10 +53,12 @@ export class ProgressService {
   }
 
   private counts(order: OrderRow, now: number): ProgressCounts {
+    // A state change (the last one: certified) always shows fresh counts.
+    const version = `${order.state}@${order.updatedAt}`;
     const hit = this.cache.get(order.id);
-    if (hit && now - hit.t < CACHE_MS) return hit.counts;
+    if (hit && hit.version === version && now - hit.t < CACHE_MS) return hit.counts;
     const counts = this.engine.ledger.progress(order.id);
-    this.cache.set(order.id, { t: now, counts });
+    this.cache.set(order.id, { t: now, version, counts });
     if (this.cache.size > 1000) this.cache.delete(this.cache.keys().next().value!);
     return counts;
   }

@@ -104,6 +104,27 @@ export const OrderEvents = z.object({
   events: z.array(z.object({ at: timestamp, actor: z.string(), fromState: z.string().nullable(), toState: z.string(), detail: z.string().nullable() })),
 });
 
+export const InventoryQuery = z.strictObject({
+  target: z.string().min(1).max(63).optional(),
+  held: z.enum(['true', 'false']).transform((v) => v === 'true').optional().meta({ description: 'true: only objects under a hold; false: only the others' }),
+  limit: limit(1000, 100),
+  cursor: cursor.optional(),
+});
+
+export const InventoryPage = z.object({
+  objects: z.array(
+    z.object({
+      seq: z.number().int(),
+      target: z.string(),
+      locator: z.string(),
+      size: z.number().int(),
+      heldBy: z.string().nullable(),
+      status: z.enum(['pending', 'destroyed', 'exception', 'retained']),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
 export const ProofQuery = z
   .strictObject({
     locator: z.string().min(1).max(4096).optional(),

@@ -143,6 +143,7 @@ export type Ledger = Pick<
   | 'findByLocator'
   | 'planSummary'
   | 'orderCounts'
+  | 'inventoryPage'
   | 'access'
   | 'destroyedInLeafOrder'
   | 'exceptions'

@@ -298,6 +298,23 @@ export class SqliteLedger implements Ledger {
     return out;
   }
 
+  /** A page of the planned inventory in plan order, for an approver to review. */
+  inventoryPage(
+    id: string,
+    q: { afterSeq?: number; limit: number; target?: string; held?: boolean },
+  ): Array<{ seq: number; target: string; locator: string; size: number; heldBy: string | null; status: number }> {
+    const where = ['order_num = ?', 'seq > ?'];
+    const args: unknown[] = [this.num(id), q.afterSeq ?? -1];
+    if (q.target !== undefined) {
+      where.push('target = ?');
+      args.push(q.target);
+    }
+    if (q.held !== undefined) where.push(q.held ? 'held_by IS NOT NULL' : 'held_by IS NULL');
+    return this.db
+      .prepare(`SELECT seq, target, locator, size, held_by AS heldBy, status FROM inventory WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+      .all(...args, q.limit) as never;
+  }
+
   /** How many orders are in each state. */
   orderCounts(): Partial<Record<OrderState, number>> {
     const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM orders GROUP BY state').all() as Array<{ state: OrderState; n: number }>;

@@ -22,6 +22,7 @@ const EXPECTED: Record<string, Who[] | 'public'> = {
   executeOrder: ['operator', 'admin'],
   cancelOrder: ['operator', 'admin'],
   getOrderHistory: ALL,
+  getOrderInventory: ALL,
   getOrderProgress: ALL,
   streamOrderProgress: ALL,
   getCertificate: ALL,

@@ -48,6 +48,21 @@ describe('HTTP API: an order from create to certificate', () => {
     assert.match(planned.plan.root, /^[0-9a-f]{64}$/);
   });
 
+  it('shows the approver the planned objects a page at a time, held ones flagged with their hold', async () => {
+    const held = (await (await api.call(`/v1/orders/${id}/inventory?held=true&limit=1000`, { as: 'bob' })).json()) as any;
+    assert.deepEqual(held.objects.map((o: any) => o.locator).sort(), [...api.dataset.held.keys()].sort());
+    assert.ok(held.objects.every((o: any) => o.heldBy && o.status === 'retained'));
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = (await (await api.call(`/v1/orders/${id}/inventory?held=false&limit=50${cursor ? `&cursor=${cursor}` : ''}`, { as: 'bob' })).json()) as any;
+      assert.ok(page.objects.length <= 50);
+      seen.push(...page.objects.map((o: any) => o.locator));
+      cursor = page.nextCursor;
+    }
+    assert.deepEqual(seen.sort(), [...api.dataset.inScope.keys()].sort());
+  });
+
   it('refuses to let alice approve her own order, even with an approver token (409 SELF_APPROVAL)', async () => {
     const o = (await (await api.call(`/v1/orders/${id}`)).json()) as any;
     const r = await api.call(`/v1/orders/${id}/approve`, { method: 'POST', as: 'aliceApprover', json: { planRoot: o.plan.root } });

@@ -13,9 +13,10 @@ import { OrderDocumentSchema } from '../../orders/order-document.js';
 import type { ApiContext } from '../context.js';
 import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
 import { z } from 'zod';
-import { ApproveBody, CancelBody, EmptyBody, ListOrdersQuery, Order, OrderEvents, OrderIdParams, OrderList, Progress } from '../schemas.js';
+import { ApproveBody, CancelBody, EmptyBody, InventoryPage, InventoryQuery, ListOrdersQuery, Order, OrderEvents, OrderIdParams, OrderList, Progress } from '../schemas.js';
 
 const WRITE = ['operator', 'admin'] as const;
+const STATUS_NAMES = ['pending', 'destroyed', 'exception', 'retained'] as const;
 const APPROVE = ['approver', 'admin'] as const;
 
 export function getOrderOr404(ctx: ApiContext, id: string): OrderRow {
@@ -119,6 +120,32 @@ export const orderRoutes: Route[] = [
       // The outcome is in the ledger (planned, or draft with failure); the engine logs failures.
       done.catch(() => undefined).finally(() => ctx.progress.planListed(params.id, undefined));
       return orderView(ctx, order);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/orders/:id/inventory',
+    operationId: 'getOrderInventory',
+    tag: 'orders',
+    summary: 'The planned objects, in plan order, a page at a time: what an approver reviews',
+    description: 'Every object the plan listed, with its size, its hold if any, and its status so far. Filter by target, or by held=true|false. The plan root commits to exactly this list (with per-object salts that are not shown here).',
+    auth: ANY_ROLE,
+    params: OrderIdParams,
+    query: InventoryQuery,
+    responses: { 200: { description: 'A page of the inventory', schema: InventoryPage }, ...problems(400, 401, 404, 429) },
+    handler(ctx, { params, query }) {
+      getOrderOr404(ctx, params.id);
+      const rows = ctx.engine.ledger.inventoryPage(params.id, {
+        limit: query.limit + 1,
+        ...(query.cursor ? { afterSeq: Number(query.cursor) } : {}),
+        ...(query.target ? { target: query.target } : {}),
+        ...(query.held !== undefined ? { held: query.held } : {}),
+      });
+      const page = rows.slice(0, query.limit);
+      return {
+        objects: page.map((r) => ({ ...r, status: STATUS_NAMES[r.status]! })),
+        nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.seq) : null,
+      };
     },
   }),
   defineRoute({

@@ -1,0 +1,234 @@
+// A small typed client for the shredproof HTTP API (docs/API.md), over the
+// fetch that Node ships. It adds no policy of its own: every refusal is the
+// server's RFC 9457 problem, surfaced as an ApiError with its code and
+// errors[]; a server that cannot be reached is an UnreachableError, so that
+// callers can tell "the server said no" from "no server answered".
+import type { z } from 'zod';
+import type { ProblemBody } from '../http/problem.js';
+import type { AuditEntry, ObjectProof, Order, OrderEvents, OrderList, Progress, PublicKey } from '../http/schemas.js';
+import { parseSse, type SseEvent } from './sse.js';
+
+export type OrderView = z.infer<typeof Order>;
+export type ProgressView = z.infer<typeof Progress>;
+export type OrderListView = z.infer<typeof OrderList>;
+export type OrderHistory = z.infer<typeof OrderEvents>;
+export type ObjectProofView = z.infer<typeof ObjectProof>;
+export type PublicKeyView = z.infer<typeof PublicKey>;
+export type AuditEntryView = z.infer<typeof AuditEntry>;
+export type Problem = ProblemBody;
+
+/** The server answered with an error status. `problem` is its problem+json body, when it sent one. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | undefined,
+    /** The start of a body that was not a problem document (a proxy's HTML page, say). */
+    readonly bodyText: string,
+  ) {
+    super(problem ? `${status} ${problem.code}: ${problem.detail ?? problem.title}` : `HTTP ${status}${bodyText ? `: ${bodyText}` : ''}`);
+  }
+
+  get code(): string {
+    return this.problem?.code ?? `HTTP_${this.status}`;
+  }
+}
+
+/** No answer from the server: connection refused, unknown host, reset, or no response in time. */
+export class UnreachableError extends Error {
+  override readonly name = 'UnreachableError';
+  constructor(
+    readonly server: string,
+    /** ECONNREFUSED, ENOTFOUND, ECONNRESET, TIMEOUT, ... */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot reach ${server} (${reason})`, options);
+  }
+}
+
+export interface ClientOptions {
+  /** Base URL of the server, such as http://127.0.0.1:8080 (a path prefix is kept). */
+  server: string;
+  /** A bearer token sp_<id>_<secret>; public routes need none. */
+  token?: string;
+  /** Per request, until the response headers arrive (default 30 s). Streams are not limited once they started. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  userAgent?: string;
+}
+
+export type ProofSelector = { locator: string; target?: string } | { sha256: string } | { leafIndex: number };
+
+interface RequestOptions {
+  json?: unknown;
+  query?: Record<string, string | number | undefined>;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+/** The network error code behind undici's "fetch failed" (it nests them, and wraps several addresses in an AggregateError). */
+function networkReason(e: unknown): string {
+  let c: unknown = e;
+  let message = e instanceof Error ? e.message : String(e);
+  for (let depth = 0; depth < 6 && c; depth++) {
+    const x = c as { code?: unknown; errors?: unknown[]; cause?: unknown; name?: unknown; message?: unknown };
+    if (x.name === 'TimeoutError') return 'TIMEOUT';
+    if (typeof x.code === 'string') return x.code;
+    if (typeof x.message === 'string' && x.message) message = x.message;
+    c = Array.isArray(x.errors) && x.errors.length ? x.errors[0] : x.cause;
+  }
+  return message;
+}
+
+export class ShredproofClient {
+  readonly server: string;
+  private readonly token: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly userAgent: string;
+
+  constructor(opts: ClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(opts.server);
+    } catch {
+      throw new TypeError(`not a URL: ${JSON.stringify(opts.server)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`not an http(s) URL: ${opts.server}`);
+    if (url.search || url.hash) throw new TypeError(`the server URL must not have a query or fragment: ${opts.server}`);
+    this.server = url.href.replace(/\/+$/, '');
+    this.token = opts.token;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.fetchImpl = opts.fetch ?? fetch;
+    this.userAgent = opts.userAgent ?? 'shredproof-client';
+  }
+
+  /** One request; resolves to the response when its status is 2xx, else throws ApiError. */
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: opts.accept ?? 'application/json, application/problem+json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (opts.json !== undefined) headers['content-type'] = 'application/json';
+    // The timeout covers connecting and the response headers only; a caller's signal can end a stream at any time.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException('no response in time', 'TimeoutError')), this.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { method, headers, signal, ...(opts.json !== undefined ? { body: JSON.stringify(opts.json) } : {}) });
+    } catch (e) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? e;
+      throw new UnreachableError(this.server, timeout.signal.aborted ? 'TIMEOUT' : networkReason(e), { cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (res.ok) return res;
+    throw await errorOf(res);
+  }
+
+  private async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.request(method, path, opts);
+    return (await res.json()) as T;
+  }
+
+  private orderPath(id: string, rest = ''): string {
+    return `/v1/orders/${encodeURIComponent(id)}${rest}`;
+  }
+
+  createOrder(document: unknown): Promise<OrderView> {
+    return this.json('POST', '/v1/orders', { json: document });
+  }
+
+  listOrders(query: { state?: string; createdBy?: string; limit?: number; cursor?: string } = {}): Promise<OrderListView> {
+    return this.json('GET', '/v1/orders', { query });
+  }
+
+  getOrder(id: string): Promise<OrderView> {
+    return this.json('GET', this.orderPath(id));
+  }
+
+  /** Starts planning (202); the order is `planning` until the plan is committed. */
+  planOrder(id: string): Promise<OrderView> {
+    return this.json('POST', this.orderPath(id, '/plan'));
+  }
+
+  approveOrder(id: string, planRoot: string): Promise<OrderView> {
+    return this.json('POST', this.orderPath(id, '/approve'), { json: { planRoot } });
+  }
+
+  executeOrder(id: string): Promise<OrderView> {
+    return this.json('POST', this.orderPath(id, '/execute'));
+  }
+
+  cancelOrder(id: string, reason: string): Promise<OrderView> {
+    return this.json('POST', this.orderPath(id, '/cancel'), { json: { reason } });
+  }
+
+  history(id: string): Promise<OrderHistory> {
+    return this.json('GET', this.orderPath(id, '/history'));
+  }
+
+  progress(id: string): Promise<ProgressView> {
+    return this.json('GET', this.orderPath(id, '/progress'));
+  }
+
+  /** The Server-Sent Events of GET .../progress/stream, as they arrive; ends when the server closes the stream. */
+  async *progressEvents(id: string, opts: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<SseEvent> {
+    const res = await this.request('GET', this.orderPath(id, '/progress/stream'), {
+      accept: 'text/event-stream',
+      query: { intervalMs: opts.intervalMs },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (!res.body) return;
+    yield* parseSse(res.body);
+  }
+
+  /** The certificate envelope, byte for byte as the server issued it. */
+  async certificate(id: string): Promise<string> {
+    return (await this.request('GET', this.orderPath(id, '/certificate'))).text();
+  }
+
+  /** records.ndjson as a stream (it can be large). */
+  async records(id: string, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.request('GET', this.orderPath(id, '/records'), { accept: 'application/x-ndjson, application/problem+json', ...(signal ? { signal } : {}) });
+    if (!res.body) throw new ApiError(res.status, undefined, 'the records response has no body');
+    return res.body;
+  }
+
+  proof(id: string, selector: ProofSelector): Promise<ObjectProofView> {
+    return this.json('GET', this.orderPath(id, '/proof'), { query: { ...selector } });
+  }
+
+  keys(): Promise<{ keys: PublicKeyView[] }> {
+    return this.json('GET', '/v1/keys');
+  }
+
+  /** One public key as PEM (SPKI). */
+  async keyPem(keyid: string): Promise<string> {
+    return (await this.request('GET', `/v1/keys/${encodeURIComponent(keyid)}`, { accept: 'application/x-pem-file' })).text();
+  }
+
+  audit(query: { cursor?: string; limit?: number; orderId?: string } = {}): Promise<{ entries: AuditEntryView[]; nextCursor: string | null }> {
+    return this.json('GET', '/v1/audit', { query });
+  }
+
+  verifyAudit(): Promise<{ ok: boolean; entries: number; brokenAt?: number }> {
+    return this.json('GET', '/v1/audit/verify');
+  }
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => '');
+  const type = res.headers.get('content-type') ?? '';
+  if (/^application\/(problem\+)?json\b/.test(type)) {
+    try {
+      const body = JSON.parse(text) as Partial<Problem>;
+      if (body && typeof body.code === 'string' && typeof body.status === 'number') return new ApiError(res.status, body as Problem, '');
+    } catch {
+      // not JSON after all: reported as text below
+    }
+  }
+  return new ApiError(res.status, undefined, text.slice(0, 300).trim());
+}
