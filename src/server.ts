@@ -8,6 +8,7 @@ import { loadBackendsConfig } from './config/backends-config.js';
 import type { Config } from './config/config.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
+import { buildVerifierPage } from './verifier-page/build.js';
 
 export function onSignals(log: Logger, close: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {
@@ -31,7 +32,7 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
   const runtime = await composeCoordinator(config, backends, log);
   const worker: WorkerRuntime | undefined = opts.worker ? composeWorker(config, backends, log) : undefined;
   runtime.coordinator.start();
-  const app = createApp(runtime.deps, { http: config.http });
+  const app = createApp(runtime.deps, { http: config.http, verifierPage: buildVerifierPage });
   if (runtime.deps.ledger.access.listTokens().length === 0) {
     log.warn(`no API tokens yet: create one on this machine with \`shredproof token create --role admin --name <you> --data-dir ${config.dataDir}\``);
   }

@@ -7,6 +7,7 @@ import { issueToken } from '../../src/auth/tokens.js';
 import { createApp } from '../../src/http/app.js';
 import type { HttpSettings } from '../../src/http/context.js';
 import type { Role } from '../../src/ledger/access-store.js';
+import { buildVerifierPage } from '../../src/verifier-page/build.js';
 import { type Harness, type HarnessOptions, startHarness } from './engine-harness.js';
 
 /** The people of the tests. alice holds two tokens (operator and approver): the two-person rule must still stop her. */
@@ -28,7 +29,7 @@ export interface ApiHarness extends Harness {
 
 export async function startApiHarness(opts: HarnessOptions & { http?: Partial<HttpSettings>; coordinator?: boolean }): Promise<ApiHarness> {
   const h = await startHarness(opts);
-  const app = createApp(h.runtime.deps, { http: { authFailuresPerMinute: 10_000, ...opts.http } });
+  const app = createApp(h.runtime.deps, { http: { authFailuresPerMinute: 10_000, ...opts.http }, verifierPage: buildVerifierPage });
   if (opts.coordinator !== false) h.runtime.coordinator.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

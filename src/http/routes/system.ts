@@ -81,8 +81,11 @@ export function systemRoutes(openapi: () => unknown): Route[] {
       async handler(ctx, { res }) {
         if (!ctx.verifierPage) throw new HttpProblem(404, 'NOT_FOUND', 'Not found', 'this server has no verifier page');
         const html = await ctx.verifierPage();
-        // The page carries its own strict Content-Security-Policy (no network at all) in a meta tag.
-        res.removeHeader('Content-Security-Policy');
+        // The page carries its own strict Content-Security-Policy (no network at all, inline code by hash):
+        // send that one as the header too, in place of helmet's, which would block the inline code.
+        const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+        if (csp) res.set('Content-Security-Policy', csp);
+        else res.removeHeader('Content-Security-Policy');
         res.status(200).type('text/html').set('Content-Disposition', 'inline; filename="verify.html"').send(html);
         return undefined;
       },

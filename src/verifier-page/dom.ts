@@ -1,0 +1,58 @@
+// A tiny element builder for the page. Text always goes in as text nodes,
+// never as HTML: a certificate's strings are data, even when validly signed.
+
+type Child = Node | string | number | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string> | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) el.setAttribute(k, v);
+  append(el, ...children);
+  return el;
+}
+
+function append(el: Node, ...children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+  }
+}
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the page has no #${id}`);
+  return el as T;
+}
+
+export function replaceChildren(el: Element, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, ...children);
+}
+
+const NUMBER = new Intl.NumberFormat('en-US');
+
+export function count(n: number): string {
+  return NUMBER.format(n);
+}
+
+/** "1.2 MB": for progress, where the exact count would only add noise. */
+export function size(n: number): string {
+  if (n < 1000) return `${count(n)} bytes`;
+  const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
+  let v = n / 1000;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** "1,234,567 bytes (1.2 MB)": exact, and readable at a glance. */
+export function bytes(n: number): string {
+  return n < 1000 ? size(n) : `${count(n)} bytes (${size(n)})`;
+}
+
+/** RFC 3339 UTC as people read it: "2026-11-20 10:05:00 UTC" (the fraction kept when not zero). */
+export function time(t: string): string {
+  return t.replace('T', ' ').replace(/\.0+Z$/, 'Z').replace(/Z$/, ' UTC');
+}

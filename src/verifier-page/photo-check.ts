@@ -1,0 +1,100 @@
+// "Check a photo", in the worker: the SHA-256 of each chosen file, read in
+// chunks, then looked up among the destroyed objects of the last
+// verification. In a records file, every file is looked up in one pass, and
+// each record found gets its inclusion proof built from the verified leaf
+// hashes and checked against the certified root (RFC 9162 section 2.1.3). A
+// proof file was checked whole when it was verified.
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  bytesEqual,
+  bytesToHex,
+  hexToBytes,
+  nobleHasher,
+  parseRecordLine,
+  utf8Encode,
+  verifyInclusion,
+} from '../core/index.js';
+import { blobChunks, readBlobLines } from './blob-lines.js';
+import type { CheckOutcome, Match, ProgressFn } from './protocol.js';
+import type { VerifiedRecords, VerifiedSession } from './verify-job.js';
+
+// In a canonical record this text precedes the value of every member named
+// sha256, and it cannot occur inside a string, where '"' is escaped. So the 64
+// characters after each occurrence include the record's own sha256; the
+// line is then parsed to confirm the match is the record's, not a nested member's.
+const SHA256_MEMBER = '"sha256":"';
+
+async function hashFile(file: File, progress: ProgressFn): Promise<string> {
+  const h = sha256.create();
+  let bytes = 0;
+  for await (const chunk of blobChunks(file)) {
+    h.update(chunk);
+    bytes += chunk.length;
+    progress('hash', bytes, file.size, 0);
+  }
+  return bytesToHex(h.digest());
+}
+
+/** The records of the verified file whose sha256 is one of `wanted`, each proved against the certified root. */
+async function searchRecords(records: VerifiedRecords, rootHash: string, wanted: ReadonlySet<string>, progress: ProgressFn): Promise<Map<string, Match[]>> {
+  const found: Array<{ line: string; index: number; sha256: string }> = [];
+  await readBlobLines(records.file, {
+    line: (text, lineNumber) => {
+      for (let at = text.indexOf(SHA256_MEMBER); at !== -1; at = text.indexOf(SHA256_MEMBER, at + 1)) {
+        const hex = text.slice(at + SHA256_MEMBER.length, at + SHA256_MEMBER.length + 64);
+        if (wanted.has(hex) && parseRecordLine(text, lineNumber).sha256 === hex) {
+          found.push({ line: text, index: lineNumber - 1, sha256: hex });
+          return;
+        }
+      }
+    },
+    progress: (bytes, lines) => progress('search', bytes, records.file.size, lines),
+  });
+  const matches = new Map<string, Match[]>();
+  if (found.length === 0) return matches;
+  const tree = records.leaves.tree();
+  const root = hexToBytes(rootHash);
+  for (const { line, index, sha256: hex } of found) {
+    const leafHash = nobleHasher.hashLeaf(utf8Encode(line));
+    if (index >= tree.size || !bytesEqual(leafHash, tree.nodeHash({ start: index, end: index + 1 }))) {
+      throw new Error('the records file changed on disk since it was verified; verify it again');
+    }
+    const path = tree.inclusionProof(index);
+    verifyInclusion(index, tree.size, leafHash, path, root);
+    matches.set(hex, [...(matches.get(hex) ?? []), { record: parseRecordLine(line), proofLength: path.length, source: 'records' }]);
+  }
+  return matches;
+}
+
+const NOTHING_TO_SEARCH = 'Verify a certificate with its records file or a proof file first: the photo is looked up among what they prove.';
+
+export async function runCheck(files: readonly File[], session: VerifiedSession | undefined, progress: ProgressFn): Promise<CheckOutcome[]> {
+  const { records, proof } = session ?? {};
+  if (!session || (!records && !proof)) return files.map((f) => ({ status: 'error', name: f.name, message: NOTHING_TO_SEARCH }));
+  const hashed: Array<{ file: File; sha256: string } | { file: File; error: string }> = [];
+  for (const file of files) {
+    try {
+      hashed.push({ file, sha256: await hashFile(file, progress) });
+    } catch (e) {
+      hashed.push({ file, error: `cannot read it: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+  const wanted = new Set(hashed.flatMap((h) => ('sha256' in h ? [h.sha256] : [])));
+  let matches: Map<string, Match[]>;
+  if (records) {
+    try {
+      matches = await searchRecords(records, session.statement.merkle.rootHash, wanted, progress);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return files.map((f) => ({ status: 'error', name: f.name, message }));
+    }
+  } else {
+    matches = new Map(proof && wanted.has(proof.record.sha256) ? [[proof.record.sha256, [{ record: proof.record, proofLength: proof.proofLength, source: 'proof' }]]] : []);
+  }
+  const searched = records ? { source: 'records' as const, count: records.count } : { source: 'proof' as const, count: 1 };
+  return hashed.map((h) => {
+    if ('error' in h) return { status: 'error', name: h.file.name, message: h.error };
+    const m = matches.get(h.sha256) ?? [];
+    return { status: m.length > 0 ? 'found' : 'not-found', name: h.file.name, size: h.file.size, sha256: h.sha256, searched, matches: m };
+  });
+}

@@ -1,0 +1,130 @@
+// One verification, in the worker, in the order and with the codes of
+// `shredproof verify` (src/cli/commands/verify.ts, docs/FORMAT.md section 8):
+// key, certificate (signature, then statement), records file, proof file.
+// It stops at the first failure. What verified is kept for the photo check.
+import {
+  bytesToHex,
+  canonicalize,
+  type CertificateStatement,
+  type DestructionRecord,
+  parseCertificateText,
+  publicKeyFromPem,
+  RecordsVerifier,
+  trustedKey,
+  type TrustedKey,
+  VerificationError,
+  verifyCertificate,
+  verifyObjectProof,
+} from '../core/index.js';
+import { readBlobLines } from './blob-lines.js';
+import { LeafHashes } from './leaf-hashes.js';
+import type { KeyInfo, ProgressFn, VerifyOutcome, VerifyRequest } from './protocol.js';
+
+/** What the last successful verification established; the photo check searches it. */
+export interface VerifiedSession {
+  statement: CertificateStatement;
+  records?: VerifiedRecords;
+  proof?: { record: DestructionRecord; proofLength: number };
+}
+
+export interface VerifiedRecords {
+  file: File;
+  count: number;
+  leaves: LeafHashes;
+}
+
+/** A file that cannot be read is not a verdict on the certificate (the CLI exits 2 for it). */
+class Unreadable extends Error {}
+
+async function readText(file: File, what: string): Promise<string> {
+  try {
+    return await file.text();
+  } catch (e) {
+    throw new Unreadable(`cannot read the ${what} ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function verifyRecordsBlob(statement: CertificateStatement, file: File, progress: ProgressFn): Promise<VerifiedRecords> {
+  const leaves = new LeafHashes();
+  const verifier = new RecordsVerifier(statement, { hasher: leaves.recordingHasher() });
+  try {
+    await readBlobLines(file, {
+      line: (text) => verifier.push(text),
+      progress: (bytes, lines) => progress('records', bytes, file.size, lines),
+    });
+  } catch (e) {
+    if (e instanceof VerificationError) throw e;
+    throw new Unreadable(`cannot read the records file ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const summary = verifier.finish();
+  return { file, count: summary.count, leaves };
+}
+
+export async function runVerify(req: VerifyRequest, progress: ProgressFn): Promise<{ outcome: VerifyOutcome; session?: VerifiedSession }> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let key: KeyInfo | undefined;
+  let statement: CertificateStatement | undefined;
+  try {
+    if (!req.certificate && !req.proof) return { outcome: { verdict: 'error', message: 'Load a certificate (or a proof file, which carries one).' } };
+    if (req.records && !req.certificate) return { outcome: { verdict: 'error', message: 'A records file is checked against a certificate: load the certificate too.' } };
+    let trusted: TrustedKey;
+    try {
+      trusted = trustedKey(publicKeyFromPem(await readText(req.publicKey, 'public key')));
+    } catch (e) {
+      if (e instanceof VerificationError) throw new VerificationError(e.code, `the public key: ${e.message}`, { cause: e });
+      throw e;
+    }
+    key = { keyid: trusted.keyid, publicKeyHex: bytesToHex(trusted.publicKey) };
+    const checked: string[] = [];
+    let certificateText: string | undefined;
+    let records: VerifiedRecords | undefined;
+    if (req.certificate) {
+      certificateText = await readText(req.certificate, 'certificate');
+      ({ statement } = verifyCertificate(certificateText, [trusted]));
+      checked.push('signature', 'statement');
+      if (req.records) {
+        records = await verifyRecordsBlob(statement, req.records, progress);
+        checked.push('records');
+      }
+    }
+    let proved: VerifiedSession['proof'];
+    if (req.proof) {
+      const text = await readText(req.proof, 'proof file');
+      let proof: unknown;
+      try {
+        proof = JSON.parse(text);
+      } catch (e) {
+        throw new VerificationError('PROOF_MALFORMED', 'the proof file is not valid JSON', { cause: e });
+      }
+      const verified = verifyObjectProof(proof, [trusted]);
+      if (certificateText !== undefined && canonicalize(parseCertificateText(certificateText)) !== canonicalize((proof as { certificate: unknown }).certificate)) {
+        throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', 'the proof carries a different certificate than the one loaded');
+      }
+      statement ??= verified.statement;
+      proved = { record: verified.record, proofLength: (proof as { auditPath: unknown[] }).auditPath.length };
+      checked.push('proof');
+    }
+    if (!statement) throw new Error('unreachable: a certificate or a proof was verified');
+    const session: VerifiedSession = { statement };
+    const outcome: VerifyOutcome = { verdict: 'valid', key, statement, checked, elapsedMs: elapsed() };
+    if (records) {
+      session.records = records;
+      outcome.records = records.count;
+    }
+    if (proved) {
+      session.proof = proved;
+      outcome.proofRecord = proved.record;
+    }
+    return { outcome, session };
+  } catch (e) {
+    if (e instanceof VerificationError) {
+      const outcome: VerifyOutcome = { verdict: 'invalid', code: e.code, message: e.message, elapsedMs: elapsed() };
+      if (key) outcome.key = key;
+      if (statement) outcome.statement = statement;
+      return { outcome };
+    }
+    if (e instanceof Unreadable) return { outcome: { verdict: 'error', message: e.message } };
+    throw e;
+  }
+}

@@ -1,0 +1,85 @@
+// The page verifies what `shredproof demo` writes (a real order through the
+// real queue, ledger and worker), from file:// with no network; a tampered
+// records line is reported with the same code as Node gives.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { publicKeyFromPem, trustedKey, VerificationError, verifyCertificate } from '../../src/core/index.js';
+import { verifyRecordsFile } from '../../src/node/fast-verify.js';
+import { chooseFiles, openVerifierPage, type VerifierPage, verifyInPage } from '../helpers/browser.js';
+import { spawnCli } from '../helpers/run-cli.js';
+import { requireRedis } from '../helpers/services.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sp-page-demo-'));
+const out = join(dir, 'out');
+const files = { certificate: join(out, 'certificate.json'), publicKey: join(out, 'public-key.pem'), records: join(out, 'records.ndjson') };
+
+async function nodeCode(records: string): Promise<string> {
+  try {
+    const key = trustedKey(publicKeyFromPem(readFileSync(files.publicKey, 'utf8')));
+    await verifyRecordsFile(verifyCertificate(readFileSync(files.certificate, 'utf8'), [key]).statement, records);
+    return 'ok';
+  } catch (e) {
+    if (e instanceof VerificationError) return e.code;
+    throw e;
+  }
+}
+
+describe('verifier page: a certificate made by shredproof demo', () => {
+  let p: VerifierPage;
+  before(async () => {
+    await requireRedis();
+    const demo = spawnCli(['demo', '--out', out, '--objects', '60'], { env: { LOG_LEVEL: 'warn' } });
+    assert.equal(demo.code, 0, demo.stdout + demo.stderr);
+    p = await openVerifierPage();
+  });
+  after(async () => {
+    await p?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('verifies from file://, records included, and shows the demo order', async () => {
+    await chooseFiles(p.page, files);
+    const v = await verifyInPage(p.page);
+    assert.equal(v.verdict, 'valid', v.detail);
+    const lines = readFileSync(files.records, 'utf8').split('\n').length - 1;
+    assert.match(v.detail, new RegExp(`records file \\(${lines} records\\)`));
+    const statement = (await p.page.textContent('#statement')) ?? '';
+    assert.match(statement, /Demo order: delete every user photo/);
+    assert.match(statement, /hold-demo-1/);
+    assert.match(statement, /demo-approver/);
+    assert.ok(p.page.url().startsWith('file://'));
+    await p.screenshot('demo-valid');
+  });
+
+  it('reports a tampered records line with the code Node gives', async () => {
+    const text = readFileSync(files.records, 'utf8');
+    const lines = text.split('\n');
+    const utf8 = (s: string) => Buffer.from(s);
+    const cases: Array<[string, Buffer, string]> = [
+      // one hex digit of a content hash changed: still a canonical record, but not the certified leaf
+      ['altered', utf8(lines.map((l, i) => (i === 3 ? l.replace(/"sha256":"(.)/, (_m, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`) : l)).join('\n')), 'MERKLE_ROOT_MISMATCH'],
+      ['dropped', utf8([...lines.slice(0, 2), ...lines.slice(3)].join('\n')), 'RECORD_INDEX_WRONG'],
+      ['not canonical', utf8(lines.map((l, i) => (i === 0 ? l.replace('{"', '{ "') : l)).join('\n')), 'RECORD_NOT_CANONICAL'],
+      ['invalid UTF-8', Buffer.concat([utf8(lines.slice(0, 4).join('\n') + '\n'), Buffer.from([0xc3, 0x28]), utf8(lines.slice(4).join('\n'))]), 'RECORD_INVALID'],
+      ['byte order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8(text)]), 'RECORD_INVALID'],
+    ];
+    for (const [name, content, code] of cases) {
+      assert.notDeepEqual(content, utf8(text), name);
+      const path = join(dir, `records-${name.replaceAll(' ', '-')}.ndjson`);
+      writeFileSync(path, content);
+      assert.equal(await nodeCode(path), code, `${name} in Node`);
+      await chooseFiles(p.page, { ...files, records: path });
+      const v = await verifyInPage(p.page);
+      assert.equal(v.code, code, `${name} in the page: ${v.detail}`);
+      if (name === 'altered') await p.screenshot('demo-records-tampered');
+    }
+  });
+
+  it('made no network request and logged no error', () => {
+    assert.deepEqual(p.networkRequests(), []);
+    assert.deepEqual(p.errors, []);
+  });
+});

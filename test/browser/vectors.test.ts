@@ -1,0 +1,131 @@
+// Issue 6, deliverable 4: the certificate vectors give the same answers in
+// the offline page (Chromium, from file://) as in Node. Each set is verified
+// by the page and by the core with the CLI's records reader in this same
+// test, and both must equal the set's expected code. The valid set shows its
+// statement and key fingerprint; nothing touches the network.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { publicKeyFromPem, trustedKey, VerificationError, verifyCertificate } from '../../src/core/index.js';
+import { verifyRecordsFile } from '../../src/node/fast-verify.js';
+import { chooseFiles, openVerifierPage, readVerdict, SCREENSHOT_DIR, type VerifierPage, verifyInPage } from '../helpers/browser.js';
+import { VECTOR_DIR } from '../vectors/certificate/generate.js';
+
+const set = (dir: string) => ({
+  certificate: join(VECTOR_DIR, dir, 'certificate.json'),
+  publicKey: join(VECTOR_DIR, dir, 'public-key.pem'),
+  records: join(VECTOR_DIR, dir, 'records.ndjson'),
+});
+
+/** The Node answer for a set: 'ok' or the code, as `shredproof verify` computes it. */
+async function nodeAnswer(files: { certificate: string; publicKey: string; records: string }): Promise<string> {
+  try {
+    const key = trustedKey(publicKeyFromPem(readFileSync(files.publicKey, 'utf8')));
+    const { statement } = verifyCertificate(readFileSync(files.certificate, 'utf8'), [key]);
+    await verifyRecordsFile(statement, files.records);
+    return 'ok';
+  } catch (e) {
+    if (e instanceof VerificationError) return e.code;
+    throw e;
+  }
+}
+
+const pageAnswer = (v: { verdict: string; code: string | undefined }) => (v.verdict === 'valid' ? 'ok' : v.code ?? `no code (${v.verdict})`);
+
+describe('verifier page: certificate vectors, same answers as Node', () => {
+  let p: VerifierPage;
+  before(async () => {
+    p = await openVerifierPage();
+  });
+  after(() => p?.close());
+
+  it('starts idle, with Verify disabled until a certificate and a key are chosen', async () => {
+    assert.equal((await readVerdict(p.page)).verdict, 'idle');
+    assert.equal(await p.page.isDisabled('#verify'), true);
+    await chooseFiles(p.page, { certificate: set('valid').certificate });
+    assert.equal(await p.page.isDisabled('#verify'), true);
+    await chooseFiles(p.page, { publicKey: set('valid').publicKey, records: set('valid').records });
+    assert.match(await p.page.textContent('#inputs-hint') ?? '', /choose the certificate too/);
+    await p.screenshot('idle');
+  });
+
+  it('valid/: VALID, with the statement and the key fingerprint shown', async () => {
+    const files = set('valid');
+    await chooseFiles(p.page, files);
+    const v = await verifyInPage(p.page);
+    assert.equal(pageAnswer(v), await nodeAnswer(files));
+    assert.equal(v.word, 'VALID');
+    assert.match(v.detail, /signature, statement, records file \(5 records\)/);
+    const text = (await p.page.textContent('#statement')) ?? '';
+    for (const want of [
+      'FTC Docket No. C-0000 (example)', // order reference
+      'ord-example-0001', // order id
+      'cert-example-0001',
+      'Example Corp compliance (TEST KEY)', // issuer
+      'alice@example.com',
+      'bob@example.com',
+      '2026-11-20 10:05:00 UTC', // issuedAt
+      'complete, with exceptions', // status
+      'training-exports', // a target
+      '2026-10/locked.tar', // the exception
+      'EACCES',
+      'permission denied on unlink',
+      'user-3001/evidence.jpg', // the retained item
+      'hold-7',
+      'litigation hold, case 26-cv-123',
+      'unlink does not overwrite blocks; backups and snapshots may keep copies', // what persists
+      '143 bytes', // bytes destroyed
+      '4a457b02b8431c3a109c69917bce0b535e381548acc0bd27ca8d53f30ea00fe8', // Merkle root
+    ]) {
+      assert.ok(text.includes(want), `statement shows ${want}`);
+    }
+    const completeness = await p.page.locator('#statement table').first().locator('tbody td').allTextContents();
+    assert.deepEqual(completeness, ['7', '5', '1', '1']); // planned, destroyed, retained, exceptions
+    const targets = await p.page.locator('#statement table').nth(1).locator('tbody tr').allTextContents();
+    assert.deepEqual(targets, ['photosfilesystemunlink43105 bytes10', 'training-exportsfilesystemunlink3238 bytes01']);
+    const keyid = '34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e';
+    const key = (await p.page.textContent('#key-info')) ?? '';
+    assert.ok(key.includes(`keyid ${keyid}`), 'as shredproof keygen prints it');
+    assert.ok(key.includes(`SHA2-256(stdin)= ${keyid}`), 'as openssl dgst prints it');
+    assert.ok(key.includes('8a:88:e3:dd:74:09:f1:95:fd:52:db:2d:3c:ba:5d:'), 'the raw key as openssl pkey -text prints it');
+    await p.page.fill('#pinned-keyid', keyid.toUpperCase());
+    assert.equal(await p.page.getAttribute('#pin-result', 'data-match'), 'yes');
+    await p.screenshot('valid');
+    await p.page.fill('#pinned-keyid', keyid.replace(/^3/, '4'));
+    assert.equal(await p.page.getAttribute('#pin-result', 'data-match'), 'no');
+    assert.match((await p.page.textContent('#pin-result')) ?? '', /does NOT match/);
+    await p.page.fill('#pinned-keyid', '');
+  });
+
+  const invalid = readdirSync(join(VECTOR_DIR, 'invalid')).sort();
+  it(`each of the ${invalid.length} invalid sets fails with its code, the same as in Node`, async () => {
+    for (const name of invalid) {
+      const files = set(`invalid/${name}`);
+      const expected = JSON.parse(readFileSync(join(VECTOR_DIR, 'invalid', name, 'expected.json'), 'utf8')).code;
+      await chooseFiles(p.page, files);
+      const v = await verifyInPage(p.page);
+      assert.equal(v.verdict, 'invalid', `${name}: ${v.word} ${v.detail}`);
+      assert.equal(pageAnswer(v), await nodeAnswer(files), `${name}: page and Node differ`);
+      assert.equal(v.code, expected, name);
+      assert.match(v.detail, new RegExp(`^${expected}: .+`), name);
+      if (name === 'signature-bit-flipped' || name === 'records-line-altered') await p.screenshot(`invalid-${name}`);
+    }
+  });
+
+  it('a public key that is not Ed25519 is KEY_MALFORMED, as in Node', async () => {
+    // The same SPKI with the Ed448 OID (1.3.101.113) in place of Ed25519's (1.3.101.112).
+    const other = join(p.dir, 'not-ed25519.pem');
+    writeFileSync(other, readFileSync(join(VECTOR_DIR, 'valid', 'public-key.pem'), 'utf8').replace('MCowBQYDK2VwAyEA', 'MCowBQYDK2VxAyEA'));
+    await chooseFiles(p.page, { certificate: set('valid').certificate, publicKey: other });
+    const v = await verifyInPage(p.page);
+    assert.equal(v.code, 'KEY_MALFORMED');
+    assert.throws(() => publicKeyFromPem(readFileSync(other, 'utf8')), (e: unknown) => e instanceof VerificationError && e.code === 'KEY_MALFORMED');
+  });
+
+  it('made no network request and logged no error (a CSP violation would be one)', () => {
+    assert.deepEqual(p.networkRequests(), []);
+    assert.deepEqual(p.errors, []);
+    console.log(`screenshots in ${SCREENSHOT_DIR}`);
+  });
+});
