@@ -4,8 +4,11 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerKeygen } from './commands/keygen.js';
+import { registerOrder } from './commands/order.js';
+import { registerProve } from './commands/prove.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
+import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerVerify } from './commands/verify.js';
 
 export const EXIT_OK = 0;
@@ -38,9 +41,12 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError();
   registerKeygen(program, ctx);
   registerVerify(program, ctx);
+  registerProve(program, ctx);
   registerDemo(program, ctx);
   registerServe(program, ctx);
   registerToken(program, ctx);
+  registerOrder(program, ctx);
+  registerVerifierPage(program, ctx);
   return program;
 }
 

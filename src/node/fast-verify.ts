@@ -1,10 +1,11 @@
 // The server-side records verifier: the same verdicts and codes as the core's
 // RecordsVerifier (the reference, cross-checked by test/node/fast-verify.test.ts),
-// about four times faster. The core's JSON.parse + re-serialize per line and
-// node:crypto's per-call Buffer allocation were the cost: here a byte scanner
-// accepts the usual record shape in place (anything else goes through the
-// core's parseRecordLine), hashes are latin1 strings (crypto.hash returns
-// those without allocating a Buffer), and the file digest sees whole chunks.
+// three to four times faster (bench/records.ts). The core's JSON.parse and
+// re-serialization per line, and node:crypto's Buffer allocation per hash,
+// were the cost: here a byte scanner accepts the usual record shape in place
+// (anything else goes through the core's parseRecordLine), hashes are latin1
+// strings (crypto.hash returns those without allocating a Buffer; 'binary' is
+// Node's name for latin1), and the file digest sees whole chunks.
 import { createHash, hash } from 'node:crypto';
 import {
   type CertificateStatement,

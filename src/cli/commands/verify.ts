@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import {
   canonicalize,
   type CertificateStatement,
+  type DestructionRecord,
   parseCertificateText,
   type TrustedKey,
   VerificationError,
@@ -43,12 +44,28 @@ async function checkReadable(path: string, what: string): Promise<void> {
   }
 }
 
-function summarize(s: CertificateStatement): string[] {
+/** The revealed record of a proof, one field a line, for a person to compare with what they hold. */
+export function describeRecord(r: DestructionRecord, treeSize: number): string[] {
+  const lines = [
+    `the certified tree holds this record at leaf ${r.index} (of ${treeSize}, counted from 0):`,
+    `  target       ${r.target}`,
+    `  locator      ${r.locator}`,
+    `  sha256       ${r.sha256}   (compare: sha256sum FILE)`,
+    `  size         ${r.size} bytes`,
+    `  destroyedAt  ${r.destroyedAt}`,
+    `  method       ${r.method}`,
+  ];
+  for (const [k, v] of Object.entries(r.attributes ?? {})) lines.push(`  attributes.${k}  ${v}`);
+  return lines;
+}
+
+function summarize(s: CertificateStatement, keyid: string): string[] {
   const lines = [
     `certificate ${s.certificateId} for order ${s.order.reference} (${s.order.id})`,
     `issued ${s.issuedAt} by ${s.issuer.name}; status ${s.status}`,
     `destroyed ${s.completeness.destroyed} of ${s.completeness.planned} planned objects (${s.records.bytes} bytes); retained ${s.completeness.retained}; exceptions ${s.completeness.exceptions}`,
     `merkle root ${s.merkle.rootHash} over ${s.merkle.treeSize} records`,
+    `signed by key ${keyid}`,
   ];
   for (const t of s.targets) {
     lines.push(`  ${t.name} (${t.kind}, ${t.methods.join('+') || 'no method'}): destroyed ${t.destroyed.count}, retained ${t.retained}, exceptions ${t.exceptions}`);
@@ -66,10 +83,11 @@ async function run(opts: VerifyOptions, ctx: CliContext): Promise<void> {
     throw new CliExit(EXIT_USAGE, `verify: unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`);
   }
   let statement: CertificateStatement | undefined;
+  let keyid = '';
   let certificateText: string | undefined;
   if (opts.certificate) {
     certificateText = await readInput(opts.certificate, 'certificate');
-    ({ statement } = verifyCertificate(certificateText, keys));
+    ({ statement, keyid } = verifyCertificate(certificateText, keys));
     checked.push('signature', 'statement');
   }
   if (opts.records) {
@@ -78,6 +96,7 @@ async function run(opts: VerifyOptions, ctx: CliContext): Promise<void> {
     await verifyRecordsFile(statement, opts.records);
     checked.push('records');
   }
+  let proven: { record: DestructionRecord; leafIndex: number } | undefined;
   if (opts.proof) {
     const text = await readInput(opts.proof, 'proof');
     let proof: unknown;
@@ -91,14 +110,17 @@ async function run(opts: VerifyOptions, ctx: CliContext): Promise<void> {
       throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', 'the proof carries a different certificate than --certificate');
     }
     statement ??= verified.statement;
+    keyid = verified.keyid;
+    proven = { record: verified.record, leafIndex: verified.record.index };
     checked.push(`inclusion of ${verified.record.target}:${verified.record.locator} (sha256 ${verified.record.sha256}) at leaf ${verified.record.index}`);
   }
   if (!statement) throw new CliExit(EXIT_USAGE, 'verify: give --certificate, --proof, or both');
   if (opts.json) {
-    ctx.out(JSON.stringify({ valid: true, checked, statement }, null, 2));
+    ctx.out(JSON.stringify({ valid: true, checked, keyid, ...proven, statement }, null, 2));
   } else {
     ctx.out(`VALID (${checked.join(', ')})`);
-    for (const l of summarize(statement)) ctx.out(l);
+    if (proven) for (const l of describeRecord(proven.record, statement.merkle.treeSize)) ctx.out(l);
+    for (const l of summarize(statement, keyid)) ctx.out(l);
   }
 }
 

@@ -1,0 +1,140 @@
+// `shredproof prove`: a per-object proof (docs/FORMAT.md section 7) for one
+// destroyed object, found by locator, by content SHA-256, or by hashing a
+// file the caller holds. The certificate is verified with a trusted key
+// (required: a proof for a certificate nobody checked proves nothing) and
+// the whole records file against it, before anything is looked up.
+//
+// Exit 0: proof written. 1: not found, or the certificate or records are
+// invalid. 2: usage, or input that cannot be read.
+// Several matches (the same content destroyed in several places): the proof
+// of the first (lowest leaf index) is written and the others are listed;
+// --all DIR writes DIR/proof-<leaf>.json for each.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { type DsseEnvelope, parseCertificateText, type TrustedKey, VerificationError, verifyCertificate } from '../../core/index.js';
+import { loadTrustedKey } from '../../node/keys.js';
+import { type RecordSelector, RecordsIndex } from '../../node/records-index.js';
+import { CliExit, type CliContext, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../main.js';
+import { describeRecord } from './verify.js';
+
+interface ProveOptions {
+  certificate: string;
+  records: string;
+  publicKey: string[];
+  locator?: string;
+  target?: string;
+  sha256?: string;
+  file?: string;
+  out?: string;
+  all?: string;
+}
+
+const usage = (why: string) => new CliExit(EXIT_USAGE, `prove: ${why}`);
+
+/** File errors are usage errors (exit 2); verification errors pass through. */
+async function fileStep<T>(what: string, path: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof VerificationError) throw e;
+    throw usage(`cannot ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) h.update(chunk);
+  return h.digest('hex');
+}
+
+async function selector(opts: ProveOptions): Promise<{ sel: RecordSelector; what: string }> {
+  const given = [opts.locator, opts.sha256, opts.file].filter((v) => v !== undefined).length;
+  if (given !== 1) throw usage('give exactly one of --locator, --sha256, --file');
+  if (opts.target !== undefined && opts.locator === undefined) throw usage('--target goes with --locator');
+  if (opts.out !== undefined && opts.all !== undefined) throw usage('give --out or --all, not both');
+  if (opts.locator !== undefined) {
+    if (opts.locator === '') throw usage('--locator is empty');
+    const where = opts.target === undefined ? '' : ` in target ${opts.target}`;
+    return { sel: { locator: opts.locator, target: opts.target }, what: `locator ${opts.locator}${where}` };
+  }
+  if (opts.sha256 !== undefined) {
+    if (!/^[0-9a-fA-F]{64}$/.test(opts.sha256)) throw usage(`--sha256 must be 64 hex digits, got ${JSON.stringify(opts.sha256)}`);
+    return { sel: { sha256: opts.sha256.toLowerCase() }, what: `sha256 ${opts.sha256.toLowerCase()}` };
+  }
+  const sha256 = await fileStep('read file', opts.file!, () => sha256OfFile(opts.file!));
+  return { sel: { sha256 }, what: `sha256 ${sha256} (of ${opts.file})` };
+}
+
+async function run(opts: ProveOptions, ctx: CliContext, say: (line: string) => void): Promise<void> {
+  const { sel, what } = await selector(opts);
+  let keys: TrustedKey[];
+  try {
+    keys = await Promise.all(opts.publicKey.map((p) => loadTrustedKey(p)));
+  } catch (e) {
+    const code = e instanceof VerificationError ? `${e.code}: ` : '';
+    throw usage(`unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`);
+  }
+  const text = await fileStep('read certificate', opts.certificate, () => readFile(opts.certificate, 'utf8'));
+  const envelope = parseCertificateText(text) as DsseEnvelope;
+  const { statement, keyid } = verifyCertificate(envelope, keys);
+  const index = await fileStep('read records file', opts.records, () => RecordsIndex.load(opts.records, statement));
+  say(`certificate ${statement.certificateId} verified with key ${keyid}; records.ndjson matches its Merkle root (${statement.merkle.treeSize} records)`);
+  const found = await index.find(sel);
+  if (found.length === 0) {
+    say(`NOT FOUND: no destroyed object with ${what}`);
+    ctx.exitCode = EXIT_INVALID;
+    return;
+  }
+  const first = await index.proof(found[0]!, envelope);
+  for (const l of describeRecord(JSON.parse(first.record), statement.merkle.treeSize)) say(l);
+  if (opts.all !== undefined) {
+    await fileStep('create directory', opts.all, () => mkdir(opts.all!, { recursive: true }));
+    for (const i of found) {
+      const path = join(opts.all, `proof-${i}.json`);
+      const proof = JSON.stringify(await index.proof(i, envelope), null, 2);
+      await fileStep('write', path, () => writeFile(path, proof + '\n'));
+      say(`wrote ${path}`);
+    }
+  } else {
+    const json = JSON.stringify(first, null, 2);
+    if (opts.out === undefined) ctx.out(json);
+    else {
+      await fileStep('write', opts.out, () => writeFile(opts.out!, json + '\n'));
+      say(`wrote ${opts.out}`);
+    }
+    if (found.length > 1) {
+      const listed = found.slice(1, 21).join(', ') + (found.length > 21 ? ', ...' : '');
+      say(`${found.length - 1} more records match, at leaves ${listed}; --all DIR writes a proof for each`);
+    }
+  }
+  ctx.exitCode = EXIT_OK;
+}
+
+export function registerProve(program: Command, ctx: CliContext): void {
+  program
+    .command('prove')
+    .description('write a per-object proof that one object was among the destroyed; exit 0 written, 1 not found or invalid, 2 usage or unreadable input')
+    .requiredOption('--certificate <file>', 'certificate.json (a DSSE envelope)')
+    .requiredOption('--records <file>', 'records.ndjson of that certificate')
+    .requiredOption('--public-key <file>', 'trusted Ed25519 public key, PEM SPKI (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--locator <locator>', "the object's locator (path, S3 key#version, table row key)")
+    .option('--target <name>', 'with --locator: only in this target')
+    .option('--sha256 <hex>', 'SHA-256 of the object content')
+    .option('--file <path>', 'a copy of the object: its SHA-256 is looked up')
+    .option('--out <file>', 'write the proof here (default: stdout)')
+    .option('--all <dir>', 'write DIR/proof-<leaf>.json for every match')
+    .action(async (opts: ProveOptions) => {
+      // The proof goes to stdout unless --out or --all is given; the report then goes to stdout, else to stderr.
+      const say = opts.out === undefined && opts.all === undefined ? ctx.err : ctx.out;
+      try {
+        await run(opts, ctx, say);
+      } catch (e) {
+        if (!(e instanceof VerificationError)) throw e;
+        ctx.exitCode = EXIT_INVALID;
+        say(`INVALID ${e.code}: ${e.message}`);
+      }
+    });
+}
