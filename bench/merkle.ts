@@ -199,7 +199,8 @@ function rawHashRates(): BenchResult[] {
     const cpu0 = process.cpuUsage();
     for (let i = 0; i < n; i++) {
       input[1] = i & 0xff;
-      cryptoHash('sha256', input, encoding);
+      if (encoding === 'buffer') cryptoHash('sha256', input, 'buffer');
+      else cryptoHash('sha256', input, 'latin1');
     }
     const { user, system } = process.cpuUsage(cpu0);
     const perSecond = n / ((user + system) / 1e6);
