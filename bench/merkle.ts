@@ -200,7 +200,7 @@ function rawHashRates(): BenchResult[] {
     for (let i = 0; i < n; i++) {
       input[1] = i & 0xff;
       if (encoding === 'buffer') cryptoHash('sha256', input, 'buffer');
-      else cryptoHash('sha256', input, 'latin1');
+      else cryptoHash('sha256', input, 'binary');
     }
     const { user, system } = process.cpuUsage(cpu0);
     const perSecond = n / ((user + system) / 1e6);

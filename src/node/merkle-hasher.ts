@@ -22,11 +22,11 @@ function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-// The digest as a latin1 string, copied into a fresh Uint8Array: about 3x faster
+// The digest as a 'binary' (latin1) string, copied into a fresh Uint8Array: about 3x faster
 // than asking for a Buffer, which costs an allocation through Buffer's pool on
 // every call (1.0-1.2 M/s against 3.0-3.2 M/s for 65-byte nodes, measured here).
 function sha256(data: Uint8Array): Uint8Array {
-  const s = hash('sha256', data, 'latin1');
+  const s = hash('sha256', data, 'binary');
   const out = new Uint8Array(MERKLE_HASH_SIZE);
   for (let i = 0; i < MERKLE_HASH_SIZE; i++) out[i] = s.charCodeAt(i);
   return out;
