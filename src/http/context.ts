@@ -1,14 +1,12 @@
 // What the API's routes need, built once per app from the engine's
 // dependencies: tokens, audit, metrics, progress, proofs and the public key.
-import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { authenticate } from '../auth/tokens.js';
 import type { Config } from '../config/config.js';
 import { publicKeyToPem } from '../core/ed25519.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { AuditRecorder } from './audit.js';
+import { AuthFailureLimiter } from './auth-failures.js';
 import { ApiMetrics } from './metrics.js';
-import { sendProblem } from './problem.js';
 import { ProgressService } from './progress.js';
 import { ProofCache } from './proofs.js';
 
@@ -22,7 +20,7 @@ export interface ApiContext {
   metrics: ApiMetrics;
   progress: ProgressService;
   proofs: ProofCache;
-  authFailureLimiter: RequestHandler;
+  authFailures: AuthFailureLimiter;
   publicKeys: Array<{ keyid: string; algorithm: 'ed25519'; pem: string }>;
   /** Open event streams, ended when the server shuts down (they would otherwise hold it open). */
   streams: Set<{ end(): void }>;
@@ -68,24 +66,7 @@ export function createApiContext(engine: EngineDeps, http: HttpSettings, opts: {
     metrics,
     progress: new ProgressService(engine),
     proofs: new ProofCache(),
-    // Counts only the requests that end in 401: guessing tokens is slowed down, normal use never is.
-    authFailureLimiter: rateLimit({
-      windowMs: 60_000,
-      limit: http.authFailuresPerMinute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      skipSuccessfulRequests: true,
-      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-      handler: (req, res, _next, options) => {
-        sendProblem(res, {
-          status: 429,
-          code: 'TOO_MANY_AUTH_FAILURES',
-          title: 'Too many failed authentications',
-          detail: `more than ${options.limit} failed authentications from this address in a minute; try again later`,
-          instance: req.originalUrl,
-        });
-      },
-    }),
+    authFailures: new AuthFailureLimiter(http.authFailuresPerMinute),
     streams: new Set(),
     publicKeys: [{ keyid: engine.signer.keyid, algorithm: 'ed25519', pem: publicKeyToPem(engine.signer.publicKey) }],
     ...(opts.verifierPage ? { verifierPage: opts.verifierPage } : {}),

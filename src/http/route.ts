@@ -102,9 +102,19 @@ function bearer(req: Request): string | undefined {
 function authStep(ctx: ApiContext, route: Route): RequestHandler {
   return (req, res, next) => {
     if (route.auth === 'public') return next();
+    const address = req.ip ?? 'unknown';
+    const wait = ctx.authFailures.retryAfter(address);
+    if (wait > 0) {
+      return next(
+        new HttpProblem(429, 'TOO_MANY_AUTH_FAILURES', 'Too many failed authentications', `more than ${ctx.authFailures.limit} failed authentications from this address in a minute; try again in ${wait} s`, undefined, {
+          'Retry-After': String(wait),
+        }),
+      );
+    }
     const presented = bearer(req);
     const now = ctx.engine.clock.now();
     const fail = (why: string, tokenId?: string) => {
+      ctx.authFailures.fail(address);
       ctx.audit.authFailed(req, why, tokenId);
       const challenge = presented === undefined ? 'Bearer realm="shredproof"' : 'Bearer realm="shredproof", error="invalid_token"';
       next(new HttpProblem(401, 'UNAUTHENTICATED', 'Authentication required', presented === undefined ? 'send Authorization: Bearer <token>' : 'the token is not valid', undefined, { 'WWW-Authenticate': challenge }));
@@ -153,7 +163,7 @@ function isEmptyBody(req: Request): boolean {
 export function mount(app: Express, ctx: ApiContext, routes: readonly Route[], jsonBody: RequestHandler): void {
   const allowed = new Map<string, string[]>();
   for (const route of routes) {
-    const guard: RequestHandler[] = route.auth === 'public' ? [] : [ctx.authFailureLimiter, authStep(ctx, route)];
+    const guard: RequestHandler[] = route.auth === 'public' ? [] : [authStep(ctx, route)];
     const parse: RequestHandler[] = route.body ? [jsonBody] : [];
     app[route.method](route.path, ctx.metrics.httpTimer(route.path), ...guard, ...parse, handle(ctx, route));
     allowed.set(route.path, [...(allowed.get(route.path) ?? []), route.method.toUpperCase()]);

@@ -119,6 +119,37 @@ const MIGRATIONS: string[] = [
   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+  // 3: per order, target and status: objects, planned bytes and destroyed bytes,
+  // kept exact by triggers in the same transactions that change the inventory,
+  // so that progress is a lookup of a few rows instead of a GROUP BY over every
+  // object (74-213 ms for 100,000 objects, on the API's event loop).
+  `
+  CREATE TABLE inventory_counts (
+    order_num      INTEGER NOT NULL,
+    target         TEXT NOT NULL,
+    status         INTEGER NOT NULL,
+    n              INTEGER NOT NULL,
+    planned_bytes  INTEGER NOT NULL,
+    bytes          INTEGER NOT NULL,
+    PRIMARY KEY (order_num, target, status)
+  ) WITHOUT ROWID;
+  INSERT INTO inventory_counts
+    SELECT order_num, target, status, COUNT(*), SUM(size), SUM(COALESCE(content_size, 0)) FROM inventory GROUP BY order_num, target, status;
+  CREATE TRIGGER inventory_counts_insert AFTER INSERT ON inventory BEGIN
+    INSERT INTO inventory_counts VALUES (NEW.order_num, NEW.target, NEW.status, 1, NEW.size, COALESCE(NEW.content_size, 0))
+    ON CONFLICT (order_num, target, status) DO UPDATE SET n = n + 1, planned_bytes = planned_bytes + excluded.planned_bytes, bytes = bytes + excluded.bytes;
+  END;
+  CREATE TRIGGER inventory_counts_delete AFTER DELETE ON inventory BEGIN
+    UPDATE inventory_counts SET n = n - 1, planned_bytes = planned_bytes - OLD.size, bytes = bytes - COALESCE(OLD.content_size, 0)
+    WHERE order_num = OLD.order_num AND target = OLD.target AND status = OLD.status;
+  END;
+  CREATE TRIGGER inventory_counts_update AFTER UPDATE OF order_num, target, status, size, content_size ON inventory BEGIN
+    UPDATE inventory_counts SET n = n - 1, planned_bytes = planned_bytes - OLD.size, bytes = bytes - COALESCE(OLD.content_size, 0)
+    WHERE order_num = OLD.order_num AND target = OLD.target AND status = OLD.status;
+    INSERT INTO inventory_counts VALUES (NEW.order_num, NEW.target, NEW.status, 1, NEW.size, COALESCE(NEW.content_size, 0))
+    ON CONFLICT (order_num, target, status) DO UPDATE SET n = n + 1, planned_bytes = planned_bytes + excluded.planned_bytes, bytes = bytes + excluded.bytes;
+  END;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

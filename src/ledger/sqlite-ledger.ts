@@ -277,8 +277,8 @@ export class SqliteLedger implements Ledger {
   progress(id: string): ProgressCounts {
     const rows = this.db
       .prepare(
-        `SELECT target, status, COUNT(*) AS n, SUM(size) AS planned_bytes, SUM(COALESCE(content_size, 0)) AS bytes
-         FROM inventory WHERE order_num = ? GROUP BY target, status`,
+        // Kept by triggers (migration 3); rows whose count went back to 0 add nothing.
+        `SELECT target, status, n, planned_bytes, bytes FROM inventory_counts WHERE order_num = ? AND n > 0`,
       )
       .all(this.num(id)) as Array<{ target: string; status: number; n: number; planned_bytes: number; bytes: number }>;
     const out: ProgressCounts = { total: 0, pending: 0, destroyed: 0, exceptions: 0, retained: 0, bytesDestroyed: 0, bytesPlanned: 0, perTarget: {} };

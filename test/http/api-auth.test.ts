@@ -58,7 +58,10 @@ describe('HTTP API: authentication and audit', () => {
     const r = await raw('Bearer sp_0123456789abcdef_' + 'B'.repeat(43));
     assert.equal(r.status, 429);
     assert.equal(((await r.json()) as any).code, 'TOO_MANY_AUTH_FAILURES');
-    assert.ok(r.headers.get('ratelimit-policy') || r.headers.get('ratelimit'), 'standard rate limit headers');
+    const wait = Number(r.headers.get('retry-after'));
+    assert.ok(wait > 0 && wait <= 60, `Retry-After ${wait}`);
+    // A valid token from the same address waits too: guessing must not go on between good requests.
+    assert.equal((await raw(`Bearer ${api.tokens.audrey}`)).status, 429);
   });
 
   it('does not count successful requests against the limit', async () => {
@@ -70,6 +73,26 @@ describe('HTTP API: authentication and audit', () => {
       // Public routes are not behind the limiter.
       assert.equal((await fetch(other.url + '/healthz')).status, 200);
     } finally {
+      await other.close();
+    }
+  });
+
+  it('lets one client hold more open progress streams than the failure limit (only failures count)', async () => {
+    const other = await startApiHarness({ objects: 5, coordinator: false, http: { authFailuresPerMinute: 3 } });
+    const controllers: AbortController[] = [];
+    try {
+      const id = ((await (await other.call('/v1/orders', { method: 'POST', json: ORDER })).json()) as { id: string }).id;
+      const statuses = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const c = new AbortController();
+          controllers.push(c);
+          return (await other.call(`/v1/orders/${id}/progress/stream`, { as: 'audrey', signal: c.signal })).status;
+        }),
+      );
+      assert.deepEqual(statuses, Array(10).fill(200));
+      assert.equal((await other.call('/v1/orders', { as: 'audrey' })).status, 200);
+    } finally {
+      for (const c of controllers) c.abort();
       await other.close();
     }
   });

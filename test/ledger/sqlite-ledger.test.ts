@@ -106,7 +106,7 @@ describe('SqliteLedger', () => {
 
   describe('schema migrations', () => {
     it('are applied once; re-opening is a no-op that keeps every row', () => {
-      assert.equal(raw().pragma('user_version', { simple: true }), 2);
+      assert.equal(raw().pragma('user_version', { simple: true }), 3);
       const schema = () => raw().prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
       const before = schema();
       assert.ok(before.length >= 4, 'tables and indexes exist');
@@ -120,17 +120,17 @@ describe('SqliteLedger', () => {
       }
       ledger = new SqliteLedger(path);
       assert.deepEqual(schema(), before);
-      assert.equal(raw().pragma('user_version', { simple: true }), 2);
+      assert.equal(raw().pragma('user_version', { simple: true }), 3);
       assert.equal(raw().pragma('journal_mode', { simple: true }), 'wal');
     });
 
     it('migrate() on an up-to-date database changes nothing', () => {
       const db = new Database(join(dir, 'm.sqlite'));
       try {
-        assert.equal(migrate(db), 2);
+        assert.equal(migrate(db), 3);
         db.prepare("INSERT INTO orders (id, reference, document, document_sha256, state, created_by, created_at, updated_at) VALUES ('o','r','{}','x','draft','a','t','t')").run();
-        assert.equal(migrate(db), 2);
-        assert.equal(db.pragma('user_version', { simple: true }), 2);
+        assert.equal(migrate(db), 3);
+        assert.equal(db.pragma('user_version', { simple: true }), 3);
         assert.equal((db.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n, 1);
       } finally {
         db.close();
@@ -144,7 +144,7 @@ describe('SqliteLedger', () => {
       w.pragma('user_version = 7');
       w.close();
       assert.throws(() => new SqliteLedger(path), (e: Error) => {
-        assert.match(e.message, /ledger schema version 7 is newer than this shredproof \(2\); upgrade shredproof/);
+        assert.match(e.message, /ledger schema version 7 is newer than this shredproof \(3\); upgrade shredproof/);
         return true;
       });
       const r = raw();
@@ -153,9 +153,9 @@ describe('SqliteLedger', () => {
       // An empty file that claims a newer schema is refused too (and gets no tables).
       const other = join(dir, 'new.sqlite');
       const e = new Database(other);
-      e.pragma('user_version = 3');
+      e.pragma('user_version = 4');
       e.close();
-      assert.throws(() => new SqliteLedger(other), /schema version 3 is newer/);
+      assert.throws(() => new SqliteLedger(other), /schema version 4 is newer/);
       const o = new Database(other, { readonly: true });
       opened.push(o);
       assert.equal((o.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n, 0);
