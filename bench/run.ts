@@ -5,7 +5,7 @@
 //   npm run bench                     everything
 //   npm run bench -- merkle records   only those sections
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchE2e } from './e2e.js';
@@ -69,18 +69,35 @@ async function main(): Promise<void> {
   }
   const wanted = process.argv.slice(2);
   const names = wanted.length ? wanted : Object.keys(SECTIONS);
-  const out = ['# Benchmark results', '', 'Written by `npm run bench` (bench/run.ts). Re-run to refresh; edit nothing by hand.', '', ...machine(), ''];
+  const path = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+  // A partial run (npm run bench -- api) replaces only its own sections and keeps
+  // the others as they were measured; each section says when that was.
+  const kept = new Map<string, string>();
+  if (wanted.length && existsSync(path)) {
+    const text = readFileSync(path, 'utf8');
+    const lastRun = /^- date: (.*)$/m.exec(text)?.[1] ?? 'an unknown date';
+    for (const block of text.split(/\n(?=## )/).slice(1)) {
+      const body = block.trimEnd();
+      kept.set(block.slice(3, block.indexOf('\n')), body.includes('(measured ') ? body : `${body}\n\n(measured in the run of ${lastRun})`);
+    }
+  }
+  const fresh = new Map<string, string>();
   for (const name of names) {
     const section = SECTIONS[name];
     if (!section) throw new Error(`unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
     process.stderr.write(`bench: ${name} ...\n`);
     const started = performance.now();
     const results = runChild(name);
-    out.push(`## ${section.title}`, '', '| what | value | target | note |', '|---|---|---|---|');
-    for (const r of results) out.push(`| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.target ?? ''} | ${r.note ?? ''} |`);
-    out.push('', `(${((performance.now() - started) / 1000).toFixed(0)} s; load average after: ${loadavg().map((x) => x.toFixed(2)).join(' / ')})`, '');
+    const lines = [`## ${section.title}`, '', '| what | value | target | note |', '|---|---|---|---|'];
+    for (const r of results) lines.push(`| ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.target ?? ''} | ${r.note ?? ''} |`);
+    lines.push('', `(measured ${new Date().toISOString()}; ${((performance.now() - started) / 1000).toFixed(0)} s; load average after: ${loadavg().map((x) => x.toFixed(2)).join(' / ')})`);
+    fresh.set(section.title, lines.join('\n'));
   }
-  const path = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+  const out = ['# Benchmark results', '', 'Written by `npm run bench` (bench/run.ts). Re-run to refresh; edit nothing by hand.', '', `Last run (sections: ${names.join(', ')}):`, '', ...machine(), ''];
+  for (const { title } of Object.values(SECTIONS)) {
+    const block = fresh.get(title) ?? kept.get(title);
+    if (block) out.push(block, '');
+  }
   writeFileSync(path, out.join('\n'));
   process.stdout.write(out.join('\n') + '\n');
 }
