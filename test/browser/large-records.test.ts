@@ -12,9 +12,16 @@ import { checkPhotos, chooseFiles, openVerifierPage, readVerdict, type VerifierP
 import { type LargeOrder, photoContent, writeLargeOrder } from './large-order.js';
 
 const N = 1_000_000;
+/**
+ * Longest stall of the main thread (timer gap, frame gap, single task) while
+ * the worker verifies. A page that froze would stall for the whole run (35 s
+ * here); on a quiet machine the longest task is under 100 ms, but this 2-core
+ * machine is shared, and a CI run at load 6 saw one task of 354 ms (a render
+ * descheduled by other processes). 500 ms tells the two cases apart without
+ * depending on the neighbours.
+ */
 const MAX_GAP_MS = 500;
-/** Longest task the page itself may run on its main thread while the worker verifies. */
-const MAX_TASK_MS = 200;
+const MAX_TASK_MS = 500;
 
 // The probe, on the main thread: a 10 ms timer and animation frames, each
 // noting its longest gap (which a busy machine can stretch too), the longest
