@@ -36,8 +36,16 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
   if (runtime.deps.ledger.access.listTokens().length === 0) {
     log.warn(`no API tokens yet: create one on this machine with \`shredproof token create --role admin --name <you> --data-dir ${config.dataDir}\``);
   }
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    // express 5 calls back with the listen error (EADDRINUSE...) instead of emitting it.
+    const s = app.listen(config.http.port, config.http.host, (e?: NodeJS.ErrnoException) => {
+      if (!e) return resolve(s);
+      reject(new Error(`cannot listen on ${config.http.host}:${config.http.port}: ${e.code === 'EADDRINUSE' ? 'the address is in use (another serve? set PORT)' : e.message}`));
+    });
+  }).catch(async (e: unknown) => {
+    await worker?.close();
+    await runtime.close();
+    throw e;
   });
   const addr = server.address();
   log.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr, worker: opts.worker, dataDir: config.dataDir }, 'shredproof serve started');

@@ -40,10 +40,10 @@ export const DEFAULT_HTTP: HttpSettings = {
 /** last_used_at is written at most once a minute per token: reads must not each cost a synchronous ledger write. */
 const TOUCH_EVERY_MS = 60_000;
 
-export function createApiContext(engine: EngineDeps, http: HttpSettings, opts: { metrics?: ApiMetrics; verifierPage?: () => Promise<string> } = {}): ApiContext {
+export function createApiContext(engine: EngineDeps, http: HttpSettings, opts: { verifierPage?: () => Promise<string> } = {}): ApiContext {
   const store = engine.ledger.access;
   const touched = new Map<string, number>();
-  const metrics = opts.metrics ?? new ApiMetrics(engine);
+  const metrics = new ApiMetrics(engine);
   // The engine reports what it does to the same registry that /metrics serves.
   engine.metrics ??= metrics;
   return {

@@ -99,9 +99,10 @@ function bearer(req: Request): string | undefined {
   return m ? m[1] : '';
 }
 
+/** Only for routes that need a token: the rate limit on failures, the token, the role, and the audit hook for writes. */
 function authStep(ctx: ApiContext, route: Route): RequestHandler {
+  const roles = route.auth === 'public' ? [] : route.auth;
   return (req, res, next) => {
-    if (route.auth === 'public') return next();
     const address = req.ip ?? 'unknown';
     const wait = ctx.authFailures.retryAfter(address);
     if (wait > 0) {
@@ -124,8 +125,8 @@ function authStep(ctx: ApiContext, route: Route): RequestHandler {
     if (!r.ok) return fail(r.reason, r.tokenId);
     principals.set(req, r.principal);
     if (WRITES.has(req.method)) ctx.audit.onWriteFinished(req, res, r.principal, route.operationId);
-    if (!route.auth.includes(r.principal.role)) {
-      return next(new HttpProblem(403, 'FORBIDDEN', 'Not allowed for this role', `${route.operationId} needs the role ${route.auth.join(' or ')}; this token's role is ${r.principal.role}`));
+    if (!roles.includes(r.principal.role)) {
+      return next(new HttpProblem(403, 'FORBIDDEN', 'Not allowed for this role', `${route.operationId} needs the role ${roles.join(' or ')}; this token's role is ${r.principal.role}`));
     }
     next();
   };

@@ -20,7 +20,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('shredproof serve: graceful shutdown with an open progress stream', () => {
+describe('shredproof serve: start and graceful shutdown', () => {
   let dir: string;
   let env: Record<string, string>;
   let serve: Proc | undefined;
@@ -78,5 +78,18 @@ describe('shredproof serve: graceful shutdown with an open progress stream', () 
     // The stream was ended by the server, not cut by the exit.
     for (;;) if ((await reader.read()).done) break;
     assert.match(serve.output(), /shutting down/);
+  });
+
+  it('exits 1 with a clear message when its port is taken (express 5 reports listen errors to the callback)', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(Number(env.PORT), '127.0.0.1', () => r()));
+    try {
+      const p = spawnShredproof(['serve'], { ...env, DATA_DIR: join(dir, 'data-2') });
+      const code = await withTimeout(p.exited, 30_000, () => `serve kept running on a taken port:\n${p.output()}`);
+      assert.equal(code, 1);
+      assert.match(p.output(), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${env.PORT}: the address is in use`));
+    } finally {
+      await new Promise<void>((r) => taken.close(() => r()));
+    }
   });
 });
