@@ -20,7 +20,9 @@ export function executeOrder(deps: EngineDeps, id: string, actor: string): Order
   const at = deps.clock.now().toISOString();
   return deps.ledger.atomically(() => {
     const executing = deps.ledger.transition(id, ['approved'], 'executing', actor, at, { epoch: newEpoch(), execStartedAt: at }, 'execution started');
-    const batchCount = deps.ledger.assignBatches(id, deps.batchSize);
+    // The plan grouped the objects into batches as it listed them: numbering 100,000 rows here
+    // took one ~0.4 s UPDATE inside this request, and stalled every API request behind it.
+    const batchCount = deps.ledger.plannedBatchCount(id) ?? deps.ledger.assignBatches(id, deps.batchSize);
     return deps.ledger.patch(id, { batchCount }, at) ?? executing;
   });
 }

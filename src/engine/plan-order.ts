@@ -92,7 +92,12 @@ async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, o
   const tree = new MerkleRootBuilder(nodeHasher);
   const report: PlanReport = { orderId: id, planRoot: '', count: 0, bytes: 0, plannedAt: '', targets: {}, held: [] };
   let seq = 0;
+  // Batches are numbered here, as the objects are listed, exactly as assignBatches would number them
+  // at execute: per target in plan order, `batchSize` pending (not held) objects each, never spanning
+  // two targets. Execute then starts without touching the inventory.
+  let firstBatch = 0;
   for (const t of doc.targets) {
+    let pendingInTarget = 0;
     const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
     const tp: TargetPlan = (report.targets[t.backend] = { objects: 0, bytes: 0, held: 0, sample: [] });
     try {
@@ -105,7 +110,7 @@ async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, o
           locator: o.locator,
           size: o.size,
           salt: salts.slice(32 * k, 32 * k + 32),
-          ...(o.heldBy ? { heldBy: o.heldBy } : {}),
+          ...(o.heldBy ? { heldBy: o.heldBy } : { batch: firstBatch + Math.floor(pendingInTarget++ / deps.batchSize) }),
         }));
         deps.ledger.appendInventory(id, entries);
         for (const e of entries) {
@@ -122,6 +127,7 @@ async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, o
     } finally {
       await session.close();
     }
+    firstBatch += Math.ceil(pendingInTarget / deps.batchSize);
     report.count += tp.objects;
     report.bytes += tp.bytes;
   }

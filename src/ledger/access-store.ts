@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { canonicalize } from '../core/canonical-json.js';
+import { type Prepare, statementCache } from './statements.js';
 
 export const ROLES = ['operator', 'approver', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -68,41 +69,43 @@ const AUDIT_COLUMNS = `seq, at, actor, action, token_id AS tokenId, role, order_
   remote, user_agent AS userAgent, detail, prev_hash AS prevHash, hash`;
 
 export class AccessStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sql: Prepare = statementCache(db),
+  ) {}
 
   createToken(t: TokenRow & { secretSha256: string }): TokenRow {
-    this.db
-      .prepare('INSERT INTO tokens (id, name, role, secret_sha256, created_at, created_by, expires_at) VALUES (?,?,?,?,?,?,?)')
+    this.sql('INSERT INTO tokens (id, name, role, secret_sha256, created_at, created_by, expires_at) VALUES (?,?,?,?,?,?,?)')
       .run(t.id, t.name, t.role, t.secretSha256, t.createdAt, t.createdBy, t.expiresAt);
     return this.token(t.id)!;
   }
 
   token(id: string): TokenRow | undefined {
-    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRow | undefined;
+    return this.sql(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRow | undefined;
   }
 
   /** The stored secret hash, for the constant-time comparison in src/auth. */
   secretHash(id: string): string | undefined {
-    return (this.db.prepare('SELECT secret_sha256 AS h FROM tokens WHERE id = ?').get(id) as { h: string } | undefined)?.h;
+    return (this.sql('SELECT secret_sha256 AS h FROM tokens WHERE id = ?').get(id) as { h: string } | undefined)?.h;
   }
 
   listTokens(): TokenRow[] {
-    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id`).all() as TokenRow[];
+    return this.sql(`SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id`).all() as TokenRow[];
   }
 
   /** Returns false if there is no such token or it was already revoked. */
   revokeToken(id: string, at: string): boolean {
-    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes === 1;
+    return this.sql('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes === 1;
   }
 
   touchToken(id: string, at: string): void {
-    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, id);
+    this.sql('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, id);
   }
 
   /** Appends one entry; inside the caller's transaction when there is one. */
   appendAudit(input: AuditInput): AuditEntry {
     return this.db.transaction(() => {
-      const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      const last = this.sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
       const entry: Omit<AuditEntry, 'hash'> = {
         seq: (last?.seq ?? 0) + 1,
         at: input.at,
@@ -120,8 +123,7 @@ export class AccessStore {
         prevHash: last?.hash ?? AUDIT_GENESIS,
       };
       const full: AuditEntry = { ...entry, hash: auditHash(entry) };
-      this.db
-        .prepare(
+      this.sql(
           `INSERT INTO audit_log (seq, at, actor, action, token_id, role, order_id, method, path, status, remote, user_agent, detail, prev_hash, hash)
            VALUES (@seq, @at, @actor, @action, @tokenId, @role, @orderId, @method, @path, @status, @remote, @userAgent, @detail, @prevHash, @hash)`,
         )
@@ -137,8 +139,7 @@ export class AccessStore {
       where.push('order_id = ?');
       args.push(filter.orderId);
     }
-    return this.db
-      .prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+    return this.sql(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
       .all(...args, filter.limit ?? 100) as AuditEntry[];
   }
 

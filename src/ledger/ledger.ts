@@ -70,6 +70,12 @@ export interface InventoryEntry {
   size: number;
   salt: string;
   heldBy?: string;
+  /**
+   * The batch this object is destroyed in, when the plan groups the objects
+   * as it lists them (plan-order.ts); absent for held objects. Without it,
+   * execute groups them with assignBatches.
+   */
+  batch?: number;
 }
 
 export type ItemResult =
@@ -130,6 +136,7 @@ export type Ledger = Pick<
   | 'clearInventory'
   | 'appendInventory'
   | 'assignBatches'
+  | 'plannedBatchCount'
   | 'patch'
   | 'pendingCount'
   | 'markPendingUncertain'
@@ -145,7 +152,7 @@ export type Ledger = Pick<
   | 'orderCounts'
   | 'inventoryPage'
   | 'access'
-  | 'destroyedInLeafOrder'
+  | 'destroyedPages'
   | 'exceptions'
   | 'retained'
   | 'inventoryInOrder'

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { AccessStore } from './access-store.js';
 import { migrate } from './migrations.js';
 import { COLUMNS, type RawOrder, toOrder } from './order-rows.js';
+import { type Prepare, statementCache } from './statements.js';
 import {
   type CertificateRow,
   type InventoryEntry,
@@ -21,8 +22,23 @@ import {
   StateConflictError,
 } from './ledger.js';
 
+/** A destroyed object as the records file needs it. */
+export interface DestroyedRow {
+  seq: number;
+  target: string;
+  locator: string;
+  salt: string;
+  sha256: string;
+  size: number;
+  destroyedAt: string;
+  method: string;
+  attributes: string | null;
+}
+
 export class SqliteLedger implements Ledger {
   private readonly db: Database.Database;
+  /** Prepared once, reused (./statements.ts). */
+  private readonly sql: Prepare;
   /** Tokens and the audit log, in the same file and transactions. */
   readonly access: AccessStore;
 
@@ -42,7 +58,8 @@ export class SqliteLedger implements Ledger {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.access = new AccessStore(this.db);
+    this.sql = statementCache(this.db);
+    this.access = new AccessStore(this.db, this.sql);
   }
 
   close(): void {
@@ -52,8 +69,7 @@ export class SqliteLedger implements Ledger {
   createOrder(o: Omit<OrderRow, 'num'>, actor: string): OrderRow {
     const cols = Object.keys(COLUMNS) as Array<keyof typeof COLUMNS>;
     const run = this.db.transaction(() => {
-      const info = this.db
-        .prepare(`INSERT INTO orders (${cols.map((c) => COLUMNS[c]).join(',')}) VALUES (${cols.map(() => '?').join(',')})`)
+      const info = this.sql(`INSERT INTO orders (${cols.map((c) => COLUMNS[c]).join(',')}) VALUES (${cols.map(() => '?').join(',')})`)
         .run(...cols.map((c) => o[c]));
       const num = Number(info.lastInsertRowid);
       this.addEvent(num, o.createdAt, actor, null, o.state, null);
@@ -63,12 +79,12 @@ export class SqliteLedger implements Ledger {
   }
 
   getOrder(id: string): OrderRow | undefined {
-    const r = this.db.prepare('SELECT * FROM orders WHERE id = ?').get(id) as RawOrder | undefined;
+    const r = this.sql('SELECT * FROM orders WHERE id = ?').get(id) as RawOrder | undefined;
     return r && toOrder(r);
   }
 
   private getOrderByNum(num: number): OrderRow | undefined {
-    const r = this.db.prepare('SELECT * FROM orders WHERE num = ?').get(num) as RawOrder | undefined;
+    const r = this.sql('SELECT * FROM orders WHERE num = ?').get(num) as RawOrder | undefined;
     return r && toOrder(r);
   }
 
@@ -88,7 +104,7 @@ export class SqliteLedger implements Ledger {
       args.push(filter.after);
     }
     const sql = `SELECT * FROM orders ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY num LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, filter.limit ?? 100) as RawOrder[]).map(toOrder);
+    return (this.sql(sql).all(...args, filter.limit ?? 100) as RawOrder[]).map(toOrder);
   }
 
   /**
@@ -111,7 +127,7 @@ export class SqliteLedger implements Ledger {
         sets.push(`${col} = ?`);
         args.push(v);
       }
-      this.db.prepare(`UPDATE orders SET ${sets.join(', ')} WHERE num = ?`).run(...args, cur.num);
+      this.sql(`UPDATE orders SET ${sets.join(', ')} WHERE num = ?`).run(...args, cur.num);
       this.addEvent(cur.num, at, actor, cur.state, to, detail ?? null);
       return this.getOrderByNum(cur.num)!;
     }).immediate();
@@ -127,21 +143,20 @@ export class SqliteLedger implements Ledger {
       sets.push(`${col} = ?`);
       args.push(v);
     }
-    this.db.prepare(`UPDATE orders SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    this.sql(`UPDATE orders SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     return this.getOrder(id)!;
   }
 
   /** Every state change goes to the order's history and, in the same transaction, to the audit log. */
   private addEvent(num: number, at: string, actor: string, from: string | null, to: string, detail: string | null): void {
-    this.db.prepare('INSERT INTO order_events (order_num, at, actor, from_state, to_state, detail) VALUES (?,?,?,?,?,?)').run(num, at, actor, from, to, detail);
-    const { id } = this.db.prepare('SELECT id FROM orders WHERE num = ?').get(num) as { id: string };
+    this.sql('INSERT INTO order_events (order_num, at, actor, from_state, to_state, detail) VALUES (?,?,?,?,?,?)').run(num, at, actor, from, to, detail);
+    const { id } = this.sql('SELECT id FROM orders WHERE num = ?').get(num) as { id: string };
     const change = from === null ? `created as ${to}` : from === to ? `stays ${to}` : `${from} -> ${to}`;
     this.access.appendAudit({ at, actor, action: `order.${to}`, orderId: id, detail: detail ? `${change}: ${detail}` : change });
   }
 
   events(id: string): OrderEvent[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT e.at, e.actor, e.from_state AS fromState, e.to_state AS toState, e.detail
          FROM order_events e JOIN orders o ON o.num = e.order_num WHERE o.id = ? ORDER BY e.seq`,
       )
@@ -149,24 +164,25 @@ export class SqliteLedger implements Ledger {
   }
 
   private num(id: string): number {
-    const r = this.db.prepare('SELECT num FROM orders WHERE id = ?').get(id) as { num: number } | undefined;
+    const r = this.sql('SELECT num FROM orders WHERE id = ?').get(id) as { num: number } | undefined;
     if (!r) throw new StateConflictError(`no order ${id}`, undefined);
     return r.num;
   }
 
   clearInventory(id: string): void {
-    this.db.prepare('DELETE FROM inventory WHERE order_num = ?').run(this.num(id));
+    this.sql('DELETE FROM inventory WHERE order_num = ?').run(this.num(id));
   }
 
   /** Appends planned objects; `seq` must continue from the last call (the plan streams pages). */
   appendInventory(id: string, entries: readonly InventoryEntry[]): void {
     const num = this.num(id);
-    const ins = this.db.prepare(
-      'INSERT INTO inventory (order_num, seq, target, locator, size, salt, held_by, status) VALUES (?,?,?,?,?,?,?,?)',
+    const ins = this.sql(
+      'INSERT INTO inventory (order_num, seq, target, locator, size, salt, held_by, status, batch) VALUES (?,?,?,?,?,?,?,?,?)',
     );
     this.db.transaction(() => {
       for (const e of entries) {
-        ins.run(num, e.seq, e.target, e.locator, e.size, e.salt, e.heldBy ?? null, e.heldBy ? ITEM_STATUS.retained : ITEM_STATUS.pending);
+        if (e.heldBy && e.batch !== undefined) throw new Error(`object ${e.seq} is held and cannot be in a batch`);
+        ins.run(num, e.seq, e.target, e.locator, e.size, e.salt, e.heldBy ?? null, e.heldBy ? ITEM_STATUS.retained : ITEM_STATUS.pending, e.batch ?? null);
       }
     }).immediate();
   }
@@ -175,11 +191,10 @@ export class SqliteLedger implements Ledger {
   assignBatches(id: string, size: number): number {
     const num = this.num(id);
     return this.db.transaction(() => {
-      const targets = this.db
-        .prepare('SELECT target, COUNT(*) AS n FROM inventory WHERE order_num = ? AND status = 0 GROUP BY target ORDER BY MIN(seq)')
+      const targets = this.sql('SELECT target, COUNT(*) AS n FROM inventory WHERE order_num = ? AND status = 0 GROUP BY target ORDER BY MIN(seq)')
         .all(num) as Array<{ target: string; n: number }>;
       // One set-based UPDATE per target: no per-row round trips, no rows held in memory.
-      const upd = this.db.prepare(
+      const upd = this.sql(
         `UPDATE inventory SET batch = CAST(? AS INTEGER) + (p.rn - 1) / CAST(? AS INTEGER)
          FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM inventory
                WHERE order_num = ? AND status = 0 AND target = ?) AS p
@@ -194,50 +209,68 @@ export class SqliteLedger implements Ledger {
     }).immediate();
   }
 
+  /**
+   * The number of batches when the plan already grouped every pending object
+   * (batches 0..n-1), or null when some pending object has no batch (an order
+   * planned without batches): then execute calls assignBatches. Both are index
+   * seeks on inventory_batch, so starting an execution costs no table scan.
+   */
+  plannedBatchCount(id: string): number | null {
+    const num = this.num(id);
+    const unbatched = this.sql('SELECT 1 FROM inventory WHERE order_num = ? AND status = 0 AND batch IS NULL LIMIT 1').get(num);
+    if (unbatched) return null;
+    const r = this.sql('SELECT MAX(batch) AS last FROM inventory WHERE order_num = ? AND status = 0').get(num) as { last: number | null };
+    return r.last === null ? 0 : r.last + 1;
+  }
+
   pendingCount(id: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM inventory WHERE order_num = ? AND status = 0').get(this.num(id)) as { n: number }).n;
+    return (this.sql('SELECT COUNT(*) AS n FROM inventory WHERE order_num = ? AND status = 0').get(this.num(id)) as { n: number }).n;
   }
 
   /** After Redis lost a run's state: every pending object may have been destroyed without a surviving intent. */
   markPendingUncertain(id: string): number {
-    return this.db.prepare('UPDATE inventory SET uncertain = 1 WHERE order_num = ? AND status = 0').run(this.num(id)).changes;
+    return this.sql('UPDATE inventory SET uncertain = 1 WHERE order_num = ? AND status = 0').run(this.num(id)).changes;
   }
 
-  /** Numbers the destroyed objects 0..n-1 in plan order: their leaf indices in the certificate. */
-  assignLeafIndexes(id: string): number {
+  /**
+   * Numbers the destroyed objects in plan order: their leaf indices in the
+   * certificate. Without `page`, all of them 0..n-1. With `page`, only those
+   * with seq in [fromSeq, toSeq], from `first` on: finalize numbers each page
+   * of destroyedPages as it writes it, so no single statement touches every row.
+   */
+  assignLeafIndexes(id: string, page?: { fromSeq: number; toSeq: number; first: number }): number {
     const num = this.num(id);
-    return this.db
-      .prepare(
-        `UPDATE inventory SET leaf_index = p.rn - 1
-         FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM inventory WHERE order_num = ? AND status = 1) AS p
+    const { fromSeq, toSeq, first } = page ?? { fromSeq: 0, toSeq: Number.MAX_SAFE_INTEGER, first: 0 };
+    return this.sql(
+        `UPDATE inventory SET leaf_index = CAST(? AS INTEGER) + p.rn - 1
+         FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM inventory
+               WHERE order_num = ? AND status = 1 AND seq BETWEEN ? AND ?) AS p
          WHERE inventory.order_num = ? AND inventory.seq = p.seq`,
       )
-      .run(num, num).changes;
+      .run(first, num, fromSeq, toSeq, num).changes;
   }
 
   /** Pending objects of batches `from`..`to` (inclusive), ordered by batch and seq: one query for many jobs. */
   pendingInBatches(id: string, from: number, to: number): Array<{ batch: number; seq: number; target: string; locator: string }> {
-    return this.db
-      .prepare('SELECT batch, seq, target, locator FROM inventory WHERE order_num = ? AND status = 0 AND batch BETWEEN ? AND ? ORDER BY batch, seq')
+    return this.sql('SELECT batch, seq, target, locator FROM inventory WHERE order_num = ? AND status = 0 AND batch BETWEEN ? AND ? ORDER BY batch, seq')
       .all(this.num(id), from, to) as Array<{ batch: number; seq: number; target: string; locator: string }>;
   }
 
   /** Objects of a batch marked uncertain after Redis lost state (usually none: a partial index makes this free). */
   uncertainInBatch(id: string, batch: number): Set<number> {
-    const rows = this.db.prepare('SELECT seq FROM inventory WHERE order_num = ? AND batch = ? AND uncertain = 1').all(this.num(id), batch) as Array<{ seq: number }>;
+    const rows = this.sql('SELECT seq FROM inventory WHERE order_num = ? AND batch = ? AND uncertain = 1').all(this.num(id), batch) as Array<{ seq: number }>;
     return new Set(rows.map((r) => r.seq));
   }
 
   /** Batches that still hold pending objects. */
   pendingBatches(id: string): number[] {
-    return (this.db.prepare('SELECT DISTINCT batch FROM inventory WHERE order_num = ? AND status = 0 ORDER BY batch').all(this.num(id)) as Array<{ batch: number }>).map(
+    return (this.sql('SELECT DISTINCT batch FROM inventory WHERE order_num = ? AND status = 0 ORDER BY batch').all(this.num(id)) as Array<{ batch: number }>).map(
       (r) => r.batch,
     );
   }
 
   batchItems(id: string, batch: number): Array<{ seq: number; target: string; locator: string; uncertain: boolean }> {
-    const rows = this.db
-      .prepare('SELECT seq, target, locator, uncertain FROM inventory WHERE order_num = ? AND batch = ? AND status = 0 ORDER BY seq')
+    const rows = this.sql('SELECT seq, target, locator, uncertain FROM inventory WHERE order_num = ? AND batch = ? AND status = 0 ORDER BY seq')
       .all(this.num(id), batch) as Array<{ seq: number; target: string; locator: string; uncertain: number }>;
     return rows.map((r) => ({ ...r, uncertain: r.uncertain === 1 }));
   }
@@ -249,14 +282,14 @@ export class SqliteLedger implements Ledger {
    */
   applyResults(id: string, results: readonly ItemResult[]): number {
     const num = this.num(id);
-    const destroyed = this.db.prepare(
+    const destroyed = this.sql(
       `UPDATE inventory SET status = 1, sha256 = ?, content_size = ?, destroyed_at = ?, method = ?, attributes = ?
        WHERE order_num = ? AND seq = ? AND status = 0`,
     );
-    const exception = this.db.prepare(
+    const exception = this.sql(
       'UPDATE inventory SET status = 2, exc_code = ?, exc_reason = ? WHERE order_num = ? AND seq = ? AND status = 0',
     );
-    const retained = this.db.prepare('UPDATE inventory SET status = 3, held_by = ? WHERE order_num = ? AND seq = ? AND status = 0');
+    const retained = this.sql('UPDATE inventory SET status = 3, held_by = ? WHERE order_num = ? AND seq = ? AND status = 0');
     return this.db.transaction(() => {
       let changed = 0;
       for (const r of results) {
@@ -275,8 +308,7 @@ export class SqliteLedger implements Ledger {
   }
 
   progress(id: string): ProgressCounts {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         // Kept by triggers (migration 3); rows whose count went back to 0 add nothing.
         `SELECT target, status, n, planned_bytes, bytes FROM inventory_counts WHERE order_num = ? AND n > 0`,
       )
@@ -310,79 +342,75 @@ export class SqliteLedger implements Ledger {
       args.push(q.target);
     }
     if (q.held !== undefined) where.push(q.held ? 'held_by IS NOT NULL' : 'held_by IS NULL');
-    return this.db
-      .prepare(`SELECT seq, target, locator, size, held_by AS heldBy, status FROM inventory WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+    return this.sql(`SELECT seq, target, locator, size, held_by AS heldBy, status FROM inventory WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
       .all(...args, q.limit) as never;
   }
 
   /** How many orders are in each state. */
   orderCounts(): Partial<Record<OrderState, number>> {
-    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM orders GROUP BY state').all() as Array<{ state: OrderState; n: number }>;
+    const rows = this.sql('SELECT state, COUNT(*) AS n FROM orders GROUP BY state').all() as Array<{ state: OrderState; n: number }>;
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
   /** Per-target objects, bytes and held objects of the current plan. */
   planSummary(id: string): Record<string, { objects: number; bytes: number; held: number }> {
-    const rows = this.db
-      .prepare('SELECT target, COUNT(*) AS objects, SUM(size) AS bytes, COUNT(held_by) AS held FROM inventory WHERE order_num = ? GROUP BY target')
+    const rows = this.sql('SELECT target, COUNT(*) AS objects, SUM(size) AS bytes, COUNT(held_by) AS held FROM inventory WHERE order_num = ? GROUP BY target')
       .all(this.num(id)) as Array<{ target: string; objects: number; bytes: number; held: number }>;
     return Object.fromEntries(rows.map((r) => [r.target, { objects: r.objects, bytes: r.bytes, held: r.held }]));
   }
 
   findByLocator(id: string, target: string, locator: string): { seq: number; status: number } | undefined {
-    return this.db
-      .prepare('SELECT seq, status FROM inventory WHERE order_num = ? AND target = ? AND locator = ?')
+    return this.sql('SELECT seq, status FROM inventory WHERE order_num = ? AND target = ? AND locator = ?')
       .get(this.num(id), target, locator) as { seq: number; status: number } | undefined;
   }
 
-  /** Destroyed objects in leaf order (plan order), for the records file. */
-  *destroyedInLeafOrder(id: string): IterableIterator<{
-    seq: number;
-    target: string;
-    locator: string;
-    salt: string;
-    sha256: string;
-    size: number;
-    destroyedAt: string;
-    method: string;
-    attributes: string | null;
-  }> {
-    yield* this.db
-      .prepare(
-        `SELECT seq, target, locator, salt, sha256, content_size AS size, destroyed_at AS destroyedAt, method, attributes
-         FROM inventory WHERE order_num = ? AND status = 1 ORDER BY seq`,
-      )
-      .iterate(this.num(id)) as IterableIterator<never>;
+  /**
+   * Destroyed objects in leaf order (plan order), for the records file, in
+   * pages of up to `pageSize` (keyset pagination on the primary key). No
+   * statement stays open between two pages, so the caller may await between
+   * them and let other work use the connection: iterating one open statement
+   * over 100,000 rows held the event loop for over a second in finalize.
+   */
+  *destroyedPages(id: string, pageSize = 2_000): IterableIterator<DestroyedRow[]> {
+    const num = this.num(id);
+    const page = this.sql(
+      `SELECT seq, target, locator, salt, sha256, content_size AS size, destroyed_at AS destroyedAt, method, attributes
+       FROM inventory WHERE order_num = ? AND seq > ? AND status = 1 ORDER BY seq LIMIT ?`,
+    );
+    for (let after = -1; ; ) {
+      const rows = page.all(num, after, pageSize) as DestroyedRow[];
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]!.seq;
+    }
   }
 
   exceptions(id: string): Array<{ target: string; locator: string; code: string; reason: string }> {
-    return this.db
-      .prepare('SELECT target, locator, exc_code AS code, exc_reason AS reason FROM inventory WHERE order_num = ? AND status = 2 ORDER BY seq')
+    return this.sql('SELECT target, locator, exc_code AS code, exc_reason AS reason FROM inventory WHERE order_num = ? AND status = 2 ORDER BY seq')
       .all(this.num(id)) as Array<{ target: string; locator: string; code: string; reason: string }>;
   }
 
   retained(id: string): Array<{ target: string; locator: string; holdId: string }> {
-    return this.db
-      .prepare('SELECT target, locator, held_by AS holdId FROM inventory WHERE order_num = ? AND status = 3 ORDER BY seq')
+    return this.sql('SELECT target, locator, held_by AS holdId FROM inventory WHERE order_num = ? AND status = 3 ORDER BY seq')
       .all(this.num(id)) as Array<{ target: string; locator: string; holdId: string }>;
   }
 
   /** Inventory entries in plan order, for the inventory commitment and its export. */
   *inventoryInOrder(id: string): IterableIterator<{ seq: number; target: string; locator: string; size: number; salt: string }> {
+    // Its own statement, not a cached one: the iteration keeps it busy until it ends (./statements.ts).
     yield* this.db
       .prepare('SELECT seq, target, locator, size, salt FROM inventory WHERE order_num = ? ORDER BY seq')
       .iterate(this.num(id)) as IterableIterator<never>;
   }
 
   saveCertificate(id: string, c: CertificateRow): void {
-    this.db
-      .prepare('INSERT INTO certificates (order_num, certificate_id, issued_at, root_hash, tree_size, envelope, records_path) VALUES (?,?,?,?,?,?,?)')
+    this.sql('INSERT INTO certificates (order_num, certificate_id, issued_at, root_hash, tree_size, envelope, records_path) VALUES (?,?,?,?,?,?,?)')
       .run(this.num(id), c.certificateId, c.issuedAt, c.rootHash, c.treeSize, c.envelope, c.recordsPath);
   }
 
   certificate(id: string): CertificateRow | undefined {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT certificate_id AS certificateId, issued_at AS issuedAt, root_hash AS rootHash, tree_size AS treeSize,
                 envelope, records_path AS recordsPath FROM certificates c JOIN orders o ON o.num = c.order_num WHERE o.id = ?`,
       )

@@ -47,7 +47,7 @@ describe('an order across a filesystem, an S3 bucket and a PostgreSQL table', { 
     const expected = new Map<string, string>(); // `${target} ${locator}` -> sha256
     // files
     const root = join(dir, 'files');
-    for (const [name, inScope] of [['users/u1/a.jpg', true], ['users/u1/b.jpg', true], ['users/legal/c.jpg', true], ['press/logo.png', false]] as const) {
+    for (const [name, inScope] of [['users/u1/a.jpg', true], ['users/u1/b.jpg', true], ['users/u2/d.jpg', true], ['users/legal/c.jpg', true], ['press/logo.png', false]] as const) {
       mkdirSync(join(root, name, '..'), { recursive: true });
       writeFileSync(join(root, name), `file ${name}`);
       if (inScope && !name.includes('legal')) expected.set(`photos ${name}`, sha(`file ${name}`));
@@ -106,7 +106,17 @@ describe('an order across a filesystem, an S3 bucket and a PostgreSQL table', { 
         'alice',
       );
       const plan = await planOrder(deps, order.id, 'alice');
-      assert.equal(plan.count, 9);
+      assert.equal(plan.count, 10);
+      // The plan numbers the batches as it lists (3 files, 2 objects, 2 rows pending; batches of 2, none
+      // spanning two targets), exactly as assignBatches numbers them over the same rows at execute.
+      const batchOfSeq = () =>
+        deps.ledger.pendingBatches(order.id).flatMap((b) => deps.ledger.batchItems(order.id, b).map((i) => [i.seq, b, i.target] as const));
+      const fromPlan = batchOfSeq();
+      assert.deepEqual(new Set(fromPlan.map(([, b, t]) => `${b} ${t}`)), new Set(['0 photos', '1 photos', '2 archive', '3 db']));
+      assert.equal(fromPlan.length, 7);
+      assert.equal(deps.ledger.plannedBatchCount(order.id), 4);
+      assert.equal(deps.ledger.assignBatches(order.id, config.batchSize), 4);
+      assert.deepEqual(batchOfSeq(), fromPlan);
       approveOrder(deps, order.id, 'bob', plan.planRoot);
       executeOrder(deps, order.id, 'alice');
       coordinator.start();

@@ -338,6 +338,19 @@ describe('SqliteLedger', () => {
       assert.deepEqual(ledger.pendingBatches('ord-1'), []);
     });
 
+    it('plannedBatchCount: null while any pending object has no batch, else the batch count; held objects never take one', () => {
+      const withBatch = (from: number, n: number, size: number, offset: number) =>
+        entries(from, n, () => 'a').map((e, k) => ({ ...e, batch: offset + Math.floor(k / size) }));
+      ledger.appendInventory('ord-1', withBatch(0, 5, 2, 0));
+      assert.equal(ledger.plannedBatchCount('ord-1'), 3);
+      ledger.appendInventory('ord-1', entries(5, 1, () => 'a'));
+      assert.equal(ledger.plannedBatchCount('ord-1'), null, 'one unbatched pending object: execute must batch');
+      ledger.createOrder(orderRow('ord-2'), 'alice');
+      assert.equal(ledger.plannedBatchCount('ord-2'), 0, 'nothing planned, no batches');
+      assert.throws(() => ledger.appendInventory('ord-2', [{ ...entries(0, 1, () => 'a', () => 'h')[0]!, batch: 0 }]), /held and cannot be in a batch/);
+      assert.equal(ledger.pendingCount('ord-2') + items('ord-2').length, 0, 'the refused page wrote nothing');
+    });
+
     it('assignBatches touches only its own order', () => {
       ledger.createOrder(orderRow('ord-2'), 'alice');
       ledger.appendInventory('ord-1', entries(0, 10, () => 'a'));
@@ -420,7 +433,7 @@ describe('SqliteLedger', () => {
       assert.equal(ledger.pendingCount('ord-1'), 4);
     });
 
-    it('assignLeafIndexes numbers the destroyed rows 0..n-1 in seq order; destroyedInLeafOrder follows it', () => {
+    it('assignLeafIndexes numbers the destroyed rows 0..n-1 in seq order; destroyedPages follows it', () => {
       ledger.appendInventory('ord-1', entries(0, 10, (s) => (s < 5 ? 'a' : 'b')));
       const gone = [9, 2, 7, 3, 0];
       ledger.applyResults('ord-1', [...gone.map((s) => destroyed(s, s === 7 ? { attributes: { recovered: 'true' } } : {})), { kind: 'exception', seq: 1, code: 'ABSENT', reason: 'r' }]);
@@ -440,7 +453,18 @@ describe('SqliteLedger', () => {
       ]);
       assert.equal(ledger.assignLeafIndexes('ord-1'), 5, 'again: the same numbers');
       assert.deepEqual(items('ord-1').map((r) => [r.seq, r.leaf_index]), leaves);
-      const rows = [...ledger.destroyedInLeafOrder('ord-1')];
+      // Page by page, as finalize does it, numbering from 100 so that every row visibly changes; then from 0.
+      for (const base of [100, 0]) {
+        let first = base;
+        for (const page of ledger.destroyedPages('ord-1', 2)) {
+          assert.equal(ledger.assignLeafIndexes('ord-1', { fromSeq: page[0]!.seq, toSeq: page.at(-1)!.seq, first }), page.length);
+          first += page.length;
+        }
+        assert.deepEqual(items('ord-1').map((r) => [r.seq, r.leaf_index]), leaves.map(([seq, leaf]) => [seq, leaf === null ? null : leaf! + base]));
+      }
+      const rows = [...ledger.destroyedPages('ord-1')].flat();
+      assert.deepEqual([...ledger.destroyedPages('ord-1', 2)].map((p) => p.map((r) => r.seq)), [[0, 2], [3, 7], [9]], 'pages of 2');
+      assert.deepEqual([...ledger.destroyedPages('ord-1', 5)].map((p) => p.length), [5], 'a full last page, then no empty page');
       assert.deepEqual(rows.map((r) => r.seq), [0, 2, 3, 7, 9]);
       assert.deepEqual(rows[3], {
         seq: 7,
@@ -554,7 +578,7 @@ describe('SqliteLedger', () => {
     assert.equal(ledger.assignLeafIndexes('ord-big'), p.destroyed);
     let k = 0;
     let lastSeq = -1;
-    for (const r of ledger.destroyedInLeafOrder('ord-big')) {
+    for (const r of [...ledger.destroyedPages('ord-big')].flat()) {
       assert.ok(r.seq > lastSeq);
       lastSeq = r.seq;
       k++;
