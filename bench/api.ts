@@ -27,6 +27,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { Agent, get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -170,6 +171,8 @@ interface Paced {
   max: number;
   /** failures by cause, e.g. "3 ECONNRESET"; empty when none */
   bad: string;
+  /** the load generator's own event-loop delay, max over the window: a stall here is counted as server latency */
+  clientLoopMax: number;
 }
 
 /**
@@ -196,6 +199,8 @@ async function paced(a: Api, t: Tokens, endpoints: Endpoint[], stop: Stop): Prom
       },
     );
   } else setTimeout(() => (stopped = true), stop.seconds * 1000);
+  const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+  clientLoop.enable();
   const t0 = performance.now();
   // per endpoint: latencies, and why requests failed (status or socket error), filled in until the last answer
   const out = endpoints.map(() => ({ lat: [] as number[], failed: new Map<string, number>() }));
@@ -232,10 +237,12 @@ async function paced(a: Api, t: Tokens, endpoints: Endpoint[], stop: Stop): Prom
   await Promise.all(loops);
   const seconds = (performance.now() - t0) / 1000;
   await Promise.all(inflight);
+  clientLoop.disable();
+  const clientLoopMax = Math.round(clientLoop.max / 1e5) / 10;
   agent.destroy();
   if (failed) throw failed;
   if (process.env.BENCH_API_TRACE) appendFileSync(process.env.BENCH_API_TRACE, `# window ${new Date().toISOString()} ${endpoints.map((e) => e.label).join(' | ')}\n${trace.join('\n')}\n`);
-  return out.map(({ lat, failed: why }) => ({ ...quantiles(lat), seconds, bad: [...why].map(([k, v]) => `${v} ${k}`).join(', ') }));
+  return out.map(({ lat, failed: why }) => ({ ...quantiles(lat), seconds, bad: [...why].map(([k, v]) => `${v} ${k}`).join(', '), clientLoopMax }));
 }
 
 function quantiles(l: number[]): { n: number; p50: number; p99: number; max: number } {
@@ -397,7 +404,8 @@ export async function benchApi(bigN = 100_000, smallN = 10_000): Promise<BenchRe
     ledger.close();
 
     const n = (x: number) => x.toLocaleString('en-US');
-    const pacedNote = (r: Paced) => `p50 ${r.p50} ms, max ${r.max} ms; ${n(r.n)} requests in ${round(r.seconds)} s${r.bad ? `; failed: ${r.bad} (!)` : ''}`;
+    const pacedNote = (r: Paced) =>
+      `p50 ${r.p50} ms, max ${r.max} ms; ${n(r.n)} requests in ${round(r.seconds)} s${r.bad ? `; failed: ${r.bad} (!)` : ''}; load generator's own event-loop delay max ${r.clientLoopMax} ms`;
     const loopNote = (l: { p99: number; max: number }) => `event-loop delay p99 ${round(l.p99)} ms, max ${round(l.max)} ms`;
     const phaseNote = (r: { executeS: number; finalizeS: number; loop: { p99: number; max: number } }, base: { p99: number; max: number }) =>
       `POST execute to state finalizing, then finalize ${round(r.finalizeS)} s (bench/e2e.ts measures them with no API load). serve: ${loopNote(r.loop)} while executing and finalizing, ${loopNote(base)} in the baseline`;

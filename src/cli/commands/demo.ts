@@ -1,116 +1,11 @@
 // `shredproof demo`: a complete order on a generated dataset, through the real
-// queue, ledger and worker; then the outputs are verified and summarized.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
+// queue, ledger and worker; then the outputs are verified and summarized. The
+// run is in ./demo-run.ts, imported when the command runs: the engine and the
+// backend drivers (BullMQ, the AWS SDK, pg, mysql2) take about half a second
+// to load, which every other command, `verify` included, would pay for nothing.
 import type { Command } from 'commander';
-import { composeCoordinator, composeWorker } from '../../app/compose.js';
-import { loadConfig } from '../../config/config.js';
-import { publicKeyFromPem, trustedKey, verifyCertificate } from '../../core/index.js';
-import { demoOrder, writeDataset } from '../../demo/dataset.js';
-import { approveOrder } from '../../engine/approve-order.js';
-import { createOrder } from '../../engine/create-order.js';
-import { executeOrder } from '../../engine/execute-order.js';
-import { certificateFiles } from '../../engine/finalize-order.js';
-import { planOrder } from '../../engine/plan-order.js';
-import { createLogger } from '../../log.js';
-import { verifyRecordsFile } from '../../node/fast-verify.js';
-import { generateKeys } from '../../node/keys.js';
-import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../main.js';
-import { progressBar } from '../progress.js';
-
-interface DemoOptions {
-  out: string;
-  objects: string;
-  keep?: boolean;
-}
-
-async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void> {
-  const objects = Number(opts.objects);
-  if (!Number.isSafeInteger(objects) || objects < 1 || objects > 5_000_000) {
-    throw new CliExit(EXIT_USAGE, `demo: --objects must be a whole number from 1 to 5000000, got ${JSON.stringify(opts.objects)}`);
-  }
-  const out = resolve(opts.out);
-  for (const f of ['certificate.json', 'records.ndjson', 'public-key.pem']) {
-    if (existsSync(join(out, f))) throw new CliExit(EXIT_USAGE, `demo: ${join(out, f)} exists; choose another --out or remove it`);
-  }
-  const work = mkdtempSync(join(tmpdir(), 'shredproof-demo-'));
-  const t0 = Date.now();
-  ctx.out(`demo: generating ${objects} synthetic photos in ${work}/store ...`);
-  const ds = writeDataset(join(work, 'store'), objects);
-  ctx.out(`demo: ${ds.inScope.size} in scope, ${ds.held.size} under a legal hold, ${ds.outOfScope.size} outside the scope (${(ds.bytes / 1e6).toFixed(1)} MB)`);
-  const keys = await generateKeys(join(work, 'keys'));
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: join(work, 'data'),
-    SHREDPROOF_KEY: keys.privateKeyPath,
-    SHREDPROOF_PREFIX: `shredproof-demo-${randomUUID().slice(0, 8)}`,
-    SHREDPROOF_ISSUER: 'shredproof demo (ephemeral key)',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  });
-  const backends = { photos: { kind: 'filesystem' as const, root: ds.root } };
-  const log = createLogger({ level: config.logLevel });
-  let runtime;
-  try {
-    runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
-  } catch (e) {
-    throw new CliExit(EXIT_INVALID, `demo: ${(e as Error).message}. Start Redis (redis-server --daemonize yes) or set REDIS_URL.`);
-  }
-  const worker = composeWorker(config, backends, log);
-  try {
-    const { deps, coordinator } = runtime;
-    const order = await createOrder(deps, demoOrder('photos'), 'demo-operator');
-    ctx.out(`demo: order ${order.id} created by demo-operator`);
-    const planBar = progressBar('plan   ');
-    const plan = await planOrder(deps, order.id, 'demo-operator', (n) => planBar.update(n, objects + ds.outOfScope.size));
-    planBar.stop();
-    ctx.out(`demo: planned ${plan.count} objects (${plan.targets.photos!.held} held), inventory root ${plan.planRoot}`);
-    approveOrder(deps, order.id, 'demo-approver', plan.planRoot);
-    ctx.out('demo: approved by demo-approver (a second person) for that exact plan');
-    executeOrder(deps, order.id, 'demo-operator');
-    coordinator.start();
-    const bar = progressBar('execute');
-    const done = await coordinator.waitFor(order.id, (o) => {
-      if (o.state !== 'executing') return;
-      const p = deps.ledger.progress(o.id);
-      bar.update(p.total - p.pending, p.total, `destroyed ${p.destroyed}`);
-    });
-    bar.stop();
-    if (done.state !== 'certified' && done.state !== 'certified-with-exceptions') {
-      throw new CliExit(EXIT_INVALID, `demo: the order ended ${done.state}: ${done.failure ?? ''}`);
-    }
-    const files = certificateFiles(config.dataDir, order.id);
-    mkdirSync(out, { recursive: true });
-    copyFileSync(files.certificate, join(out, 'certificate.json'));
-    copyFileSync(files.records, join(out, 'records.ndjson'));
-    copyFileSync(files.publicKey, join(out, 'public-key.pem'));
-
-    // Verify what was written, with the core verifier, as a regulator would.
-    const key = trustedKey(publicKeyFromPem(readFileSync(join(out, 'public-key.pem'), 'utf8')));
-    const { statement } = verifyCertificate(readFileSync(join(out, 'certificate.json'), 'utf8'), [key]);
-    await verifyRecordsFile(statement, join(out, 'records.ndjson'));
-    const survivors = [...ds.held.keys(), ...ds.outOfScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
-    const leftover = [...ds.inScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
-    const secs = (Date.now() - t0) / 1000;
-    ctx.out('');
-    ctx.out(`VERIFIED certificate ${statement.certificateId} (${done.state})`);
-    ctx.out(`  destroyed ${statement.completeness.destroyed} objects, ${(statement.records.bytes / 1e6).toFixed(1)} MB; retained ${statement.completeness.retained} under hold; exceptions ${statement.completeness.exceptions}`);
-    ctx.out(`  merkle root ${statement.merkle.rootHash}; key id ${key.keyid}`);
-    ctx.out(`  held and out-of-scope files still present: ${survivors} of ${ds.held.size + ds.outOfScope.size}; in-scope files left: ${leftover}`);
-    ctx.out(`  ${secs.toFixed(1)} s in all`);
-    ctx.out(`  wrote ${join(out, 'certificate.json')}, records.ndjson, public-key.pem`);
-    ctx.out(`  check it yourself: npx shredproof verify --certificate ${join(out, 'certificate.json')} --public-key ${join(out, 'public-key.pem')} --records ${join(out, 'records.ndjson')}`);
-    if (survivors !== ds.held.size + ds.outOfScope.size || leftover !== statement.completeness.exceptions) {
-      throw new CliExit(EXIT_INVALID, 'demo: the files on disk do not match the certificate');
-    }
-  } finally {
-    await worker.close();
-    await runtime.deps.queue.store.dropPrefix().catch(() => undefined);
-    await runtime.close();
-    if (!opts.keep) rmSync(work, { recursive: true, force: true });
-  }
-}
+import type { CliContext } from '../main.js';
+import type { DemoOptions } from './demo-run.js';
 
 export function registerDemo(program: Command, ctx: CliContext): void {
   program
@@ -119,5 +14,5 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .option('--out <dir>', 'where to write certificate.json, records.ndjson, public-key.pem', 'shredproof-demo')
     .option('--objects <n>', 'how many synthetic photos', '1000')
     .option('--keep', 'keep the work directory (dataset remains, ledger, ephemeral key) for inspection')
-    .action((opts: DemoOptions) => runDemo(opts, ctx));
+    .action(async (opts: DemoOptions) => (await import('./demo-run.js')).runDemo(opts, ctx));
 }
