@@ -124,10 +124,9 @@ export class AccessStore {
       };
       const full: AuditEntry = { ...entry, hash: auditHash(entry) };
       this.sql(
-          `INSERT INTO audit_log (seq, at, actor, action, token_id, role, order_id, method, path, status, remote, user_agent, detail, prev_hash, hash)
-           VALUES (@seq, @at, @actor, @action, @tokenId, @role, @orderId, @method, @path, @status, @remote, @userAgent, @detail, @prevHash, @hash)`,
-        )
-        .run(full);
+        `INSERT INTO audit_log (seq, at, actor, action, token_id, role, order_id, method, path, status, remote, user_agent, detail, prev_hash, hash)
+         VALUES (@seq, @at, @actor, @action, @tokenId, @role, @orderId, @method, @path, @status, @remote, @userAgent, @detail, @prevHash, @hash)`,
+      ).run(full);
       return full;
     }).immediate();
   }

@@ -157,10 +157,9 @@ export class SqliteLedger implements Ledger {
 
   events(id: string): OrderEvent[] {
     return this.sql(
-        `SELECT e.at, e.actor, e.from_state AS fromState, e.to_state AS toState, e.detail
-         FROM order_events e JOIN orders o ON o.num = e.order_num WHERE o.id = ? ORDER BY e.seq`,
-      )
-      .all(id) as OrderEvent[];
+      `SELECT e.at, e.actor, e.from_state AS fromState, e.to_state AS toState, e.detail
+       FROM order_events e JOIN orders o ON o.num = e.order_num WHERE o.id = ? ORDER BY e.seq`,
+    ).all(id) as OrderEvent[];
   }
 
   private num(id: string): number {
@@ -242,12 +241,11 @@ export class SqliteLedger implements Ledger {
     const num = this.num(id);
     const { fromSeq, toSeq, first } = page ?? { fromSeq: 0, toSeq: Number.MAX_SAFE_INTEGER, first: 0 };
     return this.sql(
-        `UPDATE inventory SET leaf_index = CAST(? AS INTEGER) + p.rn - 1
-         FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM inventory
-               WHERE order_num = ? AND status = 1 AND seq BETWEEN ? AND ?) AS p
-         WHERE inventory.order_num = ? AND inventory.seq = p.seq`,
-      )
-      .run(first, num, fromSeq, toSeq, num).changes;
+      `UPDATE inventory SET leaf_index = CAST(? AS INTEGER) + p.rn - 1
+       FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM inventory
+             WHERE order_num = ? AND status = 1 AND seq BETWEEN ? AND ?) AS p
+       WHERE inventory.order_num = ? AND inventory.seq = p.seq`,
+    ).run(first, num, fromSeq, toSeq, num).changes;
   }
 
   /** Pending objects of batches `from`..`to` (inclusive), ordered by batch and seq: one query for many jobs. */
@@ -309,10 +307,9 @@ export class SqliteLedger implements Ledger {
 
   progress(id: string): ProgressCounts {
     const rows = this.sql(
-        // Kept by triggers (migration 3); rows whose count went back to 0 add nothing.
-        `SELECT target, status, n, planned_bytes, bytes FROM inventory_counts WHERE order_num = ? AND n > 0`,
-      )
-      .all(this.num(id)) as Array<{ target: string; status: number; n: number; planned_bytes: number; bytes: number }>;
+      // Kept by triggers (migration 3); rows whose count went back to 0 add nothing.
+      `SELECT target, status, n, planned_bytes, bytes FROM inventory_counts WHERE order_num = ? AND n > 0`,
+    ).all(this.num(id)) as Array<{ target: string; status: number; n: number; planned_bytes: number; bytes: number }>;
     const out: ProgressCounts = { total: 0, pending: 0, destroyed: 0, exceptions: 0, retained: 0, bytesDestroyed: 0, bytesPlanned: 0, perTarget: {} };
     for (const r of rows) {
       const t = (out.perTarget[r.target] ??= { total: 0, pending: 0, destroyed: 0, exceptions: 0, retained: 0, bytesDestroyed: 0, bytesPlanned: 0 });
@@ -371,7 +368,7 @@ export class SqliteLedger implements Ledger {
    * them and let other work use the connection: iterating one open statement
    * over 100,000 rows held the event loop for over a second in finalize.
    */
-  *destroyedPages(id: string, pageSize = 2_000): IterableIterator<DestroyedRow[]> {
+  *destroyedPages(id: string, pageSize = 500): IterableIterator<DestroyedRow[]> {
     const num = this.num(id);
     const page = this.sql(
       `SELECT seq, target, locator, salt, sha256, content_size AS size, destroyed_at AS destroyedAt, method, attributes
@@ -411,10 +408,9 @@ export class SqliteLedger implements Ledger {
 
   certificate(id: string): CertificateRow | undefined {
     return this.sql(
-        `SELECT certificate_id AS certificateId, issued_at AS issuedAt, root_hash AS rootHash, tree_size AS treeSize,
-                envelope, records_path AS recordsPath FROM certificates c JOIN orders o ON o.num = c.order_num WHERE o.id = ?`,
-      )
-      .get(id) as CertificateRow | undefined;
+      `SELECT certificate_id AS certificateId, issued_at AS issuedAt, root_hash AS rootHash, tree_size AS treeSize,
+              envelope, records_path AS recordsPath FROM certificates c JOIN orders o ON o.num = c.order_num WHERE o.id = ?`,
+    ).get(id) as CertificateRow | undefined;
   }
 
   /**
