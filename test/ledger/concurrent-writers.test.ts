@@ -41,7 +41,10 @@ describe('ledger: concurrent writers in two processes', () => {
     while (!settled && Date.now() < end) {
       // Read, then write, in one transaction: the pattern that used to fail under a concurrent writer.
       for (let k = 0; k < 20; k++) ledger.access.appendAudit({ at: new Date().toISOString(), actor: 'serve', action: 'test.write', detail: String(mine++) });
-      await new Promise((r) => setImmediate(r));
+      // A short real pause, not just a turn of the loop: SQLite's busy handler in the children sleeps
+      // and retries, and a parent that takes the lock again at once could starve them past their 5 s
+      // busy_timeout on a loaded machine (a failure that would say nothing about the ledger).
+      await new Promise((r) => setTimeout(r, 5));
     }
     const results = await Promise.all(children);
     for (const r of results) assert.ok(r.ok, r.out);
