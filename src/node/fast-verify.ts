@@ -18,7 +18,7 @@ import {
   VerificationError,
 } from '../core/index.js';
 import { decodeLine, forEachLine } from './line-reader.js';
-import { type ScannedRecord, scanRecord } from './record-scan.js';
+import { type ScannedRecord, scanRecord } from '../core/record-scan.js';
 
 export function nodeFileDigest(): FileDigest {
   const h = createHash('sha256');

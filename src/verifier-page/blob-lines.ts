@@ -1,128 +1,74 @@
-// Reads records.ndjson from a File in chunks (its stream), with the same
-// rules and reason codes as the CLI's reader (src/node/line-reader.ts), so
-// that the page and `shredproof verify` give the same answer for the same
-// bytes: strict UTF-8, a line longer than the limit refused as soon as the
-// limit is passed, and every line ending in "\n", the last one too.
+// Reads records.ndjson from a File line by line, with the same rules and
+// reason codes as the CLI's reader (src/node/line-reader.ts), so that the
+// page and `shredproof verify` give the same answer for the same bytes: a
+// line longer than the limit refused as soon as the limit is passed, every
+// line ending in "\n", the last one too, and strict UTF-8 (decodeLine) for
+// the lines that are decoded at all. Lines are handed over as byte ranges of
+// the window just read, as the CLI's reader does: no copy and no string,
+// so that the usual record can be checked by the byte scanner in place.
 import { RECORD_MAX_LINE_BYTES, VerificationError } from '../core/index.js';
+import { BlobWindow } from './blob-window.js';
 
-/**
- * The bytes of a File as its stream gives them (chunks of 64 KiB or more in
- * Chromium). The stream reads the file much faster than File.slice() does,
- * and lets the page cancel by terminating the worker at any point.
- */
-export async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
-  const reader = blob.stream().getReader();
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const NEWLINE = 0x0a;
+/** Bytes read at a time, at least: fewer, larger reads cost less per byte. */
+const WINDOW_BYTES = 1 << 20;
+
+/** Strict UTF-8 (a byte order mark is kept, and then fails as JSON): RECORD_INVALID otherwise. */
+export function decodeLine(bytes: Uint8Array, lineNumber: number): string {
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Stops reading when the caller stopped early (a bad line); harmless after the end, and never hides the error being thrown.
-    await reader.cancel().catch(() => undefined);
+    return decoder.decode(bytes);
+  } catch (e) {
+    throw new VerificationError('RECORD_INVALID', `line ${lineNumber} is not valid UTF-8`, { cause: e });
   }
 }
-
-// ignoreBOM keeps a leading U+FEFF in the text, so that a BOM fails the record as it does in the CLI.
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const encoder = new TextEncoder();
-const NEWLINE = 0x0a;
 
 function tooLong(lineNumber: number, max: number): VerificationError {
   return new VerificationError('RECORD_TOO_LONG', `line ${lineNumber} is longer than ${max} bytes`);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Called with bytes[start, end) = one line without its "\n"; lineNumber counts from 1. Valid during the call only. */
+export type LineHandler = (bytes: Uint8Array, start: number, end: number, lineNumber: number) => void;
 
-export interface LineSink {
-  line(text: string, lineNumber: number): void;
-  /** After each chunk: bytes read so far and lines so far. */
+export interface LineOptions {
+  /** After the lines of each read: bytes[start, end) are those lines, each "\n" included (for the file digest). */
+  onLines?(bytes: Uint8Array, start: number, end: number): void;
+  /** After each read: bytes read so far and lines so far. */
   progress?(bytes: number, lines: number): void;
+  /** For tests: a smaller line limit, and a smaller window to cut lines across reads. */
+  max?: number;
+  windowBytes?: number;
 }
 
-/**
- * Calls sink.line for each line without its "\n", in order. Complete lines of
- * a chunk are decoded in one call (a "\n" byte never sits inside a UTF-8
- * sequence, so a chunk cut at line ends decodes exactly when each line does);
- * when that fails, the lines are decoded one by one to name the bad one.
- */
-export async function readBlobLines(blob: Blob, sink: LineSink, max = RECORD_MAX_LINE_BYTES): Promise<void> {
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
+/** Calls onLine for each line of the Blob, in order. Resolves to the number of lines. */
+export async function forEachBlobLine(blob: Blob, onLine: LineHandler, options: LineOptions = {}): Promise<number> {
+  const max = options.max ?? RECORD_MAX_LINE_BYTES;
+  // Room for a line of `max` bytes, its "\n" and more after it: a line that fits the limit never fills the window.
+  const window = new BlobWindow(blob, Math.max(options.windowBytes ?? WINDOW_BYTES, 2 * (max + 1)));
   let lineNumber = 0;
-
-  const emitBytes = (bytes: Uint8Array) => {
-    lineNumber++;
-    if (bytes.length > max) throw tooLong(lineNumber, max);
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch (e) {
-      throw new VerificationError('RECORD_INVALID', `line ${lineNumber} is not valid UTF-8`, { cause: e });
-    }
-    sink.line(text, lineNumber);
-  };
-
-  // chunk[start, end) holds whole lines separated by "\n", without the last "\n".
-  const emitRegion = (chunk: Uint8Array, start: number, end: number) => {
-    let text: string;
-    try {
-      text = decoder.decode(chunk.subarray(start, end));
-    } catch {
-      for (let s = start; s <= end; ) {
-        const nl = chunk.indexOf(NEWLINE, s);
-        const e = nl === -1 || nl > end ? end : nl;
-        emitBytes(chunk.subarray(s, e));
-        s = e + 1;
-      }
-      return;
-    }
-    for (const line of text.split('\n')) {
-      lineNumber++;
-      // UTF-16 length <= UTF-8 length <= 3 x UTF-16 length: encode only when it could matter.
-      if (line.length > max || (line.length * 3 > max && encoder.encode(line).length > max)) throw tooLong(lineNumber, max);
-      sink.line(line, lineNumber);
-    }
-  };
-
-  let bytesRead = 0;
-  for await (const chunk of blobChunks(blob)) {
-    bytesRead += chunk.length;
-    const first = chunk.indexOf(NEWLINE);
-    if (first === -1) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes > max) throw tooLong(lineNumber + 1, max);
-    } else {
+  let consumed = 0;
+  try {
+    while (await window.fill(consumed)) {
+      // Only [0, end) was read: what lies past it is stale, from an earlier read.
+      const bytes = window.bytes.subarray(0, window.end);
+      const end = bytes.length;
       let start = 0;
-      if (pending.length > 0) {
-        pending.push(chunk.subarray(0, first));
-        const joined = concat(pending);
-        pending = [];
-        pendingBytes = 0;
-        emitBytes(joined);
-        start = first + 1;
+      for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
+        lineNumber++;
+        if (nl - start > max) throw tooLong(lineNumber, max);
+        onLine(bytes, start, nl, lineNumber);
+        start = nl + 1;
       }
-      const last = chunk.lastIndexOf(NEWLINE);
-      if (last >= start) emitRegion(chunk, start, last);
-      if (last + 1 < chunk.length) {
-        pending.push(chunk.subarray(last + 1));
-        pendingBytes = chunk.length - last - 1;
-        if (pendingBytes > max) throw tooLong(lineNumber + 1, max);
-      }
+      consumed = start;
+      if (consumed > 0) options.onLines?.(bytes, 0, consumed);
+      if (end - consumed > max) throw tooLong(lineNumber + 1, max);
+      options.progress?.(window.read, lineNumber);
     }
-    sink.progress?.(bytesRead, lineNumber);
+  } finally {
+    await window.close();
   }
-  if (pending.length > 0) {
+  if (window.end > 0) {
     throw new VerificationError('RECORD_INVALID', `line ${lineNumber + 1} does not end in "\\n" (every line must, the last one too)`);
   }
+  return lineNumber;
 }

@@ -1,44 +1,38 @@
 // The leaf hashes of a verified records file, kept (32 bytes each, flat) so
 // that a dropped photo's record can be proved against the certified root
-// without hashing the file again. They are collected by wrapping the core's
-// noble hasher: RecordsVerifier hashes each accepted line exactly once, in order.
-import { MERKLE_HASH_SIZE, type MerkleHasher, MerkleTree, nobleHasher } from '../core/index.js';
+// without hashing the file again. The records verifier (./records-check.ts)
+// adds each line's leaf hash as it computes it, in order.
+import { MERKLE_HASH_SIZE, MerkleTree } from '../core/index.js';
+import { pageMerkleHasher } from './page-hasher.js';
 
 export class LeafHashes {
   #flat = new Uint8Array(MERKLE_HASH_SIZE * 4096);
   #count = 0;
   #tree: MerkleTree | undefined;
 
-  /** A hasher that computes with nobleHasher and keeps every leaf hash it returns. */
-  recordingHasher(): MerkleHasher {
-    return {
-      hashLeaf: (input) => {
-        const hash = nobleHasher.hashLeaf(input);
-        this.#add(hash);
-        return hash;
-      },
-      hashChildren: (left, right) => nobleHasher.hashChildren(left, right),
-      emptyRoot: () => nobleHasher.emptyRoot(),
-    };
+  get count(): number {
+    return this.#count;
   }
 
-  /** The tree over the collected leaves, built once on first use (n - 1 node hashes). */
-  tree(): MerkleTree {
-    if (!this.#tree) {
-      this.#tree = MerkleTree.fromLeafHashes(this.#flat.subarray(0, this.#count * MERKLE_HASH_SIZE), nobleHasher);
-      this.#flat = new Uint8Array(0); // the tree holds its own copy
-    }
-    return this.#tree;
-  }
-
-  #add(hash: Uint8Array): void {
-    const at = this.#count * MERKLE_HASH_SIZE;
-    if (at + MERKLE_HASH_SIZE > this.#flat.length) {
+  /** Keeps a copy of hash[at, at + 32): the caller may reuse its buffer. */
+  add(hash: Uint8Array, at = 0): void {
+    const to = this.#count * MERKLE_HASH_SIZE;
+    if (to + MERKLE_HASH_SIZE > this.#flat.length) {
       const grown = new Uint8Array(this.#flat.length * 2);
       grown.set(this.#flat);
       this.#flat = grown;
     }
-    this.#flat.set(hash, at);
+    const flat = this.#flat;
+    for (let i = 0; i < MERKLE_HASH_SIZE; i++) flat[to + i] = hash[at + i]!;
     this.#count++;
+  }
+
+  /** The tree over the collected leaves, built once on first use (n - 1 node hashes, with the page's SHA-256). */
+  tree(): MerkleTree {
+    if (!this.#tree) {
+      this.#tree = MerkleTree.fromLeafHashes(this.#flat.subarray(0, this.#count * MERKLE_HASH_SIZE), pageMerkleHasher());
+      this.#flat = new Uint8Array(0); // the tree holds its own copy
+    }
+    return this.#tree;
   }
 }

@@ -4,7 +4,6 @@
 // each record found gets its inclusion proof built from the verified leaf
 // hashes and checked against the certified root (RFC 9162 section 2.1.3). A
 // proof file was checked whole when it was verified.
-import { sha256 } from '@noble/hashes/sha2.js';
 import {
   bytesEqual,
   bytesToHex,
@@ -14,32 +13,64 @@ import {
   utf8Encode,
   verifyInclusion,
 } from '../core/index.js';
-import { blobChunks, readBlobLines } from './blob-lines.js';
+import { type ScannedRecord, scanRecord } from '../core/record-scan.js';
+import { decodeLine, forEachBlobLine } from './blob-lines.js';
+import { BlobWindow } from './blob-window.js';
 import type { CheckOutcome, Match, ProgressFn } from './protocol.js';
+import { Sha256 } from './sha256.js';
 import type { VerifiedRecords, VerifiedSession } from './verify-job.js';
 
-// In a canonical record this text precedes the value of every member named
-// sha256, and it cannot occur inside a string, where '"' is escaped. So the 64
-// characters after each occurrence include the record's own sha256; the
-// line is then parsed to confirm the match is the record's, not a nested member's.
+// For a line the scanner declines: in a canonical record this text precedes
+// the value of every member named sha256, and it cannot occur inside a
+// string, where '"' is escaped. So the 64 characters after each occurrence
+// include the record's own sha256; the line is then parsed to confirm the
+// match is the record's, not a nested member's.
 const SHA256_MEMBER = '"sha256":"';
+const HASH_WINDOW_BYTES = 1 << 20;
 
 async function hashFile(file: File, progress: ProgressFn): Promise<string> {
-  const h = sha256.create();
-  let bytes = 0;
-  for await (const chunk of blobChunks(file)) {
-    h.update(chunk);
-    bytes += chunk.length;
-    progress('hash', bytes, file.size, 0);
+  const h = new Sha256();
+  const window = new BlobWindow(file, HASH_WINDOW_BYTES);
+  try {
+    // Each read is hashed whole and then dropped (consumed) by the next fill.
+    while (await window.fill(window.end)) {
+      h.update(window.bytes.subarray(0, window.end));
+      progress('hash', window.read, file.size, 0);
+    }
+  } finally {
+    await window.close();
   }
   return bytesToHex(h.digest());
+}
+
+/** The first 32 bits of a lowercase hex SHA-256 as a number: a cheap first test before a line's hash is made a string. */
+const hexKey = (hex: string) => Number.parseInt(hex.slice(0, 8), 16);
+
+function bytesHexKey(bytes: Uint8Array, at: number): number {
+  let k = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = bytes[i]!;
+    k = k * 16 + (c <= 0x39 ? c - 0x30 : c - 0x57); // scanRecord accepted [0-9a-f] only
+  }
+  return k;
 }
 
 /** The records of the verified file whose sha256 is one of `wanted`, each proved against the certified root. */
 async function searchRecords(records: VerifiedRecords, rootHash: string, wanted: ReadonlySet<string>, progress: ProgressFn): Promise<Map<string, Match[]>> {
   const found: Array<{ line: string; index: number; sha256: string }> = [];
-  await readBlobLines(records.file, {
-    line: (text, lineNumber) => {
+  const keys = new Set([...wanted].map(hexKey));
+  const scanned: ScannedRecord = { index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 };
+  await forEachBlobLine(
+    records.file,
+    (bytes, start, end, lineNumber) => {
+      // The usual line, as verification read it: its sha256 is where the scanner says, and only a likely match is made a string.
+      if (scanRecord(bytes, start, end, scanned)) {
+        if (!keys.has(bytesHexKey(bytes, scanned.sha256))) return;
+        const hex = String.fromCharCode(...bytes.subarray(scanned.sha256, scanned.sha256 + 64));
+        if (wanted.has(hex)) found.push({ line: decodeLine(bytes.subarray(start, end), lineNumber), index: lineNumber - 1, sha256: hex });
+        return;
+      }
+      const text = decodeLine(bytes.subarray(start, end), lineNumber);
       for (let at = text.indexOf(SHA256_MEMBER); at !== -1; at = text.indexOf(SHA256_MEMBER, at + 1)) {
         const hex = text.slice(at + SHA256_MEMBER.length, at + SHA256_MEMBER.length + 64);
         if (wanted.has(hex) && parseRecordLine(text, lineNumber).sha256 === hex) {
@@ -48,13 +79,14 @@ async function searchRecords(records: VerifiedRecords, rootHash: string, wanted:
         }
       }
     },
-    progress: (bytes, lines) => progress('search', bytes, records.file.size, lines),
-  });
+    { progress: (bytes, lines) => progress('search', bytes, records.file.size, lines) },
+  );
   const matches = new Map<string, Match[]>();
   if (found.length === 0) return matches;
   const tree = records.leaves.tree();
   const root = hexToBytes(rootHash);
   for (const { line, index, sha256: hex } of found) {
+    // The leaf hash and the proof check use the core's noble SHA-256, not the page's that built the tree: each checks the other.
     const leafHash = nobleHasher.hashLeaf(utf8Encode(line));
     if (index >= tree.size || !bytesEqual(leafHash, tree.nodeHash({ start: index, end: index + 1 }))) {
       throw new Error('the records file changed on disk since it was verified; verify it again');

@@ -9,16 +9,16 @@ import {
   type DestructionRecord,
   parseCertificateText,
   publicKeyFromPem,
-  RecordsVerifier,
   trustedKey,
   type TrustedKey,
   VerificationError,
   verifyCertificate,
   verifyObjectProof,
 } from '../core/index.js';
-import { readBlobLines } from './blob-lines.js';
+import { forEachBlobLine } from './blob-lines.js';
 import { LeafHashes } from './leaf-hashes.js';
 import type { KeyInfo, ProgressFn, VerifyOutcome, VerifyRequest } from './protocol.js';
+import { PageRecordsVerifier } from './records-check.js';
 
 /** What the last successful verification established; the photo check searches it. */
 export interface VerifiedSession {
@@ -46,10 +46,11 @@ async function readText(file: File, what: string): Promise<string> {
 
 async function verifyRecordsBlob(statement: CertificateStatement, file: File, progress: ProgressFn): Promise<VerifiedRecords> {
   const leaves = new LeafHashes();
-  const verifier = new RecordsVerifier(statement, { hasher: leaves.recordingHasher() });
+  // The CLI's fast path, not the core's RecordsVerifier: the same verdicts and codes, several times as fast (./records-check.ts).
+  const verifier = new PageRecordsVerifier(statement, leaves);
   try {
-    await readBlobLines(file, {
-      line: (text) => verifier.push(text),
+    await forEachBlobLine(file, (bytes, start, end, lineNumber) => verifier.line(bytes, start, end, lineNumber), {
+      onLines: (bytes, start, end) => verifier.fileBytes(bytes, start, end),
       progress: (bytes, lines) => progress('records', bytes, file.size, lines),
     });
   } catch (e) {

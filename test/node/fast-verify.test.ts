@@ -1,61 +1,23 @@
 // verifyRecordsFile (the fast path the CLI uses) against the core's
-// RecordsVerifier fed by a naive reader of the same bytes (the reference):
-// the same verdict and code on every certificate vector, on generated records
-// files of every shape, and on every kind of tampering with them; the same
-// summary when valid. Lines that straddle the reader's 1 MiB chunks and lines
-// near the 64 KiB limit are covered too.
+// RecordsVerifier fed by a naive reader of the same bytes (the reference,
+// ./records-reference.ts): the same verdict and code on every certificate
+// vector, on generated records files of every shape, and on every kind of
+// tampering with them; the same summary when valid. Lines that straddle the
+// reader's 1 MiB chunks and lines near the 64 KiB limit are covered too.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  type CertificateStatement,
-  publicKeyFromPem,
-  RECORD_MAX_LINE_BYTES,
-  type RecordsSummary,
-  RecordsVerifier,
-  trustedKey,
-  VerificationError,
-  verifyCertificate,
-} from '../../src/core/index.js';
+import { type CertificateStatement, publicKeyFromPem, RECORD_MAX_LINE_BYTES, trustedKey, verifyCertificate } from '../../src/core/index.js';
 import { verifyRecordsFile } from '../../src/node/fast-verify.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { arbRecord, buildSet, plainRecord, type RecordInput } from './records-fixture.js';
+import { MUTATIONS, outcome, plainSummary, referenceVerify } from './records-reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-fastverify-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The reference: each line in order checked for length, "\n" and strict UTF-8, then the core's RecordsVerifier (noble hashes). */
-function reference(statement: CertificateStatement, bytes: Buffer): RecordsSummary {
-  const v = new RecordsVerifier(statement);
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  for (let start = 0, n = 1; start < bytes.length; n++) {
-    const nl = bytes.indexOf(10, start);
-    const end = nl === -1 ? bytes.length : nl;
-    if (end - start > RECORD_MAX_LINE_BYTES) throw new VerificationError('RECORD_TOO_LONG', `line ${n}`);
-    if (nl === -1) throw new VerificationError('RECORD_INVALID', `line ${n} has no "\\n"`);
-    let line: string;
-    try {
-      line = decoder.decode(bytes.subarray(start, end));
-    } catch {
-      throw new VerificationError('RECORD_INVALID', `line ${n} is not UTF-8`);
-    }
-    v.push(line);
-    start = nl + 1;
-  }
-  return v.finish();
-}
-
-const outcome = async <T>(f: () => T | Promise<T>): Promise<{ code: string; value?: T }> => {
-  try {
-    return { code: 'ok', value: await f() };
-  } catch (e) {
-    if (e instanceof VerificationError) return { code: e.code };
-    throw e;
-  }
-};
 
 let fileNo = 0;
 /** Both verdicts on the same bytes; they must be equal, summaries included. Returns the code. */
@@ -63,35 +25,12 @@ async function compare(statement: CertificateStatement, bytes: Buffer): Promise<
   const path = join(dir, `records-${fileNo++}.ndjson`);
   writeFileSync(path, bytes);
   const fast = await outcome(() => verifyRecordsFile(statement, path));
-  const ref = await outcome(() => reference(statement, bytes));
+  const ref = await outcome(() => referenceVerify(statement, bytes));
   rmSync(path);
   assert.equal(fast.code, ref.code, `fast path ${fast.code}, core ${ref.code}`);
-  if (ref.value) {
-    const plain = (s: RecordsSummary) => ({ ...s, perTarget: [...s.perTarget].map(([k, t]) => [k, { ...t, methods: [...t.methods] }]) });
-    assert.deepEqual(plain(fast.value!), plain(ref.value));
-  }
+  if (ref.value) assert.deepEqual(plainSummary(fast.value!), plainSummary(ref.value));
   return ref.code;
 }
-
-type Mutation = (lines: Buffer[], text: Buffer, pick: number, byte: number) => Buffer;
-const join_ = (lines: Buffer[]) => Buffer.concat(lines.flatMap((l) => [l, Buffer.of(10)]));
-const MUTATIONS: Record<string, Mutation> = {
-  none: (_l, t) => t,
-  flipBit: (_l, t, p, b) => Buffer.from(t.map((x, i) => (i === p % t.length ? x ^ (1 << (b % 8)) : x))),
-  setByte: (_l, t, p, b) => Buffer.from(t.map((x, i) => (i === p % t.length ? b : x))),
-  insertByte: (_l, t, p, b) => Buffer.concat([t.subarray(0, p % (t.length + 1)), Buffer.of(b), t.subarray(p % (t.length + 1))]),
-  deleteByte: (_l, t, p) => Buffer.concat([t.subarray(0, p % t.length), t.subarray((p % t.length) + 1)]),
-  dropLine: (l, _t, p) => join_(l.filter((_, i) => i !== p % l.length)),
-  duplicateLine: (l, _t, p) => join_(l.flatMap((x, i) => (i === p % l.length ? [x, x] : [x]))),
-  swapLines: (l, _t, p) => join_(l.map((x, i) => (i === p % l.length ? l[(i + 1) % l.length]! : i === (p + 1) % l.length ? l[p % l.length]! : x))),
-  crlf: (l) => join_(l.map((x) => Buffer.concat([x, Buffer.of(13)]))),
-  noFinalNewline: (_l, t) => t.subarray(0, -1),
-  bom: (_l, t) => Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), t]),
-  blankLine: (l, _t, p) => join_([...l.slice(0, p % l.length), Buffer.alloc(0), ...l.slice(p % l.length)]),
-  extraLine: (l, t) => Buffer.concat([t, l[0]!, Buffer.of(10)]),
-  extraInvalidUtf8Line: (_l, t) => Buffer.concat([t, Buffer.of(0xff, 10)]),
-  longLine: (l, _t, p) => join_(l.map((x, i) => (i === p % l.length ? Buffer.alloc(RECORD_MAX_LINE_BYTES + 1, 0x20) : x))),
-};
 
 describe('verifyRecordsFile gives the core verdict', () => {
   it('on every certificate vector', async () => {

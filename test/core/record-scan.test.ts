@@ -8,8 +8,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { canonicalize, parseRecordLine } from '../../src/core/index.js';
 import { isRfc3339Utc } from '../../src/core/validate.js';
-import { isTime, type ScannedRecord, scanRecord } from '../../src/node/record-scan.js';
-import { arbRecord, plainRecord, toRecord } from './records-fixture.js';
+import { isTime, type ScannedRecord, scanRecord } from '../../src/core/record-scan.js';
+import { arbRecord, plainRecord, toRecord } from '../node/records-fixture.js';
 
 const out = (): ScannedRecord => ({ index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 });
 
@@ -77,6 +77,17 @@ describe('scanRecord agrees with the core', () => {
     ];
     // agree() throws if the scanner accepts a line the core refuses, or reads it differently.
     for (const [from, to] of others) assert.equal(agree(edit(from, to)), false, to);
+  });
+
+  it('declines at the bounds: a line over the size limit, a size that is not a count, a backslash as the last byte', () => {
+    // Each of these is a branch that the generated lines reach only by chance.
+    assert.equal(agree(edit(ATTRS, `"a":"${'x'.repeat(70_000)}"`)), false, 'over RECORD_MAX_LINE_BYTES');
+    assert.equal(agree('{'), false, 'shorter than any record');
+    for (const time of ['2026-11-20T10:00:00x1Z', '2026-11-20T10:00:00.1aZ', '2026-11-20T10:00:00.000Z0']) assert.equal(agree(edit(TIME, time)), false, time);
+    for (const size of ['"1007"', '-1', 'x', '']) assert.equal(agree(edit('"size":1007', `"size":${size}`)), false, `size ${size}`);
+    const etag = base.indexOf('"etag":"') + '"etag":"'.length;
+    assert.equal(agree(`${base.slice(0, etag)}\\`), false, 'an escaped backslash, then the end of the line');
+    assert.equal(agree(`${base.slice(0, etag)}\\`.slice(0, -1)), false, 'a backslash as the last byte');
   });
 
   it('on generated records of every shape, and on every one-byte change of them', () => {

@@ -5,10 +5,12 @@
 // accept it as valid and canonical with the same values; for anything else
 // (other escapes, non-ASCII, unknown members, anything invalid) it says no,
 // and the caller asks the core, which then gives the verdict and its code.
-// test/node/record-scan.test.ts checks that both agree.
+// test/core/record-scan.test.ts checks that both agree. It lives in the core
+// because both verifiers run it: the CLI (src/node/fast-verify.ts) and the
+// offline page (src/verifier-page/records-check.ts).
 //
 // The bytes are attacker controlled: every read is bounded by `end`.
-import { RECORD_MAX_LINE_BYTES } from '../core/index.js';
+import { RECORD_MAX_LINE_BYTES } from './record.js';
 
 /** Where the scanner found the values: byte offsets into the line's buffer, ends exclusive. */
 export interface ScannedRecord {

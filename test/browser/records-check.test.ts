@@ -1,0 +1,171 @@
+// The verifier page's records verifier (src/verifier-page/records-check.ts:
+// the byte scanner for the usual line, the core for any other, the page's
+// SHA-256) against the core's RecordsVerifier fed by a naive reader, the
+// reference (test/node/records-reference.ts): the same verdict and code on
+// every certificate vector, on generated records files of every shape and
+// every kind of tampering with them, and when the statement is what changed;
+// the same summary when valid. Read windows of many sizes cut lines across
+// reads. The same checks run in Node and in Chromium, with identical results.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import type { Page } from 'playwright-core';
+import { type CertificateStatement, publicKeyFromPem, RECORD_MAX_LINE_BYTES, trustedKey, verifyCertificate } from '../../src/core/index.js';
+import { bundleForBrowser } from '../../src/verifier-page/build.js';
+import { openVerifierPage, type VerifierPage } from '../helpers/browser.js';
+import { arbRecord, buildSet, plainRecord, type RecordInput } from '../node/records-fixture.js';
+import { MUTATIONS, outcome, plainSummary, referenceVerify } from '../node/records-reference.js';
+import { VECTOR_DIR } from '../vectors/certificate/generate.js';
+import { type RecordsCase, type RecordsChecks, recordsChecks, type RecordsVerdict } from './records-check-checks.js';
+
+async function inBrowser<K extends keyof RecordsChecks>(page: Page, name: K, input: Parameters<RecordsChecks[K]>[0]): Promise<Awaited<ReturnType<RecordsChecks[K]>>> {
+  const out = await page.evaluate(
+    async ([fn, json]) => JSON.stringify(await (globalThis as unknown as { recordsChecks: Record<string, (x: unknown) => unknown> }).recordsChecks[fn]!(JSON.parse(json))),
+    [name, JSON.stringify(input)] as const,
+  );
+  return JSON.parse(out) as Awaited<ReturnType<RecordsChecks[K]>>;
+}
+
+const WINDOWS = [undefined, 1, 200, 1000, 4096, 150_000];
+
+/** The page's verdicts in Node, each held to the core's; returned for the comparison with Chromium. */
+async function checkInNode(cases: RecordsCase[]): Promise<RecordsVerdict[]> {
+  const page = await recordsChecks.verdicts(cases);
+  for (const [i, c] of cases.entries()) {
+    const ref = await outcome(() => referenceVerify(c.statement, Buffer.from(c.hex, 'hex')));
+    const got = page[i]!;
+    assert.equal(got.code, ref.code, `case ${i} (window ${c.windowBytes ?? 'default'}): page ${got.code}, core ${ref.code}`);
+    if (ref.value) {
+      assert.deepEqual(got.summary, plainSummary(ref.value));
+      assert.equal(got.leavesRoot, c.statement.merkle.treeSize === 0 ? '' : c.statement.merkle.rootHash, 'the kept leaf hashes make the certified tree');
+    }
+  }
+  return page;
+}
+
+const hexOf = (b: Buffer) => b.toString('hex');
+
+describe("the page's records verifier gives the core's verdict, in Node and in Chromium", () => {
+  let p: VerifierPage;
+  let page: Page;
+  const pageErrors: string[] = [];
+  before(async () => {
+    p = await openVerifierPage();
+    page = await p.context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.setContent('<!doctype html><title>records check</title>');
+    await page.addScriptTag({ content: await bundleForBrowser(fileURLToPath(new URL('./records-check-browser.ts', import.meta.url))) });
+  });
+  after(() => p?.close());
+
+  it('on every certificate vector', async () => {
+    const cases: RecordsCase[] = [];
+    const invalid = readdirSync(join(VECTOR_DIR, 'invalid')).map((n) => `invalid/${n}`);
+    const expected: string[] = [];
+    for (const v of ['valid', ...invalid]) {
+      const read = (f: string) => readFileSync(join(VECTOR_DIR, v, f));
+      const key = trustedKey(publicKeyFromPem(read('public-key.pem').toString()));
+      let statement: CertificateStatement;
+      try {
+        ({ statement } = verifyCertificate(read('certificate.json').toString(), [key]));
+      } catch {
+        continue; // a certificate-level vector: no records verdict to compare
+      }
+      for (const windowBytes of WINDOWS) {
+        cases.push({ statement, hex: hexOf(read('records.ndjson')), ...(windowBytes ? { windowBytes } : {}) });
+        expected.push(v === 'valid' ? 'ok' : v.startsWith('invalid/records-') ? JSON.parse(read('expected.json').toString()).code : '');
+      }
+    }
+    assert.equal(cases.length, WINDOWS.length * (1 + invalid.filter((v) => v.startsWith('invalid/records-')).length));
+    const node = await checkInNode(cases);
+    node.forEach((r, i) => expected[i] && assert.equal(r.code, expected[i], `vector case ${i}`));
+    assert.deepEqual(await inBrowser(page, 'verdicts', cases), node, 'Chromium and Node differ');
+  });
+
+  // Sets of every record shape, each tampered with one way, read through a window of some size.
+  const arbCase = fc.record({
+    inputs: fc.array(fc.oneof(arbRecord, fc.nat(1000).map((i) => plainRecord(i))), { minLength: 1, maxLength: 30 }),
+    mutation: fc.constantFrom(...Object.keys(MUTATIONS)),
+    pick: fc.nat(),
+    byte: fc.nat(255),
+    window: fc.constantFrom(...WINDOWS),
+  });
+  const toCase = ({ inputs, mutation, pick, byte, window }: typeof arbCase extends fc.Arbitrary<infer T> ? T : never): RecordsCase => {
+    const set = buildSet(inputs);
+    const bytes = MUTATIONS[mutation]!(set.lines.map((l) => Buffer.from(l)), Buffer.from(set.text), pick, byte);
+    return { statement: set.statement, hex: hexOf(bytes), ...(window ? { windowBytes: window } : {}) };
+  };
+
+  it('on generated records files, untouched and tampered', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbCase, async (c) => void (await checkInNode([toCase(c)]))),
+      { numRuns: 400 },
+    );
+    // The same generated cases in both runtimes: a fixed seed, so that a failure can be replayed.
+    const cases = fc.sample(arbCase, { numRuns: 200, seed: 20_260_611 }).map(toCase);
+    const node = await checkInNode(cases);
+    const codes = new Set(node.map((r) => r.code));
+    for (const code of ['ok', 'RECORD_INVALID', 'RECORD_TOO_LONG', 'MERKLE_ROOT_MISMATCH', 'RECORD_INDEX_WRONG']) assert.ok(codes.has(code), `the sample reaches ${code}: ${[...codes].join(', ')}`);
+    assert.deepEqual(await inBrowser(page, 'verdicts', cases), node, 'Chromium and Node differ');
+  });
+
+  it('when the statement is what was changed', async () => {
+    const set = buildSet([plainRecord(1), plainRecord(2, 'exports'), { ...plainRecord(3), method: 'crypto-erase' }]);
+    const variants: Array<(s: CertificateStatement) => void> = [
+      (x) => (x.merkle.treeSize = 2), (x) => (x.merkle.treeSize = 4), (x) => (x.merkle.rootHash = '0'.repeat(64)),
+      (x) => (x.records.sha256 = '0'.repeat(64)), (x) => (x.records.bytes += 1), (x) => (x.targets[0]!.destroyed.count -= 1),
+      (x) => (x.targets[0]!.destroyed.bytes += 1), (x) => (x.targets[0]!.methods = ['unlink']), (x) => x.targets[0]!.methods.push('shred'),
+      (x) => (x.targets = x.targets.filter((t) => t.name !== 'exports')), (x) => (x.merkle.treeSize = 0),
+    ];
+    const cases = variants.map((change) => {
+      const statement = structuredClone(set.statement);
+      change(statement);
+      return { statement, hex: hexOf(Buffer.from(set.text)) };
+    });
+    const node = await checkInNode(cases);
+    assert.deepEqual([...new Set(node.map((r) => r.code))].sort(), ['MERKLE_ROOT_MISMATCH', 'RECORDS_DIGEST_MISMATCH', 'RECORD_COUNT_MISMATCH', 'RECORD_INVALID']);
+    assert.deepEqual(await inBrowser(page, 'verdicts', cases), node, 'Chromium and Node differ');
+  });
+
+  it('an empty file against an empty tree, and against a tree of one', async () => {
+    const empty = buildSet([]);
+    const one = buildSet([plainRecord(0)]);
+    const cases = [{ statement: empty.statement, hex: '' }, { statement: one.statement, hex: '' }];
+    const node = await checkInNode(cases);
+    assert.deepEqual(node.map((r) => r.code), ['ok', 'RECORD_COUNT_MISMATCH']);
+    assert.deepEqual(await inBrowser(page, 'verdicts', cases), node, 'Chromium and Node differ');
+  });
+
+  it('across read windows, with lines near the 64 KiB limit', async () => {
+    // ~3 MiB: lines of every length up to the limit, so that some straddle the reader's 1 MiB windows.
+    const inputs: RecordInput[] = [];
+    for (let i = 0; inputs.length < 240; i++) {
+      const pad = i % 2 === 0 ? 'p'.repeat((i * 7919) % 60_000) : '';
+      inputs.push({ ...plainRecord(i), attributes: pad ? { pad } : {} });
+    }
+    const near = { ...plainRecord(999), attributes: { pad: '' } };
+    const bare = Buffer.byteLength(JSON.stringify({ ...near, index: 240 }));
+    inputs.push({ ...near, attributes: { pad: 'q'.repeat(RECORD_MAX_LINE_BYTES - bare) } });
+    const set = buildSet(inputs);
+    assert.equal(Buffer.byteLength(set.lines.at(-1)!), RECORD_MAX_LINE_BYTES, 'the last line is exactly at the limit');
+    const lines = set.lines.map((l) => Buffer.from(l));
+    const text = Buffer.from(set.text);
+    const cases: RecordsCase[] = [undefined, 150_000].map((w) => ({ statement: set.statement, hex: hexOf(text), ...(w ? { windowBytes: w } : {}) }));
+    for (const p of [0, 5, 61, 239, 240]) {
+      for (const m of ['flipBit', 'dropLine', 'longLine', 'noFinalNewline']) cases.push({ statement: set.statement, hex: hexOf(MUTATIONS[m]!(lines, text, p * 9973, p)) });
+    }
+    cases.push({ statement: set.statement, hex: hexOf(Buffer.from(set.text.replace('"pad":"q', '"pad":"qq'))) });
+    const node = await checkInNode(cases);
+    assert.deepEqual([node[0]!.code, node[1]!.code, node.at(-1)!.code], ['ok', 'ok', 'RECORD_TOO_LONG']);
+    // One case per call: each is 6 MB of hex, and all at once would be too much for the bridge to the browser.
+    for (const [i, c] of cases.entries()) assert.deepEqual(await inBrowser(page, 'verdicts', [c]), [node[i]], `case ${i}: Chromium and Node differ`);
+  });
+
+  it('made no network request and logged no error', () => {
+    assert.deepEqual(p.networkRequests(), []);
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,67 @@
+// The reference verdict on a records file, for the tests of the fast
+// verifiers (the CLI's src/node/fast-verify.ts and the page's
+// src/verifier-page/records-check.ts): each line in order checked for
+// length, "\n" and strict UTF-8, then the core's RecordsVerifier with its
+// noble hashes. And the kinds of tampering both are tried on.
+import {
+  type CertificateStatement,
+  RECORD_MAX_LINE_BYTES,
+  type RecordsSummary,
+  RecordsVerifier,
+  VerificationError,
+} from '../../src/core/index.js';
+
+export function referenceVerify(statement: CertificateStatement, bytes: Buffer): RecordsSummary {
+  const v = new RecordsVerifier(statement);
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  for (let start = 0, n = 1; start < bytes.length; n++) {
+    const nl = bytes.indexOf(10, start);
+    const end = nl === -1 ? bytes.length : nl;
+    if (end - start > RECORD_MAX_LINE_BYTES) throw new VerificationError('RECORD_TOO_LONG', `line ${n}`);
+    if (nl === -1) throw new VerificationError('RECORD_INVALID', `line ${n} has no "\\n"`);
+    let line: string;
+    try {
+      line = decoder.decode(bytes.subarray(start, end));
+    } catch {
+      throw new VerificationError('RECORD_INVALID', `line ${n} is not UTF-8`);
+    }
+    v.push(line);
+    start = nl + 1;
+  }
+  return v.finish();
+}
+
+/** 'ok' and the value, or the code of the VerificationError thrown; anything else is rethrown. */
+export async function outcome<T>(f: () => T | Promise<T>): Promise<{ code: string; value?: T }> {
+  try {
+    return { code: 'ok', value: await f() };
+  } catch (e) {
+    if (e instanceof VerificationError) return { code: e.code };
+    throw e;
+  }
+}
+
+/** A summary as plain data, for deepEqual and for JSON. */
+export function plainSummary(s: RecordsSummary) {
+  return { count: s.count, bytes: s.bytes, perTarget: [...s.perTarget].map(([k, t]) => [k, { count: t.count, bytes: t.bytes, methods: [...t.methods] }] as const) };
+}
+
+export type Mutation = (lines: Buffer[], text: Buffer, pick: number, byte: number) => Buffer;
+const joinLines = (lines: Buffer[]) => Buffer.concat(lines.flatMap((l) => [l, Buffer.of(10)]));
+export const MUTATIONS: Record<string, Mutation> = {
+  none: (_l, t) => t,
+  flipBit: (_l, t, p, b) => Buffer.from(t.map((x, i) => (i === p % t.length ? x ^ (1 << (b % 8)) : x))),
+  setByte: (_l, t, p, b) => Buffer.from(t.map((x, i) => (i === p % t.length ? b : x))),
+  insertByte: (_l, t, p, b) => Buffer.concat([t.subarray(0, p % (t.length + 1)), Buffer.of(b), t.subarray(p % (t.length + 1))]),
+  deleteByte: (_l, t, p) => Buffer.concat([t.subarray(0, p % t.length), t.subarray((p % t.length) + 1)]),
+  dropLine: (l, _t, p) => joinLines(l.filter((_, i) => i !== p % l.length)),
+  duplicateLine: (l, _t, p) => joinLines(l.flatMap((x, i) => (i === p % l.length ? [x, x] : [x]))),
+  swapLines: (l, _t, p) => joinLines(l.map((x, i) => (i === p % l.length ? l[(i + 1) % l.length]! : i === (p + 1) % l.length ? l[p % l.length]! : x))),
+  crlf: (l) => joinLines(l.map((x) => Buffer.concat([x, Buffer.of(13)]))),
+  noFinalNewline: (_l, t) => t.subarray(0, -1),
+  bom: (_l, t) => Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), t]),
+  blankLine: (l, _t, p) => joinLines([...l.slice(0, p % l.length), Buffer.alloc(0), ...l.slice(p % l.length)]),
+  extraLine: (l, t) => Buffer.concat([t, l[0]!, Buffer.of(10)]),
+  extraInvalidUtf8Line: (_l, t) => Buffer.concat([t, Buffer.of(0xff, 10)]),
+  longLine: (l, _t, p) => joinLines(l.map((x, i) => (i === p % l.length ? Buffer.alloc(RECORD_MAX_LINE_BYTES + 1, 0x20) : x))),
+};
