@@ -73,8 +73,17 @@ export async function dispatch(deps: EngineDeps, order: OrderRow, checkJobs: boo
     // API shares this thread. Reading the pending objects costs ~2 us each (6 us on a loaded machine),
     // so 100,000 take 0.2-0.65 s in all; in chunks of 10,000 with only the enqueue's await between
     // them, API requests waited for the whole dispatch (p99 ~450 ms at the start of an execution).
-    const per = Math.max(1, Math.min(100, Math.floor(2_000 / deps.batchSize)));
+    // Sized by the objects per batch that the plan made (the batch size may have been configured
+    // differently since), from the kept counts, not from SHREDPROOF_BATCH_SIZE.
+    const perBatch = Math.max(1, deps.ledger.progress(order.id).pending / Math.max(1, batches.length));
+    const per = Math.max(1, Math.min(100, Math.floor(2_000 / perBatch)));
     for (let i = 0; i < missing.length; i += per) {
+      // A cancel may arrive between two chunks: stop enqueueing, and let the caller see it.
+      const fresh = deps.ledger.getOrder(order.id);
+      if (fresh?.cancelRequestedAt) {
+        current = fresh;
+        break;
+      }
       const chunk = new Set(missing.slice(i, i + per));
       const jobs = new Map<number, BatchJobData>();
       for (const row of deps.ledger.pendingInBatches(order.id, Math.min(...chunk), Math.max(...chunk))) {

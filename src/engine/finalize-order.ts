@@ -86,9 +86,10 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
     let chunk = '';
     // Page by page (500 rows, ~8 ms of hashing), yielding to the event loop between pages: the API
     // and the coordinator's other orders share this thread, and 100,000 records in one synchronous pass
-    // stalled them for 1.4-2 s. Each page's leaf indices are written with it.
+    // stalled them for 1.4-2 s. A record's leaf index is its line in records.ndjson; the ledger does
+    // not store it (its leaf_index column, unused, was one more 100,000-row UPDATE, or a commit and
+    // an fsync per page).
     for (const page of deps.ledger.destroyedPages(id)) {
-      deps.ledger.assignLeafIndexes(id, { fromSeq: page[0]!.seq, toSeq: page[page.length - 1]!.seq, first: builder.size });
       for (const row of page) {
         const line = builder.add({
           index: builder.size,

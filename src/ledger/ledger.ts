@@ -140,7 +140,6 @@ export type Ledger = Pick<
   | 'patch'
   | 'pendingCount'
   | 'markPendingUncertain'
-  | 'assignLeafIndexes'
   | 'pendingBatches'
   | 'batchItems'
   | 'pendingInBatches'

@@ -231,23 +231,6 @@ export class SqliteLedger implements Ledger {
     return this.sql('UPDATE inventory SET uncertain = 1 WHERE order_num = ? AND status = 0').run(this.num(id)).changes;
   }
 
-  /**
-   * Numbers the destroyed objects in plan order: their leaf indices in the
-   * certificate. Without `page`, all of them 0..n-1. With `page`, only those
-   * with seq in [fromSeq, toSeq], from `first` on: finalize numbers each page
-   * of destroyedPages as it writes it, so no single statement touches every row.
-   */
-  assignLeafIndexes(id: string, page?: { fromSeq: number; toSeq: number; first: number }): number {
-    const num = this.num(id);
-    const { fromSeq, toSeq, first } = page ?? { fromSeq: 0, toSeq: Number.MAX_SAFE_INTEGER, first: 0 };
-    return this.sql(
-      `UPDATE inventory SET leaf_index = CAST(? AS INTEGER) + p.rn - 1
-       FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM inventory
-             WHERE order_num = ? AND status = 1 AND seq BETWEEN ? AND ?) AS p
-       WHERE inventory.order_num = ? AND inventory.seq = p.seq`,
-    ).run(first, num, fromSeq, toSeq, num).changes;
-  }
-
   /** Pending objects of batches `from`..`to` (inclusive), ordered by batch and seq: one query for many jobs. */
   pendingInBatches(id: string, from: number, to: number): Array<{ batch: number; seq: number; target: string; locator: string }> {
     return this.sql('SELECT batch, seq, target, locator FROM inventory WHERE order_num = ? AND status = 0 AND batch BETWEEN ? AND ? ORDER BY batch, seq')

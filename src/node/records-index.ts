@@ -145,8 +145,11 @@ export class RecordsIndex {
    * Leaf indices whose record matches, ascending (a locator may appear once
    * per target; a sha256 may match several records). Throws TypeError for a
    * malformed selector: a sha256 that is not 64 hex digits, an empty locator.
+   * With `limit`, stops after that many matches: each candidate costs a block
+   * read and its hashes, synchronously, and 100,000 identical files would
+   * otherwise be confirmed one by one in a single stall of the event loop.
    */
-  async find(sel: RecordSelector): Promise<number[]> {
+  async find(sel: RecordSelector, limit = Infinity): Promise<number[]> {
     let candidates: number[];
     let matches: (r: { locator: string; target: string; sha256: string }) => boolean;
     if ('sha256' in sel) {
@@ -170,7 +173,7 @@ export class RecordsIndex {
           block = this.#readBlock(fd, blockIndex);
         }
         const k = i % BLOCK;
-        if (matches(fields(block!.bytes, block!.starts[k]!, block!.starts[k + 1]! - 1, i + 1))) found.push(i);
+        if (matches(fields(block!.bytes, block!.starts[k]!, block!.starts[k + 1]! - 1, i + 1)) && found.push(i) >= limit) break;
       }
     });
     return found;

@@ -433,35 +433,10 @@ describe('SqliteLedger', () => {
       assert.equal(ledger.pendingCount('ord-1'), 4);
     });
 
-    it('assignLeafIndexes numbers the destroyed rows 0..n-1 in seq order; destroyedPages follows it', () => {
+    it('destroyedPages: the destroyed rows in seq order (leaf order), in pages, and nothing else', () => {
       ledger.appendInventory('ord-1', entries(0, 10, (s) => (s < 5 ? 'a' : 'b')));
       const gone = [9, 2, 7, 3, 0];
       ledger.applyResults('ord-1', [...gone.map((s) => destroyed(s, s === 7 ? { attributes: { recovered: 'true' } } : {})), { kind: 'exception', seq: 1, code: 'ABSENT', reason: 'r' }]);
-      assert.equal(ledger.assignLeafIndexes('ord-1'), 5);
-      const leaves = items('ord-1').map((r) => [r.seq, r.leaf_index]);
-      assert.deepEqual(leaves, [
-        [0, 0],
-        [1, null],
-        [2, 1],
-        [3, 2],
-        [4, null],
-        [5, null],
-        [6, null],
-        [7, 3],
-        [8, null],
-        [9, 4],
-      ]);
-      assert.equal(ledger.assignLeafIndexes('ord-1'), 5, 'again: the same numbers');
-      assert.deepEqual(items('ord-1').map((r) => [r.seq, r.leaf_index]), leaves);
-      // Page by page, as finalize does it, numbering from 100 so that every row visibly changes; then from 0.
-      for (const base of [100, 0]) {
-        let first = base;
-        for (const page of ledger.destroyedPages('ord-1', 2)) {
-          assert.equal(ledger.assignLeafIndexes('ord-1', { fromSeq: page[0]!.seq, toSeq: page.at(-1)!.seq, first }), page.length);
-          first += page.length;
-        }
-        assert.deepEqual(items('ord-1').map((r) => [r.seq, r.leaf_index]), leaves.map(([seq, leaf]) => [seq, leaf === null ? null : leaf! + base]));
-      }
       const rows = [...ledger.destroyedPages('ord-1')].flat();
       assert.deepEqual([...ledger.destroyedPages('ord-1', 2)].map((p) => p.map((r) => r.seq)), [[0, 2], [3, 7], [9]], 'pages of 2');
       assert.deepEqual([...ledger.destroyedPages('ord-1', 5)].map((p) => p.length), [5], 'a full last page, then no empty page');
@@ -575,7 +550,6 @@ describe('SqliteLedger', () => {
     assert.equal(p.exceptions, exceptions);
     assert.equal(p.destroyed, N - 2000 - exceptions);
     assert.equal(p.perTarget.photos!.total, 120_000);
-    assert.equal(ledger.assignLeafIndexes('ord-big'), p.destroyed);
     let k = 0;
     let lastSeq = -1;
     for (const r of [...ledger.destroyedPages('ord-big')].flat()) {
@@ -584,12 +558,5 @@ describe('SqliteLedger', () => {
       k++;
     }
     assert.equal(k, p.destroyed);
-    const leafCheck = raw()
-      .prepare(
-        `SELECT COUNT(*) AS n, MIN(leaf_index) AS lo, MAX(leaf_index) AS hi, COUNT(DISTINCT leaf_index) AS d
-         FROM inventory WHERE order_num = (SELECT num FROM orders WHERE id = 'ord-big') AND status = 1`,
-      )
-      .get() as { n: number; lo: number; hi: number; d: number };
-    assert.deepEqual(leafCheck, { n: p.destroyed, lo: 0, hi: p.destroyed - 1, d: p.destroyed });
   });
 });

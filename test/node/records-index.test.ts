@@ -71,6 +71,7 @@ describe('RecordsIndex', () => {
           for (const sha256 of [...SHAS, ...records.slice(0, 5).map((r) => r.sha256), '1'.repeat(64)]) {
             assert.deepEqual(await ix.find({ sha256 }), where((r) => r.sha256 === sha256));
             assert.deepEqual(await ix.find({ sha256: sha256.toUpperCase() }), where((r) => r.sha256 === sha256));
+            assert.deepEqual(await ix.find({ sha256 }, 2), where((r) => r.sha256 === sha256).slice(0, 2), 'the first two, with limit 2');
           }
         },
       ),

@@ -11,6 +11,9 @@ import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
 import { Envelope, KeyParams, ObjectProof, OrderIdParams, ProofQuery, PublicKey } from '../schemas.js';
 import { getOrderOr404 } from './orders.js';
 
+/** How many leaf indices an AMBIGUOUS answer lists. */
+const AMBIGUOUS_LISTED = 20;
+
 function certified(ctx: ApiContext, id: string) {
   const order = getOrderOr404(ctx, id);
   const cert = ctx.engine.ledger.certificate(id);
@@ -79,11 +82,14 @@ export const certificateRoutes: Route[] = [
       const index = await ctx.proofs.index(cert.certificateId, cert.recordsPath, () => verifyCertificate(cert.envelope, ctx.publicKeys.map((k) => trustedKey(publicKeyFromPem(k.pem)))).statement);
       let leaves: number[];
       if (query.leafIndex !== undefined) leaves = query.leafIndex < index.treeSize ? [query.leafIndex] : [];
-      else if (query.sha256 !== undefined) leaves = await index.find({ sha256: query.sha256 });
-      else leaves = await index.find({ locator: query.locator!, ...(query.target ? { target: query.target } : {}) });
+      // 21 matches are enough to answer (one proves, more are listed up to 20): a hash shared by many
+      // records (empty files, say) is not confirmed record by record while the server waits.
+      else if (query.sha256 !== undefined) leaves = await index.find({ sha256: query.sha256 }, AMBIGUOUS_LISTED + 1);
+      else leaves = await index.find({ locator: query.locator!, ...(query.target ? { target: query.target } : {}) }, AMBIGUOUS_LISTED + 1);
       if (leaves.length === 0) throw new HttpProblem(404, 'NOT_DESTROYED', 'No destroyed object matches', `no record of certificate ${cert.certificateId} matches; it may have been retained, an exception, or out of scope (see the certificate)`);
       if (leaves.length > 1) {
-        throw new HttpProblem(409, 'AMBIGUOUS', 'Several records match', `${leaves.length} records match, at leaf indices ${leaves.slice(0, 20).join(', ')}${leaves.length > 20 ? ', ...' : ''}; ask again with leafIndex`);
+        const many = leaves.length > AMBIGUOUS_LISTED ? `more than ${AMBIGUOUS_LISTED}` : String(leaves.length);
+        throw new HttpProblem(409, 'AMBIGUOUS', 'Several records match', `${many} records match, at leaf indices ${leaves.slice(0, AMBIGUOUS_LISTED).join(', ')}${leaves.length > AMBIGUOUS_LISTED ? ', ...' : ''}; ask again with leafIndex`);
       }
       return index.proof(leaves[0]!, JSON.parse(cert.envelope));
     },
