@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { approveOrder } from '../../src/engine/approve-order.js';
+import { jobIdFor } from '../../src/engine/batch-types.js';
 import { cancelOrder } from '../../src/engine/cancel-order.js';
 import { createOrder } from '../../src/engine/create-order.js';
 import { RuleError } from '../../src/engine/engine-deps.js';
-import { executeOrder } from '../../src/engine/execute-order.js';
+import { dispatch, executeOrder } from '../../src/engine/execute-order.js';
 import { planOrder } from '../../src/engine/plan-order.js';
 import { assertTruthfulCertificate } from '../helpers/certificate-checks.js';
 import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
@@ -33,6 +34,31 @@ describe('cancel', { timeout: 300_000 }, () => {
     for (const l of h.dataset.inScope.keys()) assert.ok(existsSync(join(h.dataset.root, l)));
     const events = deps.ledger.events(order.id);
     assert.deepEqual(events.at(-1), { ...events.at(-1)!, actor: 'carol', toState: 'cancelled' });
+  });
+
+  it('a cancel that lands while a dispatch runs stops its enqueueing (the caller held the order from before the cancel)', async () => {
+    const h = await startHarness({ objects: 400, batchSize: 10, worker: false });
+    hs.push(h);
+    const { deps } = h.runtime;
+    const order = await createOrder(deps, demoOrder('photos'), 'alice');
+    const plan = await planOrder(deps, order.id, 'alice');
+    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    executeOrder(deps, order.id, 'alice');
+    const dispatched = await dispatch(deps, deps.ledger.getOrder(order.id)!, true);
+    const ids = () => deps.ledger.pendingBatches(order.id).map((b) => jobIdFor(order.id, dispatched.epoch!, b));
+    assert.equal((await deps.queue.existing(ids())).size, ids().length, 'every batch was enqueued');
+    const stale = deps.ledger.getOrder(order.id)!;
+    cancelOrder(deps, order.id, 'carol', 'stop');
+    // The jobs leave the queue but their objects stay pending (as when Redis lost the jobs): to a
+    // dispatch, every batch is missing.
+    for (const id of ids()) await deps.queue.withdraw(id);
+    assert.equal((await deps.queue.existing(ids())).size, 0, 'the jobs are gone');
+    assert.ok(ids().length > 1, 'the objects are still pending');
+    // The coordinator's next pass started from `stale`: every batch looks missing, and the cancel is
+    // seen only inside the dispatch, before its first chunk.
+    const after = await dispatch(deps, stale, true);
+    assert.ok(after.cancelRequestedAt, 'dispatch returns the order as cancelled, so the caller withdraws');
+    assert.equal((await deps.queue.existing(ids())).size, 0, 'nothing was enqueued again');
   });
 
   it('during execution: destroyed objects are certified, the rest are CANCELLED exceptions and survive', async () => {

@@ -4,7 +4,7 @@
 // checked with the core verifier and against the files the test made.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { canonicalize, RecordsVerifier, publicKeyFromPem, trustedKey, verifyCertificate, verifyObjectProof } from '../../src/core/index.js';
@@ -12,6 +12,9 @@ import { demoOrder } from '../../src/demo/dataset.js';
 import { type ApiHarness, startApiHarness, waitForState } from '../helpers/api-harness.js';
 
 const OBJECTS = 120;
+/** Copies of one content in scope: more than an AMBIGUOUS answer lists (20), so the lookup stops early. */
+const SAME_CONTENT = Buffer.from('the same bytes in 22 files');
+const SAME_COPIES = 22;
 
 describe('HTTP API: an order from create to certificate', () => {
   let api: ApiHarness;
@@ -19,6 +22,12 @@ describe('HTTP API: an order from create to certificate', () => {
   let inScopeBytes = 0;
   before(async () => {
     api = await startApiHarness({ objects: OBJECTS, batchSize: 25 });
+    mkdirSync(join(api.dataset.root, 'users/user-copies'), { recursive: true });
+    for (let i = 0; i < SAME_COPIES; i++) {
+      const rel = `users/user-copies/copy-${i}.jpg`;
+      writeFileSync(join(api.dataset.root, rel), SAME_CONTENT);
+      api.dataset.inScope.set(rel, createHash('sha256').update(SAME_CONTENT).digest('hex'));
+    }
     for (const rel of api.dataset.inScope.keys()) inScopeBytes += statSync(join(api.dataset.root, rel)).size;
   });
   after(async () => api?.close());
@@ -185,6 +194,12 @@ describe('HTTP API: an order from create to certificate', () => {
     assert.equal(((await h.json()) as any).code, 'NOT_DESTROYED');
     const n = await api.call(`/v1/orders/${id}/proof?sha256=${'0'.repeat(64)}`, { as: 'audrey' });
     assert.equal(n.status, 404);
+    // 22 records share one content hash: 409, with the first 20 leaf indices, found without confirming all 22.
+    const same = await api.call(`/v1/orders/${id}/proof?sha256=${createHash('sha256').update(SAME_CONTENT).digest('hex')}`, { as: 'audrey' });
+    assert.equal(same.status, 409);
+    const problem = (await same.json()) as any;
+    assert.equal(problem.code, 'AMBIGUOUS');
+    assert.match(problem.detail, /^more than 20 records match, at leaf indices (\d+, ){19}\d+, \.\.\.; ask again with leafIndex$/);
     const both = await api.call(`/v1/orders/${id}/proof?sha256=${'0'.repeat(64)}&leafIndex=1`, { as: 'audrey' });
     assert.equal(both.status, 400);
     assert.match(((await both.json()) as any).detail, /exactly one of locator, sha256, leafIndex/);
