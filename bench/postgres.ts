@@ -113,7 +113,7 @@ async function shredproofOrder(work: string, table: string, n: number): Promise<
   });
   const log = silentLogger();
   const runtime = await composeCoordinator(config, backends, log, { intervalMs: 20 });
-  const worker = composeWorker(config, backends, log);
+  const worker = await composeWorker(config, backends, log);
   let phase = 'plan';
   const phaseRssMb: Record<string, number> = {};
   const sample = () => (phaseRssMb[phase] = Math.max(phaseRssMb[phase] ?? 0, status('VmRSS')));

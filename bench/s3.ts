@@ -235,7 +235,7 @@ async function shredproofOrder(work: string, endpoint: string, bucket: string, n
   });
   const log = silentLogger();
   const runtime = await composeCoordinator(config, backends, log, { intervalMs: 20 });
-  const worker = composeWorker(config, backends, log);
+  const worker = await composeWorker(config, backends, log);
   try {
     await new Promise((r) => setTimeout(r, 1000)); // worker connected before the clock starts
     const { deps, coordinator } = runtime;

@@ -30,7 +30,7 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
   const log = createLogger({ level: config.logLevel, name: 'shredproof-serve' });
   const backends = loadBackendsConfig(config.backendsFile);
   const runtime = await composeCoordinator(config, backends, log);
-  const worker: WorkerRuntime | undefined = opts.worker ? composeWorker(config, backends, log) : undefined;
+  const worker: WorkerRuntime | undefined = opts.worker ? await composeWorker(config, backends, log) : undefined;
   runtime.coordinator.start();
   const app = createApp(runtime.deps, { http: config.http, verifierPage: buildVerifierPage });
   if (runtime.deps.ledger.access.listTokens().length === 0) {

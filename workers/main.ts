@@ -13,7 +13,7 @@ export async function work(config: Config): Promise<void> {
   const backends = loadBackendsConfig(config.backendsFile);
   const faults = parseFaultPlan(process.env.SHREDPROOF_FAULT);
   if (faults) log.warn({ faults }, 'FAULT INJECTION is on: this worker will SIGKILL itself (tests only)');
-  const worker = composeWorker(config, backends, log, faults);
+  const worker = await composeWorker(config, backends, log, faults);
   log.info({ concurrency: config.workerConcurrency, backends: Object.keys(backends) }, 'shredproof worker started');
   await onSignals(log, () => worker.close());
   log.info('stopped');

@@ -40,7 +40,7 @@ export async function composeCoordinator(
   const queue = new BullmqExecQueue(config.queue, log);
   await queue.ready();
   const ledger = new SqliteLedger(config.ledgerPath);
-  const backends = new BackendRegistry(backendsConfig);
+  const backends = await new BackendRegistry(backendsConfig).load();
   backends.openAll(); // a missing root or a bad setting fails now, not at the first order
   const deps: EngineDeps = {
     ledger,
@@ -74,8 +74,8 @@ export interface WorkerRuntime {
   close(): Promise<void>;
 }
 
-export function composeWorker(config: Config, backendsConfig: BackendsConfig, log: Logger, faults?: FaultPlan): WorkerRuntime {
-  const backends = new BackendRegistry(backendsConfig);
+export async function composeWorker(config: Config, backendsConfig: BackendsConfig, log: Logger, faults?: FaultPlan): Promise<WorkerRuntime> {
+  const backends = await new BackendRegistry(backendsConfig).load();
   backends.openAll(); // fail at start, not at the first job; also starts the thread pools early
   const worker = new BatchWorker({ settings: config.queue, backends, concurrency: config.workerConcurrency, log, ...(faults ? { faults } : {}) });
   return {

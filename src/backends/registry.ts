@@ -2,36 +2,44 @@
 // knows every adapter class.
 import type { BackendConfig, BackendsConfig } from '../config/backends-config.js';
 import type { StorageBackend } from '../ports/storage-backend.js';
-import { FilesystemBackend } from './filesystem/filesystem-backend.js';
-import { createMariadbBackend } from './mariadb/config.js';
-import { createPostgresBackend } from './postgres/config.js';
-import { createRedisBackend } from './redis/config.js';
-import { s3BackendOptions } from './s3/config.js';
-import { createSqliteBackend } from './sqlite/config.js';
-import { S3Backend } from './s3/s3-backend.js';
 
-export function createBackend(name: string, config: BackendConfig): StorageBackend {
-  switch (config.kind) {
-    case 'filesystem':
-      return new FilesystemBackend({ name, root: config.root, ...(config.threads ? { threads: config.threads } : {}) });
-    case 's3':
-      return new S3Backend(s3BackendOptions(name, config));
-    case 'postgres':
-      return createPostgresBackend(name, config);
-    case 'mariadb':
-      return createMariadbBackend(name, config);
-    case 'sqlite':
-      return createSqliteBackend(name, config);
-    case 'redis':
-      return createRedisBackend(name, config);
-  }
-}
+type Kind = BackendConfig['kind'];
+type Factory<K extends Kind> = (name: string, config: Extract<BackendConfig, { kind: K }>) => StorageBackend;
+
+/**
+ * Each kind's code, imported when a configuration first uses that kind: the
+ * drivers (the AWS SDK, pg, mysql2) add about 50 MB to a process and half a
+ * second to its start, and a worker for a filesystem needs none of them.
+ */
+const LOADERS: { [K in Kind]: () => Promise<Factory<K>> } = {
+  filesystem: async () => {
+    const { FilesystemBackend } = await import('./filesystem/filesystem-backend.js');
+    return (name, c) => new FilesystemBackend({ name, root: c.root, ...(c.threads ? { threads: c.threads } : {}) });
+  },
+  s3: async () => {
+    const [{ S3Backend }, { s3BackendOptions }] = await Promise.all([import('./s3/s3-backend.js'), import('./s3/config.js')]);
+    return (name, c) => new S3Backend(s3BackendOptions(name, c));
+  },
+  postgres: async () => (await import('./postgres/create.js')).createPostgresBackend,
+  mariadb: async () => (await import('./mariadb/create.js')).createMariadbBackend,
+  sqlite: async () => (await import('./sqlite/create.js')).createSqliteBackend,
+  redis: async () => (await import('./redis/create.js')).createRedisBackend,
+};
 
 /** Opens each configured backend lazily, once, and closes them together. */
 export class BackendRegistry {
   private readonly open = new Map<string, StorageBackend>();
+  private readonly factories = new Map<Kind, Factory<Kind>>();
 
   constructor(private readonly config: BackendsConfig) {}
+
+  /** Imports the code of every kind the configuration uses; call once before get() or openAll(). */
+  async load(): Promise<this> {
+    for (const kind of new Set(Object.values(this.config).map((c) => c.kind))) {
+      if (!this.factories.has(kind)) this.factories.set(kind, (await LOADERS[kind]()) as Factory<Kind>);
+    }
+    return this;
+  }
 
   names(): Set<string> {
     return new Set(Object.keys(this.config));
@@ -42,7 +50,9 @@ export class BackendRegistry {
     if (!b) {
       const cfg = this.config[name];
       if (!cfg) throw new Error(`no backend named ${name} is configured`);
-      b = createBackend(name, cfg);
+      const factory = this.factories.get(cfg.kind);
+      if (!factory) throw new Error(`backend ${name}: its kind ${cfg.kind} is not loaded (BackendRegistry.load() was not called)`);
+      b = factory(name, cfg as never);
       this.open.set(name, b);
     }
     return b;

@@ -123,7 +123,7 @@ describe('bad input: order documents are refused with every problem named, and n
     mkdirSync(join(modelsRoot, 'face-v1'), { recursive: true });
     writeFileSync(join(modelsRoot, 'face-v1', 'weights.bin'), 'model weights');
     // The same engine, with a second configured backend, for rules that span targets.
-    twoBackends = new BackendRegistry({ ...h.backends, models: { kind: 'filesystem', root: modelsRoot, threads: 1 } });
+    twoBackends = await new BackendRegistry({ ...h.backends, models: { kind: 'filesystem', root: modelsRoot, threads: 1 } }).load();
     deps = { ...h.runtime.deps, backends: twoBackends };
     expected = hashTree(h.dataset.root);
     assert.ok(expected.size > 60, 'the dataset was written');

@@ -85,7 +85,7 @@ describe('an order across a filesystem, an S3 bucket and a PostgreSQL table', { 
     const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent', SHREDPROOF_BATCH_SIZE: '2' });
     const log = silentLogger();
     const runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
-    const worker = composeWorker(config, backends, log);
+    const worker = await composeWorker(config, backends, log);
     try {
       const { deps, coordinator } = runtime;
       const order = await createOrder(

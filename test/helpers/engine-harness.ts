@@ -60,7 +60,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const config = loadConfig(env);
   const log = silentLogger();
   const runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
-  const worker = opts.worker === false ? undefined : composeWorker(config, backends, log);
+  const worker = opts.worker === false ? undefined : await composeWorker(config, backends, log);
   return {
     dir,
     dataset,

@@ -39,7 +39,7 @@ export async function runOrder(
   const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent', ...env });
   const log = silentLogger();
   const runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
-  const worker = composeWorker(config, backends, log);
+  const worker = await composeWorker(config, backends, log);
   cleanups.push(async () => {
     await worker.close();
     await runtime.close();

@@ -2,8 +2,6 @@
 // src/config/backends-config.ts. The URL is named by an environment variable,
 // never written in the config file, because it may carry a password.
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors.js';
-import { RedisBackend } from './redis-backend.js';
 
 export const RedisBackendConfig = z.strictObject({
   kind: z.literal('redis'),
@@ -14,12 +12,3 @@ export const RedisBackendConfig = z.strictObject({
 });
 
 export type RedisBackendConfig = z.infer<typeof RedisBackendConfig>;
-
-/** The backend from its configuration and the environment; a missing URL variable is named, never its value. */
-export function createRedisBackend(name: string, config: RedisBackendConfig, env: NodeJS.ProcessEnv = process.env): RedisBackend {
-  const url = env[config.urlEnv];
-  if (!url) {
-    throw new ValidationError(`invalid redis backend ${name}`, [{ path: `$.backends.${name}.urlEnv`, problem: `environment variable ${config.urlEnv} is not set` }]);
-  }
-  return new RedisBackend({ name, url, ...(config.keyPrefix !== undefined ? { keyPrefix: config.keyPrefix } : {}) });
-}

@@ -2,7 +2,6 @@
 // src/config/backends-config.ts: the path of an existing database file.
 
 import { z } from 'zod';
-import { SqliteBackend } from './sqlite-backend.js';
 
 export const SqliteBackendConfig = z.strictObject({
   kind: z.literal('sqlite'),
@@ -10,7 +9,3 @@ export const SqliteBackendConfig = z.strictObject({
   path: z.string().min(1),
 });
 export type SqliteBackendConfig = z.infer<typeof SqliteBackendConfig>;
-
-export function createSqliteBackend(name: string, config: SqliteBackendConfig): SqliteBackend {
-  return new SqliteBackend({ name, path: config.path });
-}

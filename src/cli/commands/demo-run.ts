@@ -58,7 +58,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
   } catch (e) {
     throw new CliExit(EXIT_INVALID, `demo: ${(e as Error).message}. Start Redis (redis-server --daemonize yes) or set REDIS_URL.`);
   }
-  const worker = composeWorker(config, backends, log);
+  const worker = await composeWorker(config, backends, log);
   try {
     const { deps, coordinator } = runtime;
     const order = await createOrder(deps, demoOrder('photos'), 'demo-operator');
