@@ -3,7 +3,7 @@
 // the lines equals merkle.rootHash, and the counts, bytes and file digest
 // match. Streaming: push lines one at a time, memory stays O(log n).
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesEqual, bytesToHex, hexToBytes, utf8Encode } from './bytes.js';
+import { bytesToHex, utf8Encode } from './bytes.js';
 import { VerificationError } from './errors.js';
 import { type MerkleHasher, MerkleRootBuilder, nobleHasher } from './merkle.js';
 import { parseRecordLine } from './record.js';
@@ -80,34 +80,45 @@ export class RecordsVerifier {
 
   /** Call after the last line. Throws unless everything matches the statement. */
   finish(): RecordsSummary {
-    const { statement: s, summary } = this;
-    if (summary.count !== s.merkle.treeSize) {
-      throw new VerificationError('RECORD_COUNT_MISMATCH', `${summary.count} records, the certificate says ${s.merkle.treeSize}`);
-    }
-    if (!bytesEqual(this.builder.root(), hexToBytes(s.merkle.rootHash))) {
-      throw new VerificationError('MERKLE_ROOT_MISMATCH', 'the records do not hash to the certified Merkle root');
-    }
-    if (this.digest.digestHex() !== s.records.sha256) {
-      throw new VerificationError('RECORDS_DIGEST_MISMATCH', 'records.ndjson differs from the certified file (bytes outside the records, such as line endings)');
-    }
-    if (summary.bytes !== s.records.bytes) {
-      throw new VerificationError('RECORD_COUNT_MISMATCH', `records total ${summary.bytes} bytes, the certificate says ${s.records.bytes}`);
-    }
-    for (const t of s.targets) {
-      const got = summary.perTarget.get(t.name) ?? { count: 0, bytes: 0, methods: new Set<string>() };
-      if (got.count !== t.destroyed.count || got.bytes !== t.destroyed.bytes) {
-        throw new VerificationError('RECORD_COUNT_MISMATCH', `target ${t.name}: ${got.count} records of ${got.bytes} bytes, the certificate says ${t.destroyed.count} of ${t.destroyed.bytes}`);
-      }
-      // The certified methods must be exactly those the records used: a certificate may not claim a method it did not apply.
-      for (const m of got.methods) {
-        if (!t.methods.includes(m)) throw new VerificationError('RECORD_INVALID', `target ${t.name}: method ${m} is not among the certified methods`);
-      }
-      for (const m of t.methods) {
-        if (!got.methods.has(m)) throw new VerificationError('RECORD_INVALID', `target ${t.name}: the certificate names method ${m}, which no record used`);
-      }
-    }
-    return summary;
+    return checkRecordsSummary(this.statement, this.summary, () => bytesToHex(this.builder.root()), () => this.digest.digestHex());
   }
+}
+
+/**
+ * The checks after the last record, in their order: count, Merkle root, file
+ * digest, bytes, then per target the counts and the methods. Every records
+ * verifier ends with this one function (this one; the fast paths of the CLI,
+ * src/node/fast-verify.ts, and of the page, src/verifier-page/records-check.ts),
+ * so that all give the same verdict, code and message. The root and the digest
+ * (lowercase hex, as the statement holds them) are computed only when reached.
+ */
+export function checkRecordsSummary(s: CertificateStatement, summary: RecordsSummary, rootHex: () => string, digestHex: () => string): RecordsSummary {
+  if (summary.count !== s.merkle.treeSize) {
+    throw new VerificationError('RECORD_COUNT_MISMATCH', `${summary.count} records, the certificate says ${s.merkle.treeSize}`);
+  }
+  if (rootHex() !== s.merkle.rootHash) {
+    throw new VerificationError('MERKLE_ROOT_MISMATCH', 'the records do not hash to the certified Merkle root');
+  }
+  if (digestHex() !== s.records.sha256) {
+    throw new VerificationError('RECORDS_DIGEST_MISMATCH', 'records.ndjson differs from the certified file (bytes outside the records, such as line endings)');
+  }
+  if (summary.bytes !== s.records.bytes) {
+    throw new VerificationError('RECORD_COUNT_MISMATCH', `records total ${summary.bytes} bytes, the certificate says ${s.records.bytes}`);
+  }
+  for (const t of s.targets) {
+    const got = summary.perTarget.get(t.name) ?? { count: 0, bytes: 0, methods: new Set<string>() };
+    if (got.count !== t.destroyed.count || got.bytes !== t.destroyed.bytes) {
+      throw new VerificationError('RECORD_COUNT_MISMATCH', `target ${t.name}: ${got.count} records of ${got.bytes} bytes, the certificate says ${t.destroyed.count} of ${t.destroyed.bytes}`);
+    }
+    // The certified methods must be exactly those the records used: a certificate may not claim a method it did not apply.
+    for (const m of got.methods) {
+      if (!t.methods.includes(m)) throw new VerificationError('RECORD_INVALID', `target ${t.name}: method ${m} is not among the certified methods`);
+    }
+    for (const m of t.methods) {
+      if (!got.methods.has(m)) throw new VerificationError('RECORD_INVALID', `target ${t.name}: the certificate names method ${m}, which no record used`);
+    }
+  }
+  return summary;
 }
 
 /** Verifies a whole records file given as lines (without "\n"). */

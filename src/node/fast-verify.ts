@@ -9,6 +9,7 @@
 import { createHash, hash } from 'node:crypto';
 import {
   type CertificateStatement,
+  checkRecordsSummary,
   type FileDigest,
   parseRecordLine,
   type RecordsSummary,
@@ -19,6 +20,7 @@ import {
 } from '../core/index.js';
 import { decodeLine, forEachLine } from './line-reader.js';
 import { type ScannedRecord, scanRecord } from '../core/record-scan.js';
+import { RecordTallies } from '../core/record-tallies.js';
 
 export function nodeFileDigest(): FileDigest {
   const h = createHash('sha256');
@@ -52,19 +54,11 @@ export function locatorKey(bytes: Uint8Array, start = 0, end = bytes.length): nu
   return h >>> 0;
 }
 
-interface TargetTally {
-  name: string;
-  nameBytes: Uint8Array;
-  tally: { count: number; bytes: number; methods: Set<string> };
-  methodBytes: Uint8Array[];
-}
-
 class FastRecordsVerifier {
   readonly digest = createHash('sha256');
   readonly #statement: CertificateStatement;
   readonly #visitor: RecordsVisitor | undefined;
-  readonly #targets: TargetTally[];
-  readonly #summary: RecordsSummary = { count: 0, bytes: 0, perTarget: new Map() };
+  readonly #tallies: RecordTallies;
   readonly #scanned: ScannedRecord = { index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 };
   readonly #leaf = Buffer.alloc(1 + 4096);
   readonly #node = Buffer.alloc(65);
@@ -75,27 +69,27 @@ class FastRecordsVerifier {
   constructor(statement: CertificateStatement, visitor?: RecordsVisitor) {
     this.#statement = statement;
     this.#visitor = visitor;
-    this.#targets = statement.targets.map((t) => ({ name: t.name, nameBytes: utf8Encode(t.name), tally: { count: 0, bytes: 0, methods: new Set<string>() }, methodBytes: [] }));
+    this.#tallies = new RecordTallies(statement);
     this.#leaf[0] = RFC6962_LEAF_HASH_PREFIX;
     this.#node[0] = RFC6962_NODE_HASH_PREFIX;
   }
 
   /** bytes[s, e) is line number `lineNumber` (from 1), without its "\n". Checks in the core's order. */
   line(bytes: Buffer, s: number, e: number, lineNumber: number): void {
-    const n = this.#summary.count;
+    const n = this.#tallies.summary.count;
     if (n >= this.#statement.merkle.treeSize) {
       decodeLine(bytes.subarray(s, e), lineNumber); // the reader's UTF-8 check comes first in the core path
       throw new VerificationError('RECORD_COUNT_MISMATCH', `more than ${this.#statement.merkle.treeSize} records`);
     }
     const r = this.#scanned;
-    let t = scanRecord(bytes, s, e, r) ? this.#targetOf(bytes, r.target, r.targetEnd) : undefined;
+    let t = scanRecord(bytes, s, e, r) ? this.#tallies.byBytes(bytes, r.target, r.targetEnd) : undefined;
     let size: number;
     let shaKey = 0;
     let locKey = 0;
     if (t) {
       if (r.index !== n) throw new VerificationError('RECORD_INDEX_WRONG', `line ${lineNumber} has index ${r.index}, want ${n}`);
       size = r.size;
-      this.#addMethod(t, bytes, r.method, r.methodEnd);
+      this.#tallies.addMethodBytes(t, bytes, r.method, r.methodEnd);
       if (this.#visitor) {
         shaKey = hexKey(bytes, r.sha256);
         locKey = locatorKey(bytes, r.locator, r.locatorEnd);
@@ -104,8 +98,7 @@ class FastRecordsVerifier {
       // Not the usual shape (escapes, non-ASCII, unknown members) or not valid: the core decides.
       const record = parseRecordLine(decodeLine(bytes.subarray(s, e), lineNumber), lineNumber);
       if (record.index !== n) throw new VerificationError('RECORD_INDEX_WRONG', `line ${lineNumber} has index ${record.index}, want ${n}`);
-      const name = utf8Encode(record.target);
-      t = this.#targetOf(name, 0, name.length);
+      t = this.#tallies.byName(record.target);
       if (!t) throw new VerificationError('RECORD_INVALID', `line ${lineNumber} names target ${JSON.stringify(record.target)}, which the certificate does not list`);
       size = record.size;
       t.tally.methods.add(record.method);
@@ -118,52 +111,12 @@ class FastRecordsVerifier {
     this.#visitor?.record(n, this.#offset, e - s, leafHash, shaKey, locKey);
     this.#push(leafHash);
     this.#offset += e - s + 1;
-    this.#summary.count = n + 1;
-    this.#summary.bytes += size;
-    if (t.tally.count++ === 0) this.#summary.perTarget.set(t.name, t.tally); // the core's order: first use
-    t.tally.bytes += size;
+    this.#tallies.add(t, size);
   }
 
-  /** The core's RecordsVerifier.finish, check for check and in the same order. */
+  /** The core's checks after the last record (checkRecordsSummary), the same function. */
   finish(): RecordsSummary {
-    const s = this.#statement;
-    const summary = this.#summary;
-    if (summary.count !== s.merkle.treeSize) {
-      throw new VerificationError('RECORD_COUNT_MISMATCH', `${summary.count} records, the certificate says ${s.merkle.treeSize}`);
-    }
-    if (Buffer.from(this.#root(), 'latin1').toString('hex') !== s.merkle.rootHash) {
-      throw new VerificationError('MERKLE_ROOT_MISMATCH', 'the records do not hash to the certified Merkle root');
-    }
-    if (this.digest.digest('hex') !== s.records.sha256) {
-      throw new VerificationError('RECORDS_DIGEST_MISMATCH', 'records.ndjson differs from the certified file (bytes outside the records, such as line endings)');
-    }
-    if (summary.bytes !== s.records.bytes) {
-      throw new VerificationError('RECORD_COUNT_MISMATCH', `records total ${summary.bytes} bytes, the certificate says ${s.records.bytes}`);
-    }
-    for (const t of s.targets) {
-      const got = summary.perTarget.get(t.name) ?? { count: 0, bytes: 0, methods: new Set<string>() };
-      if (got.count !== t.destroyed.count || got.bytes !== t.destroyed.bytes) {
-        throw new VerificationError('RECORD_COUNT_MISMATCH', `target ${t.name}: ${got.count} records of ${got.bytes} bytes, the certificate says ${t.destroyed.count} of ${t.destroyed.bytes}`);
-      }
-      for (const m of got.methods) {
-        if (!t.methods.includes(m)) throw new VerificationError('RECORD_INVALID', `target ${t.name}: method ${m} is not among the certified methods`);
-      }
-      for (const m of t.methods) {
-        if (!got.methods.has(m)) throw new VerificationError('RECORD_INVALID', `target ${t.name}: the certificate names method ${m}, which no record used`);
-      }
-    }
-    return summary;
-  }
-
-  #targetOf(bytes: Uint8Array, s: number, e: number): TargetTally | undefined {
-    for (const t of this.#targets) if (sameBytes(t.nameBytes, bytes, s, e)) return t;
-    return undefined;
-  }
-
-  #addMethod(t: TargetTally, bytes: Buffer, s: number, e: number): void {
-    for (const m of t.methodBytes) if (sameBytes(m, bytes, s, e)) return;
-    t.methodBytes.push(new Uint8Array(bytes.subarray(s, e)));
-    t.tally.methods.add(bytes.toString('latin1', s, e)); // scanRecord accepts only [a-z0-9-] methods
+    return checkRecordsSummary(this.#statement, this.#tallies.summary, () => Buffer.from(this.#root(), 'latin1').toString('hex'), () => this.digest.digest('hex'));
   }
 
   #hashLeaf(bytes: Buffer, s: number, e: number): string {
@@ -181,10 +134,10 @@ class FastRecordsVerifier {
   #push(leafHash: string): void {
     let h = leafHash;
     let height = 0;
-    for (let size = this.#summary.count; size % 2 === 1; size = (size - 1) / 2) {
+    for (let size = this.#tallies.summary.count; size % 2 === 1; size = (size - 1) / 2) {
       h = this.#hashChildren(this.#stack.pop()!, h);
       height++;
-      this.#visitor?.node(height, (this.#summary.count + 1) / 2 ** height - 1, h);
+      this.#visitor?.node(height, (this.#tallies.summary.count + 1) / 2 ** height - 1, h);
     }
     this.#stack.push(h);
   }
@@ -196,12 +149,6 @@ class FastRecordsVerifier {
     for (let i = stack.length - 2; i >= 0; i--) h = this.#hashChildren(stack[i]!, h);
     return h;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array, s: number, e: number): boolean {
-  if (a.length !== e - s) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[s + i]) return false;
-  return true;
 }
 
 /** sha256Key of 8 lowercase hex digits at bytes[at] (checked by scanRecord). */
