@@ -10,24 +10,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import type { Page } from 'playwright-core';
-import { bundleForBrowser } from '../../src/verifier-page/build.js';
-import { openVerifierPage, type VerifierPage } from '../helpers/browser.js';
+import { type ChecksPage, openChecksPage } from '../helpers/browser.js';
 import { type MerkleCase, type MessageSpec, messageBytes, type PageHashingChecks, pageHashingChecks, seededBytes, type StreamCase } from './page-hashing-checks.js';
 
 const nodeSha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-
-/** Calls one check in the page; arguments and results cross as JSON text. */
-async function inBrowser<K extends keyof PageHashingChecks>(page: Page, name: K, input: Parameters<PageHashingChecks[K]>[0]): Promise<Awaited<ReturnType<PageHashingChecks[K]>>> {
-  const out = await page.evaluate(
-    async ([fn, json]) => JSON.stringify(await (globalThis as unknown as { pageHashingChecks: Record<string, (x: unknown) => unknown> }).pageHashingChecks[fn]!(JSON.parse(json))),
-    [name, JSON.stringify(input)] as const,
-  );
-  return JSON.parse(out) as Awaited<ReturnType<PageHashingChecks[K]>>;
-}
 
 // FIPS 180-4 section 6.2 examples, as NIST publishes them (csrc.nist.gov, "Examples with Intermediate Values", SHA256.pdf
 // and SHA2_Additional.pdf; the million 'a' is FIPS 180-2 appendix B.3).
@@ -56,17 +44,11 @@ const streamCases: fc.Arbitrary<StreamCase> = fc
   .map(([m, splits]) => ({ hex: hex(m), splits: splits.sort((a, b) => a - b) }));
 
 describe("the page's SHA-256: the digests of node:crypto and noble, in Node and in Chromium alike", () => {
-  let p: VerifierPage;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let checks: ChecksPage<PageHashingChecks>;
   before(async () => {
-    p = await openVerifierPage();
-    page = await p.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.setContent('<!doctype html><title>page hashing</title>');
-    await page.addScriptTag({ content: await bundleForBrowser(fileURLToPath(new URL('./page-hashing-browser.ts', import.meta.url))) });
+    checks = await openChecksPage('page hashing', new URL('./page-hashing-browser.ts', import.meta.url), 'pageHashingChecks');
   });
-  after(() => p?.close());
+  after(() => checks?.close());
 
   /** Each spec's digests by every method, in Node: all equal node:crypto's. Returns them for the browser comparison. */
   async function checkDigests(specs: MessageSpec[]) {
@@ -75,7 +57,7 @@ describe("the page's SHA-256: the digests of node:crypto and noble, in Node and 
       const want = nodeSha256(messageBytes(spec));
       assert.deepEqual(node[i], { page: want, padded: want, noble: want }, JSON.stringify(spec).slice(0, 80));
     });
-    assert.deepEqual(await inBrowser(page, 'digests', specs), node, 'Chromium and Node differ');
+    assert.deepEqual(await checks.call('digests', specs), node, 'Chromium and Node differ');
   }
 
   it('gives the FIPS 180-4 example digests', async () => {
@@ -106,7 +88,7 @@ describe("the page's SHA-256: the digests of node:crypto and noble, in Node and 
     const cases = fc.sample(streamCases, { numRuns: 300, seed: 20_260_611 });
     const node = pageHashingChecks.streamed(cases);
     cases.forEach((c, i) => assert.equal(node[i]!.pieces, nodeSha256(Buffer.from(c.hex, 'hex'))));
-    assert.deepEqual(await inBrowser(page, 'streamed', cases), node, 'Chromium and Node differ');
+    assert.deepEqual(await checks.call('streamed', cases), node, 'Chromium and Node differ');
   });
 
   it('writes the 64-bit length of a message past 512 MiB (bit length over 2^32) correctly', async () => {
@@ -116,7 +98,7 @@ describe("the page's SHA-256: the digests of node:crypto and noble, in Node and 
     for (let left = length; left > 0; left -= chunk.length) reference.update(left >= chunk.length ? chunk : chunk.subarray(0, left));
     const want = reference.digest('hex');
     assert.equal(pageHashingChecks.longDigest(length), want);
-    assert.equal(await inBrowser(page, 'longDigest', length), want);
+    assert.equal(await checks.call('longDigest', length), want);
   });
 
   it('computes the RFC 6962 leaf, node and root hashes of the core nobleHasher', async () => {
@@ -134,7 +116,7 @@ describe("the page's SHA-256: the digests of node:crypto and noble, in Node and 
     assert.equal(node.page.emptyRoot, nodeSha256(new Uint8Array(0)));
     assert.equal(node.page.leaves[3], nodeSha256(Buffer.concat([Buffer.of(0), Buffer.from(c.leaves[3]!, 'hex')])), 'leaf = SHA-256(0x00 || input)');
     assert.equal(node.page.children[0], nodeSha256(Buffer.concat([Buffer.of(1), ...c.children[0]!.map((h) => Buffer.from(h, 'hex'))])), 'node = SHA-256(0x01 || left || right)');
-    assert.deepEqual(await inBrowser(page, 'merkle', c), node, 'Chromium and Node differ');
+    assert.deepEqual(await checks.call('merkle', c), node, 'Chromium and Node differ');
   });
 
   it("gives the records file's digest from the reader's whole reads, whatever the window", async () => {
@@ -148,11 +130,11 @@ describe("the page's SHA-256: the digests of node:crypto and noble, in Node and 
     assert.deepEqual(node.digests, windows.map(() => want));
     assert.deepEqual(node.lines, windows.map(() => lines.length));
     assert.equal(node.noble, want);
-    assert.deepEqual(await inBrowser(page, 'fileDigests', { hex: hex(file), windows }), node, 'Chromium and Node differ');
+    assert.deepEqual(await checks.call('fileDigests', { hex: hex(file), windows }), node, 'Chromium and Node differ');
   });
 
   it('made no network request and logged no error', () => {
-    assert.deepEqual(p.networkRequests(), []);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(checks.networkRequests(), []);
+    assert.deepEqual(checks.pageErrors, []);
   });
 });

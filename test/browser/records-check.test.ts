@@ -10,24 +10,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import type { Page } from 'playwright-core';
 import { type CertificateStatement, publicKeyFromPem, RECORD_MAX_LINE_BYTES, trustedKey, verifyCertificate } from '../../src/core/index.js';
-import { bundleForBrowser } from '../../src/verifier-page/build.js';
-import { openVerifierPage, type VerifierPage } from '../helpers/browser.js';
+import { type ChecksPage, openChecksPage } from '../helpers/browser.js';
 import { arbRecord, buildSet, plainRecord, type RecordInput } from '../node/records-fixture.js';
 import { MUTATIONS, outcome, plainSummary, referenceVerify } from '../node/records-reference.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { type RecordsCase, type RecordsChecks, recordsChecks, type RecordsVerdict } from './records-check-checks.js';
-
-async function inBrowser<K extends keyof RecordsChecks>(page: Page, name: K, input: Parameters<RecordsChecks[K]>[0]): Promise<Awaited<ReturnType<RecordsChecks[K]>>> {
-  const out = await page.evaluate(
-    async ([fn, json]) => JSON.stringify(await (globalThis as unknown as { recordsChecks: Record<string, (x: unknown) => unknown> }).recordsChecks[fn]!(JSON.parse(json))),
-    [name, JSON.stringify(input)] as const,
-  );
-  return JSON.parse(out) as Awaited<ReturnType<RecordsChecks[K]>>;
-}
 
 const WINDOWS = [undefined, 1, 200, 1000, 4096, 150_000];
 
@@ -49,17 +38,11 @@ async function checkInNode(cases: RecordsCase[]): Promise<RecordsVerdict[]> {
 const hexOf = (b: Buffer) => b.toString('hex');
 
 describe("the page's records verifier gives the core's verdict, in Node and in Chromium", () => {
-  let p: VerifierPage;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let checks: ChecksPage<RecordsChecks>;
   before(async () => {
-    p = await openVerifierPage();
-    page = await p.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.setContent('<!doctype html><title>records check</title>');
-    await page.addScriptTag({ content: await bundleForBrowser(fileURLToPath(new URL('./records-check-browser.ts', import.meta.url))) });
+    checks = await openChecksPage('records check', new URL('./records-check-browser.ts', import.meta.url), 'recordsChecks');
   });
-  after(() => p?.close());
+  after(() => checks?.close());
 
   it('on every certificate vector', async () => {
     const cases: RecordsCase[] = [];
@@ -82,7 +65,7 @@ describe("the page's records verifier gives the core's verdict, in Node and in C
     assert.equal(cases.length, WINDOWS.length * (1 + invalid.filter((v) => v.startsWith('invalid/records-')).length));
     const node = await checkInNode(cases);
     node.forEach((r, i) => expected[i] && assert.equal(r.code, expected[i], `vector case ${i}`));
-    assert.deepEqual(await inBrowser(page, 'verdicts', cases), node, 'Chromium and Node differ');
+    assert.deepEqual(await checks.call('verdicts', cases), node, 'Chromium and Node differ');
   });
 
   // Sets of every record shape, each tampered with one way, read through a window of some size.
@@ -109,7 +92,7 @@ describe("the page's records verifier gives the core's verdict, in Node and in C
     const node = await checkInNode(cases);
     const codes = new Set(node.map((r) => r.code));
     for (const code of ['ok', 'RECORD_INVALID', 'RECORD_TOO_LONG', 'MERKLE_ROOT_MISMATCH', 'RECORD_INDEX_WRONG']) assert.ok(codes.has(code), `the sample reaches ${code}: ${[...codes].join(', ')}`);
-    assert.deepEqual(await inBrowser(page, 'verdicts', cases), node, 'Chromium and Node differ');
+    assert.deepEqual(await checks.call('verdicts', cases), node, 'Chromium and Node differ');
   });
 
   it('when the statement is what was changed', async () => {
@@ -127,7 +110,7 @@ describe("the page's records verifier gives the core's verdict, in Node and in C
     });
     const node = await checkInNode(cases);
     assert.deepEqual([...new Set(node.map((r) => r.code))].sort(), ['MERKLE_ROOT_MISMATCH', 'RECORDS_DIGEST_MISMATCH', 'RECORD_COUNT_MISMATCH', 'RECORD_INVALID']);
-    assert.deepEqual(await inBrowser(page, 'verdicts', cases), node, 'Chromium and Node differ');
+    assert.deepEqual(await checks.call('verdicts', cases), node, 'Chromium and Node differ');
   });
 
   it('an empty file against an empty tree, and against a tree of one', async () => {
@@ -136,7 +119,7 @@ describe("the page's records verifier gives the core's verdict, in Node and in C
     const cases = [{ statement: empty.statement, hex: '' }, { statement: one.statement, hex: '' }];
     const node = await checkInNode(cases);
     assert.deepEqual(node.map((r) => r.code), ['ok', 'RECORD_COUNT_MISMATCH']);
-    assert.deepEqual(await inBrowser(page, 'verdicts', cases), node, 'Chromium and Node differ');
+    assert.deepEqual(await checks.call('verdicts', cases), node, 'Chromium and Node differ');
   });
 
   it('across read windows, with lines near the 64 KiB limit', async () => {
@@ -161,11 +144,11 @@ describe("the page's records verifier gives the core's verdict, in Node and in C
     const node = await checkInNode(cases);
     assert.deepEqual([node[0]!.code, node[1]!.code, node.at(-1)!.code], ['ok', 'ok', 'RECORD_TOO_LONG']);
     // One case per call: each is 6 MB of hex, and all at once would be too much for the bridge to the browser.
-    for (const [i, c] of cases.entries()) assert.deepEqual(await inBrowser(page, 'verdicts', [c]), [node[i]], `case ${i}: Chromium and Node differ`);
+    for (const [i, c] of cases.entries()) assert.deepEqual(await checks.call('verdicts', [c]), [node[i]], `case ${i}: Chromium and Node differ`);
   });
 
   it('made no network request and logged no error', () => {
-    assert.deepEqual(p.networkRequests(), []);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(checks.networkRequests(), []);
+    assert.deepEqual(checks.pageErrors, []);
   });
 });

@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { buildVerifierPage } from '../../src/verifier-page/build.js';
+import { buildVerifierPage, bundleForBrowser } from '../../src/verifier-page/build.js';
 import { ROOT } from './run-cli.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -133,4 +133,45 @@ export async function checkPhotos(page: Page, paths: string[], timeoutMs = 120_0
   await page.waitForFunction((n) => document.querySelectorAll('#photo-results > li').length >= n, before + paths.length, { timeout: timeoutMs, polling: 100 });
   const items = await page.locator('#photo-results > li').evaluateAll((lis) => lis.map((li) => ({ status: (li as HTMLElement).dataset.status ?? '', text: li.textContent ?? '' })));
   return items.slice(before);
+}
+
+/** A page of checks: the same functions run in Node by a test and in Chromium through `call`. */
+export interface ChecksPage<C> {
+  /**
+   * Calls one check in the page. Arguments and results cross as JSON text:
+   * JSON.stringify escapes lone surrogates, which a vector may hold and which
+   * the bridge to the browser would otherwise replace.
+   */
+  call<K extends keyof C & string>(name: K, input: C[K] extends (input: infer I) => unknown ? I : never): Promise<C[K] extends (...args: never[]) => infer R ? Awaited<R> : never>;
+  /** Uncaught errors in the page: a test asserts there were none. */
+  pageErrors: string[];
+  /** Requests bound for a network, as VerifierPage.networkRequests: must stay empty. */
+  networkRequests(): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A blank page in a fresh headless Chromium with `entry` bundled into it
+ * (src/verifier-page/build.ts's bundler); the entry puts its checks at
+ * globalThis[global].
+ */
+export async function openChecksPage<C>(title: string, entry: URL, global: string): Promise<ChecksPage<C>> {
+  const p = await openVerifierPage();
+  const page = await p.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.setContent(`<!doctype html><title>${title}</title>`);
+  await page.addScriptTag({ content: await bundleForBrowser(fileURLToPath(entry)) });
+  return {
+    async call(name, input) {
+      const out = await page.evaluate(
+        async ([g, fn, json]) => JSON.stringify(await (globalThis as unknown as Record<string, Record<string, (x: unknown) => unknown>>)[g]![fn]!(JSON.parse(json))),
+        [global, name, JSON.stringify(input)] as const,
+      );
+      return JSON.parse(out);
+    },
+    pageErrors,
+    networkRequests: () => p.networkRequests(),
+    close: () => p.close(),
+  };
 }
