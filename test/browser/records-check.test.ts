@@ -13,8 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type CertificateStatement, publicKeyFromPem, RECORD_MAX_LINE_BYTES, trustedKey, verifyCertificate } from '../../src/core/index.js';
 import { type ChecksPage, openChecksPage } from '../helpers/browser.js';
-import { arbRecord, buildSet, plainRecord, type RecordInput } from '../node/records-fixture.js';
-import { MUTATIONS, outcome, plainSummary, referenceVerify } from '../node/records-reference.js';
+import { arbRecord, buildSet, plainRecord } from '../node/records-fixture.js';
+import { MUTATIONS, nearLimitSet, outcome, plainSummary, referenceVerify, STATEMENT_CHANGES, statementChangeSet } from '../node/records-reference.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { type RecordsCase, type RecordsChecks, recordsChecks, type RecordsVerdict } from './records-check-checks.js';
 
@@ -96,14 +96,8 @@ describe("the page's records verifier gives the core's verdict, in Node and in C
   });
 
   it('when the statement is what was changed', async () => {
-    const set = buildSet([plainRecord(1), plainRecord(2, 'exports'), { ...plainRecord(3), method: 'crypto-erase' }]);
-    const variants: Array<(s: CertificateStatement) => void> = [
-      (x) => (x.merkle.treeSize = 2), (x) => (x.merkle.treeSize = 4), (x) => (x.merkle.rootHash = '0'.repeat(64)),
-      (x) => (x.records.sha256 = '0'.repeat(64)), (x) => (x.records.bytes += 1), (x) => (x.targets[0]!.destroyed.count -= 1),
-      (x) => (x.targets[0]!.destroyed.bytes += 1), (x) => (x.targets[0]!.methods = ['unlink']), (x) => x.targets[0]!.methods.push('shred'),
-      (x) => (x.targets = x.targets.filter((t) => t.name !== 'exports')), (x) => (x.merkle.treeSize = 0),
-    ];
-    const cases = variants.map((change) => {
+    const set = statementChangeSet();
+    const cases = STATEMENT_CHANGES.map((change) => {
       const statement = structuredClone(set.statement);
       change(statement);
       return { statement, hex: hexOf(Buffer.from(set.text)) };
@@ -123,16 +117,7 @@ describe("the page's records verifier gives the core's verdict, in Node and in C
   });
 
   it('across read windows, with lines near the 64 KiB limit', async () => {
-    // ~3 MiB: lines of every length up to the limit, so that some straddle the reader's 1 MiB windows.
-    const inputs: RecordInput[] = [];
-    for (let i = 0; inputs.length < 240; i++) {
-      const pad = i % 2 === 0 ? 'p'.repeat((i * 7919) % 60_000) : '';
-      inputs.push({ ...plainRecord(i), attributes: pad ? { pad } : {} });
-    }
-    const near = { ...plainRecord(999), attributes: { pad: '' } };
-    const bare = Buffer.byteLength(JSON.stringify({ ...near, index: 240 }));
-    inputs.push({ ...near, attributes: { pad: 'q'.repeat(RECORD_MAX_LINE_BYTES - bare) } });
-    const set = buildSet(inputs);
+    const set = nearLimitSet();
     assert.equal(Buffer.byteLength(set.lines.at(-1)!), RECORD_MAX_LINE_BYTES, 'the last line is exactly at the limit');
     const lines = set.lines.map((l) => Buffer.from(l));
     const text = Buffer.from(set.text);

@@ -13,8 +13,8 @@ import fc from 'fast-check';
 import { type CertificateStatement, publicKeyFromPem, RECORD_MAX_LINE_BYTES, trustedKey, verifyCertificate } from '../../src/core/index.js';
 import { verifyRecordsFile } from '../../src/node/fast-verify.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
-import { arbRecord, buildSet, plainRecord, type RecordInput } from './records-fixture.js';
-import { MUTATIONS, outcome, plainSummary, referenceVerify } from './records-reference.js';
+import { arbRecord, buildSet, plainRecord } from './records-fixture.js';
+import { MUTATIONS, nearLimitSet, outcome, plainSummary, referenceVerify, STATEMENT_CHANGES, statementChangeSet } from './records-reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-fastverify-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,17 +70,11 @@ describe('verifyRecordsFile gives the core verdict', () => {
   });
 
   it('when the statement is what was changed', async () => {
-    const set = buildSet([plainRecord(1), plainRecord(2, 'exports'), { ...plainRecord(3), method: 'crypto-erase' }]);
+    const set = statementChangeSet();
     const s = set.statement;
     const text = Buffer.from(set.text);
-    const variants: Array<(s: CertificateStatement) => void> = [
-      (x) => (x.merkle.treeSize = 2), (x) => (x.merkle.treeSize = 4), (x) => (x.merkle.rootHash = '0'.repeat(64)),
-      (x) => (x.records.sha256 = '0'.repeat(64)), (x) => (x.records.bytes += 1), (x) => (x.targets[0]!.destroyed.count -= 1),
-      (x) => (x.targets[0]!.destroyed.bytes += 1), (x) => (x.targets[0]!.methods = ['unlink']), (x) => x.targets[0]!.methods.push('shred'),
-      (x) => (x.targets = x.targets.filter((t) => t.name !== 'exports')), (x) => (x.merkle.treeSize = 0),
-    ];
     const codes = new Set<string>();
-    for (const change of variants) {
+    for (const change of STATEMENT_CHANGES) {
       const copy = structuredClone(s);
       change(copy);
       codes.add(await compare(copy, text));
@@ -89,16 +83,7 @@ describe('verifyRecordsFile gives the core verdict', () => {
   });
 
   it('across the reader chunk boundaries, with lines near the 64 KiB limit', async () => {
-    // ~3 MiB: lines of every length up to the limit, so that some straddle 1 MiB chunks.
-    const inputs: RecordInput[] = [];
-    for (let i = 0; inputs.length < 240; i++) {
-      const pad = i % 2 === 0 ? 'p'.repeat((i * 7919) % 60_000) : '';
-      inputs.push({ ...plainRecord(i), attributes: pad ? { pad } : {} });
-    }
-    const near = { ...plainRecord(999), attributes: { pad: '' } };
-    const bare = Buffer.byteLength(JSON.stringify({ ...near, index: 240 }));
-    inputs.push({ ...near, attributes: { pad: 'q'.repeat(RECORD_MAX_LINE_BYTES - bare) } });
-    const set = buildSet(inputs);
+    const set = nearLimitSet();
     assert.ok(set.text.length > 3 * 2 ** 20);
     assert.equal(Buffer.byteLength(set.lines.at(-1)!), RECORD_MAX_LINE_BYTES, 'the last line is exactly at the limit');
     assert.equal(await compare(set.statement, Buffer.from(set.text)), 'ok');

@@ -10,6 +10,7 @@ import {
   RecordsVerifier,
   VerificationError,
 } from '../../src/core/index.js';
+import { buildSet, plainRecord, type RecordInput, type RecordsSet } from './records-fixture.js';
 
 export function referenceVerify(statement: CertificateStatement, bytes: Buffer): RecordsSummary {
   const v = new RecordsVerifier(statement);
@@ -65,3 +66,33 @@ export const MUTATIONS: Record<string, Mutation> = {
   extraInvalidUtf8Line: (_l, t) => Buffer.concat([t, Buffer.of(0xff, 10)]),
   longLine: (l, _t, p) => joinLines(l.map((x, i) => (i === p % l.length ? Buffer.alloc(RECORD_MAX_LINE_BYTES + 1, 0x20) : x))),
 };
+
+/** Three records over two targets and two methods, for the statement changes below. */
+export function statementChangeSet(): RecordsSet {
+  return buildSet([plainRecord(1), plainRecord(2, 'exports'), { ...plainRecord(3), method: 'crypto-erase' }]);
+}
+
+/** Changes to a statement that its records no longer match, one check after the last record each. */
+export const STATEMENT_CHANGES: Array<(s: CertificateStatement) => void> = [
+  (x) => (x.merkle.treeSize = 2), (x) => (x.merkle.treeSize = 4), (x) => (x.merkle.rootHash = '0'.repeat(64)),
+  (x) => (x.records.sha256 = '0'.repeat(64)), (x) => (x.records.bytes += 1), (x) => (x.targets[0]!.destroyed.count -= 1),
+  (x) => (x.targets[0]!.destroyed.bytes += 1), (x) => (x.targets[0]!.methods = ['unlink']), (x) => x.targets[0]!.methods.push('shred'),
+  (x) => (x.targets = x.targets.filter((t) => t.name !== 'exports')), (x) => (x.merkle.treeSize = 0),
+];
+
+/**
+ * About 3 MiB of records: lines of every length up to the limit, so that some
+ * straddle a reader's 1 MiB chunks, and a last line of exactly
+ * RECORD_MAX_LINE_BYTES (its padding a run of "q").
+ */
+export function nearLimitSet(): RecordsSet {
+  const inputs: RecordInput[] = [];
+  for (let i = 0; inputs.length < 240; i++) {
+    const pad = i % 2 === 0 ? 'p'.repeat((i * 7919) % 60_000) : '';
+    inputs.push({ ...plainRecord(i), attributes: pad ? { pad } : {} });
+  }
+  const near = { ...plainRecord(999), attributes: { pad: '' } };
+  const bare = Buffer.byteLength(JSON.stringify({ ...near, index: 240 }));
+  inputs.push({ ...near, attributes: { pad: 'q'.repeat(RECORD_MAX_LINE_BYTES - bare) } });
+  return buildSet(inputs);
+}
