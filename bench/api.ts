@@ -22,8 +22,8 @@
 //   BENCH_API_BASELINE_S (default 15), BENCH_SERVE_PROF=DIR (CPU profile of serve, written at exit),
 //   BENCH_API_TRACE=FILE (every paced request: endpoint, scheduled ms, latency ms, status)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,26 +33,13 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { generateKeys } from '../src/node/keys.js';
+import { buildTree } from './e2e.js';
 import type { BenchResult } from './types.js';
 
 const BIN = fileURLToPath(new URL('../bin/shredproof.js', import.meta.url));
 const RATE = Number(process.env.BENCH_API_RATE ?? 50);
 const CONNECTIONS = Number(process.env.BENCH_API_CONNECTIONS ?? 5);
 const BASELINE_S = Number(process.env.BENCH_API_BASELINE_S ?? 15);
-
-function buildTree(root: string, n: number, tag: number): void {
-  const perDir = 1000;
-  const content = randomBytes(4096 * 16);
-  for (let i = 0; i < n; i++) {
-    const dir = join(root, 'users', `u${Math.floor(i / perDir)}`);
-    if (i % perDir === 0) mkdirSync(dir, { recursive: true });
-    const off = (i * 64) % (content.length - 4096);
-    const buf = Buffer.from(content.subarray(off, off + 4096));
-    buf.writeUInt32LE(i, 0);
-    buf.writeUInt32LE(tag, 4);
-    writeFileSync(join(dir, `p${i}.jpg`), buf);
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

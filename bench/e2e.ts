@@ -22,7 +22,8 @@ import type { BenchResult } from './types.js';
 
 const BIN = fileURLToPath(new URL('../bin/shredproof.js', import.meta.url));
 
-function buildTree(root: string, n: number): void {
+/** n files of 4 KiB under root/users/uNNN/ (1,000 per directory); `tag` tells apart trees built with the same n. */
+export function buildTree(root: string, n: number, tag?: number): void {
   const perDir = 1000;
   const content = randomBytes(4096 * 16);
   for (let i = 0; i < n; i++) {
@@ -32,6 +33,7 @@ function buildTree(root: string, n: number): void {
     const off = (i * 64) % (content.length - 4096);
     const buf = Buffer.from(content.subarray(off, off + 4096));
     buf.writeUInt32LE(i, 0);
+    if (tag !== undefined) buf.writeUInt32LE(tag, 4);
     writeFileSync(join(dir, `p${i}.jpg`), buf);
   }
 }
