@@ -14,7 +14,8 @@ import { type DestructionRecord, type StatementParts, recordLine, seedSigner, St
 import { main } from '../src/cli/main.js';
 import { nodeHasher } from '../src/node/merkle-hasher.js';
 import { nodeFileDigest } from '../src/node/fast-verify.js';
-import { decodeLine, forEachLine } from '../src/node/line-reader.js';
+import { decodeLine } from '../src/core/record-scan.js';
+import { forEachLine } from '../src/node/line-reader.js';
 import { RecordsIndex } from '../src/node/records-index.js';
 import type { BenchResult } from './types.js';
 

@@ -23,7 +23,8 @@ import {
   verifyCertificate,
 } from '../src/core/index.js';
 import { verifyRecordsFile } from '../src/node/fast-verify.js';
-import { decodeLine, forEachLine } from '../src/node/line-reader.js';
+import { decodeLine } from '../src/core/record-scan.js';
+import { forEachLine } from '../src/node/line-reader.js';
 import { nodeHasher } from '../src/node/merkle-hasher.js';
 import { bundleForBrowser } from '../src/verifier-page/build.js';
 import { type LargeOrder, photoContent, writeLargeOrder } from '../test/browser/large-order.js';

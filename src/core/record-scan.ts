@@ -10,6 +10,7 @@
 // offline page (src/verifier-page/records-check.ts).
 //
 // The bytes are attacker controlled: every read is bounded by `end`.
+import { VerificationError } from './errors.js';
 import { RECORD_MAX_LINE_BYTES } from './record.js';
 
 /** Where the scanner found the values: byte offsets into the line's buffer, ends exclusive. */
@@ -24,6 +25,26 @@ export interface ScannedRecord {
   methodEnd: number;
   /** Offset of the 64 hex digits. */
   sha256: number;
+}
+
+/** A ScannedRecord to reuse: scanRecord fills it in place, so a reader allocates one, not one per line. */
+export function newScannedRecord(): ScannedRecord {
+  return { index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 };
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A line of a records file as text, for the core: strict UTF-8 (a byte order
+ * mark is kept, and then fails as JSON), RECORD_INVALID otherwise. The CLI's
+ * and the page's readers both use it, so both refuse the same bytes alike.
+ */
+export function decodeLine(bytes: Uint8Array, lineNumber: number): string {
+  try {
+    return decoder.decode(bytes);
+  } catch (e) {
+    throw new VerificationError('RECORD_INVALID', `line ${lineNumber} is not valid UTF-8`, { cause: e });
+  }
 }
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));

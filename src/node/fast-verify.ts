@@ -11,16 +11,13 @@ import {
   type CertificateStatement,
   checkRecordsSummary,
   type FileDigest,
-  parseRecordLine,
   type RecordsSummary,
   RFC6962_LEAF_HASH_PREFIX,
   RFC6962_NODE_HASH_PREFIX,
   utf8Encode,
-  VerificationError,
 } from '../core/index.js';
-import { decodeLine, forEachLine } from './line-reader.js';
-import { type ScannedRecord, scanRecord } from '../core/record-scan.js';
-import { RecordTallies } from '../core/record-tallies.js';
+import { FastRecordLines } from '../core/fast-record-lines.js';
+import { forEachLine } from './line-reader.js';
 
 export function nodeFileDigest(): FileDigest {
   const h = createHash('sha256');
@@ -58,8 +55,7 @@ class FastRecordsVerifier {
   readonly digest = createHash('sha256');
   readonly #statement: CertificateStatement;
   readonly #visitor: RecordsVisitor | undefined;
-  readonly #tallies: RecordTallies;
-  readonly #scanned: ScannedRecord = { index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 };
+  readonly #lines: FastRecordLines;
   readonly #leaf = Buffer.alloc(1 + 4096);
   readonly #node = Buffer.alloc(65);
   // The streaming MTH of MerkleRootBuilder: one perfect subtree root per 1-bit of the size.
@@ -69,54 +65,33 @@ class FastRecordsVerifier {
   constructor(statement: CertificateStatement, visitor?: RecordsVisitor) {
     this.#statement = statement;
     this.#visitor = visitor;
-    this.#tallies = new RecordTallies(statement);
+    this.#lines = new FastRecordLines(statement);
     this.#leaf[0] = RFC6962_LEAF_HASH_PREFIX;
     this.#node[0] = RFC6962_NODE_HASH_PREFIX;
   }
 
   /** bytes[s, e) is line number `lineNumber` (from 1), without its "\n". Checks in the core's order. */
   line(bytes: Buffer, s: number, e: number, lineNumber: number): void {
-    const n = this.#tallies.summary.count;
-    if (n >= this.#statement.merkle.treeSize) {
-      decodeLine(bytes.subarray(s, e), lineNumber); // the reader's UTF-8 check comes first in the core path
-      throw new VerificationError('RECORD_COUNT_MISMATCH', `more than ${this.#statement.merkle.treeSize} records`);
-    }
-    const r = this.#scanned;
-    let t = scanRecord(bytes, s, e, r) ? this.#tallies.byBytes(bytes, r.target, r.targetEnd) : undefined;
-    let size: number;
+    const n = this.#lines.summary.count;
+    const checked = this.#lines.check(bytes, s, e, lineNumber);
     let shaKey = 0;
     let locKey = 0;
-    if (t) {
-      if (r.index !== n) throw new VerificationError('RECORD_INDEX_WRONG', `line ${lineNumber} has index ${r.index}, want ${n}`);
-      size = r.size;
-      this.#tallies.addMethodBytes(t, bytes, r.method, r.methodEnd);
-      if (this.#visitor) {
-        shaKey = hexKey(bytes, r.sha256);
-        locKey = locatorKey(bytes, r.locator, r.locatorEnd);
-      }
-    } else {
-      // Not the usual shape (escapes, non-ASCII, unknown members) or not valid: the core decides.
-      const record = parseRecordLine(decodeLine(bytes.subarray(s, e), lineNumber), lineNumber);
-      if (record.index !== n) throw new VerificationError('RECORD_INDEX_WRONG', `line ${lineNumber} has index ${record.index}, want ${n}`);
-      t = this.#tallies.byName(record.target);
-      if (!t) throw new VerificationError('RECORD_INVALID', `line ${lineNumber} names target ${JSON.stringify(record.target)}, which the certificate does not list`);
-      size = record.size;
-      t.tally.methods.add(record.method);
-      if (this.#visitor) {
-        shaKey = sha256Key(record.sha256);
-        locKey = locatorKey(utf8Encode(record.locator));
-      }
+    if (this.#visitor) {
+      const { record } = checked;
+      const r = this.#lines.scanned;
+      shaKey = record ? sha256Key(record.sha256) : hexKey(bytes, r.sha256);
+      locKey = record ? locatorKey(utf8Encode(record.locator)) : locatorKey(bytes, r.locator, r.locatorEnd);
     }
     const leafHash = this.#hashLeaf(bytes, s, e);
     this.#visitor?.record(n, this.#offset, e - s, leafHash, shaKey, locKey);
     this.#push(leafHash);
     this.#offset += e - s + 1;
-    this.#tallies.add(t, size);
+    this.#lines.add(checked);
   }
 
   /** The core's checks after the last record (checkRecordsSummary), the same function. */
   finish(): RecordsSummary {
-    return checkRecordsSummary(this.#statement, this.#tallies.summary, () => Buffer.from(this.#root(), 'latin1').toString('hex'), () => this.digest.digest('hex'));
+    return checkRecordsSummary(this.#statement, this.#lines.summary, () => Buffer.from(this.#root(), 'latin1').toString('hex'), () => this.digest.digest('hex'));
   }
 
   #hashLeaf(bytes: Buffer, s: number, e: number): string {
@@ -134,10 +109,10 @@ class FastRecordsVerifier {
   #push(leafHash: string): void {
     let h = leafHash;
     let height = 0;
-    for (let size = this.#tallies.summary.count; size % 2 === 1; size = (size - 1) / 2) {
+    for (let size = this.#lines.summary.count; size % 2 === 1; size = (size - 1) / 2) {
       h = this.#hashChildren(this.#stack.pop()!, h);
       height++;
-      this.#visitor?.node(height, (this.#tallies.summary.count + 1) / 2 ** height - 1, h);
+      this.#visitor?.node(height, (this.#lines.summary.count + 1) / 2 ** height - 1, h);
     }
     this.#stack.push(h);
   }

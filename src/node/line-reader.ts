@@ -8,16 +8,6 @@ import { RECORD_MAX_LINE_BYTES, VerificationError } from '../core/index.js';
 /** Called with bytes[start, end) = one line without its "\n"; lineNumber counts from 1. */
 export type LineHandler = (bytes: Buffer, start: number, end: number, lineNumber: number) => void;
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Strict UTF-8 (a byte order mark is kept, and then fails as JSON): RECORD_INVALID otherwise. */
-export function decodeLine(bytes: Uint8Array, lineNumber: number): string {
-  try {
-    return decoder.decode(bytes);
-  } catch (e) {
-    throw new VerificationError('RECORD_INVALID', `line ${lineNumber} is not valid UTF-8`, { cause: e });
-  }
-}
 
 /**
  * Calls onLine for each line, in order. Every line must end in "\n", the last

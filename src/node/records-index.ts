@@ -32,9 +32,8 @@ import {
   verifyInclusion,
 } from '../core/index.js';
 import { locatorKey, sha256Key, verifyRecordsFile } from './fast-verify.js';
-import { decodeLine } from './line-reader.js';
 import { nodeHasher } from './merkle-hasher.js';
-import { type ScannedRecord, scanRecord } from '../core/record-scan.js';
+import { decodeLine, newScannedRecord, type ScannedRecord, scanRecord } from '../core/record-scan.js';
 
 export type RecordSelector = { locator: string; target?: string } | { sha256: string };
 
@@ -284,7 +283,7 @@ function lineOf(block: Block, k: number, leafIndex: number): string {
   return decodeLine(block.bytes.subarray(block.starts[k]!, block.starts[k + 1]! - 1), leafIndex + 1);
 }
 
-const scanned: ScannedRecord = { index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 };
+const scanned = newScannedRecord();
 
 /** A verified line's locator, target and sha256: read in place for the usual shape, else parsed by the core. */
 function fields(bytes: Buffer, s: number, e: number, lineNumber: number): { locator: string; target: string; sha256: string } {

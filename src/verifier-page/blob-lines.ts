@@ -9,19 +9,9 @@
 import { RECORD_MAX_LINE_BYTES, VerificationError } from '../core/index.js';
 import { BlobWindow } from './blob-window.js';
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const NEWLINE = 0x0a;
 /** Bytes read at a time, at least: fewer, larger reads cost less per byte. */
 const WINDOW_BYTES = 1 << 20;
-
-/** Strict UTF-8 (a byte order mark is kept, and then fails as JSON): RECORD_INVALID otherwise. */
-export function decodeLine(bytes: Uint8Array, lineNumber: number): string {
-  try {
-    return decoder.decode(bytes);
-  } catch (e) {
-    throw new VerificationError('RECORD_INVALID', `line ${lineNumber} is not valid UTF-8`, { cause: e });
-  }
-}
 
 function tooLong(lineNumber: number, max: number): VerificationError {
   return new VerificationError('RECORD_TOO_LONG', `line ${lineNumber} is longer than ${max} bytes`);

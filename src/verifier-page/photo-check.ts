@@ -13,8 +13,8 @@ import {
   utf8Encode,
   verifyInclusion,
 } from '../core/index.js';
-import { type ScannedRecord, scanRecord } from '../core/record-scan.js';
-import { decodeLine, forEachBlobLine } from './blob-lines.js';
+import { decodeLine, newScannedRecord, type ScannedRecord, scanRecord } from '../core/record-scan.js';
+import { forEachBlobLine } from './blob-lines.js';
 import { BlobWindow } from './blob-window.js';
 import type { CheckOutcome, Match, ProgressFn } from './protocol.js';
 import { Sha256 } from './sha256.js';
@@ -59,7 +59,7 @@ function bytesHexKey(bytes: Uint8Array, at: number): number {
 async function searchRecords(records: VerifiedRecords, rootHash: string, wanted: ReadonlySet<string>, progress: ProgressFn): Promise<Map<string, Match[]>> {
   const found: Array<{ line: string; index: number; sha256: string }> = [];
   const keys = new Set([...wanted].map(hexKey));
-  const scanned: ScannedRecord = { index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 };
+  const scanned = newScannedRecord();
   await forEachBlobLine(
     records.file,
     (bytes, start, end, lineNumber) => {

@@ -8,10 +8,10 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { canonicalize, parseRecordLine } from '../../src/core/index.js';
 import { isRfc3339Utc } from '../../src/core/validate.js';
-import { isTime, type ScannedRecord, scanRecord } from '../../src/core/record-scan.js';
+import { isTime, newScannedRecord, type ScannedRecord, scanRecord } from '../../src/core/record-scan.js';
 import { arbRecord, plainRecord, toRecord } from '../node/records-fixture.js';
 
-const out = (): ScannedRecord => ({ index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 });
+const out = (): ScannedRecord => (newScannedRecord());
 
 /** Scans `line` placed inside other bytes (so that reads past the line would be caught), then checks against the core. */
 function agree(line: string): boolean {
