@@ -7,15 +7,12 @@
 // the same summary when valid. Read windows of many sizes cut lines across
 // reads. The same checks run in Node and in Chromium, with identical results.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type CertificateStatement, publicKeyFromPem, RECORD_MAX_LINE_BYTES, trustedKey, verifyCertificate } from '../../src/core/index.js';
+import { RECORD_MAX_LINE_BYTES } from '../../src/core/index.js';
 import { type ChecksPage, openChecksPage } from '../helpers/browser.js';
 import { arbRecord, buildSet, plainRecord } from '../node/records-fixture.js';
-import { MUTATIONS, nearLimitSet, outcome, plainSummary, referenceVerify, STATEMENT_CHANGES, statementChangeSet } from '../node/records-reference.js';
-import { VECTOR_DIR } from '../vectors/certificate/generate.js';
+import { MUTATIONS, nearLimitSet, outcome, plainSummary, recordsVectors, referenceVerify, STATEMENT_CHANGES, statementChangeSet } from '../node/records-reference.js';
 import { type RecordsCase, type RecordsChecks, recordsChecks, type RecordsVerdict } from './records-check-checks.js';
 
 const WINDOWS = [undefined, 1, 200, 1000, 4096, 150_000];
@@ -46,23 +43,15 @@ describe("the page's records verifier gives the core's verdict, in Node and in C
 
   it('on every certificate vector', async () => {
     const cases: RecordsCase[] = [];
-    const invalid = readdirSync(join(VECTOR_DIR, 'invalid')).map((n) => `invalid/${n}`);
+    const { vectors, all } = recordsVectors();
     const expected: string[] = [];
-    for (const v of ['valid', ...invalid]) {
-      const read = (f: string) => readFileSync(join(VECTOR_DIR, v, f));
-      const key = trustedKey(publicKeyFromPem(read('public-key.pem').toString()));
-      let statement: CertificateStatement;
-      try {
-        ({ statement } = verifyCertificate(read('certificate.json').toString(), [key]));
-      } catch {
-        continue; // a certificate-level vector: no records verdict to compare
-      }
+    for (const v of vectors) {
       for (const windowBytes of WINDOWS) {
-        cases.push({ statement, hex: hexOf(read('records.ndjson')), ...(windowBytes ? { windowBytes } : {}) });
-        expected.push(v === 'valid' ? 'ok' : v.startsWith('invalid/records-') ? JSON.parse(read('expected.json').toString()).code : '');
+        cases.push({ statement: v.statement, hex: hexOf(v.records), ...(windowBytes ? { windowBytes } : {}) });
+        expected.push(v.expected);
       }
     }
-    assert.equal(cases.length, WINDOWS.length * (1 + invalid.filter((v) => v.startsWith('invalid/records-')).length));
+    assert.equal(cases.length, WINDOWS.length * (1 + all.filter((v) => v.startsWith('invalid/records-')).length));
     const node = await checkInNode(cases);
     node.forEach((r, i) => expected[i] && assert.equal(r.code, expected[i], `vector case ${i}`));
     assert.deepEqual(await checks.call('verdicts', cases), node, 'Chromium and Node differ');

@@ -3,13 +3,19 @@
 // src/verifier-page/records-check.ts): each line in order checked for
 // length, "\n" and strict UTF-8, then the core's RecordsVerifier with its
 // noble hashes. And the kinds of tampering both are tried on.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type CertificateStatement,
+  publicKeyFromPem,
   RECORD_MAX_LINE_BYTES,
   type RecordsSummary,
   RecordsVerifier,
+  trustedKey,
   VerificationError,
+  verifyCertificate,
 } from '../../src/core/index.js';
+import { VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { buildSet, plainRecord, type RecordInput, type RecordsSet } from './records-fixture.js';
 
 export function referenceVerify(statement: CertificateStatement, bytes: Buffer): RecordsSummary {
@@ -95,4 +101,37 @@ export function nearLimitSet(): RecordsSet {
   const bare = Buffer.byteLength(JSON.stringify({ ...near, index: 240 }));
   inputs.push({ ...near, attributes: { pad: 'q'.repeat(RECORD_MAX_LINE_BYTES - bare) } });
   return buildSet(inputs);
+}
+
+/** A certificate vector whose certificate verifies, so that its records have a verdict to compare. */
+export interface RecordsVector {
+  name: string;
+  statement: CertificateStatement;
+  records: Buffer;
+  /** The code test/vectors expects of the records: 'ok' for the valid vector, '' when the vector is about something else. */
+  expected: string;
+}
+
+/**
+ * The certificate vectors (test/vectors/certificate) with a records verdict:
+ * the valid one and every invalid one whose certificate still verifies (a
+ * certificate-level vector has no records verdict). `all` is every vector's
+ * name, for the caller's count of which were kept.
+ */
+export function recordsVectors(): { vectors: RecordsVector[]; all: string[] } {
+  const all = ['valid', ...readdirSync(join(VECTOR_DIR, 'invalid')).map((n) => `invalid/${n}`)];
+  const vectors: RecordsVector[] = [];
+  for (const name of all) {
+    const read = (f: string) => readFileSync(join(VECTOR_DIR, name, f));
+    const key = trustedKey(publicKeyFromPem(read('public-key.pem').toString()));
+    let statement: CertificateStatement;
+    try {
+      ({ statement } = verifyCertificate(read('certificate.json').toString(), [key]));
+    } catch {
+      continue;
+    }
+    const expected = name === 'valid' ? 'ok' : name.startsWith('invalid/records-') ? (JSON.parse(read('expected.json').toString()) as { code: string }).code : '';
+    vectors.push({ name, statement, records: read('records.ndjson'), expected });
+  }
+  return { vectors, all };
 }
