@@ -1,14 +1,26 @@
-// Versioned buckets: the paths s3rver cannot exercise (it has no versioning;
-// see s3-backend.test.ts). A FAKE S3 command handler stands in for the store
-// here, ONLY for these paths: it is installed on a real S3Client's middleware
-// stack at the initialize step and answers GetBucketVersioning,
-// ListObjects(Versions), Get/HeadObject and DeleteObjects from an in-memory
-// version store, modelled on the S3 API reference (a plain delete in a
-// versioned bucket adds a delete marker; a delete naming a VersionId removes
-// that version for good; per-key DeleteObjects errors). What this does NOT
-// prove: that a real versioned store (AWS, MinIO) answers exactly so: the
-// request shapes, XML parsing and version-id pagination markers of a real
-// server stay untested until the suite runs against MinIO or AWS.
+// Versioned-bucket paths that NEITHER s3rver NOR moto can produce. Everything
+// else about versioned buckets runs against moto's real S3 server in
+// s3-moto-versioned.test.ts (versions, delete markers and their removal,
+// version-id pagination, Object Lock errors, versioning turned on mid-order).
+// Here a FAKE S3 command handler, installed on a real S3Client's middleware
+// stack at the initialize step, answers from an in-memory version store
+// modelled on the S3 API reference, for exactly these cases:
+//
+// 1. Per-key DeleteObjects errors as AWS writes them, with the VersionId, and
+//    transient ones (SlowDown): moto answers only Object Lock refusals per key,
+//    without a VersionId; s3rver answers none.
+// 2. A version DeleteObjects answers neither deleted nor error for: no real
+//    store we run does that; the backend must call it a transient NO_ANSWER.
+// 3. A store whose GetBucketVersioning answers NotImplemented while it keeps
+//    versions, so that a plain delete only adds a marker: moto always answers
+//    the true state; s3rver answers NotImplemented but keeps no versions.
+// 4. Destroying by version id in a Suspended bucket (the null version and
+//    those kept from Enabled): moto 5.2.6 answers HEAD ?versionId= there with
+//    400 and deletes EVERY version of a key for a DeleteObjects naming one (a
+//    PUT while Suspended also drops the Enabled-era versions); s3rver has no
+//    versioning. s3-moto-versioned.test.ts covers listing and hashing there.
+//
+// What this does NOT prove: that a real store answers exactly so.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -37,31 +49,39 @@ class FakeVersionedS3 {
   hideVersioning = false;
   readonly keys = new Map<string, Entry[]>(); // newest first
   readonly calls: Array<{ command: string; input: Input }> = [];
-  readonly deleteErrors = new Map<string, string>(); // `${key}#${versionId}` -> S3 error code
+  /** `${key}#${versionId}` -> the S3 error code DeleteObjects answers for it, or 'SILENT' for no answer at all. */
+  readonly deleteErrors = new Map<string, string>();
   private seq = 0;
 
+  /** S3's PUT: a new version when Enabled; otherwise the key's "null" version is replaced, other versions stay. */
   put(key: string, body: string): string {
     const versionId = this.versioning === 'Enabled' ? `v${++this.seq}` : 'null';
     const list = (this.keys.get(key) ?? []).filter((e) => e.versionId !== versionId);
-    list.unshift({ versionId, body: Buffer.from(body), marker: false, lastModified: new Date(Date.UTC(2026, 0, 1, 0, 0, this.seq)) });
+    list.unshift({ versionId, body: Buffer.from(body), marker: false, lastModified: new Date(Date.UTC(2026, 0, 1, 0, 0, ++this.seq)) });
     this.keys.set(key, list);
     return versionId;
   }
 
-  addMarker(key: string): void {
-    const list = this.keys.get(key) ?? [];
-    list.unshift({ versionId: `m${++this.seq}`, marker: true, lastModified: new Date() });
+  addMarker(key: string): string {
+    const versionId = this.versioning === 'Enabled' ? `m${++this.seq}` : 'null';
+    const list = (this.keys.get(key) ?? []).filter((e) => e.versionId !== versionId);
+    list.unshift({ versionId, marker: true, lastModified: new Date() });
     this.keys.set(key, list);
+    return versionId;
   }
 
   versionsOf(key: string): string[] {
     return (this.keys.get(key) ?? []).map((e) => (e.marker ? `marker:${e.versionId}` : e.versionId));
   }
 
+  deleteRequests(): Array<{ Key: string; VersionId?: string }> {
+    return this.calls.filter((c) => c.command === 'DeleteObjectsCommand').flatMap((c) => (c.input.Delete as { Objects: Array<{ Key: string; VersionId?: string }> }).Objects);
+  }
+
   install(client: S3Client): void {
     client.middlewareStack.add(
       () => async (args) => {
-        return { output: { $metadata: { httpStatusCode: 200 }, ...this.handle(String(args.input && (args as { commandName?: string }).commandName), args.input as Input) }, response: {} };
+        return { output: { $metadata: { httpStatusCode: 200 }, ...this.handle(String((args as { commandName?: string }).commandName), args.input as Input) }, response: {} };
       },
       { step: 'initialize', name: 'fakeVersionedS3', priority: 'low' },
     );
@@ -86,9 +106,15 @@ class FakeVersionedS3 {
         if (this.hideVersioning) throw s3Error('NotImplemented', 501);
         return this.versioning ? { Status: this.versioning } : {};
       case 'ListObjectsCommand':
-        return { Contents: [], IsTruncated: false };
-      case 'ListObjectVersionsCommand':
-        return this.listVersions(input);
+        return { Contents: [], IsTruncated: false }; // openTarget's access check only
+      case 'ListObjectVersionsCommand': {
+        const all = [...this.keys.keys()].filter((k) => k.startsWith((input.Prefix as string) ?? '')).sort().flatMap((k) => this.keys.get(k)!.map((e) => ({ k, e })));
+        return {
+          Versions: all.filter(({ e }) => !e.marker).map(({ k, e }) => ({ Key: k, VersionId: e.versionId, Size: e.body!.length })),
+          DeleteMarkers: all.filter(({ e }) => e.marker).map(({ k, e }) => ({ Key: k, VersionId: e.versionId })),
+          IsTruncated: false,
+        };
+      }
       case 'HeadObjectCommand':
       case 'GetObjectCommand': {
         const e = this.find(key, versionId);
@@ -104,13 +130,14 @@ class FakeVersionedS3 {
         const Errors: unknown[] = [];
         for (const o of objects) {
           const err = this.deleteErrors.get(`${o.Key}#${o.VersionId}`);
+          if (err === 'SILENT') continue;
           if (err) {
             Errors.push({ Key: o.Key, VersionId: o.VersionId, Code: err, Message: `${err} (fake)` });
             continue;
           }
           if (o.VersionId === undefined && this.versioning) {
-            this.addMarker(o.Key); // S3: a plain delete in a versioned bucket only adds a marker
-            Deleted.push({ Key: o.Key, DeleteMarker: true, DeleteMarkerVersionId: `m${this.seq}` });
+            const marker = this.addMarker(o.Key); // S3: a plain delete in a versioned bucket only adds a marker
+            Deleted.push({ Key: o.Key, DeleteMarker: true, DeleteMarkerVersionId: marker });
             continue;
           }
           const list = this.keys.get(o.Key) ?? [];
@@ -125,36 +152,14 @@ class FakeVersionedS3 {
         throw new Error(`the fake does not answer ${command}`);
     }
   }
-
-  private listVersions(input: Input): Record<string, unknown> {
-    const prefix = (input.Prefix as string) ?? '';
-    const max = (input.MaxKeys as number) ?? 1000;
-    const all = [...this.keys.keys()].filter((k) => k.startsWith(prefix)).sort().flatMap((k) => this.keys.get(k)!.map((e) => ({ k, e })));
-    let start = 0;
-    if (input.KeyMarker !== undefined) {
-      const km = input.KeyMarker as string;
-      const vm = input.VersionIdMarker as string | undefined;
-      start = vm === undefined ? all.findIndex(({ k }) => k > km) : all.findIndex(({ k, e }) => k === km && e.versionId === vm) + 1;
-      if (start < 0) start = all.length;
-    }
-    const page = all.slice(start, start + max);
-    const truncated = start + max < all.length;
-    const last = page[page.length - 1];
-    return {
-      Versions: page.filter(({ e }) => !e.marker).map(({ k, e }) => ({ Key: k, VersionId: e.versionId, Size: e.body!.length })),
-      DeleteMarkers: page.filter(({ e }) => e.marker).map(({ k, e }) => ({ Key: k, VersionId: e.versionId })),
-      IsTruncated: truncated,
-      ...(truncated && last ? { NextKeyMarker: last.k, NextVersionIdMarker: last.e.versionId } : {}),
-    };
-  }
 }
 
-function setup(pageSize = 1000): { fake: FakeVersionedS3; backend: S3Backend; warnings: string[] } {
+function setup(): { fake: FakeVersionedS3; backend: S3Backend; warnings: string[] } {
   const fake = new FakeVersionedS3();
   const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
   fake.install(client);
   const warnings: string[] = [];
-  const backend = new S3Backend({ name: 'objects', bucket: 'versioned', client, pageSize, onWarning: (w) => warnings.push(w) });
+  const backend = new S3Backend({ name: 'objects', bucket: 'versioned', client, onWarning: (w) => warnings.push(w) });
   return { fake, backend, warnings };
 }
 
@@ -175,88 +180,37 @@ async function hashAndDestroy(session: TargetSession, locators: string[]) {
   return { hashes, destroyed };
 }
 
-describe('S3Backend on a versioned bucket (fake store: s3rver has no versioning)', () => {
-  it('lists one item per version (not delete markers), newest first, across version-id pages', async () => {
-    const { fake, backend } = setup(2);
-    const v1 = fake.put('p/a', 'one');
-    const v2 = fake.put('p/a', 'two!');
-    fake.addMarker('p/a');
-    const v3 = fake.put('p/a', 'three');
-    const v4 = fake.put('p/b', 'bee');
-    fake.put('q/c', 'out of scope');
-    const session = await backend.openTarget({ prefixes: ['p/'] }, [{ id: 'h', reason: 'r', target: 'objects', match: { prefixes: ['p/b'] } }]);
-    assert.deepEqual(await listAll(session), [
-      { locator: `p/a#${v3}`, size: 5 },
-      { locator: `p/a#${v2}`, size: 4 },
-      { locator: `p/a#${v1}`, size: 3 },
-      { locator: `p/b#${v4}`, size: 3, heldBy: 'h' },
-    ]);
-    assert.ok(fake.calls.filter((c) => c.command === 'ListObjectVersionsCommand').length >= 3, 'paginated by key and version-id markers');
-  });
-
-  it('hashes each version by its own content, destroys each by VersionId, then removes the orphaned delete markers', async () => {
-    const { fake, backend, warnings } = setup();
-    const v1 = fake.put('p/a', 'old content');
-    fake.addMarker('p/a');
-    const v2 = fake.put('p/a', 'new content!');
-    const session = await backend.openTarget({ prefixes: ['p/'] }, []);
-    const locators = (await listAll(session)).map((o) => o.locator);
-    assert.deepEqual(locators, [`p/a#${v2}`, `p/a#${v1}`]);
-    const { hashes, destroyed } = await hashAndDestroy(session, locators);
-    assert.deepEqual(hashes.map((h) => h.sha256), [sha('new content!'), sha('old content')]);
-    assert.deepEqual(hashes.map((h) => h.attributes?.versionId), [v2, v1]);
-    assert.deepEqual(destroyed, [{ status: 'destroyed' }, { status: 'destroyed' }]);
-    for (const c of fake.calls.filter((c) => c.command === 'DeleteObjectsCommand')) {
-      for (const o of (c.input.Delete as { Objects: Array<{ VersionId?: string }> }).Objects) assert.ok(o.VersionId, 'never a plain delete: it would only add a marker');
-    }
-    assert.deepEqual(fake.versionsOf('p/a'), [], 'no version and no delete marker left');
-    assert.deepEqual(await session.probe(locators.map((locator) => ({ locator }))), [{ status: 'absent' }, { status: 'absent' }]);
-    assert.deepEqual(warnings, []);
-  });
-
-  it('keeps the delete markers of a key while one of its versions remains (held)', async () => {
-    const { fake, backend } = setup();
-    const v1 = fake.put('p/a', 'kept');
-    fake.addMarker('p/a');
-    const v2 = fake.put('p/a', 'goes');
-    const session = await backend.openTarget({ prefixes: ['p/'] }, []);
-    const { destroyed } = await hashAndDestroy(session, [`p/a#${v2}`]);
-    assert.deepEqual(destroyed, [{ status: 'destroyed' }]);
-    assert.deepEqual(fake.versionsOf('p/a'), ['marker:m2', v1]);
-    assert.deepEqual(await session.probe([{ locator: `p/a#${v2}` }, { locator: `p/a#${v1}` }]), [{ status: 'absent' }, { status: 'present' }]);
-  });
-
-  it('maps per-key DeleteObjects errors: Object Lock / AccessDenied permanent with the S3 code, SlowDown transient', async () => {
+describe('S3Backend on a versioned bucket (fake store: what neither s3rver nor moto produces)', () => {
+  it('maps per-key DeleteObjects errors that name their VersionId: AccessDenied permanent with the S3 code, SlowDown transient', async () => {
     const { fake, backend } = setup();
     const locked = fake.put('p/locked', 'under object lock');
     const slow = fake.put('p/slow', 'throttled');
     const fine = fake.put('p/fine', 'goes');
+    const alsoLocked = fake.put('p/locked', 'a newer version, also locked');
     fake.deleteErrors.set(`p/locked#${locked}`, 'AccessDenied');
+    fake.deleteErrors.set(`p/locked#${alsoLocked}`, 'InvalidRequest');
     fake.deleteErrors.set(`p/slow#${slow}`, 'SlowDown');
     const session = await backend.openTarget({ prefixes: ['p/'] }, []);
-    const { destroyed } = await hashAndDestroy(session, [`p/locked#${locked}`, `p/slow#${slow}`, `p/fine#${fine}`]);
+    const { destroyed } = await hashAndDestroy(session, [`p/locked#${locked}`, `p/slow#${slow}`, `p/fine#${fine}`, `p/locked#${alsoLocked}`]);
     assert.deepEqual(destroyed, [
       { status: 'error', code: 'AccessDenied', message: 'AccessDenied (fake)', transient: false },
       { status: 'error', code: 'SlowDown', message: 'SlowDown (fake)', transient: true },
       { status: 'destroyed' },
+      { status: 'error', code: 'InvalidRequest', message: 'InvalidRequest (fake)', transient: false },
     ]);
-    assert.deepEqual(fake.versionsOf('p/locked'), [locked]);
+    assert.deepEqual(fake.versionsOf('p/locked'), [alsoLocked, locked]);
   });
 
-  it('names the "null" version once a bucket turns versioning on mid-order, so a new version is never destroyed unhashed', async () => {
+  it('calls a version that DeleteObjects leaves unanswered a transient NO_ANSWER, never destroyed', async () => {
     const { fake, backend } = setup();
-    fake.versioning = undefined;
-    fake.put('p/a', 'written before versioning');
+    const silent = fake.put('p/a', 'no answer for this one');
+    const fine = fake.put('p/b', 'goes');
+    fake.deleteErrors.set(`p/a#${silent}`, 'SILENT');
     const session = await backend.openTarget({ prefixes: ['p/'] }, []);
-    assert.deepEqual((await listAll(session)).map((o) => o.locator), []); // the fake's ListObjects is empty; the locator is known: p/a#null
-    const [h] = (await session.hash([{ locator: 'p/a#null' }])) as Hashed[];
-    assert.equal(h!.sha256, sha('written before versioning'));
-    fake.versioning = 'Enabled';
-    const v2 = fake.put('p/a', 'written after');
-    assert.deepEqual(await session.destroy([{ locator: 'p/a#null', fingerprint: h!.fingerprint }]), [{ status: 'destroyed' }]);
-    assert.equal((session as S3TargetSession).versioning, 'versioned');
-    assert.deepEqual(fake.versionsOf('p/a'), [v2], 'the null version went, the unhashed new one stayed');
-    assert.deepEqual(await session.probe([{ locator: 'p/a#null' }]), [{ status: 'absent' }]);
+    const { destroyed } = await hashAndDestroy(session, [`p/a#${silent}`, `p/b#${fine}`]);
+    assert.equal(destroyed.length, 2);
+    assert.ok(destroyed[0]?.status === 'error' && destroyed[0].code === 'NO_ANSWER' && destroyed[0].transient, JSON.stringify(destroyed[0]));
+    assert.deepEqual(destroyed[1], { status: 'destroyed' });
   });
 
   it('treats a plain delete that only added a marker as a transient VERSIONING_CHANGED, never as destroyed', async () => {
@@ -273,5 +227,26 @@ describe('S3Backend on a versioned bucket (fake store: s3rver has no versioning)
     // The next round names the version, removes it and the marker the plain delete left.
     assert.deepEqual(await session.destroy([{ locator: 'p/a#null', fingerprint: h!.fingerprint }]), [{ status: 'destroyed' }]);
     assert.deepEqual(fake.versionsOf('p/a'), []);
+  });
+
+  it('Suspended: destroys the null version and the versions kept from Enabled, each by VersionId, then the markers', async () => {
+    const { fake, backend, warnings } = setup();
+    fake.versioning = undefined;
+    fake.put('p/a', 'from before versioning');
+    fake.versioning = 'Enabled';
+    const v2 = fake.put('p/a', 'enabled era');
+    fake.addMarker('p/a');
+    fake.versioning = 'Suspended';
+    const session = await backend.openTarget({ prefixes: ['p/'] }, []);
+    const locators = (await listAll(session)).map((o) => o.locator);
+    assert.deepEqual(locators, [`p/a#${v2}`, 'p/a#null']);
+    const { hashes, destroyed } = await hashAndDestroy(session, locators);
+    assert.deepEqual(hashes.map((h) => h.sha256), [sha('enabled era'), sha('from before versioning')]);
+    assert.deepEqual(destroyed, [{ status: 'destroyed' }, { status: 'destroyed' }]);
+    for (const o of fake.deleteRequests()) assert.ok(o.VersionId, 'never a plain delete: while Suspended it would overwrite the null version with a marker');
+    assert.ok(fake.deleteRequests().some((o) => o.VersionId === 'null'), 'the null version is named as such');
+    assert.deepEqual(fake.versionsOf('p/a'), []);
+    assert.deepEqual(await session.probe(locators.map((locator) => ({ locator }))), [{ status: 'absent' }, { status: 'absent' }]);
+    assert.deepEqual(warnings, []);
   });
 });

@@ -31,12 +31,17 @@ export async function deleteVersions(ctx: ObjectContext, refs: readonly VersionR
 async function deleteChunk(ctx: ObjectContext, refs: readonly VersionRef[]): Promise<DeleteResult[]> {
   const objects: ObjectIdentifier[] = [];
   const slots = new Map<string, number[]>();
+  const slotsOfKey = new Map<string, number[][]>();
   refs.forEach((ref, i) => {
     const vp = versionParam(ref, ctx.mode);
     const slot = slotKey(ref.key, vp.VersionId);
     const seen = slots.get(slot);
     if (seen) return void seen.push(i); // the same version twice: one identifier, one answer for both
-    slots.set(slot, [i]);
+    const indices = [i];
+    slots.set(slot, indices);
+    const ofKey = slotsOfKey.get(ref.key);
+    if (ofKey) ofKey.push(indices);
+    else slotsOfKey.set(ref.key, [indices]);
     objects.push({ Key: ref.key, ...vp });
   });
   const out = new Array<DeleteResult | undefined>(refs.length);
@@ -48,7 +53,13 @@ async function deleteChunk(ctx: ObjectContext, refs: readonly VersionRef[]): Pro
     return refs.map(() => itemError(e));
   }
   const answer = (key: string | undefined, versionId: string | undefined, result: DeleteResult): void => {
-    const indices = slots.get(slotKey(key ?? '', versionId)) ?? slots.get(slotKey(key ?? '', undefined));
+    let indices = slots.get(slotKey(key ?? '', versionId)) ?? slots.get(slotKey(key ?? '', undefined));
+    if (indices === undefined && versionId === undefined && result.status === 'error') {
+      // Some stores (moto) leave VersionId out of per-key errors: the error is then
+      // one version of that key still without an answer. Only an error is matched
+      // by key alone; "deleted" must name the version it claims.
+      indices = slotsOfKey.get(key ?? '')?.find((s) => s.every((i) => out[i] === undefined));
+    }
     for (const i of indices ?? []) out[i] ??= result;
   };
   for (const d of r.Deleted ?? []) {
@@ -59,7 +70,8 @@ async function deleteChunk(ctx: ObjectContext, refs: readonly VersionRef[]): Pro
     const code = err.Code ?? 'UNKNOWN';
     answer(err.Key, err.VersionId, { status: 'error', code, message: (err.Message ?? code).slice(0, 500), transient: isTransientCode(code) });
   }
-  return out.map((o) => o ?? { status: 'error', code: 'NO_ANSWER', message: 'DeleteObjects answered neither deleted nor error for this version', transient: true });
+  // Array.from, not map: map skips the holes of a sparse array, i.e. exactly the versions without an answer.
+  return Array.from(out, (o) => o ?? { status: 'error', code: 'NO_ANSWER', message: 'DeleteObjects answered neither deleted nor error for this version', transient: true });
 }
 
 /**
