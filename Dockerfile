@@ -30,9 +30,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 shredproof \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin shredproof \
- && mkdir -p /data /keys \
- && chown 10001:10001 /data /keys \
- && chmod 0700 /data /keys
+ && mkdir -p /data /keys /queue-key \
+ && chown 10001:10001 /data /keys /queue-key \
+ && chmod 0700 /data /keys /queue-key
 WORKDIR /app
 ENV NODE_ENV=production \
     DATA_DIR=/data \

@@ -4,6 +4,7 @@
 // or are retried by another worker, nothing is lost.
 import type { Server } from 'node:http';
 import { composeCoordinator, composeWorker, type WorkerRuntime } from './app/compose.js';
+import { isLoopbackHost, redisAnswersAnyone } from './queue/redis-exposure.js';
 import { loadBackendsConfig } from './config/backends-config.js';
 import type { Config } from './config/config.js';
 import { createApp } from './http/app.js';
@@ -32,6 +33,12 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
   const runtime = await composeCoordinator(config, backends, log);
   const worker: WorkerRuntime | undefined = opts.worker ? await composeWorker(config, backends, log) : undefined;
   runtime.coordinator.start();
+  if (!isLoopbackHost(config.http.host) && (await redisAnswersAnyone(config.queue.redisUrl))) {
+    log.warn(
+      { redis: new URL(config.queue.redisUrl).host, host: config.http.host },
+      'Redis answers clients without a password while the API listens beyond loopback: set requirepass (or ACL users) and put the password in REDIS_URL; see docs/SECURITY.md',
+    );
+  }
   const app = createApp(runtime.deps, { http: config.http, verifierPage: buildVerifierPage });
   if (runtime.deps.ledger.access.listTokens().length === 0) {
     log.warn(`no API tokens yet: create one on this machine with \`shredproof token create --role admin --name <you> --data-dir ${config.dataDir}\``);

@@ -10,16 +10,21 @@ import type { Logger } from '../log.js';
 import { loadSigner } from '../node/keys.js';
 import { BullmqExecQueue } from '../queue/bullmq-exec-queue.js';
 import { BatchWorker, type FaultPlan } from '../queue/bullmq-worker.js';
+import { checkPrivateFile, loadQueueAuth } from '../queue/queue-key.js';
 
-/** The coordinator's key, with an error that says what to do when it is missing or locked. */
+/** The coordinator's key, with an error that says what to do when it is missing, exposed or locked. */
 async function loadConfiguredSigner(config: Config): Promise<Signer> {
+  try {
+    checkPrivateFile(config.keyPath, 'the signing key');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`no signing key at ${config.keyPath}: create one with \`shredproof keygen --dir ${config.keyPath.replace(/\/[^/]*$/, '')}\` or set SHREDPROOF_KEY`);
+    }
+    throw e;
+  }
   try {
     return await loadSigner(config.keyPath, config.keyPassphrase);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new Error(`no signing key at ${config.keyPath}: create one with \`shredproof keygen --dir ${config.keyPath.replace(/\/[^/]*$/, '')}\` or set SHREDPROOF_KEY`);
-    }
     throw new Error(`cannot load the signing key ${config.keyPath} (${(e as Error).message}); if it is encrypted, set SHREDPROOF_KEY_PASSPHRASE`);
   }
 }
@@ -37,8 +42,10 @@ export async function composeCoordinator(
   opts: { signer?: Signer; intervalMs?: number } = {},
 ): Promise<CoordinatorRuntime> {
   const signer = opts.signer ?? (await loadConfiguredSigner(config));
-  const queue = new BullmqExecQueue(config.queue, log);
+  // The coordinator makes the queue key on first start; workers must be given a copy.
+  const queue = new BullmqExecQueue(config.queue, log, loadQueueAuth(config.queueKeyPath, { create: true }));
   await queue.ready();
+  await queue.store.publishKeyId();
   const ledger = new SqliteLedger(config.ledgerPath);
   const backends = await new BackendRegistry(backendsConfig).load();
   backends.openAll(); // a missing root or a bad setting fails now, not at the first order
@@ -52,6 +59,7 @@ export async function composeCoordinator(
     issuerName: config.issuerName,
     dataDir: config.dataDir,
     batchSize: config.batchSize,
+    specTtlSeconds: config.specTtlSeconds,
   };
   const coordinator = new Coordinator(deps, { intervalMs: opts.intervalMs ?? 200 });
   let closed = false;
@@ -75,9 +83,17 @@ export interface WorkerRuntime {
 }
 
 export async function composeWorker(config: Config, backendsConfig: BackendsConfig, log: Logger, faults?: FaultPlan): Promise<WorkerRuntime> {
+  const auth = loadQueueAuth(config.queueKeyPath, { create: false });
   const backends = await new BackendRegistry(backendsConfig).load();
   backends.openAll(); // fail at start, not at the first job; also starts the thread pools early
-  const worker = new BatchWorker({ settings: config.queue, backends, concurrency: config.workerConcurrency, log, ...(faults ? { faults } : {}) });
+  const worker = new BatchWorker({ settings: config.queue, auth, backends, concurrency: config.workerConcurrency, log, ...(faults ? { faults } : {}) });
+  try {
+    await worker.start();
+  } catch (e) {
+    await worker.close();
+    await backends.close();
+    throw e;
+  }
   return {
     worker,
     async close() {

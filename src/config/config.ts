@@ -12,6 +12,10 @@ const Env = z.object({
   SHREDPROOF_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default(DEFAULT_QUEUE_SETTINGS.prefix),
   SHREDPROOF_KEY: z.string().min(1).default('keys/signing-key.pem'),
   SHREDPROOF_KEY_PASSPHRASE: z.string().optional(),
+  /** The queue key shared by the coordinator and the workers; default DATA_DIR/queue.key. */
+  SHREDPROOF_QUEUE_KEY_FILE: z.string().min(1).optional(),
+  /** How long a published order spec stays valid without the coordinator renewing it. */
+  SHREDPROOF_SPEC_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(6 * 3600),
   SHREDPROOF_ISSUER: z.string().min(1).default('shredproof'),
   SHREDPROOF_BACKENDS: z.string().min(1).default('./backends.json'),
   SHREDPROOF_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
@@ -35,6 +39,8 @@ export interface Config {
   ledgerPath: string;
   keyPath: string;
   keyPassphrase: string | undefined;
+  queueKeyPath: string;
+  specTtlSeconds: number;
   issuerName: string;
   backendsFile: string;
   batchSize: number;
@@ -69,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledgerPath: join(dataDir, 'ledger.sqlite'),
     keyPath: resolve(e.SHREDPROOF_KEY),
     keyPassphrase: e.SHREDPROOF_KEY_PASSPHRASE,
+    queueKeyPath: resolve(e.SHREDPROOF_QUEUE_KEY_FILE ?? join(dataDir, 'queue.key')),
+    specTtlSeconds: e.SHREDPROOF_SPEC_TTL_S,
     issuerName: e.SHREDPROOF_ISSUER,
     backendsFile: resolve(e.SHREDPROOF_BACKENDS),
     batchSize: e.SHREDPROOF_BATCH_SIZE,

@@ -55,7 +55,7 @@ function refusalOutcome(o: Exclude<HashOutcome | DestroyOutcome, { status: 'hash
   }
 }
 
-export async function processBatch(job: BatchJobData, deps: ProcessorDeps): Promise<BatchSummary> {
+export async function processBatch(job: Omit<BatchJobData, 'mac'>, deps: ProcessorDeps): Promise<BatchSummary> {
   const { store, session, now } = deps;
   const iso = () => now().toISOString();
   const state = await store.readBatch(job.orderId, job.epoch, job.batch);
@@ -93,6 +93,8 @@ export async function processBatch(job: BatchJobData, deps: ProcessorDeps): Prom
           method: deps.method,
           ...(h.attributes ? { attributes: h.attributes } : {}),
           at: iso(),
+          // The coordinator refuses a size other than the planned one unless it is reported as a change.
+          ...(h.size !== item.size ? { changedSincePlan: true as const } : {}),
         });
         toDestroy.push({ ...item, fingerprint: h.fingerprint });
         return;

@@ -2,17 +2,26 @@
 // locators only: no content, no credentials, no key material (invariant 6).
 import type { HoldSpec } from '../ports/storage-backend.js';
 
-/** Published once per execution epoch; workers re-check scope and holds against it. */
+/**
+ * Published once per execution epoch, MACed by the coordinator (src/queue/queue-auth.ts);
+ * workers re-check scope and holds against it, and refuse it once it has expired.
+ */
 export interface OrderSpec {
   orderId: string;
   epoch: string;
+  /** The approved plan root: the coordinator publishes a spec only for an order approved for this plan. */
+  planRoot: string;
   targets: Record<string, { backend: string; scope: unknown }>;
   holds: HoldSpec[];
+  /** RFC 3339; the coordinator re-publishes the spec well before then while the order executes. */
+  expiresAt: string;
 }
 
 export interface BatchItem {
   seq: number;
   locator: string;
+  /** The size the plan listed: a worker that hashes a different size says so in its intent. */
+  size: number;
 }
 
 export interface BatchJobData {
@@ -21,6 +30,8 @@ export interface BatchJobData {
   target: string;
   batch: number;
   items: BatchItem[];
+  /** The coordinator's MAC over all of the above (QueueAuth.signJob). */
+  mac: string;
 }
 
 /** Recorded (durably, in Redis) after hashing and before the destroy call. */
@@ -32,6 +43,8 @@ export interface Intent {
   attributes?: Record<string, string>;
   /** When the content was hashed. */
   at: string;
+  /** Set when the hashed size differs from the planned size: the object changed after planning. */
+  changedSincePlan?: true;
 }
 
 /** The first outcome written for an item wins (HSETNX): a late retry cannot overwrite it. */
@@ -44,6 +57,8 @@ export type Outcome =
 export interface BatchState {
   intents: Map<number, Intent>;
   outcomes: Map<number, Outcome>;
+  /** Fields that did not verify (forged, or written with another queue key): ignored, and logged. */
+  rejected: number;
 }
 
 export interface BatchSummary {

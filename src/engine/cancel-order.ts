@@ -7,7 +7,7 @@
 import type { OrderRow, OrderState } from '../ledger/ledger.js';
 import { jobIdFor } from './batch-types.js';
 import { type EngineDeps, NotFoundError, RuleError } from './engine-deps.js';
-import { ingestJob } from './ingest.js';
+import { ingestBatch } from './ingest.js';
 
 const BEFORE_EXECUTION: OrderState[] = ['draft', 'planning', 'planned', 'approved'];
 
@@ -40,9 +40,12 @@ export async function withdrawBatches(deps: EngineDeps, order: OrderRow): Promis
     if (withdrawn === 'active') continue;
     const items = deps.ledger.batchItems(order.id, batch);
     if (items.length === 0) continue;
-    await ingestJob(deps, {
-      id: jobId,
-      data: { orderId: order.id, epoch: order.epoch!, target: items[0]!.target, batch, items: items.map(({ seq, locator }) => ({ seq, locator })) },
+    await ingestBatch(deps, {
+      jobId,
+      orderId: order.id,
+      epoch: order.epoch!,
+      target: items[0]!.target,
+      batch,
       failed: true,
       failedReason: 'the order was cancelled before this batch ran',
       exceptionCode: 'CANCELLED',

@@ -30,6 +30,8 @@ export interface EngineDeps {
   /** Where certificates and records files are written. */
   dataDir: string;
   batchSize: number;
+  /** How long a published order spec stays valid (workers refuse an expired one); default 6 hours. */
+  specTtlSeconds?: number;
   metrics?: EngineMetrics;
 }
 

@@ -6,6 +6,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { OrderRow } from '../ledger/ledger.js';
 import type { BatchJobData, OrderSpec } from './batch-types.js';
 import { jobIdFor } from './batch-types.js';
+import { QueueAuthError } from '../queue/queue-auth.js';
 import { orderDocument } from './create-order.js';
 import { type EngineDeps, NotFoundError, RuleError } from './engine-deps.js';
 
@@ -32,14 +33,34 @@ export function newEpoch(): string {
   return randomBytes(6).toString('hex');
 }
 
-function specOf(order: OrderRow): OrderSpec {
+const DEFAULT_SPEC_TTL_S = 6 * 3600;
+
+function specOf(deps: EngineDeps, order: OrderRow): OrderSpec {
   const doc = orderDocument(order);
+  const ttl = deps.specTtlSeconds ?? DEFAULT_SPEC_TTL_S;
   return {
     orderId: order.id,
     epoch: order.epoch!,
+    planRoot: order.approvedRoot!,
     targets: Object.fromEntries(doc.targets.map((t) => [t.backend, { backend: t.backend, scope: t.scope }])),
     holds: doc.holds,
+    expiresAt: new Date(deps.clock.now().getTime() + ttl * 1000).toISOString(),
   };
+}
+
+/**
+ * The spec in Redis, if it is this coordinator's. A value that does not
+ * verify was written by someone else: it is replaced with the real one (the
+ * run's state is not lost for that, so no new epoch), and logged.
+ */
+async function currentSpec(deps: EngineDeps, order: OrderRow): Promise<OrderSpec | undefined | 'forged'> {
+  try {
+    return await deps.queue.store.readSpec(order.id);
+  } catch (e) {
+    if (!(e instanceof QueueAuthError)) throw e;
+    deps.log.error({ orderId: order.id, err: e.message }, 'SECURITY: the order spec in Redis was not written by this coordinator; replacing it');
+    return 'forged';
+  }
 }
 
 /**
@@ -50,16 +71,21 @@ function specOf(order: OrderRow): OrderSpec {
  * absent one becomes an exception, never a record) and a new epoch starts.
  */
 export async function dispatch(deps: EngineDeps, order: OrderRow, checkJobs: boolean): Promise<OrderRow> {
-  const spec = await deps.queue.store.readSpec(order.id);
+  const spec = await currentSpec(deps, order);
   let current = order;
-  if (!spec || spec.epoch !== order.epoch) {
+  const ttlMs = (deps.specTtlSeconds ?? DEFAULT_SPEC_TTL_S) * 1000;
+  if (spec === 'forged' || (spec && spec.epoch === order.epoch && Date.parse(spec.expiresAt) - deps.clock.now().getTime() < ttlMs / 2)) {
+    // Renewed at half its life, so that workers never find it expired while this coordinator runs.
+    await deps.queue.store.publishSpec(specOf(deps, current));
+    checkJobs = checkJobs || spec === 'forged';
+  } else if (!spec || spec.epoch !== order.epoch) {
     const at = deps.clock.now().toISOString();
     if (order.dispatchedAt) {
       const n = deps.ledger.markPendingUncertain(order.id);
       deps.log.error({ orderId: order.id, uncertain: n }, 'Redis lost this order\'s execution state; starting a new epoch (pending objects that are already gone become exceptions)');
       current = deps.ledger.patch(order.id, { epoch: newEpoch(), failure: `Redis lost the execution state at ${at}; ${n} objects were in flight` }, at);
     }
-    await deps.queue.store.publishSpec(specOf(current));
+    await deps.queue.store.publishSpec(specOf(deps, current));
     current = deps.ledger.patch(order.id, { dispatchedAt: current.dispatchedAt ?? at }, at);
     checkJobs = true;
   }
@@ -85,12 +111,12 @@ export async function dispatch(deps: EngineDeps, order: OrderRow, checkJobs: boo
         break;
       }
       const chunk = new Set(missing.slice(i, i + per));
-      const jobs = new Map<number, BatchJobData>();
+      const jobs = new Map<number, Omit<BatchJobData, 'mac'>>();
       for (const row of deps.ledger.pendingInBatches(order.id, Math.min(...chunk), Math.max(...chunk))) {
         if (!chunk.has(row.batch)) continue;
         let job = jobs.get(row.batch);
         if (!job) jobs.set(row.batch, (job = { orderId: order.id, epoch: current.epoch!, target: row.target, batch: row.batch, items: [] }));
-        job.items.push({ seq: row.seq, locator: row.locator });
+        job.items.push({ seq: row.seq, locator: row.locator, size: row.size });
       }
       await deps.queue.enqueue([...jobs.values()]);
       await setImmediate(); // after the I/O that came in meanwhile: HTTP requests are answered between chunks

@@ -10,6 +10,7 @@ import { publicKeyToPem } from '../core/ed25519.js';
 import { signCertificate } from '../core/certificate.js';
 import { StatementBuilder } from '../core/statement-builder.js';
 import type { RescanItem } from '../core/statement.js';
+import type { TargetSession } from '../ports/storage-backend.js';
 import { ITEM_STATUS, type OrderRow } from '../ledger/ledger.js';
 import { nodeFileDigest } from '../node/fast-verify.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
@@ -35,6 +36,13 @@ const RESCAN_STATUS: Record<number, RescanItem['status']> = {
   [ITEM_STATUS.pending]: 'exception',
 };
 
+/**
+ * Lists what is left in scope after execution. An object recorded as destroyed
+ * that is still there is hashed again: with the content that was certified, it
+ * was never destroyed (a lying worker, a forged outcome, a store that ignored
+ * the delete), so its record is revoked and it becomes an exception; with other
+ * content it was written again after its destruction ('recreated').
+ */
 async function rescan(deps: EngineDeps, order: OrderRow): Promise<RescanItem[]> {
   const doc = orderDocument(order);
   const items: RescanItem[] = [];
@@ -42,16 +50,41 @@ async function rescan(deps: EngineDeps, order: OrderRow): Promise<RescanItem[]> 
     const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
     try {
       for await (const page of session.list()) {
+        const survivors: Array<{ item: RescanItem; seq: number; sha256: string }> = [];
         for (const o of page) {
           const row = deps.ledger.findByLocator(order.id, t.backend, o.locator);
-          items.push({ target: t.backend, locator: o.locator, status: row ? RESCAN_STATUS[row.status]! : 'unplanned' });
+          const item: RescanItem = { target: t.backend, locator: o.locator, status: row ? RESCAN_STATUS[row.status]! : 'unplanned' };
+          items.push(item);
+          if (row?.status === ITEM_STATUS.destroyed && row.sha256) survivors.push({ item, seq: row.seq, sha256: row.sha256 });
         }
+        if (survivors.length > 0) await checkSurvivors(deps, order.id, session, survivors);
       }
     } finally {
       await session.close();
     }
   }
   return items;
+}
+
+async function checkSurvivors(
+  deps: EngineDeps,
+  orderId: string,
+  session: TargetSession,
+  survivors: ReadonlyArray<{ item: RescanItem; seq: number; sha256: string }>,
+): Promise<void> {
+  const hashes = await session.hash(survivors.map((s) => ({ locator: s.item.locator })));
+  const revoke: number[] = [];
+  survivors.forEach((s, k) => {
+    const h = hashes[k]!;
+    // Unreadable now (an error, a hold): it is there, and nobody can show it is other content.
+    if (h.status === 'hashed' && h.sha256 !== s.sha256) return;
+    if (h.status === 'absent') return; // gone between listing and hashing
+    revoke.push(s.seq);
+    s.item.status = 'exception';
+  });
+  if (revoke.length === 0) return;
+  deps.ledger.revokeDestroyed(orderId, revoke, 'PRESENT_AFTER_DESTROY', 'recorded as destroyed, but the re-scan found it present with the content that was recorded (or could not read it to tell); not certified');
+  deps.log.error({ orderId, objects: revoke.length }, 'SECURITY: objects reported destroyed are still present with the same content; their records are revoked');
 }
 
 /** Writes a file through a temp name and fsync, so a crash never leaves a half file under the real name. */

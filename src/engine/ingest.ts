@@ -17,6 +17,7 @@ import type { Intent, Outcome } from './batch-types.js';
 import { holdsFor, orderDocument } from './create-order.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { FinishedJob } from '../queue/bullmq-exec-queue.js';
+import { QueueAuthError } from '../queue/queue-auth.js';
 
 function destroyedResult(seq: number, intent: Intent, at: string, recovered: boolean): ItemResult {
   const attributes = { ...(intent.attributes ?? {}), ...(recovered ? { recovered: 'true' } : {}) };
@@ -48,23 +49,66 @@ function decide(seq: number, uncertain: boolean, intent: Intent | undefined, o: 
   }
 }
 
-export async function ingestJob(deps: EngineDeps, job: FinishedJob & { exceptionCode?: string }): Promise<void> {
-  const { orderId, epoch, batch } = job.data;
-  const order = deps.ledger.getOrder(orderId);
-  if (!order || order.state !== 'executing' || order.epoch !== epoch) {
-    // A job of a cancelled order or of an epoch that Redis lost: nothing to ingest.
+/** A batch that ended, as the coordinator knows it: the objects come from the ledger, not from Redis. */
+export interface EndedBatch {
+  orderId: string;
+  epoch: string;
+  batch: number;
+  target: string;
+  /** The BullMQ job to remove once ingested. */
+  jobId: string;
+  failed: boolean;
+  failedReason: string | undefined;
+  /** For batches withdrawn by a cancel: the code of the exceptions for what has no outcome. */
+  exceptionCode?: string;
+}
+
+/**
+ * Ingests a finished job from Redis once it authenticates. One that does not
+ * was not made by this coordinator: it is removed without a trace in the
+ * ledger, and the next job check enqueues the real batch again if it is missing.
+ */
+export async function ingestJob(deps: EngineDeps, job: FinishedJob): Promise<void> {
+  try {
+    deps.queue.auth.verifyJob(job.data);
+  } catch (e) {
+    if (!(e instanceof QueueAuthError)) throw e;
+    deps.log.error({ jobId: job.id, err: e.message }, 'SECURITY: removed a batch job that this coordinator did not make');
     await deps.queue.remove(job.id);
     return;
   }
+  const { orderId, epoch, batch, target } = job.data;
+  await ingestBatch(deps, { orderId, epoch, batch, target, jobId: job.id, failed: job.failed, failedReason: job.failedReason });
+}
+
+/** What an intent says about the object, against what the plan listed: a size that differs must be reported as a change. */
+function planMismatch(intent: Intent, plannedSize: number): string | undefined {
+  if (intent.size === plannedSize || intent.changedSincePlan === true) return undefined;
+  return `the worker reported ${intent.size} bytes for an object planned at ${plannedSize} bytes without reporting a change; not certified`;
+}
+
+export async function ingestBatch(deps: EngineDeps, job: EndedBatch): Promise<void> {
+  const { orderId, epoch, batch } = job;
+  const order = deps.ledger.getOrder(orderId);
+  if (!order || order.state !== 'executing' || order.epoch !== epoch) {
+    // A job of a cancelled order or of an epoch that Redis lost: nothing to ingest.
+    await deps.queue.remove(job.jobId);
+    return;
+  }
   const state = await deps.queue.store.readBatch(orderId, epoch, batch);
-  // The job names its objects; applyResults ignores any that are no longer pending.
-  const uncertain = deps.ledger.uncertainInBatch(orderId, batch);
-  const items = job.data.items.map((i) => ({ ...i, uncertain: uncertain.has(i.seq) }));
+  if (state.rejected > 0) {
+    deps.log.error({ orderId, batch, rejected: state.rejected }, 'SECURITY: batch state in Redis that no worker of this deployment wrote was ignored');
+  }
+  // The pending objects of this batch, from the ledger: results for anything else are never applied.
+  const items = deps.ledger.batchItems(orderId, batch);
   const results: ItemResult[] = [];
   const unresolved: typeof items = [];
   for (const item of items) {
     const o = state.outcomes.get(item.seq);
-    if (o) results.push(decide(item.seq, item.uncertain, state.intents.get(item.seq), o));
+    const intent = state.intents.get(item.seq);
+    const mismatch = intent && planMismatch(intent, item.size);
+    if (mismatch) results.push({ kind: 'exception', seq: item.seq, code: 'OUTCOME_MISMATCH', reason: mismatch });
+    else if (o) results.push(decide(item.seq, item.uncertain, intent, o));
     else unresolved.push(item);
   }
   if (unresolved.length > 0) {
@@ -73,11 +117,12 @@ export async function ingestJob(deps: EngineDeps, job: FinishedJob & { exception
     const gone = new Set<number>();
     if (withIntent.length > 0) {
       const doc = orderDocument(order);
-      const t = doc.targets.find((x) => x.backend === job.data.target)!;
+      const t = doc.targets.find((x) => x.backend === job.target)!;
       const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
       try {
         const probes = await session.probe(withIntent);
         withIntent.forEach((i, k) => {
+          // Only a probe that answers absent counts: an error (a reset, a timeout) is no proof of absence.
           if (probes[k]!.status === 'absent') gone.add(i.seq);
         });
       } finally {
@@ -91,9 +136,9 @@ export async function ingestJob(deps: EngineDeps, job: FinishedJob & { exception
     }
   }
   deps.ledger.applyResults(orderId, results);
-  deps.metrics?.ingested(job.data.target, results);
+  deps.metrics?.ingested(job.target, results);
   // Only after the ledger has committed: forget the job and its batch state.
-  await deps.queue.remove(job.id);
+  await deps.queue.remove(job.jobId);
   await deps.queue.store.deleteBatch(orderId, epoch, batch);
   deps.log.debug({ orderId, batch, results: results.length, failed: job.failed }, 'batch ingested');
 }

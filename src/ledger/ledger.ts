@@ -147,6 +147,7 @@ export type Ledger = Pick<
   | 'applyResults'
   | 'progress'
   | 'findByLocator'
+  | 'revokeDestroyed'
   | 'planSummary'
   | 'orderCounts'
   | 'inventoryPage'

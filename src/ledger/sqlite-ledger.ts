@@ -2,7 +2,7 @@
 // and certificates, in one SQLite file (better-sqlite3, WAL). Only the
 // coordinator opens it. Writes are batched in transactions: one row at a time
 // would be two orders of magnitude slower (see DESIGN.md's figures).
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AccessStore } from './access-store.js';
@@ -43,7 +43,13 @@ export class SqliteLedger implements Ledger {
   readonly access: AccessStore;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      // Token hashes and the audit log: only the owner reads them. SQLite gives the -wal and -shm
+      // files the mode of the database file, so creating that one 0600 covers all three.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      closeSync(openSync(path, 'a', 0o600));
+      chmodSync(path, 0o600);
+    }
     this.db = new Database(path);
     // Before the migrations: they take the write lock, and another process may hold it for a moment.
     this.db.pragma('busy_timeout = 5000');
@@ -232,9 +238,9 @@ export class SqliteLedger implements Ledger {
   }
 
   /** Pending objects of batches `from`..`to` (inclusive), ordered by batch and seq: one query for many jobs. */
-  pendingInBatches(id: string, from: number, to: number): Array<{ batch: number; seq: number; target: string; locator: string }> {
-    return this.sql('SELECT batch, seq, target, locator FROM inventory WHERE order_num = ? AND status = 0 AND batch BETWEEN ? AND ? ORDER BY batch, seq')
-      .all(this.num(id), from, to) as Array<{ batch: number; seq: number; target: string; locator: string }>;
+  pendingInBatches(id: string, from: number, to: number): Array<{ batch: number; seq: number; target: string; locator: string; size: number }> {
+    return this.sql('SELECT batch, seq, target, locator, size FROM inventory WHERE order_num = ? AND status = 0 AND batch BETWEEN ? AND ? ORDER BY batch, seq')
+      .all(this.num(id), from, to) as Array<{ batch: number; seq: number; target: string; locator: string; size: number }>;
   }
 
   /** Objects of a batch marked uncertain after Redis lost state (usually none: a partial index makes this free). */
@@ -250,9 +256,10 @@ export class SqliteLedger implements Ledger {
     );
   }
 
-  batchItems(id: string, batch: number): Array<{ seq: number; target: string; locator: string; uncertain: boolean }> {
-    const rows = this.sql('SELECT seq, target, locator, uncertain FROM inventory WHERE order_num = ? AND batch = ? AND status = 0 ORDER BY seq')
-      .all(this.num(id), batch) as Array<{ seq: number; target: string; locator: string; uncertain: number }>;
+  /** The pending objects of a batch, as the plan listed them. */
+  batchItems(id: string, batch: number): Array<{ seq: number; target: string; locator: string; size: number; uncertain: boolean }> {
+    const rows = this.sql('SELECT seq, target, locator, size, uncertain FROM inventory WHERE order_num = ? AND batch = ? AND status = 0 ORDER BY seq')
+      .all(this.num(id), batch) as Array<{ seq: number; target: string; locator: string; size: number; uncertain: number }>;
     return rows.map((r) => ({ ...r, uncertain: r.uncertain === 1 }));
   }
 
@@ -339,9 +346,23 @@ export class SqliteLedger implements Ledger {
     return Object.fromEntries(rows.map((r) => [r.target, { objects: r.objects, bytes: r.bytes, held: r.held }]));
   }
 
-  findByLocator(id: string, target: string, locator: string): { seq: number; status: number } | undefined {
-    return this.sql('SELECT seq, status FROM inventory WHERE order_num = ? AND target = ? AND locator = ?')
-      .get(this.num(id), target, locator) as { seq: number; status: number } | undefined;
+  findByLocator(id: string, target: string, locator: string): { seq: number; status: number; sha256: string | null } | undefined {
+    return this.sql('SELECT seq, status, sha256 FROM inventory WHERE order_num = ? AND target = ? AND locator = ?')
+      .get(this.num(id), target, locator) as { seq: number; status: number; sha256: string | null } | undefined;
+  }
+
+  /**
+   * Turns objects recorded as destroyed into exceptions: the re-scan found
+   * them still there with the content that was certified. Only while the
+   * order is finalizing, before any certificate exists. Returns how many changed.
+   */
+  revokeDestroyed(id: string, seqs: readonly number[], code: string, reason: string): number {
+    const num = this.num(id);
+    const update = this.sql(
+      `UPDATE inventory SET status = 2, exc_code = ?, exc_reason = ?, sha256 = NULL, content_size = NULL, destroyed_at = NULL, method = NULL, attributes = NULL
+       WHERE order_num = ? AND seq = ? AND status = 1`,
+    );
+    return this.db.transaction(() => seqs.reduce((n, seq) => n + update.run(code, reason, num, seq).changes, 0))();
   }
 
   /**

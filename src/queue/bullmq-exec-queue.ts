@@ -4,6 +4,7 @@ import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type BatchJobData, type BatchSummary, jobIdFor } from '../engine/batch-types.js';
 import type { Logger } from '../log.js';
+import type { QueueAuth } from './queue-auth.js';
 import { EXEC_QUEUE, type QueueSettings } from './queue-config.js';
 import { RedisBatchStore } from './redis-batch-store.js';
 
@@ -23,13 +24,14 @@ export class BullmqExecQueue {
   constructor(
     private readonly settings: QueueSettings,
     log: Logger,
+    readonly auth: QueueAuth,
   ) {
     // Producer side: fail fast while Redis is down instead of queueing commands in memory.
     this.redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false });
     this.redis.on('error', (e) => log.warn({ err: e.message }, 'coordinator redis connection error'));
     this.queueConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false });
     this.queueConnection.on('error', (e) => log.warn({ err: e.message }, 'coordinator queue connection error'));
-    this.store = new RedisBatchStore(this.redis, settings.prefix);
+    this.store = new RedisBatchStore(this.redis, settings.prefix, auth);
     this.queue = new Queue<BatchJobData, BatchSummary>(EXEC_QUEUE, { connection: this.queueConnection, prefix: settings.prefix });
     this.queue.on('error', (e) => log.warn({ err: e.message }, 'queue error'));
   }
@@ -49,13 +51,14 @@ export class BullmqExecQueue {
     }
   }
 
-  async enqueue(jobs: readonly BatchJobData[]): Promise<void> {
+  /** Signs each job with the queue key (workers refuse unsigned ones) and enqueues it. */
+  async enqueue(jobs: ReadonlyArray<Omit<BatchJobData, 'mac'>>): Promise<void> {
     const { attempts, backoffMs } = this.settings;
     for (let i = 0; i < jobs.length; i += 500) {
       await this.queue.addBulk(
         jobs.slice(i, i + 500).map((data) => ({
           name: 'batch',
-          data,
+          data: this.auth.signJob(data),
           opts: {
             // Deterministic: adding a job that exists is a no-op, so re-enqueueing after a restart is safe.
             jobId: jobIdFor(data.orderId, data.epoch, data.batch),

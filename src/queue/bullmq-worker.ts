@@ -8,6 +8,7 @@ import type { BatchJobData, BatchSummary, OrderSpec } from '../engine/batch-type
 import { PermanentJobError, processBatch } from '../engine/batch-processor.js';
 import type { Logger } from '../log.js';
 import type { TargetSession } from '../ports/storage-backend.js';
+import { type QueueAuth, QueueAuthError } from './queue-auth.js';
 import { EXEC_QUEUE, type QueueSettings } from './queue-config.js';
 import { RedisBatchStore } from './redis-batch-store.js';
 
@@ -29,6 +30,8 @@ export function parseFaultPlan(v: string | undefined): FaultPlan | undefined {
 export interface WorkerOptions {
   faults?: FaultPlan;
   settings: QueueSettings;
+  /** The queue key shared with the coordinator: jobs and specs that do not verify are refused. */
+  auth: QueueAuth;
   backends: BackendRegistry;
   concurrency: number;
   log: Logger;
@@ -80,7 +83,7 @@ export class BatchWorker {
     const { settings, log } = opts;
     this.redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
     this.redis.on('error', (e) => log.warn({ err: e.message }, 'worker redis connection error'));
-    this.store = new RedisBatchStore(this.redis, settings.prefix);
+    this.store = new RedisBatchStore(this.redis, settings.prefix, opts.auth);
     this.sessions = new SessionCache(opts.backends);
     this.workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
     this.workerConnection.on('error', (e) => log.warn({ err: e.message }, 'worker queue connection error'));
@@ -92,7 +95,8 @@ export class BatchWorker {
       stalledInterval: settings.stalledIntervalMs,
       // Re-running a batch is safe (intents and first-outcome-wins), so a job may stall many times.
       maxStalledCount: 1000,
-      autorun: true,
+      // Started by start(), once the queue key is known to be the coordinator's.
+      autorun: false,
     });
     this.worker.on('error', (e) => log.warn({ err: e.message }, 'worker error'));
     this.worker.on('failed', (job, e) =>
@@ -100,18 +104,48 @@ export class BatchWorker {
     );
   }
 
+  /**
+   * Refuses to start when the coordinator has published the id of another
+   * queue key: every job would be refused. (Whoever can write to Redis can
+   * make workers stop here; that much Redis access can stop them anyway.)
+   */
+  async start(): Promise<void> {
+    const published = await this.store.readKeyId();
+    if (published !== null && published !== this.opts.auth.keyId) {
+      throw new Error(`this worker's queue key (id ${this.opts.auth.keyId}) is not the coordinator's (id ${published.slice(0, 32)}): set SHREDPROOF_QUEUE_KEY_FILE to a copy of the coordinator's queue.key`);
+    }
+    void this.worker.run().catch((e: Error) => this.opts.log.error({ err: e.message }, 'worker stopped'));
+  }
+
   private async spec(orderId: string, epoch: string): Promise<OrderSpec> {
     const cached = this.specs.get(orderId);
-    if (cached?.epoch === epoch) return cached;
-    const spec = await this.store.readSpec(orderId);
+    const now = (this.opts.now ?? (() => new Date()))();
+    if (cached?.epoch === epoch && Date.parse(cached.expiresAt) > now.getTime()) return cached;
+    let spec: OrderSpec | undefined;
+    try {
+      spec = await this.store.readSpec(orderId);
+    } catch (e) {
+      // Retried, not failed: the coordinator re-publishes its own spec over a forged one.
+      if (e instanceof QueueAuthError) throw new Error(`refused the spec of order ${orderId}: ${e.message}`);
+      throw e;
+    }
     if (!spec) throw new UnrecoverableError(`order ${orderId} has no published spec in Redis (cancelled, or Redis lost its state)`);
     if (spec.epoch !== epoch) throw new UnrecoverableError(`job of epoch ${epoch}, order ${orderId} is now at epoch ${spec.epoch}`);
+    // Retried: a coordinator that is down does not refresh the spec; it does when it is back.
+    if (!(Date.parse(spec.expiresAt) > now.getTime())) throw new Error(`the spec of order ${orderId} expired at ${spec.expiresAt}; waiting for the coordinator to renew it`);
     this.specs.set(orderId, spec);
     return spec;
   }
 
   private async run(job: Job<BatchJobData, BatchSummary>, token: string | undefined): Promise<BatchSummary> {
     const data = job.data;
+    try {
+      this.opts.auth.verifyJob(data);
+    } catch (e) {
+      // Not made by the coordinator (or made with another queue key): nothing of it is run.
+      this.opts.log.error({ jobId: job.id, err: (e as Error).message }, 'refused a batch job that does not authenticate');
+      throw new UnrecoverableError(`refused: ${(e as Error).message}`);
+    }
     const log = this.opts.log.child({ orderId: data.orderId, batch: data.batch, target: data.target });
     const started = Date.now();
     try {

@@ -430,10 +430,22 @@ describe('docker-compose.yml', () => {
     const c = loadConfig({ ...runtimeEnv, ...env });
     assert.ok(wm.some((x) => x.target === c.backendsFile), 'workers read the same backends file');
     // Every store the coordinator sees, the workers see at the same path (the coordinator read-only).
-    for (const s of sm.filter((x) => !['data', 'keys'].includes(x.source) && x.target !== c.backendsFile)) {
+    for (const s of sm.filter((x) => !['data', 'keys', 'queue-key'].includes(x.source) && x.target !== c.backendsFile)) {
       assert.ok(s.ro, `serve mounts the store ${s.target} read-only: it only lists`);
       assert.ok(wm.some((w) => w.source === s.source && w.target === s.target), `workers do not mount the store ${s.source} at ${s.target}`);
     }
+  });
+
+  it('shares the queue key with the workers read-only, and gives Redis a required password that every REDIS_URL carries', () => {
+    const serveKey = loadConfig({ ...runtimeEnv, ...envMap(serve!) }).queueKeyPath;
+    const workerKey = loadConfig({ ...runtimeEnv, ...envMap(worker!) }).queueKeyPath;
+    assert.equal(workerKey, serveKey, 'serve and the workers name the same queue key file');
+    const sm = mounts(serve!).find((x) => x.target === dirname(serveKey));
+    const wm = mounts(worker!).find((x) => x.target === dirname(workerKey));
+    assert.ok(sm && !sm.ro && compose.volumes && sm.source in compose.volumes, 'serve writes the queue key on a named volume');
+    assert.ok(wm && wm.ro && wm.source === sm.source, 'workers mount the same volume read-only');
+    assert.match(words(redis!.command).join(' '), /--requirepass \$\{SHREDPROOF_REDIS_PASSWORD:\?/);
+    for (const s of [serve!, worker!]) assert.equal(envMap(s).REDIS_URL, 'redis://:${SHREDPROOF_REDIS_PASSWORD}@redis:6379');
   });
 
   it('sets only environment variables that shredproof reads', () => {

@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { FilesystemBackend } from '../../src/backends/filesystem/filesystem-backend.js';
 import { processBatch } from '../../src/engine/batch-processor.js';
 import type { TargetSession } from '../../src/ports/storage-backend.js';
+import { QueueAuth } from '../../src/queue/queue-auth.js';
 import { RedisBatchStore } from '../../src/queue/redis-batch-store.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
 
@@ -23,7 +24,7 @@ describe('processBatch', () => {
   before(async () => {
     await requireRedis();
     redis = new Redis(REDIS_URL);
-    store = new RedisBatchStore(redis, prefix);
+    store = new RedisBatchStore(redis, prefix, new QueueAuth(new Uint8Array(32).fill(7)));
     backend = new FilesystemBackend({ name: 'photos', root: dir, threads: 2 });
     session = await backend.openTarget({ include: ['**'] }, []);
   });
@@ -39,7 +40,7 @@ describe('processBatch', () => {
     epoch: 'e1',
     target: 'photos',
     batch,
-    items: names.map((locator, seq) => ({ seq, locator })),
+    items: names.map((locator, seq) => ({ seq, locator, size: 0 })),
   });
 
   it('a worker that lost its job destroys nothing: intents are recorded, no object is touched, no outcome is written', async () => {
