@@ -3,6 +3,7 @@
 // dispatch() is idempotent and is also how a restarted coordinator resumes.
 import { randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
+import { samePerson } from '../core/person.js';
 import type { OrderRow } from '../ledger/ledger.js';
 import type { BatchJobData, OrderSpec } from './batch-types.js';
 import { jobIdFor } from './batch-types.js';
@@ -17,7 +18,7 @@ export function executeOrder(deps: EngineDeps, id: string, actor: string): Order
     const started = ['executing', 'finalizing', 'certified', 'certified-with-exceptions'].includes(order.state);
     throw new RuleError(started ? 'ALREADY_EXECUTED' : 'NOT_APPROVED', `order ${id} is ${order.state}; only an approved order can be executed`);
   }
-  if (!order.approvedBy || order.approvedBy === order.createdBy) throw new RuleError('NOT_APPROVED', `order ${id} lacks an approval by a second person`);
+  if (!order.approvedBy || samePerson(order.approvedBy, order.createdBy)) throw new RuleError('NOT_APPROVED', `order ${id} lacks an approval by a second person`);
   if (order.approvedRoot !== order.planRoot) throw new RuleError('STALE_PLAN', `order ${id} was approved for plan ${order.approvedRoot}, not the current plan ${order.planRoot}`);
   const at = deps.clock.now().toISOString();
   return deps.ledger.atomically(() => {

@@ -370,6 +370,15 @@ describe('bad input: lifecycle steps out of turn are refused and change nothing'
     assert.equal(deps.ledger.getOrder(order.id)!.approvedBy, null);
   });
 
+  it('an approval by the creator under another spelling (case, punctuation, full-width, zero-width): SELF_APPROVAL', async () => {
+    const { order, planRoot } = await planned();
+    for (const alias of ['ALICE', 'Alice', 'alice.', ' alice', 'a.lice', '\uff41\uff4c\uff49\uff43\uff45', 'al\u200bice', 'ali\u00adce']) {
+      await unchanged(order.id, () => assertRule(() => approveOrder(deps, order.id, alias, planRoot), 'SELF_APPROVAL'));
+    }
+    assert.equal(deps.ledger.getOrder(order.id)!.approvedBy, null);
+    approveOrder(deps, order.id, 'alicia', planRoot); // another person
+  });
+
   it('approving a stale plan: STALE_PLAN', async () => {
     const { order, planRoot: oldRoot } = await planned();
     // The store changes after the plan was reviewed; the order is planned again.
