@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { generateKeys } from '../src/node/keys.js';
+import { loadQueueAuth } from '../src/queue/queue-key.js';
 import { buildTree } from './e2e.js';
 import type { BenchResult } from './types.js';
 
@@ -307,6 +308,7 @@ export async function benchApi(bigN = 100_000, smallN = 10_000): Promise<BenchRe
       (JSON.parse(execFileSync(process.execPath, [BIN, 'token', 'create', '--role', role, '--name', name, '--data-dir', dataDir, '--json'], { env, encoding: 'utf8' })) as { token: string }).token;
     const t: Tokens = { operator: token('operator', 'olga'), approver: token('approver', 'bob'), auditor: token('auditor', 'audrey') };
 
+    loadQueueAuth(join(dataDir, 'queue.key'), { create: true }); // the worker starts first and only reads it
     procs.push(startProc(['worker'], env));
     const serve = startProc(['serve', '--no-worker'], env, process.env.BENCH_SERVE_PROF);
     procs.push(serve);

@@ -18,6 +18,7 @@ import { executeOrder } from '../src/engine/execute-order.js';
 import { planOrder } from '../src/engine/plan-order.js';
 import { createLogger } from '../src/log.js';
 import { generateKeys } from '../src/node/keys.js';
+import { loadQueueAuth } from '../src/queue/queue-key.js';
 import type { BenchResult } from './types.js';
 
 const BIN = fileURLToPath(new URL('../bin/shredproof.js', import.meta.url));
@@ -84,7 +85,9 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
   const config = loadConfig({ ...process.env, ...env });
   const backends = { photos: { kind: 'filesystem' as const, root } };
   const log = createLogger({ level: 'warn' });
-  // The worker is its own process, as in production; started (and warmed) before the clock starts.
+  // The worker is its own process, as in production; started (and warmed) before the clock starts,
+  // so the queue key that the coordinator would make is made here first (the worker only reads it).
+  loadQueueAuth(config.queueKeyPath, { create: true });
   const worker = spawn(process.execPath, [...(process.env.BENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_WORKER_PROF] : []), BIN, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   let workerPeak = 0;
   const sampler = setInterval(() => {
