@@ -3,14 +3,11 @@
 //
 // What s3rver cannot exercise (it has no versioning: PutBucketVersioning is
 // taken as a create-bucket call, ListObjectVersions answers MethodNotAllowed,
-// GetBucketVersioning answers an empty 200), so NOT tested here against a real
-// server: listing by ListObjectVersions (one item per version), GET/HEAD/
-// DeleteObjects naming a VersionId, removal of delete markers once a key has
-// no version left, and the switch to version-naming requests when a bucket
-// turns versioning on mid-order. Nor can s3rver answer per-key DeleteObjects
-// errors (Object Lock, AccessDenied). Those paths are covered in
-// s3-versioned.test.ts against a fake S3 command handler, which is used ONLY
-// for what s3rver cannot do.
+// GetBucketVersioning answers an empty 200; nor does it answer per-key
+// DeleteObjects errors) runs against moto's S3 server, which has versioning
+// and Object Lock: s3-moto-versioned.test.ts. The few paths neither server
+// produces are in s3-versioned.test.ts against a fake command handler;
+// docs/backends/s3.md has the table.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

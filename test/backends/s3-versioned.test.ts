@@ -45,6 +45,8 @@ function s3Error(code: string, status: number): Error {
 
 class FakeVersionedS3 {
   versioning: 'Enabled' | 'Suspended' | undefined = 'Enabled';
+  /** ListObjectVersions answers truncated with the same markers it was given, for ever (a broken store). */
+  stuckListing = false;
   /** GetBucketVersioning answers NotImplemented, as s3rver-like stores do, whatever the store really does. */
   hideVersioning = false;
   readonly keys = new Map<string, Entry[]>(); // newest first
@@ -108,6 +110,9 @@ class FakeVersionedS3 {
       case 'ListObjectsCommand':
         return { Contents: [], IsTruncated: false }; // openTarget's access check only
       case 'ListObjectVersionsCommand': {
+        if (this.stuckListing) {
+          return { Versions: [], DeleteMarkers: [], IsTruncated: true, NextKeyMarker: (input.KeyMarker as string) ?? 'a', NextVersionIdMarker: (input.VersionIdMarker as string) ?? 'v' };
+        }
         const all = [...this.keys.keys()].filter((k) => k.startsWith((input.Prefix as string) ?? '')).sort().flatMap((k) => this.keys.get(k)!.map((e) => ({ k, e })));
         return {
           Versions: all.filter(({ e }) => !e.marker).map(({ k, e }) => ({ Key: k, VersionId: e.versionId, Size: e.body!.length })),
@@ -199,6 +204,15 @@ describe('S3Backend on a versioned bucket (fake store: what neither s3rver nor m
       { status: 'error', code: 'InvalidRequest', message: 'InvalidRequest (fake)', transient: false },
     ]);
     assert.deepEqual(fake.versionsOf('p/locked'), [alsoLocked, locked]);
+  });
+
+  it('fails a version listing that answers truncated without advancing, instead of looping for ever', async () => {
+    const { fake, backend } = setup();
+    fake.put('p/a', 'x');
+    fake.stuckListing = true;
+    const session = await backend.openTarget({ prefixes: ['p/'] }, []);
+    await assert.rejects(listAll(session), /a truncated version listing that does not advance/);
+    await session.close();
   });
 
   it('calls a version that DeleteObjects leaves unanswered a transient NO_ANSWER, never destroyed', async () => {

@@ -86,6 +86,10 @@ async function* versionPages(ctx: ListContext, prefix: string): AsyncIterable<Ra
     yield (r.Versions ?? []).map((v) => ({ key: v.Key ?? '', versionId: v.VersionId ?? NULL_VERSION, size: v.Size ?? 0 }));
     if (r.IsTruncated) {
       if (r.NextKeyMarker === undefined) throw new S3BackendError('LISTING_FAILED', `bucket ${ctx.bucket}: a truncated version listing came without a key marker`);
+      // A store that answers the same markers again would have this loop forever.
+      if (r.NextKeyMarker === keyMarker && r.NextVersionIdMarker === versionMarker) {
+        throw new S3BackendError('LISTING_FAILED', `bucket ${ctx.bucket}: a truncated version listing that does not advance`);
+      }
       keyMarker = r.NextKeyMarker;
       versionMarker = r.NextVersionIdMarker;
     } else {

@@ -1,7 +1,7 @@
 // The conformance suite against the S3Backend, on s3rver: a fresh s3rver (own
 // port, own temp dir) and a fresh bucket per case. s3rver has no versioning,
-// so every locator here is `<key>#null`; the versioned paths are covered in
-// test/backends/s3-versioned.test.ts.
+// so every locator here is `<key>#null`; the same suite runs on moto in
+// s3-moto.test.ts, and the versioned paths in test/backends/s3-moto-versioned.test.ts.
 import { createHash } from 'node:crypto';
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { S3Backend } from '../../../src/backends/s3/s3-backend.js';
