@@ -3,6 +3,11 @@
 
 /** Every reason a verification can fail. A closed set: verifiers print the code. */
 export const VERIFICATION_CODES = [
+  // any input a verifier reads: certificate.json, the signed statement, record lines, proof files
+  'UTF8_INVALID',
+  'JSON_DUPLICATE_MEMBER',
+  'MEMBER_FORBIDDEN',
+  'MEMBER_UNKNOWN',
   // envelope and signature (DSSE v1, Ed25519)
   'JSON_INVALID',
   'ENVELOPE_MALFORMED',
@@ -14,6 +19,7 @@ export const VERIFICATION_CODES = [
   'SIGNATURE_INVALID',
   // statement
   'STATEMENT_INVALID',
+  'STATEMENT_NOT_CANONICAL',
   'VERSION_UNSUPPORTED',
   // Merkle trees and proofs (RFC 9162 section 2.1)
   'TREE_SIZE_INVALID',

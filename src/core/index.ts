@@ -3,6 +3,7 @@
 export * from './bytes.js';
 export * from './canonical-json.js';
 export * from './certificate.js';
+export * from './display-text.js';
 export * from './dsse.js';
 export * from './ed25519.js';
 export * from './errors.js';
@@ -12,3 +13,4 @@ export * from './record.js';
 export * from './records-verifier.js';
 export * from './statement.js';
 export * from './statement-builder.js';
+export * from './strict-json.js';

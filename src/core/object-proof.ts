@@ -9,6 +9,7 @@ import type { TrustedKey } from './ed25519.js';
 import { VerificationError } from './errors.js';
 import { type MerkleHasher, nobleHasher, verifyInclusion } from './merkle.js';
 import { type DestructionRecord, parseRecordLine, recordLeafInput } from './record.js';
+import { decodeInput, parseJsonInput } from './strict-json.js';
 import { isCount, isObject } from './validate.js';
 
 export const OBJECT_PROOF_TYPE = 'shredproof.object-proof';
@@ -46,7 +47,12 @@ export function buildObjectProof(
 
 export interface VerifiedObjectProof extends VerifiedCertificate {
   record: DestructionRecord;
+  /** The proof as verified. */
+  proof: ObjectProof;
 }
+
+/** The members of a version 1 proof (docs/FORMAT.md section 7); a change to them is a new version. */
+const PROOF_MEMBERS: ReadonlySet<string> = new Set(['type', 'version', 'record', 'leafIndex', 'treeSize', 'auditPath', 'certificate']);
 
 /** Shape check of an untrusted proof file; every member is attacker controlled. */
 function parseObjectProof(input: unknown): ObjectProof {
@@ -54,6 +60,9 @@ function parseObjectProof(input: unknown): ObjectProof {
   if (!isObject(input)) throw bad('the proof is not a JSON object');
   if (input.type !== OBJECT_PROOF_TYPE) throw bad(`type is not ${JSON.stringify(OBJECT_PROOF_TYPE)}`);
   if (input.version !== OBJECT_PROOF_VERSION) throw new VerificationError('VERSION_UNSUPPORTED', `proof version ${JSON.stringify(input.version)}, this verifier reads 1`);
+  for (const k of Object.keys(input)) {
+    if (!PROOF_MEMBERS.has(k)) throw new VerificationError('MEMBER_UNKNOWN', `the proof has a member ${JSON.stringify(k)}, which proof version 1 does not define`);
+  }
   if (typeof input.record !== 'string') throw bad('record is not a string');
   if (!isCount(input.leafIndex)) throw bad('leafIndex is not a non-negative safe integer');
   if (!isCount(input.treeSize)) throw bad('treeSize is not a non-negative safe integer');
@@ -64,12 +73,19 @@ function parseObjectProof(input: unknown): ObjectProof {
   return input as unknown as ObjectProof;
 }
 
+/**
+ * Verifies a proof file (its bytes as read, strict UTF-8, or its text, or the
+ * proof already parsed): its shape, its certificate, the record and the
+ * audit path to the certified root. Throws VerificationError.
+ */
 export function verifyObjectProof(
   input: unknown,
   trustedKeys: readonly TrustedKey[],
   options: { hasher?: MerkleHasher } = {},
 ): VerifiedObjectProof {
-  const proof = parseObjectProof(input);
+  const text = input instanceof Uint8Array ? decodeInput(input, 'the proof file') : input;
+  const parsed = typeof text === 'string' ? parseJsonInput(text, 'the proof file', 'PROOF_MALFORMED').value : text;
+  const proof = parseObjectProof(parsed);
   const verified = verifyCertificate(proof.certificate, trustedKeys);
   const { merkle } = verified.statement;
   if (proof.treeSize !== merkle.treeSize) {
@@ -91,5 +107,5 @@ export function verifyObjectProof(
     hexToBytes(merkle.rootHash),
     hasher,
   );
-  return { ...verified, record };
+  return { ...verified, record, proof };
 }

@@ -3,15 +3,16 @@
 // `attributes` as an object of strings (values may hold \" and \\, as an S3
 // ETag does). It accepts a line only when the core's parseRecordLine would
 // accept it as valid and canonical with the same values; for anything else
-// (other escapes, non-ASCII, unknown members, anything invalid) it says no,
+// (other escapes, non-ASCII, unknown members, a forbidden attribute name,
+// anything invalid) it says no,
 // and the caller asks the core, which then gives the verdict and its code.
 // test/core/record-scan.test.ts checks that both agree. It lives in the core
 // because both verifiers run it: the CLI (src/node/fast-verify.ts) and the
 // offline page (src/verifier-page/records-check.ts).
 //
 // The bytes are attacker controlled: every read is bounded by `end`.
-import { VerificationError } from './errors.js';
 import { RECORD_MAX_LINE_BYTES } from './record.js';
+import { decodeInput, FORBIDDEN_MEMBER_NAMES } from './strict-json.js';
 
 /** Where the scanner found the values: byte offsets into the line's buffer, ends exclusive. */
 export interface ScannedRecord {
@@ -32,19 +33,13 @@ export function newScannedRecord(): ScannedRecord {
   return { index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 };
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /**
  * A line of a records file as text, for the core: strict UTF-8 (a byte order
- * mark is kept, and then fails as JSON), RECORD_INVALID otherwise. The CLI's
+ * mark is kept, and then fails as JSON), UTF8_INVALID otherwise. The CLI's
  * and the page's readers both use it, so both refuse the same bytes alike.
  */
 export function decodeLine(bytes: Uint8Array, lineNumber: number): string {
-  try {
-    return decoder.decode(bytes);
-  } catch (e) {
-    throw new VerificationError('RECORD_INVALID', `line ${lineNumber} is not valid UTF-8`, { cause: e });
-  }
+  return decodeInput(bytes, `line ${lineNumber}`);
 }
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -119,7 +114,7 @@ function text(b: Uint8Array, at: number, end: number): number {
   return at < end && b[at] === QUOTE ? at : -1;
 }
 
-/** `"k":"v",...}` with strictly increasing keys (RFC 8785 order, no duplicates); returns the offset after `}`, or -1. */
+/** `"k":"v",...}` with strictly increasing keys (RFC 8785 order, no duplicates), none forbidden; returns the offset after `}`, or -1. */
 function attributes(b: Uint8Array, at: number, end: number): number {
   if (at < end && b[at] === 0x7d) return at + 1;
   let prev = -1;
@@ -128,7 +123,7 @@ function attributes(b: Uint8Array, at: number, end: number): number {
     if (at >= end || b[at] !== QUOTE) return -1;
     const key = at + 1;
     const keyEnd = text(b, key, end);
-    if (keyEnd < 0 || (prev >= 0 && !ascending(b, prev, prevEnd, key, keyEnd))) return -1;
+    if (keyEnd < 0 || (prev >= 0 && !ascending(b, prev, prevEnd, key, keyEnd)) || forbidden(b, key, keyEnd)) return -1;
     if (keyEnd + 3 > end || b[keyEnd + 1] !== 0x3a || b[keyEnd + 2] !== QUOTE) return -1; // :"
     at = attributeValue(b, keyEnd + 3, end);
     if (at < 0 || at + 1 >= end) return -1;
@@ -139,6 +134,14 @@ function attributes(b: Uint8Array, at: number, end: number): number {
     if (c !== 0x2c) return -1; // ,
     at += 2;
   }
+}
+
+const FORBIDDEN = [...FORBIDDEN_MEMBER_NAMES].map(ascii);
+
+/** True for the names the core refuses (strict-json.ts): the core then gives MEMBER_FORBIDDEN. Costs a length test for other names. */
+function forbidden(b: Uint8Array, s: number, e: number): boolean {
+  for (const name of FORBIDDEN) if (name.length === e - s && lit(b, s, e, name)) return true;
+  return false;
 }
 
 /** Like text(), plus the escapes \\" and \\\\ (canonical for `"` and `\\`): an S3 ETag is a quoted string. */

@@ -4,8 +4,9 @@
 // line i without its "\n".
 import { randomBytes } from '@noble/hashes/utils.js';
 import { bytesToHex, utf8Encode } from './bytes.js';
-import { canonicalize, parseCanonical } from './canonical-json.js';
+import { canonicalize } from './canonical-json.js';
 import { ValidationError, VerificationError } from './errors.js';
+import { parseJsonInput } from './strict-json.js';
 import { Checker, isObject } from './validate.js';
 
 export interface DestructionRecord {
@@ -65,9 +66,10 @@ export function recordProblems(value: unknown, path = '$'): Checker {
   return c;
 }
 
-/** Validates a record value; throws ValidationError naming every bad field. */
+/** Validates a record value (the issuer's side); throws ValidationError naming every bad field. */
 export function validateRecord(value: unknown): DestructionRecord {
   const c = recordProblems(value);
+  c.noForbiddenMembers(value, '$');
   if (c.problems.length > 0) throw new ValidationError('invalid destruction record', c.problems);
   return value as DestructionRecord;
 }
@@ -82,9 +84,10 @@ export function recordLeafInput(line: string): Uint8Array {
 }
 
 /**
- * Parses one line of an untrusted records file. The line must be valid,
- * canonical and short; unknown members are allowed (they are covered by the
- * leaf hash) so that older verifiers can check newer records.
+ * Parses one line of an untrusted records file. The line must be short,
+ * strict JSON (no member name twice, none forbidden: strict-json.ts), a
+ * valid record and canonical; unknown members are allowed (they are covered
+ * by the leaf hash) so that older verifiers can check newer records.
  */
 export function parseRecordLine(line: string, lineNumber?: number): DestructionRecord {
   const where = lineNumber === undefined ? 'record' : `line ${lineNumber}`;
@@ -93,12 +96,7 @@ export function parseRecordLine(line: string, lineNumber?: number): DestructionR
   if (line.length > RECORD_MAX_LINE_BYTES || (line.length * 3 > RECORD_MAX_LINE_BYTES && utf8Encode(line).length > RECORD_MAX_LINE_BYTES)) {
     throw new VerificationError('RECORD_TOO_LONG', `${where} is longer than ${RECORD_MAX_LINE_BYTES} bytes`);
   }
-  let parsed: ReturnType<typeof parseCanonical>;
-  try {
-    parsed = parseCanonical(line);
-  } catch (e) {
-    throw new VerificationError('RECORD_INVALID', `${where} is not valid JSON`, { cause: e });
-  }
+  const parsed = parseJsonInput(line, where, 'RECORD_INVALID');
   const c = recordProblems(parsed.value);
   if (c.problems.length > 0) {
     const detail = c.problems.map((p) => `${p.path}: ${p.problem}`).join('; ');

@@ -2,7 +2,7 @@
 // statement v1"). It is the DSSE payload: UTF-8 RFC 8785 JSON. Every count in
 // it can be recomputed by a verifier from the records file.
 import { ValidationError } from './errors.js';
-import { Checker, type Obj } from './validate.js';
+import { Checker, isObject, type Obj } from './validate.js';
 
 export const CERTIFICATE_PAYLOAD_TYPE = 'application/vnd.shredproof.certificate.v1+json';
 export const STATEMENT_TYPE = 'shredproof.certificate';
@@ -172,7 +172,9 @@ function shapeProblems(s: Obj, c: Checker): void {
   }
   checkItems(c, s.exceptions, '$.exceptions', ['target', 'locator', 'code', 'reason']);
   checkItems(c, s.retained, '$.retained', ['target', 'locator', 'holdId', 'reason']);
-  checkItems(c, s.derived, '$.derived', ['name', 'description']);
+  checkItems(c, s.derived, '$.derived', ['name', 'description']).forEach((it, i) => {
+    if (isObject(it) && it.sha256 !== undefined) c.hex(it.sha256, `$.derived[${i}].sha256`, 32);
+  });
   c.literal(s.status, '$.status', ['complete', 'complete-with-exceptions']);
 }
 
@@ -196,21 +198,44 @@ function consistencyProblems(s: CertificateStatement, c: Checker): void {
   }
   const names = new Set(s.targets.map((t) => t.name));
   if (names.size !== s.targets.length) c.add('$.targets', 'target names repeat');
+  // Four eyes: the engine refuses SELF_APPROVAL, so a certificate claiming one person did both is not one it issued.
+  if (s.order.createdBy === s.order.approvedBy) c.add('$.order.approvedBy', 'is also createdBy: a second person must approve');
+  // Every listed object is in a listed target, and each target's counts are its listed items.
+  const exceptions = perTarget(c, s.exceptions, '$.exceptions', names);
+  const retained = perTarget(c, s.retained, '$.retained', names);
+  perTarget(c, s.rescan.items, '$.rescan.items', names);
+  s.targets.forEach((t, i) => {
+    const listed = { exceptions: exceptions.get(t.name) ?? 0, retained: retained.get(t.name) ?? 0 };
+    if (t.exceptions !== listed.exceptions) c.add(`$.targets[${i}].exceptions`, `${t.exceptions}, but ${listed.exceptions} exceptions name target ${t.name}`);
+    if (t.retained !== listed.retained) c.add(`$.targets[${i}].retained`, `${t.retained}, but ${listed.retained} retained items name target ${t.name}`);
+  });
   const want = comp.exceptions > 0 ? 'complete-with-exceptions' : 'complete';
   if (s.status !== want) c.add('$.status', `must be ${JSON.stringify(want)} with ${comp.exceptions} exceptions`);
   if (s.rescan.items.length !== s.rescan.remaining) c.add('$.rescan.items', `${s.rescan.items.length} listed, remaining ${s.rescan.remaining}`);
 }
 
+/** How many of `items` name each target; an item naming no listed target is a problem. */
+function perTarget(c: Checker, items: ReadonlyArray<{ target: string }>, path: string, names: ReadonlySet<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  items.forEach((it, i) => {
+    if (names.has(it.target)) counts.set(it.target, (counts.get(it.target) ?? 0) + 1);
+    else c.add(`${path}[${i}].target`, `${JSON.stringify(it.target)} is not among targets[].name`);
+  });
+  return counts;
+}
+
 /**
  * Validates an untrusted statement value: shape first, then the cross-checks.
  * Throws ValidationError listing every problem. Unknown members are allowed
- * (a later minor revision may add some); `version` must be 1.
+ * (a later minor revision may add some), but never __proto__, constructor or
+ * prototype (strict-json.ts); `version` must be 1.
  */
 export function validateStatement(value: unknown): CertificateStatement {
   const c = new Checker();
   const s = c.object(value, '$');
   if (!s) throw new ValidationError('invalid certificate statement', c.problems);
   c.literal(s.version, '$.version', [STATEMENT_VERSION]);
+  c.noForbiddenMembers(s, '$');
   shapeProblems(s, c);
   if (c.problems.length === 0) consistencyProblems(s as unknown as CertificateStatement, c);
   if (c.problems.length > 0) throw new ValidationError('invalid certificate statement', c.problems);

@@ -1,7 +1,9 @@
 // Small checkers for untrusted JSON: each appends a FieldProblem instead of
 // throwing, so that one ValidationError can name every bad field at once.
 import { isHex } from './bytes.js';
+import { MAX_DEPTH } from './canonical-json.js';
 import type { FieldProblem } from './errors.js';
+import { FORBIDDEN_MEMBER_NAMES } from './strict-json.js';
 
 export type Problems = FieldProblem[];
 export type Obj = Record<string, unknown>;
@@ -78,6 +80,23 @@ export class Checker {
     if (allowed.includes(v as T)) return v as T;
     this.add(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
     return undefined;
+  }
+
+  /**
+   * Adds a problem for every member named __proto__, constructor or prototype
+   * in `v`, at any depth: verifiers refuse such text (strict-json.ts), so an
+   * issuer must never sign it. Stops at `depth` levels (canonicalize refuses deeper values).
+   */
+  noForbiddenMembers(v: unknown, path: string, depth = MAX_DEPTH): void {
+    if (typeof v !== 'object' || v === null || depth === 0) return;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => this.noForbiddenMembers(x, `${path}[${i}]`, depth - 1));
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (FORBIDDEN_MEMBER_NAMES.has(k)) this.add(`${path}[${JSON.stringify(k)}]`, 'this member name is refused');
+      else this.noForbiddenMembers(x, `${path}.${k}`, depth - 1);
+    }
   }
 
   stringArray(v: unknown, path: string): string[] | undefined {

@@ -24,6 +24,7 @@ import {
   MERKLE_HASH_SIZE,
   type NodeRange,
   type ObjectProof,
+  parseJsonInput,
   parseRecordLine,
   rootFromLeafHashes,
   utf8Decode,
@@ -265,7 +266,7 @@ export class RecordsIndex {
   #checkCertificate(certificate: DsseEnvelope): void {
     let merkle: { treeSize?: unknown; rootHash?: unknown } | undefined;
     try {
-      merkle = (JSON.parse(utf8Decode(base64Decode(certificate.payload))) as { merkle?: typeof merkle }).merkle;
+      merkle = (parseJsonInput(utf8Decode(base64Decode(certificate.payload)), 'the statement', 'STATEMENT_INVALID').value as { merkle?: typeof merkle }).merkle;
     } catch {
       merkle = undefined;
     }

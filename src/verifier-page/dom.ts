@@ -1,5 +1,9 @@
 // A tiny element builder for the page. Text always goes in as text nodes,
 // never as HTML: a certificate's strings are data, even when validly signed.
+// And every text node is escaped for display (the core's escapeForDisplay):
+// a control or bidi character shows as `\u202e`, visibly, instead of
+// reordering or hiding the text around it.
+import { escapeForDisplay } from '../core/display-text.js'; // this file only: the page's main thread runs no other core code
 
 type Child = Node | string | number | null | undefined | false;
 
@@ -13,8 +17,20 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<
 function append(el: Node, ...children: Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+    el.appendChild(typeof c === 'object' ? c : document.createTextNode(escapeForDisplay(String(c))));
   }
+}
+
+/** Lines of text for a <pre>: each line escaped, with the line breaks between them kept. */
+export function lines(...ls: string[]): DocumentFragment {
+  const f = document.createDocumentFragment();
+  ls.forEach((l, i) => f.append(...(i === 0 ? [] : ['\n']), escapeForDisplay(l)));
+  return f;
+}
+
+/** Sets an element's text, escaped as h() escapes it. */
+export function setText(el: Element, text: string): void {
+  el.textContent = escapeForDisplay(text);
 }
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {

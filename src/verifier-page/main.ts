@@ -1,7 +1,7 @@
 // The page's main thread: file pickers and drop boxes, the Verify button,
 // and what the worker reports, shown as text. It verifies nothing itself;
 // the worker (worker.ts) runs the core, so the page never freezes.
-import { byId, bytes, count, h, replaceChildren, size } from './dom.js';
+import { byId, bytes, count, h, replaceChildren, setText, size } from './dom.js';
 import type { VerifyOutcome, VerifyRequest, WorkerReply } from './protocol.js';
 import { renderCheck, renderKey, renderStatement } from './render.js';
 import { Cancelled, VerifierWorker } from './worker-client.js';
@@ -167,17 +167,17 @@ async function checkPhotos(files: File[]): Promise<void> {
     return;
   }
   setBusy(true);
-  ui.photoStatus.textContent = files.length === 1 ? `Checking ${files[0]!.name}…` : `Checking ${files.length} files…`;
+  setText(ui.photoStatus, files.length === 1 ? `Checking ${files[0]!.name}…` : `Checking ${files.length} files…`);
   try {
     const { outcomes, elapsedMs } = await worker.check(files);
     for (const o of outcomes) ui.photoResults.append(renderCheck(o));
     const found = outcomes.filter((o) => o.status === 'found').length;
-    ui.photoStatus.textContent = `Checked ${files.length === 1 ? files[0]!.name : `${files.length} files`} in ${(elapsedMs / 1000).toFixed(2)} s: ${found} found among the destroyed objects.`;
+    setText(ui.photoStatus, `Checked ${files.length === 1 ? files[0]!.name : `${files.length} files`} in ${(elapsedMs / 1000).toFixed(2)} s: ${found} found among the destroyed objects.`);
   } catch (e) {
     if (e instanceof Cancelled) {
       canCheckPhotos = false;
       ui.photoStatus.textContent = 'Cancelled. Verify again to check more files.';
-    } else ui.photoStatus.textContent = e instanceof Error ? e.message : String(e);
+    } else setText(ui.photoStatus, e instanceof Error ? e.message : String(e));
   } finally {
     setBusy(false);
   }
@@ -189,7 +189,7 @@ function choose(slot: Slot, file: File | undefined): void {
   else delete chosen[slot];
   const box = document.querySelector<HTMLElement>(`.slot[data-slot="${slot}"]`)!;
   box.classList.toggle('filled', !!file);
-  byId(`chosen-${slot}`).textContent = file ? `${file.name} (${bytes(file.size)})` : 'No file chosen.';
+  setText(byId(`chosen-${slot}`), file ? `${file.name} (${bytes(file.size)})` : 'No file chosen.');
   box.querySelector<HTMLButtonElement>('button.clear')!.hidden = !file;
   if (!file) byId<HTMLInputElement>(`file-${slot}`).value = '';
   if (ui.verdict.dataset.verdict !== 'idle' || canCheckPhotos) resetResult('Not checked yet: the files changed.');

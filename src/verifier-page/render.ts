@@ -1,8 +1,10 @@
 // The certificate statement, the signing key and photo results as plain,
 // readable HTML (member names from docs/FORMAT.md section 5.3). Long lists are
 // cut at MAX_ROWS with the rest counted, so a huge statement cannot stall the page.
+// Every string goes in through h() (./dom.ts): a text node, never HTML, with
+// control and bidi characters escaped visibly (`\u001b`), not interpreted.
 import type { CertificateStatement, DestructionRecord } from '../core/index.js';
-import { bytes, count, h, time } from './dom.js';
+import { bytes, count, h, lines, time } from './dom.js';
 import type { CheckOutcome, KeyInfo } from './protocol.js';
 
 const MAX_ROWS = 500;
@@ -97,11 +99,11 @@ export function renderStatement(s: CertificateStatement): DocumentFragment {
 }
 
 /** The raw key as `openssl pkey -pubin -text` prints it: 15 colon-separated bytes a line. */
-function opensslPub(hex: string): string {
+function opensslPub(hex: string): string[] {
   const pairs = hex.match(/../g) ?? [];
-  const lines: string[] = [];
-  for (let i = 0; i < pairs.length; i += 15) lines.push(`    ${pairs.slice(i, i + 15).join(':')}${i + 15 < pairs.length ? ':' : ''}`);
-  return `pub:\n${lines.join('\n')}`;
+  const out = ['pub:'];
+  for (let i = 0; i < pairs.length; i += 15) out.push(`    ${pairs.slice(i, i + 15).join(':')}${i + 15 < pairs.length ? ':' : ''}`);
+  return out;
 }
 
 export function renderKey(key: KeyInfo): DocumentFragment {
@@ -110,8 +112,8 @@ export function renderKey(key: KeyInfo): DocumentFragment {
     facts([
       ['Key id (SHA-256 of the 32-byte public key)', mono(key.keyid)],
       [h('span', null, 'As ', h('code', null, 'shredproof keygen'), ' prints it'), mono(`keyid ${key.keyid}`)],
-      ['As openssl computes it', h('pre', null, `$ openssl pkey -pubin -in public-key.pem -outform DER | tail -c 32 | openssl dgst -sha256\nSHA2-256(stdin)= ${key.keyid}`)],
-      [h('span', null, 'Raw public key, as ', h('code', null, 'openssl pkey -pubin -text'), ' shows it'), h('pre', null, opensslPub(key.publicKeyHex))],
+      ['As openssl computes it', h('pre', null, lines('$ openssl pkey -pubin -in public-key.pem -outform DER | tail -c 32 | openssl dgst -sha256', `SHA2-256(stdin)= ${key.keyid}`))],
+      [h('span', null, 'Raw public key, as ', h('code', null, 'openssl pkey -pubin -text'), ' shows it'), h('pre', null, lines(...opensslPub(key.publicKeyHex)))],
     ]),
   );
   return f;

@@ -7,7 +7,7 @@ import {
   canonicalize,
   type CertificateStatement,
   type DestructionRecord,
-  parseCertificateText,
+  parseCertificate,
   publicKeyFromPem,
   trustedKey,
   type TrustedKey,
@@ -36,9 +36,10 @@ export interface VerifiedRecords {
 /** A file that cannot be read is not a verdict on the certificate (the CLI exits 2 for it). */
 class Unreadable extends Error {}
 
-async function readText(file: File, what: string): Promise<string> {
+/** The file's bytes: the core decodes them strictly (file.text() would replace invalid UTF-8 and drop a byte order mark). */
+async function readBytes(file: File, what: string): Promise<Uint8Array> {
   try {
-    return await file.text();
+    return new Uint8Array(await file.arrayBuffer());
   } catch (e) {
     throw new Unreadable(`cannot read the ${what} ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -71,18 +72,18 @@ export async function runVerify(req: VerifyRequest, progress: ProgressFn): Promi
     if (req.records && !req.certificate) return { outcome: { verdict: 'error', message: 'A records file is checked against a certificate: load the certificate too.' } };
     let trusted: TrustedKey;
     try {
-      trusted = trustedKey(publicKeyFromPem(await readText(req.publicKey, 'public key')));
+      trusted = trustedKey(publicKeyFromPem(new TextDecoder().decode(await readBytes(req.publicKey, 'public key'))));
     } catch (e) {
       if (e instanceof VerificationError) throw new VerificationError(e.code, `the public key: ${e.message}`, { cause: e });
       throw e;
     }
     key = { keyid: trusted.keyid, publicKeyHex: bytesToHex(trusted.publicKey) };
     const checked: string[] = [];
-    let certificateText: string | undefined;
+    let certificateBytes: Uint8Array | undefined;
     let records: VerifiedRecords | undefined;
     if (req.certificate) {
-      certificateText = await readText(req.certificate, 'certificate');
-      ({ statement } = verifyCertificate(certificateText, [trusted]));
+      certificateBytes = await readBytes(req.certificate, 'certificate');
+      ({ statement } = verifyCertificate(certificateBytes, [trusted]));
       checked.push('signature', 'statement');
       if (req.records) {
         records = await verifyRecordsBlob(statement, req.records, progress);
@@ -91,19 +92,12 @@ export async function runVerify(req: VerifyRequest, progress: ProgressFn): Promi
     }
     let proved: VerifiedSession['proof'];
     if (req.proof) {
-      const text = await readText(req.proof, 'proof file');
-      let proof: unknown;
-      try {
-        proof = JSON.parse(text);
-      } catch (e) {
-        throw new VerificationError('PROOF_MALFORMED', 'the proof file is not valid JSON', { cause: e });
-      }
-      const verified = verifyObjectProof(proof, [trusted]);
-      if (certificateText !== undefined && canonicalize(parseCertificateText(certificateText)) !== canonicalize((proof as { certificate: unknown }).certificate)) {
+      const verified = verifyObjectProof(await readBytes(req.proof, 'proof file'), [trusted]);
+      if (certificateBytes !== undefined && canonicalize(parseCertificate(certificateBytes)) !== canonicalize(verified.proof.certificate)) {
         throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', 'the proof carries a different certificate than the one loaded');
       }
       statement ??= verified.statement;
-      proved = { record: verified.record, proofLength: (proof as { auditPath: unknown[] }).auditPath.length };
+      proved = { record: verified.record, proofLength: verified.proof.auditPath.length };
       checked.push('proof');
     }
     if (!statement) throw new Error('unreachable: a certificate or a proof was verified');

@@ -63,7 +63,7 @@ describe('verifier page: a certificate made by shredproof demo', () => {
       ['altered', utf8(lines.map((l, i) => (i === 3 ? l.replace(/"sha256":"(.)/, (_m, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`) : l)).join('\n')), 'MERKLE_ROOT_MISMATCH'],
       ['dropped', utf8([...lines.slice(0, 2), ...lines.slice(3)].join('\n')), 'RECORD_INDEX_WRONG'],
       ['not canonical', utf8(lines.map((l, i) => (i === 0 ? l.replace('{"', '{ "') : l)).join('\n')), 'RECORD_NOT_CANONICAL'],
-      ['invalid UTF-8', Buffer.concat([utf8(lines.slice(0, 4).join('\n') + '\n'), Buffer.from([0xc3, 0x28]), utf8(lines.slice(4).join('\n'))]), 'RECORD_INVALID'],
+      ['invalid UTF-8', Buffer.concat([utf8(lines.slice(0, 4).join('\n') + '\n'), Buffer.from([0xc3, 0x28]), utf8(lines.slice(4).join('\n'))]), 'UTF8_INVALID'],
       ['byte order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8(text)]), 'RECORD_INVALID'],
     ];
     for (const [name, content, code] of cases) {

@@ -10,7 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import { publicKeyFromPem, trustedKey, VerificationError, verifyCertificate } from '../../src/core/index.js';
 import { verifyRecordsFile } from '../../src/node/fast-verify.js';
 import { chooseFiles, openVerifierPage, readVerdict, SCREENSHOT_DIR, type VerifierPage, verifyInPage } from '../helpers/browser.js';
+import { HOSTILE, hostileSet } from '../node/records-fixture.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
+
+/** C0 and C1 controls, DEL, and the bidi controls: the page shows each as its escape, never the character. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
 
 const set = (dir: string) => ({
   certificate: join(VECTOR_DIR, dir, 'certificate.json'),
@@ -22,7 +27,7 @@ const set = (dir: string) => ({
 async function nodeAnswer(files: { certificate: string; publicKey: string; records: string }): Promise<string> {
   try {
     const key = trustedKey(publicKeyFromPem(readFileSync(files.publicKey, 'utf8')));
-    const { statement } = verifyCertificate(readFileSync(files.certificate, 'utf8'), [key]);
+    const { statement } = verifyCertificate(readFileSync(files.certificate), [key]); // bytes, as the CLI reads them
     await verifyRecordsFile(statement, files.records);
     return 'ok';
   } catch (e) {
@@ -109,8 +114,29 @@ describe('verifier page: certificate vectors, same answers as Node', () => {
       assert.equal(pageAnswer(v), await nodeAnswer(files), `${name}: page and Node differ`);
       assert.equal(v.code, expected, name);
       assert.match(v.detail, new RegExp(`^${expected}: .+`), name);
+      assert.doesNotMatch(v.detail, UNSAFE, name);
+      if (name === 'envelope-keyid-terminal-escape') assert.ok(v.detail.includes('(signed by: \\u001b[1A\\u001b[2K\\u000dVALID)'), v.detail);
       if (name === 'signature-bit-flipped' || name === 'records-line-altered') await p.screenshot(`invalid-${name}`);
     }
+  });
+
+  it('shows control and bidi characters of a valid certificate escaped, not interpreted (issue 11, finding 2)', async () => {
+    const set = hostileSet();
+    const files = { certificate: join(p.dir, 'hostile-certificate.json'), publicKey: join(p.dir, 'hostile-key.pem'), proof: join(p.dir, 'hostile-proof.json') };
+    writeFileSync(files.certificate, JSON.stringify(set.envelope));
+    writeFileSync(files.publicKey, set.publicKeyPem);
+    writeFileSync(files.proof, JSON.stringify(set.proof));
+    await chooseFiles(p.page, files);
+    const v = await verifyInPage(p.page);
+    assert.equal(v.verdict, 'valid', v.detail);
+    const statement = (await p.page.textContent('#statement')) ?? '';
+    const shown = (s: string) => s.replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    for (const s of [HOSTILE.reason, HOSTILE.exceptionLocator, HOSTILE.persistence]) assert.ok(statement.includes(shown(s)), `${shown(s)} is shown`);
+    assert.ok(statement.includes('denied \\u202egpj.exe\\u202c, see \\u2066note\\u2069'));
+    assert.ok(v.detail.includes('photos/a.jpg\\u001b[1A\\u001b[2Ksha256: '), v.detail);
+    // Everything shown (the template's own line breaks aside: they lay out the HTML source).
+    assert.doesNotMatch(((await p.page.textContent('main')) ?? '').replaceAll('\n', ''), UNSAFE);
+    await p.screenshot('hostile-strings');
   });
 
   it('a public key that is not Ed25519 is KEY_MALFORMED, as in Node', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { keyIdOf, publicKeyFromPem } from '../../src/core/index.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { HOSTILE, hostileSet } from '../node/records-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,6 +54,11 @@ describe('shredproof verify: usage and unreadable input exit 2', () => {
     ['public key of the wrong length', ['verify', '--certificate', V('certificate.json'), '--public-key', V('records.ndjson')]],
     ['unknown option', ['verify', '--certificate', V('certificate.json'), '--public-key', V('public-key.pem'), '--bogus']],
     ['records without certificate', ['verify', '--public-key', V('public-key.pem'), '--records', V('records.ndjson'), '--proof', V('certificate.json')]],
+    // Issue 11, finding 20: a directory is input that cannot be read, whichever option names it.
+    ['records is a directory', ['verify', '--certificate', V('certificate.json'), '--public-key', V('public-key.pem'), '--records', dir]],
+    ['certificate is a directory', ['verify', '--certificate', dir, '--public-key', V('public-key.pem')]],
+    ['proof is a directory', ['verify', '--proof', dir, '--public-key', V('public-key.pem')]],
+    ['public key is a directory', ['verify', '--certificate', V('certificate.json'), '--public-key', dir]],
   ];
   for (const [name, args] of cases) {
     it(name, async () => {
@@ -61,6 +67,50 @@ describe('shredproof verify: usage and unreadable input exit 2', () => {
       assert.doesNotMatch(r.stdout, /^VALID/);
     });
   }
+});
+
+/** C0 and C1 controls, DEL, and the bidi controls: none may reach a terminal raw. */
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+describe('shredproof verify: untrusted strings reach the terminal escaped (issue 11, finding 2)', () => {
+  const escapeVector = join(VECTOR_DIR, 'invalid', 'envelope-keyid-terminal-escape');
+  const cert = join(escapeVector, 'certificate.json');
+
+  it('an unsigned keyid that would erase INVALID and print VALID is shown as \\u001b...', () => {
+    // The real binary, so that the bytes checked are the bytes a terminal gets.
+    const r = spawnCli(['verify', '--certificate', cert, '--public-key', V('public-key.pem')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stdout, UNSAFE);
+    assert.equal(r.stdout, 'INVALID KEY_UNTRUSTED: no signature by a trusted key (signed by: \\u001b[1A\\u001b[2K\\u000dVALID)\n');
+  });
+
+  it('--json stays JSON, with the keyid intact once parsed, and no raw control character', async () => {
+    const r = await runCli('verify', '--certificate', cert, '--public-key', V('public-key.pem'), '--json');
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stdout, UNSAFE);
+    const json = JSON.parse(r.stdout) as { valid: boolean; code: string; message: string };
+    assert.equal(json.code, 'KEY_UNTRUSTED');
+    assert.ok(json.message.includes('\u001b[1A\u001b[2K\rVALID'), json.message);
+  });
+
+  it('a proof whose locator would erase a line and print another hash is shown escaped, and --json keeps it', async () => {
+    const set = hostileSet();
+    const files = join(dir, 'hostile');
+    mkdirSync(files);
+    writeFileSync(join(files, 'proof.json'), JSON.stringify(set.proof));
+    writeFileSync(join(files, 'public-key.pem'), set.publicKeyPem);
+    const args = ['verify', '--proof', join(files, 'proof.json'), '--public-key', join(files, 'public-key.pem')];
+    const r = spawnCli(args);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout, UNSAFE);
+    assert.match(r.stdout, new RegExp(`^  locator      photos/a\\.jpg\\\\u001b\\[1A\\\\u001b\\[2Ksha256: f{64}$`, 'm'));
+    assert.match(r.stdout, /^VALID \(inclusion of photos:photos\/a\.jpg\\u001b\[1A/);
+    const json = await runCli(...args, '--json');
+    assert.doesNotMatch(json.stdout, UNSAFE); // JSON escapes C0; the C1 and bidi controls are escaped too
+    const parsed = JSON.parse(json.stdout) as { record: { locator: string }; statement: { exceptions: Array<{ locator: string; reason: string }> } };
+    assert.equal(parsed.record.locator, HOSTILE.locator);
+    assert.deepEqual(parsed.statement.exceptions.map((e) => [e.locator, e.reason]), [[HOSTILE.exceptionLocator, HOSTILE.reason]]);
+  });
 });
 
 describe('shredproof verify: hostile records files exit 1, never valid', () => {
@@ -79,13 +129,13 @@ describe('shredproof verify: hostile records files exit 1, never valid', () => {
     assert.ok(process.hrtime.bigint() - started < 5_000_000_000n);
   });
 
-  it('invalid UTF-8 is RECORD_INVALID', async () => {
+  it('invalid UTF-8 is UTF8_INVALID', async () => {
     const p = join(dir, 'utf8.ndjson');
     const lines = readFileSync(V('records.ndjson'));
     writeFileSync(p, Buffer.concat([Buffer.from([0xff, 0xfe]), lines]));
     const r = await verify(p);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^INVALID RECORD_INVALID/);
+    assert.match(r.stdout, /^INVALID UTF8_INVALID/);
   });
 
   it('flipping any bit of records.ndjson makes it invalid', async () => {

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { publicKeyFromPem, trustedKey, type ObjectProof, verifyObjectProof } from '../../src/core/index.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { requireRedis } from '../helpers/services.js';
-import { buildSet, plainRecord } from '../node/records-fixture.js';
+import { buildSet, HOSTILE, hostileSet, plainRecord } from '../node/records-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-prove-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -131,6 +131,8 @@ describe('shredproof prove', () => {
       ['a public key that is not one', ['--certificate', O('certificate.json'), '--records', O('records.ndjson'), '--public-key', O('a.bin'), '--locator', 'x/a.jpg']],
       ['missing --file', [...ownArgs, '--file', missing]],
       ['--file is a directory', [...ownArgs, '--file', own]],
+      ['certificate is a directory', ['--certificate', own, '--records', O('records.ndjson'), '--public-key', O('public-key.pem'), '--locator', 'x/a.jpg']],
+      ['public key is a directory', ['--certificate', O('certificate.json'), '--records', O('records.ndjson'), '--public-key', own, '--locator', 'x/a.jpg']],
     ];
     for (const [name, args] of cases) {
       const r = await runCli('prove', ...args);
@@ -140,6 +142,31 @@ describe('shredproof prove', () => {
     const unwritable = await runCli('prove', ...ownArgs, '--locator', 'x/b.jpg', '--out', join(missing, 'proof.json'));
     assert.equal(unwritable.code, 2, unwritable.stdout + unwritable.stderr);
     assert.match(unwritable.stderr, /^prove: cannot write .*proof\.json: ENOENT$/m);
+    const outIsDir = await runCli('prove', ...ownArgs, '--locator', 'x/b.jpg', '--out', own);
+    assert.equal(outIsDir.code, 2, outIsDir.stdout + outIsDir.stderr);
+    assert.match(outIsDir.stderr, /^prove: cannot write .*: EISDIR$/m);
+  });
+
+  it('a locator that would hide the real sha256 line is shown escaped (issue 11, finding 2)', async () => {
+    const set = hostileSet();
+    const h = join(dir, 'hostile');
+    mkdirSync(h);
+    writeFileSync(join(h, 'certificate.json'), JSON.stringify(set.envelope));
+    writeFileSync(join(h, 'records.ndjson'), set.text);
+    writeFileSync(join(h, 'public-key.pem'), set.publicKeyPem);
+    const args = ['prove', '--certificate', join(h, 'certificate.json'), '--records', join(h, 'records.ndjson'), '--public-key', join(h, 'public-key.pem')];
+    // The real binary: these are the bytes a terminal would get.
+    const r = spawnCli([...args, '--locator', HOSTILE.locator, '--out', join(h, 'proof.json')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    assert.match(r.stdout, new RegExp(`^  locator      photos/a\\.jpg\\\\u001b\\[1A\\\\u001b\\[2Ksha256: f{64}$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^  sha256       ${plainRecord(0).sha256}   \\(compare`, 'm'));
+    // The proof on stdout is JSON whose value is the record as certified.
+    const out = spawnCli([...args, '--sha256', plainRecord(0).sha256]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.doesNotMatch(out.stdout + out.stderr, /\u001b/);
+    assert.equal((JSON.parse(out.stdout) as ObjectProof).record, set.lines[0]);
+    assert.match(out.stderr, /locator      photos\/a\.jpg\\u001b\[1A/);
   });
 
   it('an invalid certificate or records file exits 1 with its code, and writes no proof', async () => {
@@ -162,6 +189,30 @@ describe('shredproof prove', () => {
       assert.equal(r.code, 1, `${code}: ${r.stdout}${r.stderr}`);
       assert.match(r.stdout, new RegExp(`^INVALID ${code}: `, 'm'));
       assert.throws(() => readFileSync(out));
+    }
+  });
+
+  it('a proof file that is not strict JSON fails verify --proof with its code, and the independent check (issue 11)', async () => {
+    const good = readFileSync(join(dir, 'p1.json'), 'utf8');
+    const bytes = (s: string) => Buffer.from(s);
+    // A second, unsigned signature whose keyid holds the byte 0xff: read lossily (U+FFFD) it would be ignored and the proof pass.
+    const proof = JSON.parse(good) as ObjectProof;
+    const withSecond = JSON.stringify({ ...proof, certificate: { ...proof.certificate, signatures: [...proof.certificate.signatures, { keyid: 'NOT-UTF8', sig: proof.certificate.signatures[0]!.sig }] } });
+    assert.match(withSecond, /^[\x20-\x7e]*$/);
+    const notUtf8 = Buffer.from(withSecond.replace('NOT-UTF8', '\u00ff'), 'latin1');
+    const cases: Array<[string, Buffer]> = [
+      ['JSON_DUPLICATE_MEMBER', bytes(good.replace('{\n', '{\n  "leafIndex": 0,\n'))],
+      ['MEMBER_FORBIDDEN', bytes(good.replace('{\n', '{\n  "__proto__": {},\n'))],
+      ['MEMBER_UNKNOWN', bytes(good.replace('{\n', '{\n  "note": "unsigned text",\n'))],
+      ['UTF8_INVALID', notUtf8],
+    ];
+    for (const [code, content] of cases) {
+      const p = join(dir, `strict-${code}.json`);
+      writeFileSync(p, content);
+      const r = await runCli('verify', '--proof', p, '--public-key', D('public-key.pem'));
+      assert.equal(r.code, 1, `${code}: ${r.stdout}`);
+      assert.match(r.stdout, new RegExp(`^INVALID ${code}: `));
+      assert.doesNotMatch(independent(p, D('public-key.pem')), /^python 0 openssl 0/, code);
     }
   });
 

@@ -5,7 +5,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { canonicalize, canonicalizeToBytes, MAX_DEPTH, parseCanonical, type JsonValue } from '../../src/core/canonical-json.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { escapeForDisplay, jsonForDisplay } from '../../src/core/display-text.js';
+import { ValidationError, type VerificationCode, VerificationError } from '../../src/core/errors.js';
+import { decodeInput, parseJsonInput } from '../../src/core/strict-json.js';
 
 const VECTORS = new URL('../vectors/canonical-json/', import.meta.url);
 const readText = (rel: string): string => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(new URL(rel, VECTORS)));
@@ -345,6 +347,109 @@ describe('properties', () => {
         assert.equal(canonicalize(nest(v, 80)), `${'['.repeat(80)}${canonicalize(v)}${']'.repeat(80)}`);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('strict JSON for what verifiers read (strict-json.ts, issue 11)', () => {
+  /** 'ok', or the code parseJsonInput throws (with `message` kept for the path checks). */
+  let message = '';
+  const codeOf = (text: string, syntaxCode: VerificationCode = 'JSON_INVALID'): string => {
+    try {
+      parseJsonInput(text, 'the input', syntaxCode);
+      return 'ok';
+    } catch (e) {
+      assert.ok(e instanceof VerificationError, String(e));
+      message = e.message;
+      return e.code;
+    }
+  };
+
+  it('refuses a member name twice in one object, at any depth, however it is spelled, and names the object', () => {
+    const twice: Array<[string, string]> = [
+      ['{"a":1,"a":2}', '$'],
+      ['{"a":1, "a":1}', '$'],
+      ['{"x":[{"b":1},{"b":1,"b":2}]}', '$.x[1]'],
+      ['{"a":1,"\\u0061":2}', '$'],
+      ['{"a b":{"k":1,"k":2}}', '$["a b"]'],
+      ['[[],{"q":{},"q":[]}]', '$[1]'],
+      ['{"k\\\\":1,"k\\\\":2}', '$'],
+      ['{"s":"\\"","":1,"":2}', '$'],
+      ['{"o":{"p":{}},"o":0}', '$'],
+    ];
+    for (const [text, path] of twice) {
+      assert.equal(codeOf(text), 'JSON_DUPLICATE_MEMBER', text);
+      assert.ok(message.startsWith(`the input: ${path} has the member `), `${text}: ${message}`);
+    }
+  });
+
+  it('accepts one name in several objects, and names that only look alike', () => {
+    for (const text of ['{"a":{"a":1},"b":{"a":2}}', '{"a":"\\"a\\":1,\\"a\\":2"}', '{"a":1,"A":2}', '{"a\\\\":1,"a":2}', '[{"a":1},{"a":1}]', '{"a":[1,{"b":{}}],"b":2}', '{ }', '[ ]']) {
+      assert.equal(codeOf(text), 'ok', text);
+    }
+  });
+
+  it('refuses __proto__, constructor and prototype as member names anywhere, and only as names', () => {
+    for (const text of ['{"__proto__":{}}', '{"a":[{"constructor":1}]}', '{ "prototype": 1 }', '{"\\u005f_proto__":1}', '[{"x":{"prototype":null}}]']) {
+      assert.equal(codeOf(text), 'MEMBER_FORBIDDEN', text);
+    }
+    assert.match(message, /^the input: \$\[0\]\.x has a member named prototype/);
+    // Values, longer names, and a canonical name that only contains the text "constructor": (the quick test's false alarm).
+    for (const text of ['{"a":"__proto__"}', '{"a":"constructor"}', '["prototype"]', '{"constructors":1}', '{"a\\"constructor":1}']) {
+      assert.equal(codeOf(text), 'ok', text);
+    }
+  });
+
+  it("says whether the text is canonical, and gives what is not JSON (or not I-JSON) the caller's code", () => {
+    assert.deepEqual(parseJsonInput('{"a":[1,"x"]}', 'x', 'JSON_INVALID'), { value: { a: [1, 'x'] }, canonical: true });
+    assert.deepEqual(parseJsonInput('{"a": [1, "x"]}', 'x', 'JSON_INVALID'), { value: { a: [1, 'x'] }, canonical: false });
+    assert.equal(codeOf('{"a":1', 'RECORD_INVALID'), 'RECORD_INVALID');
+    assert.equal(codeOf('"\\ud800"', 'STATEMENT_INVALID'), 'STATEMENT_INVALID');
+    assert.equal(codeOf('1e400', 'PROOF_MALFORMED'), 'PROOF_MALFORMED');
+    // Not JSON is reported as such even when a name also repeats: the syntax is checked first.
+    assert.equal(codeOf('{"a":1,"a":2'), 'JSON_INVALID');
+  });
+
+  it('decodeInput is strict UTF-8 (UTF8_INVALID) and keeps a byte order mark, which JSON then refuses', () => {
+    const bad = [[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]];
+    for (const b of bad) assert.throws(() => decodeInput(Uint8Array.from([0x7b, ...b, 0x7d]), 'x'), (e: unknown) => e instanceof VerificationError && e.code === 'UTF8_INVALID', String(b));
+    const bom = decodeInput(Uint8Array.of(0xef, 0xbb, 0xbf, 0x7b, 0x7d), 'x');
+    assert.equal(bom, '\ufeff{}');
+    assert.equal(codeOf(bom), 'JSON_INVALID');
+  });
+
+  it('agrees with JSON.parse on texts without repeated names, and refuses each text with one repeated', () => {
+    const object = fc.dictionary(fc.string(), jsonArb, { minKeys: 1, maxKeys: 5 }).filter((o) => !/"(?:__proto__|constructor|prototype)":/.test(JSON.stringify(o)));
+    fc.assert(
+      fc.property(object, fc.constantFrom(undefined, 1), (o, space) => {
+        const text = JSON.stringify(o, null, space);
+        const { value } = parseJsonInput(text, 'x', 'JSON_INVALID');
+        assert.deepEqual(value, JSON.parse(text));
+        const first = JSON.stringify(Object.keys(o)[0]);
+        assert.equal(codeOf(`{${first}:null,${text.slice(1)}`), 'JSON_DUPLICATE_MEMBER');
+        assert.equal(codeOf(`[${text},{"n":${text}}]`), 'ok');
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('escapeForDisplay and jsonForDisplay (display-text.ts, issue 11)', () => {
+  it('escapes C0, DEL, C1 and the bidi controls as \\uXXXX, and leaves other text as it is', () => {
+    assert.equal(escapeForDisplay('\u001b[1A\u001b[2K\rVALID'), '\\u001b[1A\\u001b[2K\\u000dVALID');
+    assert.equal(escapeForDisplay('a\u0000\u007f\u0085\u009bz\n\t'), 'a\\u0000\\u007f\\u0085\\u009bz\\u000a\\u0009');
+    assert.equal(escapeForDisplay('\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u200e\u200f\u2028\u2029'), '\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u061c\\u200e\\u200f\\u2028\\u2029');
+    for (const plain of ['users/a b\\c.jpg', 'é€😀 ~', '\u00a0\u200b\u2065\u206a\u202f']) assert.equal(escapeForDisplay(plain), plain);
+  });
+
+  it('jsonForDisplay is JSON of the same value with no unsafe character left', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: fc.integer({ min: 0, max: 0x2070 }).map((c) => String.fromCharCode(c)) }), fc.constantFrom(undefined, 2), (v, s, space) => {
+        const text = jsonForDisplay({ v, s }, space);
+        assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify({ v, s })));
+        assert.doesNotMatch(text.replace(/\n/g, ''), /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -209,10 +209,23 @@ describe('canonical JSON: wide, deep and hostile values', () => {
 describe('certificates: payloads signed by a trusted key that are not statements', () => {
   const sign = (payload: Uint8Array) => signEnvelope(CERTIFICATE_PAYLOAD_TYPE, payload, [signer]);
 
-  it('a payload that is not UTF-8 JSON is STATEMENT_INVALID', () => {
+  it('a payload that is not JSON is STATEMENT_INVALID, and one that is not UTF-8 is UTF8_INVALID', () => {
     assert.equal(code(() => verifyCertificate(sign(utf8Encode('not json')), keys)), 'STATEMENT_INVALID');
-    assert.equal(code(() => verifyCertificate(sign(Uint8Array.of(0x7b, 0xff, 0x7d)), keys)), 'STATEMENT_INVALID'); // "{\xff}"
+    assert.equal(code(() => verifyCertificate(sign(Uint8Array.of(0x7b, 0xff, 0x7d)), keys)), 'UTF8_INVALID'); // "{\xff}"
     assert.equal(code(() => verifyCertificate(sign(new Uint8Array(0)), keys)), 'STATEMENT_INVALID');
+  });
+
+  it('a signed payload that is not the canonical form of the statement is STATEMENT_NOT_CANONICAL (issue 11)', () => {
+    const { statement } = buildExample();
+    const ex = [trustedKey(publicKeyFromPem(buildExample().publicKeyPem))];
+    const exSigner = seedSigner(new Uint8Array(32).fill(1));
+    const signed = (text: string) => signEnvelope(CERTIFICATE_PAYLOAD_TYPE, utf8Encode(text), [exSigner]);
+    assert.equal(verifyCertificate(signed(canonicalize(statement)), ex).statement.status, statement.status);
+    assert.equal(code(() => verifyCertificate(signed(JSON.stringify(statement)), ex)), 'STATEMENT_NOT_CANONICAL'); // member order
+    assert.equal(code(() => verifyCertificate(signed(canonicalize(statement) + '\n'), ex)), 'STATEMENT_NOT_CANONICAL');
+    assert.equal(code(() => verifyCertificate(signed(canonicalize(statement).replace('"version":1', '"version":1.0')), ex)), 'STATEMENT_NOT_CANONICAL');
+    // a repeated member is reported as that, before the form
+    assert.equal(code(() => verifyCertificate(signed(canonicalize(statement).replace('{', '{"status":"complete",')), ex)), 'JSON_DUPLICATE_MEMBER');
   });
 
   it('a JSON payload that is not an object is STATEMENT_INVALID, not VERSION_UNSUPPORTED', () => {
@@ -231,6 +244,17 @@ describe('DSSE: envelope shape and signatures without a keyid', () => {
     assert.equal(code(() => verifyEnvelope({ ...env, payloadType: undefined }, TYPE, keys)), 'ENVELOPE_MALFORMED');
     assert.equal(code(() => verifyEnvelope({ ...env, signatures: env.signatures[0] }, TYPE, keys)), 'ENVELOPE_MALFORMED');
     assert.equal(code(() => verifyEnvelope({ ...env, signatures: 'sig' }, TYPE, keys)), 'ENVELOPE_MALFORMED');
+  });
+
+  it('certificate.json is read as strict UTF-8 JSON, and unknown envelope members are ignored, as DSSE requires (issue 11)', () => {
+    const { envelope } = issue([rec(0, 'photos', 1)], [target('photos', 1)]);
+    const text = JSON.stringify(envelope);
+    assert.equal(verifyCertificate(utf8Encode(text), keys).keyid, signer.keyid);
+    assert.equal(verifyCertificate({ ...envelope, note: 'not signed', signatures: [{ ...envelope.signatures[0]!, extra: 1 }] }, keys).keyid, signer.keyid);
+    assert.equal(code(() => verifyCertificate(text.replace('{', '{"payload":"e30=",'), keys)), 'JSON_DUPLICATE_MEMBER');
+    assert.equal(code(() => verifyCertificate(text.replace('{', '{"__proto__":null,'), keys)), 'MEMBER_FORBIDDEN');
+    assert.equal(code(() => verifyCertificate(Uint8Array.from([...utf8Encode(text.slice(0, -1)), 0x2c, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), keys)), 'UTF8_INVALID');
+    assert.equal(code(() => verifyCertificate(text.slice(0, -1), keys)), 'JSON_INVALID');
   });
 
   it('a signature without keyid is tried against every trusted key and names the one that verified', () => {

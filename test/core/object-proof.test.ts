@@ -52,6 +52,22 @@ describe('per-object proofs', () => {
     assert.equal(code({ ...p, certificate: { ...p.certificate, payloadType: 'x' } }), 'PAYLOAD_TYPE_WRONG');
   });
 
+  it('reads a proof file as strict UTF-8 JSON, with only the members of version 1 (issue 11)', () => {
+    const p = proofFor(2);
+    const text = JSON.stringify(p, null, 2);
+    assert.equal(code(text), 'ok');
+    assert.equal(code(new TextEncoder().encode(text)), 'ok');
+    assert.equal(verifyObjectProof(text, keys).proof.auditPath.length, p.auditPath.length);
+    assert.equal(code('{"type":'), 'PROOF_MALFORMED');
+    assert.equal(code(text.replace('{', '{"leafIndex":0,')), 'JSON_DUPLICATE_MEMBER');
+    assert.equal(code(text.replace('{', '{"__proto__":{},')), 'MEMBER_FORBIDDEN');
+    assert.equal(code(text.replace('"sig"', '"constructor":1,"sig"')), 'MEMBER_FORBIDDEN'); // in the certificate it carries, too
+    assert.equal(code(Uint8Array.from([...new TextEncoder().encode(text.slice(0, -1)), 0x20, 0xc0, 0x7d])), 'UTF8_INVALID');
+    assert.equal(code({ ...p, note: 'unsigned' }), 'MEMBER_UNKNOWN');
+    assert.equal(code({ ...p, version: 2, note: 'a later version may add members' }), 'VERSION_UNSUPPORTED');
+    assert.equal(code({ ...p, record: p.record.replace('{', '{"index":2,') }), 'JSON_DUPLICATE_MEMBER');
+  });
+
   it('flipping any bit of the audit path or the record fails', () => {
     const p = proofFor(1);
     fc.assert(

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalize, parseRecordLine } from '../../src/core/index.js';
+import { canonicalize, parseRecordLine, VerificationError } from '../../src/core/index.js';
 import { isRfc3339Utc } from '../../src/core/validate.js';
 import { isTime, newScannedRecord, type ScannedRecord, scanRecord } from '../../src/core/record-scan.js';
 import { arbRecord, plainRecord, toRecord } from '../node/records-fixture.js';
@@ -53,7 +53,7 @@ describe('scanRecord agrees with the core', () => {
       ['"index":7', '"index":9007199254740991'], ['"index":7', '"index":0'], ['"method":"unlink"', `"method":"${'a'.repeat(64)}"`],
       ['"method":"unlink"', '"method":"a-"'], [/"salt":"[0-9a-f]+"/, `"salt":"${'ab'.repeat(17)}"`], ['"target":"photos"', `"target":"${'t'.repeat(256)}"`],
       [/"locator":"[^"]+"/, `"locator":"${'l'.repeat(4096)}"`], [/"locator":"[^"]+"/, '"locator":" ~{}[]:,#"'], [ATTRS, '"a":"x","ab":"y"'], [ATTRS, '"a":"\\\\\\""'], [ATTRS, '"":""'],
-      [ATTRS, '"__proto__":"x"'], [ATTRS, '"B":"","a":""'], [TIME, '2000-02-29T10:00:00Z'], [TIME, '2024-12-31T23:59:60.1Z'], [TIME, '0000-01-01T00:00:00.123456789Z'],
+      [ATTRS, '"B":"","a":""'], [ATTRS, '"constructo":"x","prototypes":"y"'], [TIME, '2000-02-29T10:00:00Z'], [TIME, '2024-12-31T23:59:60.1Z'], [TIME, '0000-01-01T00:00:00.123456789Z'],
     ];
     for (const [from, to] of valid) assert.ok(agree(edit(from, to)), `${to} must take the fast path`);
   });
@@ -77,6 +77,16 @@ describe('scanRecord agrees with the core', () => {
     ];
     // agree() throws if the scanner accepts a line the core refuses, or reads it differently.
     for (const [from, to] of others) assert.equal(agree(edit(from, to)), false, to);
+  });
+
+  it('declines an attribute named __proto__, constructor or prototype, which the core refuses (issue 11)', () => {
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      for (const to of [`"${name}":"x"`, `"a":"","${name}":"x"`, `"${name}":"x","z":""`]) {
+        const line = edit(ATTRS, to);
+        assert.equal(scanRecord(Buffer.from(line), 0, line.length, out()), false, to);
+        assert.throws(() => parseRecordLine(line), (e: unknown) => e instanceof VerificationError && e.code === 'MEMBER_FORBIDDEN', to);
+      }
+    }
   });
 
   it('declines at the bounds: a line over the size limit, a size that is not a count, a backslash as the last byte', () => {

@@ -64,6 +64,51 @@ describe('statement validation', () => {
   it('refuses to sign with a key other than the issuer', () => {
     assert.throws(() => signCertificate(statement, seedSigner(new Uint8Array(32).fill(9))), ValidationError);
   });
+
+  // Issue 11, findings 13, 14 and 17: rules that every statement shredproof issued keeps.
+  it('derived[].sha256, when present, is 64 lowercase hex digits', () => {
+    const withDerived = (d: unknown) => ({ ...structuredClone(statement), derived: [d] });
+    assert.doesNotThrow(() => validateStatement(withDerived({ name: 'model', description: 'm' })));
+    assert.doesNotThrow(() => validateStatement(withDerived({ name: 'model', description: 'm', sha256: 'ab'.repeat(32) })));
+    for (const sha256 of ['AB'.repeat(32), 'ab'.repeat(31), 'ab'.repeat(33), 'zz'.repeat(32), '', 42, null]) {
+      assert.deepEqual(problems(() => validateStatement(withDerived({ name: 'model', description: 'm', sha256 }))), ['$.derived[0].sha256'], String(sha256));
+    }
+  });
+
+  it('the order is approved by a second person', () => {
+    const s = structuredClone(statement);
+    s.order.approvedBy = s.order.createdBy;
+    assert.deepEqual(problems(() => validateStatement(s)), ['$.order.approvedBy']);
+  });
+
+  it('every exception, retained item and re-scan item names a listed target, and each target counts its own', () => {
+    const cases: Array<[string[], (s: any) => void]> = [
+      // (and the target it was counted in lists one fewer)
+      [['$.exceptions[0].target', '$.targets[1].exceptions'], (s) => (s.exceptions[0].target = 'elsewhere')],
+      [['$.retained[0].target', '$.targets[0].retained'], (s) => (s.retained[0].target = 'elsewhere')],
+      [['$.rescan.items[1].target'], (s) => (s.rescan.items[1].target = 'elsewhere')],
+      // the exception moved to the other target: the sums still add up, the per-target counts do not
+      [['$.targets[0].exceptions', '$.targets[1].exceptions'], (s) => (s.exceptions[0].target = 'photos')],
+      [['$.targets[0].retained', '$.targets[1].retained'], (s) => (s.retained[0].target = 'training-exports')],
+    ];
+    for (const [paths, mutate] of cases) {
+      const s = structuredClone(statement) as any;
+      mutate(s);
+      assert.deepEqual(problems(() => validateStatement(s)), paths);
+    }
+  });
+
+  it('allows unknown members (a later revision may add some) but never __proto__, constructor or prototype', () => {
+    assert.doesNotThrow(() => validateStatement({ ...structuredClone(statement), note: { any: 'thing' } }));
+    const own = <T extends object>(o: T, k: string, v: unknown): T => Object.defineProperty(o, k, { value: v, enumerable: true });
+    const top = own(structuredClone(statement), '__proto__', { status: 'complete' });
+    assert.deepEqual(problems(() => validateStatement(top)), ['$["__proto__"]']);
+    const nested = structuredClone(statement) as any;
+    own(nested.targets[0], 'constructor', 'x');
+    nested.note = [{ prototype: 1 }];
+    assert.deepEqual(problems(() => validateStatement(nested)).sort(), ['$.note[0]["prototype"]', '$.targets[0]["constructor"]']);
+    assert.throws(() => signCertificate(top, seedSigner(new Uint8Array(32).fill(1))), ValidationError); // the issuer never signs one
+  });
 });
 
 describe('records', () => {
@@ -98,7 +143,7 @@ describe('records', () => {
       }
     };
     assert.equal(code(JSON.stringify(record)), 'RECORD_NOT_CANONICAL'); // member order differs
-    assert.equal(code(line.replace('{', '{"index":0,')), 'RECORD_NOT_CANONICAL'); // duplicate member
+    assert.equal(code(line.replace('{', '{"index":0,')), 'JSON_DUPLICATE_MEMBER');
     assert.equal(code(line + ' '), 'RECORD_NOT_CANONICAL');
     assert.equal(code(line.replace('"size":10', '"size":1e1')), 'RECORD_NOT_CANONICAL');
     assert.equal(code(line.replace('a/b.jpg', 'a/\\ud800.jpg')), 'RECORD_INVALID'); // lone surrogate
@@ -108,8 +153,12 @@ describe('records', () => {
     assert.equal(code(canonicalize({ ...record, locator: '€'.repeat(30_000) })), 'RECORD_TOO_LONG');
     // 40,000 ASCII units: measured in bytes (under the limit), then parsed (and refused: locators stop at 4096)
     assert.equal(code(canonicalize({ ...record, locator: 'a'.repeat(40_000) })), 'RECORD_INVALID');
-    // unknown members are allowed (and covered by the leaf hash)
+    // unknown members are allowed (and covered by the leaf hash), but not those three names, which the issuer refuses too
     assert.equal(code(recordLine({ ...record, extra: 'x' } as any)), 'ok');
+    assert.equal(code(line.replace('{', '{"attributes":{"constructor":"x"},')), 'MEMBER_FORBIDDEN');
+    assert.equal(code(line.replace('{', '{"__proto__":1,')), 'MEMBER_FORBIDDEN');
+    assert.deepEqual(problems(() => validateRecord({ ...record, attributes: JSON.parse('{"__proto__":"x"}') })), ['$.attributes["__proto__"]']);
+    assert.deepEqual(problems(() => validateRecord({ ...record, extra: { prototype: [] } } as any)), ['$.extra["prototype"]']);
   });
 });
 

@@ -15,13 +15,31 @@ def fail(why):
     print("FAIL:", why)
     sys.exit(1)
 
+def unique(pairs):                         # FORMAT.md section 1: strict JSON
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names) or {"__proto__", "constructor", "prototype"} & set(names):
+        fail("a member name repeats or is refused: %s" % names)
+    return dict(pairs)
+
+def loads(data, what):                     # strict UTF-8, then JSON with unique names
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        fail(what + " is not UTF-8")
+    return json.loads(text, object_pairs_hook=unique)
+
+def canonical(value):                      # RFC 8785 for these values: sorted, no spaces, UTF-8
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
 def node_hash(left, right):                # FORMAT.md section 2
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 proof_path, key_path, out_pae, out_sig = sys.argv[1:5]
-proof = json.load(open(proof_path, encoding="utf-8"))
+proof = loads(open(proof_path, "rb").read(), "the proof")
 if proof["type"] != "shredproof.object-proof" or proof["version"] != 1:
     fail("not a version 1 object proof")
+if set(proof) != {"type", "version", "record", "leafIndex", "treeSize", "auditPath", "certificate"}:
+    fail("members other than those of section 7")
 
 envelope = proof["certificate"]            # FORMAT.md 5.1
 if envelope["payloadType"] != PAYLOAD_TYPE:
@@ -36,16 +54,18 @@ spki = base64.b64decode("".join(pem.split()))
 if len(spki) != 44 or spki[:12].hex() != "302a300506032b6570032100":
     fail("not an Ed25519 public key")
 keyid = hashlib.sha256(spki[12:]).hexdigest()
-statement = json.loads(payload)
+statement = loads(payload, "the statement")
 if envelope["signatures"][0]["keyid"] != keyid or statement["issuer"]["keyid"] != keyid:
     fail("key id")
+if canonical(statement) != payload:
+    fail("the statement is not canonical")
 merkle = statement["merkle"]
 if statement["version"] != 1 or merkle["algorithm"] != "rfc6962-sha256":
     fail("statement version or tree algorithm")
 
 line = proof["record"].encode("utf-8")     # the record: canonical, at its leaf (section 3)
-record = json.loads(line)
-if json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() != line:
+record = loads(line, "the record")
+if canonical(record) != line:
     fail("the record is not canonical")
 index, size = proof["leafIndex"], proof["treeSize"]
 if record["index"] != index or size != merkle["treeSize"] or not 0 <= index < size:

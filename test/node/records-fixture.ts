@@ -4,13 +4,16 @@
 // the core's StatementBuilder with a fixed test key.
 import fc from 'fast-check';
 import {
+  buildObjectProof,
   type CertificateStatement,
   type DestructionRecord,
   type DsseEnvelope,
+  type ObjectProof,
   publicKeyToPem,
   seedSigner,
   signCertificate,
   StatementBuilder,
+  type StatementParts,
 } from '../../src/core/index.js';
 
 export const TEST_SEED = new Uint8Array(32).fill(9);
@@ -34,6 +37,9 @@ const text = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0001', '\u007f', 'é', '€', '😀', '/'), minLength: 1, maxLength: 12 }) },
 );
 
+/** A member named __proto__, constructor or prototype anywhere (fast-check generates them on purpose): verifiers refuse those. */
+const FORBIDDEN_NAME = /"(?:__proto__|constructor|prototype)":/;
+
 /** A record without its index (given by position), valid by docs/FORMAT.md section 3. */
 export const arbRecord = fc.record(
   {
@@ -48,11 +54,11 @@ export const arbRecord = fc.record(
     ),
     method: fc.constantFrom('unlink', 's3-delete-all-versions', 'sql-delete', 'redis-unlink', 'crypto-erase'),
     salt: hexChars(32, 48).map(even),
-    attributes: fc.dictionary(fc.oneof(fc.constantFrom('versionId', 'etag', 'recovered', '__proto__', ''), text), text, { maxKeys: 3 }),
+    attributes: fc.dictionary(fc.oneof(fc.constantFrom('versionId', 'etag', 'recovered', 'toString', ''), text), text, { maxKeys: 3 }),
     extra: fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 2 })),
   },
   { requiredKeys: ['target', 'locator', 'sha256', 'size', 'destroyedAt', 'method', 'salt'] },
-);
+).filter((r) => !FORBIDDEN_NAME.test(JSON.stringify(r)));
 
 export type RecordInput = typeof arbRecord extends fc.Arbitrary<infer T> ? T : never;
 
@@ -63,8 +69,8 @@ export function toRecord(r: RecordInput, index: number): DestructionRecord {
   return record;
 }
 
-/** A signed certificate over these records (targets as given, every one listed in the statement). */
-export function buildSet(inputs: readonly RecordInput[], targets: readonly string[] = TARGETS): RecordsSet {
+/** A signed certificate over these records (targets as given, every one listed in the statement; `more` replaces parts of the statement). */
+export function buildSet(inputs: readonly RecordInput[], targets: readonly string[] = TARGETS, more: Partial<StatementParts> = {}): RecordsSet {
   const signer = seedSigner(TEST_SEED);
   const builder = new StatementBuilder();
   const lines = inputs.map((r, i) => builder.add(toRecord(r, i)));
@@ -80,6 +86,7 @@ export function buildSet(inputs: readonly RecordInput[], targets: readonly strin
     rescan: { completedAt: at, items: [] },
     exceptions: [],
     retained: [],
+    ...more,
   });
   return {
     statement,
@@ -88,6 +95,34 @@ export function buildSet(inputs: readonly RecordInput[], targets: readonly strin
     text: lines.map((l) => l + '\n').join(''),
     publicKeyPem: publicKeyToPem(signer.publicKey),
   };
+}
+
+/**
+ * Strings that a terminal or a page would run rather than show: ECMA-48
+ * escape sequences (ESC [1A moves up a line, ESC [2K erases it), the C1 CSI
+ * U+009B and NEL U+0085, and Unicode bidi overrides and isolates (UAX #9).
+ */
+export const HOSTILE = {
+  /** Moves up a line, erases it and prints another hash in its place. */
+  locator: `photos/a.jpg\u001b[1A\u001b[2Ksha256: ${'f'.repeat(64)}`,
+  exceptionLocator: 'held\u0085\u009b2Jx.jpg',
+  reason: 'denied \u202egpj.exe\u202c, see \u2066note\u2069',
+  persistence: 'backups \u001b[8mhidden\u001b[0m',
+};
+
+/**
+ * A valid, signed certificate whose statement and one record carry HOSTILE
+ * strings, and a proof of that record: everything shows them escaped.
+ */
+export function hostileSet(): RecordsSet & { proof: ObjectProof } {
+  const at = '2026-11-20T10:05:00.000Z';
+  const set = buildSet([{ ...plainRecord(0), locator: HOSTILE.locator }], ['photos'], {
+    targets: [{ name: 'photos', kind: 'filesystem', planned: 2, persistence: [HOSTILE.persistence] }],
+    inventory: { algorithm: 'rfc6962-sha256', treeSize: 2, rootHash: '0'.repeat(64), bytes: 0, plannedAt: at },
+    exceptions: [{ target: 'photos', locator: HOSTILE.exceptionLocator, code: 'EACCES', reason: HOSTILE.reason }],
+    rescan: { completedAt: at, items: [{ target: 'photos', locator: HOSTILE.exceptionLocator, status: 'exception' }] },
+  });
+  return { ...set, proof: buildObjectProof(set.lines[0]!, 0, 1, [], set.envelope) };
 }
 
 /** The usual record of a filesystem backend: what the fast path must accept. */

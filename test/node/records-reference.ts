@@ -30,7 +30,7 @@ export function referenceVerify(statement: CertificateStatement, bytes: Buffer):
     try {
       line = decoder.decode(bytes.subarray(start, end));
     } catch {
-      throw new VerificationError('RECORD_INVALID', `line ${n} is not UTF-8`);
+      throw new VerificationError('UTF8_INVALID', `line ${n} is not UTF-8`);
     }
     v.push(line);
     start = nl + 1;
@@ -126,7 +126,7 @@ export function recordsVectors(): { vectors: RecordsVector[]; all: string[] } {
     const key = trustedKey(publicKeyFromPem(read('public-key.pem').toString()));
     let statement: CertificateStatement;
     try {
-      ({ statement } = verifyCertificate(read('certificate.json').toString(), [key]));
+      ({ statement } = verifyCertificate(read('certificate.json'), [key]));
     } catch {
       continue;
     }

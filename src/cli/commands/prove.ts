@@ -9,12 +9,23 @@
 // Several matches (the same content destroyed in several places): the proof
 // of the first (lowest leaf index) is written and the others are listed;
 // --all DIR writes DIR/proof-<leaf>.json for each.
+// Every line for a person goes through escapeForDisplay (the records' strings
+// are attacker controlled), and the proof JSON through jsonForDisplay.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { type DsseEnvelope, parseCertificateText, type TrustedKey, VerificationError, verifyCertificate } from '../../core/index.js';
+import {
+  type DsseEnvelope,
+  escapeForDisplay,
+  jsonForDisplay,
+  parseCertificate,
+  parseRecordLine,
+  type TrustedKey,
+  VerificationError,
+  verifyCertificate,
+} from '../../core/index.js';
 import { loadTrustedKey } from '../../node/keys.js';
 import { type RecordSelector, RecordsIndex } from '../../node/records-index.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../main.js';
@@ -32,7 +43,7 @@ interface ProveOptions {
   all?: string;
 }
 
-const usage = (why: string) => new CliExit(EXIT_USAGE, `prove: ${why}`);
+const usage = (why: string) => new CliExit(EXIT_USAGE, escapeForDisplay(`prove: ${why}`));
 
 /** File errors are usage errors (exit 2); verification errors pass through. */
 async function fileStep<T>(what: string, path: string, f: () => Promise<T>): Promise<T> {
@@ -77,8 +88,8 @@ async function run(opts: ProveOptions, ctx: CliContext, say: (line: string) => v
     const code = e instanceof VerificationError ? `${e.code}: ` : '';
     throw usage(`unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`);
   }
-  const text = await fileStep('read certificate', opts.certificate, () => readFile(opts.certificate, 'utf8'));
-  const envelope = parseCertificateText(text) as DsseEnvelope;
+  const bytes = await fileStep('read certificate', opts.certificate, () => readFile(opts.certificate));
+  const envelope = parseCertificate(bytes) as DsseEnvelope;
   const { statement, keyid } = verifyCertificate(envelope, keys);
   const index = await fileStep('read records file', opts.records, () => RecordsIndex.load(opts.records, statement));
   say(`certificate ${statement.certificateId} verified with key ${keyid}; records.ndjson matches its Merkle root (${statement.merkle.treeSize} records)`);
@@ -89,17 +100,17 @@ async function run(opts: ProveOptions, ctx: CliContext, say: (line: string) => v
     return;
   }
   const first = await index.proof(found[0]!, envelope);
-  for (const l of describeRecord(JSON.parse(first.record), statement.merkle.treeSize)) say(l);
+  for (const l of describeRecord(parseRecordLine(first.record), statement.merkle.treeSize)) say(l);
   if (opts.all !== undefined) {
     await fileStep('create directory', opts.all, () => mkdir(opts.all!, { recursive: true }));
     for (const i of found) {
       const path = join(opts.all, `proof-${i}.json`);
-      const proof = JSON.stringify(await index.proof(i, envelope), null, 2);
+      const proof = jsonForDisplay(await index.proof(i, envelope), 2);
       await fileStep('write', path, () => writeFile(path, proof + '\n'));
       say(`wrote ${path}`);
     }
   } else {
-    const json = JSON.stringify(first, null, 2);
+    const json = jsonForDisplay(first, 2);
     if (opts.out === undefined) ctx.out(json);
     else {
       await fileStep('write', opts.out, () => writeFile(opts.out!, json + '\n'));
@@ -128,7 +139,8 @@ export function registerProve(program: Command, ctx: CliContext): void {
     .option('--all <dir>', 'write DIR/proof-<leaf>.json for every match')
     .action(async (opts: ProveOptions) => {
       // The proof goes to stdout unless --out or --all is given; the report then goes to stdout, else to stderr.
-      const say = opts.out === undefined && opts.all === undefined ? ctx.err : ctx.out;
+      const sink = opts.out === undefined && opts.all === undefined ? ctx.err : ctx.out;
+      const say = (line: string) => sink(escapeForDisplay(line));
       try {
         await run(opts, ctx, say);
       } catch (e) {

@@ -1,13 +1,17 @@
 // `shredproof verify`: exit 0 valid, 1 invalid (with the reason code), 2 usage
 // or unreadable input. Never "valid" unless every check that was asked for passed.
+// Every line for a person goes through escapeForDisplay: the inputs' strings
+// are attacker controlled, and a control character in them is a terminal command.
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   canonicalize,
   type CertificateStatement,
   type DestructionRecord,
-  parseCertificateText,
+  escapeForDisplay,
+  jsonForDisplay,
+  parseCertificate,
   type TrustedKey,
   VerificationError,
   verifyCertificate,
@@ -28,19 +32,24 @@ interface VerifyOptions {
 
 class UnreadableInput extends Error {}
 
-async function readInput(path: string, what: string): Promise<string> {
+const unreadable = (what: string, path: string, e: unknown) => new UnreadableInput(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+
+/** The file's bytes: the core decodes them strictly (invalid UTF-8 is UTF8_INVALID, not replaced). */
+async function readInput(path: string, what: string): Promise<Uint8Array> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (e) {
-    throw new UnreadableInput(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw unreadable(what, path, e);
   }
 }
 
+/** A file we may read, not a directory (whose stream fails only at its first read). */
 async function checkReadable(path: string, what: string): Promise<void> {
   try {
     await access(path, constants.R_OK);
+    if ((await stat(path)).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   } catch (e) {
-    throw new UnreadableInput(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw unreadable(what, path, e);
   }
 }
 
@@ -80,33 +89,31 @@ async function run(opts: VerifyOptions, ctx: CliContext): Promise<void> {
     keys = await Promise.all(opts.publicKey.map((p) => loadTrustedKey(p)));
   } catch (e) {
     const code = e instanceof VerificationError ? `${e.code}: ` : '';
-    throw new CliExit(EXIT_USAGE, `verify: unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`);
+    throw new CliExit(EXIT_USAGE, escapeForDisplay(`verify: unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`));
   }
   let statement: CertificateStatement | undefined;
   let keyid = '';
-  let certificateText: string | undefined;
+  let certificateBytes: Uint8Array | undefined;
   if (opts.certificate) {
-    certificateText = await readInput(opts.certificate, 'certificate');
-    ({ statement, keyid } = verifyCertificate(certificateText, keys));
+    certificateBytes = await readInput(opts.certificate, 'certificate');
+    ({ statement, keyid } = verifyCertificate(certificateBytes, keys));
     checked.push('signature', 'statement');
   }
   if (opts.records) {
     if (!statement) throw new CliExit(EXIT_USAGE, 'verify: --records needs --certificate');
     await checkReadable(opts.records, 'records file');
-    await verifyRecordsFile(statement, opts.records);
+    try {
+      await verifyRecordsFile(statement, opts.records);
+    } catch (e) {
+      if (e instanceof VerificationError) throw e;
+      throw unreadable('records file', opts.records, e); // a read that failed is no verdict on the records
+    }
     checked.push('records');
   }
   let proven: { record: DestructionRecord; leafIndex: number } | undefined;
   if (opts.proof) {
-    const text = await readInput(opts.proof, 'proof');
-    let proof: unknown;
-    try {
-      proof = JSON.parse(text);
-    } catch (e) {
-      throw new VerificationError('PROOF_MALFORMED', 'the proof file is not valid JSON', { cause: e });
-    }
-    const verified = verifyObjectProof(proof, keys, { hasher: nodeHasher });
-    if (certificateText !== undefined && canonicalize(parseCertificateText(certificateText)) !== canonicalize((proof as { certificate: unknown }).certificate)) {
+    const verified = verifyObjectProof(await readInput(opts.proof, 'proof'), keys, { hasher: nodeHasher });
+    if (certificateBytes !== undefined && canonicalize(parseCertificate(certificateBytes)) !== canonicalize(verified.proof.certificate)) {
       throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', 'the proof carries a different certificate than --certificate');
     }
     statement ??= verified.statement;
@@ -116,11 +123,12 @@ async function run(opts: VerifyOptions, ctx: CliContext): Promise<void> {
   }
   if (!statement) throw new CliExit(EXIT_USAGE, 'verify: give --certificate, --proof, or both');
   if (opts.json) {
-    ctx.out(JSON.stringify({ valid: true, checked, keyid, ...proven, statement }, null, 2));
+    ctx.out(jsonForDisplay({ valid: true, checked, keyid, ...proven, statement }, 2));
   } else {
-    ctx.out(`VALID (${checked.join(', ')})`);
-    if (proven) for (const l of describeRecord(proven.record, statement.merkle.treeSize)) ctx.out(l);
-    for (const l of summarize(statement, keyid)) ctx.out(l);
+    const say = (line: string) => ctx.out(escapeForDisplay(line));
+    say(`VALID (${checked.join(', ')})`);
+    if (proven) for (const l of describeRecord(proven.record, statement.merkle.treeSize)) say(l);
+    for (const l of summarize(statement, keyid)) say(l);
   }
 }
 
@@ -138,11 +146,12 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         await run(opts, ctx);
         ctx.exitCode = EXIT_OK;
       } catch (e) {
-        if (e instanceof UnreadableInput) throw new CliExit(EXIT_USAGE, `verify: ${e.message}`);
+        if (e instanceof UnreadableInput) throw new CliExit(EXIT_USAGE, escapeForDisplay(`verify: ${e.message}`));
         if (!(e instanceof VerificationError)) throw e;
         ctx.exitCode = EXIT_INVALID;
-        if (opts.json) ctx.out(JSON.stringify({ valid: false, code: e.code, message: e.message }, null, 2));
-        else ctx.out(`INVALID ${e.code}: ${e.message}`);
+        // The message quotes the input (a keyid, a target name): never raw.
+        if (opts.json) ctx.out(jsonForDisplay({ valid: false, code: e.code, message: e.message }, 2));
+        else ctx.out(escapeForDisplay(`INVALID ${e.code}: ${e.message}`));
       }
     });
 }

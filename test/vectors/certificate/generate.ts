@@ -7,23 +7,43 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sha256 } from '@noble/hashes/sha2.js';
 import {
   base64Decode,
   base64Encode,
+  bytesToHex,
+  canonicalize,
   canonicalizeToBytes,
+  concatBytes,
   type DsseEnvelope,
+  hashLeaf,
+  rootFromLeafHashes,
   seedSigner,
   signEnvelope,
   CERTIFICATE_PAYLOAD_TYPE,
   utf8Decode,
+  utf8Encode,
   type VerificationCode,
 } from '../../../src/core/index.js';
 import { buildExample, EXAMPLE_SEED } from '../../../scripts/example-certificate.js';
 
+/** File contents: text, or bytes where a vector holds invalid UTF-8. */
+export type Contents = string | Uint8Array;
+
 export interface VectorSet {
-  certificate: string;
-  records: string;
+  certificate: Contents;
+  records: Contents;
   publicKey: string;
+}
+
+/** A file's contents as the bytes written to disk. */
+export const bytesOf = (c: Contents): Uint8Array => (typeof c === 'string' ? utf8Encode(c) : c);
+
+/** `text` as UTF-8 with the first `marker` (ASCII) replaced by the byte 0xff, which UTF-8 never holds. */
+function withInvalidByte(text: string, marker: string): Uint8Array {
+  const at = text.indexOf(marker);
+  if (at < 0 || !/^[\x00-\x7f]*$/.test(text.slice(0, at))) throw new Error(`marker ${marker} not found after ASCII text`);
+  return concatBytes(utf8Encode(text.slice(0, at)), Uint8Array.of(0xff), utf8Encode(text.slice(at + marker.length)));
 }
 
 export interface InvalidVector extends VectorSet {
@@ -42,6 +62,21 @@ function mutateStatement(env: DsseEnvelope, f: (s: Record<string, any>) => void,
   const s = JSON.parse(utf8Decode(base64Decode(env.payload)));
   f(s);
   return signEnvelope(CERTIFICATE_PAYLOAD_TYPE, canonicalizeToBytes(s), [seedSigner(seed)]);
+}
+
+/** Signs these exact statement bytes with the example key (an issuer that signs what it should not). */
+const signBytes = (payload: Uint8Array) => signEnvelope(CERTIFICATE_PAYLOAD_TYPE, payload, [seedSigner(EXAMPLE_SEED)]);
+
+/**
+ * A validly signed certificate whose tree and file digest are those of
+ * `lines` (each record's size and target unchanged): records that only the
+ * record checks themselves can refuse.
+ */
+function recertify(env: DsseEnvelope, lines: Uint8Array[]): DsseEnvelope {
+  return mutateStatement(env, (s) => {
+    s.merkle.rootHash = bytesToHex(rootFromLeafHashes(lines.map(hashLeaf)));
+    s.records.sha256 = bytesToHex(sha256(concatBytes(...lines.flatMap((l) => [l, Uint8Array.of(0x0a)]))));
+  });
 }
 
 export function buildVectors(): { valid: VectorSet; invalid: InvalidVector[] } {
@@ -67,6 +102,12 @@ export function buildVectors(): { valid: VectorSet; invalid: InvalidVector[] } {
     description,
   });
   const line1 = JSON.parse(lines[1]!);
+  // Record lines that only the record checks refuse: each goes into a tree that the example key signs.
+  const recordVectors: Array<{ name: string; expected: VerificationCode; description: string; line: Uint8Array }> = [
+    { name: 'records-duplicate-member', expected: 'JSON_DUPLICATE_MEMBER', description: 'record 0 names "size" twice, in a validly signed tree', line: utf8Encode(lines[0]!.replace('"size":35', '"size":35,"size":35')) },
+    { name: 'records-proto-attribute', expected: 'MEMBER_FORBIDDEN', description: 'record 0 with attributes {"__proto__": "x"}, canonical, in a validly signed tree', line: utf8Encode(lines[0]!.replace('{', '{"attributes":{"__proto__":"x"},')) },
+    { name: 'records-not-utf8', expected: 'UTF8_INVALID', description: 'byte 0xff in the locator of record 0, in a validly signed tree', line: withInvalidByte(lines[0]!, '1041') },
+  ];
   const invalid: InvalidVector[] = [
     v('certificate-not-json', 'JSON_INVALID', 'the certificate file is cut in half', { certificate: valid.certificate.slice(0, 100) }),
     v('envelope-no-payload', 'ENVELOPE_MALFORMED', 'payload member removed', { certificate: cert({ ...ex.envelope, payload: undefined } as unknown as DsseEnvelope) }),
@@ -117,6 +158,43 @@ export function buildVectors(): { valid: VectorSet; invalid: InvalidVector[] } {
     }),
     v('records-line-too-long', 'RECORD_TOO_LONG', 'record 0 padded to 70,000 bytes', {
       records: records([lines[0]!.replace('"locator":"', `"locator":"${'x'.repeat(70_000)}`), ...lines.slice(1)]),
+    }),
+    // Issue 11, the attack review: each of these verified before its fix (or failed for another reason only).
+    v('envelope-keyid-terminal-escape', 'KEY_UNTRUSTED', 'the only signature names keyid ESC[1A ESC[2K CR "VALID", which a terminal runs: the message must show it escaped', {
+      certificate: cert({ ...ex.envelope, signatures: [{ keyid: '\u001b[1A\u001b[2K\rVALID', sig: ex.envelope.signatures[0]!.sig }] }),
+    }),
+    v('certificate-not-utf8', 'UTF8_INVALID', 'byte 0xff in the keyid of a second, unsigned signature (a lossy decoder reads U+FFFD and ignores it)', {
+      certificate: withInvalidByte(cert({ ...ex.envelope, signatures: [...ex.envelope.signatures, { keyid: 'NOT-UTF8', sig: ex.envelope.signatures[0]!.sig }] }), 'NOT-UTF8'),
+    }),
+    v('envelope-duplicate-payload', 'JSON_DUPLICATE_MEMBER', 'two "payload" members: first a statement saying "complete", then the signed one (JSON.parse keeps the last)', {
+      certificate: cert(ex.envelope).replace('  "payload": ', `  "payload": "${base64Encode(canonicalizeToBytes({ ...payload, status: 'complete' }))}",\n  "payload": `),
+    }),
+    v('envelope-proto-member', 'MEMBER_FORBIDDEN', 'a "__proto__" member in the envelope', {
+      certificate: cert(ex.envelope).replace('{\n', '{\n  "__proto__": {"payloadType": "application/json"},\n'),
+    }),
+    v('statement-duplicate-status', 'JSON_DUPLICATE_MEMBER', 'the signed statement names "status" twice, "complete" first', {
+      certificate: cert(signBytes(utf8Encode(canonicalize(payload).replace('"status":"complete-with-exceptions"', '"status":"complete","status":"complete-with-exceptions"')))),
+    }),
+    v('statement-proto-member', 'MEMBER_FORBIDDEN', 'the signed statement, canonical, with a "__proto__" member', {
+      certificate: cert(signBytes(utf8Encode(canonicalize(JSON.parse(canonicalize(payload).replace('{', '{"__proto__":{"status":"complete"},')))))),
+    }),
+    v('statement-not-canonical', 'STATEMENT_NOT_CANONICAL', 'the signed statement is indented JSON, not its RFC 8785 form', {
+      certificate: cert(signBytes(utf8Encode(JSON.stringify(payload, null, 1)))),
+    }),
+    v('statement-self-approved', 'STATEMENT_INVALID', 'order.approvedBy is order.createdBy, validly signed', {
+      certificate: cert(mutateStatement(ex.envelope, (s) => (s.order.approvedBy = s.order.createdBy))),
+    }),
+    v('statement-exception-unknown-target', 'STATEMENT_INVALID', 'exceptions[0] names a target the statement does not list (the counts still add up), validly signed', {
+      certificate: cert(mutateStatement(ex.envelope, (s) => (s.exceptions[0].target = 'elsewhere'))),
+    }),
+    v('statement-derived-sha256-invalid', 'STATEMENT_INVALID', 'derived[0].sha256 in uppercase hex, validly signed', {
+      certificate: cert(
+        mutateStatement(ex.envelope, (s) => (s.derived = [{ name: 'face-model-v3', description: 'a model trained on the photos', sha256: 'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855' }])),
+      ),
+    }),
+    ...recordVectors.map(({ name, expected, description, line }) => {
+      const all = [line, ...lines.slice(1).map(utf8Encode)];
+      return v(name, expected, description, { certificate: cert(recertify(ex.envelope, all)), records: concatBytes(...all.flatMap((l) => [l, Uint8Array.of(0x0a)])) });
     }),
   ];
   return { valid, invalid };
