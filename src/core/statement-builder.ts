@@ -39,6 +39,7 @@ export interface StatementParts {
   exceptions: ExceptionItem[];
   retained: RetainedItem[];
   derived?: DerivedArtifact[];
+  audit?: { entries: number; head: string };
 }
 
 const NEWLINE = Uint8Array.of(0x0a);
@@ -123,6 +124,7 @@ export class StatementBuilder {
       exceptions: parts.exceptions,
       retained: parts.retained,
       derived: parts.derived ?? [],
+      ...(parts.audit ? { audit: parts.audit } : {}),
       status: parts.exceptions.length > 0 ? 'complete-with-exceptions' : 'complete',
     };
     return validateStatement(statement);

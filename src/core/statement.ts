@@ -83,6 +83,13 @@ export interface CertificateStatement {
   exceptions: ExceptionItem[];
   retained: RetainedItem[];
   derived: DerivedArtifact[];
+  /**
+   * The server's audit log as it stood when this certificate was signed: its
+   * entry count and the hash of its last entry (docs/API.md, "The audit log").
+   * Anchors the log: a later rewrite of any of these entries changes the chain.
+   * Absent in certificates issued before it existed.
+   */
+  audit?: { entries: number; head: string };
   status: 'complete' | 'complete-with-exceptions';
 }
 
@@ -175,6 +182,13 @@ function shapeProblems(s: Obj, c: Checker): void {
   checkItems(c, s.derived, '$.derived', ['name', 'description']).forEach((it, i) => {
     if (isObject(it) && it.sha256 !== undefined) c.hex(it.sha256, `$.derived[${i}].sha256`, 32);
   });
+  if (s.audit !== undefined) {
+    const a = c.object(s.audit, '$.audit');
+    if (a) {
+      c.count(a.entries, '$.audit.entries');
+      c.hex(a.head, '$.audit.head', 32);
+    }
+  }
   c.literal(s.status, '$.status', ['complete', 'complete-with-exceptions']);
 }
 

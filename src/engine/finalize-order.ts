@@ -181,6 +181,8 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
     exceptions: deps.ledger.exceptions(id),
     retained: deps.ledger.retained(id).map((r) => ({ ...r, reason: holdReason.get(r.holdId) ?? 'legal hold' })),
     derived: doc.derived,
+    // Anchors the audit log in a signed document that leaves this server (issue: a rewritten, re-chained log verified ok).
+    audit: deps.ledger.access.auditHead(),
   });
   const envelope = signCertificate(statement, deps.signer);
   const envelopeText = JSON.stringify(envelope, null, 2) + '\n';

@@ -142,16 +142,34 @@ export class AccessStore {
       .all(...args, filter.limit ?? 100) as AuditEntry[];
   }
 
-  /** Recomputes the whole chain; `brokenAt` is the first entry whose hash or link does not hold. */
-  verifyChain(): { ok: boolean; entries: number; brokenAt?: number } {
+  /** The audit log's head: how many entries, and the hash of the last (64 zeros when empty). */
+  auditHead(): { entries: number; head: string } {
+    const last = this.sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    return last ? { entries: last.seq, head: last.hash } : { entries: 0, head: AUDIT_GENESIS };
+  }
+
+  /**
+   * Recomputes the whole chain; `brokenAt` is the first entry whose hash or
+   * link does not hold. Each anchor (the audit head that a signed certificate
+   * carries) must match the chain at its entry: a log rewritten and re-chained
+   * from its first entry still fails at the first anchor after the change, and
+   * a log cut short fails at an anchor past its end.
+   */
+  verifyChain(anchors: ReadonlyArray<{ entries: number; head: string; source: string }> = []): { ok: boolean; entries: number; brokenAt?: number; anchor?: string } {
+    const at = new Map<number, Array<{ head: string; source: string }>>();
+    for (const a of anchors) at.set(a.entries, [...(at.get(a.entries) ?? []), a]);
     let prev = AUDIT_GENESIS;
     let n = 0;
     for (const e of this.db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`).iterate() as IterableIterator<AuditEntry>) {
       n++;
       const { hash, ...rest } = e;
       if (e.prevHash !== prev || auditHash(rest) !== hash || e.seq !== n) return { ok: false, entries: n, brokenAt: e.seq };
+      const bad = at.get(n)?.find((a) => a.head !== hash);
+      if (bad) return { ok: false, entries: n, brokenAt: n, anchor: bad.source };
       prev = hash;
     }
+    const beyond = anchors.find((a) => a.entries > n);
+    if (beyond) return { ok: false, entries: n, brokenAt: n + 1, anchor: beyond.source };
     return { ok: true, entries: n };
   }
 }

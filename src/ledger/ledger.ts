@@ -148,6 +148,7 @@ export type Ledger = Pick<
   | 'progress'
   | 'findByLocator'
   | 'revokeDestroyed'
+  | 'certificateEnvelopes'
   | 'planSummary'
   | 'orderCounts'
   | 'inventoryPage'

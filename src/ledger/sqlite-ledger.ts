@@ -410,6 +410,11 @@ export class SqliteLedger implements Ledger {
       .run(this.num(id), c.certificateId, c.issuedAt, c.rootHash, c.treeSize, c.envelope, c.recordsPath);
   }
 
+  /** Every certificate's envelope, oldest first (for the audit anchors). */
+  *certificateEnvelopes(): IterableIterator<{ certificateId: string; envelope: string }> {
+    yield* this.db.prepare('SELECT certificate_id AS certificateId, envelope FROM certificates ORDER BY issued_at').iterate() as IterableIterator<never>;
+  }
+
   certificate(id: string): CertificateRow | undefined {
     return this.sql(
       `SELECT certificate_id AS certificateId, issued_at AS issuedAt, root_hash AS rootHash, tree_size AS treeSize,

@@ -1,0 +1,27 @@
+// The audit heads that signed certificates carry, as anchors for checking the
+// audit log (AccessStore.verifyChain). Only certificates whose signature
+// verifies with this coordinator's key count: a row added to the ledger file by
+// someone without the key anchors nothing.
+import { parseCertificate, trustedKey, verifyCertificate } from '../core/index.js';
+import type { EngineDeps } from './engine-deps.js';
+
+export interface AuditAnchor {
+  entries: number;
+  head: string;
+  /** The certificate that carries it. */
+  source: string;
+}
+
+export function auditAnchors(deps: Pick<EngineDeps, 'ledger' | 'signer'>): AuditAnchor[] {
+  const key = trustedKey(deps.signer.publicKey);
+  const out: AuditAnchor[] = [];
+  for (const row of deps.ledger.certificateEnvelopes()) {
+    try {
+      const { statement } = verifyCertificate(parseCertificate(row.envelope), [key]);
+      if (statement.audit) out.push({ ...statement.audit, source: row.certificateId });
+    } catch {
+      // Signed by an older key, or not ours: not an anchor.
+    }
+  }
+  return out;
+}
