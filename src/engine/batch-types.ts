@@ -1,6 +1,6 @@
 // What travels through Redis between the coordinator and the workers. Ids and
 // locators only: no content, no credentials, no key material (invariant 6).
-import type { HoldSpec } from '../ports/storage-backend.js';
+import type { HoldSpec, TargetBinding } from '../ports/storage-backend.js';
 
 /**
  * Published once per execution epoch, MACed by the coordinator (src/queue/queue-auth.ts);
@@ -11,7 +11,8 @@ export interface OrderSpec {
   epoch: string;
   /** The approved plan root: the coordinator publishes a spec only for an order approved for this plan. */
   planRoot: string;
-  targets: Record<string, { backend: string; scope: unknown }>;
+  /** `binding`: the store the plan listed (plan-order.ts); workers open the target with it. */
+  targets: Record<string, { backend: string; scope: unknown; binding?: TargetBinding }>;
   holds: HoldSpec[];
   /** RFC 3339; the coordinator re-publishes the spec well before then while the order executes. */
   expiresAt: string;

@@ -9,6 +9,7 @@ import type { BatchJobData, OrderSpec } from './batch-types.js';
 import { jobIdFor } from './batch-types.js';
 import { QueueAuthError } from '../queue/queue-auth.js';
 import { orderDocument } from './create-order.js';
+import { planBindings } from './plan-order.js';
 import { type EngineDeps, NotFoundError, RuleError } from './engine-deps.js';
 
 export function executeOrder(deps: EngineDeps, id: string, actor: string): OrderRow {
@@ -39,11 +40,12 @@ const DEFAULT_SPEC_TTL_S = 6 * 3600;
 function specOf(deps: EngineDeps, order: OrderRow): OrderSpec {
   const doc = orderDocument(order);
   const ttl = deps.specTtlSeconds ?? DEFAULT_SPEC_TTL_S;
+  const bindings = planBindings(deps.ledger, order.id);
   return {
     orderId: order.id,
     epoch: order.epoch!,
     planRoot: order.approvedRoot!,
-    targets: Object.fromEntries(doc.targets.map((t) => [t.backend, { backend: t.backend, scope: t.scope }])),
+    targets: Object.fromEntries(doc.targets.map((t) => [t.backend, { backend: t.backend, scope: t.scope, ...(bindings[t.backend] ? { binding: bindings[t.backend] } : {}) }])),
     holds: doc.holds,
     expiresAt: new Date(deps.clock.now().getTime() + ttl * 1000).toISOString(),
   };

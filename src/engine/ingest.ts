@@ -16,6 +16,7 @@ import type { ItemResult } from '../ledger/ledger.js';
 import type { Intent, Outcome } from './batch-types.js';
 import { holdsFor, orderDocument } from './create-order.js';
 import type { EngineDeps } from './engine-deps.js';
+import { planBindings } from './plan-order.js';
 import type { FinishedJob } from '../queue/bullmq-exec-queue.js';
 import { QueueAuthError } from '../queue/queue-auth.js';
 
@@ -118,7 +119,8 @@ export async function ingestBatch(deps: EngineDeps, job: EndedBatch): Promise<vo
     if (withIntent.length > 0) {
       const doc = orderDocument(order);
       const t = doc.targets.find((x) => x.backend === job.target)!;
-      const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
+      // With the plan's binding: absent under another root proves nothing.
+      const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend), planBindings(deps.ledger, orderId)[t.backend]);
       try {
         const probes = await session.probe(withIntent);
         withIntent.forEach((i, k) => {

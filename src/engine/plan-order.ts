@@ -6,8 +6,9 @@ import { bytesToHex } from '../core/bytes.js';
 import { canonicalizeToBytes } from '../core/canonical-json.js';
 import { MerkleRootBuilder } from '../core/merkle.js';
 import { performance } from 'node:perf_hooks';
-import { type InventoryEntry, NO_PLAN, type OrderRow, type OrderState } from '../ledger/ledger.js';
+import { type InventoryEntry, type Ledger, NO_PLAN, type OrderRow, type OrderState } from '../ledger/ledger.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
+import type { TargetBinding } from '../ports/storage-backend.js';
 import { holdsFor, orderDocument } from './create-order.js';
 import { type EngineDeps, NotFoundError, RuleError } from './engine-deps.js';
 
@@ -35,6 +36,12 @@ export interface PlanReport {
 /** Inventory leaf input: RFC 8785 JSON of {index, locator, salt, size, target} (docs/FORMAT.md section 6). */
 export function inventoryLeaf(e: { seq: number; target: string; locator: string; size: number; salt: string }): Uint8Array {
   return canonicalizeToBytes({ index: e.seq, locator: e.locator, salt: e.salt, size: e.size, target: e.target });
+}
+
+/** What the order's plan recorded of each target's store (a filesystem root's device and inode): workers open the target with it. */
+export function planBindings(ledger: Pick<Ledger, 'planBindings'>, orderId: string): Record<string, TargetBinding> {
+  const json = ledger.planBindings(orderId);
+  return json === null ? {} : (JSON.parse(json) as Record<string, TargetBinding>);
 }
 
 /** Orders being planned by this process (one coordinator owns the ledger): 'planning' in the ledger without an entry here is a crashed plan. */
@@ -89,6 +96,7 @@ async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, o
   const id = order.id;
   const doc = orderDocument(order);
   deps.ledger.clearInventory(id);
+  deps.ledger.setPlanBindings(id, null);
   const tree = new MerkleRootBuilder(nodeHasher);
   const report: PlanReport = { orderId: id, planRoot: '', count: 0, bytes: 0, plannedAt: '', targets: {}, held: [] };
   let seq = 0;
@@ -96,9 +104,11 @@ async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, o
   // at execute: per target in plan order, `batchSize` pending (not held) objects each, never spanning
   // two targets. Execute then starts without touching the inventory.
   let firstBatch = 0;
+  const bindings: Record<string, TargetBinding> = {};
   for (const t of doc.targets) {
     let pendingInTarget = 0;
     const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
+    if (session.binding) bindings[t.backend] = session.binding;
     const tp: TargetPlan = (report.targets[t.backend] = { objects: 0, bytes: 0, held: 0, sample: [] });
     try {
       for await (const page of session.list()) {
@@ -134,7 +144,10 @@ async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, o
   report.planRoot = bytesToHex(tree.root());
   report.plannedAt = deps.clock.now().toISOString();
   const planned: Partial<OrderRow> = { planRoot: report.planRoot, planCount: report.count, planBytes: report.bytes, plannedAt: report.plannedAt };
-  deps.ledger.transition(id, ['planning'], 'planned', actor, report.plannedAt, planned, `plan ${report.planRoot}: ${report.count} objects`);
+  deps.ledger.atomically(() => {
+    deps.ledger.setPlanBindings(id, Object.keys(bindings).length > 0 ? JSON.stringify(bindings) : null);
+    deps.ledger.transition(id, ['planning'], 'planned', actor, report.plannedAt, planned, `plan ${report.planRoot}: ${report.count} objects`);
+  });
   deps.log.info({ orderId: id, count: report.count, bytes: report.bytes, planRoot: report.planRoot }, 'order planned');
   return report;
 }

@@ -134,6 +134,8 @@ export type Ledger = Pick<
   | 'transition'
   | 'events'
   | 'clearInventory'
+  | 'setPlanBindings'
+  | 'planBindings'
   | 'appendInventory'
   | 'assignBatches'
   | 'plannedBatchCount'

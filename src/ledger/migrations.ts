@@ -150,6 +150,15 @@ const MIGRATIONS: string[] = [
     ON CONFLICT (order_num, target, status) DO UPDATE SET n = n + 1, planned_bytes = planned_bytes + excluded.planned_bytes, bytes = bytes + excluded.bytes;
   END;
   `,
+  // 4: per order, the identity of each store its plan listed (a filesystem
+  // root's device and inode), as JSON { target: binding }; workers refuse a
+  // store that is not that one (issue 11). IF NOT EXISTS: re-running it is harmless.
+  `
+  CREATE TABLE IF NOT EXISTS plan_bindings (
+    order_num  INTEGER PRIMARY KEY REFERENCES orders(num),
+    bindings   TEXT NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

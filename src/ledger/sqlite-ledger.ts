@@ -178,6 +178,19 @@ export class SqliteLedger implements Ledger {
     this.sql('DELETE FROM inventory WHERE order_num = ?').run(this.num(id));
   }
 
+  /** Records the identity of each store the plan listed (JSON { target: binding }), or forgets it (null). */
+  setPlanBindings(id: string, bindings: string | null): void {
+    const num = this.num(id);
+    if (bindings === null) this.sql('DELETE FROM plan_bindings WHERE order_num = ?').run(num);
+    else this.sql('INSERT INTO plan_bindings (order_num, bindings) VALUES (?, ?) ON CONFLICT (order_num) DO UPDATE SET bindings = excluded.bindings').run(num, bindings);
+  }
+
+  /** What setPlanBindings recorded for the order's current plan, or null. */
+  planBindings(id: string): string | null {
+    const r = this.sql('SELECT bindings FROM plan_bindings WHERE order_num = ?').get(this.num(id)) as { bindings: string } | undefined;
+    return r?.bindings ?? null;
+  }
+
   /** Appends planned objects; `seq` must continue from the last call (the plan streams pages). */
   appendInventory(id: string, entries: readonly InventoryEntry[]): void {
     const num = this.num(id);

@@ -56,6 +56,14 @@ export type ProbeOutcome =
   | { status: 'error'; code: string; message: string; transient: boolean };
 
 /**
+ * Facts about the store a plan was made against, as strings (for files: the
+ * root directory's device and inode). The plan records them and workers hand
+ * them back to openTarget, which then refuses to work on a store that is no
+ * longer the one planned: its objects become exceptions, never records.
+ */
+export type TargetBinding = Readonly<Record<string, string>>;
+
+/**
  * One order's view of one backend: its scope and the holds that apply.
  * Every method takes a batch and answers with one outcome per item, in order;
  * a per-item problem is an outcome, and only a failure of the whole call
@@ -69,6 +77,8 @@ export interface TargetSession {
   destroy(items: ReadonlyArray<ObjectRef & { fingerprint: string }>): Promise<DestroyOutcome[]>;
   probe(items: readonly ObjectRef[]): Promise<ProbeOutcome[]>;
   close(): Promise<void>;
+  /** The identity of the store this session works on, when the backend has one: what a plan records. */
+  readonly binding?: TargetBinding;
 }
 
 export interface StorageBackend {
@@ -82,7 +92,9 @@ export interface StorageBackend {
   /**
    * Binds a scope and the holds for this target. Throws ValidationError naming
    * each bad field (a scope that escapes the root, an empty include, ...).
+   * With `binding` (a plan's record of session.binding) the session refuses
+   * every object, as a permanent per-item error, if the store is not that one.
    */
-  openTarget(scope: unknown, holds: readonly HoldSpec[]): Promise<TargetSession>;
+  openTarget(scope: unknown, holds: readonly HoldSpec[], binding?: TargetBinding): Promise<TargetSession>;
   close(): Promise<void>;
 }

@@ -51,7 +51,7 @@ class SessionCache {
     if (!s) {
       const t = spec.targets[target];
       if (!t) throw new PermanentJobError(`order ${spec.orderId} has no target ${target}`);
-      s = this.backends.get(t.backend).openTarget(t.scope, spec.holds.filter((h) => h.target === target));
+      s = this.backends.get(t.backend).openTarget(t.scope, spec.holds.filter((h) => h.target === target), t.binding);
       s.catch(() => this.sessions.delete(key));
       this.sessions.set(key, s);
       if (this.sessions.size > this.max) {

@@ -58,7 +58,7 @@ function fingerprintOf(path: string): string {
 async function open(
   t: TestContext,
   root: string,
-  scope: unknown = { include: ['**'] },
+  scope: unknown = { include: ['**'], allowAll: true },
   holds: HoldSpec[] = [],
   options: Partial<FilesystemBackendOptions> = {},
 ): Promise<{ backend: FilesystemBackend; session: TargetSession }> {
@@ -126,7 +126,7 @@ describe('FilesystemBackend', () => {
     for (const rel of ['b.txt', 'a/z', 'a/b/c', 'a/b/a', 'a-c', 'A', '.hidden/x', 'sp ace/ü.txt', 'new\nline', 'c/empty']) put(root, rel);
     writeFileSync(join(root, 'c/empty'), '');
     mkdirSync(join(root, 'e'));
-    const { session } = await open(t, root, { include: ['**'] }, [], { pageSize: 3 });
+    const { session } = await open(t, root, { include: ['**'], allowAll: true }, [], { pageSize: 3 });
     const first = await pages(session);
     assert.deepEqual(
       first.map((p) => p.length),
@@ -146,7 +146,7 @@ describe('FilesystemBackend', () => {
     const root = tempRoot(t);
     for (const rel of ['a/1', 'a/2', 'a/3', 'y/gone', 'z/late', 'z/stays']) put(root, rel);
     const skipped: string[] = [];
-    const { session } = await open(t, root, { include: ['**'] }, [], { pageSize: 2, onSkip: (l, r) => skipped.push(`${l}: ${r}`) });
+    const { session } = await open(t, root, { include: ['**'], allowAll: true }, [], { pageSize: 2, onSkip: (l, r) => skipped.push(`${l}: ${r}`) });
     const seen: string[] = [];
     for await (const page of session.list()) {
       assert.ok(page.length <= 2);
@@ -166,7 +166,7 @@ describe('FilesystemBackend', () => {
     writeFileSync(Buffer.concat([Buffer.from(`${root}/bad-`), Buffer.from([0xff, 0xfe])]), 'x');
     put(root, 'back\\slash');
     const skipped: string[] = [];
-    const { session } = await open(t, root, { include: ['**'] }, [], { onSkip: (l, r) => skipped.push(`${l}: ${r}`) });
+    const { session } = await open(t, root, { include: ['**'], allowAll: true }, [], { onSkip: (l, r) => skipped.push(`${l}: ${r}`) });
     assert.deepEqual((await pages(session)).flat().map((o) => o.locator), ['ok']);
     assert.deepEqual(skipped, [
       'back\\slash: file cannot be named by a locator: contains a backslash',
@@ -381,7 +381,7 @@ describe('FilesystemBackend', () => {
     const script = `
       const { FilesystemBackend } = await import(${JSON.stringify(new URL('../../src/backends/filesystem/filesystem-backend.ts', import.meta.url).href)});
       const backend = new FilesystemBackend({ name: 'files', root: ${JSON.stringify(root)}, threads: 1 });
-      const session = await backend.openTarget({ include: ['**'] }, []);
+      const session = await backend.openTarget({ include: ['**'], allowAll: true }, []);
       const [h, s] = await session.hash([{ locator: 'locked/f' }, { locator: 'secret' }]);
       const [d] = await session.destroy([{ locator: 'locked/f', fingerprint: h.fingerprint }]);
       console.log(JSON.stringify({ h, s, d }));
@@ -441,14 +441,18 @@ describe('FilesystemBackend', () => {
     );
   });
 
-  it('fails a batch whose root was replaced after the target was opened', async (t) => {
+  it('refuses every object, permanently, once the root was replaced after the target was opened', async (t) => {
     const root = tempRoot(t);
     put(root, 'f');
     const { session } = await open(t, root);
+    const fp = fingerprintOf(join(root, 'f'));
     renameSync(root, `${root}-moved`);
     put(root, 'f');
-    await assert.rejects(session.hash([{ locator: 'f' }]), { code: 'ROOT_CHANGED' });
+    for (const outcomes of [await session.hash([{ locator: 'f' }]), await session.destroy([{ locator: 'f', fingerprint: fp }]), await session.probe([{ locator: 'f' }])]) {
+      assert.deepEqual(outcomes.map((o) => o.status === 'error' && [o.code, o.transient]), [['ROOT_CHANGED', false]]);
+    }
     assert.ok(existsSync(join(root, 'f')));
+    assert.ok(existsSync(join(`${root}-moved`, 'f')));
   });
 
   it('refuses work once closed', async (t) => {
@@ -457,6 +461,6 @@ describe('FilesystemBackend', () => {
     await session.close();
     await assert.rejects(session.hash([{ locator: 'f' }]), /closed/);
     await backend.close();
-    await assert.rejects(backend.openTarget({ include: ['**'] }, []), /closed/);
+    await assert.rejects(backend.openTarget({ include: ['**'], allowAll: true }, []), /closed/);
   });
 });

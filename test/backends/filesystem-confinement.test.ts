@@ -56,7 +56,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
     async function open(t: TestContext, root: string, skipped: string[] = []): Promise<TargetSession> {
       const backend = new FilesystemBackend({ name: 'files', root, threads: 2, confinement: mode, onSkip: (l, r) => skipped.push(`${l}: ${r}`) });
       t.after(() => backend.close());
-      return backend.openTarget({ include: ['**'] }, []);
+      return backend.openTarget({ include: ['**'], allowAll: true }, []);
     }
 
     async function listAll(session: TargetSession): Promise<string[]> {
@@ -133,7 +133,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
       const skipped: string[] = [];
       const backend = new FilesystemBackend({ name: 'files', root, threads: 2, pageSize: 1, confinement: mode, onSkip: (l, r) => skipped.push(`${l}: ${r}`) });
       t.after(() => backend.close());
-      const session = await backend.openTarget({ include: ['**'] }, []);
+      const session = await backend.openTarget({ include: ['**'], allowAll: true }, []);
       const seen: string[] = [];
       for await (const page of session.list()) {
         if (seen.length === 0) {

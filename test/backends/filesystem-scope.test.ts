@@ -85,7 +85,7 @@ describe('filesystem scope validation', () => {
   });
 
   it('accepts ordinary patterns', () => {
-    for (const p of ['**', 'photos/**', '*.jpg', 'a/{b,c}/*.txt', '.hidden/**', 'x y/ünï/**', 'a\nb', '[!x]*']) {
+    for (const p of ['**', 'photos/**', '*.jpg', 'a/{b,c}/*.txt', '.hidden/**', 'x y/ünï/**', 'a\nb', '[^x]*', 'a{,s}', '[]a]', '[(]x[)]']) {
       assert.equal(patternProblem(p), undefined, p);
     }
   });
@@ -107,7 +107,7 @@ describe('filesystem scope matching', () => {
   });
 
   it('never matches an invalid locator, whatever the pattern', () => {
-    const all = compileScope({ include: ['**', '*', '**/*', '.*/**', '*/.*'] });
+    const all = compileScope({ include: ['**', '*', '**/*', '.*/**', '*/.*'], allowAll: true });
     for (const bad of ['../x', 'photos/../../x', '/etc/passwd', 'a\\..\\x', 'a\u0000b', '', 'a//b', './a']) {
       assert.equal(matchesScope(all, bad), false, JSON.stringify(bad));
     }
@@ -142,13 +142,16 @@ describe('filesystem scope matching', () => {
     const segment = fc.constantFrom('a', 'b', 'ab', '.a', 'a.b', 'a\nb', 'a b', 'é', '(a)', '{a,b}', 'a+', '@a', '[a]', '$a', '^a', '[', ']', '(', '{', 'a,b', 'a|b');
     const globSegment = fc.oneof(
       segment,
-      fc.constantFrom('*', '**', 'a*', '*b', '?', '{a,b}', '[ab]', '+(a|b)', '@(a)', '*(a)', '.*', '{a,.a}', '[!a]*', '[*', '*]', '(*', '{*', '{a,**}', '[a-z]*'),
+      fc.constantFrom('*', '**', 'a*', '*b', '?', '{a,b}', '[ab]', '{a,}', '{*,b}', '[(]*', '.*', '{a,.a}', '[^a]*', '[[]*', '*]', '{a,{b,*}}', '[a-z]*'),
     );
     const pattern = fc.array(globSegment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
     const segments = fc.array(segment, { minLength: 1, maxLength: 5 });
     // One include pattern is derived from the path itself, so that many cases match.
+    // A segment as a glob that matches exactly it: the characters that are glob syntax, in a class.
+    const literal = (seg: string): string => seg.replace(/[[({})|*?]/g, (c) => `[${c}]`);
+    const first = (seg: string): string => (seg[0] === '^' ? '?' : `[${seg[0]}]`);
     const derive = (segs: string[], how: number[]): string =>
-      segs.map((seg, i) => [seg, '*', '**', `{${seg},zz}`, `${seg.slice(0, 1)}*`, '?*', `[${seg.slice(0, 1)}*`][how[i % how.length]! % 7]!).join('/');
+      segs.map((seg, i) => [literal(seg), '*', '**', `{${literal(seg)},zz}`, `${literal(seg.slice(0, 1))}*`, '?*', `${first(seg)}*`][how[i % how.length]! % 7]!).join('/');
     const scenario = fc.tuple(
       segments,
       fc.array(fc.nat(6), { minLength: 1, maxLength: 5 }),
@@ -161,7 +164,7 @@ describe('filesystem scope matching', () => {
         const p = segs.join('/');
         const include = [derive(segs, how), ...extra];
         fc.pre([...include, ...exclude].every((x) => patternProblem(x) === undefined));
-        const s = compileScope({ include, exclude });
+        const s = compileScope({ include, exclude, allowAll: true });
         if (!matchesScope(s, p)) return;
         const parts = p.split('/');
         if (parts.length > 1) deepMatches++;

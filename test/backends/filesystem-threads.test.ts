@@ -33,7 +33,7 @@ function childScript(root: string): string {
   return `
     const { FilesystemBackend } = await import(${JSON.stringify(BACKEND_URL)});
     const backend = new FilesystemBackend({ name: 'files', root: ${JSON.stringify(root)}, threads: 2 });
-    const session = await backend.openTarget({ include: ['**'] }, []);
+    const session = await backend.openTarget({ include: ['**'], allowAll: true }, []);
     const listed = [];
     for await (const page of session.list()) listed.push(...page);
     const [h] = await session.hash(listed);

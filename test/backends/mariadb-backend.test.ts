@@ -343,6 +343,44 @@ describe('MariadbBackend: destroy', () => {
   });
 });
 
+describe('MariadbBackend: confined to the database of its URL (issue 11)', () => {
+  it('refuses tables of other databases and of the system databases, naming the field, and touches none of them', async (t) => {
+    const db = await freshDb(t, ['CREATE TABLE users (id int PRIMARY KEY, email text) ENGINE=InnoDB', "INSERT INTO users VALUES (1, 'a@example.com')"]);
+    const other = `sp_other_${randomBytes(6).toString('hex')}`;
+    await db.q(`CREATE DATABASE ${other}`);
+    db.cleanups.push(() => db.q(`DROP DATABASE ${other}`));
+    await db.q(`CREATE TABLE ${other}.secrets (id int PRIMARY KEY, v text) ENGINE=InnoDB`);
+    await db.q(`INSERT INTO ${other}.secrets VALUES (1, 'x'), (2, 'y')`);
+    const refused: Array<[string, RegExp]> = [
+      [`${other}.secrets`, new RegExp(`names database "${other}"; this backend works only in "${db.name}"`)],
+      [`${db.name.toUpperCase()}.users`, /works only in/],
+      ['mysql.user', /mysql is a system database/],
+      ['mysql.db', /mysql is a system database/],
+      ['information_schema.TABLES', /information_schema is a system database/],
+      ['INFORMATION_SCHEMA.tables', /system database/],
+      ['performance_schema.threads', /performance_schema is a system database/],
+      ['sys.sys_config', /sys is a system database/],
+    ];
+    for (const [table, why] of refused) {
+      const problems = await problemsOf(db, { table, where: [{ column: 'id', op: 'eq', value: 1 }] });
+      assert.deepEqual([...problems.keys()], ['$.scope.table'], table);
+      assert.match(problems.get('$.scope.table')!, why, table);
+    }
+    assert.deepEqual(await db.rows(`SELECT id FROM ${other}.secrets ORDER BY id`), [{ id: 1 }, { id: 2 }]);
+    // Its own database, written or not, is fine.
+    for (const table of ['users', `${db.name}.users`]) {
+      const session = await db.backend.openTarget({ table, where: [], allowWholeTable: true }, []);
+      assert.deepEqual((await listAll(session)).flat().map((o) => o.locator), [`${db.name}.users:{"id":1}`]);
+    }
+  });
+
+  it('refuses a URL that names a system database', () => {
+    for (const database of ['mysql', 'information_schema', 'performance_schema', 'sys', 'MySQL']) {
+      assert.throws(() => new MariadbBackend({ name: 'm', url: urlFor(database) }), new RegExp(`system database ${database}`));
+    }
+  });
+});
+
 describe('MariadbBackend: errors and configuration', () => {
   it('classifies: deadlock, lock wait timeout, connection loss are transient; denied is permanent; 22xxx/23xxx are data errors', () => {
     const c = (e: unknown) => mariadbDialect.classifyError(e);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
+import { ValidationError } from '../../src/core/errors.js';
 import { PostgresBackendConfig } from '../../src/backends/postgres/config.js';
 import { createPostgresBackend } from '../../src/backends/postgres/create.js';
 import { PostgresBackend } from '../../src/backends/postgres/postgres-backend.js';
@@ -261,6 +262,99 @@ describe('PostgresBackend: destroy', () => {
     const report = await db.backend.vacuum(scope);
     assert.equal(report.step, 'postgres-vacuum');
     assert.equal(report.table, `${db.schema}.users`);
+  });
+});
+
+/** The problems of a refused openTarget, by path; fails when it is not refused with a ValidationError. */
+async function refusedWith(db: Db, scope: unknown): Promise<Map<string, string[]>> {
+  const e = await db.backend.openTarget(scope, []).then(
+    () => assert.fail(`expected ${JSON.stringify(scope)} to be refused`),
+    (err: unknown) => err,
+  );
+  assert.ok(e instanceof ValidationError, String(e));
+  const out = new Map<string, string[]>();
+  for (const f of e.fields) out.set(f.path, [...(out.get(f.path) ?? []), f.problem]);
+  return out;
+}
+
+describe('PostgresBackend: partitions, inheritance children and system schemas (issue 11)', () => {
+  const whole = (db: Db, table: string) => ({ table: `${db.schema}.${table}`, where: [], allowWholeTable: true });
+
+  it('refuses a partitioned table when a partition, at any depth, has a DELETE trigger or rule, or a cascading foreign key points at one', async (t) => {
+    const db = await freshSchema(t, [
+      'CREATE TABLE log (id integer PRIMARY KEY)',
+      'CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM log; RETURN OLD; END $$',
+      'CREATE TABLE events (id integer, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region)',
+      "CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('EU')",
+      "CREATE TABLE events_us PARTITION OF events FOR VALUES IN ('US') PARTITION BY RANGE (id)",
+      'CREATE TABLE events_us_low PARTITION OF events_us FOR VALUES FROM (0) TO (1000)',
+      "INSERT INTO events VALUES (1, 'EU'), (2, 'US')",
+      'CREATE TRIGGER eu_on_delete AFTER DELETE ON events_eu FOR EACH ROW EXECUTE FUNCTION f()',
+    ]);
+    const eu = (await refusedWith(db, whole(db, 'events'))).get('$.scope.table')!;
+    assert.equal(eu.length, 1, eu.join('\n'));
+    assert.match(eu[0]!, new RegExp(`trigger "eu_on_delete" on ${db.schema}\\.events_eu \\(a partition or child of ${db.schema}\\.events\\) runs on DELETE`));
+    await db.q('DROP TRIGGER eu_on_delete ON events_eu');
+    // A rule two levels down, and a cascading foreign key that references a partition, not the parent.
+    await db.q('CREATE RULE keep AS ON DELETE TO events_us_low DO INSTEAD NOTHING');
+    await db.q('CREATE TABLE notes (id integer PRIMARY KEY, event_id integer, region text, CONSTRAINT notes_event FOREIGN KEY (event_id, region) REFERENCES events_eu (id, region) ON DELETE CASCADE)');
+    const deep = (await refusedWith(db, whole(db, 'events'))).get('$.scope.table')!.join('\n');
+    assert.match(deep, new RegExp(`rule "keep" on ${db.schema}\\.events_us_low`));
+    assert.match(deep, /"notes_event" of \S+\.notes references .*ON DELETE CASCADE/);
+    await db.q('DROP RULE keep ON events_us_low');
+    await db.q('DROP TABLE notes');
+    // Without them the partitioned table is a target like any other, and its rows can be destroyed.
+    const session = await db.backend.openTarget(whole(db, 'events'), []);
+    const rows = (await listAll(session)).flat();
+    assert.deepEqual(rows.map((r) => r.locator), [`${db.schema}.events:{"id":1,"region":"EU"}`, `${db.schema}.events:{"id":2,"region":"US"}`]);
+  });
+
+  it('names a row trigger of the parent once, not once per partition, and refuses a partition that inherits it', async (t) => {
+    const db = await freshSchema(t, [
+      'CREATE TABLE log (id integer PRIMARY KEY)',
+      'CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM log; RETURN OLD; END $$',
+      'CREATE TABLE m (id integer PRIMARY KEY) PARTITION BY RANGE (id)',
+      'CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10)',
+      'CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20)',
+      'CREATE TRIGGER m_on_delete AFTER DELETE ON m FOR EACH ROW EXECUTE FUNCTION f()',
+    ]);
+    assert.deepEqual((await refusedWith(db, whole(db, 'm'))).get('$.scope.table'), [
+      `trigger "m_on_delete" runs on DELETE from ${db.schema}.m and may change rows that nobody recorded`,
+    ]);
+    assert.match((await refusedWith(db, whole(db, 'm1'))).get('$.scope.table')!.join('\n'), /trigger "m_on_delete" runs on DELETE/);
+  });
+
+  // (A partitioned table with a primary key cannot have a foreign partition; a foreign table can inherit.)
+  it('names the DELETE triggers of inheritance children, and refuses a child that is a foreign table', async (t) => {
+    const db = await freshSchema(t, [
+      'CREATE TABLE log (id integer PRIMARY KEY)',
+      'CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM log; RETURN OLD; END $$',
+      'CREATE TABLE parent (id integer PRIMARY KEY)',
+      'CREATE TABLE kid (extra text) INHERITS (parent)',
+      'CREATE TRIGGER kid_on_delete AFTER DELETE ON kid FOR EACH ROW EXECUTE FUNCTION f()',
+    ]);
+    const kid = (await refusedWith(db, whole(db, 'parent'))).get('$.scope.table')!.join('\n');
+    assert.match(kid, /inherited by \S+\.kid/);
+    assert.match(kid, new RegExp(`trigger "kid_on_delete" on ${db.schema}\\.kid`));
+    const fdw = `sp_fdw_${randomBytes(4).toString('hex')}`;
+    await db.q(`CREATE FOREIGN DATA WRAPPER ${fdw}`);
+    db.cleanups.push(() => db.q(`DROP FOREIGN DATA WRAPPER ${fdw} CASCADE`));
+    await db.q(`CREATE SERVER ${fdw}_srv FOREIGN DATA WRAPPER ${fdw}`);
+    await db.q('DROP TABLE kid');
+    await db.q(`CREATE FOREIGN TABLE kid_remote () INHERITS (parent) SERVER ${fdw}_srv`);
+    assert.match((await refusedWith(db, whole(db, 'parent'))).get('$.scope.table')!.join('\n'), /kid_remote is a foreign table/);
+  });
+
+  it('refuses the system schemas, pg_catalog and information_schema above all, before reading their catalog', async (t) => {
+    const db = await freshSchema(t, []);
+    for (const table of ['pg_catalog.pg_class', 'pg_catalog.pg_authid', 'pg_catalog.pg_database', 'information_schema.sql_features', 'pg_toast.pg_toast_1262', 'PG_CATALOG.pg_class']) {
+      const problems = await refusedWith(db, { table, where: [{ column: 'oid', op: 'eq', value: 1 }] });
+      assert.match(problems.get('$.scope.table')?.join('\n') ?? '', /is a system schema/, table);
+    }
+    const other = new PostgresBackend({ name: 'pg-catalog-default', connectionString: URL, defaultSchema: 'pg_catalog' });
+    t.after(() => other.close());
+    await assert.rejects(other.openTarget({ table: 'pg_class', where: [], allowWholeTable: true }, []), (e: unknown) => e instanceof ValidationError && /system schema/.test(e.fields[0]!.problem));
+    assert.ok((await db.q('SELECT count(*)::int AS n FROM pg_catalog.pg_class')).rows[0].n > 0);
   });
 });
 

@@ -13,7 +13,7 @@ import { ValidationError } from '../../src/core/errors.js';
 import { RedisBackendConfig } from '../../src/backends/redis/config.js';
 import { canonicalScore } from '../../src/backends/redis/canonical-value.js';
 import { redactUrl } from '../../src/backends/redis/connection.js';
-import { escapeGlob, globMatch, hasLiteral } from '../../src/backends/redis/glob.js';
+import { escapeGlob, globMatch, hasLiteral, matchTokens, tokenize } from '../../src/backends/redis/glob.js';
 import { RedisBackend, type RedisBackendOptions } from '../../src/backends/redis/redis-backend.js';
 import { REDIS_URL, requireRedis } from '../helpers/services.js';
 import type { HashOutcome, ListedObject, TargetSession } from '../../src/ports/storage-backend.js';
@@ -165,6 +165,71 @@ describe('RedisBackend scope validation', () => {
     assert.equal(hasLiteral('\\*'), true);
     assert.equal(hasLiteral('[abc]?*'), false);
     assert.equal(hasLiteral('a*'), true);
+  });
+
+  // Issue 11, finding 7: `[^\]]*` passed as "has a literal ']'" because the guard parsed classes its own way.
+  it('decides allowAll from what a pattern can match: every spelling that fixes no byte is refused, and changes nothing', async (t) => {
+    const e = await env(t);
+    const keys = ['user:1', ']x', 'x', '!a', 'a', '*', '\\', 'zz', 'é'];
+    await e.r.mset(...keys.flatMap((k) => [e.prefix + k, k]));
+    const bypasses = ['[^\\]]*', '[^x]*', '?*', '**', '*?', '*[^x]', '[!a]*', '[^]*', '[a-z]*', '[z-a]*', '[\u0000-\u007f]*', '[^a-a]*', '[^\\a]*', '[ab]*[^b]', '[a\\]*'];
+    for (const pattern of bypasses) {
+      await assert.rejects(
+        () => e.open({ match: ['user:*', pattern] }),
+        (err: unknown) => {
+          assert.ok(err instanceof ValidationError, `${pattern}: ${String(err)}`);
+          assert.deepEqual(err.fields.map((f) => f.path), ['$.scope.match[1]'], pattern);
+          assert.match(err.fields[0]!.problem, /could match every key.*allowAll: true/, pattern);
+          return true;
+        },
+      );
+    }
+    for (const k of keys) assert.equal(await e.r.get(e.prefix + k), k, `${k} must be untouched`);
+    // With allowAll they are accepted; patterns that fix a byte need nothing.
+    await (await e.open({ match: bypasses, allowAll: true })).close();
+    for (const pattern of ['user:*', '\\*', '[\\]]*', '[a]*', '*\\', 'a[^b]*', '[]*', '*[x-x]']) await (await e.open({ match: [pattern] })).close();
+  });
+
+  // Soundness of the guard: a pattern it accepts has a byte c that every key it matches contains, so
+  // it matches no key without c. Checked against every key of one or two bytes over the alphabet.
+  it('property: a pattern that hasLiteral accepts fixes a byte that every key it matches contains', () => {
+    const alphabet = fc.constantFrom('a', 'b', '*', '?', '[', ']', '^', '-', '\\', '\u00ff');
+    const bytes = [...new Set([...Buffer.from('ab*?[]^-\\z\u00ff', 'utf8')])];
+    const keys = [...bytes.map((b) => Buffer.of(b)), ...bytes.flatMap((b) => bytes.map((c) => Buffer.of(b, c)))];
+    let narrow = 0;
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet, maxLength: 10 }), (pattern) => {
+        if (!hasLiteral(pattern)) return;
+        narrow++;
+        const tokens = tokenize(Buffer.from(pattern, 'utf8'));
+        const fixed = [...new Set(Buffer.from(pattern, 'utf8'))].some((c) => keys.every((k) => k.includes(c) || !matchTokens(tokens, k)));
+        assert.ok(fixed, `${JSON.stringify(pattern)} was accepted, but for each of its bytes some key without it matches`);
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(narrow > 1000, `only ${narrow} patterns fixed a byte`);
+  });
+
+  // Issue 11, finding 3 (Redis): the matcher and SCAN MATCH (Redis >= 7.0.9) are not exponential.
+  it('plans, hashes and destroys with hostile patterns within a second', async (t) => {
+    const e = await env(t);
+    const [a64, b, c] = ['a'.repeat(64), `${'a'.repeat(63)}b`, `${'a'.repeat(62)}bc`];
+    await e.r.mset(e.prefix + a64, '1', e.prefix + b, '2', e.prefix + c, '3');
+    const stars = '*a'.repeat(20);
+    const started = performance.now();
+    const session = await e.open({ match: [`${stars}*b`, `${stars}*c`], exclude: [`${stars}*d`] }, [
+      { id: 'h', reason: 'r', target: 'cache', match: { keys: [`${'*?'.repeat(20)}*c`] } },
+    ]);
+    const listed = await listAll(session);
+    const [h] = await session.hash([{ locator: b }]);
+    const [d] = await session.destroy([{ locator: b, fingerprint: hashed(h).fingerprint }]);
+    const ms = performance.now() - started;
+    assert.deepEqual(listed.map((o) => [o.locator, o.heldBy ?? null]).sort(), [
+      [b, null],
+      [c, 'h'],
+    ]);
+    assert.deepEqual(d, { status: 'destroyed' });
+    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
   });
 
   it('treats the key prefix literally and never lists, hashes or destroys keys outside it', async (t) => {

@@ -26,7 +26,7 @@ describe('processBatch', () => {
     redis = new Redis(REDIS_URL);
     store = new RedisBatchStore(redis, prefix, new QueueAuth(new Uint8Array(32).fill(7)));
     backend = new FilesystemBackend({ name: 'photos', root: dir, threads: 2 });
-    session = await backend.openTarget({ include: ['**'] }, []);
+    session = await backend.openTarget({ include: ['**'], allowAll: true }, []);
   });
   after(async () => {
     await session.close();

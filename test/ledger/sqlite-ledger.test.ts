@@ -106,7 +106,7 @@ describe('SqliteLedger', () => {
 
   describe('schema migrations', () => {
     it('are applied once; re-opening is a no-op that keeps every row', () => {
-      assert.equal(raw().pragma('user_version', { simple: true }), 3);
+      assert.equal(raw().pragma('user_version', { simple: true }), 4);
       const schema = () => raw().prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
       const before = schema();
       assert.ok(before.length >= 4, 'tables and indexes exist');
@@ -120,17 +120,17 @@ describe('SqliteLedger', () => {
       }
       ledger = new SqliteLedger(path);
       assert.deepEqual(schema(), before);
-      assert.equal(raw().pragma('user_version', { simple: true }), 3);
+      assert.equal(raw().pragma('user_version', { simple: true }), 4);
       assert.equal(raw().pragma('journal_mode', { simple: true }), 'wal');
     });
 
     it('migrate() on an up-to-date database changes nothing', () => {
       const db = new Database(join(dir, 'm.sqlite'));
       try {
-        assert.equal(migrate(db), 3);
+        assert.equal(migrate(db), 4);
         db.prepare("INSERT INTO orders (id, reference, document, document_sha256, state, created_by, created_at, updated_at) VALUES ('o','r','{}','x','draft','a','t','t')").run();
-        assert.equal(migrate(db), 3);
-        assert.equal(db.pragma('user_version', { simple: true }), 3);
+        assert.equal(migrate(db), 4);
+        assert.equal(db.pragma('user_version', { simple: true }), 4);
         assert.equal((db.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n, 1);
       } finally {
         db.close();
@@ -144,7 +144,7 @@ describe('SqliteLedger', () => {
       w.pragma('user_version = 7');
       w.close();
       assert.throws(() => new SqliteLedger(path), (e: Error) => {
-        assert.match(e.message, /ledger schema version 7 is newer than this shredproof \(3\); upgrade shredproof/);
+        assert.match(e.message, /ledger schema version 7 is newer than this shredproof \(4\); upgrade shredproof/);
         return true;
       });
       const r = raw();
@@ -153,9 +153,9 @@ describe('SqliteLedger', () => {
       // An empty file that claims a newer schema is refused too (and gets no tables).
       const other = join(dir, 'new.sqlite');
       const e = new Database(other);
-      e.pragma('user_version = 4');
+      e.pragma('user_version = 5');
       e.close();
-      assert.throws(() => new SqliteLedger(other), /schema version 4 is newer/);
+      assert.throws(() => new SqliteLedger(other), /schema version 5 is newer/);
       const o = new Database(other, { readonly: true });
       opened.push(o);
       assert.equal((o.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n, 0);
@@ -458,12 +458,16 @@ describe('SqliteLedger', () => {
     it('findByLocator, inventoryInOrder', () => {
       ledger.appendInventory('ord-1', entries(0, 4, (s) => (s < 2 ? 'a' : 'b'), (s) => (s === 3 ? 'h' : undefined)));
       ledger.applyResults('ord-1', [destroyed(0), { kind: 'exception', seq: 1, code: 'ABSENT', reason: 'r' }]);
-      assert.deepEqual(ledger.findByLocator('ord-1', 'a', 'objects/0000000.bin'), { seq: 0, status: ITEM_STATUS.destroyed });
-      assert.deepEqual(ledger.findByLocator('ord-1', 'a', 'objects/0000001.bin'), { seq: 1, status: ITEM_STATUS.exception });
-      assert.deepEqual(ledger.findByLocator('ord-1', 'b', 'objects/0000002.bin'), { seq: 2, status: ITEM_STATUS.pending });
-      assert.deepEqual(ledger.findByLocator('ord-1', 'b', 'objects/0000003.bin'), { seq: 3, status: ITEM_STATUS.retained });
+      assert.deepEqual(ledger.findByLocator('ord-1', 'a', 'objects/0000000.bin'), { seq: 0, status: ITEM_STATUS.destroyed, sha256: SHA(1000) });
+      assert.deepEqual(ledger.findByLocator('ord-1', 'a', 'objects/0000001.bin'), { seq: 1, status: ITEM_STATUS.exception, sha256: null });
+      assert.deepEqual(ledger.findByLocator('ord-1', 'b', 'objects/0000002.bin'), { seq: 2, status: ITEM_STATUS.pending, sha256: null });
+      assert.deepEqual(ledger.findByLocator('ord-1', 'b', 'objects/0000003.bin'), { seq: 3, status: ITEM_STATUS.retained, sha256: null });
       assert.equal(ledger.findByLocator('ord-1', 'b', 'objects/0000000.bin'), undefined, 'another target');
       assert.equal(ledger.findByLocator('ord-1', 'a', 'objects/9.bin'), undefined);
+      // The re-scan turns a record into an exception when the object is still there with its content.
+      assert.equal(ledger.revokeDestroyed('ord-1', [0, 1, 2], 'PRESENT_AFTER_DESTROY', 'r'), 1, 'only destroyed objects change');
+      assert.deepEqual(ledger.findByLocator('ord-1', 'a', 'objects/0000000.bin'), { seq: 0, status: ITEM_STATUS.exception, sha256: null });
+      assert.deepEqual(ledger.exceptions('ord-1').map((e) => e.code), ['PRESENT_AFTER_DESTROY', 'ABSENT']);
       assert.deepEqual(
         [...ledger.inventoryInOrder('ord-1')],
         entries(0, 4, (s) => (s < 2 ? 'a' : 'b')).map(({ seq, target, locator, size, salt }) => ({ seq, target, locator, size, salt })),

@@ -18,7 +18,7 @@ import { errnoCode } from './errno.js';
 
 export type ConfineMode = 'procfs' | 'path-walk';
 
-/** The realpath'd root and the identity it had when the target was opened. */
+/** The realpath'd root and the identity it must have: the plan's (its binding), or the one it had when the target was opened. */
 export interface RootRef {
   path: string;
   dev: bigint;
@@ -56,18 +56,35 @@ export class DirResolver {
     private readonly mode: ConfineMode,
   ) {
     if (mode === 'procfs') {
-      const fd = openSync(root.path, DIR_FLAGS);
+      const fd = this.rootCall(() => openSync(root.path, DIR_FLAGS));
       this.rootFd = fd;
       this.checkRoot(fstatSync(fd, { bigint: true }), fd);
     } else {
-      this.checkRoot(lstatSync(root.path, { bigint: true }), undefined);
+      this.checkRoot(this.rootCall(() => lstatSync(root.path, { bigint: true })), undefined);
+    }
+  }
+
+  /** A root that is gone or became a symlink (ELOOP under O_NOFOLLOW) has changed too. */
+  private rootCall<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') throw this.changed(`(${code})`);
+      throw e;
     }
   }
 
   private checkRoot(st: { dev: bigint; ino: bigint; isDirectory(): boolean }, fd: number | undefined): void {
     if (st.isDirectory() && st.dev === this.root.dev && st.ino === this.root.ino) return;
     if (fd !== undefined) closeSync(fd);
-    throw new RootChangedError(`backend root ${this.root.path} is no longer the directory the target was opened on`);
+    throw this.changed(st.isDirectory() ? `(device ${st.dev}, inode ${st.ino} now)` : '(not a directory now)');
+  }
+
+  private changed(now: string): RootChangedError {
+    return new RootChangedError(
+      `backend root ${this.root.path} is not the directory this target was planned or opened on (device ${this.root.dev}, inode ${this.root.ino}) ${now}: nothing under it is touched`,
+    );
   }
 
   /** The path prefix under which `dir` ('' = root) is reached without following symlinks. */

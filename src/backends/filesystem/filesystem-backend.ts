@@ -5,9 +5,10 @@
 
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { DestructionMethod, HoldSpec, StorageBackend, TargetSession } from '../../ports/storage-backend.js';
-import { detectConfineMode, type ConfineMode } from './confine.js';
+import type { DestructionMethod, HoldSpec, StorageBackend, TargetBinding, TargetSession } from '../../ports/storage-backend.js';
+import { detectConfineMode, type ConfineMode, type RootRef } from './confine.js';
 import { FsThreadPool } from './fs-thread-pool.js';
+import { rootOfBinding } from './root-binding.js';
 import { compileTarget } from './scope.js';
 import { FilesystemTargetSession, type SkipListener } from './target-session.js';
 
@@ -65,18 +66,28 @@ export class FilesystemBackend implements StorageBackend {
     this.pool = new FsThreadPool(options.threads ?? defaultThreads(), { mode: options.confinement ?? detectConfineMode() });
   }
 
-  /** Validates the scope and holds (ValidationError naming every bad field) and binds them to the root as it is now. */
-  async openTarget(scope: unknown, holds: readonly HoldSpec[]): Promise<TargetSession> {
+  /**
+   * Validates the scope and holds (ValidationError naming every bad field) and
+   * binds them to the root: the one the plan listed when `binding` is given
+   * (session.binding at plan time), else the root as it is now. Every fs task
+   * checks the root's device and inode against it; a different root makes
+   * every object a permanent ROOT_CHANGED error.
+   */
+  async openTarget(scope: unknown, holds: readonly HoldSpec[], binding?: TargetBinding): Promise<TargetSession> {
     if (this.closed) throw new Error(`filesystem backend ${this.name} is closed`);
     // Every hold given is applied, whatever its `target` says: retaining too much is safe, destroying a held file is not.
     const compiled = compileTarget(scope, holds);
-    const st = lstatSync(this.root, { bigint: true });
-    if (!st.isDirectory()) throw new Error(`filesystem backend ${this.name}: root ${this.root} is no longer a directory`);
-    const root = { path: this.root, dev: st.dev, ino: st.ino };
+    const root = binding === undefined ? this.currentRoot() : rootOfBinding(this.root, binding);
     return new FilesystemTargetSession(this.pool, root, compiled.scope, compiled.holds, {
       pageSize: this.pageSize,
       ...(this.onSkip ? { onSkip: this.onSkip } : {}),
     });
+  }
+
+  private currentRoot(): RootRef {
+    const st = lstatSync(this.root, { bigint: true });
+    if (!st.isDirectory()) throw new Error(`filesystem backend ${this.name}: root ${this.root} is no longer a directory`);
+    return { path: this.root, dev: st.dev, ino: st.ino };
   }
 
   /** Terminates the fs threads; sessions opened on this backend stop working. */

@@ -1,20 +1,23 @@
 // Scope and legal-hold matching for the filesystem backend. Pure: no I/O, so
 // the engine and the tests can use it as is.
 //
-// A scope is `{ include: globs[], exclude?: globs[] }`, globs relative to the
-// backend root (picomatch, dot: true). A hold's `match` is `{ include: globs[] }`.
-// Scopes and holds come from orders, i.e. from people: every bad field is
-// reported at once, with its JSON path.
+// A scope is `{ include: globs[], exclude?: globs[], allowAll?: boolean }`,
+// globs relative to the backend root (the path-glob language of
+// ../glob/path-glob.ts, matched in linear time). A hold's `match` is
+// `{ include: globs[] }`. Scopes and holds come from orders, i.e. from people:
+// every bad field is reported at once, with its JSON path.
 
-import picomatch from 'picomatch';
 import { ValidationError, type FieldProblem } from '../../core/errors.js';
 import type { HoldSpec } from '../../ports/storage-backend.js';
+import { compilePathGlob, parsePathGlob } from '../glob/path-glob.js';
 import { isValidLocator, isWellFormedUnicode } from './locator.js';
 import { holdMatchProblems, isPlainObject, propPath, unknownKeys } from '../shape.js';
 
 export interface FileScope {
   include: string[];
   exclude?: string[];
+  // Permits include patterns that could match every file (`**`, `*/**`, `?*/**`...): the whole root.
+  allowAll?: boolean;
 }
 
 type Matcher = (locator: string) => boolean;
@@ -34,12 +37,8 @@ export interface CompiledHold {
   readonly include: readonly Matcher[];
 }
 
-// windows: false is explicit because picomatch 4 otherwise asks the platform.
-// flags 's': picomatch writes `**` with a regex `.`; without dotAll a file name
-// containing a newline would silently fall outside `**`.
-const GLOB_OPTIONS = { dot: true, nonegate: true, windows: false, flags: 's' } as const;
 const MAX_PATTERN_LENGTH = 4096;
-const SCOPE_KEYS = new Set(['include', 'exclude']);
+const SCOPE_KEYS = new Set(['include', 'exclude', 'allowAll']);
 const HOLD_MATCH_KEYS = new Set(['include']);
 
 /** Why a glob pattern is refused, or undefined when it is acceptable. */
@@ -57,17 +56,28 @@ export function patternProblem(pattern: unknown): string | undefined {
     if (segment === '.') return "must not contain a '.' segment";
     if (segment === '') return "must not contain an empty segment (to match a directory's files write 'dir/**')";
   }
-  return undefined;
+  const parsed = parsePathGlob(pattern);
+  return parsed.ok ? undefined : parsed.problem;
 }
 
-function checkPatterns(value: unknown, path: string, requireNonEmpty: boolean, problems: FieldProblem[]): void {
+// Why a valid pattern needs `allowAll`, or undefined. Decided from what the
+// pattern can match, not from its spelling: it needs allowAll when some
+// alternative of it fixes no character other than '/', so that it could match
+// every file (`**`, `**/*`, `*/**`, `?*/**`, `[^a]*/**`, `{a,*}/**`...).
+export function matchesEverythingProblem(pattern: string): string | undefined {
+  const parsed = parsePathGlob(pattern);
+  if (!parsed.ok || !parsed.glob.fixesNoCharacter) return undefined;
+  return "could match every file (some alternative fixes no character other than '/'); set allowAll: true to mean that";
+}
+
+function checkPatterns(value: unknown, path: string, requireNonEmpty: boolean, needsFixedCharacter: boolean, problems: FieldProblem[]): void {
   if (!Array.isArray(value)) {
     problems.push({ path, problem: 'must be an array of glob patterns' });
     return;
   }
   if (requireNonEmpty && value.length === 0) problems.push({ path, problem: 'must not be empty' });
   value.forEach((pattern, i) => {
-    const problem = patternProblem(pattern);
+    const problem = patternProblem(pattern) ?? (needsFixedCharacter ? matchesEverythingProblem(pattern as string) : undefined);
     if (problem !== undefined) problems.push({ path: `${path}[${i}]`, problem });
   });
 }
@@ -75,13 +85,16 @@ function checkPatterns(value: unknown, path: string, requireNonEmpty: boolean, p
 /** Problems of a scope value, each with its JSON path under `path`. */
 export function scopeProblems(scope: unknown, path = '$.scope'): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!isPlainObject(scope)) return [{ path, problem: 'must be an object { include, exclude? }' }];
+  if (!isPlainObject(scope)) return [{ path, problem: 'must be an object { include, exclude?, allowAll? }' }];
   for (const key of Object.keys(scope)) {
     if (!SCOPE_KEYS.has(key)) problems.push({ path: propPath(path, key), problem: 'unknown key' });
   }
+  const allowAll = scope.allowAll;
+  if (allowAll !== undefined && typeof allowAll !== 'boolean') problems.push({ path: `${path}.allowAll`, problem: 'must be a boolean' });
   if (!('include' in scope)) problems.push({ path: `${path}.include`, problem: 'is required' });
-  else checkPatterns(scope.include, `${path}.include`, true, problems);
-  if ('exclude' in scope && scope.exclude !== undefined) checkPatterns(scope.exclude, `${path}.exclude`, false, problems);
+  else checkPatterns(scope.include, `${path}.include`, true, allowAll !== true, problems);
+  // An exclude may be as broad as it likes: excluding too much destroys less.
+  if ('exclude' in scope && scope.exclude !== undefined) checkPatterns(scope.exclude, `${path}.exclude`, false, false, problems);
   return problems;
 }
 
@@ -89,13 +102,14 @@ export function scopeProblems(scope: unknown, path = '$.scope'): FieldProblem[] 
 export function holdProblems(holds: unknown, path = '$.holds'): FieldProblem[] {
   return holdMatchProblems(holds, path, '{ include } for a filesystem target', (match, at, problems) => {
     unknownKeys(match, HOLD_MATCH_KEYS, at, problems);
+    // A hold may be as broad as it likes (`**` holds everything): retaining too much is safe.
     if (!('include' in match)) problems.push({ path: `${at}.include`, problem: 'is required' });
-    else checkPatterns(match.include, `${at}.include`, true, problems);
+    else checkPatterns(match.include, `${at}.include`, true, false, problems);
   });
 }
 
 function compileMatcher(pattern: string): Matcher {
-  return picomatch(pattern, GLOB_OPTIONS);
+  return compilePathGlob(pattern).match;
 }
 
 // Pruning is an optimisation that must never hide a file in scope, so it
@@ -123,7 +137,7 @@ function prunesDirectories(pattern: string): boolean {
 function compileValidScope(scope: FileScope): CompiledScope {
   const exclude = scope.exclude ?? [];
   return {
-    scope: { include: [...scope.include], ...(scope.exclude ? { exclude: [...scope.exclude] } : {}) },
+    scope: { include: [...scope.include], ...(scope.exclude ? { exclude: [...scope.exclude] } : {}), ...(scope.allowAll ? { allowAll: true } : {}) },
     include: scope.include.map(compileMatcher),
     exclude: exclude.map(compileMatcher),
     includeBases: scope.include.map(literalBase),

@@ -9,11 +9,13 @@ import type {
   ListedObject,
   ObjectRef,
   ProbeOutcome,
+  TargetBinding,
   TargetSession,
 } from '../../ports/storage-backend.js';
 import type { RootRef } from './confine.js';
 import { itemError } from './errno.js';
-import type { FsThreadPool } from './fs-thread-pool.js';
+import { ThreadTaskError, type FsThreadPool } from './fs-thread-pool.js';
+import { bindingOfRoot } from './root-binding.js';
 import { joinLocator, locatorProblem } from './locator.js';
 import type { DestroyItem } from './protocol.js';
 import type { DirEntry } from './read-dir.js';
@@ -28,8 +30,25 @@ export interface SessionOptions {
 
 type Refusal = Extract<HashOutcome, { status: 'absent' | 'held' | 'out-of-scope' | 'error' }>;
 
+/**
+ * A slice whose thread found the root changed (confine.ts) answers a permanent
+ * ROOT_CHANGED error per item: its objects become exceptions, never records,
+ * and no retry runs them against a root that is not the planned one.
+ */
+async function refuseChangedRoot<T>(slice: readonly unknown[], run: Promise<T[]>): Promise<T[]> {
+  try {
+    return await run;
+  } catch (e) {
+    if (!(e instanceof ThreadTaskError) || e.code !== 'ROOT_CHANGED') throw e;
+    const refusal = itemError('ROOT_CHANGED', e.message);
+    return slice.map(() => refusal as T);
+  }
+}
+
 export class FilesystemTargetSession implements TargetSession {
   private closed = false;
+  /** The root's device and inode: a plan records them, and workers open their targets with them. */
+  readonly binding: TargetBinding;
 
   constructor(
     private readonly pool: FsThreadPool,
@@ -37,7 +56,9 @@ export class FilesystemTargetSession implements TargetSession {
     private readonly scope: CompiledScope,
     private readonly holds: readonly CompiledHold[],
     private readonly options: SessionOptions,
-  ) {}
+  ) {
+    this.binding = bindingOfRoot(root);
+  }
 
   /**
    * Depth-first walk, each directory's entries sorted by the bytes of their
@@ -93,7 +114,7 @@ export class FilesystemTargetSession implements TargetSession {
   async hash(items: readonly ObjectRef[]): Promise<HashOutcome[]> {
     this.assertOpen();
     return this.runChecked<string, HashOutcome>(items, (item) => this.admit(item), (locator) => locator, (slice) =>
-      this.pool.run({ op: 'hash', root: this.root, items: slice }),
+      refuseChangedRoot(slice, this.pool.run({ op: 'hash', root: this.root, items: slice })),
     );
   }
 
@@ -103,14 +124,14 @@ export class FilesystemTargetSession implements TargetSession {
       items,
       (item) => this.admit(item),
       (locator, item) => ({ locator, fingerprint: String((item as { fingerprint?: unknown }).fingerprint) }),
-      (slice) => this.pool.run({ op: 'destroy', root: this.root, items: slice }),
+      (slice) => refuseChangedRoot(slice, this.pool.run({ op: 'destroy', root: this.root, items: slice })),
     );
   }
 
   async probe(items: readonly ObjectRef[]): Promise<ProbeOutcome[]> {
     this.assertOpen();
     return this.runChecked<string, ProbeOutcome>(items, (item) => this.admitLocator(item), (locator) => locator, (slice) =>
-      this.pool.run({ op: 'probe', root: this.root, items: slice }),
+      refuseChangedRoot(slice, this.pool.run({ op: 'probe', root: this.root, items: slice })),
     );
   }
 

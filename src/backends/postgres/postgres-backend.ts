@@ -31,6 +31,19 @@ export const POSTGRES_PERSISTENCE: readonly string[] = [
   'this is a logical delete, not a NIST SP 800-88 Clear or Purge: no overwrite, no cryptographic erase',
 ];
 
+/**
+ * PostgreSQL's own schemas: the catalogs (pg_catalog, whose tables have had
+ * primary keys since PostgreSQL 14), TOAST and temporary schemas (the prefix
+ * pg_ is reserved for them) and information_schema. An order never reaches
+ * into them; any other schema is the account's to grant.
+ */
+export function postgresSchemaProblem(schema: string): string | undefined {
+  if (schema.toLowerCase().startsWith('pg_') || schema.toLowerCase() === 'information_schema') {
+    return `${schema} is a system schema: orders may only name tables of the application's schemas`;
+  }
+  return undefined;
+}
+
 export interface VacuumReport {
   step: 'postgres-vacuum';
   table: string;
@@ -54,6 +67,7 @@ export class PostgresBackend extends SqlBackend {
       }),
       persistence: POSTGRES_PERSISTENCE,
       defaultSchema: options.defaultSchema ?? 'public',
+      schemaProblem: postgresSchemaProblem,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     });

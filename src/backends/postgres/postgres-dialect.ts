@@ -30,29 +30,41 @@ JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnu
 WHERE i.indrelid = $1::oid AND i.indisprimary
 ORDER BY k.ord`;
 
+// Every relation a DELETE from the table reaches: the table, its partitions
+// and its inheritance children, at any depth (a partition may be partitioned
+// in turn). A DELETE trigger, rule or cascading foreign key on any of them
+// changes rows nobody recorded, so each of the checks below covers them all.
+const DESCENDANTS = `
+WITH RECURSIVE d(oid, parent) AS (
+  SELECT $1::oid, 0::oid
+  UNION
+  SELECT i.inhrelid, i.inhparent FROM pg_catalog.pg_inherits i JOIN d ON i.inhparent = d.oid
+)
+SELECT d.oid, d.parent, n.nspname, c.relname, c.relkind FROM d
+JOIN pg_catalog.pg_class c ON c.oid = d.oid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ORDER BY n.nspname, c.relname`;
+
 // confdeltype: a = no action, r = restrict, c = cascade, n = set null, d = set default.
 const CHANGING_FKS = `
-SELECT con.conname, n.nspname, c.relname, con.confdeltype
+SELECT DISTINCT con.conname, n.nspname, c.relname, con.confdeltype
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE con.contype = 'f' AND con.confrelid = $1::oid AND con.confdeltype IN ('c', 'n', 'd')
+WHERE con.contype = 'f' AND con.confrelid = ANY($1::oid[]) AND con.confdeltype IN ('c', 'n', 'd')
 ORDER BY n.nspname, c.relname, con.conname`;
 
-// tgtype bit 8 = DELETE; internal triggers are the foreign keys' own (checked above). Disabled ones count too: they can be enabled.
+// tgtype bit 8 = DELETE. Internal triggers with a constraint are the foreign
+// keys' own (checked above); an internal one without is a partition's clone of
+// its parent's row trigger before PostgreSQL 13, and counts. Disabled ones count
+// too: they can be enabled.
 const DELETE_TRIGGERS = `
-SELECT tgname FROM pg_catalog.pg_trigger
-WHERE tgrelid = $1::oid AND NOT tgisinternal AND (tgtype::int & 8) <> 0
+SELECT tgname, tgrelid FROM pg_catalog.pg_trigger
+WHERE tgrelid = ANY($1::oid[]) AND (NOT tgisinternal OR tgconstraint = 0) AND (tgtype::int & 8) <> 0
 ORDER BY tgname`;
 
 // ev_type 4 = DELETE
-const DELETE_RULES = `SELECT rulename FROM pg_catalog.pg_rewrite WHERE ev_class = $1::oid AND ev_type = '4' ORDER BY rulename`;
-
-const CHILDREN = `
-SELECT n.nspname, c.relname FROM pg_catalog.pg_inherits i
-JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE i.inhparent = $1::oid ORDER BY 1, 2`;
+const DELETE_RULES = `SELECT rulename, ev_class FROM pg_catalog.pg_rewrite WHERE ev_class = ANY($1::oid[]) AND ev_type = '4' ORDER BY rulename`;
 
 const ON_DELETE: Record<string, ReferencingForeignKey['onDelete']> = { c: 'cascade', n: 'set-null', d: 'set-default' };
 
@@ -72,6 +84,24 @@ function textArrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
+interface Reached {
+  name: string;
+  relkind: string;
+  /** The oid of the parent it was reached through; undefined for the table itself. */
+  parent?: string;
+}
+
+/** The table and every partition and inheritance child under it, by oid. */
+async function reachable(exec: SqlExecutor, oid: string): Promise<Map<string, Reached>> {
+  const { rows } = await exec.query(DESCENDANTS, [oid]);
+  const out = new Map<string, Reached>();
+  for (const r of rows) {
+    if (out.has(str(r[0]))) continue; // multiple inheritance: reached twice
+    out.set(str(r[0]), { name: `${str(r[2])}.${str(r[3])}`, relkind: str(r[4]), ...(str(r[1]) === '0' ? {} : { parent: str(r[1]) }) });
+  }
+  return out;
+}
+
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   quoteIdent: quotePgIdent,
@@ -89,14 +119,26 @@ export const postgresDialect: SqlDialect = {
     const oid = str(row[0]);
     const relkind = str(row[1]);
     const relation = relkind === 'r' ? 'table' : relkind === 'p' ? 'partitioned' : relkind === 'v' || relkind === 'm' ? 'view' : 'other';
-    const [cols, pk, fks, triggers, rules, children] = await Promise.all([
+    const reach = await reachable(exec, oid);
+    const all = `{${[...reach.keys()].join(',')}}`;
+    const [cols, pk, fks, triggers, rules] = await Promise.all([
       exec.query(COLUMNS, [oid]),
       exec.query(PRIMARY_KEY, [oid]),
-      exec.query(CHANGING_FKS, [oid]),
-      exec.query(DELETE_TRIGGERS, [oid]),
-      exec.query(DELETE_RULES, [oid]),
-      relkind === 'r' ? exec.query(CHILDREN, [oid]) : Promise.resolve({ rows: [], rowCount: 0 }),
+      exec.query(CHANGING_FKS, [all]),
+      exec.query(DELETE_TRIGGERS, [all]),
+      exec.query(DELETE_RULES, [all]),
     ]);
+    const on = (rel: unknown) => (str(rel) === oid ? {} : { on: reach.get(str(rel))!.name });
+    // A partition's clone of its parent's row trigger has the parent's trigger's name: reported once, on the parent.
+    const triggerKey = (name: string, rel: string) => `${rel}\u0000${name}`;
+    const triggerSet = new Set(triggers.rows.map((r) => triggerKey(str(r[0]), str(r[1]))));
+    const ownTriggers = triggers.rows.filter((r) => {
+      const parent = reach.get(str(r[1]))!.parent;
+      return !(parent !== undefined && triggerSet.has(triggerKey(str(r[0]), parent)));
+    });
+    const refusals = [...reach.values()]
+      .filter((d) => d.parent !== undefined && d.relkind !== 'r' && d.relkind !== 'p')
+      .map((d) => `its partition or child ${d.name} is ${d.relkind === 'f' ? 'a foreign table, whose rows are deleted on another server' : `a relation of kind '${d.relkind}', not a table`}`);
     return {
       schema,
       name,
@@ -110,8 +152,13 @@ export const postgresDialect: SqlDialect = {
       }),
       primaryKey: pk.rows.map((r) => str(r[0])),
       changingForeignKeys: fks.rows.map((r) => ({ constraint: str(r[0]), table: `${str(r[1])}.${str(r[2])}`, onDelete: ON_DELETE[str(r[3])]! })),
-      deleteHooks: [...triggers.rows.map((r) => ({ kind: 'trigger' as const, name: str(r[0]) })), ...rules.rows.map((r) => ({ kind: 'rule' as const, name: str(r[0]) }))],
-      inheritedBy: children.rows.map((r) => `${str(r[0])}.${str(r[1])}`),
+      deleteHooks: [
+        ...ownTriggers.map((r) => ({ kind: 'trigger' as const, name: str(r[0]), ...on(r[1]) })),
+        ...rules.rows.map((r) => ({ kind: 'rule' as const, name: str(r[0]), ...on(r[1]) })),
+      ],
+      // Inheritance children (a plain table's); partitions share the partitioned table's primary key.
+      inheritedBy: relkind === 'r' ? [...reach.values()].filter((d) => d.parent === oid).map((d) => d.name) : [],
+      refusals,
     };
   },
 

@@ -8,25 +8,26 @@
 
 import { ValidationError, type FieldProblem } from '../../core/errors.js';
 import type { HoldSpec } from '../../ports/storage-backend.js';
-import { globMatch, hasLiteral } from './glob.js';
+import { hasLiteral, matchTokens, tokenize, type GlobToken } from './glob.js';
 import { holdMatchProblems, isPlainObject, propPath, unknownKeys } from '../shape.js';
 
 export interface RedisScope {
   match: string[];
   exclude?: string[];
-  /** Permits patterns without any literal character (`*`): the whole keyspace under the prefix. */
+  /** Permits patterns that fix no byte (`*`, `?*`, `[^x]*`): the whole keyspace under the prefix. */
   allowAll?: boolean;
 }
 
+/** Patterns are tokenized once (glob.ts); matching a key then costs no parsing. */
 export interface CompiledScope {
   readonly scope: RedisScope;
-  readonly match: readonly Uint8Array[];
-  readonly exclude: readonly Uint8Array[];
+  readonly match: readonly GlobToken[][];
+  readonly exclude: readonly GlobToken[][];
 }
 
 export interface CompiledHold {
   readonly id: string;
-  readonly keys: readonly Uint8Array[];
+  readonly keys: readonly GlobToken[][];
 }
 
 const MAX_PATTERN_BYTES = 1024;
@@ -36,14 +37,16 @@ const HOLD_MATCH_KEYS = new Set(['keys']);
 const utf8 = new TextEncoder();
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Why a pattern is refused (or undefined). `needsLiteral`: a match pattern must not be all wildcards unless allowAll. */
+/** Why a pattern is refused (or undefined). `needsLiteral`: a match pattern must fix a byte (hasLiteral) unless allowAll. */
 export function patternProblem(pattern: unknown, needsLiteral: boolean): string | undefined {
   if (typeof pattern !== 'string') return 'must be a string';
   if (pattern.length === 0) return 'must not be empty';
   if (LONE_SURROGATE.test(pattern)) return 'must be well-formed Unicode';
   const bytes = utf8.encode(pattern).length;
   if (bytes > MAX_PATTERN_BYTES) return `too long (${bytes} bytes, max ${MAX_PATTERN_BYTES})`;
-  if (needsLiteral && !hasLiteral(pattern)) return 'matches every key (no literal character); set allowAll: true to mean that';
+  if (needsLiteral && !hasLiteral(pattern)) {
+    return 'could match every key (it fixes no byte: every part is *, ? or a class of more than one byte); set allowAll: true to mean that';
+  }
   return undefined;
 }
 
@@ -90,20 +93,20 @@ export function compileTarget(scope: unknown, holds: readonly HoldSpec[]): { sco
   return {
     scope: {
       scope: { match: [...s.match], ...(s.exclude ? { exclude: [...s.exclude] } : {}), ...(s.allowAll ? { allowAll: true } : {}) },
-      match: s.match.map((p) => utf8.encode(p)),
-      exclude: (s.exclude ?? []).map((p) => utf8.encode(p)),
+      match: s.match.map((p) => tokenize(utf8.encode(p))),
+      exclude: (s.exclude ?? []).map((p) => tokenize(utf8.encode(p))),
     },
-    holds: holds.map((h) => ({ id: h.id, keys: (h.match as { keys: string[] }).keys.map((p) => utf8.encode(p)) })),
+    holds: holds.map((h) => ({ id: h.id, keys: (h.match as { keys: string[] }).keys.map((p) => tokenize(utf8.encode(p))) })),
   };
 }
 
 /** The locator (key without prefix) matches a scope pattern and no exclude. */
 export function matchesScope(scope: CompiledScope, locator: Uint8Array): boolean {
-  return scope.match.some((p) => globMatch(p, locator)) && !scope.exclude.some((p) => globMatch(p, locator));
+  return scope.match.some((p) => matchTokens(p, locator)) && !scope.exclude.some((p) => matchTokens(p, locator));
 }
 
 /** The id of the first hold covering the locator, or undefined. */
 export function heldBy(holds: readonly CompiledHold[], locator: Uint8Array): string | undefined {
-  for (const h of holds) if (h.keys.some((p) => globMatch(p, locator))) return h.id;
+  for (const h of holds) if (h.keys.some((p) => matchTokens(p, locator))) return h.id;
   return undefined;
 }

@@ -82,7 +82,8 @@ export function tableProblems(table: TableInfo, path: string): FieldProblem[] {
     });
   }
   for (const hook of table.deleteHooks) {
-    problems.push({ path, problem: `${hook.kind} ${JSON.stringify(hook.name)} runs on DELETE from ${qualified} and may change rows that nobody recorded` });
+    const where = hook.on === undefined ? '' : ` on ${hook.on} (a partition or child of ${qualified})`;
+    problems.push({ path, problem: `${hook.kind} ${JSON.stringify(hook.name)}${where} runs on DELETE from ${qualified} and may change rows that nobody recorded` });
   }
   for (const r of table.refusals ?? []) problems.push({ path, problem: `${qualified}: ${r}` });
   if (table.inheritedBy.length > 0) {

@@ -56,8 +56,12 @@ export interface TableInfo {
   primaryKey: string[];
   /** Foreign keys in other tables (or this one) whose ON DELETE changes rows. */
   changingForeignKeys: ReferencingForeignKey[];
-  /** Triggers, rules or the like that run on DELETE and may change other rows. */
-  deleteHooks: Array<{ kind: 'trigger' | 'rule'; name: string }>;
+  /**
+   * Triggers, rules or the like that run on DELETE and may change other rows:
+   * the table's own, and those of every partition and inheritance child a
+   * DELETE from it reaches (`on` names that relation).
+   */
+  deleteHooks: Array<{ kind: 'trigger' | 'rule'; name: string; on?: string }>;
   /** Tables that inherit from this one (a primary key is not unique across them). */
   inheritedBy: string[];
   /** Other reasons the dialect refuses to destroy from this table (e.g. a storage engine without transactions). */

@@ -20,6 +20,12 @@ export interface SqlBackendOptions {
   persistence: readonly string[];
   /** Schema of an unqualified table name in a scope. */
   defaultSchema: string;
+  /**
+   * Why a scope may not name a table in `schema`, or undefined. `qualified`:
+   * the scope wrote the schema itself ('schema.table'). Checked before the
+   * catalog is read, so a refused schema is never looked into.
+   */
+  schemaProblem?: (schema: string, qualified: boolean) => string | undefined;
   /** Rows per page of list() (default 1000). */
   pageSize?: number;
   /** Keys per statement or transaction (default 500). */
@@ -34,6 +40,7 @@ export class SqlBackend implements StorageBackend {
   protected readonly dialect: SqlDialect;
   protected readonly executor: SqlExecutor;
   private readonly defaultSchema: string;
+  private readonly schemaProblem: SqlBackendOptions['schemaProblem'];
   private readonly pageSize: number;
   private readonly batchSize: number;
   private closed = false;
@@ -50,6 +57,7 @@ export class SqlBackend implements StorageBackend {
     this.executor = options.executor;
     this.persistence = options.persistence;
     this.defaultSchema = options.defaultSchema;
+    this.schemaProblem = options.schemaProblem;
     this.pageSize = pageSize;
     this.batchSize = batchSize;
   }
@@ -89,6 +97,11 @@ export class SqlBackend implements StorageBackend {
     const parts = splitTableName(scope.table, this.defaultSchema);
     if (!parts) {
       problems.push({ path: '$.scope.table', problem: "must be 'schema.table' or 'table'" });
+      return undefined;
+    }
+    const refused = this.schemaProblem?.(parts.schema, parts.table !== scope.table);
+    if (refused !== undefined) {
+      problems.push({ path: '$.scope.table', problem: refused });
       return undefined;
     }
     const table = await this.dialect.loadTable(this.executor, parts.schema, parts.table);
