@@ -19,6 +19,8 @@ export interface TargetPlan {
   objects: number;
   bytes: number;
   held: number;
+  /** In scope, but no locator can name them: UNNAMEABLE exceptions from the start. */
+  unnameable?: number;
   sample: string[];
 }
 
@@ -31,6 +33,8 @@ export interface PlanReport {
   targets: Record<string, TargetPlan>;
   /** The first held objects (up to 100), with their hold. */
   held: Array<{ target: string; locator: string; holdId: string }>;
+  /** The first objects (up to 100) that the plan found it cannot destroy: what to fix before approving. */
+  findings: Array<{ target: string; locator: string; problem: string }>;
 }
 
 /** Inventory leaf input: RFC 8785 JSON of {index, locator, salt, size, target} (docs/FORMAT.md section 6). */
@@ -98,7 +102,7 @@ async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, o
   deps.ledger.clearInventory(id);
   deps.ledger.setPlanBindings(id, null);
   const tree = new MerkleRootBuilder(nodeHasher);
-  const report: PlanReport = { orderId: id, planRoot: '', count: 0, bytes: 0, plannedAt: '', targets: {}, held: [] };
+  const report: PlanReport = { orderId: id, planRoot: '', count: 0, bytes: 0, plannedAt: '', targets: {}, held: [], findings: [] };
   let seq = 0;
   // Batches are numbered here, as the objects are listed, exactly as assignBatches would number them
   // at execute: per target in plan order, `batchSize` pending (not held) objects each, never spanning
@@ -120,14 +124,21 @@ async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, o
           locator: o.locator,
           size: o.size,
           salt: salts.slice(32 * k, 32 * k + 32),
-          ...(o.heldBy ? { heldBy: o.heldBy } : { batch: firstBatch + Math.floor(pendingInTarget++ / deps.batchSize) }),
+          ...(o.unnameable !== undefined
+            ? { exception: { code: 'UNNAMEABLE', reason: `${o.unnameable}; not destroyed, and not certified` } }
+            : o.heldBy
+              ? { heldBy: o.heldBy }
+              : { batch: firstBatch + Math.floor(pendingInTarget++ / deps.batchSize) }),
         }));
         deps.ledger.appendInventory(id, entries);
         for (const e of entries) {
           tree.addLeaf(inventoryLeaf(e));
           tp.objects++;
           tp.bytes += e.size;
-          if (e.heldBy) {
+          if (e.exception) {
+            tp.unnameable = (tp.unnameable ?? 0) + 1;
+            if (report.findings.length < 100) report.findings.push({ target: e.target, locator: e.locator, problem: e.exception.reason });
+          } else if (e.heldBy) {
             tp.held++;
             if (report.held.length < 100) report.held.push({ target: e.target, locator: e.locator, holdId: e.heldBy });
           } else if (tp.sample.length < 20) tp.sample.push(e.locator);

@@ -70,6 +70,8 @@ export interface InventoryEntry {
   size: number;
   salt: string;
   heldBy?: string;
+  /** Set for an object the plan already knows it cannot destroy (an unnameable one): it is an exception from the start. */
+  exception?: { code: string; reason: string };
   /**
    * The batch this object is destroyed in, when the plan groups the objects
    * as it lists them (plan-order.ts); absent for held objects. Without it,

@@ -195,12 +195,13 @@ export class SqliteLedger implements Ledger {
   appendInventory(id: string, entries: readonly InventoryEntry[]): void {
     const num = this.num(id);
     const ins = this.sql(
-      'INSERT INTO inventory (order_num, seq, target, locator, size, salt, held_by, status, batch) VALUES (?,?,?,?,?,?,?,?,?)',
+      'INSERT INTO inventory (order_num, seq, target, locator, size, salt, held_by, status, batch, exc_code, exc_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
     );
     this.db.transaction(() => {
       for (const e of entries) {
-        if (e.heldBy && e.batch !== undefined) throw new Error(`object ${e.seq} is held and cannot be in a batch`);
-        ins.run(num, e.seq, e.target, e.locator, e.size, e.salt, e.heldBy ?? null, e.heldBy ? ITEM_STATUS.retained : ITEM_STATUS.pending, e.batch ?? null);
+        if ((e.heldBy || e.exception) && e.batch !== undefined) throw new Error(`object ${e.seq} is held or an exception and cannot be in a batch`);
+        const status = e.exception ? ITEM_STATUS.exception : e.heldBy ? ITEM_STATUS.retained : ITEM_STATUS.pending;
+        ins.run(num, e.seq, e.target, e.locator, e.size, e.salt, e.heldBy ?? null, status, e.batch ?? null, e.exception?.code ?? null, e.exception?.reason ?? null);
       }
     }).immediate();
   }

@@ -17,6 +17,13 @@ export interface ListedObject extends ObjectRef {
   size: number;
   /** Set when a legal hold covers the object: it is retained, never destroyed. */
   heldBy?: string;
+  /**
+   * Set when the object is in scope but no locator can name it (a name that is
+   * not valid UTF-8, a path or key past the length limit): why. `locator` is then
+   * a stand-in (src/backends/unnameable.ts) that no backend admits; the plan
+   * records the object as an UNNAMEABLE exception and it is never destroyed.
+   */
+  unnameable?: string;
 }
 
 /** A legal hold. `match` is interpreted by the backend (for files: `{ include: globs[] }`). */

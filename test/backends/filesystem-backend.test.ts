@@ -160,14 +160,19 @@ describe('FilesystemBackend', () => {
     assert.deepEqual(skipped, ['y: directory vanished while listing']);
   });
 
-  it('reports names that no locator can carry (not UTF-8, backslash) instead of listing them', async (t) => {
+  it('lists names that no locator can carry (not UTF-8, backslash) under a stand-in marked unnameable, and reports them', async (t) => {
     const root = tempRoot(t);
     put(root, 'ok');
     writeFileSync(Buffer.concat([Buffer.from(`${root}/bad-`), Buffer.from([0xff, 0xfe])]), 'x');
     put(root, 'back\\slash');
     const skipped: string[] = [];
     const { session } = await open(t, root, { include: ['**'], allowAll: true }, [], { onSkip: (l, r) => skipped.push(`${l}: ${r}`) });
-    assert.deepEqual((await pages(session)).flat().map((o) => o.locator), ['ok']);
+    const listed = (await pages(session)).flat();
+    assert.deepEqual(listed.map((o) => [o.locator, o.unnameable !== undefined]), [
+      ['\u0000unnameable:back%5Cslash', true],
+      ['\u0000unnameable:bad-%FF%FE', true],
+      ['ok', false],
+    ]);
     assert.deepEqual(skipped, [
       'back\\slash: file cannot be named by a locator: contains a backslash',
       'bad-\uFFFD\uFFFD: file cannot be named by a locator: name is not valid UTF-8',

@@ -269,13 +269,16 @@ describe('RedisBackend scope validation', () => {
     assert.equal(await e.r.exists(e.prefix + 'user:keep', e.prefix + 'other:1', e.prefix + 'user:2'), 3);
   });
 
-  it('reports keys that are not UTF-8 through onSkip instead of listing them silently or failing', async (t) => {
+  it('reports keys that are not UTF-8 through onSkip and lists them under a stand-in marked unnameable, never silently', async (t) => {
     const skipped: string[] = [];
     const e = await env(t, { onSkip: (key) => skipped.push(key) });
     await e.r.set(Buffer.concat([Buffer.from(e.prefix), Buffer.from([0xff, 0xfe])]), 'x');
     await e.r.set(e.prefix + 'fine', 'y');
     const session = await e.open();
-    assert.deepEqual((await listAll(session)).map((o) => o.locator), ['fine']);
+    assert.deepEqual((await listAll(session)).map((o) => [o.locator, o.unnameable !== undefined]), [
+      ['fine', false],
+      ['\u0000unnameable:%FF%FE', true],
+    ]);
     assert.equal(skipped.length, 1);
   });
 });

@@ -13,10 +13,12 @@ export function isWellFormedUnicode(s: string): boolean {
 }
 
 /** Why a locator is refused, or undefined when it is well formed. */
+export const MAX_LOCATOR_CHARS = 4096;
+
 export function locatorProblem(locator: unknown): string | undefined {
   if (typeof locator !== 'string') return 'not a string';
   if (locator.length === 0) return 'empty';
-  if (locator.length > 4096) return `too long (${locator.length} characters, max 4096)`;
+  if (locator.length > MAX_LOCATOR_CHARS) return `too long (${locator.length} characters, max ${MAX_LOCATOR_CHARS})`;
   // A lone surrogate would be encoded as U+FFFD and name a different file.
   if (!isWellFormedUnicode(locator)) return 'not well-formed Unicode';
   if (locator.includes('\0')) return 'contains NUL';

@@ -15,6 +15,8 @@ export interface DirEntry {
   size?: number;
   /** Set when the raw name is not valid UTF-8: no locator can name it. */
   badName?: true;
+  /** The raw name's bytes in hex, when badName. */
+  rawHex?: string;
 }
 
 export type ReadDirResult =
@@ -70,7 +72,7 @@ export function readDir(dirs: DirResolver, dir: string): ReadDirResult {
         return { status: 'error', code, message: `lstat ${JSON.stringify(dir === '' ? name : `${dir}/${name}`)} failed: ${code}` };
       }
     }
-    entries.push({ name, kind, ...(size !== undefined ? { size } : {}), ...(badName ? { badName: true as const } : {}) });
+    entries.push({ name, kind, ...(size !== undefined ? { size } : {}), ...(badName ? { badName: true as const, rawHex: dirent.name.toString('hex') } : {}) });
   }
   return { status: 'ok', entries };
 }

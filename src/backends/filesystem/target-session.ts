@@ -3,6 +3,7 @@
 // here, in the main thread, right before each batch is handed to the threads;
 // the threads check locators again and confine every path to the root.
 
+import { unnameableLocator } from '../unnameable.js';
 import type {
   DestroyOutcome,
   HashOutcome,
@@ -16,7 +17,7 @@ import type { RootRef } from './confine.js';
 import { itemError } from './errno.js';
 import { ThreadTaskError, type FsThreadPool } from './fs-thread-pool.js';
 import { bindingOfRoot } from './root-binding.js';
-import { joinLocator, locatorProblem } from './locator.js';
+import { joinLocator, locatorProblem, MAX_LOCATOR_CHARS } from './locator.js';
 import type { DestroyItem } from './protocol.js';
 import type { DirEntry } from './read-dir.js';
 import { heldBy, matchesScope, mayContainInScope, type CompiledHold, type CompiledScope } from './scope.js';
@@ -43,6 +44,16 @@ async function refuseChangedRoot<T>(slice: readonly unknown[], run: Promise<T[]>
     const refusal = itemError('ROOT_CHANGED', e.message);
     return slice.map(() => refusal as T);
   }
+}
+
+/** Patterns are matched against locators up to the locator limit only. */
+function matchable(locator: string): boolean {
+  return locator.length <= MAX_LOCATOR_CHARS;
+}
+
+/** A name no locator carries, as the scope sees it: what a pattern cannot spell (backslash, NUL) becomes U+FFFD, like bytes that are not UTF-8. */
+function forMatching(locator: string): string {
+  return locator.replace(/[\\\0]/g, '\uFFFD');
 }
 
 export class FilesystemTargetSession implements TargetSession {
@@ -80,18 +91,24 @@ export class FilesystemTargetSession implements TargetSession {
       }
       const locator = joinLocator(top.dir, entry.name);
       const nameProblem = entry.badName ? 'name is not valid UTF-8' : locatorProblem(locator);
+      let unnamed: ListedObject | undefined;
       if (entry.kind === 'dir') {
-        if (nameProblem !== undefined) {
-          this.skip(locator, `directory not walked: ${nameProblem}`);
+        if (nameProblem === undefined) {
+          if (!mayContainInScope(this.scope, locator)) continue;
+          const entries = await this.readDir(locator);
+          if (entries) stack.push({ dir: locator, entries, next: 0 });
           continue;
         }
-        if (!mayContainInScope(this.scope, locator)) continue;
-        const entries = await this.readDir(locator);
-        if (entries) stack.push({ dir: locator, entries, next: 0 });
-        continue;
+        // Whether it holds in-scope files is decided on its name with U+FFFD for the bad bytes; a path
+        // too long to match is reported whenever its parent was walked (the parent may hold objects in scope).
+        this.skip(locator, `directory not walked: ${nameProblem}`);
+        if (!matchable(locator) || mayContainInScope(this.scope, forMatching(locator))) unnamed = this.unnamed(top.dir, entry, `a directory that may hold objects in scope was not walked: its name ${nameProblem}`);
+      } else if (nameProblem !== undefined) {
+        this.skip(locator, `${entry.kind} cannot be named by a locator: ${nameProblem}`);
+        if (!matchable(locator) || matchesScope(this.scope, forMatching(locator))) unnamed = this.unnamed(top.dir, entry, `a ${entry.kind} in scope cannot be named by a locator: its name ${nameProblem}`);
       }
       if (nameProblem !== undefined) {
-        this.skip(locator, `${entry.kind} cannot be named by a locator: ${nameProblem}`);
+        if (unnamed) page.push(unnamed);
         continue;
       }
       const inScope = matchesScope(this.scope, locator);
@@ -141,6 +158,13 @@ export class FilesystemTargetSession implements TargetSession {
 
   private assertOpen(): void {
     if (this.closed) throw new Error('filesystem target session is closed');
+  }
+
+  /** An in-scope object that no locator names, under its stand-in (src/backends/unnameable.ts). */
+  private unnamed(dir: string, entry: DirEntry, reason: string): ListedObject {
+    const name = entry.rawHex !== undefined ? Buffer.from(entry.rawHex, 'hex') : Buffer.from(entry.name, 'utf8');
+    const raw = dir === '' ? name : Buffer.concat([Buffer.from(`${dir}/`, 'utf8'), name]);
+    return { locator: unnameableLocator(raw), size: entry.size ?? 0, unnameable: reason };
   }
 
   private skip(locator: string, reason: string): void {

@@ -1,5 +1,6 @@
 // Locators of the Redis backend: the key without the configured keyPrefix, as
 // a UTF-8 string. Items come back through the job queue: untrusted, checked.
+import { isUnnameableLocator } from '../unnameable.js';
 import { LONE_SURROGATE } from './scope.js';
 
 export const MAX_LOCATOR_BYTES = 64 * 1024;
@@ -9,6 +10,8 @@ export function locatorProblem(locator: unknown): string | undefined {
   if (locator.length === 0) return 'must not be empty';
   if (LONE_SURROGATE.test(locator)) return 'must be well-formed Unicode';
   if (Buffer.byteLength(locator) > MAX_LOCATOR_BYTES) return `longer than ${MAX_LOCATOR_BYTES} bytes`;
+  // The stand-in of a key that no locator names: never a key to destroy.
+  if (isUnnameableLocator(locator)) return 'is the stand-in of an unnameable key';
   return undefined;
 }
 

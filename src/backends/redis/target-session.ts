@@ -4,6 +4,7 @@
 // compare / MULTI UNLINK EXEC transaction, so content that changed after it
 // was hashed is never unlinked.
 
+import { unnameableLocator } from '../unnameable.js';
 import type { DestroyOutcome, HashOutcome, ListedObject, ObjectRef, ProbeOutcome, TargetSession } from '../../ports/storage-backend.js';
 import { fingerprintOf, isFingerprint } from './canonical-value.js';
 import { isReplyError, type RedisConnection } from './connection.js';
@@ -56,6 +57,7 @@ export class RedisTargetSession implements TargetSession {
     this.assertOpen();
     const seen = new Set<string>();
     let pending: Array<{ key: Buffer; locator: string }> = [];
+    let unnamed: ListedObject[] = [];
     for (const pattern of this.scope.scope.match) {
       const match = escapeGlob(this.options.prefix) + pattern;
       let cursor = '0';
@@ -71,23 +73,33 @@ export class RedisTargetSession implements TargetSession {
         for (const key of reply[1]) {
           const locator = locatorOfKey(key, this.prefix);
           if (locator === undefined || locatorProblem(locator) !== undefined) {
-            // Reported, not hidden: a key that no locator can name cannot be planned.
-            this.options.onSkip?.(key.toString('base64'), 'key is not valid UTF-8 (or too long) after the prefix; not listed');
+            // Reported, not hidden: a key that no locator can name cannot be destroyed by name, so it is
+            // listed under a stand-in and planned as an UNNAMEABLE exception (src/backends/unnameable.ts).
+            this.options.onSkip?.(key.toString('base64'), 'key is not valid UTF-8 (or too long) after the prefix');
+            const raw = key.subarray(this.prefix.length);
+            if (key.length > this.prefix.length && key.subarray(0, this.prefix.length).equals(this.prefix) && matchesScope(this.scope, raw)) {
+              const stand = unnameableLocator(raw);
+              if (!seen.has(stand)) {
+                seen.add(stand);
+                unnamed.push({ locator: stand, size: 0, unnameable: `a key in scope cannot be named by a locator: ${locator === undefined ? 'not valid UTF-8' : locatorProblem(locator)}` });
+              }
+            }
             continue;
           }
           if (seen.has(locator) || !matchesScope(this.scope, Buffer.from(locator))) continue;
           seen.add(locator);
           pending.push({ key, locator });
         }
-        if (pending.length >= this.options.pageSize) {
-          const page = await this.sized(pending);
+        if (pending.length + unnamed.length >= this.options.pageSize) {
+          const page = [...(await this.sized(pending)), ...unnamed];
           pending = [];
+          unnamed = [];
           if (page.length > 0) yield page;
           this.assertOpen();
         }
       } while (cursor !== '0');
     }
-    const last = await this.sized(pending);
+    const last = [...(await this.sized(pending)), ...unnamed];
     if (last.length > 0) yield last;
   }
 
