@@ -58,6 +58,24 @@ export function issueToken(store: AccessStore, opts: { name: string; role: strin
 export type AuthFailure = 'MALFORMED' | 'UNKNOWN' | 'REVOKED' | 'EXPIRED';
 
 /**
+ * The token id of a presented token (`tok_<id>`), or undefined when it is not
+ * a token at all. The id is public (it names the token in the audit log), so
+ * reading it before the secret is checked tells nothing.
+ */
+export function presentedTokenId(presented: string): string | undefined {
+  const m = TOKEN_RE.exec(presented);
+  return m ? `tok_${m[1]}` : undefined;
+}
+
+/** Why a token that authenticated once no longer does (revoked, expired, deleted), or undefined while it is in force. */
+export function tokenLapsed(row: TokenRow | undefined, now: Date): Exclude<AuthFailure, 'MALFORMED'> | undefined {
+  if (!row) return 'UNKNOWN';
+  if (row.revokedAt) return 'REVOKED';
+  if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return 'EXPIRED';
+  return undefined;
+}
+
+/**
  * Checks a presented token. The failure reason is for the audit log only:
  * the client always gets the same 401, so a caller learns nothing about
  * which tokens exist.
@@ -72,7 +90,7 @@ export function authenticate(store: AccessStore, presented: string, now: Date): 
   const expected = Buffer.from(stored ?? '0'.repeat(64), 'hex');
   const same = timingSafeEqual(expected, Buffer.from(sha256Hex(m[2]!), 'hex'));
   if (!row || !same) return { ok: false, reason: 'UNKNOWN', tokenId };
-  if (row.revokedAt) return { ok: false, reason: 'REVOKED', tokenId };
-  if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return { ok: false, reason: 'EXPIRED', tokenId };
+  const lapsed = tokenLapsed(row, now);
+  if (lapsed) return { ok: false, reason: lapsed, tokenId };
   return { ok: true, principal: { tokenId, name: row.name, role: row.role } };
 }

@@ -13,6 +13,20 @@ export function holdsFor(doc: OrderDocument, target: string): HoldSpec[] {
   return doc.holds.filter((h) => h.target === target);
 }
 
+/**
+ * A configured backend could not be used (unreachable, refusing, misconfigured)
+ * while an order's scopes were checked: the server's problem, not the order's.
+ */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+  constructor(
+    readonly backend: string,
+    cause: unknown,
+  ) {
+    super(`backend ${backend} is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 /** Asks each backend to validate its scope and holds; collects every problem with order-relative paths. */
 export async function checkScopes(deps: Pick<EngineDeps, 'backends'>, doc: OrderDocument, earlier: readonly FieldProblem[] = []): Promise<void> {
   const problems: FieldProblem[] = [...earlier];
@@ -24,7 +38,7 @@ export async function checkScopes(deps: Pick<EngineDeps, 'backends'>, doc: Order
       const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
       await session.close();
     } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
+      if (!(e instanceof ValidationError)) throw new BackendUnavailableError(t.backend, e);
       for (const f of e.fields) {
         // Backends name fields as $.scope... and $.holds[j]...; holds[j] counts this target's holds only.
         const hold = /^\$\.holds\[(\d+)\](.*)$/.exec(f.path);

@@ -1,26 +1,29 @@
 // The HTTP app. createApp builds it and never listens (src/server.ts does).
 // Order of concerns: security headers, CORS (off unless configured), body
 // limits, the route table (auth, roles, validation, audit), then one
-// problem+json error handler for everything, including unknown paths.
+// problem+json error handler for everything, including unknown paths;
+// http-server.ts answers what never reaches express (parser errors).
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { type ApiContext, createApiContext, DEFAULT_HTTP, type HttpSettings } from './context.js';
+import { listenWithHandlers } from './http-server.js';
 import { buildOpenApi } from './openapi.js';
 import { HttpProblem, problemHandler } from './problem.js';
 import { mount, principalOf, type Route } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { orderRoutes } from './routes/orders.js';
+import { streamOrderProgress } from './routes/progress-stream.js';
 import { systemRoutes } from './routes/system.js';
 
 const require = createRequire(import.meta.url);
 export const API_VERSION = (require('../../package.json') as { version: string }).version;
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export const ROUTES: readonly Route[] = [...orderRoutes, ...certificateRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
+export const ROUTES: readonly Route[] = [...orderRoutes, streamOrderProgress, ...certificateRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
 
 let openapiCache: unknown;
 export function openApiDocument(): unknown {
@@ -78,5 +81,8 @@ export function createApp(engine: EngineDeps, opts: { http?: Partial<HttpSetting
   app.use('/docs/assets', express.static(require('swagger-ui-dist').getAbsoluteFSPath() as string, { index: false, fallthrough: false }));
   app.use((req, _res, next) => next(new HttpProblem(404, 'NOT_FOUND', 'Not found', `no route ${req.method} ${req.path}`)));
   app.use(problemHandler(engine.log));
+  // app.listen makes the http.Server: with these handlers, what express never sees (parser errors,
+  // Expect: 100-continue) is answered as problem+json too, for `serve` and for every test alike.
+  app.listen = listenWithHandlers(app, { bodyLimitBytes: http.bodyLimitBytes });
   return app as Express & { locals: { api: ApiContext } };
 }

@@ -22,8 +22,8 @@ export interface ApiContext {
   proofs: ProofCache;
   authFailures: AuthFailureLimiter;
   publicKeys: Array<{ keyid: string; algorithm: 'ed25519'; pem: string }>;
-  /** Open event streams, ended when the server shuts down (they would otherwise hold it open). */
-  streams: Set<{ end(): void }>;
+  /** Open event streams, ended when the server shuts down (they would otherwise hold it open) or their token is revoked. */
+  streams: Set<{ end(): void; tokenId?: string }>;
   /** The offline verifier page, built on first request (issue 6). */
   verifierPage?: () => Promise<string>;
 }

@@ -74,7 +74,8 @@ export function buildOpenApi(routes: readonly Route[], info: OpenApiInfo): Json 
     const params = [...parameters(c, r.params, 'path'), ...parameters(c, r.query, 'query')];
     if (params.length) op.parameters = params;
     if (r.body) {
-      op.requestBody = { required: !r.bodyOptional, content: { 'application/json': { schema: c.convert(r.body, 'input') } } };
+      const media = { schema: c.convert(r.body, 'input'), ...(r.bodyExample !== undefined ? { example: r.bodyExample } : {}) };
+      op.requestBody = { required: !r.bodyOptional, content: { 'application/json': media } };
     }
     op.responses = Object.fromEntries(
       Object.entries(r.responses).map(([status, spec]) => [
@@ -84,6 +85,7 @@ export function buildOpenApi(routes: readonly Route[], info: OpenApiInfo): Json 
           ...(spec.schema || spec.contentType
             ? { content: { [spec.contentType ?? 'application/json']: spec.schema ? { schema: c.convert(spec.schema, 'output') } : {} } }
             : {}),
+          ...(spec.links ? { links: spec.links } : {}),
         },
       ]),
     );

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { type FieldProblem, ValidationError, VerificationError } from '../core/errors.js';
+import { BackendUnavailableError } from '../engine/create-order.js';
 import { NotFoundError, RuleError } from '../engine/engine-deps.js';
 import { StateConflictError } from '../ledger/ledger.js';
 import type { Logger } from '../log.js';
@@ -40,15 +41,39 @@ export class HttpProblem extends Error {
   }
 }
 
-/** A request part failed its schema: 400 with every bad field named. */
-export function invalidRequest(where: 'body' | 'query' | 'path', fields: readonly FieldProblem[]): HttpProblem {
+/**
+ * At most this many bad fields are listed in errors[], and the first few in
+ * the detail: a body of thousands of bad entries (a megabyte of repeated
+ * holds) got an answer larger than itself, listing every one.
+ */
+export const MAX_LISTED_PROBLEMS = 100;
+const DETAIL_PROBLEMS = 10;
+
+function fieldsProblem(prefix: string | undefined, where: 'body' | 'query' | 'path', fields: readonly FieldProblem[]): HttpProblem {
+  const shown = fields.slice(0, DETAIL_PROBLEMS).map((f) => (prefix === undefined ? `${where} ${f.path}: ${f.problem}` : `${f.path}: ${f.problem}`));
+  let detail = shown.join('; ');
+  if (fields.length > DETAIL_PROBLEMS) detail += `; and ${fields.length - DETAIL_PROBLEMS} more`;
+  if (fields.length > MAX_LISTED_PROBLEMS) detail += ` (errors lists the first ${MAX_LISTED_PROBLEMS} of ${fields.length})`;
   return new HttpProblem(
     400,
     'INVALID_REQUEST',
     'The request is not valid',
-    fields.map((f) => `${where} ${f.path}: ${f.problem}`).join('; '),
-    fields.map((f) => ({ in: where, path: f.path, problem: f.problem })),
+    prefix === undefined ? detail : `${prefix}: ${detail}`,
+    fields.slice(0, MAX_LISTED_PROBLEMS).map((f) => ({ in: where, path: f.path, problem: f.problem })),
   );
+}
+
+/** A request part failed its schema: 400 naming each bad field (up to MAX_LISTED_PROBLEMS). */
+export function invalidRequest(where: 'body' | 'query' | 'path', fields: readonly FieldProblem[]): HttpProblem {
+  return fieldsProblem(undefined, where, fields);
+}
+
+/** A use case refused the body: its message without the list of fields that ValidationError appends, then the list, bounded. */
+function validationProblem(e: ValidationError): HttpProblem {
+  if (e.fields.length === 0) return new HttpProblem(400, 'INVALID_REQUEST', 'The request is not valid', e.message);
+  const all = e.fields.map((f) => `${f.path}: ${f.problem}`).join('; ');
+  const prefix = e.message.endsWith(`: ${all}`) ? e.message.slice(0, -all.length - 2) : e.message;
+  return fieldsProblem(prefix, 'body', e.fields);
 }
 
 /** Parses one part of a request with its schema, or throws the 400 that names each bad field. */
@@ -65,13 +90,18 @@ export function sendProblem(res: Response, p: Omit<ProblemBody, 'type'> & { type
 
 function fromError(e: unknown): HttpProblem | undefined {
   if (e instanceof HttpProblem) return e;
-  if (e instanceof ValidationError) {
-    return new HttpProblem(400, 'INVALID_REQUEST', 'The request is not valid', e.message, e.fields.map((f) => ({ in: 'body', path: f.path, problem: f.problem })));
-  }
+  if (e instanceof ValidationError) return validationProblem(e);
   if (e instanceof NotFoundError) return new HttpProblem(404, 'NOT_FOUND', 'Not found', e.message);
   if (e instanceof RuleError) return new HttpProblem(409, e.code, 'The order is not in a state that allows this', e.message);
   if (e instanceof StateConflictError) return new HttpProblem(409, e.code, 'The order is not in a state that allows this', e.message);
   if (e instanceof VerificationError) return new HttpProblem(422, e.code, 'Verification failed', e.message);
+  if (e instanceof BackendUnavailableError) {
+    return new HttpProblem(503, 'BACKEND_UNAVAILABLE', 'A storage backend is unavailable', `the backend ${e.backend} could not be reached to check the order's scope; nothing was created: try again later, or give the errorId to the server's operator`);
+  }
+  // The router could not decode a path parameter (%E0%A4%A): the client's mistake, not an internal error.
+  if (e instanceof URIError && (e as { status?: number }).status === 400) {
+    return new HttpProblem(400, 'INVALID_REQUEST', 'The request is not valid', 'the path is not valid percent-encoding (RFC 3986, section 2.1)', [{ in: 'path', path: '$', problem: 'is not valid percent-encoding' }]);
+  }
   // Errors raised by express's body parser carry a status and a type.
   const b = e as { status?: number; type?: string; expose?: boolean; message?: string; limit?: number };
   if (b?.type === 'entity.too.large') return new HttpProblem(413, 'BODY_TOO_LARGE', 'The request body is too large', `the limit is ${b.limit} bytes`);
@@ -80,6 +110,13 @@ function fromError(e: unknown): HttpProblem | undefined {
   if (b?.status === 404) return new HttpProblem(404, 'NOT_FOUND', 'Not found', 'no such file');
   if (typeof b?.status === 'number' && b.status >= 400 && b.status < 500 && b.expose) return new HttpProblem(b.status, 'BAD_REQUEST', 'Bad request', b.message);
   return undefined;
+}
+
+/** An error's message and those of its causes, for the log. */
+function causes(e: unknown): string {
+  const out: string[] = [];
+  for (let c: unknown = e; c !== undefined && out.length < 5; c = (c as { cause?: unknown })?.cause) out.push(c instanceof Error ? c.message : String(c));
+  return out.join(': caused by: ');
 }
 
 export function problemHandler(log: Logger): ErrorRequestHandler {
@@ -92,7 +129,14 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (p) {
-      sendProblem(res, { title: p.title, status: p.status, code: p.code, instance: req.originalUrl, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}) }, p.headers);
+      // A known 5xx (a backend down) is the operator's to look into: logged under an id the answer gives, without a stack.
+      const errorId = p.status >= 500 ? randomUUID() : undefined;
+      if (errorId) log.warn({ errorId, method: req.method, path: req.path, code: p.code, err: causes(err) }, 'request failed');
+      sendProblem(
+        res,
+        { title: p.title, status: p.status, code: p.code, instance: req.originalUrl, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}), ...(errorId ? { errorId } : {}) },
+        p.headers,
+      );
       return;
     }
     const errorId = randomUUID();

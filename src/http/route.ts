@@ -9,15 +9,29 @@ import type { Role } from '../ledger/access-store.js';
 import type { ApiContext } from './context.js';
 import { HttpProblem, parsePart } from './problem.js';
 import { Problem } from './schemas.js';
-import type { Principal } from '../auth/tokens.js';
+import { presentedTokenId, type Principal } from '../auth/tokens.js';
+import type { FailureKey } from './auth-failures.js';
 
 export type Method = 'get' | 'post' | 'delete';
+
+/**
+ * An OpenAPI link (3.1, section 4.8.20): how a value of this response feeds
+ * another operation, as a runtime expression such as `$response.body#/id`.
+ * Clients and test generators (schemathesis's stateful phase) follow them.
+ */
+export interface ResponseLink {
+  operationId: string;
+  parameters?: Record<string, string>;
+  requestBody?: unknown;
+  description?: string;
+}
 
 export interface ResponseSpec {
   description: string;
   /** JSON schema of the body; absent with contentType for non-JSON bodies. */
   schema?: z.ZodType;
   contentType?: string;
+  links?: Record<string, ResponseLink>;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -46,6 +60,8 @@ export interface Route<P = any, Q = any, B = any> {
   bodyValidatedBy?: 'use-case';
   /** A body the client may leave out (plan, execute). */
   bodyOptional?: boolean;
+  /** A valid body, shown in the OpenAPI document (and sent first by schemathesis's examples phase). */
+  bodyExample?: unknown;
   successStatus?: number;
   responses: Record<number, ResponseSpec>;
   /**
@@ -76,7 +92,8 @@ export const problems = (...codes: number[]): Record<number, ResponseSpec> =>
           409: 'The order\'s state or the two-person rule does not allow this (code says which)',
           413: 'Body too large',
           415: 'Body is not JSON',
-          429: 'Too many failed authentications from this address',
+          429: 'Too many failed authentications with this token id (or, without one, from this address)',
+          431: 'The request line and headers exceed 16 KiB',
         }[c]!,
         schema: Problem,
         contentType: 'application/problem+json',
@@ -103,19 +120,23 @@ function bearer(req: Request): string | undefined {
 function authStep(ctx: ApiContext, route: Route): RequestHandler {
   const roles = route.auth === 'public' ? [] : route.auth;
   return (req, res, next) => {
-    const address = req.ip ?? 'unknown';
-    const wait = ctx.authFailures.retryAfter(address);
+    const presented = bearer(req);
+    // Failures count against the token id that was presented, or the address when there is none (garbage):
+    // a valid token keeps working from an address where someone else keeps failing.
+    const presentedId = presented ? presentedTokenId(presented) : undefined;
+    const key: FailureKey = presentedId ? { tokenId: presentedId } : { address: req.ip ?? 'unknown' };
+    const wait = ctx.authFailures.retryAfter(key);
     if (wait > 0) {
+      const what = presentedId ? `with the token ${presentedId}` : 'without a token from this address';
       return next(
-        new HttpProblem(429, 'TOO_MANY_AUTH_FAILURES', 'Too many failed authentications', `more than ${ctx.authFailures.limit} failed authentications from this address in a minute; try again in ${wait} s`, undefined, {
+        new HttpProblem(429, 'TOO_MANY_AUTH_FAILURES', 'Too many failed authentications', `more than ${ctx.authFailures.limit} failed authentications ${what} in a minute; try again in ${wait} s`, undefined, {
           'Retry-After': String(wait),
         }),
       );
     }
-    const presented = bearer(req);
     const now = ctx.engine.clock.now();
     const fail = (why: string, tokenId?: string) => {
-      ctx.authFailures.fail(address);
+      ctx.authFailures.fail(key);
       ctx.audit.authFailed(req, why, tokenId);
       const challenge = presented === undefined ? 'Bearer realm="shredproof"' : 'Bearer realm="shredproof", error="invalid_token"';
       next(new HttpProblem(401, 'UNAUTHENTICATED', 'Authentication required', presented === undefined ? 'send Authorization: Bearer <token>' : 'the token is not valid', undefined, { 'WWW-Authenticate': challenge }));
@@ -127,6 +148,22 @@ function authStep(ctx: ApiContext, route: Route): RequestHandler {
     if (WRITES.has(req.method)) ctx.audit.onWriteFinished(req, res, r.principal, route.operationId);
     if (!roles.includes(r.principal.role)) {
       return next(new HttpProblem(403, 'FORBIDDEN', 'Not allowed for this role', `${route.operationId} needs the role ${roles.join(' or ')}; this token's role is ${r.principal.role}`));
+    }
+    next();
+  };
+}
+
+/**
+ * Refuses a declared body over the limit at once, before a byte of it is read:
+ * the body parser would read (and throw away) the whole body first, and only
+ * then answer 413. The connection is closed after the answer, so that the
+ * server does not go on reading what the client still sends.
+ */
+function declaredSizeStep(limit: number): RequestHandler {
+  return (req, _res, next) => {
+    const declared = req.get('content-length');
+    if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit) {
+      return next(new HttpProblem(413, 'BODY_TOO_LARGE', 'The request body is too large', `the body is declared as ${declared} bytes; the limit is ${limit} bytes`, undefined, { Connection: 'close' }));
     }
     next();
   };
@@ -165,7 +202,7 @@ export function mount(app: Express, ctx: ApiContext, routes: readonly Route[], j
   const allowed = new Map<string, string[]>();
   for (const route of routes) {
     const guard: RequestHandler[] = route.auth === 'public' ? [] : [authStep(ctx, route)];
-    const parse: RequestHandler[] = route.body ? [jsonBody] : [];
+    const parse: RequestHandler[] = route.body ? [declaredSizeStep(ctx.http.bodyLimitBytes), jsonBody] : [];
     app[route.method](route.path, ctx.metrics.httpTimer(route.path), ...guard, ...parse, handle(ctx, route));
     allowed.set(route.path, [...(allowed.get(route.path) ?? []), route.method.toUpperCase()]);
   }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ORDER_STATES } from '../ledger/ledger.js';
 import { ROLES } from '../ledger/access-store.js';
+import { TOKEN_NAME_RE } from '../auth/tokens.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const timestamp = z.string().meta({ format: 'date-time' });
@@ -22,7 +23,8 @@ export const ListOrdersQuery = z.strictObject({
     .transform((s) => s.split(','))
     .pipe(z.array(z.enum(ORDER_STATES)))
     .optional()
-    .meta({ description: `Comma-separated states: ${ORDER_STATES.join(', ')}` }),
+    // The pattern is for the document only (the parse names each bad state): without it, the document accepted any string.
+    .meta({ description: `Comma-separated states: ${ORDER_STATES.join(', ')}`, pattern: `^(${ORDER_STATES.join('|')})(,(${ORDER_STATES.join('|')}))*$` }),
   createdBy: z.string().min(1).max(64).optional(),
   limit: limit(500, 50),
   cursor: cursor.optional(),
@@ -33,7 +35,8 @@ export const ApproveBody = z.strictObject({
 });
 
 export const CancelBody = z.strictObject({
-  reason: z.string().trim().min(1, 'must say why').max(2000),
+  // Checked before the trim, so that the document says what is refused: a reason of spaces only passed minLength 1 there.
+  reason: z.string().max(2000).regex(/\S/, 'must say why').trim(),
 });
 
 /** plan and execute take no parameters; an empty body or {} is accepted, anything else is refused. */
@@ -181,7 +184,8 @@ export const AuditEntry = z
   .meta({ id: 'AuditEntry' });
 
 export const TokenCreateBody = z.strictObject({
-  name: z.string().min(1).max(64),
+  // For the document only: issueToken checks the name, with the expiry (which needs the clock), so that both are reported at once.
+  name: z.string().min(1).max(64).meta({ pattern: TOKEN_NAME_RE.source }),
   role: z.enum(ROLES),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });

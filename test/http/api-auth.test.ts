@@ -1,7 +1,8 @@
 // Tokens and the audit log: bad, revoked and expired tokens are refused with
-// the same 401; failed authentications are rate limited per address; secrets
-// never reach the ledger; every write with a token and every failed
-// authentication is in the append-only, hash-chained audit log.
+// the same 401; failed authentications are rate limited per token id (and,
+// without one, per address); a revoked or expired token's open progress
+// streams end; secrets never reach the ledger; every write with a token and
+// every failed authentication is in the append-only, hash-chained audit log.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { issueToken } from '../../src/auth/tokens.js';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
+import { sleep, withTimeout } from '../helpers/procs.js';
 
 const ORDER = { reference: 'auth tests', targets: [{ backend: 'photos', scope: { include: ['users/**'] } }] };
 
@@ -53,15 +55,35 @@ describe('HTTP API: authentication and audit', () => {
     assert.deepEqual(failures.slice(-7), ['NO_TOKEN', 'MALFORMED', 'MALFORMED', 'UNKNOWN', 'UNKNOWN', 'REVOKED', 'EXPIRED']);
   });
 
-  it('rate limits failed authentications per address (429), but not successful requests', async () => {
-    // The first test used all 7 failures of this window's allowance: the next one from this address is refused.
-    const r = await raw('Bearer sp_0123456789abcdef_' + 'B'.repeat(43));
+  it('rate limits failed authentications per token id, and garbage per address (429)', async () => {
+    // The first test failed without a token id 3 times from this address (missing, Basic, malformed): 4 more are allowed.
+    for (const auth of [null, 'Basic eA==', 'Bearer sp_nothex_abc', 'Bearer']) assert.equal((await raw(auth)).status, 401, String(auth));
+    const r = await raw('Bearer garbage');
     assert.equal(r.status, 429);
-    assert.equal(((await r.json()) as any).code, 'TOO_MANY_AUTH_FAILURES');
+    const p = (await r.json()) as any;
+    assert.equal(p.code, 'TOO_MANY_AUTH_FAILURES');
+    assert.match(p.detail, /without a token from this address/);
     const wait = Number(r.headers.get('retry-after'));
     assert.ok(wait > 0 && wait <= 60, `Retry-After ${wait}`);
-    // A valid token from the same address waits too: guessing must not go on between good requests.
-    assert.equal((await raw(`Bearer ${api.tokens.audrey}`)).status, 429);
+    // ...and so is guessing the secret of one token id, past the limit.
+    const id = 'fedcba9876543210';
+    let last = 0;
+    for (let i = 0; i < 7; i++) last = (await raw(`Bearer sp_${id}_${String(i).padStart(43, 'C')}`)).status;
+    assert.equal(last, 401, 'seven failures with this id are answered 401; the eighth attempt is refused');
+    const guessed = await raw(`Bearer sp_${id}_${'D'.repeat(43)}`);
+    assert.equal(guessed.status, 429);
+    assert.match(((await guessed.json()) as any).detail, /with the token tok_fedcba9876543210/);
+  });
+
+  it('lets a valid token work from an address where others keep failing (issue 11, item 10)', async () => {
+    // The same address (127.0.0.1) is over the limit for garbage and for one token id (tests above), yet:
+    assert.equal((await raw(`Bearer ${api.tokens.audrey}`)).status, 200, 'a valid token is refused where others failed');
+    assert.equal((await raw(`Bearer ${api.tokens.ada}`, '/v1/tokens')).status, 200);
+    // Someone who knows olga's token id (ids are public: the audit log shows them) and guesses her secret locks only that id.
+    const olgaId = api.tokens.olga.slice(3, 19);
+    for (let i = 0; i < 7; i++) assert.equal((await raw(`Bearer sp_${olgaId}_${String(i).padStart(43, 'E')}`)).status, 401);
+    assert.equal((await raw(`Bearer sp_${olgaId}_${'F'.repeat(43)}`)).status, 429);
+    assert.equal((await raw(`Bearer ${api.tokens.alice}`)).status, 200, 'another token from the same address still works');
   });
 
   it('does not count successful requests against the limit', async () => {
@@ -167,5 +189,80 @@ describe('HTTP API: the audit log', () => {
     }
     const v = (await (await api.call('/v1/audit/verify', { as: 'audrey' })).json()) as any;
     assert.deepEqual([v.ok, v.brokenAt], [false, 2]);
+  });
+});
+
+describe('HTTP API: a progress stream outlives no revocation (issue 11, item 11)', () => {
+  let api: ApiHarness;
+  let orderId: string;
+  before(async () => {
+    api = await startApiHarness({ objects: 5, coordinator: false });
+    orderId = ((await (await api.call('/v1/orders', { method: 'POST', json: ORDER })).json()) as { id: string }).id;
+  });
+  after(async () => api?.close());
+
+  /** Opens the draft order's stream (which a draft never ends by itself) and resolves when the server ends it. */
+  async function openStream(token: string): Promise<{ ended: Promise<string>; abort: () => void }> {
+    const c = new AbortController();
+    const res = await fetch(`${api.url}/v1/orders/${orderId}/progress/stream?intervalMs=200`, { headers: { authorization: `Bearer ${token}` }, signal: c.signal });
+    assert.equal(res.status, 200);
+    const ended = (async () => {
+      let text = '';
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    ended.catch(() => undefined);
+    return { ended, abort: () => c.abort() };
+  }
+
+  const statusWith = async (token: string) => (await fetch(`${api.url}/v1/orders/${orderId}/progress/stream`, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it('ends the streams of a token revoked through the API at once; reopening answers 401', async () => {
+    const t = issueToken(api.runtime.deps.ledger.access, { name: 'wanda', role: 'auditor', createdBy: 'test', now: new Date() });
+    const s = await openStream(t.token);
+    try {
+      assert.equal((await api.call(`/v1/tokens/${t.row.id}`, { method: 'DELETE', as: 'ada' })).status, 200);
+      // The stream is ended before the DELETE is answered; the periodic check (every 2 s) would be too late here.
+      const text = await withTimeout(s.ended, 300, () => 'the stream stayed open 300 ms after its token was revoked');
+      assert.match(text, /^event: progress/);
+      assert.equal(await statusWith(t.token), 401);
+    } finally {
+      s.abort();
+    }
+  });
+
+  it('ends the stream of a token revoked on the command line (in the ledger) or expired, within seconds', async () => {
+    const store = api.runtime.deps.ledger.access;
+    const revoked = issueToken(store, { name: 'rick', role: 'auditor', createdBy: 'test', now: new Date() });
+    const expiring = issueToken(store, { name: 'evan', role: 'operator', createdBy: 'test', now: new Date(), expiresAt: new Date(Date.now() + 1500) });
+    const a = await openStream(revoked.token);
+    const b = await openStream(expiring.token);
+    try {
+      // What `shredproof token revoke` does: a write to the ledger from another process, which the API does not hear of.
+      store.revokeToken(revoked.row.id, new Date().toISOString());
+      await withTimeout(a.ended, 5000, () => 'the stream stayed open 5 s after its token was revoked in the ledger');
+      await withTimeout(b.ended, 6000, () => 'the stream stayed open 4.5 s after its token expired');
+      assert.equal(await statusWith(expiring.token), 401);
+    } finally {
+      a.abort();
+      b.abort();
+    }
+  });
+
+  it('keeps the streams of other tokens open', async () => {
+    const t = issueToken(api.runtime.deps.ledger.access, { name: 'otto', role: 'auditor', createdBy: 'test', now: new Date() });
+    const other = issueToken(api.runtime.deps.ledger.access, { name: 'oona', role: 'auditor', createdBy: 'test', now: new Date() });
+    const s = await openStream(t.token);
+    try {
+      assert.equal((await api.call(`/v1/tokens/${other.row.id}`, { method: 'DELETE', as: 'ada' })).status, 200);
+      const early = await Promise.race([s.ended.then(() => 'ended'), sleep(2500).then(() => 'open')]);
+      assert.equal(early, 'open');
+    } finally {
+      s.abort();
+    }
   });
 });

@@ -4,22 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
+import { problem } from './problem-check.js';
 
 const ORDER = { reference: 'input tests', targets: [{ backend: 'photos', scope: { include: ['users/**'] } }] };
-
-async function problem(res: Response, status: number, code: string): Promise<Record<string, any>> {
-  const text = await res.text();
-  assert.equal(res.status, status, text);
-  assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
-  const p = JSON.parse(text);
-  assert.equal(p.status, status);
-  assert.equal(p.code, code);
-  assert.match(p.type, /^urn:shredproof:problem:/);
-  assert.ok(p.title);
-  // No stack traces, file paths or library internals in any answer.
-  assert.doesNotMatch(text, /\bat .*\(.*:\d+:\d+\)|node_modules|\/src\/|\.ts\b|Error:/);
-  return p;
-}
 
 describe('HTTP API: bad input', () => {
   let api: ApiHarness;

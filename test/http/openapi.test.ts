@@ -60,6 +60,63 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('has links (for clients and stateful test generators) that name real operations, with the parameters they take', () => {
+    const ops = new Map<string, Json>();
+    for (const methods of Object.values(doc.paths as Json)) for (const op of Object.values(methods as Json)) ops.set(op.operationId, op);
+    let links = 0;
+    for (const [path, methods] of Object.entries(doc.paths as Json)) {
+      for (const [method, op] of Object.entries(methods as Json)) {
+        for (const [status, response] of Object.entries(op.responses as Json)) {
+          for (const [name, link] of Object.entries((response.links ?? {}) as Json)) {
+            const where = `${method} ${path} ${status} links.${name}`;
+            links++;
+            const target = ops.get(link.operationId);
+            assert.ok(target, `${where}: no operation ${link.operationId}`);
+            const takes = new Set((target.parameters ?? []).map((p: Json) => p.name));
+            for (const [param, expr] of Object.entries((link.parameters ?? {}) as Json)) {
+              assert.ok(takes.has(param), `${where}: ${link.operationId} takes no parameter ${param}`);
+              assert.match(expr, /^\$response\.body#\/[A-Za-z0-9/]+$/, where);
+            }
+            if (link.requestBody !== undefined) assert.ok(target.requestBody, `${where}: ${link.operationId} takes no body`);
+          }
+        }
+      }
+    }
+    assert.ok(links >= 20, `only ${links} links`);
+  });
+
+  it('is as strict as the server about the states filter: what the document allows, the server accepts, and the reverse', async () => {
+    const ajv = new Ajv2020.default({ strict: false });
+    const schema = (doc.paths['/v1/orders'].get.parameters as Json[]).find((p) => p.name === 'state')!.schema;
+    for (const state of ['', 'lost', 'draft,', ',draft', 'draft,,planned', 'draft,lost', 'Draft', 'draft ', 'draft,planned,certified-with-exceptions']) {
+      const documented = ajv.validate(schema, state);
+      const accepted = (await api.call(`/v1/orders?state=${encodeURIComponent(state)}`, { as: 'audrey' })).status === 200;
+      assert.equal(documented, accepted, `state=${JSON.stringify(state)}: the document ${documented ? 'allows' : 'refuses'} it, the server ${accepted ? 'accepts' : 'refuses'} it`);
+    }
+  });
+
+  it('is as strict as the server about a cancel\'s reason: spaces only are no reason, in both', async () => {
+    const ajv = new Ajv2020.default({ strict: false });
+    const schema = doc.paths['/v1/orders/{id}/cancel'].post.requestBody.content['application/json'].schema;
+    const draft = ((await (await api.call('/v1/orders', { method: 'POST', json: demoOrder('photos') })).json()) as Json).id;
+    for (const reason of ['', ' ', '\t\n ', ' withdrawn ', 'withdrawn']) {
+      const documented = ajv.validate(schema, { reason });
+      // 200 for the first reason accepted, 409 NOT_CANCELLABLE after: either way the body passed.
+      const accepted = (await api.call(`/v1/orders/${draft}/cancel`, { method: 'POST', json: { reason } })).status !== 400;
+      assert.equal(documented, accepted, `reason ${JSON.stringify(reason)}: the document ${documented ? 'allows' : 'refuses'} it, the server ${accepted ? 'accepts' : 'refuses'} it`);
+    }
+  });
+
+  it('is as strict as the server about a token\'s name', async () => {
+    const ajv = new Ajv2020.default({ strict: false });
+    const schema = doc.paths['/v1/tokens'].post.requestBody.content['application/json'].schema;
+    for (const name of ['', ' spaces ', '-lead', 'a'.repeat(65), 'a'.repeat(64), 'carol.b@example-1', 'é', 'tab\there']) {
+      const documented = ajv.validate(schema, { name, role: 'auditor' });
+      const accepted = (await api.call('/v1/tokens', { method: 'POST', as: 'ada', json: { name, role: 'auditor' } })).status === 201;
+      assert.equal(documented, accepted, `name ${JSON.stringify(name)}: the document ${documented ? 'allows' : 'refuses'} it, the server ${accepted ? 'accepts' : 'refuses'} it`);
+    }
+  });
+
   it('describes real responses: a live order\'s answers validate against their declared schemas', async () => {
     const ajv = new Ajv2020.default({ strict: false, allErrors: true });
     addFormats.default(ajv);

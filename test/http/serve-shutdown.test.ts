@@ -37,6 +37,7 @@ describe('shredproof serve: start and graceful shutdown', () => {
       SHREDPROOF_KEY: join(dir, 'keys', 'signing-key.pem'),
       SHREDPROOF_BACKENDS: join(dir, 'backends.json'),
       PORT: String(await freePort()),
+      SHREDPROOF_ISSUER: 'shredproof shutdown test',
       LOG_LEVEL: 'info',
     };
   });
@@ -53,6 +54,8 @@ describe('shredproof serve: start and graceful shutdown', () => {
     await withTimeout(
       (async () => {
         for (;;) {
+          // A serve that exited will never be ready: stop polling (the loop kept the test process alive for 10 minutes).
+          if (serve!.child.exitCode !== null) throw new Error(`serve exited ${serve!.child.exitCode}:\n${serve!.output()}`);
           try {
             if ((await fetch(`${url}/readyz`)).ok) return;
           } catch {

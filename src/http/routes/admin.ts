@@ -1,4 +1,5 @@
 // Tokens (admin) and the audit log (auditors and admins).
+import { auditAnchors } from '../../engine/audit-anchors.js';
 import { z } from 'zod';
 import { issueToken } from '../../auth/tokens.js';
 import { HttpProblem } from '../problem.js';
@@ -18,8 +19,16 @@ export const adminRoutes: Route[] = [
     description: 'name identifies the person: the two-person rule compares names, so give each person one name, whatever roles their tokens have.',
     auth: ADMIN,
     body: TokenCreateBody,
+    bodyExample: { name: 'carol', role: 'auditor' },
     successStatus: 201,
-    responses: { 201: { description: 'The token and its record', schema: z.object({ token: z.string(), info: Token }) }, ...problems(400, 401, 403, 413, 415, 429) },
+    responses: {
+      201: {
+        description: 'The token and its record',
+        schema: z.object({ token: z.string(), info: Token }),
+        links: { revokeToken: { operationId: 'revokeToken', parameters: { tokenId: '$response.body#/info/id' }, description: 'Revoke the token just made' } },
+      },
+      ...problems(400, 401, 403, 413, 415, 429),
+    },
     handler(ctx, { body, principal }) {
       const { token, row } = issueToken(ctx.engine.ledger.access, {
         name: body.name,
@@ -54,6 +63,8 @@ export const adminRoutes: Route[] = [
       const store = ctx.engine.ledger.access;
       if (!store.token(params.tokenId)) throw new HttpProblem(404, 'NOT_FOUND', 'Not found', `no token ${params.tokenId}`);
       store.revokeToken(params.tokenId, ctx.engine.clock.now().toISOString());
+      // Open progress streams of this token end now, not at their next check.
+      for (const s of ctx.streams) if (s.tokenId === params.tokenId) s.end();
       return store.token(params.tokenId);
     },
   }),
@@ -84,7 +95,13 @@ export const adminRoutes: Route[] = [
     tag: 'audit',
     summary: 'Recompute the audit log\'s hash chain',
     auth: AUDIT,
-    responses: { 200: { description: 'Whether every link holds', schema: z.object({ ok: z.boolean(), entries: z.number().int(), brokenAt: z.number().int().optional() }) }, ...problems(401, 403, 429) },
-    handler: (ctx) => ctx.engine.ledger.access.verifyChain(),
+    responses: {
+      200: {
+        description: 'Whether every link holds, and the chain matches the audit head that every signed certificate carries (`anchor` names the certificate it contradicts)',
+        schema: z.object({ ok: z.boolean(), entries: z.number().int(), brokenAt: z.number().int().optional(), anchor: z.string().optional() }),
+      },
+      ...problems(401, 403, 429),
+    },
+    handler: (ctx) => ctx.engine.ledger.access.verifyChain(auditAnchors(ctx.engine)),
   }),
 ];

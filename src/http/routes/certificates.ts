@@ -72,7 +72,8 @@ export const certificateRoutes: Route[] = [
     query: ProofQuery,
     responses: {
       200: { description: 'The proof file', schema: ObjectProof },
-      ...problems(400, 401, 429),
+      // A locator may be 4,096 characters; percent-encoded, one that is not ASCII makes a request line past Node's 16 KiB limit.
+      ...problems(400, 401, 429, 431),
       404: { description: 'No such order, no certificate yet, or no destroyed object matches (code NOT_DESTROYED)', schema: problems(404)[404]!.schema!, contentType: 'application/problem+json' },
       409: { description: 'Several records match (code AMBIGUOUS)', schema: problems(409)[409]!.schema!, contentType: 'application/problem+json' },
     },
@@ -101,7 +102,9 @@ export const certificateRoutes: Route[] = [
     tag: 'keys',
     summary: 'The certificate signing public keys (public: compare the keyid with the one published out of band)',
     auth: 'public',
-    responses: { 200: { description: 'Keys', schema: z.object({ keys: z.array(PublicKey) }) } },
+    responses: {
+      200: { description: 'Keys', schema: z.object({ keys: z.array(PublicKey) }), links: { getKey: { operationId: 'getKey', parameters: { keyid: '$response.body#/keys/0/keyid' } } } },
+    },
     handler: (ctx) => ({ keys: ctx.publicKeys }),
   }),
   defineRoute({

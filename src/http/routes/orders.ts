@@ -1,9 +1,9 @@
 // Orders: create, list, read, plan, approve, execute, cancel, history and
-// progress (JSON and a Server-Sent Events stream). The use cases in
-// src/engine decide every rule; these handlers only translate HTTP.
+// progress (JSON; the Server-Sent Events stream is in progress-stream.ts).
+// The use cases in src/engine decide every rule; these handlers only
+// translate HTTP.
 import { approveOrder } from '../../engine/approve-order.js';
 import { cancelOrder } from '../../engine/cancel-order.js';
-import { TERMINAL_STATES } from '../../engine/coordinator.js';
 import { createOrder } from '../../engine/create-order.js';
 import { NotFoundError } from '../../engine/engine-deps.js';
 import { executeOrder } from '../../engine/execute-order.js';
@@ -11,7 +11,7 @@ import { startPlan } from '../../engine/plan-order.js';
 import type { OrderRow } from '../../ledger/ledger.js';
 import { OrderDocumentSchema } from '../../orders/order-document.js';
 import type { ApiContext } from '../context.js';
-import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
+import { ANY_ROLE, defineRoute, problems, type ResponseLink, type Route } from '../route.js';
 import { z } from 'zod';
 import { ApproveBody, CancelBody, EmptyBody, InventoryPage, InventoryQuery, ListOrdersQuery, Order, OrderEvents, OrderIdParams, OrderList, Progress } from '../schemas.js';
 
@@ -49,6 +49,13 @@ export function orderView(ctx: ApiContext, o: OrderRow): z.infer<typeof Order> {
   };
 }
 
+/** Links from an answer that names an order (at `pointer`) to the operations on that order. */
+function orderLinks(pointer: string, ...operationIds: string[]): Record<string, ResponseLink> {
+  return Object.fromEntries(operationIds.map((operationId) => [operationId, { operationId, parameters: { id: `$response.body#${pointer}` } }]));
+}
+const READ_ORDER = ['getOrder', 'getOrderHistory', 'getOrderProgress', 'getOrderInventory', 'streamOrderProgress'];
+const CERTIFIED = ['getCertificate', 'getRecords', 'getObjectProof'];
+
 const summary = (o: OrderRow) => ({ id: o.id, reference: o.reference, state: o.state, createdBy: o.createdBy, createdAt: o.createdAt, updatedAt: o.updatedAt });
 
 export const orderRoutes: Route[] = [
@@ -62,8 +69,16 @@ export const orderRoutes: Route[] = [
     auth: WRITE,
     body: OrderDocumentSchema,
     bodyValidatedBy: 'use-case',
+    bodyExample: {
+      reference: 'GDPR Art. 17 erasure request 2025-0413',
+      targets: [{ backend: 'photos', scope: { include: ['users/user-0001/**'] } }],
+      holds: [{ id: 'hold-1', reason: 'litigation hold on one album', target: 'photos', match: { include: ['users/user-0001/album-7/**'] } }],
+    },
     successStatus: 201,
-    responses: { 201: { description: 'Created', schema: Order }, ...problems(400, 401, 403, 413, 415, 429) },
+    responses: {
+      201: { description: 'Created', schema: Order, links: orderLinks('/id', ...READ_ORDER, 'planOrder', 'cancelOrder', 'executeOrder', ...CERTIFIED) },
+      ...problems(400, 401, 403, 413, 415, 429),
+    },
     async handler(ctx, { body, principal, res }) {
       const order = await createOrder(ctx.engine, body, principal!.name);
       res.locals.orderId = order.id;
@@ -79,7 +94,7 @@ export const orderRoutes: Route[] = [
     summary: 'List orders, oldest first, with cursor pagination and filters',
     auth: ANY_ROLE,
     query: ListOrdersQuery,
-    responses: { 200: { description: 'A page of orders', schema: OrderList }, ...problems(400, 401, 429) },
+    responses: { 200: { description: 'A page of orders', schema: OrderList, links: orderLinks('/orders/0/id', 'getOrder', 'getOrderHistory') }, ...problems(400, 401, 429) },
     handler(ctx, { query }) {
       const rows = ctx.engine.ledger.listOrders({
         ...(query.state ? { state: query.state } : {}),
@@ -99,7 +114,17 @@ export const orderRoutes: Route[] = [
     summary: 'An order: its document, plan, approval, execution and certificate',
     auth: ANY_ROLE,
     params: OrderIdParams,
-    responses: { 200: { description: 'The order', schema: Order }, ...problems(400, 401, 404, 429) },
+    responses: {
+      200: {
+        description: 'The order',
+        schema: Order,
+        links: {
+          ...orderLinks('/id', 'getOrderInventory', 'planOrder', 'executeOrder', 'cancelOrder', ...CERTIFIED),
+          approveOrder: { operationId: 'approveOrder', parameters: { id: '$response.body#/id' }, requestBody: { planRoot: '$response.body#/plan/root' }, description: 'Approve the plan this answer shows' },
+        },
+      },
+      ...problems(400, 401, 404, 429),
+    },
     handler: (ctx, { params }) => orderView(ctx, getOrderOr404(ctx, params.id)),
   }),
   defineRoute({
@@ -114,7 +139,7 @@ export const orderRoutes: Route[] = [
     body: EmptyBody,
     bodyOptional: true,
     successStatus: 202,
-    responses: { 202: { description: 'Planning started', schema: Order }, ...problems(400, 401, 403, 404, 409, 429) },
+    responses: { 202: { description: 'Planning started', schema: Order, links: orderLinks('/id', 'getOrder', 'getOrderProgress', 'getOrderInventory') }, ...problems(400, 401, 403, 404, 409, 429) },
     handler(ctx, { params, principal }) {
       const { order, done } = startPlan(ctx.engine, params.id, principal!.name, (n) => ctx.progress.planListed(params.id, n));
       // The outcome is in the ledger (planned, or draft with failure); the engine logs failures.
@@ -158,7 +183,8 @@ export const orderRoutes: Route[] = [
     auth: APPROVE,
     params: OrderIdParams,
     body: ApproveBody,
-    responses: { 200: { description: 'Approved', schema: Order }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
+    bodyExample: { planRoot: 'a10619867120cde1cdd38b97fec6422230c9527d640c421a602d1ab950250a16' },
+    responses: { 200: { description: 'Approved', schema: Order, links: orderLinks('/id', 'executeOrder', 'cancelOrder') }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
     handler(ctx, { params, body, principal }) {
       return orderView(ctx, approveOrder(ctx.engine, params.id, principal!.name, body.planRoot));
     },
@@ -174,7 +200,7 @@ export const orderRoutes: Route[] = [
     body: EmptyBody,
     bodyOptional: true,
     successStatus: 202,
-    responses: { 202: { description: 'Execution started', schema: Order }, ...problems(400, 401, 403, 404, 409, 429) },
+    responses: { 202: { description: 'Execution started', schema: Order, links: orderLinks('/id', 'getOrderProgress', 'streamOrderProgress', 'cancelOrder', ...CERTIFIED) }, ...problems(400, 401, 403, 404, 409, 429) },
     handler: (ctx, { params, principal }) => orderView(ctx, executeOrder(ctx.engine, params.id, principal!.name)),
   }),
   defineRoute({
@@ -187,6 +213,7 @@ export const orderRoutes: Route[] = [
     auth: WRITE,
     params: OrderIdParams,
     body: CancelBody,
+    bodyExample: { reason: 'the request was withdrawn' },
     responses: { 200: { description: 'Cancelled, or cancel requested', schema: Order }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
     handler: (ctx, { params, body, principal }) => orderView(ctx, cancelOrder(ctx.engine, params.id, principal!.name, body.reason)),
   }),
@@ -214,52 +241,6 @@ export const orderRoutes: Route[] = [
     params: OrderIdParams,
     responses: { 200: { description: 'Progress', schema: Progress }, ...problems(400, 401, 404, 429) },
     handler: (ctx, { params }) => ctx.progress.view(getOrderOr404(ctx, params.id)),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/v1/orders/:id/progress/stream',
-    operationId: 'streamOrderProgress',
-    tag: 'progress',
-    summary: 'Progress as Server-Sent Events',
-    description:
-      'Sends `event: progress` with a Progress object as data every intervalMs (default 1000) and at once on connect, a comment line as a heartbeat every 15 s, and `event: end` when the order reaches a final state (certified, certified-with-exceptions, cancelled, failed); then the server closes the stream.',
-    auth: ANY_ROLE,
-    params: OrderIdParams,
-    query: z.strictObject({ intervalMs: z.coerce.number().int().min(200).max(60_000).default(1000) }),
-    responses: { 200: { description: 'An event stream of Progress objects', contentType: 'text/event-stream' }, ...problems(400, 401, 404, 429) },
-    handler(ctx, { params, query, req, res }) {
-      getOrderOr404(ctx, params.id);
-      res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
-      res.flushHeaders();
-      let lastBeat = Date.now();
-      const send = () => {
-        const order = ctx.engine.ledger.getOrder(params.id);
-        if (!order) return stop();
-        res.write(`event: progress\ndata: ${JSON.stringify(ctx.progress.view(order))}\n\n`);
-        if (TERMINAL_STATES.includes(order.state)) {
-          res.write(`event: end\ndata: ${JSON.stringify({ state: order.state })}\n\n`);
-          return stop();
-        }
-        if (Date.now() - lastBeat > 15_000) {
-          res.write(': heartbeat\n\n');
-          lastBeat = Date.now();
-        }
-      };
-      const timer = setInterval(send, query.intervalMs);
-      const stream = { end: () => stop() };
-      const stop = () => {
-        clearInterval(timer);
-        ctx.streams.delete(stream);
-        res.end();
-      };
-      ctx.streams.add(stream);
-      req.on('close', () => {
-        clearInterval(timer);
-        ctx.streams.delete(stream);
-      });
-      send();
-      return undefined;
-    },
   }),
 ];
 

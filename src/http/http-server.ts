@@ -1,0 +1,98 @@
+// What express never sees, answered on the http.Server itself: the errors of
+// Node's HTTP parser, raised before a request exists (headers over 16 KiB, a
+// request that is not HTTP, a request that took too long), and the
+// `Expect: 100-continue` handshake. Left to Node, the first get a bare status
+// line with no body (not problem+json), and the second asks the client for
+// its body at once, whatever size it declares, so that a 413 came only after
+// the whole body had been sent.
+import { createServer, type IncomingMessage, maxHeaderSize, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Express } from 'express';
+import { PROBLEM_TYPE_BASE, type ProblemBody } from './problem.js';
+
+type Problem = Pick<ProblemBody, 'status' | 'code' | 'title' | 'detail'>;
+
+/** The problem for an error of Node's parser, with the status Node itself would answer. */
+export function parserProblem(errorCode: string | undefined): Problem {
+  switch (errorCode) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, code: 'HEADERS_TOO_LARGE', title: 'The request headers are too large', detail: `the request line and headers exceed ${maxHeaderSize} bytes` };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return { status: 413, code: 'BODY_TOO_LARGE', title: 'The request body is too large', detail: 'the chunk extensions of the body are too large' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, code: 'REQUEST_TIMEOUT', title: 'The request took too long', detail: 'the request was not received in time' };
+    default:
+      return { status: 400, code: 'BAD_REQUEST', title: 'Bad request', detail: 'the request is not valid HTTP/1.1' };
+  }
+}
+
+function problemJson(p: Problem): string {
+  return JSON.stringify({ type: PROBLEM_TYPE_BASE + p.code.toLowerCase().replace(/_/g, '-'), ...p });
+}
+
+/** Answers the parser's errors as problem+json; the connection cannot be used again after one, so it is closed. */
+function onClientError(err: NodeJS.ErrnoException, socket: Socket & { _httpMessage?: { headersSent?: boolean } }): void {
+  // A reset connection cannot be answered; nor can one whose response has already begun.
+  if (err.code !== 'ECONNRESET' && socket.writable && !socket._httpMessage?.headersSent) {
+    const p = parserProblem(err.code);
+    const body = problemJson(p);
+    socket.write(
+      `HTTP/1.1 ${p.status} ${STATUS_CODES[p.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+/**
+ * `Expect: 100-continue`: the body is asked for only when its declared size is
+ * within the limit. Otherwise the app answers without it (401 for a bad token,
+ * 413 once authenticated), and Node closes the connection after that answer,
+ * since the client was never told to send the body.
+ */
+function onCheckContinue(server: Server, bodyLimitBytes: number) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const declared = req.headers['content-length'];
+    if (!(declared !== undefined && /^\d+$/.test(declared) && Number(declared) > bodyLimitBytes)) res.writeContinue();
+    server.emit('request', req, res);
+  };
+}
+
+/** Any other expectation than 100-continue (RFC 9110, section 10.1.1). */
+function onCheckExpectation(req: IncomingMessage, res: ServerResponse): void {
+  const p: Problem = { status: 417, code: 'EXPECTATION_FAILED', title: 'Expectation failed', detail: 'the only expectation this server meets is Expect: 100-continue' };
+  const body = JSON.stringify({ ...JSON.parse(problemJson(p)), instance: req.url });
+  res.writeHead(417, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff', Connection: 'close' }).end(body);
+}
+
+/** Makes the app's http.Server with the handlers above. */
+export function createHttpServer(app: Express, opts: { bodyLimitBytes: number }): Server {
+  const server = createServer(app);
+  server.on('clientError', onClientError);
+  server.on('checkContinue', onCheckContinue(server, opts.bodyLimitBytes));
+  server.on('checkExpectation', onCheckExpectation);
+  return server;
+}
+
+/**
+ * A replacement for express's app.listen that listens on createHttpServer's
+ * server, with express 5's contract: a callback given last also receives a
+ * listen error (EADDRINUSE...).
+ */
+export function listenWithHandlers(app: Express, opts: { bodyLimitBytes: number }): Express['listen'] {
+  return ((...args: unknown[]) => {
+    const server = createHttpServer(app, opts);
+    const last = args[args.length - 1];
+    if (typeof last === 'function') {
+      let called = false;
+      const done = (...a: unknown[]) => {
+        if (called) return;
+        called = true;
+        (last as (...x: unknown[]) => void)(...a);
+      };
+      args[args.length - 1] = done;
+      server.once('error', done);
+    }
+    return (server.listen as (...a: unknown[]) => Server)(...args);
+  }) as Express['listen'];
+}
