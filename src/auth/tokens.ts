@@ -5,6 +5,7 @@
 // there is nothing to brute-force, and a slow KDF would only slow every request.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type FieldProblem, ValidationError } from '../core/errors.js';
+import { personKey } from '../core/person.js';
 import { type AccessStore, ROLES, type Role, type TokenRow } from '../ledger/access-store.js';
 
 const TOKEN_RE = /^sp_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -38,6 +39,15 @@ export function issueToken(store: AccessStore, opts: { name: string; role: strin
   }
   if (!isRole(opts.role)) problems.push({ path: '$.role', problem: `must be one of ${ROLES.join(', ')}` });
   if (opts.expiresAt && !(opts.expiresAt.getTime() > opts.now.getTime())) problems.push({ path: '$.expiresAt', problem: 'must be in the future' });
+  // One person, one spelling: the two-person rule compares people by personKey, so a name that is
+  // another token's name under another spelling ("Alice" beside "alice") is either the same person
+  // (use the same name) or an impostor. Revoked tokens count: their names are in signed certificates.
+  if (problems.length === 0) {
+    const key = personKey(opts.name);
+    if (key === '') problems.push({ path: '$.name', problem: 'must contain a letter or a digit' });
+    const near = store.listTokens().find((t) => t.name !== opts.name && personKey(t.name) === key);
+    if (near) problems.push({ path: '$.name', problem: `is another spelling of the existing name ${JSON.stringify(near.name)}: use exactly that name for the same person, a clearly different one for anyone else` });
+  }
   if (problems.length > 0) throw new ValidationError('invalid token request', problems);
   const id = `tok_${randomBytes(8).toString('hex')}`;
   const secret = randomBytes(32).toString('base64url');

@@ -14,13 +14,13 @@ const ALL: Who[] = ['operator', 'approver', 'auditor', 'admin'];
 
 /** operationId -> who may call it; 'public' needs no token at all. */
 const EXPECTED: Record<string, Who[] | 'public'> = {
-  createOrder: ['operator', 'admin'],
+  createOrder: ['operator'],
   listOrders: ALL,
   getOrder: ALL,
-  planOrder: ['operator', 'admin'],
-  approveOrder: ['approver', 'admin'],
-  executeOrder: ['operator', 'admin'],
-  cancelOrder: ['operator', 'admin'],
+  planOrder: ['operator'],
+  approveOrder: ['approver'],
+  executeOrder: ['operator'],
+  cancelOrder: ['operator'],
   getOrderHistory: ALL,
   getOrderInventory: ALL,
   getOrderProgress: ALL,

@@ -15,9 +15,11 @@ import { ANY_ROLE, defineRoute, problems, type ResponseLink, type Route } from '
 import { z } from 'zod';
 import { ApproveBody, CancelBody, EmptyBody, InventoryPage, InventoryQuery, ListOrdersQuery, Order, OrderEvents, OrderIdParams, OrderList, Progress } from '../schemas.js';
 
-const WRITE = ['operator', 'admin'] as const;
+// Order powers are the operator's and the approver's only: an admin, who can mint tokens, could
+// otherwise create an order and approve it through a token minted for a name of its choosing.
+const WRITE = ['operator'] as const;
 const STATUS_NAMES = ['pending', 'destroyed', 'exception', 'retained'] as const;
-const APPROVE = ['approver', 'admin'] as const;
+const APPROVE = ['approver'] as const;
 
 export function getOrderOr404(ctx: ApiContext, id: string): OrderRow {
   const order = ctx.engine.ledger.getOrder(id);
