@@ -3,6 +3,7 @@
 // verifies with this coordinator's key count: a row added to the ledger file by
 // someone without the key anchors nothing.
 import { parseCertificate, trustedKey, verifyCertificate } from '../core/index.js';
+import { checkpointAnchors } from './audit-checkpoints.js';
 import type { EngineDeps } from './engine-deps.js';
 
 export interface AuditAnchor {
@@ -12,7 +13,12 @@ export interface AuditAnchor {
   source: string;
 }
 
-export function auditAnchors(deps: Pick<EngineDeps, 'ledger' | 'signer'>): AuditAnchor[] {
+/** Certificates and signed checkpoints (audit-checkpoints.ts): every head the coordinator ever signed. */
+export function auditAnchors(deps: Pick<EngineDeps, 'ledger' | 'signer' | 'dataDir'>): AuditAnchor[] {
+  return [...certificateAnchors(deps), ...checkpointAnchors(deps)];
+}
+
+export function certificateAnchors(deps: Pick<EngineDeps, 'ledger' | 'signer'>): AuditAnchor[] {
   const key = trustedKey(deps.signer.publicKey);
   const out: AuditAnchor[] = [];
   for (const row of deps.ledger.certificateEnvelopes()) {

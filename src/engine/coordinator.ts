@@ -3,6 +3,7 @@
 // restart), and finalize orders with nothing left pending. One instance owns
 // the ledger and the key; ticks never overlap.
 import type { OrderRow, OrderState } from '../ledger/ledger.js';
+import { checkpointAudit } from './audit-checkpoints.js';
 import { withdrawBatches } from './cancel-order.js';
 import { dispatch } from './execute-order.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -16,11 +17,13 @@ export class Coordinator {
   private running: Promise<void> | undefined;
   private lastJobCheck = new Map<string, number>();
   private lastPendingCheck = new Map<string, number>();
+  private lastAuditCheckpoint = 0;
   private stopped = false;
 
   constructor(
     private readonly deps: EngineDeps,
-    private readonly opts: { intervalMs?: number; jobCheckMs?: number } = {},
+    /** auditCheckpointMs: how often the audit log's head is signed when it moved (default 10 minutes). */
+    private readonly opts: { intervalMs?: number; jobCheckMs?: number; auditCheckpointMs?: number } = {},
   ) {}
 
   /** One pass. Safe to call at any time; concurrent calls share the pass in flight. */
@@ -47,6 +50,14 @@ export class Coordinator {
       if (deps.ledger.pendingCount(current.id) === 0) await this.finalize(current.id);
     }
     for (const order of deps.ledger.listOrders({ state: ['finalizing'], limit: 1000 })) await this.finalize(order.id);
+    if (now - this.lastAuditCheckpoint >= (this.opts.auditCheckpointMs ?? 600_000)) {
+      this.lastAuditCheckpoint = now;
+      try {
+        checkpointAudit(deps);
+      } catch (e) {
+        deps.log.error({ err: (e as Error).message }, 'could not sign an audit checkpoint; will retry');
+      }
+    }
   }
 
   private async finalize(id: string): Promise<void> {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { auditAnchors } from '../../src/engine/audit-anchors.js';
+import { auditAnchors, certificateAnchors } from '../../src/engine/audit-anchors.js';
+import { checkpointAudit } from '../../src/engine/audit-checkpoints.js';
 import { auditHash } from '../../src/ledger/access-store.js';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { executeDemoOrder, startHarness } from '../helpers/engine-harness.js';
@@ -47,9 +48,14 @@ describe('audit anchors in certificates', () => {
       const statement = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8'));
       assert.ok(statement.audit.entries >= 4, JSON.stringify(statement.audit)); // created, planned, approved, executing...
       const deps = h.runtime.deps;
-      const anchors = auditAnchors(deps);
+      const anchors = certificateAnchors(deps);
       assert.deepEqual(anchors.map((a) => [a.entries, a.head]), [[statement.audit.entries, statement.audit.head]]);
-      assert.deepEqual(deps.ledger.access.verifyChain(anchors), { ok: true, entries: deps.ledger.access.auditHead().entries });
+      // The coordinator signed a checkpoint at its first pass; entries added since get one of their own.
+      deps.ledger.access.appendAudit({ at: new Date().toISOString(), actor: 'ada', action: 'token.created', detail: 'after the certificate' });
+      const cp = checkpointAudit(deps)!;
+      assert.equal(cp.entries, deps.ledger.access.auditHead().entries);
+      assert.equal(checkpointAudit(deps), undefined, 'no new checkpoint while the log has not moved');
+      assert.deepEqual(deps.ledger.access.verifyChain(auditAnchors(deps)), { ok: true, entries: deps.ledger.access.auditHead().entries });
       await h.runtime.close();
 
       // The approver becomes someone else, one entry disappears, the chain is recomputed.
@@ -57,18 +63,31 @@ describe('audit anchors in certificates', () => {
       const ledger = new SqliteLedger(h.config.ledgerPath);
       try {
         assert.equal(ledger.access.verifyChain().ok, true, 'the chain alone cannot tell');
-        const v = ledger.access.verifyChain(auditAnchors({ ledger, signer: deps.signer }));
+        // The certificate alone catches it, and so do all anchors together.
+        const v = ledger.access.verifyChain(certificateAnchors({ ledger, signer: deps.signer }));
         assert.equal(v.ok, false);
         assert.equal(v.anchor, statement.certificateId);
+        assert.equal(ledger.access.verifyChain(auditAnchors({ ledger, signer: deps.signer, dataDir: deps.dataDir })).ok, false);
       } finally {
         ledger.close();
+      }
+
+      // Only the entry after the certificate is changed: the signed checkpoint catches it.
+      rewrite(h.config.ledgerPath, (rows) => rows.map((r) => (r.detail === 'after the certificate' ? { ...r, actor: 'mallory' } : r)));
+      const late = new SqliteLedger(h.config.ledgerPath);
+      try {
+        const v = late.access.verifyChain(auditAnchors({ ledger: late, signer: deps.signer, dataDir: deps.dataDir }));
+        assert.equal(v.ok, false);
+        assert.match(v.anchor ?? '', /^checkpoint /);
+      } finally {
+        late.close();
       }
 
       // Cut short before the certificate's head: the anchor lies past the end.
       rewrite(h.config.ledgerPath, (rows) => rows.slice(0, 2));
       const cut = new SqliteLedger(h.config.ledgerPath);
       try {
-        const v = cut.access.verifyChain(auditAnchors({ ledger: cut, signer: deps.signer }));
+        const v = cut.access.verifyChain(certificateAnchors({ ledger: cut, signer: deps.signer }));
         assert.deepEqual([v.ok, v.entries, v.anchor], [false, 2, statement.certificateId]);
       } finally {
         cut.close();
