@@ -300,6 +300,7 @@ export async function benchApi(bigN = 100_000, smallN = 10_000): Promise<BenchRe
       SHREDPROOF_BACKENDS: backendsFile,
       SHREDPROOF_PREFIX: `spbench-${randomUUID().slice(0, 8)}`,
       SHREDPROOF_WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '4',
+      SHREDPROOF_ISSUER: 'shredproof bench',
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: process.env.BENCH_SERVE_LOG ?? 'warn',

@@ -80,6 +80,7 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
     SHREDPROOF_BACKENDS: backendsFile,
     SHREDPROOF_PREFIX: `spbench-${randomUUID().slice(0, 8)}`,
     SHREDPROOF_WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '4',
+    SHREDPROOF_ISSUER: 'shredproof bench',
     LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'warn',
   };
   const config = loadConfig({ ...process.env, ...env });

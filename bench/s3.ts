@@ -229,6 +229,7 @@ async function shredproofOrder(work: string, endpoint: string, bucket: string, n
     REDIS_URL,
     SHREDPROOF_PREFIX: `spbench-${randomUUID().slice(0, 8)}`,
     SHREDPROOF_KEY: keys.privateKeyPath,
+    SHREDPROOF_ISSUER: 'shredproof bench',
     LOG_LEVEL: 'silent',
     SHREDPROOF_BATCH_SIZE: String(BATCH_SIZE),
     SHREDPROOF_WORKER_CONCURRENCY: String(CONCURRENCY),

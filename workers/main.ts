@@ -1,20 +1,29 @@
 // The standalone worker process (`shredproof worker`): stateless; talks only
 // to Redis and the configured storage backends, never to the ledger or the
 // signing key. Run any number of them, on any machines, against one Redis.
-import { composeWorker } from '../src/app/compose.js';
+import { composeWorker, type WorkerRuntime } from '../src/app/compose.js';
 import { loadBackendsConfig } from '../src/config/backends-config.js';
 import type { Config } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { parseFaultPlan } from '../src/queue/bullmq-worker.js';
-import { onSignals } from '../src/server.js';
+import { closeOnStop, listenForStop } from '../src/server.js';
 
 export async function work(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel, name: 'shredproof-worker' });
   const backends = loadBackendsConfig(config.backendsFile);
   const faults = parseFaultPlan(process.env.SHREDPROOF_FAULT);
   if (faults) log.warn({ faults }, 'FAULT INJECTION is on: this worker will SIGKILL itself (tests only)');
-  const worker = await composeWorker(config, backends, log, faults);
+  const stop = listenForStop(log);
+  let worker: WorkerRuntime;
+  try {
+    // Redis may come up after the worker (a restart of both): wait for it, saying so once.
+    worker = await composeWorker(config, backends, log, faults, { redisWaitMs: Infinity, signal: stop.signal });
+  } catch (e) {
+    if (!stop.signal.aborted) throw e;
+    log.info('stopped');
+    return;
+  }
   log.info({ concurrency: config.workerConcurrency, backends: Object.keys(backends) }, 'shredproof worker started');
-  await onSignals(log, () => worker.close());
+  await closeOnStop(log, stop, () => worker.close());
   log.info('stopped');
 }

@@ -17,6 +17,10 @@ const LOADERS: { [K in Kind]: () => Promise<Factory<K>> } = {
     return (name, c) => new FilesystemBackend({ name, root: c.root, ...(c.threads ? { threads: c.threads } : {}) });
   },
   s3: async () => {
+    // The SDK warns, 7 lines on stderr at every start, that SDK versions after
+    // January 2027 will need Node 22. package.json pins the SDK, so that warning
+    // is about versions this build does not use; whoever sets the variable keeps their choice.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const [{ S3Backend }, { s3BackendOptions }] = await Promise.all([import('./s3/s3-backend.js'), import('./s3/config.js')]);
     return (name, c) => new S3Backend(s3BackendOptions(name, c));
   },

@@ -1,7 +1,9 @@
 // The `shredproof` command line. Exit codes are a contract (DESIGN.md):
 // verify exits 0 valid, 1 invalid, 2 usage or unreadable input; other
 // commands exit 0 on success, 1 on failure, 2 on usage errors.
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
+import { jsonForDisplay } from '../core/index.js';
+import { ShredproofCommand } from './command.js';
 import { registerDemo } from './commands/demo.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerOrder } from './commands/order.js';
@@ -10,16 +12,22 @@ import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerVerify } from './commands/verify.js';
+import { processOutput } from './output.js';
+import { packageVersion } from './version.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
+
+/** Why a command ended with exit 2, for the JSON error document of `verify --json` and `prove --json`. */
+export type UsageReason = 'usage' | 'unreadable-input' | 'unwritable-output';
 
 /** Thrown by a command to end with a given exit code after printing its message. */
 export class CliExit extends Error {
   constructor(
     readonly exitCode: number,
     message: string,
+    readonly reason: UsageReason = 'usage',
   ) {
     super(message);
   }
@@ -33,9 +41,9 @@ export interface CliContext {
 }
 
 export function buildProgram(ctx: CliContext): Command {
-  const program = new Command('shredproof')
+  const program = new ShredproofCommand('shredproof')
     .description('Verifiable data destruction: run deletion orders and issue checkable destruction certificates.')
-    .version('0.1.0')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.err(s.replace(/\n$/, '')) })
     .showHelpAfterError();
@@ -50,26 +58,55 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/**
+ * `verify --json` and `prove --json` answer with a JSON document on stdout
+ * whatever happens, usage errors included: a script reads one document, and
+ * the exit code says which kind it is.
+ */
+function wantsJsonErrors(argv: readonly string[]): boolean {
+  const args = argv.slice(2);
+  const end = args.indexOf('--');
+  return ['verify', 'prove'].includes(args[0] ?? '') && (end < 0 ? args : args.slice(0, end)).includes('--json');
+}
+
+export function jsonErrorDocument(error: UsageReason | 'failed', message: string): string {
+  return jsonForDisplay({ valid: false, error, message }, 2);
+}
+
 export async function main(argv: string[], io?: Partial<Pick<CliContext, 'out' | 'err'>>): Promise<number> {
+  const std = io?.out && io.err ? undefined : processOutput();
   const ctx: CliContext = {
-    out: io?.out ?? ((l) => process.stdout.write(l + '\n')),
-    err: io?.err ?? ((l) => process.stderr.write(l + '\n')),
+    out: io?.out ?? std!.out,
+    err: io?.err ?? std!.err,
     exitCode: EXIT_OK,
   };
+  const json = wantsJsonErrors(argv);
   const program = buildProgram(ctx);
+  let code: number;
   try {
     await program.parseAsync(argv);
-    return ctx.exitCode;
+    code = ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version end with exitCode 0; every other commander error is a usage error
+      if (e.exitCode !== 0 && json) ctx.out(jsonErrorDocument('usage', e.message.replace(/^error: /, '')));
       return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (e instanceof CliExit) {
       ctx.err(e.message);
+      if (json && e.exitCode === EXIT_USAGE) ctx.out(jsonErrorDocument(e.reason, e.message));
       return e.exitCode;
     }
-    ctx.err(`shredproof: ${e instanceof Error ? e.message : String(e)}`);
+    const message = e instanceof Error ? e.message : String(e);
+    ctx.err(`shredproof: ${message}`);
+    if (json) ctx.out(jsonErrorDocument('failed', message));
     return EXIT_INVALID;
   }
+  // Output that could not be written (other than to a reader that left: EPIPE) is a failure.
+  const failure = std?.stdoutFailure();
+  if (failure && code === EXIT_OK) {
+    ctx.err(`shredproof: cannot write to standard output: ${failure.code ?? failure.message}`);
+    return EXIT_INVALID;
+  }
+  return code;
 }

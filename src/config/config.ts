@@ -16,7 +16,8 @@ const Env = z.object({
   SHREDPROOF_QUEUE_KEY_FILE: z.string().min(1).optional(),
   /** How long a published order spec stays valid without the coordinator renewing it. */
   SHREDPROOF_SPEC_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(6 * 3600),
-  SHREDPROOF_ISSUER: z.string().min(1).default('shredproof'),
+  /** The issuer's name in every certificate: required to sign (serve), so it has no default. */
+  SHREDPROOF_ISSUER: z.string().trim().min(1, "must not be empty: your organisation's name, as certificates will show it").optional(),
   SHREDPROOF_BACKENDS: z.string().min(1).default('./backends.json'),
   SHREDPROOF_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   SHREDPROOF_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
@@ -41,7 +42,8 @@ export interface Config {
   keyPassphrase: string | undefined;
   queueKeyPath: string;
   specTtlSeconds: number;
-  issuerName: string;
+  /** Unset: composeCoordinator refuses to start (nothing that signs runs without a name). */
+  issuerName: string | undefined;
   backendsFile: string;
   batchSize: number;
   workerConcurrency: number;

@@ -137,7 +137,7 @@ describe('filesystem: a plan is bound to the root it listed (issue 11, finding 8
     const keys = await generateKeys(join(dir, 'keys'));
     const prefix = freshPrefix();
     t.after(() => dropPrefix(prefix).catch(() => undefined));
-    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent', SHREDPROOF_BATCH_SIZE: '2' });
+    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_ISSUER: 'test issuer', LOG_LEVEL: 'silent', SHREDPROOF_BATCH_SIZE: '2' });
     const log = silentLogger();
     const runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
     t.after(() => runtime.close());

@@ -132,7 +132,7 @@ describe('shredproof order (the API client)', () => {
   it('approve: an operator token is refused (exit 1, 403 FORBIDDEN); a bad or missing --plan-root is a usage error', async () => {
     const r = await as('olga', 'order', 'approve', id, '--plan-root', planRoot);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /403 FORBIDDEN: approveOrder needs the role approver or admin/);
+    assert.match(r.stderr, /403 FORBIDDEN: approveOrder needs the role approver; this token's role is operator/);
     const bad = await as('bob', 'order', 'approve', id, '--plan-root', 'abc');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--plan-root must be 64 lowercase hex digits/);

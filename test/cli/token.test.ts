@@ -1,14 +1,16 @@
 // `shredproof token create|list|revoke` against a real ledger file: the token
 // is printed once and works against the API; only its hash is stored; bad
-// input is refused with exit 2 and changes nothing.
+// input is refused with exit 2 and changes nothing; list and revoke refuse a
+// data directory without a ledger (a typo made an empty one before), create
+// makes the first one and says where.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { authenticate } from '../../src/auth/tokens.js';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
 
 describe('shredproof token', () => {
   let dir: string;
@@ -93,5 +95,35 @@ describe('shredproof token', () => {
     const missing = await runCli('token', 'create', '--name', 'x', '--data-dir', dir);
     assert.equal(missing.code, 2);
     assert.equal(count(), before);
+  });
+
+  it('list and revoke refuse a data directory without a ledger (exit 2, naming the path) and create nothing there', async () => {
+    const typo = join(dir, 'dta');
+    const ledgerPath = join(typo, 'ledger.sqlite');
+    for (const args of [['list'], ['list', '--json'], ['revoke', 'tok_0000000000000000']]) {
+      const r = await runCli('token', ...args, '--data-dir', typo);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.ok(r.stderr.includes(`no ledger at ${ledgerPath}`), r.stderr);
+    }
+    // The same from DATA_DIR, through the real binary.
+    const env = spawnCli(['token', 'list'], { env: { DATA_DIR: typo } });
+    assert.equal(env.code, 2, env.stderr);
+    assert.ok(env.stderr.includes(`no ledger at ${ledgerPath}`), env.stderr);
+    assert.equal(existsSync(typo), false, 'nothing was created');
+  });
+
+  it('create on a fresh machine makes the ledger (how the first admin token is made) and says where', async () => {
+    const fresh = join(dir, 'fresh', 'data');
+    const first = await runCli('token', 'create', '--role', 'admin', '--name', 'first-admin', '--data-dir', fresh);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^sp_[0-9a-f]{16}_/);
+    assert.ok(first.stderr.includes(`no ledger was at ${join(fresh, 'ledger.sqlite')}; created a new one there`), first.stderr);
+    const list = await runCli('token', 'list', '--data-dir', fresh);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /admin\s+first-admin\s+active/);
+    const second = await runCli('token', 'create', '--role', 'auditor', '--name', 'audrey', '--data-dir', fresh);
+    assert.equal(second.code, 0, second.stderr);
+    assert.doesNotMatch(second.stderr, /created a new one/);
   });
 });

@@ -10,13 +10,15 @@
 // healthcheck command really tells a live server from a dead one.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { builtinModules } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
+import { requireIssuer } from '../../src/app/compose.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { parseBackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -448,6 +450,14 @@ describe('docker-compose.yml', () => {
     for (const s of [serve!, worker!]) assert.equal(envMap(s).REDIS_URL, 'redis://:${SHREDPROOF_REDIS_PASSWORD}@redis:6379');
   });
 
+  it('gives serve the issuer name it requires, from .env, and refuses to start without it (no default name)', () => {
+    const issuer = envMap(serve!).SHREDPROOF_ISSUER;
+    assert.match(issuer ?? '', /^\$\{SHREDPROOF_ISSUER:\?[^}]+\}$/, 'serve takes SHREDPROOF_ISSUER from .env, required');
+    assert.equal(requireIssuer(loadConfig({ ...runtimeEnv, ...envMap(serve!) })), issuer);
+    // The image alone names no issuer: a serve started without one refuses, saying what to set.
+    assert.throws(() => requireIssuer(loadConfig(runtimeEnv)), /SHREDPROOF_ISSUER is not set/);
+  });
+
   it('sets only environment variables that shredproof reads', () => {
     const configSource = read('src/config/config.ts');
     for (const [name, s] of [['serve', serve!], ['worker', worker!]] as const) {
@@ -478,6 +488,23 @@ describe('docs/DOCKER.md', () => {
     const dir = keygen[keygen.indexOf('--dir') + 1];
     assert.equal(dir, dirname({ ...runtimeEnv, ...envMap(compose.services.serve!) }.SHREDPROOF_KEY!));
     assert.ok(lines.some((l) => l[0] === 'token' && l[1] === 'create' && l.includes('admin')), 'the first admin token');
+  });
+
+  it('has step 0 write the Redis password and the issuer name that the compose file requires to .env', () => {
+    const step = /^0\. [\s\S]*?```sh\n([\s\S]*?)```/m.exec(doc);
+    assert.ok(step, 'step 0 and its commands');
+    const dir = mkdtempSync(join(tmpdir(), 'sp-dotenv-'));
+    try {
+      const r = spawnSync('bash', ['-euc', step[1]!], { cwd: dir, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const env = Object.fromEntries(readFileSync(join(dir, '.env'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      assert.match(env.SHREDPROOF_REDIS_PASSWORD ?? '', /^[0-9a-f]{64}$/);
+      assert.ok((env.SHREDPROOF_ISSUER ?? '').trim().length > 0, `.env: ${JSON.stringify(env)}`);
+      // Every variable the compose file requires (${VAR:?...}) is in .env.
+      for (const m of read('docker-compose.yml').matchAll(/\$\{(\w+):\?/g)) assert.ok(m[1]! in env, `${m[1]} is required by docker-compose.yml but step 0 does not set it`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows a backends file that the configuration accepts, whose filesystem roots the compose file mounts', () => {

@@ -82,7 +82,7 @@ describe('an order across a filesystem, an S3 bucket and a PostgreSQL table', { 
     };
     const keys = await generateKeys(join(dir, 'keys'));
     const prefix = freshPrefix();
-    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent', SHREDPROOF_BATCH_SIZE: '2' });
+    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_ISSUER: 'test issuer', LOG_LEVEL: 'silent', SHREDPROOF_BATCH_SIZE: '2' });
     const log = silentLogger();
     const runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
     const worker = await composeWorker(config, backends, log);

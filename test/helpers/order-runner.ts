@@ -36,7 +36,7 @@ export async function runOrder(
   const keys = await generateKeys(join(dir, 'keys'));
   const prefix = freshPrefix();
   cleanups.push(() => dropPrefix(prefix));
-  const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_ISSUER: 'shredproof test', LOG_LEVEL: 'silent', ...env });
   const log = silentLogger();
   const runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
   const worker = await composeWorker(config, backends, log);

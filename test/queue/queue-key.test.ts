@@ -45,7 +45,7 @@ describe('files holding secrets', () => {
     const dir = tmp();
     const keys = await generateKeys(join(dir, 'keys'));
     chmodSync(keys.privateKeyPath, 0o640);
-    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: freshPrefix(), SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: freshPrefix(), SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_ISSUER: 'test issuer', LOG_LEVEL: 'silent' });
     await assert.rejects(composeCoordinator(config, {}, silentLogger()), /the signing key .* is readable or writable by group or others \(mode 0640\): run chmod 600/);
   });
 });
@@ -77,7 +77,7 @@ describe('the queue key', () => {
     const dir = tmp();
     const keys = await generateKeys(join(dir, 'keys'));
     const prefix = freshPrefix();
-    const env = { DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, LOG_LEVEL: 'silent' };
+    const env = { DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_ISSUER: 'test issuer', LOG_LEVEL: 'silent' };
     const coordinator = await composeCoordinator(loadConfig(env), {}, silentLogger());
     try {
       const other = join(dir, 'other.key');
@@ -150,7 +150,7 @@ describe('Redis that answers anyone', () => {
     const backends = join(dir, 'backends.json');
     writeFileSync(backends, JSON.stringify({ backends: {} }));
     const prefix = freshPrefix();
-    const env = { DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_BACKENDS: backends, PORT: String(await freePort()), LOG_LEVEL: 'info' };
+    const env = { DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: prefix, SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_BACKENDS: backends, SHREDPROOF_ISSUER: 'test issuer', PORT: String(await freePort()), LOG_LEVEL: 'info' };
     for (const [host, warns] of [['0.0.0.0', true], ['127.0.0.1', false]] as const) {
       const p = spawnShredproof(['serve', '--no-worker'], { ...env, HOST: host });
       try {

@@ -56,6 +56,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
   try {
     runtime = await composeCoordinator(config, backends, log, { intervalMs: 50 });
   } catch (e) {
+    if (!opts.keep) rmSync(work, { recursive: true, force: true });
     throw new CliExit(EXIT_INVALID, `demo: ${(e as Error).message}. Start Redis (redis-server --daemonize yes) or set REDIS_URL.`);
   }
   const worker = await composeWorker(config, backends, log);
@@ -63,9 +64,11 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     const { deps, coordinator } = runtime;
     const order = await createOrder(deps, demoOrder('photos'), 'demo-operator');
     ctx.out(`demo: order ${order.id} created by demo-operator`);
-    const planBar = progressBar('plan   ');
-    const plan = await planOrder(deps, order.id, 'demo-operator', (n) => planBar.update(n, objects + ds.outOfScope.size));
-    planBar.stop();
+    // The order's scope is users/**: the press-kit files outside it are never listed, so they are not in the total.
+    const inScope = ds.inScope.size + ds.held.size;
+    const planBar = progressBar('plan');
+    const plan = await planOrder(deps, order.id, 'demo-operator', (n) => planBar.update(n, inScope));
+    planBar.finish(plan.count, plan.count);
     ctx.out(`demo: planned ${plan.count} objects (${plan.targets.photos!.held} held), inventory root ${plan.planRoot}`);
     approveOrder(deps, order.id, 'demo-approver', plan.planRoot);
     ctx.out('demo: approved by demo-approver (a second person) for that exact plan');
@@ -77,7 +80,9 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
       const p = deps.ledger.progress(o.id);
       bar.update(p.total - p.pending, p.total, `destroyed ${p.destroyed}`);
     });
-    bar.stop();
+    // The counts as the order ended, not as the last tick saw them.
+    const end = deps.ledger.progress(order.id);
+    bar.finish(end.total - end.pending, end.total, `destroyed ${end.destroyed}, retained ${end.retained}, exceptions ${end.exceptions}; ${done.state}`);
     if (done.state !== 'certified' && done.state !== 'certified-with-exceptions') {
       throw new CliExit(EXIT_INVALID, `demo: the order ended ${done.state}: ${done.failure ?? ''}`);
     }

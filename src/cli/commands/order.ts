@@ -14,11 +14,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
-import { ApiError, type OrderView, type ProgressView, ShredproofClient, UnreachableError } from '../../client/api-client.js';
+import { ApiError, type OrderView, ShredproofClient, UnreachableError } from '../../client/api-client.js';
 import { followPlan, followProgress, PlanFailedError, WaitTimeoutError } from '../../client/follow.js';
-import { count, formatApiError, formatBytes, formatPlan, formatProgressLine, formatSeconds, formatStatus } from '../../client/format.js';
+import { count, formatApiError, formatBytes, formatPlan, formatProgressLine, formatStatus } from '../../client/format.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../main.js';
-import cliProgress from 'cli-progress';
+import { progressView, statusLine } from '../order-progress.js';
+import { packageVersion } from '../version.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 
@@ -63,7 +64,7 @@ async function clientFor(name: string, opts: Common): Promise<ShredproofClient> 
   if (!token) throw usage(name, 'no token: give --token-file FILE or set SHREDPROOF_TOKEN (tokens come from `shredproof token create`)');
   const server = opts.server ?? process.env.SHREDPROOF_SERVER ?? DEFAULT_SERVER;
   try {
-    return new ShredproofClient({ server, token, userAgent: 'shredproof-cli/0.1.0' });
+    return new ShredproofClient({ server, token, userAgent: `shredproof-cli/${packageVersion()}` });
   } catch (e) {
     throw usage(name, `--server: ${(e as Error).message}`);
   }
@@ -99,28 +100,6 @@ function seconds(name: string, v: string | undefined): number | undefined {
   const s = Number(v);
   if (!Number.isFinite(s) || s <= 0 || s > 31 * 86_400) throw usage(name, `--timeout must be a number of seconds above 0, got ${JSON.stringify(v)}`);
   return s * 1000;
-}
-
-/** A status line that rewrites itself on a terminal and prints now and then otherwise. */
-function statusLine(ctx: CliContext, everyMs: number): { show(line: string, force?: boolean): void; done(): void } {
-  const tty = process.stderr.isTTY === true;
-  let last = 0;
-  let shown = '';
-  return {
-    show(line, force = false) {
-      if (tty) {
-        process.stderr.write(`\r\x1b[K${line}`);
-        shown = line;
-        return;
-      }
-      if (!force && Date.now() - last < everyMs) return;
-      last = Date.now();
-      ctx.err(line);
-    },
-    done() {
-      if (tty && shown) process.stderr.write('\n');
-    },
-  };
 }
 
 async function readDocument(file: string): Promise<unknown> {
@@ -161,52 +140,6 @@ async function waitForPlan(client: ShredproofClient, id: string, ctx: CliContext
   } finally {
     line.done();
   }
-}
-
-/**
- * Draws progress while an order runs: a bar on a terminal while it executes
- * (as demo does, but with the server's rate and ETA: this client may join a
- * run halfway), a line at each change of state and every few seconds otherwise.
- */
-function progressView(ctx: CliContext): { update(p: ProgressView): void; note(s: string): void; stop(): void } {
-  const tty = process.stderr.isTTY === true;
-  const line = statusLine(ctx, 5000);
-  let bar: cliProgress.SingleBar | undefined;
-  let state = '';
-  return {
-    update(p) {
-      const changed = p.state !== state;
-      state = p.state;
-      const c = p.counts;
-      if (tty && p.state === 'executing' && c.total > 0) {
-        const payload = {
-          speed: p.rate ? `${p.rate.objectsPerSecond}/s, ${formatBytes(p.rate.bytesPerSecond)}/s` : '-',
-          left: p.etaSeconds !== null ? formatSeconds(p.etaSeconds) : '-',
-          detail: `destroyed ${c.destroyed}, exceptions ${c.exceptions}`,
-        };
-        const done = c.destroyed + c.exceptions + c.retained;
-        if (!bar) {
-          bar = new cliProgress.SingleBar(
-            { format: 'execute [{bar}] {percentage}% | {value}/{total} | {speed} | ETA {left} | {detail}', stream: process.stderr, hideCursor: true },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(c.total, done, payload);
-        } else bar.update(done, payload);
-        return;
-      }
-      if (bar && changed) {
-        bar.update(c.destroyed + c.exceptions + c.retained);
-        bar.stop();
-        bar = undefined;
-      }
-      line.show(formatProgressLine(p), changed);
-    },
-    note: (s) => ctx.err(s),
-    stop() {
-      bar?.stop();
-      line.done();
-    },
-  };
 }
 
 async function writeNew(path: string, data: string | NodeJS.ReadableStream, force: boolean): Promise<void> {

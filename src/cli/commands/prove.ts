@@ -11,6 +11,10 @@
 // --all DIR writes DIR/proof-<leaf>.json for each.
 // Every line for a person goes through escapeForDisplay (the records' strings
 // are attacker controlled), and the proof JSON through jsonForDisplay.
+// --json: stdout holds one JSON document whatever happens (the report goes to
+// stderr): {valid, found, certificateId, keyid, treeSize, matches, record,
+// proof | written}; {valid: false, code, message} when invalid; {valid: false,
+// error, message} for exit 2.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -28,7 +32,7 @@ import {
 } from '../../core/index.js';
 import { loadTrustedKey } from '../../node/keys.js';
 import { type RecordSelector, RecordsIndex } from '../../node/records-index.js';
-import { CliExit, type CliContext, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../main.js';
+import { CliExit, type CliContext, EXIT_INVALID, EXIT_OK, EXIT_USAGE, type UsageReason } from '../main.js';
 import { describeRecord } from './verify.js';
 
 interface ProveOptions {
@@ -41,9 +45,10 @@ interface ProveOptions {
   file?: string;
   out?: string;
   all?: string;
+  json?: boolean;
 }
 
-const usage = (why: string) => new CliExit(EXIT_USAGE, escapeForDisplay(`prove: ${why}`));
+const usage = (why: string, reason: UsageReason = 'usage') => new CliExit(EXIT_USAGE, escapeForDisplay(`prove: ${why}`), reason);
 
 /** File errors are usage errors (exit 2); verification errors pass through. */
 async function fileStep<T>(what: string, path: string, f: () => Promise<T>): Promise<T> {
@@ -51,7 +56,7 @@ async function fileStep<T>(what: string, path: string, f: () => Promise<T>): Pro
     return await f();
   } catch (e) {
     if (e instanceof VerificationError) throw e;
-    throw usage(`cannot ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw usage(`cannot ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, /^(write|create)/.test(what) ? 'unwritable-output' : 'unreadable-input');
   }
 }
 
@@ -86,7 +91,7 @@ async function run(opts: ProveOptions, ctx: CliContext, say: (line: string) => v
     keys = await Promise.all(opts.publicKey.map((p) => loadTrustedKey(p)));
   } catch (e) {
     const code = e instanceof VerificationError ? `${e.code}: ` : '';
-    throw usage(`unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`);
+    throw usage(`unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`, 'unreadable-input');
   }
   const bytes = await fileStep('read certificate', opts.certificate, () => readFile(opts.certificate));
   const envelope = parseCertificate(bytes) as DsseEnvelope;
@@ -94,32 +99,43 @@ async function run(opts: ProveOptions, ctx: CliContext, say: (line: string) => v
   const index = await fileStep('read records file', opts.records, () => RecordsIndex.load(opts.records, statement));
   say(`certificate ${statement.certificateId} verified with key ${keyid}; records.ndjson matches its Merkle root (${statement.merkle.treeSize} records)`);
   const found = await index.find(sel);
+  const about = { valid: true, certificateId: statement.certificateId, keyid, treeSize: statement.merkle.treeSize };
   if (found.length === 0) {
     say(`NOT FOUND: no destroyed object with ${what}`);
+    if (opts.json) ctx.out(jsonForDisplay({ ...about, found: false, query: what }, 2));
     ctx.exitCode = EXIT_INVALID;
     return;
   }
   const first = await index.proof(found[0]!, envelope);
-  for (const l of describeRecord(parseRecordLine(first.record), statement.merkle.treeSize)) say(l);
+  const record = parseRecordLine(first.record);
+  for (const l of describeRecord(record, statement)) say(l);
+  const written: string[] = [];
   if (opts.all !== undefined) {
     await fileStep('create directory', opts.all, () => mkdir(opts.all!, { recursive: true }));
     for (const i of found) {
       const path = join(opts.all, `proof-${i}.json`);
       const proof = jsonForDisplay(await index.proof(i, envelope), 2);
       await fileStep('write', path, () => writeFile(path, proof + '\n'));
+      written.push(path);
       say(`wrote ${path}`);
     }
   } else {
     const json = jsonForDisplay(first, 2);
-    if (opts.out === undefined) ctx.out(json);
-    else {
+    if (opts.out === undefined) {
+      if (!opts.json) ctx.out(json);
+    } else {
       await fileStep('write', opts.out, () => writeFile(opts.out!, json + '\n'));
+      written.push(opts.out);
       say(`wrote ${opts.out}`);
     }
     if (found.length > 1) {
       const listed = found.slice(1, 21).join(', ') + (found.length > 21 ? ', ...' : '');
       say(`${found.length - 1} more records match, at leaves ${listed}; --all DIR writes a proof for each`);
     }
+  }
+  if (opts.json) {
+    const result = opts.out === undefined && opts.all === undefined ? { proof: first } : { written };
+    ctx.out(jsonForDisplay({ ...about, found: true, matches: found, record, ...result }, 2));
   }
   ctx.exitCode = EXIT_OK;
 }
@@ -137,9 +153,11 @@ export function registerProve(program: Command, ctx: CliContext): void {
     .option('--file <path>', 'a copy of the object: its SHA-256 is looked up')
     .option('--out <file>', 'write the proof here (default: stdout)')
     .option('--all <dir>', 'write DIR/proof-<leaf>.json for every match')
+    .option('--json', 'print one JSON document: the result, the record and the proof (or the files written); the report goes to stderr')
     .action(async (opts: ProveOptions) => {
       // The proof goes to stdout unless --out or --all is given; the report then goes to stdout, else to stderr.
-      const sink = opts.out === undefined && opts.all === undefined ? ctx.err : ctx.out;
+      // With --json, stdout holds the JSON document only.
+      const sink = opts.json || (opts.out === undefined && opts.all === undefined) ? ctx.err : ctx.out;
       const say = (line: string) => sink(escapeForDisplay(line));
       try {
         await run(opts, ctx, say);
@@ -147,6 +165,7 @@ export function registerProve(program: Command, ctx: CliContext): void {
         if (!(e instanceof VerificationError)) throw e;
         ctx.exitCode = EXIT_INVALID;
         say(`INVALID ${e.code}: ${e.message}`);
+        if (opts.json) ctx.out(jsonForDisplay({ valid: false, code: e.code, message: e.message }, 2));
       }
     });
 }

@@ -2,6 +2,7 @@
 // machine against its ledger (DATA_DIR). This is how the first admin token is
 // made; later ones can also come from POST /v1/tokens. The secret is printed
 // once and stored nowhere: only its hash goes into the ledger.
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -16,8 +17,21 @@ interface Common {
   json?: boolean;
 }
 
-function openLedger(opts: Common): SqliteLedger {
-  return new SqliteLedger(join(resolve(opts.dataDir ?? process.env.DATA_DIR ?? './data'), 'ledger.sqlite'));
+/**
+ * The server's ledger. Only `token create` may make one (it is how the first
+ * admin token is made, before the first `serve`), and says so: list and revoke
+ * refuse a missing ledger, which is a mistyped --data-dir or DATA_DIR.
+ */
+function openLedger(opts: Common, ctx: CliContext, command: 'create' | 'list' | 'revoke'): SqliteLedger {
+  const dir = resolve(opts.dataDir ?? process.env.DATA_DIR ?? './data');
+  const path = join(dir, 'ledger.sqlite');
+  const exists = existsSync(path);
+  if (!exists && command !== 'create') {
+    throw new CliExit(EXIT_USAGE, `token ${command}: no ledger at ${path}: is --data-dir (or DATA_DIR) the directory of \`shredproof serve\`? It is made by the first \`serve\` or \`token create\`.`);
+  }
+  const ledger = new SqliteLedger(path);
+  if (!exists) ctx.err(`token create: no ledger was at ${path}; created a new one there (the server must use --data-dir ${dir})`);
+  return ledger;
 }
 
 /** Who ran the command, for the audit log: the OS account on the server's machine. */
@@ -48,7 +62,7 @@ export function registerToken(program: Command, ctx: CliContext): void {
         if (!Number.isInteger(days) || days < 1 || days > 3650) throw new CliExit(EXIT_USAGE, 'token create: --expires-in-days must be a whole number from 1 to 3650');
         expiresAt = new Date(Date.now() + days * 86_400_000);
       }
-      const ledger = openLedger(opts);
+      const ledger = openLedger(opts, ctx, 'create');
       try {
         const now = new Date();
         // One transaction: a token exists only with its audit entry, and only if its secret is then printed.
@@ -76,7 +90,7 @@ export function registerToken(program: Command, ctx: CliContext): void {
     .option(...dataDir)
     .option('--json', 'print JSON')
     .action((opts: Common) => {
-      const ledger = openLedger(opts);
+      const ledger = openLedger(opts, ctx, 'list');
       try {
         const rows = ledger.access.listTokens();
         if (opts.json) return ctx.out(JSON.stringify({ tokens: rows }));
@@ -94,7 +108,7 @@ export function registerToken(program: Command, ctx: CliContext): void {
     .description('revoke a token at once')
     .option(...dataDir)
     .action((tokenId: string, opts: Common) => {
-      const ledger = openLedger(opts);
+      const ledger = openLedger(opts, ctx, 'revoke');
       try {
         const at = new Date().toISOString();
         const revoked = ledger.atomically(() => {

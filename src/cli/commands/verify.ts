@@ -1,5 +1,7 @@
 // `shredproof verify`: exit 0 valid, 1 invalid (with the reason code), 2 usage
 // or unreadable input. Never "valid" unless every check that was asked for passed.
+// With --json, stdout holds one JSON document whatever the exit code: exit 2
+// prints {valid: false, error, message} (main.ts).
 // Every line for a person goes through escapeForDisplay: the inputs' strings
 // are attacker controlled, and a control character in them is a terminal command.
 import { constants } from 'node:fs';
@@ -53,13 +55,18 @@ async function checkReadable(path: string, what: string): Promise<void> {
   }
 }
 
-/** The revealed record of a proof, one field a line, for a person to compare with what they hold. */
-export function describeRecord(r: DestructionRecord, treeSize: number): string[] {
+/**
+ * The revealed record of a proof, one field a line, for a person to compare
+ * with what they hold. `sha256sum FILE` is suggested for files only: the
+ * hash of an S3 object, a SQL row or a Redis value is not that of a file.
+ */
+export function describeRecord(r: DestructionRecord, statement: CertificateStatement): string[] {
+  const isFile = statement.targets.find((t) => t.name === r.target)?.kind === 'filesystem';
   const lines = [
-    `the certified tree holds this record at leaf ${r.index} (of ${treeSize}, counted from 0):`,
+    `the certified tree holds this record at leaf ${r.index} (of ${statement.merkle.treeSize}, counted from 0):`,
     `  target       ${r.target}`,
     `  locator      ${r.locator}`,
-    `  sha256       ${r.sha256}   (compare: sha256sum FILE)`,
+    `  sha256       ${r.sha256}${isFile ? '   (compare: sha256sum FILE)' : ''}`,
     `  size         ${r.size} bytes`,
     `  destroyedAt  ${r.destroyedAt}`,
     `  method       ${r.method}`,
@@ -89,7 +96,7 @@ async function run(opts: VerifyOptions, ctx: CliContext): Promise<void> {
     keys = await Promise.all(opts.publicKey.map((p) => loadTrustedKey(p)));
   } catch (e) {
     const code = e instanceof VerificationError ? `${e.code}: ` : '';
-    throw new CliExit(EXIT_USAGE, escapeForDisplay(`verify: unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`));
+    throw new CliExit(EXIT_USAGE, escapeForDisplay(`verify: unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`), 'unreadable-input');
   }
   let statement: CertificateStatement | undefined;
   let keyid = '';
@@ -127,7 +134,7 @@ async function run(opts: VerifyOptions, ctx: CliContext): Promise<void> {
   } else {
     const say = (line: string) => ctx.out(escapeForDisplay(line));
     say(`VALID (${checked.join(', ')})`);
-    if (proven) for (const l of describeRecord(proven.record, statement.merkle.treeSize)) say(l);
+    if (proven) for (const l of describeRecord(proven.record, statement)) say(l);
     for (const l of summarize(statement, keyid)) say(l);
   }
 }
@@ -146,7 +153,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         await run(opts, ctx);
         ctx.exitCode = EXIT_OK;
       } catch (e) {
-        if (e instanceof UnreadableInput) throw new CliExit(EXIT_USAGE, escapeForDisplay(`verify: ${e.message}`));
+        if (e instanceof UnreadableInput) throw new CliExit(EXIT_USAGE, escapeForDisplay(`verify: ${e.message}`), 'unreadable-input');
         if (!(e instanceof VerificationError)) throw e;
         ctx.exitCode = EXIT_INVALID;
         // The message quotes the input (a keyid, a target name): never raw.
