@@ -199,7 +199,7 @@ export class SqliteLedger implements Ledger {
     );
     this.db.transaction(() => {
       for (const e of entries) {
-        if ((e.heldBy || e.exception) && e.batch !== undefined) throw new Error(`object ${e.seq} is held or an exception and cannot be in a batch`);
+        if ((e.heldBy || e.exception) && e.batch !== undefined) throw new Error(`object ${e.seq} is ${e.heldBy ? 'held' : 'an exception'} and cannot be in a batch`);
         const status = e.exception ? ITEM_STATUS.exception : e.heldBy ? ITEM_STATUS.retained : ITEM_STATUS.pending;
         ins.run(num, e.seq, e.target, e.locator, e.size, e.salt, e.heldBy ?? null, status, e.batch ?? null, e.exception?.code ?? null, e.exception?.reason ?? null);
       }
