@@ -191,11 +191,13 @@ describe('finalizeOrder', { timeout: 120_000 }, () => {
   it('everything destroyed: certified, complete; a cancelled order ends cancelled', async () => {
     const s = await setup();
     for (const i of s.items) unlinkSync(s.path(i));
+    writeFileSync(s.path(s.items[0]!), 'written again, other content'); // recreated: checked, and not revoked
     s.deps.ledger.applyResults(s.orderId, s.items.map((i) => s.destroyed(i, '2026-12-01T10:00:00.000Z')));
     const withoutMetrics: EngineDeps = { ...s.deps, metrics: undefined };
     assert.equal((await finalizeOrder(withoutMetrics, s.orderId)).state, 'certified');
     assert.equal(readCertificate(s.h, s.orderId).statement.status, 'complete');
     assert.deepEqual(s.logged.filter((l) => l.includes('SECURITY')), [], 'nothing revoked, nothing to report');
+    assert.deepEqual(readCertificate(s.h, s.orderId).statement.rescan.items.map((r) => r.status).sort(), ['held', 'recreated']);
 
     const c = await setup();
     cancelOrder(c.deps, c.orderId, 'carol', 'stop (test)');

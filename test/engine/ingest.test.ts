@@ -329,7 +329,10 @@ describe('ingest: an object with an outcome is decided once', { timeout: 120_000
     await s.store.writeOutcomes(s.orderId, s.epoch, s.batch, new Map<number, Outcome>([[lost.seq, { s: 'absent', at }], [recovered.seq, { s: 'absent', at }]]));
     await ingestBatch(s.deps, failedJob(s));
     assert.equal(fates(s).get(lost.locator), 'exception OUTCOME_LOST');
-    assert.equal(reportedFor(s, lost)!.kind, 'exception');
+    assert.deepEqual(reportedFor(s, lost), {
+      kind: 'exception', seq: lost.seq, code: 'OUTCOME_LOST',
+      reason: 'absent when processed again after Redis lost the run\'s state: this run may have destroyed it, but its content-hash record was lost, so it is not certified',
+    });
     assert.equal(fates(s).get(recovered.locator), 'destroyed recovered');
   });
 });
