@@ -4,12 +4,14 @@
 // or are retried by another worker, nothing is lost. They are listened for
 // from the start, so that a stop while start-up still waits for Redis ends
 // the process cleanly too.
-import type { Server } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { composeCoordinator, composeWorker, type CoordinatorRuntime, type WorkerRuntime } from './app/compose.js';
 import { isLoopbackHost, redisAnswersAnyone } from './queue/redis-exposure.js';
 import { loadBackendsConfig } from './config/backends-config.js';
 import type { Config } from './config/config.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http/http-server.js';
+import { PROBLEM_TYPE_BASE } from './http/problem.js';
 import { createLogger, type Logger } from './log.js';
 import { buildVerifierPage } from './verifier-page/build.js';
 
@@ -40,19 +42,69 @@ export async function closeOnStop(log: Logger, stop: StopRequest, close: () => P
   await close().catch((e) => log.error({ err: (e as Error).message }, 'error while shutting down'));
 }
 
+/**
+ * What the HTTP port answers while start-up waits for Redis (or opens the
+ * ledger): /healthz 200, /readyz 503 with the check that is not ready yet,
+ * anything else 503 with Retry-After, as an RFC 9457 problem document. A load
+ * balancer or a person sees "starting" at once instead of a refused
+ * connection for however long Redis is down.
+ */
+export function startingHandler(waitingFor: () => Record<string, string>): RequestListener {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const json = (status: number, body: unknown, type = 'application/json') => {
+      res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store', ...(status === 503 ? { 'retry-after': '5' } : {}) });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === 'GET' && path === '/healthz') return json(200, { status: 'ok' });
+    if (req.method === 'GET' && path === '/readyz') return json(503, { status: 'starting', checks: waitingFor() });
+    json(
+      503,
+      { type: `${PROBLEM_TYPE_BASE}starting`, title: 'The server is starting', status: 503, code: 'STARTING', detail: `not ready yet: ${describeChecks(waitingFor())}; retry later` },
+      'application/problem+json',
+    );
+  };
+}
+
+function describeChecks(checks: Record<string, string>): string {
+  return Object.entries(checks)
+    .filter(([, v]) => v !== 'ok')
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
 export async function serve(config: Config, opts: { worker: boolean }): Promise<void> {
   const log = createLogger({ level: config.logLevel, name: 'shredproof-serve' });
   const backends = loadBackendsConfig(config.backendsFile);
   const stop = listenForStop(log);
+  // Listen first, answering "starting" until everything is up: a port that is
+  // taken fails now, and /readyz says 503 while Redis is awaited.
+  const checks: Record<string, string> = { redis: 'waiting', ledger: 'waiting' };
+  let handler: RequestListener = startingHandler(() => checks);
+  const server = createHttpServer((req, res) => handler(req, res), { bodyLimitBytes: config.http.bodyLimitBytes });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(`cannot listen on ${config.http.host}:${config.http.port}: ${e.code === 'EADDRINUSE' ? 'the address is in use (another serve? set PORT)' : e.message}`)),
+    );
+    server.listen(config.http.port, config.http.host, () => resolve());
+  });
+  const closeServer = () => {
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    return closed;
+  };
   let runtime: CoordinatorRuntime | undefined;
   let worker: WorkerRuntime | undefined;
   try {
     // Redis may come up after us (a restart of both): wait for it, saying so once.
     const start = { redisWaitMs: Infinity, signal: stop.signal };
     runtime = await composeCoordinator(config, backends, log, start);
+    checks.redis = 'ok';
+    checks.ledger = 'ok';
     worker = opts.worker ? await composeWorker(config, backends, log, undefined, start) : undefined;
   } catch (e) {
     await runtime?.close();
+    await closeServer();
     if (!stop.signal.aborted) throw e;
     log.info('stopped');
     return;
@@ -65,27 +117,16 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
     );
   }
   const app = createApp(runtime.deps, { http: config.http, verifierPage: buildVerifierPage });
+  handler = app;
   if (runtime.deps.ledger.access.listTokens().length === 0) {
     log.warn(`no API tokens yet: create one on this machine with \`shredproof token create --role admin --name <you> --data-dir ${config.dataDir}\``);
   }
-  const server = await new Promise<Server>((resolve, reject) => {
-    // express 5 calls back with the listen error (EADDRINUSE...) instead of emitting it.
-    const s = app.listen(config.http.port, config.http.host, (e?: NodeJS.ErrnoException) => {
-      if (!e) return resolve(s);
-      reject(new Error(`cannot listen on ${config.http.host}:${config.http.port}: ${e.code === 'EADDRINUSE' ? 'the address is in use (another serve? set PORT)' : e.message}`));
-    });
-  }).catch(async (e: unknown) => {
-    await worker?.close();
-    await runtime.close();
-    throw e;
-  });
   const addr = server.address();
   log.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr, worker: opts.worker, dataDir: config.dataDir }, 'shredproof serve started');
   await closeOnStop(log, stop, async () => {
-    const closed = new Promise<void>((r) => server.close(() => r()));
+    const closed = closeServer();
     // Progress streams never end by themselves: end them so that close() can finish.
     for (const s of app.locals.api.streams) s.end();
-    server.closeIdleConnections();
     await closed;
     await worker?.close();
     await runtime.close();

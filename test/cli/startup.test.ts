@@ -1,7 +1,8 @@
 // Start-up that says what is wrong (issue 12, item 3, and the AWS SDK
 // warning of item 2), with real `serve` and `worker` processes:
 // - Redis down: one "cannot reach Redis at URL" line (without the password),
-//   nothing else while it retries with backoff, and the process starts once
+//   nothing else while it retries with backoff; serve's port answers at once,
+//   /readyz 503 and the API 503 "starting"; and the process starts once
 //   Redis answers (a redis-server of the test's own, stopped, then started
 //   again on the same port);
 // - serve without SHREDPROOF_ISSUER refuses to start, saying to set it;
@@ -72,9 +73,27 @@ describe('start-up with Redis down', () => {
       const redis = await OwnRedis.start(false);
       cleanups.push(() => redis.stop());
       await redis.shutdown();
-      const p = start(command === 'serve' ? ['serve'] : ['worker'], { REDIS_URL: redis.url, PORT: String(await freePort()) });
+      const port = await freePort();
+      const p = start(command === 'serve' ? ['serve'] : ['worker'], { REDIS_URL: redis.url, PORT: String(port) });
       await waitFor(p, /cannot reach Redis/, 20_000);
       await sleep(4000); // several retries (0.25, 0.5, 1, 2 s...)
+      if (command === 'serve') {
+        // The port answers at once: alive, not ready, and why; the API asks to retry.
+        const url = `http://127.0.0.1:${port}`;
+        const health = await fetch(`${url}/healthz`);
+        assert.equal(health.status, 200);
+        const ready = await fetch(`${url}/readyz`);
+        assert.equal(ready.status, 503);
+        assert.deepEqual(await ready.json(), { status: 'starting', checks: { redis: 'waiting', ledger: 'waiting' } });
+        const api = await fetch(`${url}/v1/orders`, { headers: { authorization: 'Bearer x' } });
+        assert.equal(api.status, 503);
+        assert.equal(api.headers.get('retry-after'), '5');
+        assert.match(api.headers.get('content-type') ?? '', /^application\/problem\+json/);
+        const problem = (await api.json()) as { code: string; status: number; detail: string };
+        assert.equal(problem.code, 'STARTING');
+        assert.equal(problem.status, 503);
+        assert.match(problem.detail, /redis waiting/);
+      }
       const down = lines(p);
       assert.equal(down.length, 1, `one line while Redis is down, not one per retry:\n${p.output()}`);
       const log = JSON.parse(down[0]!) as { level: number; msg: string };
@@ -82,6 +101,11 @@ describe('start-up with Redis down', () => {
       assert.equal(log.level, 50);
       await redis.up();
       await waitFor(p, new RegExp(`shredproof ${command} started`), 30_000);
+      if (command === 'serve') {
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        assert.equal(ready.status, 200);
+        assert.deepEqual(await ready.json(), { status: 'ready', checks: { ledger: 'ok', redis: 'ok' } });
+      }
       assert.match(p.output(), new RegExp(`"msg":"Redis at redis://127.0.0.1:${redis.port} answers"`));
       assert.doesNotMatch(p.output(), /Stream isn't writeable|connection error|queue error|worker error/);
       await stop(p);
