@@ -5,7 +5,7 @@
 // line with no body (not problem+json), and the second asks the client for
 // its body at once, whatever size it declares, so that a 413 came only after
 // the whole body had been sent.
-import { createServer, type IncomingMessage, maxHeaderSize, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage, maxHeaderSize, type RequestListener, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Express } from 'express';
 import { PROBLEM_TYPE_BASE, type ProblemBody } from './problem.js';
@@ -65,8 +65,8 @@ function onCheckExpectation(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(417, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff', Connection: 'close' }).end(body);
 }
 
-/** Makes the app's http.Server with the handlers above. */
-export function createHttpServer(app: Express, opts: { bodyLimitBytes: number }): Server {
+/** Makes the app's http.Server with the handlers above (`app`: the express app, or what answers before it exists). */
+export function createHttpServer(app: RequestListener, opts: { bodyLimitBytes: number }): Server {
   const server = createServer(app);
   server.on('clientError', onClientError);
   server.on('checkContinue', onCheckContinue(server, opts.bodyLimitBytes));
