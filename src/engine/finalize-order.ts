@@ -10,12 +10,13 @@ import { publicKeyToPem } from '../core/ed25519.js';
 import { signCertificate } from '../core/certificate.js';
 import { StatementBuilder } from '../core/statement-builder.js';
 import type { RescanItem } from '../core/statement.js';
-import type { TargetSession } from '../ports/storage-backend.js';
+import type { TargetBinding, TargetSession } from '../ports/storage-backend.js';
 import { ITEM_STATUS, type OrderRow } from '../ledger/ledger.js';
 import { nodeFileDigest } from '../node/fast-verify.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
 import { holdsFor, orderDocument } from './create-order.js';
 import { type EngineDeps, NotFoundError } from './engine-deps.js';
+import { planBindings } from './plan-order.js';
 
 export interface CertificateFiles {
   dir: string;
@@ -41,14 +42,18 @@ const RESCAN_STATUS: Record<number, RescanItem['status']> = {
  * that is still there is hashed again: with the content that was certified, it
  * was never destroyed (a lying worker, a forged outcome, a store that ignored
  * the delete), so its record is revoked and it becomes an exception; with other
- * content it was written again after its destruction ('recreated').
+ * content it was written again after its destruction ('recreated'). Before
+ * listing, a session that can tidy removes what destroying left behind (tidy).
  */
-async function rescan(deps: EngineDeps, order: OrderRow): Promise<RescanItem[]> {
+async function rescan(deps: EngineDeps, order: OrderRow): Promise<{ items: RescanItem[]; leftBehind: Map<string, string[]> }> {
   const doc = orderDocument(order);
+  const bindings = planBindings(deps.ledger, order.id);
   const items: RescanItem[] = [];
+  const leftBehind = new Map<string, string[]>();
   for (const t of doc.targets) {
     const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
     try {
+      if (session.tidy) leftBehind.set(t.backend, await tidy(deps, order.id, t.backend, session, bindings[t.backend]));
       for await (const page of session.list()) {
         const survivors: Array<{ item: RescanItem; seq: number; sha256: string }> = [];
         for (const o of page) {
@@ -63,7 +68,30 @@ async function rescan(deps: EngineDeps, order: OrderRow): Promise<RescanItem[]> 
       await session.close();
     }
   }
-  return items;
+  return { items, leftBehind };
+}
+
+/**
+ * Has the session remove what destroying left behind (for files: the
+ * directories the order emptied), on the store the plan listed only, and
+ * returns its statements of what remains (for the target's persistence).
+ */
+async function tidy(deps: EngineDeps, orderId: string, target: string, session: TargetSession, planned: TargetBinding | undefined): Promise<string[]> {
+  if (planned && !sameBinding(planned, session.binding)) {
+    return ['nothing that destroying left behind (such as emptied directories) was removed: the store is not the one the plan listed'];
+  }
+  async function* destroyed(): AsyncIterable<string[]> {
+    for (const page of deps.ledger.destroyedPages(orderId)) {
+      yield page.filter((r) => r.target === target).map((r) => r.locator);
+      await setImmediate();
+    }
+  }
+  return session.tidy!(destroyed());
+}
+
+function sameBinding(a: TargetBinding, b: TargetBinding | undefined): boolean {
+  const keys = Object.keys(a);
+  return b !== undefined && keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 async function checkSurvivors(
@@ -107,7 +135,7 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
     if (order.execStartedAt) deps.metrics?.phase('execute', (Date.parse(finishedAt) - Date.parse(order.execStartedAt)) / 1000);
   }
   const log = deps.log.child({ orderId: id });
-  const rescanItems = await rescan(deps, order);
+  const { items: rescanItems, leftBehind } = await rescan(deps, order);
   const rescanAt = deps.clock.now().toISOString();
 
   const files = certificateFiles(deps.dataDir, id);
@@ -175,7 +203,7 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
     execution: { startedAt: order.execStartedAt!, finishedAt },
     targets: doc.targets.map((t) => {
       const backend = deps.backends.get(t.backend);
-      return { name: t.backend, kind: backend.kind, planned: progress.perTarget[t.backend]?.total ?? 0, persistence: [...backend.persistence] };
+      return { name: t.backend, kind: backend.kind, planned: progress.perTarget[t.backend]?.total ?? 0, persistence: [...backend.persistence, ...(leftBehind.get(t.backend) ?? [])] };
     }),
     rescan: { completedAt: rescanAt, items: rescanItems },
     exceptions: deps.ledger.exceptions(id),

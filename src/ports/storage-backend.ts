@@ -83,6 +83,16 @@ export interface TargetSession {
   /** Re-checks scope and holds right before destroying; refuses any item whose fingerprint changed. */
   destroy(items: ReadonlyArray<ObjectRef & { fingerprint: string }>): Promise<DestroyOutcome[]>;
   probe(items: readonly ObjectRef[]): Promise<ProbeOutcome[]>;
+  /**
+   * Optional. After execution, removes what destroying these objects left
+   * behind and nothing else (for files: the directories they emptied, never the
+   * root or the scope's own directories), and answers statements of what
+   * remains, which the certificate adds to the target's `persistence`. Finalize
+   * calls it with the locators recorded as destroyed on this target, in pages,
+   * and again after a crash: it must be idempotent. Per-item problems are
+   * counted in the statements; only a failure of the whole call throws.
+   */
+  tidy?(destroyed: AsyncIterable<readonly string[]>): Promise<string[]>;
   close(): Promise<void>;
   /** The identity of the store this session works on, when the backend has one: what a plan records. */
   readonly binding?: TargetBinding;

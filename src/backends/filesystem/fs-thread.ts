@@ -6,6 +6,7 @@ import { DirResolver } from './confine.js';
 import { destroyItem, hashItem, probeItem } from './fs-ops.js';
 import type { ThreadData, ThreadRequest, ThreadResponse } from './protocol.js';
 import { readDir } from './read-dir.js';
+import { removeDir } from './remove-dir.js';
 
 const READ_BUFFER_BYTES = 1 << 20;
 const { mode } = workerData as ThreadData;
@@ -24,6 +25,8 @@ function run(task: ThreadRequest): unknown {
         return task.items.map((locator) => probeItem(dirs, locator));
       case 'readdir':
         return readDir(dirs, task.dir);
+      case 'rmdir':
+        return task.items.map((dir) => removeDir(dirs, dir));
     }
   } finally {
     dirs.close();

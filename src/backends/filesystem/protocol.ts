@@ -3,6 +3,7 @@
 import type { DestroyOutcome, HashOutcome, ProbeOutcome } from '../../ports/storage-backend.js';
 import type { ConfineMode, RootRef } from './confine.js';
 import type { ReadDirResult } from './read-dir.js';
+import type { RemoveDirOutcome } from './remove-dir.js';
 
 export interface ThreadData {
   mode: ConfineMode;
@@ -19,6 +20,8 @@ export type ThreadTask =
   | { op: 'destroy'; root: RootRef; items: DestroyItem[] }
   | { op: 'probe'; root: RootRef; items: string[] }
   | { op: 'readdir'; root: RootRef; dir: string }
+  /** Directory locators, removed in this order with rmdir (remove-dir.ts). */
+  | { op: 'rmdir'; root: RootRef; items: string[] }
   /** For tests: the thread exits with code 70, exercising the pool's crash path. */
   | { op: 'crash' };
 
@@ -27,6 +30,7 @@ export interface TaskResults {
   destroy: DestroyOutcome[];
   probe: ProbeOutcome[];
   readdir: ReadDirResult;
+  rmdir: RemoveDirOutcome[];
   crash: never;
 }
 

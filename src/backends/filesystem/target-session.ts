@@ -21,6 +21,7 @@ import { joinLocator, locatorProblem, MAX_LOCATOR_CHARS } from './locator.js';
 import type { DestroyItem } from './protocol.js';
 import type { DirEntry } from './read-dir.js';
 import { heldBy, matchesScope, mayContainInScope, type CompiledHold, type CompiledScope } from './scope.js';
+import { directoryStatements, removeEmptiedDirs } from './tidy-dirs.js';
 
 export type SkipListener = (locator: string, reason: string) => void;
 
@@ -150,6 +151,15 @@ export class FilesystemTargetSession implements TargetSession {
     return this.runChecked<string, ProbeOutcome>(items, (item) => this.admitLocator(item), (locator) => locator, (slice) =>
       refuseChangedRoot(slice, this.pool.run({ op: 'probe', root: this.root, items: slice })),
     );
+  }
+
+  /**
+   * Removes the directories that destroying these files emptied (tidy-dirs.ts)
+   * and states, counting and never naming, which of them remain.
+   */
+  async tidy(destroyed: AsyncIterable<readonly string[]>): Promise<string[]> {
+    this.assertOpen();
+    return directoryStatements(await removeEmptiedDirs(this.pool, this.root, this.scope, destroyed));
   }
 
   async close(): Promise<void> {
