@@ -99,4 +99,15 @@ describe('DSSE envelope members', () => {
     assert.deepEqual(parseEnvelope({ ...env, signatures: [{ sig }] }).signatures, [{ keyid: '', sig }]);
     assert.equal(verifyEnvelope({ ...env, signatures: [{ sig }] }, 't', [trustedKey(signer.publicKey)]).keyid, signer.keyid);
   });
+
+  it('only a JSON object is an envelope or a signature: a function carrying the same members is ENVELOPE_MALFORMED', () => {
+    const signer = seedSigner(new Uint8Array(32).fill(7));
+    const trusted = [trustedKey(signer.publicKey)];
+    const env = signEnvelope('t', utf8Encode('x'), [signer]);
+    const asFunction = <T extends object>(members: T) => Object.assign(() => undefined, members);
+    assert.equal(code(() => verifyEnvelope(env, 't', trusted)), 'ok');
+    assert.equal(code(() => parseEnvelope(asFunction(env))), 'ENVELOPE_MALFORMED');
+    assert.equal(code(() => verifyEnvelope(asFunction(env), 't', trusted)), 'ENVELOPE_MALFORMED');
+    assert.equal(code(() => verifyEnvelope({ ...env, signatures: [asFunction(env.signatures[0]!)] }, 't', trusted)), 'ENVELOPE_MALFORMED');
+  });
 });

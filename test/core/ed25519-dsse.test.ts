@@ -168,6 +168,21 @@ describe('DSSE', () => {
     assert.equal(code(() => verifyEnvelope({ ...env, signatures: [{ keyid: signer.keyid, sig: '%%%' }] }, TYPE, trusted)), 'BASE64_INVALID');
   });
 
+  it("KEY_UNTRUSTED names every signature's keyid, '(none)' for one without: the line `shredproof verify` prints", () => {
+    // The CLI prints `INVALID KEY_UNTRUSTED: <message>` (test/cli/keygen-verify.test.ts pins that line),
+    // so the list of who signed is what a person reads to see which key to ask for.
+    const stranger = seedSigner(new Uint8Array(32).fill(8));
+    const env = signEnvelope(TYPE, utf8Encode('x'), [stranger, other]);
+    const untrusted = { ...env, signatures: [env.signatures[0]!, { sig: env.signatures[1]!.sig }] };
+    assert.throws(
+      () => verifyEnvelope(untrusted, TYPE, trusted),
+      (e: unknown) =>
+        e instanceof VerificationError &&
+        e.code === 'KEY_UNTRUSTED' &&
+        e.message === `no signature by a trusted key (signed by: ${stranger.keyid}, (none))`,
+    );
+  });
+
   it('a good signature does not excuse a bad one under a trusted keyid', () => {
     const env = signEnvelope(TYPE, utf8Encode('x'), [signer]);
     const bad = { keyid: signer.keyid, sig: base64Encode(new Uint8Array(64)) };
