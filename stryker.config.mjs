@@ -3,7 +3,7 @@
 // mutant never waits for unrelated suites (the tap runner records coverage per
 // test file, and a mutant runs only the files that reached it, in the order
 // listed here: quick unit tests first, so that most mutants die early):
-//   STRYKER_SCOPE=core    src/core, against the core, fast-verifier and CLI verify tests
+//   STRYKER_SCOPE=core    packages/verify/src/core, against the core, fast-verifier and CLI verify tests
 //   STRYKER_SCOPE=engine  src/engine/ingest.ts and src/engine/finalize-order.ts, against
 //                         the engine tests (they need Redis on 127.0.0.1:6379)
 //   STRYKER_SCOPE=confine src/backends/filesystem/confine.ts, against the filesystem
@@ -19,7 +19,7 @@ import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 const scope = process.env.STRYKER_SCOPE ?? 'core';
 
 /**
- * src/core is mutated in parts: instrumented code runs several times slower
+ * packages/verify/src/core is mutated in parts: instrumented code runs several times slower
  * (every expression carries a mutant switch and a coverage counter), and the
  * tests hash, parse and scan a great deal of it. Mutating one part at a time
  * leaves the rest of the core at full speed. STRYKER_PART=<name> picks one;
@@ -41,7 +41,7 @@ const runName = scope === 'core' && part !== undefined ? `core-${part}` : scope;
 
 const scopes = {
   core: {
-    mutate: part === undefined ? ['src/core/**/*.ts'] : CORE_PARTS[part].map((f) => `src/core/${f}.ts`),
+    mutate: part === undefined ? ['packages/verify/src/core/**/*.ts'] : CORE_PARTS[part].map((f) => `packages/verify/src/core/${f}.ts`),
     testFiles: [
       'test/core/display-text.test.ts',
       'test/core/bytes.test.ts',
@@ -93,7 +93,7 @@ if (!chosen) throw new Error(`STRYKER_SCOPE must be one of ${Object.keys(scopes)
 
 /**
  * Mutants that only change what a person reads: the text of an error (tests
- * assert the code, never the message: docs/STYLE.md) and log lines. Stryker
+ * assert the code, never the message) and log lines. Stryker
  * reports them as "Ignored" with this reason, outside the score.
  */
 const MESSAGE_ARGUMENT = {

@@ -9,8 +9,8 @@ import { execFile } from 'node:child_process';
 import { hash as cryptoHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { MerkleRootBuilder, MerkleTree, nobleHasher, verifyConsistency, verifyInclusion, type MerkleHasher } from '../src/core/merkle.js';
-import { nodeHasher } from '../src/node/merkle-hasher.js';
+import { MerkleRootBuilder, MerkleTree, nobleHasher, verifyConsistency, verifyInclusion, type MerkleHasher } from '../packages/verify/src/core/merkle.js';
+import { nodeHasher } from '../packages/verify/src/node/merkle-hasher.js';
 import type { BenchResult } from './types.js';
 
 const HASHERS = { nodeHasher, nobleHasher } as const;

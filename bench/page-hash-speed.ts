@@ -4,7 +4,7 @@
 // run, on the two shapes the records verifier hashes: long runs of bytes (the
 // file digest) and leaf inputs the size of a record line.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { nobleHasher } from '../src/core/index.js';
+import { nobleHasher } from '../packages/verify/src/core/index.js';
 import { MerkleScratch } from '../src/verifier-page/page-hasher.js';
 import { Sha256 } from '../src/verifier-page/sha256.js';
 

@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync, writeFileSync, openSync, writeSync, closeSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DestructionRecord, type StatementParts, recordLine, seedSigner, StatementBuilder, signCertificate, verifyCertificate, trustedKey, buildObjectProof, verifyObjectProof, MerkleTree, hashLeaf, utf8Encode, publicKeyToPem, RecordsVerifier } from '../src/core/index.js';
+import { type DestructionRecord, type StatementParts, recordLine, seedSigner, StatementBuilder, signCertificate, verifyCertificate, trustedKey, buildObjectProof, verifyObjectProof, MerkleTree, hashLeaf, utf8Encode, publicKeyToPem, RecordsVerifier } from '../packages/verify/src/core/index.js';
 import { main } from '../src/cli/main.js';
-import { nodeHasher } from '../src/node/merkle-hasher.js';
-import { nodeFileDigest } from '../src/node/fast-verify.js';
-import { decodeLine } from '../src/core/record-scan.js';
-import { forEachLine } from '../src/node/line-reader.js';
-import { RecordsIndex } from '../src/node/records-index.js';
+import { nodeHasher } from '../packages/verify/src/node/merkle-hasher.js';
+import { nodeFileDigest } from '../packages/verify/src/node/fast-verify.js';
+import { decodeLine } from '../packages/verify/src/core/record-scan.js';
+import { forEachLine } from '../packages/verify/src/node/line-reader.js';
+import { RecordsIndex } from '../packages/verify/src/node/records-index.js';
 import type { BenchResult } from './types.js';
 
 const BIN = fileURLToPath(new URL('../bin/shredproof.js', import.meta.url));
@@ -136,7 +136,7 @@ export async function benchRecords(n = 1_000_000): Promise<BenchResult[]> {
     return [
       { name: `${n.toLocaleString('en-US')} records: build (validate + canonicalize + hash + digest + write)`, value: k(n / buildS), unit: 'records/s', note: `${buildS.toFixed(2)} s` },
       { name: 'record serialization alone (validate + RFC 8785)', value: k(200_000 / lineS), unit: 'records/s' },
-      { name: `${n.toLocaleString('en-US')} records: \`shredproof verify --records\` in process (certificate, UTF-8, canonical check, root, digest, sums)`, value: perS(verifyS), unit: 'records/s', target: '>= 300,000 (issue 6)', note: `${verifyS.toFixed(2)} s (median of 3); Node fast path (src/core/record-scan.ts), same verdicts as the core` },
+      { name: `${n.toLocaleString('en-US')} records: \`shredproof verify --records\` in process (certificate, UTF-8, canonical check, root, digest, sums)`, value: perS(verifyS), unit: 'records/s', target: '>= 300,000 (issue 6)', note: `${verifyS.toFixed(2)} s (median of 3); Node fast path (packages/verify/src/core/record-scan.ts), same verdicts as the core` },
       { name: 'the same as a child process, start-up included', value: perS(childS), unit: 'records/s', note: `${childS.toFixed(2)} s (median of 3), of which ${startS.toFixed(2)} s is \`shredproof --version\` (Node, tsx, every command's imports)` },
       { name: 'baseline: the core RecordsVerifier over the same file (the CLI path before)', value: perS(coreS), unit: 'records/s', note: `${coreS.toFixed(2)} s (median of 3); the CLI is ${(coreS / verifyS).toFixed(1)}x faster` },
       { name: 'baseline: JSON.parse of the same lines only', value: perS(parseS), unit: 'records/s', note: `the CLI's whole verification takes ${(verifyS / parseS).toFixed(1)}x the bare parse time` },

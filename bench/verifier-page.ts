@@ -21,11 +21,11 @@ import {
   RecordsVerifier,
   trustedKey,
   verifyCertificate,
-} from '../src/core/index.js';
-import { verifyRecordsFile } from '../src/node/fast-verify.js';
-import { decodeLine } from '../src/core/record-scan.js';
-import { forEachLine } from '../src/node/line-reader.js';
-import { nodeHasher } from '../src/node/merkle-hasher.js';
+} from '../packages/verify/src/core/index.js';
+import { verifyRecordsFile } from '../packages/verify/src/node/fast-verify.js';
+import { decodeLine } from '../packages/verify/src/core/record-scan.js';
+import { forEachLine } from '../packages/verify/src/node/line-reader.js';
+import { nodeHasher } from '../packages/verify/src/node/merkle-hasher.js';
 import { bundleForBrowser } from '../src/verifier-page/build.js';
 import { type LargeOrder, photoContent, writeLargeOrder } from '../test/browser/large-order.js';
 import { checkPhotos, chooseFiles, openVerifierPage, verifyInPage } from '../test/helpers/browser.js';

@@ -17,7 +17,7 @@ import {
   hashLeaf,
   canonicalizeToBytes,
   rootFromLeafHashes,
-} from '../src/core/index.js';
+} from '../packages/verify/src/core/index.js';
 
 export const EXAMPLE_SEED = new Uint8Array(32).fill(1);
 

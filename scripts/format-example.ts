@@ -11,7 +11,7 @@ import {
   pae,
   utf8Decode,
   utf8Encode,
-} from '../src/core/index.js';
+} from '../packages/verify/src/core/index.js';
 import { buildExample } from './example-certificate.js';
 
 export const FORMAT_PATH = fileURLToPath(new URL('../docs/FORMAT.md', import.meta.url));

@@ -20,13 +20,18 @@ const check = (dir, rules) => {
   }
 };
 
-// src/core must run in a browser: only @noble/* and relative imports, no Buffer, no clock.
-check('src/core', [
-  [/from ['"](?!\.{1,2}\/|@noble\/)/, 'src/core imports only @noble/* and ./ files'],
-  [/\bBuffer\b/, 'no Buffer in src/core'],
-  [/Date\.now\(|new Date\(/, 'no clock in src/core'],
-  [/\bprocess\./, 'no process in src/core'],
+// The verifier's core must run in a browser: only @noble/* and relative imports, no Buffer, no clock.
+const CORE = 'packages/verify/src/core';
+check(CORE, [
+  [/(from|import\()\s*['"](?!\.{1,2}\/|@noble\/)/, `${CORE} imports only @noble/* and ./ files`],
+  [/\bBuffer\b/, `no Buffer in ${CORE}`],
+  [/Date\.now\(|new Date\(/, `no clock in ${CORE}`],
+  [/\bprocess\./, `no process in ${CORE}`],
 ]);
+// The verifier package depends on nothing beyond @noble: its Node parts import Node's built-ins and itself.
+for (const dir of ['packages/verify/src/node', 'packages/verify/src/cli']) {
+  check(dir, [[/(from|import\()\s*['"](?!\.{1,2}\/|@noble\/|node:)/, '@shredproof/verify imports only @noble/*, node: built-ins and its own files']]);
+}
 // CI must not skip tests.
 check('test', [[/\b(it|test|describe)\.(skip|only|todo)\(|\{\s*(skip|only|todo)\s*:/, 'no skipped, focused or todo tests']]);
 

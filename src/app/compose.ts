@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { BackendsConfig } from '../config/backends-config.js';
 import type { Config } from '../config/config.js';
 import { BackendRegistry } from '../backends/registry.js';
-import type { Signer } from '../core/ed25519.js';
+import type { Signer } from '@shredproof/verify';
 import { Coordinator } from '../engine/coordinator.js';
 import { type EngineDeps, systemClock } from '../engine/engine-deps.js';
 import { SqliteLedger } from '../ledger/sqlite-ledger.js';

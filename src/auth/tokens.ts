@@ -4,8 +4,7 @@
 // right here, unlike for passwords: the secret has 256 bits of entropy, so
 // there is nothing to brute-force, and a slow KDF would only slow every request.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type FieldProblem, ValidationError } from '../core/errors.js';
-import { personKey } from '../core/person.js';
+import { type FieldProblem, personKey, ValidationError } from '@shredproof/verify';
 import { type AccessStore, ROLES, type Role, type TokenRow } from '../ledger/access-store.js';
 
 const TOKEN_RE = /^sp_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;

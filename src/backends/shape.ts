@@ -1,7 +1,7 @@
 // Shape checks shared by every backend's scope and hold validation: each
 // collects FieldProblems (JSON paths such as `$.holds[2].match.prefixes[0]`)
 // instead of throwing, so that one ValidationError names every bad field.
-import type { FieldProblem } from '../core/errors.js';
+import type { FieldProblem } from '@shredproof/verify';
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

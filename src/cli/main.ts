@@ -2,43 +2,23 @@
 // verify exits 0 valid, 1 invalid, 2 usage or unreadable input; other
 // commands exit 0 on success, 1 on failure, 2 on usage errors.
 import { type Command, CommanderError } from 'commander';
-import { jsonForDisplay } from '../core/index.js';
+import { CliExit, type CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrorDocument, processOutput } from '@shredproof/verify/cli';
 import { ShredproofCommand } from './command.js';
 import { registerDemo } from './commands/demo.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerOrder } from './commands/order.js';
-import { registerProve } from './commands/prove.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
-import { registerVerify } from './commands/verify.js';
-import { processOutput } from './output.js';
+import { registerProve, registerVerify } from './commands/verify.js';
 import { packageVersion } from './version.js';
 
-export const EXIT_OK = 0;
-export const EXIT_INVALID = 1;
-export const EXIT_USAGE = 2;
+// The exit codes, the usage error and the JSON error document are the verifier package's:
+// `shredproof verify` and `shredproof-verify verify` are one command.
+export { CliExit, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrorDocument, type UsageReason } from '@shredproof/verify/cli';
 
-/** Why a command ended with exit 2, for the JSON error document of `verify --json` and `prove --json`. */
-export type UsageReason = 'usage' | 'unreadable-input' | 'unwritable-output';
-
-/** Thrown by a command to end with a given exit code after printing its message. */
-export class CliExit extends Error {
-  constructor(
-    readonly exitCode: number,
-    message: string,
-    readonly reason: UsageReason = 'usage',
-  ) {
-    super(message);
-  }
-}
-
-export interface CliContext {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Set by commands that decide their own exit code (verify). */
-  exitCode: number;
-}
+/** Where a command writes, and the exit code it decided (set by verify and prove). */
+export type CliContext = CliIo;
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new ShredproofCommand('shredproof')
@@ -67,10 +47,6 @@ function wantsJsonErrors(argv: readonly string[]): boolean {
   const args = argv.slice(2);
   const end = args.indexOf('--');
   return ['verify', 'prove'].includes(args[0] ?? '') && (end < 0 ? args : args.slice(0, end)).includes('--json');
-}
-
-export function jsonErrorDocument(error: UsageReason | 'failed', message: string): string {
-  return jsonForDisplay({ valid: false, error, message }, 2);
 }
 
 export async function main(argv: string[], io?: Partial<Pick<CliContext, 'out' | 'err'>>): Promise<number> {

@@ -3,7 +3,7 @@
 // an order: an order can only name a configured backend.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ValidationError } from '../core/errors.js';
+import { ValidationError } from '@shredproof/verify';
 import { NAME, zodProblems } from '../orders/order-document.js';
 import { MariadbBackendConfig } from '../backends/mariadb/config.js';
 import { PostgresBackendConfig } from '../backends/postgres/config.js';

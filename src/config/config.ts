@@ -3,7 +3,7 @@
 // and never appear in logs or job data.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ValidationError } from '../core/errors.js';
+import { ValidationError } from '@shredproof/verify';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../queue/queue-config.js';
 
 const Env = z.object({

@@ -1,6 +1,6 @@
 // Approve: a second person signs off on one exact plan. The approval names
 // the plan root it saw; if the plan changed since, the approval is refused.
-import { samePerson } from '../core/person.js';
+import { samePerson } from '@shredproof/verify';
 import type { OrderRow } from '../ledger/ledger.js';
 import { type EngineDeps, NotFoundError, RuleError } from './engine-deps.js';
 
@@ -8,7 +8,7 @@ export function approveOrder(deps: EngineDeps, id: string, approver: string, pla
   const order = deps.ledger.getOrder(id);
   if (!order) throw new NotFoundError(`no order ${id}`);
   if (order.state !== 'planned') throw new RuleError('NOT_PLANNED', `order ${id} is ${order.state}; only a planned order can be approved`);
-  // By person, not by spelling: tokens named "Alice" or "alice." are alice (src/core/person.ts).
+  // By person, not by spelling: tokens named "Alice" or "alice." are alice (packages/verify/src/core/person.ts).
   if (samePerson(approver, order.createdBy)) {
     throw new RuleError('SELF_APPROVAL', `${approver} is the person who created order ${id} (${order.createdBy}) and cannot approve it: a second person must`);
   }

@@ -2,7 +2,7 @@
 // audit log (AccessStore.verifyChain). Only certificates whose signature
 // verifies with this coordinator's key count: a row added to the ledger file by
 // someone without the key anchors nothing.
-import { parseCertificate, trustedKey, verifyCertificate } from '../core/index.js';
+import { parseCertificate, trustedKey, verifyCertificate } from '@shredproof/verify';
 import { checkpointAnchors } from './audit-checkpoints.js';
 import type { EngineDeps } from './engine-deps.js';
 

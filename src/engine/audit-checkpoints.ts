@@ -8,7 +8,7 @@
 //   "shredproof audit checkpoint v1\n<entries>\n<head>\n<at>\n".
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifySignature } from '../core/index.js';
+import { verifySignature } from '@shredproof/verify';
 import type { AuditAnchor } from './audit-anchors.js';
 import type { EngineDeps } from './engine-deps.js';
 

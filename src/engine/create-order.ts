@@ -2,8 +2,7 @@
 // each backend's scope rules, then store it as a draft. Nothing is listed or
 // touched in any store yet.
 import { createHash, randomUUID } from 'node:crypto';
-import { canonicalize } from '../core/canonical-json.js';
-import { ValidationError, type FieldProblem } from '../core/errors.js';
+import { canonicalize, type FieldProblem, ValidationError } from '@shredproof/verify';
 import { NO_PLAN, type OrderRow } from '../ledger/ledger.js';
 import { type OrderDocument, parseOrderDocument } from '../orders/order-document.js';
 import type { HoldSpec } from '../ports/storage-backend.js';

@@ -1,7 +1,7 @@
 // What the use cases (create, plan, approve, execute, ingest, finalize) need.
 // Wired once in the composition root (src/app/compose.ts).
 import type { BackendRegistry } from '../backends/registry.js';
-import type { Signer } from '../core/ed25519.js';
+import type { Signer } from '@shredproof/verify';
 import type { ItemResult, Ledger } from '../ledger/ledger.js';
 import type { Logger } from '../log.js';
 import type { BullmqExecQueue } from '../queue/bullmq-exec-queue.js';

@@ -3,7 +3,7 @@
 // dispatch() is idempotent and is also how a restarted coordinator resumes.
 import { randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
-import { samePerson } from '../core/person.js';
+import { samePerson } from '@shredproof/verify';
 import type { OrderRow } from '../ledger/ledger.js';
 import type { BatchJobData, OrderSpec } from './batch-types.js';
 import { jobIdFor } from './batch-types.js';

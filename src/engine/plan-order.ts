@@ -2,12 +2,10 @@
 // inventory, and commit to it with an RFC 6962 root over the salted entries.
 // The approval binds to that root, so a changed plan needs a new approval.
 import { randomBytes } from 'node:crypto';
-import { bytesToHex } from '../core/bytes.js';
-import { canonicalizeToBytes } from '../core/canonical-json.js';
-import { MerkleRootBuilder } from '../core/merkle.js';
+import { bytesToHex, canonicalizeToBytes, MerkleRootBuilder } from '@shredproof/verify';
 import { performance } from 'node:perf_hooks';
 import { type InventoryEntry, type Ledger, NO_PLAN, type OrderRow, type OrderState } from '../ledger/ledger.js';
-import { nodeHasher } from '../node/merkle-hasher.js';
+import { nodeHasher } from '@shredproof/verify/node';
 import type { TargetBinding } from '../ports/storage-backend.js';
 import { holdsFor, orderDocument } from './create-order.js';
 import { type EngineDeps, NotFoundError, RuleError } from './engine-deps.js';

@@ -2,7 +2,7 @@
 // dependencies: tokens, audit, metrics, progress, proofs and the public key.
 import { authenticate } from '../auth/tokens.js';
 import type { Config } from '../config/config.js';
-import { publicKeyToPem } from '../core/ed25519.js';
+import { publicKeyToPem } from '@shredproof/verify';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { AuditRecorder } from './audit.js';
 import { AuthFailureLimiter } from './auth-failures.js';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { type FieldProblem, ValidationError, VerificationError } from '../core/errors.js';
+import { type FieldProblem, ValidationError, VerificationError } from '@shredproof/verify';
 import { BackendUnavailableError } from '../engine/create-order.js';
 import { NotFoundError, RuleError } from '../engine/engine-deps.js';
 import { StateConflictError } from '../ledger/ledger.js';

@@ -2,8 +2,8 @@
 // tree, so each certificate's records file is indexed once (src/node/
 // records-index.ts: verified against the signed root while loading) and kept
 // in a small LRU bounded by memory; concurrent first requests share one load.
-import type { CertificateStatement } from '../core/statement.js';
-import { RecordsIndex } from '../node/records-index.js';
+import type { CertificateStatement } from '@shredproof/verify';
+import { RecordsIndex } from '@shredproof/verify/node';
 
 export class ProofCache {
   private readonly entries = new Map<string, Promise<RecordsIndex>>();

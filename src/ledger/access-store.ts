@@ -5,7 +5,7 @@
 // in verifyChain().
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { canonicalize } from '../core/canonical-json.js';
+import { canonicalize } from '@shredproof/verify';
 import { type Prepare, statementCache } from './statements.js';
 
 export const ROLES = ['operator', 'approver', 'auditor', 'admin'] as const;

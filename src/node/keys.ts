@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyIdOf, publicKeyFromPem, type Signer, type TrustedKey, trustedKey } from '../core/index.js';
+import { keyIdOf, publicKeyFromPem, type Signer } from '@shredproof/verify';
 
 export const PRIVATE_KEY_FILE = 'signing-key.pem';
 export const PUBLIC_KEY_FILE = 'public-key.pem';
@@ -65,8 +65,4 @@ export async function loadSigner(privateKeyPath: string, passphrase?: string): P
     publicKey,
     sign: (message) => new Uint8Array(cryptoSign(null, message, key)),
   };
-}
-
-export async function loadTrustedKey(publicKeyPath: string): Promise<TrustedKey> {
-  return trustedKey(publicKeyFromPem(await readFile(publicKeyPath, 'utf8')));
 }

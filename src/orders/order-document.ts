@@ -2,8 +2,7 @@
 // problem is reported at once with its JSON path. Orders name configured
 // backends and never carry credentials.
 import { z } from 'zod';
-import { canonicalize } from '../core/canonical-json.js';
-import { ValidationError, type FieldProblem } from '../core/errors.js';
+import { canonicalize, type FieldProblem, ValidationError } from '@shredproof/verify';
 
 /** Backend and target names: safe in job ids, Redis keys and file names. */
 export const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;

@@ -1,12 +1,12 @@
 // Reads records.ndjson from a File line by line, with the same rules and
-// reason codes as the CLI's reader (src/node/line-reader.ts), so that the
+// reason codes as the CLI's reader (packages/verify/src/node/line-reader.ts), so that the
 // page and `shredproof verify` give the same answer for the same bytes: a
 // line longer than the limit refused as soon as the limit is passed, every
 // line ending in "\n", the last one too, and strict UTF-8 (the core's decodeLine) for
 // the lines that are decoded at all. Lines are handed over as byte ranges of
 // the window just read, as the CLI's reader does: no copy and no string,
 // so that the usual record can be checked by the byte scanner in place.
-import { RECORD_MAX_LINE_BYTES, VerificationError } from '../core/index.js';
+import { RECORD_MAX_LINE_BYTES, VerificationError } from '@shredproof/verify';
 import { BlobWindow } from './blob-window.js';
 
 const NEWLINE = 0x0a;

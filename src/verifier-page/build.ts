@@ -1,14 +1,17 @@
 // Builds the offline verifier page: one HTML file with the UI, the worker and
-// src/core bundled by esbuild and inlined. Its Content-Security-Policy allows
+// packages/verify/src/core bundled by esbuild and inlined. Its Content-Security-Policy allows
 // exactly these inline bytes (by SHA-256) and a blob: worker, and nothing from
 // anywhere: default-src 'none' forbids every request, so the page works from
 // file:// and cannot send a regulator's files anywhere. The build fails if
 // any module would pull in a Node built-in.
+// A build (`npm run build`: scripts/build.mjs) writes the page once, as
+// verifier.html beside the compiled module, and the server reads that file:
+// esbuild is a development tool, not something the server needs at run time.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 
 const sourceFile = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 // Run through tsx the sources are .ts; compiled, they sit beside this file as .js.
@@ -30,6 +33,7 @@ const browserOnly: Plugin = {
 
 /** Bundles one browser entry point as the page does; rejects if anything in it imports a Node built-in. */
 export async function bundleForBrowser(entryPath: string, define: Record<string, string> = {}): Promise<string> {
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [entryPath],
     bundle: true,
@@ -64,7 +68,11 @@ function fill(template: string, values: Record<string, string>): string {
   });
 }
 
-async function assemble(): Promise<string> {
+/** The file the build writes the page to, beside this module once compiled. */
+export const PREBUILT_PAGE = 'verifier.html';
+
+/** Builds the page from its sources with esbuild. */
+export async function assemble(): Promise<string> {
   const worker = await bundleForBrowser(sourceFile(`./worker${EXT}`));
   const script = await bundleForBrowser(sourceFile(`./main${EXT}`), { __WORKER_SOURCE__: JSON.stringify(worker) });
   const [template, style] = await Promise.all([readFile(sourceFile('./template.html'), 'utf8'), readFile(sourceFile('./page.css'), 'utf8')]);
@@ -83,9 +91,12 @@ async function assemble(): Promise<string> {
 
 let page: Promise<string> | undefined;
 
-/** The complete page, built once per process and kept in memory. */
+/**
+ * The complete page, kept in memory: compiled, the one the build wrote;
+ * from the sources, built once per process.
+ */
 export function buildVerifierPage(): Promise<string> {
-  page ??= assemble().catch((e: unknown) => {
+  page ??= (EXT === '.js' ? readFile(sourceFile(`./${PREBUILT_PAGE}`), 'utf8') : assemble()).catch((e: unknown) => {
     page = undefined; // a failed build is not cached
     throw e;
   });

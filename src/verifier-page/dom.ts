@@ -3,7 +3,7 @@
 // And every text node is escaped for display (the core's escapeForDisplay):
 // a control or bidi character shows as `\u202e`, visibly, instead of
 // reordering or hiding the text around it.
-import { escapeForDisplay } from '../core/display-text.js'; // this file only: the page's main thread runs no other core code
+import { escapeForDisplay } from '@shredproof/verify'; // this file only: the page's main thread runs no other core code
 
 type Child = Node | string | number | null | undefined | false;
 

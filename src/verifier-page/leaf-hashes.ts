@@ -2,7 +2,7 @@
 // that a dropped photo's record can be proved against the certified root
 // without hashing the file again. The records verifier (./records-check.ts)
 // adds each line's leaf hash as it computes it, in order.
-import { MERKLE_HASH_SIZE, MerkleTree } from '../core/index.js';
+import { MERKLE_HASH_SIZE, MerkleTree } from '@shredproof/verify';
 import { pageMerkleHasher } from './page-hasher.js';
 
 export class LeafHashes {

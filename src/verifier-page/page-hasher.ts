@@ -8,7 +8,7 @@ import {
   type MerkleHasher,
   RFC6962_LEAF_HASH_PREFIX,
   RFC6962_NODE_HASH_PREFIX,
-} from '../core/index.js';
+} from '@shredproof/verify';
 import { digestPadded, digestPaddedBlocks, padInPlace, paddedLength, Sha256 } from './sha256.js';
 
 const NODE_INPUT = 1 + 2 * MERKLE_HASH_SIZE;

@@ -4,16 +4,7 @@
 // each record found gets its inclusion proof built from the verified leaf
 // hashes and checked against the certified root (RFC 9162 section 2.1.3). A
 // proof file was checked whole when it was verified.
-import {
-  bytesEqual,
-  bytesToHex,
-  hexToBytes,
-  nobleHasher,
-  parseRecordLine,
-  utf8Encode,
-  verifyInclusion,
-} from '../core/index.js';
-import { decodeLine, newScannedRecord, type ScannedRecord, scanRecord } from '../core/record-scan.js';
+import { bytesEqual, bytesToHex, decodeLine, hexToBytes, newScannedRecord, nobleHasher, parseRecordLine, type ScannedRecord, scanRecord, utf8Encode, verifyInclusion } from '@shredproof/verify';
 import { forEachBlobLine } from './blob-lines.js';
 import { BlobWindow } from './blob-window.js';
 import type { CheckOutcome, Match, ProgressFn } from './protocol.js';

@@ -1,7 +1,7 @@
 // Messages between the verifier page and its worker. Files cross as File
 // objects: the structured clone shares the bytes on disk, nothing is copied
 // or sent anywhere. Every check runs in the worker; the page only shows.
-import type { CertificateStatement, DestructionRecord, VerificationCode } from '../core/index.js';
+import type { CertificateStatement, DestructionRecord, VerificationCode } from '@shredproof/verify';
 
 export interface VerifyRequest {
   type: 'verify';

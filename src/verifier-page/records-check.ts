@@ -1,19 +1,12 @@
-// The page's records verifier: the CLI's fast path (src/node/fast-verify.ts)
+// The page's records verifier: the CLI's fast path (packages/verify/src/node/fast-verify.ts)
 // for a browser, with the same verdicts and codes as the core's
 // RecordsVerifier, the reference. Running the core per line (JSON.parse, the
 // canonical check, string re-encoding) and noble's SHA-256 was the cost in
 // Chromium: here the core's line checks for the fast paths
-// (src/core/fast-record-lines.ts: the byte scanner for the usual record in
+// (packages/verify/src/core/fast-record-lines.ts: the byte scanner for the usual record in
 // place, the core's parseRecordLine for any other line) and the hashes of
 // ./sha256.ts, written into preallocated memory. test/browser/records-check.test.ts holds it to the core's verdicts.
-import {
-  bytesToHex,
-  type CertificateStatement,
-  checkRecordsSummary,
-  MERKLE_HASH_SIZE,
-  type RecordsSummary,
-} from '../core/index.js';
-import { FastRecordLines } from '../core/fast-record-lines.js';
+import { bytesToHex, type CertificateStatement, checkRecordsSummary, FastRecordLines, MERKLE_HASH_SIZE, type RecordsSummary } from '@shredproof/verify';
 import type { LeafHashes } from './leaf-hashes.js';
 import { MerkleScratch } from './page-hasher.js';
 import { Sha256 } from './sha256.js';

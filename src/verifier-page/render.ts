@@ -3,7 +3,7 @@
 // cut at MAX_ROWS with the rest counted, so a huge statement cannot stall the page.
 // Every string goes in through h() (./dom.ts): a text node, never HTML, with
 // control and bidi characters escaped visibly (`\u001b`), not interpreted.
-import type { CertificateStatement, DestructionRecord } from '../core/index.js';
+import type { CertificateStatement, DestructionRecord } from '@shredproof/verify';
 import { bytes, count, h, lines, time } from './dom.js';
 import type { CheckOutcome, KeyInfo } from './protocol.js';
 

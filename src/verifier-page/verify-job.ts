@@ -14,7 +14,7 @@ import {
   VerificationError,
   verifyCertificate,
   verifyObjectProof,
-} from '../core/index.js';
+} from '@shredproof/verify';
 import { forEachBlobLine } from './blob-lines.js';
 import { LeafHashes } from './leaf-hashes.js';
 import type { KeyInfo, ProgressFn, VerifyOutcome, VerifyRequest } from './protocol.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { issueToken } from '../../src/auth/tokens.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 
 describe('token names', () => {

@@ -27,7 +27,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import { FilesystemBackend, type FilesystemBackendOptions } from '../../src/backends/filesystem/filesystem-backend.js';
 import type { HashOutcome, HoldSpec, ListedObject, TargetSession } from '../../src/ports/storage-backend.js';
 

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSyn
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FILESYSTEM_PERSISTENCE } from '../../src/backends/filesystem/filesystem-backend.js';
-import { publicKeyFromPem, trustedKey, verifyCertificate } from '../../src/core/index.js';
+import { publicKeyFromPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
 import { approveOrder } from '../../src/engine/approve-order.js';
 import { createOrder } from '../../src/engine/create-order.js';
 import { executeOrder } from '../../src/engine/execute-order.js';

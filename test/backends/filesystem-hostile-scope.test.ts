@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import { FilesystemBackend } from '../../src/backends/filesystem/filesystem-backend.js';
 import type { HoldSpec, ListedObject, TargetSession } from '../../src/ports/storage-backend.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import { fsError } from '../../src/backends/filesystem/errno.js';
 import { locatorProblem } from '../../src/backends/filesystem/locator.js';
 import {

@@ -13,7 +13,7 @@ import { createMariadbBackend } from '../../src/backends/mariadb/create.js';
 import { MariadbBackend } from '../../src/backends/mariadb/mariadb-backend.js';
 import { mariadbDialect } from '../../src/backends/mariadb/mariadb-dialect.js';
 import { decimalFits, shortestFloat32 } from '../../src/backends/mariadb/mariadb-types.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import type { HoldSpec, ListedObject, TargetSession } from '../../src/ports/storage-backend.js';
 
 const BASE = process.env.MARIADB_TEST_URL ?? 'mysql://root@127.0.0.1:3306/test';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import { PostgresBackendConfig } from '../../src/backends/postgres/config.js';
 import { createPostgresBackend } from '../../src/backends/postgres/create.js';
 import { PostgresBackend } from '../../src/backends/postgres/postgres-backend.js';

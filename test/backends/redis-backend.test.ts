@@ -9,7 +9,7 @@ import { createServer, connect } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import { RedisBackendConfig } from '../../src/backends/redis/config.js';
 import { canonicalScore } from '../../src/backends/redis/canonical-value.js';
 import { redactUrl } from '../../src/backends/redis/connection.js';

@@ -16,7 +16,7 @@ import { s3BackendOptions, S3BackendConfig } from '../../src/backends/s3/config.
 import { S3BackendError } from '../../src/backends/s3/errors.js';
 import { mapLimit } from '../../src/backends/s3/map-limit.js';
 import { S3Backend, type S3BackendOptions } from '../../src/backends/s3/s3-backend.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import type { HashOutcome, ListedObject, TargetSession } from '../../src/ports/storage-backend.js';
 import { freePort } from '../helpers/redis-server.js';
 import { TestS3 } from '../helpers/s3rver.js';

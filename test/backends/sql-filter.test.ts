@@ -7,7 +7,7 @@ import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { PostgresBackend } from '../../src/backends/postgres/postgres-backend.js';
 import { holdShapeProblems, scopeShapeProblems } from '../../src/backends/sql/filter-model.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import type { HoldSpec } from '../../src/ports/storage-backend.js';
 
 const URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -15,7 +15,7 @@ import { SqliteBackendConfig } from '../../src/backends/sqlite/config.js';
 import { createSqliteBackend } from '../../src/backends/sqlite/create.js';
 import { isDeleteTrigger, sqliteDialect } from '../../src/backends/sqlite/sqlite-dialect.js';
 import { SqliteBackend } from '../../src/backends/sqlite/sqlite-backend.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import type { HoldSpec, ListedObject, TargetSession } from '../../src/ports/storage-backend.js';
 
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');

@@ -4,8 +4,8 @@
 // consistency and roots (test/vectors/merkle, through the shared runner), and
 // RFC 8785 canonical JSON (test/vectors/canonical-json). Each returns what it
 // found, not a pass/fail, so a test can compare the two runtimes answer by answer.
-import { bytesToHex, canonicalize, canonicalizeToBytes, parseCanonical, ValidationError } from '../../src/core/index.js';
-import * as merkle from '../../src/core/merkle.js';
+import { bytesToHex, canonicalize, canonicalizeToBytes, parseCanonical, ValidationError } from '../../packages/verify/src/core/index.js';
+import * as merkle from '../../packages/verify/src/core/merkle.js';
 import { checkMerkleVector, type MerkleImplementation, type MerkleVector } from '../core/merkle-vector-runner.js';
 
 const noble: MerkleImplementation = {

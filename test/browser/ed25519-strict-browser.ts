@@ -1,6 +1,6 @@
 // Entry point bundled for Chromium by test/browser/ed25519-strict.test.ts:
 // the core's lowest-level signature check, where page.evaluate can call it.
-import { hexToBytes, verifySignature } from '../../src/core/index.js';
+import { hexToBytes, verifySignature } from '../../packages/verify/src/core/index.js';
 
 export interface SignatureCase {
   /** Hex. */
@@ -9,7 +9,7 @@ export interface SignatureCase {
   signature: string;
 }
 
-/** The core's verdict on each case, as the verifier page's bundle of src/core gives it. */
+/** The core's verdict on each case, as the verifier page's bundle of packages/verify/src/core gives it. */
 function verifySignatures(cases: readonly SignatureCase[]): boolean[] {
   return cases.map((c) => verifySignature(hexToBytes(c.signature), hexToBytes(c.message), hexToBytes(c.publicKey)));
 }

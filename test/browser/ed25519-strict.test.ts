@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { hexToBytes, verifySignature } from '../../src/core/index.js';
+import { hexToBytes, verifySignature } from '../../packages/verify/src/core/index.js';
 import { type ChecksPage, chooseFiles, openChecksPage, openVerifierPage, type VerifierPage, verifyInPage } from '../helpers/browser.js';
 import { CERTIFICATE_SETS_DIR, type CertificateExpectation, certificateSets, readVectorFile } from '../vectors/ed25519/generate.js';
 import type { Ed25519Checks } from './ed25519-strict-browser.js';

@@ -12,8 +12,8 @@ import {
   publicKeyToPem,
   seedSigner,
   signCertificate,
-} from '../../src/core/index.js';
-import { nodeHasher } from '../../src/node/merkle-hasher.js';
+} from '../../packages/verify/src/core/index.js';
+import { nodeHasher } from '../../packages/verify/src/node/merkle-hasher.js';
 
 export interface LargeOrder {
   certificate: string;

@@ -6,7 +6,7 @@
 // in; test/browser/page-hashing.test.ts compares them with node:crypto and the
 // two runtimes with each other.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, MerkleRootBuilder, MerkleTree, nobleHasher, utf8Encode } from '../../src/core/index.js';
+import { bytesToHex, hexToBytes, MerkleRootBuilder, MerkleTree, nobleHasher, utf8Encode } from '../../packages/verify/src/core/index.js';
 import { forEachBlobLine } from '../../src/verifier-page/blob-lines.js';
 import { MerkleScratch, pageMerkleHasher } from '../../src/verifier-page/page-hasher.js';
 import { digestPadded, paddedLength, Sha256 } from '../../src/verifier-page/sha256.js';

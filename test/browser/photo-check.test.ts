@@ -19,7 +19,7 @@ import {
   utf8Encode,
   VerificationError,
   verifyObjectProof,
-} from '../../src/core/index.js';
+} from '../../packages/verify/src/core/index.js';
 import { certificateFiles } from '../../src/engine/finalize-order.js';
 import { checkPhotos, chooseFiles, openVerifierPage, type VerifierPage, verifyInPage } from '../helpers/browser.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';

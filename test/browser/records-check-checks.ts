@@ -3,7 +3,7 @@
 // so that the very same code runs in Node and, bundled with the page's
 // esbuild settings, in Chromium. It returns what it found, not pass/fail:
 // test/browser/records-check.test.ts compares it with the core's verdict.
-import { bytesToHex, type CertificateStatement, hexToBytes, VerificationError } from '../../src/core/index.js';
+import { bytesToHex, type CertificateStatement, hexToBytes, VerificationError } from '../../packages/verify/src/core/index.js';
 import { forEachBlobLine } from '../../src/verifier-page/blob-lines.js';
 import { LeafHashes } from '../../src/verifier-page/leaf-hashes.js';
 import { PageRecordsVerifier } from '../../src/verifier-page/records-check.js';

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { RECORD_MAX_LINE_BYTES } from '../../src/core/index.js';
+import { RECORD_MAX_LINE_BYTES } from '../../packages/verify/src/core/index.js';
 import { type ChecksPage, openChecksPage } from '../helpers/browser.js';
 import { arbRecord, buildSet, plainRecord } from '../node/records-fixture.js';
 import { MUTATIONS, nearLimitSet, outcome, plainSummary, recordsVectors, referenceVerify, STATEMENT_CHANGES, statementChangeSet } from '../node/records-reference.js';

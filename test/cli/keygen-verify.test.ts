@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { keyIdOf, publicKeyFromPem } from '../../src/core/index.js';
+import { keyIdOf, publicKeyFromPem } from '../../packages/verify/src/core/index.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { HOSTILE, hostileSet } from '../node/records-fixture.js';
@@ -155,7 +155,7 @@ describe('shredproof verify: hostile records files exit 1, never valid', () => {
 
   it('a proof file verifies alone and with its certificate, and not with another', async () => {
     const { buildExample } = await import('../../scripts/example-certificate.js');
-    const { buildObjectProof } = await import('../../src/core/index.js');
+    const { buildObjectProof } = await import('../../packages/verify/src/core/index.js');
     const ex = buildExample();
     const p = join(dir, 'proof.json');
     writeFileSync(p, JSON.stringify(buildObjectProof(ex.lines[3]!, 3, 5, ex.tree.inclusionProof(3), ex.envelope)));

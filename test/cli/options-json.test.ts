@@ -123,10 +123,10 @@ describe('--version', () => {
     const here = spawnCli(['--version']);
     assert.equal(here.code, 0, here.stderr);
     assert.equal(here.stdout.trim(), pkg.version);
-    // A copy of the package whose package.json says another version.
+    // A copy of the checkout whose package.json says another version.
     const copy = F('package-copy');
     mkdirSync(copy);
-    for (const d of ['bin', 'src']) cpSync(join(ROOT, d), join(copy, d), { recursive: true });
+    for (const d of ['bin', 'src', 'packages', 'tsconfig.json']) cpSync(join(ROOT, d), join(copy, d), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
     writeFileSync(join(copy, 'package.json'), JSON.stringify({ ...pkg, version: '7.8.9-test.1' }));
     const there = spawnSync(process.execPath, [join(copy, 'bin', 'shredproof.js'), '--version'], { cwd: tmpdir(), encoding: 'utf8' });

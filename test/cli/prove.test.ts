@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { publicKeyFromPem, trustedKey, type ObjectProof, verifyObjectProof } from '../../src/core/index.js';
+import { publicKeyFromPem, trustedKey, type ObjectProof, verifyObjectProof } from '../../packages/verify/src/core/index.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { requireRedis } from '../helpers/services.js';
 import { buildSet, HOSTILE, hostileSet, plainRecord } from '../node/records-fixture.js';

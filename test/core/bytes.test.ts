@@ -12,7 +12,7 @@ import {
   tryHexToBytes,
   utf8Decode,
   utf8Encode,
-} from '../../src/core/bytes.js';
+} from '../../packages/verify/src/core/bytes.js';
 
 describe('hex', () => {
   it('round-trips any bytes and writes lowercase', () => {

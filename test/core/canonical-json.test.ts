@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalize, canonicalizeToBytes, MAX_DEPTH, parseCanonical, type JsonValue } from '../../src/core/canonical-json.js';
-import { escapeForDisplay, jsonForDisplay } from '../../src/core/display-text.js';
-import { ValidationError, type VerificationCode, VerificationError } from '../../src/core/errors.js';
-import { decodeInput, parseJsonInput } from '../../src/core/strict-json.js';
+import { canonicalize, canonicalizeToBytes, MAX_DEPTH, parseCanonical, type JsonValue } from '../../packages/verify/src/core/canonical-json.js';
+import { escapeForDisplay, jsonForDisplay } from '../../packages/verify/src/core/display-text.js';
+import { ValidationError, type VerificationCode, VerificationError } from '../../packages/verify/src/core/errors.js';
+import { decodeInput, parseJsonInput } from '../../packages/verify/src/core/strict-json.js';
 
 const VECTORS = new URL('../vectors/canonical-json/', import.meta.url);
 const readText = (rel: string): string => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(new URL(rel, VECTORS)));

@@ -12,8 +12,8 @@ import {
   VerificationError,
   verifyCertificate,
   verifyRecords,
-} from '../../src/core/index.js';
-import { decodeLine } from '../../src/core/record-scan.js';
+} from '../../packages/verify/src/core/index.js';
+import { decodeLine } from '../../packages/verify/src/core/record-scan.js';
 import { buildVectors, bytesOf, VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
 

@@ -1,11 +1,11 @@
-// escapeForDisplay and jsonForDisplay (src/core/display-text.ts), code point
+// escapeForDisplay and jsonForDisplay (packages/verify/src/core/display-text.ts), code point
 // by code point against the set docs/FORMAT.md section 8 names: C0, DEL, C1,
 // U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069, U+2028, U+2029. Every
 // one of them, and nothing else, is shown as its \uXXXX escape (the neighbours
 // of each range included), and jsonForDisplay stays JSON with the same value.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeForDisplay, jsonForDisplay } from '../../src/core/index.js';
+import { escapeForDisplay, jsonForDisplay } from '../../packages/verify/src/core/index.js';
 
 /** FORMAT.md section 8's list, written out as code point ranges. */
 const UNSAFE_RANGES: Array<[number, number]> = [

@@ -1,4 +1,4 @@
-// DSSE's pre-authentication encoding (src/core/dsse.ts), checked against the
+// DSSE's pre-authentication encoding (packages/verify/src/core/dsse.ts), checked against the
 // spec's own words and example (secure-systems-lab/dsse, protocol.md:
 // "LEN(s) = ASCII decimal encoding of the byte length of s, with no leading
 // zeros"), and against a second encoding built here with node's Buffer. The
@@ -7,7 +7,7 @@
 // `payloadType.length` passed the whole suite, because every type it used was ASCII).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { base64Encode, pae, parseEnvelope, seedSigner, signEnvelope, trustedKey, utf8Encode, VerificationError, verifyEnvelope } from '../../src/core/index.js';
+import { base64Encode, pae, parseEnvelope, seedSigner, signEnvelope, trustedKey, utf8Encode, VerificationError, verifyEnvelope } from '../../packages/verify/src/core/index.js';
 
 /** PAE by the spec's definition, with node's own UTF-8 encoder and byte counts. */
 function referencePae(payloadType: string, payload: Buffer): Buffer {

@@ -24,7 +24,7 @@ import {
   VerificationError,
   verifyEnvelope,
   verifySignature,
-} from '../../src/core/index.js';
+} from '../../packages/verify/src/core/index.js';
 import { generateKeys, loadSigner } from '../../src/node/keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-ed-'));

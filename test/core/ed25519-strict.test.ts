@@ -21,7 +21,7 @@ import {
   VerificationError,
   verifyCertificate,
   verifySignature,
-} from '../../src/core/index.js';
+} from '../../packages/verify/src/core/index.js';
 import {
   CERTIFICATE_SETS_DIR,
   type CertificateExpectation,

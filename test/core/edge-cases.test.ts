@@ -48,7 +48,7 @@ import {
   verifyObjectProof,
   verifyRecords,
   verifySignature,
-} from '../../src/core/index.js';
+} from '../../packages/verify/src/core/index.js';
 import { buildExample } from '../../scripts/example-certificate.js';
 
 /** The code of the VerificationError that `f` throws (fails the test for anything else). */
@@ -444,7 +444,7 @@ describe('records verifier: statements that a lying issuer signed', () => {
   });
 
   // FAILS today: finish() checks that every method the records use is certified,
-  // not that every certified method was used (src/core/records-verifier.ts,
+  // not that every certified method was used (packages/verify/src/core/records-verifier.ts,
   // the methods loop of finish()). docs/FORMAT.md section 8 step 5 says the
   // per-target "methods match", and StatementBuilder writes exactly the methods
   // the records used; so a statement claiming an extra, stronger method than

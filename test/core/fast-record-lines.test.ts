@@ -1,4 +1,4 @@
-// FastRecordLines (src/core/fast-record-lines.ts), the per-line checks of the
+// FastRecordLines (packages/verify/src/core/fast-record-lines.ts), the per-line checks of the
 // CLI's and the page's fast records verifiers, against the core's
 // RecordsVerifier on the same bytes. The byte scanner finds a record's target
 // and method by comparing bytes with the names it knows: a name that is a
@@ -18,8 +18,8 @@ import {
   utf8Encode,
   VerificationError,
   verifyRecords,
-} from '../../src/core/index.js';
-import { type CheckedLine, FastRecordLines } from '../../src/core/fast-record-lines.js';
+} from '../../packages/verify/src/core/index.js';
+import { type CheckedLine, FastRecordLines } from '../../packages/verify/src/core/fast-record-lines.js';
 import { buildSet, plainRecord, type RecordInput, type RecordsSet } from '../node/records-fixture.js';
 
 /** A record with a method of its own: the format allows any [a-z0-9-] name, the fixture's type lists the usual ones. */
@@ -41,7 +41,7 @@ function verdict(f: () => { perTarget: Map<string, { count: number; bytes: numbe
   }
 }
 
-/** The fast verifiers' loop, as src/node/fast-verify.ts runs it: check, hash, add; then the core's summary checks. */
+/** The fast verifiers' loop, as packages/verify/src/node/fast-verify.ts runs it: check, hash, add; then the core's summary checks. */
 function fastVerdict(statement: CertificateStatement, text: string, seen: CheckedLine[] = []): Verdict {
   return verdict(() => {
     const bytes = utf8Encode(text);

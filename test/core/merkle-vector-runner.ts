@@ -2,7 +2,7 @@
 // of the Merkle API. Browser-safe on purpose (no node:*, no node:assert): the
 // offline verifier page runs the same vectors through the same function.
 
-import { bytesEqual, bytesToHex, hexToBytes } from '../../src/core/bytes.js';
+import { bytesEqual, bytesToHex, hexToBytes } from '../../packages/verify/src/core/bytes.js';
 
 /** What the vectors exercise; bind a hasher before passing the functions in. */
 export interface MerkleImplementation {

@@ -6,9 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as merkle from '../../src/core/merkle.js';
-import type { MerkleHasher } from '../../src/core/merkle.js';
-import { nodeHasher } from '../../src/node/merkle-hasher.js';
+import * as merkle from '../../packages/verify/src/core/merkle.js';
+import type { MerkleHasher } from '../../packages/verify/src/core/merkle.js';
+import { nodeHasher } from '../../packages/verify/src/node/merkle-hasher.js';
 import { checkMerkleVector, type MerkleImplementation, type MerkleVector } from './merkle-vector-runner.js';
 
 const VECTORS = fileURLToPath(new URL('../vectors/merkle/', import.meta.url));

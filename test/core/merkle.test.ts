@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { VerificationError, type VerificationCode } from '../../src/core/errors.js';
+import { VerificationError, type VerificationCode } from '../../packages/verify/src/core/errors.js';
 import {
   consistencyProof,
   consistencyProofRanges,
@@ -25,8 +25,8 @@ import {
   verifyInclusion,
   type MerkleHasher,
   type NodeRange,
-} from '../../src/core/merkle.js';
-import { nodeHasher } from '../../src/node/merkle-hasher.js';
+} from '../../packages/verify/src/core/merkle.js';
+import { nodeHasher } from '../../packages/verify/src/node/merkle-hasher.js';
 
 const HASHERS = [['noble', nobleHasher], ['node', nodeHasher]] as const;
 
@@ -144,7 +144,8 @@ describe('roots: every size 0..300', () => {
     assert.deepEqual(emptyRoot(), sha256());
     assert.deepEqual(nodeHasher.emptyRoot(), sha256());
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 9000 }), fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (d, l, r) => {
+      // size 'max': fast-check's default size stops arrays at 10 bytes, short of 32 and of 4096.
+      fc.property(fc.uint8Array({ maxLength: 9000, size: 'max' }), fc.uint8Array({ maxLength: 40, size: 'max' }), fc.uint8Array({ maxLength: 40, size: 'max' }), (d, l, r) => {
         const leaf = sha256(Uint8Array.of(0), d);
         assert.deepEqual(hashLeaf(d), leaf);
         assert.deepEqual(nodeHasher.hashLeaf(d), leaf);
@@ -154,6 +155,28 @@ describe('roots: every size 0..300', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  // hashChildren is public, and a proof from an attacker may hold hashes of any
+  // length: a child that is not 32 bytes must not go through the 65-byte scratch
+  // buffer, where it would leave stale bytes in the hash or overwrite its sibling.
+  it('hashChildren hashes 0x01 || left || right when either child is not 32 bytes; hashLeaf at the scratch size', () => {
+    const lengths = [0, 1, 31, 32, 33, 63, 64, 65];
+    for (const a of lengths) {
+      for (const b of lengths) {
+        const [l, r] = [new Uint8Array(a).fill(0xa5), new Uint8Array(b).fill(0x5a)];
+        const want = sha256(Uint8Array.of(1), l, r);
+        for (const [name, hasher] of HASHERS) {
+          hasher.hashChildren(new Uint8Array(32).fill(0xff), new Uint8Array(32).fill(0xee)); // leaves other bytes in any scratch buffer
+          assert.deepEqual(hasher.hashChildren(l, r), want, `${name} hasher, children of ${a} and ${b} bytes`);
+        }
+        assert.deepEqual(hashChildren(l, r), want, `hashChildren, children of ${a} and ${b} bytes`);
+      }
+    }
+    for (const n of [4095, 4096, 4097, 9000]) {
+      const d = new Uint8Array(n).fill(n & 0xff);
+      for (const [name, hasher] of HASHERS) assert.deepEqual(hasher.hashLeaf(d), sha256(Uint8Array.of(0), d), `${name} hasher, ${n}-byte leaf`);
+    }
   });
 
   it('the builder and the tree copy what they take and give, take 32-byte leaf hashes only, flat or not', () => {
@@ -205,8 +228,35 @@ describe('inclusion proofs: every index of every size 1..70', () => {
     for (let start = 0; start < 13; start++) {
       for (let end = start + 1; end <= 13; end++) assert.deepEqual(tree.nodeHash({ start, end }), refMTH(inputs.slice(start, end)));
     }
-    for (const r of [{ start: 3, end: 3 }, { start: 0, end: 14 }, { start: -1, end: 2 }, { start: 1.5, end: 2 }]) {
+    for (const r of [{ start: 3, end: 3 }, { start: 0, end: 14 }, { start: -1, end: 2 }, { start: 1.5, end: 2 }, { start: 5, end: 3 }]) {
       assertCode(() => tree.nodeHash(r), 'INDEX_OUT_OF_RANGE');
+    }
+  });
+});
+
+describe('MerkleTree serves proofs from its levels', () => {
+  // Every proof node but the one on the ragged right border is a perfect subtree,
+  // read from the levels without hashing; the ragged one (and the root) takes
+  // one hash per 1-bit of its width, less one.
+  it('a root or a whole proof costs at most log2(size) hashes, not a walk over the leaves', () => {
+    let calls = 0;
+    const counting: MerkleHasher = {
+      hashLeaf: (d) => nobleHasher.hashLeaf(d),
+      hashChildren: (l, r) => (calls++, nobleHasher.hashChildren(l, r)),
+      emptyRoot: () => nobleHasher.emptyRoot(),
+    };
+    const leafHashes = leafInputs(1024).map(hashLeaf);
+    for (const size of [1, 2, 3, 7, 8, 100, 1000, 1023, 1024]) {
+      const tree = MerkleTree.fromLeafHashes(leafHashes.slice(0, size), counting);
+      const bound = Math.ceil(Math.log2(size));
+      const cost = (what: string, fn: () => unknown): void => {
+        calls = 0;
+        fn();
+        assert.ok(calls <= bound, `${what} of a tree of size ${size}: ${calls} hashes, want at most ${bound}`);
+      };
+      cost('root', () => tree.root());
+      for (let i = 0; i < size; i++) cost(`inclusion proof of ${i}`, () => tree.inclusionProof(i));
+      for (let m = 0; m <= size; m++) cost(`consistency proof from ${m}`, () => tree.consistencyProof(m));
     }
   });
 });
@@ -343,6 +393,7 @@ describe('argument checks', () => {
     assert.deepEqual(consistencyProofRanges(0, 8), []);
     assert.deepEqual(consistencyProofRanges(5, 5), []);
     assertCode(() => rangeRoot(leafHashes, { start: 2, end: 9 }), 'INDEX_OUT_OF_RANGE');
+    assertCode(() => rangeRoot(leafHashes, { start: 5, end: 3 }), 'INDEX_OUT_OF_RANGE'); // reversed: not the empty range
     assert.deepEqual(rangeRoot(leafHashes, { start: 4, end: 4 }), emptyRoot());
     assertCode(() => MerkleTree.fromLeafHashes([]).inclusionProof(0), 'INDEX_OUT_OF_RANGE');
     assertCode(() => tree.consistencyProof(9), 'INDEX_OUT_OF_RANGE');
@@ -374,7 +425,7 @@ describe('argument checks', () => {
     assertCode(() => verifyConsistency(8, 5, [], root, r5), 'INDEX_OUT_OF_RANGE');
   });
 
-  it('checks the proof length and element sizes before hashing anything', () => {
+  it('checks the proof length and element sizes, and root1 when the fold starts from it, before hashing anything', () => {
     let calls = 0;
     const counting: MerkleHasher = {
       hashLeaf: (d) => (calls++, nobleHasher.hashLeaf(d)),
@@ -389,9 +440,15 @@ describe('argument checks', () => {
     assertCode(() => verifyInclusion(5, 8, leafHashes[5]!, [...proof.slice(0, 2), root.subarray(1)], root, counting), 'PROOF_SIZE_WRONG');
     assertCode(() => verifyConsistency(3, 8, cproof.slice(1), r3, root, counting), 'PROOF_SIZE_WRONG');
     assertCode(() => verifyConsistency(3, 8, [...cproof.slice(1), new Uint8Array(0)], r3, root, counting), 'PROOF_SIZE_WRONG');
+    // Size 4 is a power of two: the fold starts from root1 itself, so a root1 of the wrong length is refused unhashed.
+    const r4 = rootFromLeafHashes(leafHashes.slice(0, 4));
+    assertCode(() => verifyConsistency(4, 8, tree.consistencyProof(4), r4.subarray(1), root, counting), 'MERKLE_ROOT_MISMATCH');
+    assertCode(() => verifyConsistency(4, 8, tree.consistencyProof(4), new Uint8Array(33), root, counting), 'MERKLE_ROOT_MISMATCH');
     assert.equal(calls, 0);
     verifyInclusion(5, 8, leafHashes[5]!, proof, root, counting);
     assert.equal(calls, proof.length);
+    // Size 3 is not: the fold starts from proof[0], and root1 is refused when the folds are compared.
+    assertCode(() => verifyConsistency(3, 8, cproof, r3.subarray(1), root, counting), 'MERKLE_ROOT_MISMATCH');
   });
 });
 

@@ -7,8 +7,8 @@ import {
   trustedKey,
   VerificationError,
   verifyObjectProof,
-} from '../../src/core/index.js';
-import { nodeHasher } from '../../src/node/merkle-hasher.js';
+} from '../../packages/verify/src/core/index.js';
+import { nodeHasher } from '../../packages/verify/src/node/merkle-hasher.js';
 import { buildExample } from '../../scripts/example-certificate.js';
 
 const ex = buildExample();

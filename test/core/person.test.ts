@@ -1,7 +1,7 @@
-// The two-person rule compares people, not spellings (src/core/person.ts).
+// The two-person rule compares people, not spellings (packages/verify/src/core/person.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { personKey, samePerson } from '../../src/core/person.js';
+import { personKey, samePerson } from '../../packages/verify/src/core/person.js';
 
 describe('samePerson', () => {
   it('folds case, compatibility forms, punctuation, separators and invisible characters', () => {

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalize, parseRecordLine, VerificationError } from '../../src/core/index.js';
-import { isRfc3339Utc } from '../../src/core/validate.js';
-import { isTime, newScannedRecord, type ScannedRecord, scanRecord } from '../../src/core/record-scan.js';
+import { canonicalize, parseRecordLine, VerificationError } from '../../packages/verify/src/core/index.js';
+import { isRfc3339Utc } from '../../packages/verify/src/core/validate.js';
+import { isTime, newScannedRecord, type ScannedRecord, scanRecord } from '../../packages/verify/src/core/record-scan.js';
 import { arbRecord, plainRecord, toRecord } from '../node/records-fixture.js';
 
 const out = (): ScannedRecord => (newScannedRecord());

@@ -10,7 +10,7 @@ import {
   parseRecordLine,
   VerificationError,
   canonicalize,
-} from '../../src/core/index.js';
+} from '../../packages/verify/src/core/index.js';
 import { buildExample } from '../../scripts/example-certificate.js';
 
 function problems(f: () => unknown): string[] {
@@ -164,13 +164,13 @@ describe('records', () => {
 
 describe('times and keys', () => {
   it('refuses dates that do not exist (RFC 3339 section 5.7)', async () => {
-    const { isRfc3339Utc } = await import('../../src/core/validate.js');
+    const { isRfc3339Utc } = await import('../../packages/verify/src/core/validate.js');
     for (const ok of ['2026-02-28T10:00:00Z', '2024-02-29T10:00:00.123Z', '2000-02-29T00:00:00Z', '2026-12-31T23:59:59Z']) assert.equal(isRfc3339Utc(ok), true, ok);
     for (const bad of ['2026-02-29T10:00:00Z', '1900-02-29T00:00:00Z', '2026-04-31T10:00:00Z', '2026-02-31T10:00:00Z', '2026-13-01T00:00:00Z']) assert.equal(isRfc3339Utc(bad), false, bad);
   });
 
   it('refuses to write a public key of the wrong length as PEM', async () => {
-    const { publicKeyToPem } = await import('../../src/core/index.js');
+    const { publicKeyToPem } = await import('../../packages/verify/src/core/index.js');
     assert.throws(() => publicKeyToPem(new Uint8Array(31)), TypeError);
   });
 });

@@ -5,9 +5,9 @@
 // <!-- api:start --> and <!-- api:end --> run, exactly as written and in
 // order, in one bash (with -euo pipefail, so that any failing command fails
 // the test) against the machine's Redis. The blocks start a real
-// `shredproof serve` themselves and stop it with `kill %1`, as a reader's
-// interactive shell would (job control on: the server job is its own process
-// group). Each `shredproof verify` in them must print VALID.
+// `shredproof serve` themselves and stop it by its PID (`kill $SERVE_PID`,
+// then `wait`), which works pasted into a script as well as typed into a
+// shell. Each `shredproof verify` in them must print VALID.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -149,7 +149,7 @@ describe('README: the HTTP API walkthrough', { timeout: 300_000 }, () => {
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
 
-    // The server the README started, found by the pid it logged: it must be stopped by the README's own `kill %1`.
+    // The server the README started, found by the pid it logged: it must be stopped by the README's own `kill $SERVE_PID`.
     const work = readdirSync(tmp).map((d) => join(tmp, d)).find((d) => existsSync(join(d, 'serve.log')));
     const readLog = () => (work ? readFileSync(join(work, 'serve.log'), 'utf8') : '');
     const pid = /"pid":(\d+)/.exec(readLog())?.[1];
@@ -161,7 +161,7 @@ describe('README: the HTTP API walkthrough', { timeout: 300_000 }, () => {
       }
       if (stoppedWithin < 0) process.kill(Number(pid), 'SIGKILL');
     }
-    // Read once the server is gone: `kill %1` is the last command, so bash ends before the server has shut down.
+    // Read once the server is gone.
     const log = readLog();
 
     const last = stdout.lastIndexOf('### README block');
@@ -169,7 +169,7 @@ describe('README: the HTTP API walkthrough', { timeout: 300_000 }, () => {
     assert.equal(code, 0, context);
     assert.ok(stdout.includes(`### README block ${blocks.length}`), context);
     assert.ok(pid, `no pid in serve.log\n${context}`);
-    assert.ok(stoppedWithin >= 0, `\`kill %1\` did not stop shredproof serve (pid ${pid}) within 20 s`);
+    assert.ok(stoppedWithin >= 0, `\`kill $SERVE_PID\` did not stop shredproof serve (pid ${pid}) within 20 s`);
     assert.match(log, /"msg":"shutting down"[\s\S]*"msg":"stopped"/, 'serve shut down gracefully');
 
     // What the reader sees: the readiness answer, the stream to its end, and three VALID verifications.

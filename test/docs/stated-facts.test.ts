@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { FieldProblem } from '../../src/core/errors.js';
+import type { FieldProblem } from '../../packages/verify/src/core/errors.js';
 import * as fsScope from '../../src/backends/filesystem/scope.js';
 import * as redisScope from '../../src/backends/redis/scope.js';
 import * as s3Scope from '../../src/backends/s3/scope.js';

@@ -18,10 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { keyIdOf, publicKeyFromPem } from '../../src/core/index.js';
+import { keyIdOf, publicKeyFromPem } from '../../packages/verify/src/core/index.js';
 import { certificateFiles } from '../../src/engine/finalize-order.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
-import { BIN } from '../helpers/run-cli.js';
+import { BIN, ROOT as REPO } from '../helpers/run-cli.js';
+
+const VERIFY_BIN = join(REPO, 'packages', 'verify', 'bin', 'shredproof-verify.js');
 
 const GUIDE = fileURLToPath(new URL('../../docs/VERIFYING.md', import.meta.url));
 const INDEPENDENT = fileURLToPath(new URL('../independent/', import.meta.url));
@@ -100,6 +102,9 @@ before(async () => {
   const keyid = keyIdOf(publicKeyFromPem(readFileSync(files.publicKey, 'utf8')));
   writeFileSync(join(home, 'published-keyid.txt'), keyid + '\n');
   writeFileSync(join(binDir, 'shredproof'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+  // The verifier package's command, as `npm install @shredproof/verify` puts it on PATH
+  // (test/packaging/verify-package.test.ts installs the packed tarball itself).
+  writeFileSync(join(binDir, 'shredproof-verify'), `#!/bin/sh\nexec "${process.execPath}" "${VERIFY_BIN}" "$@"\n`, { mode: 0o755 });
 });
 after(() => harness?.close());
 

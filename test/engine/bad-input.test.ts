@@ -10,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { BackendRegistry } from '../../src/backends/registry.js';
 import { loadBackendsConfig, parseBackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
-import { bytesToHex } from '../../src/core/bytes.js';
-import { ValidationError } from '../../src/core/errors.js';
-import { MerkleRootBuilder } from '../../src/core/merkle.js';
-import { parseRecordLine, publicKeyFromPem, trustedKey, verifyCertificate } from '../../src/core/index.js';
+import { bytesToHex } from '../../packages/verify/src/core/bytes.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
+import { MerkleRootBuilder } from '../../packages/verify/src/core/merkle.js';
+import { parseRecordLine, publicKeyFromPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
 import { approveOrder } from '../../src/engine/approve-order.js';
 import { createOrder } from '../../src/engine/create-order.js';
 import { type EngineDeps, NotFoundError, RuleError } from '../../src/engine/engine-deps.js';
@@ -21,9 +21,9 @@ import { executeOrder } from '../../src/engine/execute-order.js';
 import { certificateFiles } from '../../src/engine/finalize-order.js';
 import { inventoryLeaf, planOrder } from '../../src/engine/plan-order.js';
 import type { OrderRow } from '../../src/ledger/ledger.js';
-import { nodeHasher } from '../../src/node/merkle-hasher.js';
+import { nodeHasher } from '../../packages/verify/src/node/merkle-hasher.js';
 import { parseOrderDocument } from '../../src/orders/order-document.js';
-import { verifyRecordsFile } from '../../src/node/fast-verify.js';
+import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
 import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 
 // ---------------------------------------------------------------- helpers

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseRecordLine, publicKeyFromPem, trustedKey, verifyCertificate } from '../../src/core/index.js';
+import { parseRecordLine, publicKeyFromPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
 import { approveOrder } from '../../src/engine/approve-order.js';
 import { createOrder } from '../../src/engine/create-order.js';
 import { executeOrder } from '../../src/engine/execute-order.js';
 import { certificateFiles } from '../../src/engine/finalize-order.js';
 import { planOrder } from '../../src/engine/plan-order.js';
-import { verifyRecordsFile } from '../../src/node/fast-verify.js';
+import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
 import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 
 describe('engine: a complete order', () => {

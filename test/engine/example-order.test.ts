@@ -13,7 +13,7 @@ import { CreateBucketCommand, ListObjectsCommand, PutObjectCommand } from '@aws-
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { parseBackendsConfig } from '../../src/config/backends-config.js';
-import { canonicalize, parseRecordLine } from '../../src/core/index.js';
+import { canonicalize, parseRecordLine } from '../../packages/verify/src/core/index.js';
 import { OwnRedis } from '../helpers/redis-server.js';
 import { S3RVER_CREDENTIALS, TestS3 } from '../helpers/s3rver.js';
 import { assertIndependentlyValid, runOrder } from '../helpers/order-runner.js';

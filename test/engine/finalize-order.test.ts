@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { parseRecordLine, publicKeyFromPem, publicKeyToPem, trustedKey, verifyCertificate } from '../../src/core/index.js';
+import { parseRecordLine, publicKeyFromPem, publicKeyToPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
 import type { BackendRegistry } from '../../src/backends/registry.js';
 import { cancelOrder } from '../../src/engine/cancel-order.js';
 import { type EngineDeps, NotFoundError } from '../../src/engine/engine-deps.js';
 import { certificateFiles, finalizeOrder } from '../../src/engine/finalize-order.js';
 import type { ItemResult } from '../../src/ledger/ledger.js';
 import type { HashOutcome, ObjectRef, StorageBackend, TargetSession } from '../../src/ports/storage-backend.js';
-import { verifyRecordsFile } from '../../src/node/fast-verify.js';
+import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 
 type Item = { seq: number; target: string; locator: string; size: number };

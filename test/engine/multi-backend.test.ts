@@ -12,7 +12,7 @@ import pg_ from 'pg';
 import { composeCoordinator, composeWorker } from '../../src/app/compose.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
-import { canonicalize, parseRecordLine } from '../../src/core/index.js';
+import { canonicalize, parseRecordLine } from '../../packages/verify/src/core/index.js';
 import { approveOrder } from '../../src/engine/approve-order.js';
 import { createOrder } from '../../src/engine/create-order.js';
 import { executeOrder } from '../../src/engine/execute-order.js';

@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
-import { canonicalize, parseRecordLine } from '../../src/core/index.js';
+import { canonicalize, parseRecordLine } from '../../packages/verify/src/core/index.js';
 import { assertIndependentlyValid, runOrder } from '../helpers/order-runner.js';
 import { requireRedis } from '../helpers/services.js';
 

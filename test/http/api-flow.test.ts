@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { canonicalize, RecordsVerifier, publicKeyFromPem, trustedKey, verifyCertificate, verifyObjectProof } from '../../src/core/index.js';
+import { canonicalize, RecordsVerifier, publicKeyFromPem, trustedKey, verifyCertificate, verifyObjectProof } from '../../packages/verify/src/core/index.js';
 import { demoOrder } from '../../src/demo/dataset.js';
 import { type ApiHarness, startApiHarness, waitForState } from '../helpers/api-harness.js';
 

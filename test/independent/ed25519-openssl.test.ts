@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { hexToBytes, publicKeyToPem } from '../../src/core/index.js';
+import { hexToBytes, publicKeyToPem } from '../../packages/verify/src/core/index.js';
 import { independentCheck } from '../helpers/independent-check.js';
 import { CERTIFICATE_SETS_DIR, type CertificateExpectation, certificateSets, readVectorFile } from '../vectors/ed25519/generate.js';
 

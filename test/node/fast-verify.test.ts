@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type CertificateStatement, RECORD_MAX_LINE_BYTES } from '../../src/core/index.js';
-import { verifyRecordsFile } from '../../src/node/fast-verify.js';
+import { type CertificateStatement, RECORD_MAX_LINE_BYTES } from '../../packages/verify/src/core/index.js';
+import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
 import { arbRecord, buildSet, plainRecord } from './records-fixture.js';
 import { MUTATIONS, nearLimitSet, outcome, plainSummary, recordsVectors, referenceVerify, STATEMENT_CHANGES, statementChangeSet } from './records-reference.js';
 

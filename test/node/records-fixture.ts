@@ -14,7 +14,7 @@ import {
   signCertificate,
   StatementBuilder,
   type StatementParts,
-} from '../../src/core/index.js';
+} from '../../packages/verify/src/core/index.js';
 
 export const TEST_SEED = new Uint8Array(32).fill(9);
 export const TARGETS = ['photos', 'exports', 'db-rows'];

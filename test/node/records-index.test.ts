@@ -16,8 +16,8 @@ import {
   VerificationError,
   verifyCertificate,
   verifyObjectProof,
-} from '../../src/core/index.js';
-import { RecordsIndex } from '../../src/node/records-index.js';
+} from '../../packages/verify/src/core/index.js';
+import { RecordsIndex } from '../../packages/verify/src/node/records-index.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { arbRecord, buildSet, plainRecord, type RecordInput, type RecordsSet, TARGETS } from './records-fixture.js';
 

@@ -1,5 +1,5 @@
 // The reference verdict on a records file, for the tests of the fast
-// verifiers (the CLI's src/node/fast-verify.ts and the page's
+// verifiers (the CLI's packages/verify/src/node/fast-verify.ts and the page's
 // src/verifier-page/records-check.ts): each line in order checked for
 // length, "\n" and strict UTF-8, then the core's RecordsVerifier with its
 // noble hashes. And the kinds of tampering both are tried on.
@@ -14,7 +14,7 @@ import {
   trustedKey,
   VerificationError,
   verifyCertificate,
-} from '../../src/core/index.js';
+} from '../../packages/verify/src/core/index.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { buildSet, plainRecord, type RecordInput, type RecordsSet } from './records-fixture.js';
 

@@ -7,7 +7,7 @@
 // `{ include: globs[] }`. Scopes and holds come from orders, i.e. from people:
 // every bad field is reported at once, with its JSON path.
 
-import { ValidationError, type FieldProblem } from '../../core/errors.js';
+import { ValidationError, type FieldProblem } from '@shredproof/verify';
 import type { HoldSpec } from '../../ports/storage-backend.js';
 import { compilePathGlob, parsePathGlob } from '../glob/path-glob.js';
 import { isValidLocator, isWellFormedUnicode } from './locator.js';

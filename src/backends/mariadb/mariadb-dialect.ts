@@ -4,7 +4,7 @@
 // value checks, the type mapping (mariadb-types.ts) and error classification
 // by MariaDB error number.
 
-import type { JsonValue } from '../../core/canonical-json.js';
+import type { JsonValue } from '@shredproof/verify';
 import type { ClassifiedError, ColumnInfo, ReferencingForeignKey, SqlDialect, SqlExecutor, TableInfo } from '../sql/dialect.js';
 import { decimalFits, filterParam, intRange, isMariaColumn, keyParam, kindOfMariaType, mariaToJson, type MariaColumn } from './mariadb-types.js';
 

@@ -4,7 +4,7 @@
 // (numbers, dates) or as raw bytes (every string and binary type), so nothing
 // is rounded or re-encoded on the way and the mapping below is the whole story.
 
-import type { JsonValue } from '../../core/canonical-json.js';
+import type { JsonValue } from '@shredproof/verify';
 import type { ColumnInfo, ColumnKind } from '../sql/dialect.js';
 
 /** A column as the MariaDB catalog describes it (extra facts the placeholders need). */

@@ -3,7 +3,7 @@
 // parameters), value checks by the server's own casts, the text-form type
 // mapping and SQLSTATE classification.
 
-import type { JsonValue } from '../../core/canonical-json.js';
+import type { JsonValue } from '@shredproof/verify';
 import type { ClassifiedError, ColumnInfo, ReferencingForeignKey, SqlDialect, SqlExecutor, TableInfo } from '../sql/dialect.js';
 import { kindOfPgType, pgTextToJson } from './postgres-types.js';
 

@@ -4,7 +4,7 @@
 // bytea_output hex, extra_float_digits 1), so that nothing is rounded on the
 // way and the mapping below is the whole story.
 
-import type { JsonValue } from '../../core/canonical-json.js';
+import type { JsonValue } from '@shredproof/verify';
 import type { ColumnInfo, ColumnKind } from '../sql/dialect.js';
 
 /** Column kind of a PostgreSQL base type name (pg_type.typname, domains resolved to their base). */

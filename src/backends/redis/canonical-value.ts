@@ -16,7 +16,7 @@
 // infinities), not Redis's reply text, which differs between Redis 6 and 7.
 
 import { createHash } from 'node:crypto';
-import { canonicalize } from '../../core/canonical-json.js';
+import { canonicalize } from '@shredproof/verify';
 
 export const REDIS_TYPES = ['string', 'hash', 'list', 'set', 'zset', 'stream'] as const;
 export type RedisType = (typeof REDIS_TYPES)[number];

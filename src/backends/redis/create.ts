@@ -2,7 +2,7 @@
 // schema, which every process loads to validate backends.json) so that the
 // driver is loaded only by a process whose configuration uses this kind
 // (src/backends/registry.ts).
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError } from '@shredproof/verify';
 import type { RedisBackendConfig } from './config.js';
 import { RedisBackend } from './redis-backend.js';
 

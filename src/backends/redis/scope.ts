@@ -6,7 +6,7 @@
 // Scopes and holds come from orders, i.e. from people: every bad field is
 // reported at once, with its JSON path.
 
-import { ValidationError, type FieldProblem } from '../../core/errors.js';
+import { ValidationError, type FieldProblem } from '@shredproof/verify';
 import type { HoldSpec } from '../../ports/storage-backend.js';
 import { hasLiteral, matchTokens, tokenize, type GlobToken } from './glob.js';
 import { holdMatchProblems, isPlainObject, propPath, unknownKeys } from '../shape.js';

@@ -1,7 +1,7 @@
 // Configuration of an S3 backend, as the operator writes it. Secrets never
 // appear in it: it names the environment variables that hold them.
 import { z } from 'zod';
-import { ValidationError, type FieldProblem } from '../../core/errors.js';
+import { ValidationError, type FieldProblem } from '@shredproof/verify';
 import type { S3BackendOptions } from './s3-backend.js';
 
 export const S3BackendConfig = z.strictObject({

@@ -9,7 +9,7 @@
 // Scopes and holds come from orders, i.e. from people: every bad field is
 // reported at once, with its JSON path.
 
-import { ValidationError, type FieldProblem } from '../../core/errors.js';
+import { ValidationError, type FieldProblem } from '@shredproof/verify';
 import type { HoldSpec } from '../../ports/storage-backend.js';
 import { isWellFormedUnicode, MAX_KEY_BYTES, utf8Length } from './locator.js';
 import { holdMatchProblems, isPlainObject, propPath, unknownKeys } from '../shape.js';

@@ -4,7 +4,7 @@
 // exists, every op suits its column and every value its column's type.
 // Every problem is collected, with its JSON path, for one ValidationError.
 
-import type { FieldProblem } from '../../core/errors.js';
+import type { FieldProblem } from '@shredproof/verify';
 import type { ColumnInfo, TableInfo } from './dialect.js';
 import { conditionShape, isCondition, isPlainObject, MAX_CONDITIONS, type Condition } from './filter-model.js';
 import { keyKindProblem, opProblem, valueProblem } from './filter-values.js';

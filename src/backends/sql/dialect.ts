@@ -3,7 +3,7 @@
 // database (MariaDB with mysql2, SQLite with better-sqlite3) is one SqlDialect
 // plus one SqlExecutor; nothing else changes.
 
-import type { JsonValue } from '../../core/canonical-json.js';
+import type { JsonValue } from '@shredproof/verify';
 
 /**
  * Column kinds the core knows: they decide which filter operations and value

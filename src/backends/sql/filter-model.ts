@@ -10,7 +10,7 @@
 //          | { column, op: 'prefix', value, allowEmptyPrefix?: true }
 //          | { column, op: 'range', value: { gte?, gt?, lte?, lt? } }
 
-import type { FieldProblem } from '../../core/errors.js';
+import type { FieldProblem } from '@shredproof/verify';
 import { holdMatchProblems, isPlainObject, propPath, unknownKeys } from '../shape.js';
 
 export { isPlainObject, propPath };

@@ -3,7 +3,7 @@
 // parameters; this only decides which JSON values make sense for a column,
 // so that a wrong type is a ValidationError at openTarget, not a failed query.
 
-import type { JsonValue } from '../../core/canonical-json.js';
+import type { JsonValue } from '@shredproof/verify';
 import type { ColumnInfo, ColumnKind } from './dialect.js';
 
 const INT = /^-?(0|[1-9][0-9]*)$/;

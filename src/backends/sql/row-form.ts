@@ -6,7 +6,7 @@
 //   locator       = `${schema}.${table}:${canonicalize({ pk column: value })}`.
 
 import { createHash } from 'node:crypto';
-import { canonicalize, parseCanonical, type JsonValue } from '../../core/canonical-json.js';
+import { canonicalize, parseCanonical, type JsonValue } from '@shredproof/verify';
 import type { ColumnInfo, RawRow, SqlDialect } from './dialect.js';
 import { isPlainObject } from './filter-model.js';
 import { keyValueProblem, toParam } from './filter-values.js';

@@ -3,7 +3,7 @@
 // conversion of each value), compilation, and sessions. A database brings a
 // SqlDialect and a SqlExecutor (see dialect.ts).
 
-import { ValidationError, type FieldProblem } from '../../core/errors.js';
+import { ValidationError, type FieldProblem } from '@shredproof/verify';
 import type { DestructionMethod, HoldSpec, StorageBackend, TargetSession } from '../../ports/storage-backend.js';
 import { catalogProblems, type ValueRef } from './catalog-check.js';
 import type { SqlDialect, SqlExecutor, TableInfo } from './dialect.js';

@@ -4,7 +4,7 @@
 // table-valued pragmas, the per-value type mapping (sqlite-types.ts) and
 // classification of SQLite result codes. There is one schema, `main`.
 
-import type { JsonValue } from '../../core/canonical-json.js';
+import type { JsonValue } from '@shredproof/verify';
 import type { ClassifiedError, ColumnInfo, ReferencingForeignKey, SqlDialect, SqlExecutor, TableInfo } from '../sql/dialect.js';
 import { kindOfDeclaredType, sqliteToJson } from './sqlite-types.js';
 

@@ -5,7 +5,7 @@
 // TEXT -> string, BLOB -> Buffer, NULL -> null); the declared type only
 // decides which filters a column accepts.
 
-import type { JsonValue } from '../../core/canonical-json.js';
+import type { JsonValue } from '@shredproof/verify';
 import type { ColumnKind } from '../sql/dialect.js';
 
 /** Column kind of a declared type, by SQLite's affinity rules (section 3.1 of "Datatypes In SQLite"), refined for filters. */

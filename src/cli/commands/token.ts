@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { issueToken } from '../../auth/tokens.js';
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError } from '@shredproof/verify';
 import { ROLES } from '../../ledger/access-store.js';
 import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../main.js';

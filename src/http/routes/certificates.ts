@@ -3,8 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { verifyCertificate } from '../../core/certificate.js';
-import { publicKeyFromPem, trustedKey } from '../../core/ed25519.js';
+import { publicKeyFromPem, trustedKey, verifyCertificate } from '@shredproof/verify';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { ValidationError } from '../../../src/core/errors.js';
+import { ValidationError } from '../../../packages/verify/src/core/errors.js';
 import type {
   DestroyOutcome,
   DestructionMethod,

@@ -24,7 +24,7 @@ import {
   utf8Decode,
   utf8Encode,
   type VerificationCode,
-} from '../../../src/core/index.js';
+} from '../../../packages/verify/src/core/index.js';
 import { buildExample, EXAMPLE_SEED } from '../../../scripts/example-certificate.js';
 
 /** File contents: text, or bytes where a vector holds invalid UTF-8. */

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { bytesToHex, canonicalizeToBytes, CERTIFICATE_PAYLOAD_TYPE, keyIdOf, pae, publicKeyToPem, type Signer, signCertificate, utf8Encode } from '../../../src/core/index.js';
+import { bytesToHex, canonicalizeToBytes, CERTIFICATE_PAYLOAD_TYPE, keyIdOf, pae, publicKeyToPem, type Signer, signCertificate, utf8Encode } from '../../../packages/verify/src/core/index.js';
 import { buildExample } from '../../../scripts/example-certificate.js';
 import { add, BASE, challenge, decode, encode, equal, IDENTITY, L, multiply, type Point, RULES, type RuleSet, scalarBytes, verify } from './reference.js';
 

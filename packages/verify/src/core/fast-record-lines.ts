@@ -1,4 +1,4 @@
-// What the fast records verifiers (the CLI's, src/node/fast-verify.ts, and the
+// What the fast records verifiers (the CLI's, packages/verify/src/node/fast-verify.ts, and the
 // page's, src/verifier-page/records-check.ts) check of each line before they
 // hash it, in the core RecordsVerifier's order and with its codes: the usual
 // record is read in place by the byte scanner (./record-scan.ts), any other

@@ -1,6 +1,6 @@
 // Standard output and error that survive a reader that went away. In
-// `shredproof verify ... | head -1` the reader may exit before shredproof
-// writes, and the write then fails with EPIPE: that is no failure of the
+// `shredproof-verify verify ... | head -1` the reader may exit before the
+// command writes, and the write then fails with EPIPE: that is no failure of the
 // command, so its output is dropped quietly and it ends with its own exit code
 // (Node's default was an unhandled 'error' event: a stack trace and exit 1).
 

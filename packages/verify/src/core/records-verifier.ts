@@ -88,7 +88,7 @@ export class RecordsVerifier {
  * The checks after the last record, in their order: count, Merkle root, file
  * digest, bytes, then per target the counts and the methods. Every records
  * verifier ends with this one function (this one; the fast paths of the CLI,
- * src/node/fast-verify.ts, and of the page, src/verifier-page/records-check.ts),
+ * packages/verify/src/node/fast-verify.ts, and of the page, src/verifier-page/records-check.ts),
  * so that all give the same verdict, code and message. The root and the digest
  * (lowercase hex, as the statement holds them) are computed only when reached.
  */

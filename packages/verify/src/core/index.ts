@@ -1,5 +1,6 @@
-// The verifiable core: pure, synchronous, browser-safe. The CLI verifier and
-// the offline verifier page ship this folder and nothing else.
+// The verifiable core: pure, synchronous, browser-safe, the main entry point
+// of @shredproof/verify. The CLI verifiers and the offline verifier page
+// ship this folder and what it imports (@noble) and nothing else.
 export * from './bytes.js';
 export * from './canonical-json.js';
 export * from './certificate.js';
@@ -7,9 +8,12 @@ export * from './display-text.js';
 export * from './dsse.js';
 export * from './ed25519.js';
 export * from './errors.js';
+export * from './fast-record-lines.js';
 export * from './merkle.js';
 export * from './object-proof.js';
+export * from './person.js';
 export * from './record.js';
+export * from './record-scan.js';
 export * from './records-verifier.js';
 export * from './statement.js';
 export * from './statement-builder.js';

@@ -7,7 +7,7 @@
 // anything invalid) it says no,
 // and the caller asks the core, which then gives the verdict and its code.
 // test/core/record-scan.test.ts checks that both agree. It lives in the core
-// because both verifiers run it: the CLI (src/node/fast-verify.ts) and the
+// because both verifiers run it: the CLI (packages/verify/src/node/fast-verify.ts) and the
 // offline page (src/verifier-page/records-check.ts).
 //
 // The bytes are attacker controlled: every read is bounded by `end`.

@@ -1,4 +1,4 @@
-// `shredproof prove`: a per-object proof (docs/FORMAT.md section 7) for one
+// `prove`: a per-object proof (docs/FORMAT.md section 7) for one
 // destroyed object, found by locator, by content SHA-256, or by hashing a
 // file the caller holds. The certificate is verified with a trusted key
 // (required: a proof for a certificate nobody checked proves nothing) and
@@ -15,11 +15,11 @@
 // stderr): {valid, found, certificateId, keyid, treeSize, matches, record,
 // proof | written}; {valid: false, code, message} when invalid; {valid: false,
 // error, message} for exit 2.
+// Shared by `shredproof-verify prove` (main.ts here) and `shredproof prove`.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import {
   type DsseEnvelope,
   escapeForDisplay,
@@ -29,13 +29,13 @@ import {
   type TrustedKey,
   VerificationError,
   verifyCertificate,
-} from '../../core/index.js';
-import { loadTrustedKey } from '../../node/keys.js';
-import { type RecordSelector, RecordsIndex } from '../../node/records-index.js';
-import { CliExit, type CliContext, EXIT_INVALID, EXIT_OK, EXIT_USAGE, type UsageReason } from '../main.js';
+} from '../core/index.js';
+import { loadTrustedKey } from '../node/trusted-key.js';
+import { type RecordSelector, RecordsIndex } from '../node/records-index.js';
+import { CliExit, type CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, type UsageReason } from './exit.js';
 import { describeRecord } from './verify.js';
 
-interface ProveOptions {
+export interface ProveOptions {
   certificate: string;
   records: string;
   publicKey: string[];
@@ -84,7 +84,7 @@ async function selector(opts: ProveOptions): Promise<{ sel: RecordSelector; what
   return { sel: { sha256 }, what: `sha256 ${sha256} (of ${opts.file})` };
 }
 
-async function run(opts: ProveOptions, ctx: CliContext, say: (line: string) => void): Promise<void> {
+async function run(opts: ProveOptions, ctx: CliIo, say: (line: string) => void): Promise<void> {
   const { sel, what } = await selector(opts);
   let keys: TrustedKey[];
   try {
@@ -140,32 +140,18 @@ async function run(opts: ProveOptions, ctx: CliContext, say: (line: string) => v
   ctx.exitCode = EXIT_OK;
 }
 
-export function registerProve(program: Command, ctx: CliContext): void {
-  program
-    .command('prove')
-    .description('write a per-object proof that one object was among the destroyed; exit 0 written, 1 not found or invalid, 2 usage or unreadable input')
-    .requiredOption('--certificate <file>', 'certificate.json (a DSSE envelope)')
-    .requiredOption('--records <file>', 'records.ndjson of that certificate')
-    .requiredOption('--public-key <file>', 'trusted Ed25519 public key, PEM SPKI (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
-    .option('--locator <locator>', "the object's locator (path, S3 key#version, table row key)")
-    .option('--target <name>', 'with --locator: only in this target')
-    .option('--sha256 <hex>', 'SHA-256 of the object content')
-    .option('--file <path>', 'a copy of the object: its SHA-256 is looked up')
-    .option('--out <file>', 'write the proof here (default: stdout)')
-    .option('--all <dir>', 'write DIR/proof-<leaf>.json for every match')
-    .option('--json', 'print one JSON document: the result, the record and the proof (or the files written); the report goes to stderr')
-    .action(async (opts: ProveOptions) => {
-      // The proof goes to stdout unless --out or --all is given; the report then goes to stdout, else to stderr.
-      // With --json, stdout holds the JSON document only.
-      const sink = opts.json || (opts.out === undefined && opts.all === undefined) ? ctx.err : ctx.out;
-      const say = (line: string) => sink(escapeForDisplay(line));
-      try {
-        await run(opts, ctx, say);
-      } catch (e) {
-        if (!(e instanceof VerificationError)) throw e;
-        ctx.exitCode = EXIT_INVALID;
-        say(`INVALID ${e.code}: ${e.message}`);
-        if (opts.json) ctx.out(jsonForDisplay({ valid: false, code: e.code, message: e.message }, 2));
-      }
-    });
+/** Runs `prove` with parsed options: sets `io.exitCode`, or throws CliExit (exit 2). */
+export async function runProve(opts: ProveOptions, io: CliIo): Promise<void> {
+  // The proof goes to stdout unless --out or --all is given; the report then goes to stdout, else to stderr.
+  // With --json, stdout holds the JSON document only.
+  const sink = opts.json || (opts.out === undefined && opts.all === undefined) ? io.err : io.out;
+  const say = (line: string) => sink(escapeForDisplay(line));
+  try {
+    await run(opts, io, say);
+  } catch (e) {
+    if (!(e instanceof VerificationError)) throw e;
+    io.exitCode = EXIT_INVALID;
+    say(`INVALID ${e.code}: ${e.message}`);
+    if (opts.json) io.out(jsonForDisplay({ valid: false, code: e.code, message: e.message }, 2));
+  }
 }
