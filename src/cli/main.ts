@@ -11,7 +11,7 @@ import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerProve, registerVerify } from './commands/verify.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../version.js';
 
 // The exit codes, the usage error and the JSON error document are the verifier package's:
 // `shredproof verify` and `shredproof-verify verify` are one command.

@@ -18,9 +18,10 @@ import { certificateRoutes } from './routes/certificates.js';
 import { orderRoutes } from './routes/orders.js';
 import { streamOrderProgress } from './routes/progress-stream.js';
 import { systemRoutes } from './routes/system.js';
+import { packageVersion } from '../version.js';
 
 const require = createRequire(import.meta.url);
-export const API_VERSION = (require('../../package.json') as { version: string }).version;
+export const API_VERSION = packageVersion();
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly Route[] = [...orderRoutes, streamOrderProgress, ...certificateRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];

@@ -6,13 +6,15 @@
 // ledger, signing), verifies the certificate, and writes the verifier page
 // that the build made.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../helpers/run-cli.js';
-import { requireRedis } from '../helpers/services.js';
+import { sleep } from '../helpers/procs.js';
+import { freePort } from '../helpers/redis-server.js';
+import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-build-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +71,39 @@ describe('the build', () => {
     const verify = run(['bin/shredproof.js', 'verify', '--certificate', join(out, 'certificate.json'), '--public-key', join(out, 'public-key.pem'), '--records', join(out, 'records.ndjson')]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /^VALID \(signature, statement, records\)$/m);
+  });
+
+  it('serves compiled: /readyz is ready, /verify is the page the build made, /openapi.json has the package version', async () => {
+    await requireRedis();
+    const keys = run(['bin/shredproof.js', 'keygen', '--dir', join(dir, 'keys')]);
+    assert.equal(keys.code, 0, keys.stderr);
+    writeFileSync(join(dir, 'backends.json'), JSON.stringify({ backends: { photos: { kind: 'filesystem', root: dir } } }));
+    const port = await freePort();
+    const prefix = freshPrefix();
+    const env = { ...process.env, TSX_TSCONFIG_PATH: '', DATA_DIR: join(dir, 'serve-data'), SHREDPROOF_KEY: join(dir, 'keys', 'signing-key.pem'), SHREDPROOF_BACKENDS: join(dir, 'backends.json'), SHREDPROOF_ISSUER: 'Build Test Ltd', SHREDPROOF_PREFIX: prefix, REDIS_URL, PORT: String(port), LOG_LEVEL: 'warn' };
+    const child = spawn(process.execPath, ['bin/shredproof.js', 'serve'], { cwd: copy, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      let ready: Response | undefined;
+      for (let i = 0; i < 300 && ready?.status !== 200 && child.exitCode === null; i++) {
+        ready = await fetch(`${url}/readyz`).catch(() => undefined);
+        if (ready?.status !== 200) await sleep(100);
+      }
+      assert.equal(ready?.status, 200, output);
+      const page = await fetch(`${url}/verify`);
+      assert.equal(page.status, 200);
+      assert.equal(await page.text(), readFileSync(join(copy, 'dist/src/verifier-page/verifier.html'), 'utf8'));
+      const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { info: { version: string } };
+      assert.equal(openapi.info.version, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, output);
+      await dropPrefix(prefix);
+    }
   });
 
   it('writes the verifier page the build made, byte for byte', () => {

@@ -19,7 +19,7 @@ import { followPlan, followProgress, PlanFailedError, WaitTimeoutError } from '.
 import { count, formatApiError, formatBytes, formatPlan, formatProgressLine, formatStatus } from '../../client/format.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../main.js';
 import { progressView, statusLine } from '../order-progress.js';
-import { packageVersion } from '../version.js';
+import { packageVersion } from '../../version.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 
