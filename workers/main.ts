@@ -6,6 +6,7 @@ import { loadBackendsConfig } from '../src/config/backends-config.js';
 import type { Config } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { parseFaultPlan } from '../src/queue/bullmq-worker.js';
+import { heartbeatFileFromEnv, type QueueProbe, redisProbe, WorkerHeartbeat } from '../src/queue/worker-liveness.js';
 import { closeOnStop, listenForStop } from '../src/server.js';
 
 export async function work(config: Config): Promise<void> {
@@ -23,7 +24,26 @@ export async function work(config: Config): Promise<void> {
     log.info('stopped');
     return;
   }
-  log.info({ concurrency: config.workerConcurrency, backends: Object.keys(backends) }, 'shredproof worker started');
-  await closeOnStop(log, stop, () => worker.close());
+  // The liveness signal of a worker, which has no HTTP port (docker-compose.yml's healthcheck reads the file).
+  const heartbeatFile = heartbeatFileFromEnv();
+  let probe: QueueProbe | undefined;
+  let heartbeat: WorkerHeartbeat | undefined;
+  if (heartbeatFile !== undefined) {
+    try {
+      probe = await redisProbe(config.queue.redisUrl);
+      heartbeat = await WorkerHeartbeat.start({ file: heartbeatFile, probe: probe.check, log });
+    } catch (e) {
+      probe?.close();
+      await worker.close();
+      throw e;
+    }
+  }
+  log.info({ concurrency: config.workerConcurrency, backends: Object.keys(backends), ...(heartbeatFile ? { heartbeat: heartbeatFile } : {}) }, 'shredproof worker started');
+  await closeOnStop(log, stop, async () => {
+    // The file goes first: a stopping worker takes no more work, whatever it still finishes.
+    await heartbeat?.stop();
+    probe?.close();
+    await worker.close();
+  });
   log.info('stopped');
 }

@@ -1,16 +1,22 @@
 // The Dockerfile and docker-compose.yml cannot be built or run here (no
 // container engine on this machine), so everything about them that can be
-// checked without one is checked here: what the image copies exists and gets
-// into the build context; the runtime stage gets every package the code
-// imports (installed with --omit=dev, so a runtime import of a dev dependency
-// would crash the container at start); the user is not root; the entrypoint,
+// checked without one is checked here: every stage is the digest-pinned Node
+// 24 image of one ARG; what the image copies exists and gets into the build
+// context; the build stage has what `npm run build` reads; the runtime gets
+// the compiled code (dist/) and not the sources, so bin/shredproof.js runs
+// dist/; its node_modules comes from an --omit=dev install, and every package
+// that the compiled code loads is a runtime dependency (tsx and esbuild are
+// loaded only on paths that run from the TypeScript sources: each such path is
+// listed below and its guard checked); the user is not root; the entrypoint,
 // the commands, flags and environment variables that the files and
 // docs/DOCKER.md use are ones the CLI and the configuration know; Redis runs
-// with the durability flags; workers never see the ledger or the key; the
-// healthcheck command really tells a live server from a dead one.
+// with the durability flags; every container has a read-only root, no
+// capabilities and no-new-privileges; workers never see the ledger or the
+// key; both healthchecks (the image's /healthz, the worker's heartbeat file)
+// really tell a live process from a dead one.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,15 +28,23 @@ import { requireIssuer } from '../../src/app/compose.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { parseBackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
+import { HEARTBEAT_FILE_ENV, HEARTBEAT_INTERVAL_MS, HEARTBEAT_MAX_AGE_MS, heartbeatFileFromEnv } from '../../src/queue/worker-liveness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
-const pkg = JSON.parse(read('package.json')) as {
+interface Manifest {
   engines: { node: string };
   dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-  allowScripts: Record<string, boolean>;
-};
+  devDependencies?: Record<string, string>;
+  workspaces?: string[];
+  allowScripts?: Record<string, boolean>;
+  exports?: Record<string, unknown>;
+  scripts?: Record<string, string>;
+}
+const pkg = JSON.parse(read('package.json')) as Manifest & { allowScripts: Record<string, boolean> };
+const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { dev?: boolean; link?: boolean; resolved?: string }> };
+/** tsconfig files have comments (whole lines only, in this repository). */
+const readJsonc = (p: string) => JSON.parse(read(p).replace(/^\s*\/\/.*$/gm, '')) as { extends?: string; compilerOptions?: Record<string, unknown>; include?: string[] };
 
 // ---------- Dockerfile ----------
 
@@ -41,6 +55,8 @@ interface Instruction {
 }
 interface Stage {
   name: string;
+  /** FROM as written, and with the ARGs (and earlier stages) resolved. */
+  from: string;
   base: string;
   body: Instruction[];
 }
@@ -70,13 +86,14 @@ function parseDockerfile(text: string): { args: Record<string, string>; stages: 
   const stages: Stage[] = [];
   for (const ins of instructions(text)) {
     if (ins.op === 'ARG' && stages.length === 0) {
-      const [k, v = ''] = ins.args.split('=');
-      args[k!] = v;
+      const eq = ins.args.indexOf('=');
+      args[eq < 0 ? ins.args : ins.args.slice(0, eq)] = eq < 0 ? '' : ins.args.slice(eq + 1);
     } else if (ins.op === 'FROM') {
       const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(ins.args);
       assert.ok(m, `FROM ${ins.args}`);
-      const base = m[1]!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string, b: string) => args[a ?? b] ?? '');
-      stages.push({ name: m[2] ?? String(stages.length), base, body: [] });
+      const resolved = m[1]!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string, b: string) => args[a ?? b] ?? '');
+      const base = stages.find((s) => s.name === resolved)?.base ?? resolved;
+      stages.push({ name: m[2] ?? String(stages.length), from: m[1]!, base, body: [] });
     } else {
       assert.ok(stages.length > 0, `${ins.op} before the first FROM (line ${ins.line})`);
       stages[stages.length - 1]!.body.push(ins);
@@ -104,18 +121,48 @@ function envOf(s: Stage): Record<string, string> {
   for (const i of all(s, 'ENV')) for (const m of i.args.matchAll(/(\w+)=("[^"]*"|\S+)/g)) env[m[1]!] = m[2]!.replace(/^"|"$/g, '');
   return env;
 }
+interface Copy {
+  from?: string;
+  sources: string[];
+  dest: string;
+  line: number;
+}
 /** COPY sources and destination, with --from and --chown separated. */
-function copyOf(i: Instruction): { from?: string; sources: string[]; dest: string } {
+function copyOf(i: Instruction): Copy {
   const words = i.args.trim().startsWith('[') ? execForm(i.args) : i.args.split(/\s+/);
   const flags = words.filter((w) => w.startsWith('--'));
   const paths = words.filter((w) => !w.startsWith('--'));
   const from = flags.find((f) => f.startsWith('--from='))?.slice('--from='.length);
-  return { ...(from ? { from } : {}), sources: paths.slice(0, -1), dest: paths[paths.length - 1]! };
+  return { ...(from ? { from } : {}), sources: paths.slice(0, -1), dest: paths[paths.length - 1]!, line: i.line };
 }
 
-const docker = parseDockerfile(read('Dockerfile'));
+/**
+ * Where each COPY puts each source, as absolute paths in the stage: a source
+ * copied into a directory (a destination ending in /, or several sources)
+ * keeps its base name; one source to a plain destination becomes it.
+ */
+function placed(stage: Stage): Array<{ source: string; target: string; from?: string; line: number }> {
+  const workdir = all(stage, 'WORKDIR').map((w) => w.args).pop() ?? '/';
+  return all(stage, 'COPY').flatMap((ins) => {
+    const c = copyOf(ins);
+    const dest = posix.resolve(workdir, c.dest);
+    const intoDir = c.dest.endsWith('/') || c.sources.length > 1;
+    return c.sources.map((source) => ({ source, target: intoDir ? posix.join(dest, posix.basename(source)) : dest, ...(c.from ? { from: c.from } : {}), line: c.line }));
+  });
+}
+
+/** The COPY that puts `path` (absolute) in the stage, if any: exactly it, or a directory above it. */
+const copiedTo = (stage: Stage, path: string) => placed(stage).find((p) => path === p.target || path.startsWith(`${p.target}/`));
+
+const DOCKERFILE = read('Dockerfile');
+const docker = parseDockerfile(DOCKERFILE);
 const runtime = docker.stages[docker.stages.length - 1]!;
 const runtimeEnv = envOf(runtime);
+const runsIn = (s: Stage) => all(s, 'RUN').map((i) => i.args).join(' && ');
+/** The stage whose `npm ci` leaves out the dev dependencies: the runtime's node_modules. */
+const prodStage = docker.stages.find((s) => /npm ci\b[^&]*--omit=dev/.test(runsIn(s)));
+/** The stage that runs `npm run build`. */
+const buildStage = docker.stages.find((s) => /\bnpm run build\b/.test(runsIn(s)));
 
 // ---------- .dockerignore (the documented rules: last match wins; a path is excluded if it or a parent matches) ----------
 
@@ -155,29 +202,118 @@ function* filesUnder(rel: string): Generator<string> {
 
 const BUILTINS = new Set(builtinModules);
 
-/** Package names that files under bin/, src/ and workers/ load at runtime (type-only imports are erased by tsx). */
-function runtimeImports(): Map<string, string> {
-  const found = new Map<string, string>();
-  const dirs = ['bin', 'src', 'workers'];
-  for (const d of dirs) {
-    for (const f of filesUnder(d)) {
-      if (!/\.(ts|mts|js|mjs|cjs)$/.test(f)) continue;
-      const text = read(f).replace(/(?:import|export)\s+type\s+[^;]*?from\s*['"][^'"]+['"]/g, '');
-      const specs = [
-        ...text.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm),
-        ...text.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g),
-        ...text.matchAll(/\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g),
-        ...text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
-      ].map((m) => m[1]!);
-      for (const s of specs) {
-        if (!/^(@[\w.-]+\/)?[\w.-]+(\/[\w./-]*)?$/.test(s)) continue; // not a module specifier (text in a string)
-        if (s.startsWith('.') || s.startsWith('/') || s.startsWith('node:') || BUILTINS.has(s.split('/')[0]!)) continue;
-        const name = s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!;
-        if (!found.has(name)) found.set(name, f);
-      }
-    }
+/** Package names that a module loads when it runs: static, dynamic, require and side-effect imports; type-only ones are erased by the compiler. */
+function packagesLoaded(text: string): string[] {
+  const code = text
+    .replace(/(?:import|export)\s+type\s+[^;]*?from\s*['"][^'"]+['"]/g, '')
+    .replace(/\btypeof\s+import\s*\(\s*['"][^'"]+['"]\s*\)/g, ''); // `typeof import('x')` is a type
+  const specs = [
+    ...code.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+    ...code.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g),
+    ...code.matchAll(/\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g),
+    ...code.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
+  ].map((m) => m[1]!);
+  const names = new Set<string>();
+  for (const s of specs) {
+    if (!/^(@[\w.-]+\/)?[\w.-]+(\/[\w./-]*)?$/.test(s)) continue; // not a module specifier (text in a string)
+    if (s.startsWith('.') || s.startsWith('/') || s.startsWith('node:') || BUILTINS.has(s.split('/')[0]!)) continue;
+    names.add(s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
   }
-  return found;
+  return [...names];
+}
+
+/** The code an image runs, by the manifest whose dependencies it may load: the server's (compiled to dist/) and the verifier package's. */
+const RUNTIME_CODE = [
+  { manifest: 'package.json', dirs: ['bin', 'src', 'workers'] },
+  { manifest: 'packages/verify/package.json', dirs: ['packages/verify/bin', 'packages/verify/src'] },
+];
+const codeFiles = (dirs: string[]) => dirs.flatMap((d) => [...filesUnder(d)]).filter((f) => /\.(ts|mts|js|mjs|cjs)$/.test(f) && !/\.d\.ts$/.test(f));
+
+/** The `{...}` block that starts at the first `{` after `from`, by brace count (the guarded code has no unbalanced brace in a string). */
+function blockAt(text: string, from: number): { start: number; end: number } {
+  const open = text.indexOf('{', from);
+  assert.ok(open >= 0);
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return { start: from, end: i + 1 };
+  }
+  assert.fail(`unbalanced braces after ${text.slice(from, from + 60)}`);
+}
+
+/** Where `opener` opens its region: a block after an `if (...)`, or a function's body (after its parameter list, which may hold `{}`). */
+function regionOf(text: string, opener: string): { start: number; end: number } {
+  const at = text.indexOf(opener);
+  assert.ok(at >= 0, `not found: ${opener}`);
+  assert.equal(text.indexOf(opener, at + 1), -1, `more than one: ${opener}`);
+  let i = at + opener.length;
+  if (opener.endsWith('(')) {
+    for (let depth = 1; depth > 0; i++) depth += text[i] === '(' ? 1 : text[i] === ')' ? -1 : 0;
+  }
+  return { start: at, end: blockAt(text, i).end };
+}
+
+/**
+ * Code that runs only from the TypeScript sources (a checkout, through tsx),
+ * never from the compiled JavaScript that the image and an installed package
+ * run: the only places that load tsx and esbuild, which are dev dependencies.
+ * Each region is cut from its file before the runtime import scan, so an
+ * import of them anywhere else fails it; `guard` checks on the file's text
+ * that the region really is reached only from the sources.
+ */
+const SOURCES_ONLY: Array<{ file: string; loads: string; opener: string; guard: (text: string) => void }> = [
+  {
+    // tsx runs src/ when src/cli/main.ts exists: a checkout. The image copies no src/ (checked below).
+    file: 'bin/shredproof.js',
+    loads: 'tsx',
+    opener: "if (existsSync(here('../src/cli/main.ts')))",
+    guard: (t) => assert.match(t, /const here = \(path\) => new URL\(path, import\.meta\.url\);/),
+  },
+  {
+    // The same for the verifier package's CLI: the image copies packages/verify/dist and bin, not its src/.
+    file: 'packages/verify/bin/shredproof-verify.js',
+    loads: 'tsx',
+    opener: "if (existsSync(new URL('../src/cli/main.ts', import.meta.url)))",
+    guard: () => undefined,
+  },
+  {
+    // The fs thread's code bundled with esbuild: only when this module is a .ts file; compiled, it starts fs-thread.js.
+    file: 'src/backends/filesystem/fs-thread-pool.ts',
+    loads: 'esbuild',
+    opener: 'function threadScript(',
+    guard: (t) => {
+      assert.doesNotMatch(t, /export\s+function threadScript/);
+      const rest = cut(t, ['function threadScript(']);
+      assert.equal([...rest.matchAll(/\bthreadScript\(/g)].length, 1, 'threadScript() is called once, behind the .ts test');
+      assert.match(rest, /const here = import\.meta\.url;\s*if \(!here\.endsWith\('\.ts'\)\) return [^;]+;\s*return new Worker\(threadScript\(\)/);
+    },
+  },
+  {
+    // The verifier page built with esbuild: only when EXT is '.ts'; compiled, buildVerifierPage reads the page that `npm run build` wrote.
+    file: 'src/verifier-page/build.ts',
+    loads: 'esbuild',
+    opener: 'export async function bundleForBrowser(',
+    guard: (t) => {
+      const rest = cut(t, ['export async function bundleForBrowser(', 'export async function assemble(']);
+      assert.doesNotMatch(rest, /\bbundleForBrowser\(/);
+      assert.equal([...rest.matchAll(/\bassemble\(/g)].length, 1, 'assemble() is called once, behind the EXT test');
+      assert.match(rest, /\(EXT === '\.js' \? readFile\(.*\) : assemble\(\)\)/);
+      assert.match(rest, /const EXT = import\.meta\.url\.endsWith\('\.ts'\) \? '\.ts' : '\.js';/);
+      // Nothing else that runs calls them (scripts/build.mjs and tests do, from the sources).
+      for (const f of codeFiles(['bin', 'src', 'workers'])) {
+        if (f !== 'src/verifier-page/build.ts' && read(f).includes('verifier-page/build')) assert.doesNotMatch(read(f), /\b(bundleForBrowser|assemble)\b/, f);
+      }
+    },
+  },
+  { file: 'src/verifier-page/build.ts', loads: 'esbuild', opener: 'export async function assemble(', guard: () => undefined }, // its callee above; checked there
+];
+
+/** A file's text without the given regions. */
+function cut(text: string, openers: string[]): string {
+  const regions = openers.map((o) => regionOf(text, o)).sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const r of regions) out = out.slice(0, r.start) + out.slice(r.end);
+  return out;
 }
 
 // ---------- docker-compose.yml ----------
@@ -204,9 +340,16 @@ interface ComposeService {
   volumes?: string[];
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test?: unknown; disable?: boolean };
+  healthcheck?: { test?: unknown; disable?: boolean; interval?: string; start_period?: string };
   restart?: string;
   deploy?: { replicas?: number };
+  user?: string;
+  read_only?: boolean;
+  cap_drop?: string[];
+  cap_add?: string[];
+  security_opt?: string[];
+  tmpfs?: string[] | string;
+  privileged?: boolean;
 }
 interface Compose {
   services: Record<string, ComposeService>;
@@ -225,6 +368,8 @@ const mounts = (s: ComposeService) =>
     const [source, target, mode] = v.match(/(\$\{[^}]*\}|[^:])+/g) ?? [];
     return { source: source!, target: target!, ro: mode === 'ro' };
   });
+/** Short-syntax tmpfs mounts: the target paths. */
+const tmpfsTargets = (s: ComposeService) => (typeof s.tmpfs === 'string' ? [s.tmpfs] : (s.tmpfs ?? [])).map((t) => t.split(':')[0]!);
 
 // ---------- the CLI ----------
 
@@ -262,56 +407,185 @@ function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 describe('Dockerfile', () => {
-  it('builds on node:20-bookworm-slim in two stages, the Node major that package.json engines asks for', () => {
-    assert.ok(docker.stages.length >= 2, 'a build stage and a runtime stage');
-    for (const s of docker.stages) assert.match(s.base, /^node:20-bookworm-slim$/, `stage ${s.name} is FROM ${s.base}`);
-    assert.match(pkg.engines.node, /^>=20\./);
+  const NODE_IMAGE = docker.args.NODE_IMAGE ?? '';
+
+  it('builds every stage on node:24-bookworm-slim pinned by digest, through one ARG; package.json engines still admit Node 20', () => {
+    assert.match(NODE_IMAGE, /^node:24-bookworm-slim@sha256:[0-9a-f]{64}$/, `ARG NODE_IMAGE=${NODE_IMAGE}`);
+    assert.ok(docker.stages.length >= 3, 'a production-dependencies stage, a build stage and a runtime stage');
+    const names = new Set<string>();
+    for (const s of docker.stages) {
+      assert.ok(s.from === '${NODE_IMAGE}' || names.has(s.from), `stage ${s.name} is FROM ${s.from}: every stage starts from the one pinned ARG`);
+      assert.equal(s.base, NODE_IMAGE);
+      names.add(s.name);
+    }
+    // The digest is written once: refreshing it is one edit (docs/DOCKER.md says how).
+    const digest = NODE_IMAGE.split('@')[1]!;
+    assert.equal(DOCKERFILE.split(digest).length - 1, 1, 'the digest appears once in the Dockerfile');
+    assert.match(DOCKERFILE, /could[\s#]+not[\s#]+be[\s#]+pulled[\s#]+or[\s#]+verified/);
+    assert.match(DOCKERFILE, /docker buildx imagetools inspect node:24-bookworm-slim/);
+    // CI runs the machine's Node 20, the image Node 24: both must satisfy engines.
+    for (const m of [pkg, JSON.parse(read('packages/verify/package.json')) as Manifest]) {
+      const min = /^>=(\d+)\.(\d+)$/.exec(m.engines.node);
+      assert.ok(min, `engines.node ${m.engines.node}`);
+      assert.equal(min[1], '20', 'engines keep Node 20, which CI runs');
+      assert.ok(24 >= Number(min[1]));
+    }
   });
 
   it('copies from the build context only files that exist and that .dockerignore lets through', () => {
     const copied = docker.stages.flatMap((s) => all(s, 'COPY').concat(all(s, 'ADD')).map(copyOf)).filter((c) => !c.from);
-    assert.ok(copied.length >= 3, 'COPY instructions found');
+    assert.ok(copied.length >= 5, 'COPY instructions found');
     for (const c of copied) {
       for (const src of c.sources) {
         assert.ok(existsSync(join(ROOT, src)), `COPY ${src}: no such file in the repository`);
         for (const f of filesUnder(src)) assert.ok(!ignored(f), `COPY ${src}: ${f} is excluded by .dockerignore`);
       }
     }
-    for (const f of ['src/cli/main.ts', 'workers/main.ts', 'bin/shredproof.js']) assert.ok(copied.some((c) => c.sources.some((s) => f === s || f.startsWith(s.replace(/\/?$/, '/')))), `${f} is not copied`);
   });
 
-  it('keeps keys, ledgers, .git, node_modules and local files out of the build context', () => {
-    for (const p of ['keys/signing-key.pem', 'data/ledger.sqlite', '.git/config', 'node_modules/tsx/package.json', 'backends.json', 'scratch/x.ts', 'test/http/api-flow.test.ts', '.env']) {
+  it('keeps keys, ledgers, .env, .git, node_modules, a local build and local files out of the build context', () => {
+    for (const p of [
+      'keys/signing-key.pem',
+      'data/ledger.sqlite',
+      '.git/config',
+      '.env',
+      'node_modules/tsx/package.json',
+      'packages/verify/node_modules/x/package.json',
+      'dist/src/cli/main.js',
+      'packages/verify/dist/core/index.js',
+      'backends.json',
+      'scratch/x.ts',
+      'test/http/api-flow.test.ts',
+      'coverage/lcov.info',
+      'reports/mutation.html',
+      'scripts/services.sh',
+    ]) {
       assert.ok(ignored(p), `${p} would be sent to the builder`);
     }
   });
 
-  it('installs runtime dependencies only, as locked, running install scripts only for the packages allowScripts allows', () => {
-    const build = docker.stages[0]!;
-    const run = all(build, 'RUN').map((i) => i.args).join(' && ');
-    assert.match(run, /npm ci\b[^&]*--omit=dev/);
-    assert.match(run, /npm ci\b[^&]*--ignore-scripts/);
-    const rebuilt = /npm rebuild ([^&]+)/.exec(run)?.[1]!.trim().split(/\s+/) ?? [];
+  it('installs as locked with install scripts only for the packages allowScripts allows, every workspace manifest copied first', () => {
+    assert.ok(prodStage && buildStage, 'a stage with `npm ci --omit=dev` and one with `npm run build`');
+    assert.notEqual(prodStage, buildStage, 'the build has its dev dependencies; the runtime gets the --omit=dev install');
     const allowed = Object.entries(pkg.allowScripts).filter(([, ok]) => ok).map(([name]) => name);
-    assert.deepEqual([...rebuilt].sort(), [...allowed].sort());
-    for (const [name, ok] of Object.entries(pkg.allowScripts)) if (!ok) assert.ok(!run.includes(name), `${name} is denied in allowScripts but appears in the build`);
-    assert.ok(all(build, 'COPY').some((i) => /package-lock\.json/.test(i.args)), 'npm ci needs package-lock.json');
-    // The runtime stage takes node_modules from the build stage's WORKDIR.
-    const workdir = one(build, 'WORKDIR').args;
-    const nm = all(runtime, 'COPY').map(copyOf).find((c) => c.from === build.name);
-    assert.ok(nm, `the runtime stage copies from ${build.name}`);
-    assert.deepEqual(nm.sources, [posix.join(workdir, 'node_modules')]);
-    assert.equal(posix.resolve(one(runtime, 'WORKDIR').args, nm.dest), '/app/node_modules');
+    const rebuiltAnywhere = new Set<string>();
+    for (const s of docker.stages.filter((x) => /\bnpm ci\b/.test(runsIn(x)))) {
+      const run = runsIn(s);
+      assert.match(run, /npm ci\b[^&]*--ignore-scripts/, `stage ${s.name}: npm ci without --ignore-scripts`);
+      const rebuilt = /npm rebuild ([^&]+)/.exec(run)?.[1]!.trim().split(/\s+/) ?? [];
+      for (const r of rebuilt) {
+        assert.ok(allowed.includes(r), `stage ${s.name} rebuilds ${r}, which allowScripts does not allow`);
+        rebuiltAnywhere.add(r);
+      }
+      if (s === prodStage) {
+        // Exactly the allowed packages that a production install has (the lock marks dev-only ones).
+        const inProd = allowed.filter((n) => lock.packages[`node_modules/${n}`] && !lock.packages[`node_modules/${n}`]!.dev);
+        assert.deepEqual([...rebuilt].sort(), inProd.sort(), `stage ${s.name}`);
+      }
+      for (const [name, ok] of Object.entries(pkg.allowScripts)) if (!ok) assert.ok(!run.includes(name), `${name} is denied in allowScripts but appears in stage ${s.name}`);
+      // npm ci checks the lock against the root manifest and every workspace's.
+      const ci = all(s, 'RUN').find((i) => /\bnpm ci\b/.test(i.args))!;
+      const workdir = one(s, 'WORKDIR').args;
+      for (const f of ['package.json', 'package-lock.json', ...(pkg.workspaces ?? []).map((w) => `${w}/package.json`)]) {
+        const c = copiedTo(s, posix.join(workdir, f));
+        assert.ok(c && c.line < ci.line && c.source === f, `stage ${s.name} does not copy ${f} to ${workdir} before npm ci`);
+      }
+    }
+    assert.deepEqual([...rebuiltAnywhere].sort(), [...allowed].sort(), 'every allowed install script runs where its package is installed');
   });
 
-  it('every package that bin/, src/ and workers/ import is a runtime dependency (npm ci --omit=dev leaves out the rest)', () => {
-    const used = runtimeImports();
-    // The scan must see the two that matter most to an image without a build step.
-    assert.ok(used.has('tsx') && used.has('esbuild') && used.size >= 10, `import scan found only ${[...used.keys()].join(', ')}`);
-    for (const [name, where] of used) {
-      assert.ok(!(name in pkg.devDependencies) || name in pkg.dependencies, `${where} imports ${name}, a devDependency: the image does not have it`);
-      assert.ok(name in pkg.dependencies, `${where} imports ${name}, which is not in package.json dependencies`);
+  it('builds with `npm run build` after copying everything scripts/build.mjs reads, and drops source maps', () => {
+    const b = buildStage!;
+    assert.equal(pkg.scripts?.build, 'node scripts/build.mjs');
+    const build = all(b, 'RUN').find((i) => /\bnpm run build\b/.test(i.args))!;
+    const workdir = one(b, 'WORKDIR').args;
+    const needed = [
+      'scripts/build.mjs',
+      'tsconfig.json', // tsx and esbuild resolve @shredproof/verify through its paths (the verifier page)
+      'tsconfig.build.json',
+      'packages/verify/tsconfig.build.json',
+      'packages/verify/src/core/index.ts',
+      'src/cli/main.ts',
+      'src/verifier-page/build.ts',
+      'src/verifier-page/template.html',
+      'src/verifier-page/page.css',
+      'workers/main.ts',
+    ];
+    // What build.mjs names is in that list.
+    for (const m of read('scripts/build.mjs').matchAll(/'((?:\.\.\/)?(?:packages|src|tsconfig)[^'$`]*\.(?:json|ts))'/g)) {
+      assert.ok(needed.includes(m[1]!.replace(/^\.\.\//, '')), `scripts/build.mjs reads ${m[1]}: add it to this test's list and the build stage`);
     }
+    for (const f of needed) {
+      const c = copiedTo(b, posix.join(workdir, f));
+      assert.ok(c && !c.from && c.line < build.line, `the build stage does not copy ${f} before npm run build`);
+    }
+    assert.match(build.args, /find dist packages\/verify\/dist -name '\*\.map' -delete/);
+  });
+
+  it('runs the compiled code: dist/ from the build, no src/, production node_modules, the verifier package at the link target', () => {
+    const workdir = one(runtime, 'WORKDIR').args;
+    const at = (p: string) => posix.join(workdir, p);
+    // bin/shredproof.js runs src/ through tsx when src/cli/main.ts exists, else dist/src/cli/main.js (its top-level branches).
+    const bin = read('bin/shredproof.js');
+    const checks = [...bin.matchAll(/^(?:if|\} else if) \(existsSync\(here\('\.\.\/([^']+)'\)\)\) \{/gm)].map((m) => m[1]!);
+    assert.deepEqual(checks, ['src/cli/main.ts', 'dist/src/cli/main.js']);
+    assert.ok(copiedTo(runtime, at('bin/shredproof.js')), 'the runtime has bin/shredproof.js');
+    for (const p of ['src/cli/main.ts', 'workers/main.ts', 'packages/verify/src/core/index.ts', 'tsconfig.json']) assert.equal(copiedTo(runtime, at(p)), undefined, `the runtime copies ${p}: the image runs the sources, or has them for nothing`);
+    // tsconfig.build.json compiles src/ and workers/ under dist/, keeping their paths: src/cli/main.ts becomes dist/src/cli/main.js.
+    const tsBuild = readJsonc('tsconfig.build.json');
+    const tsBase = readJsonc(tsBuild.extends ?? 'tsconfig.json');
+    const opts = { ...tsBase.compilerOptions, ...tsBuild.compilerOptions };
+    assert.equal(opts.outDir, 'dist');
+    assert.equal(opts.rootDir, '.');
+    assert.deepEqual(tsBuild.include, ['src', 'workers']);
+    const dist = copiedTo(runtime, at('dist/src/cli/main.js'));
+    assert.ok(dist && dist.from === buildStage!.name && dist.source === posix.join(one(buildStage!, 'WORKDIR').args, 'dist'), 'the runtime takes dist/ from the build stage');
+    // node_modules from the --omit=dev install: tsx and esbuild are dev-only in the lock, so not in it.
+    const nm = copiedTo(runtime, at('node_modules'));
+    assert.ok(nm && nm.from === prodStage!.name && nm.source === posix.join(one(prodStage!, 'WORKDIR').args, 'node_modules'), 'node_modules comes from the --omit=dev stage');
+    for (const devOnly of ['tsx', 'esbuild', 'typescript']) assert.equal(lock.packages[`node_modules/${devOnly}`]?.dev, true, `${devOnly} is not dev-only in the lock`);
+    // node_modules/@shredproof/verify is a link to packages/verify: the runtime has its manifest, its build and its bin there.
+    const link = lock.packages['node_modules/@shredproof/verify'];
+    assert.deepEqual(link, { resolved: 'packages/verify', link: true });
+    const vpkg = copiedTo(runtime, at('packages/verify/package.json'));
+    assert.ok(vpkg && !vpkg.from, 'the runtime has packages/verify/package.json');
+    const verifyExports = JSON.stringify((JSON.parse(read('packages/verify/package.json')) as Manifest).exports);
+    assert.match(verifyExports, /"\.\/dist\/core\/index\.js"/);
+    const vdist = copiedTo(runtime, at('packages/verify/dist/core/index.js'));
+    assert.ok(vdist && vdist.from === buildStage!.name, 'packages/verify/dist comes from the build stage');
+    assert.equal(readJsonc('packages/verify/tsconfig.build.json').compilerOptions?.outDir, 'dist');
+    assert.ok(copiedTo(runtime, at('packages/verify/bin/shredproof-verify.js')));
+    assert.ok(copiedTo(runtime, at('package.json')), 'package.json: the version, and "type": "module"');
+  });
+
+  it('every package that the image runs is a runtime dependency, except tsx and esbuild on the listed sources-only paths', () => {
+    // The sources-only regions: each one's guard holds.
+    for (const s of SOURCES_ONLY) s.guard(read(s.file));
+    for (const { manifest, dirs } of RUNTIME_CODE) {
+      const deps = (JSON.parse(read(manifest)) as Manifest).dependencies;
+      const files = codeFiles(dirs);
+      assert.ok(files.length >= 5, `${dirs.join(', ')}: ${files.length} files`);
+      const devLoads: string[] = [];
+      let seen = 0;
+      for (const f of files) {
+        const text = read(f);
+        const regions = SOURCES_ONLY.filter((s) => s.file === f);
+        for (const name of packagesLoaded(text)) {
+          seen++;
+          if (!(name in deps)) devLoads.push(`${name} in ${f}`);
+        }
+        // What runs from the compiled file: the rest of it.
+        for (const name of packagesLoaded(cut(text, regions.map((r) => r.opener)))) {
+          assert.ok(name in deps, `${f} loads ${name}, which is not in ${manifest} dependencies: the image does not have it`);
+        }
+      }
+      assert.ok(seen >= 2, `the scan of ${dirs.join(', ')} found almost nothing`);
+      // Exactly the listed regions load something else: the list is neither short nor stale.
+      const listed = [...new Set(SOURCES_ONLY.filter((s) => RUNTIME_CODE.find((r) => r.dirs.some((d) => s.file.startsWith(`${d}/`)))?.manifest === manifest).map((s) => `${s.loads} in ${s.file}`))];
+      assert.deepEqual(devLoads.sort(), listed.sort(), `${manifest}: packages loaded outside its dependencies`);
+    }
+    // None of them is in the image: each is a dev dependency only (the runtime's node_modules is --omit=dev).
+    for (const s of SOURCES_ONLY) assert.equal(lock.packages[`node_modules/${s.loads}`]?.dev, true, `${s.loads} is not dev-only`);
   });
 
   it('runs as uid 10001, not root, with DATA_DIR=/data a volume it owns and HOST=0.0.0.0', () => {
@@ -385,10 +659,27 @@ describe('docker-compose.yml', () => {
     assert.ok(redis!.healthcheck?.test, 'a Redis healthcheck, for depends_on');
   });
 
+  it('gives every container a read-only root, no capabilities, no-new-privileges and a user that is not root', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      assert.equal(s.read_only, true, `${name}: read_only`);
+      assert.deepEqual(s.cap_drop, ['ALL'], `${name}: cap_drop`);
+      assert.equal(s.cap_add, undefined, `${name}: cap_add`);
+      assert.notEqual(s.privileged, true, `${name}: privileged`);
+      assert.ok(s.security_opt?.includes('no-new-privileges:true'), `${name}: security_opt`);
+      // serve and the workers run as the image's USER (10001); redis as its own user 999,
+      // so that its entrypoint neither chowns nor calls gosu (both need the dropped capabilities).
+      const user = s.user ?? (s.build || s.image === serve!.image ? one(runtime, 'USER').args : 'root');
+      assert.doesNotMatch(user, /^(0|root)(:|$)/, `${name} runs as root`);
+    }
+    assert.equal(redis!.user, '999:999');
+    // Where serve and the workers write besides their volumes: /tmp, in memory.
+    for (const s of [serve!, worker!]) assert.ok(tmpfsTargets(s).includes('/tmp'), 'a tmpfs on /tmp');
+  });
+
   it('runs one `serve --no-worker` and two `worker`s of the same image, with commands the CLI has', () => {
     assert.deepEqual(words(serve!.command), ['serve', '--no-worker']);
     assert.deepEqual(words(worker!.command), ['worker']);
-    assert.equal((serve as { deploy?: { replicas?: number } }).deploy?.replicas ?? 1, 1, 'one coordinator: it owns the ledger');
+    assert.equal(serve!.deploy?.replicas ?? 1, 1, 'one coordinator: it owns the ledger');
     assert.equal(worker!.deploy?.replicas, 2);
     assert.ok(serve!.build, 'serve builds the image');
     assert.equal(worker!.image, serve!.image);
@@ -396,14 +687,53 @@ describe('docker-compose.yml', () => {
     checkCommandLine(words(worker!.command));
   });
 
-  it('waits for a healthy Redis, restarts on failure, and disables the HTTP healthcheck for workers only', () => {
+  it('waits for a healthy Redis, restarts on failure; serve keeps the image healthcheck, workers have their own', () => {
     for (const [name, s] of [['serve', serve!], ['worker', worker!]] as const) {
       assert.equal(s.depends_on?.redis?.condition, 'service_healthy', `${name} depends_on redis`);
       assert.match(s.restart ?? '', /^(always|unless-stopped|on-failure)/, `${name} restart policy`);
     }
     assert.match(redis!.restart ?? '', /^(always|unless-stopped|on-failure)/);
-    assert.equal(worker!.healthcheck?.disable, true);
-    assert.notEqual(serve!.healthcheck?.disable, true);
+    assert.equal(serve!.healthcheck, undefined, 'serve: the image /healthz check');
+    assert.notEqual(worker!.healthcheck?.disable, true);
+    assert.ok(worker!.healthcheck?.test, 'a worker healthcheck');
+  });
+
+  it("checks a worker by its heartbeat file: healthy while fresh (one missed beat allowed), unhealthy when stale, missing or unnamed", async () => {
+    const test = worker!.healthcheck!.test as string[];
+    assert.ok(Array.isArray(test) && test[0] === 'CMD' && test[1] === 'node', `healthcheck ${JSON.stringify(test)}: exec form, node (no curl in the image)`);
+    // A single $ would be compose interpolation; the script reads the variable itself.
+    assert.doesNotMatch(test.join(' '), /\$/);
+    const file = heartbeatFileFromEnv(envMap(worker!));
+    assert.ok(file, `the worker sets ${HEARTBEAT_FILE_ENV}`);
+    assert.ok(tmpfsTargets(worker!).some((t) => file.startsWith(`${t}/`)), `${file} is on a tmpfs of the worker (the root is read-only)`);
+    assert.ok(!(HEARTBEAT_FILE_ENV in envMap(serve!)), 'serve writes no heartbeat');
+    const dir = mkdtempSync(join(tmpdir(), 'sp-heartbeat-'));
+    try {
+      const f = join(dir, 'worker.alive');
+      const check = (env: NodeJS.ProcessEnv) => runNode(test.slice(2), env);
+      const withFile = { ...process.env, [HEARTBEAT_FILE_ENV]: f };
+      const aged = (ms: number) => {
+        const t = (Date.now() - ms) / 1000;
+        utimesSync(f, t, t);
+      };
+      writeFileSync(f, `${new Date().toISOString()}\n`);
+      assert.equal(await check(withFile), 0, 'fresh');
+      aged(2 * HEARTBEAT_INTERVAL_MS + 1000);
+      assert.equal(await check(withFile), 0, 'one beat missed');
+      aged(HEARTBEAT_MAX_AGE_MS - 3000);
+      assert.equal(await check(withFile), 0, 'just under the max age');
+      aged(HEARTBEAT_MAX_AGE_MS + 3000);
+      assert.equal(await check(withFile), 1, 'stale');
+      rmSync(f);
+      assert.equal(await check(withFile), 1, 'missing');
+      const unnamed = { ...process.env };
+      delete unnamed[HEARTBEAT_FILE_ENV];
+      assert.equal(await check(unnamed), 1, 'variable unset');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // A slow start (Redis awaited) is not a failure yet.
+    assert.ok(worker!.healthcheck?.start_period, 'a start_period');
   });
 
   it('configures serve with settings the configuration accepts, and matching ports and volumes', () => {
@@ -460,8 +790,10 @@ describe('docker-compose.yml', () => {
 
   it('sets only environment variables that shredproof reads', () => {
     const configSource = read('src/config/config.ts');
+    // The configuration's schema, and the worker's heartbeat file (src/queue/worker-liveness.ts, read by workers/main.ts).
+    const reads = (k: string) => configSource.includes(`  ${k}: z.`) || (k === HEARTBEAT_FILE_ENV && read('src/queue/worker-liveness.ts').includes(`env.${k}`));
     for (const [name, s] of [['serve', serve!], ['worker', worker!]] as const) {
-      for (const k of Object.keys(envMap(s))) assert.ok(configSource.includes(`  ${k}: z.`), `${name} sets ${k}, which src/config/config.ts does not read`);
+      for (const k of Object.keys(envMap(s))) assert.ok(reads(k), `${name} sets ${k}, which shredproof does not read`);
     }
   });
 
@@ -478,6 +810,16 @@ describe('docs/DOCKER.md', () => {
   it('says plainly that the files were neither built nor run here', () => {
     assert.match(doc, /\*\*Untested here\.\*\*/);
     assert.match(doc, /no container engine/);
+  });
+
+  it('gives the pinned digest, says it was not verified here, and how to refresh it in the one ARG', () => {
+    const digest = (docker.args.NODE_IMAGE ?? '').split('@')[1] ?? 'none';
+    assert.ok(doc.includes(digest), `docs/DOCKER.md does not show the Dockerfile's digest ${digest}`);
+    assert.match(doc, /not been pulled or verified/);
+    assert.match(doc, /docker buildx imagetools inspect node:24-bookworm-slim/);
+    assert.match(doc, /`ARG NODE_IMAGE`/);
+    assert.doesNotMatch(doc, /run through tsx/, 'the image runs the compiled code');
+    assert.match(doc, new RegExp(HEARTBEAT_FILE_ENV));
   });
 
   it('uses only command lines the CLI accepts, and keygen writes where SHREDPROOF_KEY points', () => {
