@@ -111,7 +111,7 @@ interface Endpoint {
 /** Scrapes the serve process's event-loop delay gauges; prom-client resets its histogram at each scrape. */
 async function eventLoop(a: Api, t: Tokens): Promise<{ p99: number; max: number }> {
   const text = (await a.call('/metrics', t.auditor)) as string;
-  const g = (name: string) => Number(new RegExp(`^shredproof_process_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  const g = (name: string) => Number(new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1] ?? NaN) * 1000;
   return { p99: g('p99'), max: g('max') };
 }
 

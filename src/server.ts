@@ -4,14 +4,15 @@
 // or are retried by another worker, nothing is lost. They are listened for
 // from the start, so that a stop while start-up still waits for Redis ends
 // the process cleanly too.
-import type { RequestListener } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { composeCoordinator, composeWorker, type CoordinatorRuntime, type WorkerRuntime } from './app/compose.js';
 import { isLoopbackHost, redisAnswersAnyone } from './queue/redis-exposure.js';
 import { loadBackendsConfig } from './config/backends-config.js';
 import type { Config } from './config/config.js';
 import { createApp } from './http/app.js';
 import { createHttpServer } from './http/http-server.js';
-import { PROBLEM_TYPE_BASE } from './http/problem.js';
+import { listenForScrapes } from './http/metrics.js';
+import { startingHandler } from './http/starting.js';
 import { createLogger, type Logger } from './log.js';
 import { buildVerifierPage } from './verifier-page/build.js';
 
@@ -40,37 +41,6 @@ export function listenForStop(log: Logger): StopRequest {
 export async function closeOnStop(log: Logger, stop: StopRequest, close: () => Promise<void>): Promise<void> {
   await stop.requested;
   await close().catch((e) => log.error({ err: (e as Error).message }, 'error while shutting down'));
-}
-
-/**
- * What the HTTP port answers while start-up waits for Redis (or opens the
- * ledger): /healthz 200, /readyz 503 with the check that is not ready yet,
- * anything else 503 with Retry-After, as an RFC 9457 problem document. A load
- * balancer or a person sees "starting" at once instead of a refused
- * connection for however long Redis is down.
- */
-export function startingHandler(waitingFor: () => Record<string, string>): RequestListener {
-  return (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const json = (status: number, body: unknown, type = 'application/json') => {
-      res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store', ...(status === 503 ? { 'retry-after': '5' } : {}) });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method === 'GET' && path === '/healthz') return json(200, { status: 'ok' });
-    if (req.method === 'GET' && path === '/readyz') return json(503, { status: 'starting', checks: waitingFor() });
-    json(
-      503,
-      { type: `${PROBLEM_TYPE_BASE}starting`, title: 'The server is starting', status: 503, code: 'STARTING', detail: `not ready yet: ${describeChecks(waitingFor())}; retry later` },
-      'application/problem+json',
-    );
-  };
-}
-
-function describeChecks(checks: Record<string, string>): string {
-  return Object.entries(checks)
-    .filter(([, v]) => v !== 'ok')
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
 }
 
 export async function serve(config: Config, opts: { worker: boolean }): Promise<void> {
@@ -117,16 +87,40 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
     );
   }
   const app = createApp(runtime.deps, { http: config.http, verifierPage: buildVerifierPage });
+  // Prometheus's own port (SHREDPROOF_METRICS_PORT), off unless set: it needs no person's token.
+  let scrapes: Server | undefined;
+  try {
+    scrapes = config.metrics.port === undefined ? undefined : await listenForScrapes(app.locals.api.metrics, config.metrics);
+  } catch (e) {
+    await closeServer();
+    await worker?.close();
+    await runtime.close();
+    throw e;
+  }
   handler = app;
   if (runtime.deps.ledger.access.listTokens().length === 0) {
     log.warn(`no API tokens yet: create one on this machine with \`shredproof token create --role admin --name <you> --data-dir ${config.dataDir}\``);
   }
   const addr = server.address();
-  log.info({ address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr, worker: opts.worker, dataDir: config.dataDir }, 'shredproof serve started');
+  const metricsAddr = scrapes?.address();
+  log.info(
+    {
+      address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr,
+      metrics: typeof metricsAddr === 'object' && metricsAddr ? `${metricsAddr.address}:${metricsAddr.port}` : undefined,
+      worker: opts.worker,
+      dataDir: config.dataDir,
+    },
+    'shredproof serve started',
+  );
   await closeOnStop(log, stop, async () => {
     const closed = closeServer();
     // Progress streams never end by themselves: end them so that close() can finish.
     for (const s of app.locals.api.streams) s.end();
+    if (scrapes) {
+      const scrapesClosed = new Promise<void>((r) => scrapes.close(() => r()));
+      scrapes.closeAllConnections();
+      await scrapesClosed;
+    }
     await closed;
     await worker?.close();
     await runtime.close();

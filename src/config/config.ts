@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '@shredproof/verify';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../queue/queue-config.js';
+import { isLoopbackHost } from '../queue/redis-exposure.js';
 
 const Env = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
@@ -32,6 +33,11 @@ const Env = z.object({
   SHREDPROOF_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   SHREDPROOF_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   SHREDPROOF_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** A port of its own for Prometheus's GET /metrics (no person's token); unset: no such listener. */
+  SHREDPROOF_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SHREDPROOF_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** A file (mode 0600) holding the token Prometheus presents on that port; required beyond loopback. */
+  SHREDPROOF_METRICS_TOKEN_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -58,6 +64,13 @@ export interface Config {
     /** Failed authentications per client address per minute before 429. */
     authFailuresPerMinute: number;
   };
+  /** The scrape listener (src/http/metrics.ts, listenForScrapes): off while port is undefined. */
+  metrics: {
+    port: number | undefined;
+    host: string;
+    /** Absolute; undefined: scrapes need no token (loopback only). */
+    tokenFile: string | undefined;
+  };
   logLevel: string;
   queue: QueueSettings;
 }
@@ -71,6 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = r.data;
+  // Metrics without a token only on loopback: beyond it, anyone who reaches the port would read them.
+  if (e.SHREDPROOF_METRICS_PORT !== undefined && e.SHREDPROOF_METRICS_TOKEN_FILE === undefined && !isLoopbackHost(e.SHREDPROOF_METRICS_HOST)) {
+    throw new ValidationError('invalid configuration', [
+      { path: 'SHREDPROOF_METRICS_HOST', problem: `is ${e.SHREDPROOF_METRICS_HOST}, beyond loopback: set SHREDPROOF_METRICS_TOKEN_FILE too, or listen on 127.0.0.1` },
+    ]);
+  }
   const dataDir = resolve(e.DATA_DIR);
   return {
     dataDir,
@@ -90,6 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: e.SHREDPROOF_TRUST_PROXY,
       bodyLimitBytes: e.SHREDPROOF_BODY_LIMIT_BYTES,
       authFailuresPerMinute: e.SHREDPROOF_AUTH_FAILURES_PER_MINUTE,
+    },
+    metrics: {
+      port: e.SHREDPROOF_METRICS_PORT,
+      host: e.SHREDPROOF_METRICS_HOST,
+      tokenFile: e.SHREDPROOF_METRICS_TOKEN_FILE === undefined ? undefined : resolve(e.SHREDPROOF_METRICS_TOKEN_FILE),
     },
     logLevel: e.LOG_LEVEL,
     queue: {

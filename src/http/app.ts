@@ -4,15 +4,14 @@
 // problem+json error handler for everything, including unknown paths;
 // http-server.ts answers what never reaches express (parser errors).
 import { createRequire } from 'node:module';
-import { performance } from 'node:perf_hooks';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { type ApiContext, createApiContext, DEFAULT_HTTP, type HttpSettings } from './context.js';
-import { listenWithHandlers } from './http-server.js';
+import { listenWithHandlers, requestLogger } from './http-server.js';
 import { buildOpenApi } from './openapi.js';
 import { HttpProblem, problemHandler } from './problem.js';
-import { mount, principalOf, type Route } from './route.js';
+import { mount, type Route } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { orderRoutes } from './routes/orders.js';
@@ -64,16 +63,7 @@ export function createApp(engine: EngineDeps, opts: { http?: Partial<HttpSetting
   app.set('trust proxy', http.trustProxy);
   app.set('query parser', 'simple');
   app.use(helmet());
-  // Access log: writes at info, reads at debug (status polls would drown everything else).
-  app.use((req, res, next) => {
-    const t0 = performance.now();
-    res.once('finish', () => {
-      const who = principalOf(req);
-      const level = req.method === 'GET' || req.method === 'HEAD' ? 'debug' : 'info';
-      engine.log[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - t0), actor: who?.name, remote: req.ip }, 'request');
-    });
-    next();
-  });
+  app.use(requestLogger(engine.log));
   if (http.corsOrigins.length > 0) app.use(cors(http.corsOrigins));
   // Parsed per route, after authentication: a write with a bad body is still audited, and no one unauthenticated makes the server parse JSON.
   mount(app, ctx, ROUTES, express.json({ limit: http.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));

@@ -4,11 +4,16 @@
 // `Expect: 100-continue` handshake. Left to Node, the first get a bare status
 // line with no body (not problem+json), and the second asks the client for
 // its body at once, whatever size it declares, so that a 413 came only after
-// the whole body had been sent.
+// the whole body had been sent. And the access log of every request
+// (pino-http), which app.ts mounts first.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, maxHeaderSize, type RequestListener, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Express } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from '../log.js';
 import { PROBLEM_TYPE_BASE, type ProblemBody } from './problem.js';
+import { principalOf } from './route.js';
 
 type Problem = Pick<ProblemBody, 'status' | 'code' | 'title' | 'detail'>;
 
@@ -95,4 +100,44 @@ export function listenWithHandlers(app: Express, opts: { bodyLimitBytes: number 
     }
     return (server.listen as (...a: unknown[]) => Server)(...args);
   }) as Express['listen'];
+}
+
+/** A request id the client sent (X-Request-Id) is kept when it looks like one; it is attacker controlled, so nothing else is. */
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The access log, one line per request when its response ends: request id,
+ * method, path (never the query), remote address, status, responseTime (ms)
+ * and the token's holder once authenticated. No header is logged at all, so no
+ * Authorization, cookie or token can reach the log. Reads log at debug (status
+ * polls would drown everything else), writes at info, 5xx and broken
+ * responses at warn.
+ */
+export function requestLogger(log: Logger): RequestHandler {
+  return pinoHttp({
+    logger: log,
+    genReqId(req) {
+      const sent = req.headers['x-request-id'];
+      return typeof sent === 'string' && REQUEST_ID_RE.test(sent) ? sent : randomUUID();
+    },
+    customLogLevel(req, res, err) {
+      if (err || res.statusCode >= 500) return 'warn';
+      return req.method === 'GET' || req.method === 'HEAD' ? 'debug' : 'info';
+    },
+    // The serializers below receive pino's own view of req and res; only these fields leave them.
+    serializers: {
+      req: (r: { id: unknown; method: string; url: string; remoteAddress?: string; raw: Request }) => ({
+        id: r.id,
+        method: r.method,
+        path: (r.raw.originalUrl ?? r.url).split('?')[0],
+        remote: r.raw.ip ?? r.remoteAddress,
+      }),
+      res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
+      err: (e: Error) => ({ message: e.message }),
+    },
+    customProps(req) {
+      const who = principalOf(req as Request);
+      return who ? { actor: who.name } : {};
+    },
+  });
 }

@@ -120,6 +120,11 @@ export class BullmqExecQueue {
     return found;
   }
 
+  /** Workers connected to this queue, as Redis sees them (CLIENT LIST, by the names BullMQ gives their connections). */
+  async workers(): Promise<number> {
+    return this.queue.getWorkersCount();
+  }
+
   async depth(): Promise<Record<string, number>> {
     return this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
   }

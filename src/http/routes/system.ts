@@ -2,6 +2,7 @@
 // the offline verifier page.
 import { z } from 'zod';
 import { defineRoute, problems, ANY_ROLE, type Route } from '../route.js';
+import { QUEUE_SCRAPE_TIMEOUT_MS } from '../metrics.js';
 import { HttpProblem } from '../problem.js';
 
 export function systemRoutes(openapi: () => unknown): Route[] {
@@ -52,6 +53,9 @@ export function systemRoutes(openapi: () => unknown): Route[] {
       operationId: 'metrics',
       tag: 'system',
       summary: 'Prometheus metrics',
+      description:
+        'The token of any person works here. Prometheus needs none of theirs: it scrapes GET /metrics on the listener of SHREDPROOF_METRICS_PORT, with the scrape token of SHREDPROOF_METRICS_TOKEN_FILE beyond loopback. ' +
+        `The queue's gauges have no values (and shredproof_queue_up is 0) when Redis does not answer within ${QUEUE_SCRAPE_TIMEOUT_MS / 1000} s.`,
       auth: ANY_ROLE,
       responses: { 200: { description: 'Prometheus text exposition format', contentType: 'text/plain; version=0.0.4' }, ...problems(401, 429) },
       async handler(ctx, { res }) {
