@@ -11,14 +11,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ROUTES } from '../../src/http/app.js';
-import { sleep } from '../helpers/procs.js';
+import { alive, sleep } from '../helpers/procs.js';
 import { ROOT } from '../helpers/run-cli.js';
 import { dropPrefix, freshPrefix, requireRedis } from '../helpers/services.js';
+import { freePort } from '../helpers/redis-server.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -31,23 +31,6 @@ function apiSection(): string {
 
 function shBlocks(section: string): string[] {
   return [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const API_DOC = readFileSync(join(ROOT, 'docs', 'API.md'), 'utf8');

@@ -11,7 +11,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -20,9 +19,10 @@ import { createS3Client } from '../../src/backends/s3/client.js';
 import { s3BackendOptions } from '../../src/backends/s3/config.js';
 import { S3Backend } from '../../src/backends/s3/s3-backend.js';
 import { parseBackendsConfig } from '../../src/config/backends-config.js';
-import { sleep } from '../helpers/procs.js';
+import { alive, sleep } from '../helpers/procs.js';
 import { ROOT } from '../helpers/run-cli.js';
 import { dropPrefix, freshPrefix, requireRedis } from '../helpers/services.js';
+import { freePort } from '../helpers/redis-server.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -35,23 +35,6 @@ function marked(marker: string, lang: string): string {
   const m = new RegExp(`<!-- ${marker} -->\\s*\\n\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\`\\n`).exec(README);
   assert.ok(m, `README.md has a \`\`\`${lang} block after <!-- ${marker} -->`);
   return m[1]!;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'sp-readme-recipes-'));

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +18,7 @@ import { independentCheck } from '../helpers/independent-check.js';
 import { kill, type Proc, sleep, spawnShredproof, withTimeout } from '../helpers/procs.js';
 import { BIN, type CliResult, ROOT } from '../helpers/run-cli.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
+import { freePort } from '../helpers/redis-server.js';
 
 const OBJECTS = 400;
 
@@ -34,14 +34,6 @@ function shredproof(args: string[], env: Record<string, string>, input?: string)
     child.on('close', (code) => resolve({ code: code ?? -1, stdout: stdout.trimEnd(), stderr: stderr.trimEnd() }));
     child.stdin.end(input ?? '');
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 async function untilReady(url: string, serve: Proc): Promise<void> {

@@ -59,3 +59,13 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, message: () => s
     clearTimeout(timer);
   }
 }
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -17,7 +17,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -26,6 +25,7 @@ import { kill, type Proc, sleep, spawnShredproof } from '../helpers/procs.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
 import { configToml, junitFailures, nonProblemErrors } from './schemathesis-reports.js';
+import { freePort } from '../helpers/redis-server.js';
 
 const SCHEMATHESIS = join(ROOT, '.venv-test', 'bin', 'schemathesis');
 const SEED = Number(process.env.SCHEMATHESIS_SEED ?? 20_251_205);
@@ -47,14 +47,6 @@ interface RunResult {
   generated: number;
   failures: string[];
   exchanges: number;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; output: string }> {

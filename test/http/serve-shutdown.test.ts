@@ -11,14 +11,7 @@ import { demoOrder, writeDataset } from '../../src/demo/dataset.js';
 import { spawnShredproof, withTimeout, type Proc } from '../helpers/procs.js';
 import { runCli } from '../helpers/run-cli.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../helpers/redis-server.js';
 
 describe('shredproof serve: start and graceful shutdown', () => {
   let dir: string;
