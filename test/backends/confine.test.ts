@@ -7,7 +7,7 @@
 // answer is checked directly, which is also what mutation testing needs (no
 // coverage is recorded inside worker threads).
 import assert from 'node:assert/strict';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -19,8 +19,10 @@ interface Tree {
   outside: string;
 }
 
+const TREE_PREFIX = 'shredproof-confine-unit-';
+
 function tree(t: TestContext): Tree {
-  const base = realpathSync(mkdtempSync(join(tmpdir(), 'shredproof-confine-unit-')));
+  const base = realpathSync(mkdtempSync(join(tmpdir(), TREE_PREFIX)));
   t.after(() => rmSync(base, { recursive: true, force: true }));
   const root = join(base, 'root');
   const outside = join(base, 'outside');
@@ -52,7 +54,18 @@ function inode(result: DirResult): bigint {
 }
 
 const ino = (path: string) => lstatSync(path, { bigint: true }).ino;
-const openFds = () => readdirSync('/proc/self/fd').length;
+/**
+ * Open handles on this test's trees (their base names carry TREE_PREFIX): not
+ * every fd of the process, which other tests' handles closing meanwhile change.
+ */
+const openFds = () =>
+  readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`).includes(`/${TREE_PREFIX}`);
+    } catch {
+      return false; // closed while listing (the listing's own handle among them)
+    }
+  }).length;
 
 it('detectConfineMode: procfs on Linux, where /proc/self/fd exists; path-walk elsewhere', () => {
   assert.equal(process.platform, 'linux');
