@@ -87,7 +87,7 @@ describe('HTTP API: what the router, the body parser and Node see before a route
       assert.deepEqual(p.errors, [{ in: 'path', path: '$', problem: 'is not valid percent-encoding' }], path);
     }
     const written = logLines.slice(before).join('');
-    assert.match(written, /"status":400/, 'the requests are in the access log');
+    assert.match(written, /"statusCode":400/, 'the requests are in the access log (pino-http: res.statusCode)');
     assert.doesNotMatch(written, /URIError|"stack"|\bat .+:\d+:\d+/, 'no error, let alone its stack, is logged for a client mistake');
     assert.doesNotMatch(written, /unhandled error/);
   });
