@@ -57,6 +57,7 @@ const scopes = {
       'test/core/object-proof.test.ts',
       'test/core/ed25519-strict.test.ts',
       'test/core/person.test.ts',
+      'test/core/statement-fields.test.ts',
     ],
     // The slow files (property tests of thousands of runs, the CLI in child processes): added
     // with STRYKER_FULL=1, which with the incremental report re-tests only the mutants that the
