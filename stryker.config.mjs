@@ -4,12 +4,12 @@
 // test file, and a mutant runs only the files that reached it, in the order
 // listed here: quick unit tests first, so that most mutants die early):
 //   STRYKER_SCOPE=core    packages/verify/src/core, against the core, fast-verifier and CLI verify tests
-//   STRYKER_SCOPE=engine  src/engine/ingest.ts and src/engine/finalize-order.ts, against
+//   STRYKER_SCOPE=engine  src/app/ingest.ts and src/app/finalize-order.ts, against
 //                         the engine tests (they need Redis on 127.0.0.1:6379)
-//   STRYKER_SCOPE=confine src/backends/filesystem/confine.ts, against the filesystem
+//   STRYKER_SCOPE=confine src/adapters/storage/filesystem/confine.ts, against the filesystem
 //                         backend tests. The backend runs this code in worker threads,
 //                         where Stryker activates mutants (through the environment) but
-//                         records no coverage: test/backends/confine.test.ts drives it in
+//                         records no coverage: test/adapters/storage/confine.test.ts drives it in
 //                         the main thread, and so decides which mutants are covered.
 // Test files are run by node's own test runner through the tap runner: node
 // prints TAP when its output is not a terminal. Reports go to reports/mutation/.
@@ -65,25 +65,25 @@ const scopes = {
     slowTestFiles: ['test/core/merkle.test.ts', 'test/cli/keygen-verify.test.ts', 'test/node/fast-verify.test.ts'],
   },
   engine: {
-    mutate: ['src/engine/ingest.ts', 'src/engine/finalize-order.ts'],
+    mutate: ['src/app/ingest.ts', 'src/app/finalize-order.ts'],
     testFiles: [
-      'test/engine/ingest.test.ts',
-      'test/engine/finalize-order.test.ts',
-      'test/engine/engine.test.ts',
-      'test/engine/queue-trust.test.ts',
-      'test/engine/cancel.test.ts',
+      'test/app/ingest.test.ts',
+      'test/app/finalize-order.test.ts',
+      'test/app/engine.test.ts',
+      'test/app/queue-trust.test.ts',
+      'test/app/cancel.test.ts',
     ],
     // Each of these runs orders to the end: a mutant that stops an order from finishing makes
     // them wait until Stryker's timeout, about a minute per file. Added with STRYKER_FULL=1.
-    slowTestFiles: ['test/engine/example-order.test.ts', 'test/engine/multi-backend.test.ts', 'test/engine/bad-input.test.ts'],
+    slowTestFiles: ['test/app/example-order.test.ts', 'test/app/multi-backend.test.ts', 'test/app/bad-input.test.ts'],
   },
   confine: {
-    mutate: ['src/backends/filesystem/confine.ts'],
+    mutate: ['src/adapters/storage/filesystem/confine.ts'],
     testFiles: [
-      'test/backends/confine.test.ts',
-      'test/backends/filesystem-confinement.test.ts',
-      'test/backends/filesystem-threads.test.ts',
-      'test/backends/filesystem-scope.test.ts',
+      'test/adapters/storage/confine.test.ts',
+      'test/adapters/storage/filesystem-confinement.test.ts',
+      'test/adapters/storage/filesystem-threads.test.ts',
+      'test/adapters/storage/filesystem-scope.test.ts',
       // Not filesystem-backend.test.ts: its permission test runs the backend as user nobody,
       // who cannot read Stryker's sandbox (a private temp dir), so it fails there without a mutant.
     ],

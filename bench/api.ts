@@ -32,8 +32,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { generateKeys } from '../src/node/keys.js';
-import { loadQueueAuth } from '../src/queue/queue-key.js';
+import { generateKeys } from '../src/adapters/keys/pem-keys.js';
+import { loadQueueAuth } from '../src/adapters/queue/queue-key.js';
 import { buildTree } from './e2e.js';
 import type { BenchResult } from './types.js';
 

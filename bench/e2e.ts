@@ -10,15 +10,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeCoordinator } from '../src/app/compose.js';
+import { composeCoordinator } from '../src/main/compose.js';
 import { loadConfig } from '../src/config/config.js';
-import { approveOrder } from '../src/engine/approve-order.js';
-import { createOrder } from '../src/engine/create-order.js';
-import { executeOrder } from '../src/engine/execute-order.js';
-import { planOrder } from '../src/engine/plan-order.js';
+import { approveOrder } from '../src/app/approve-order.js';
+import { createOrder } from '../src/app/create-order.js';
+import { executeOrder } from '../src/app/execute-order.js';
+import { planOrder } from '../src/app/plan-order.js';
 import { createLogger } from '../src/log.js';
-import { generateKeys } from '../src/node/keys.js';
-import { loadQueueAuth } from '../src/queue/queue-key.js';
+import { generateKeys } from '../src/adapters/keys/pem-keys.js';
+import { loadQueueAuth } from '../src/adapters/queue/queue-key.js';
 import type { BenchResult } from './types.js';
 
 const BIN = fileURLToPath(new URL('../bin/shredproof.js', import.meta.url));

@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { FilesystemBackend } from '../src/backends/filesystem/filesystem-backend.js';
-import type { TargetSession } from '../src/ports/storage-backend.js';
+import { FilesystemBackend } from '../src/adapters/storage/filesystem/filesystem-backend.js';
+import type { TargetSession } from '../src/app/ports/storage-backend.js';
 import type { BenchResult } from './types.js';
 
 const FILES = 20_000;

@@ -1,7 +1,7 @@
 // PostgreSQL (issue 4, Performance): N rows destroyed and certified by a full
 // order through the engine (create, plan, approve, execute, finalize; real
 // Redis queue, real ledger, an in-process worker, as in
-// test/engine/multi-backend.test.ts): rows/s, the time of each phase and the
+// test/app/multi-backend.test.ts): rows/s, the time of each phase and the
 // peak RSS of the process. Baselines in the same run, each on an identical
 // fresh table:
 //   - `DELETE FROM t`, one statement (no record of anything);
@@ -29,16 +29,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { composeCoordinator, composeWorker } from '../src/app/compose.js';
+import { composeCoordinator, composeWorker } from '../src/main/compose.js';
 import type { BackendsConfig } from '../src/config/backends-config.js';
 import { loadConfig } from '../src/config/config.js';
-import { approveOrder } from '../src/engine/approve-order.js';
-import { createOrder } from '../src/engine/create-order.js';
-import { executeOrder } from '../src/engine/execute-order.js';
-import { certificateFiles } from '../src/engine/finalize-order.js';
-import { planOrder } from '../src/engine/plan-order.js';
+import { approveOrder } from '../src/app/approve-order.js';
+import { createOrder } from '../src/app/create-order.js';
+import { executeOrder } from '../src/app/execute-order.js';
+import { certificateFiles } from '../src/app/finalize-order.js';
+import { planOrder } from '../src/app/plan-order.js';
 import { silentLogger } from '../src/log.js';
-import { generateKeys } from '../src/node/keys.js';
+import { generateKeys } from '../src/adapters/keys/pem-keys.js';
 import type { BenchResult } from './types.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

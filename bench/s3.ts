@@ -1,7 +1,7 @@
 // S3 on s3rver (issue 4, Performance): N objects of 1-8 KiB destroyed and
 // certified by a full order through the engine (create, plan, approve,
 // execute, finalize; real Redis queue, real ledger, an in-process worker, as
-// in test/engine/multi-backend.test.ts), against the naive loop in the same
+// in test/app/multi-backend.test.ts), against the naive loop in the same
 // run on an identical fresh bucket: list, then per key one GetObject (body
 // read and hashed) and one DeleteObject, sequentially.
 //
@@ -35,17 +35,17 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { composeCoordinator, composeWorker } from '../src/app/compose.js';
+import { composeCoordinator, composeWorker } from '../src/main/compose.js';
 import type { BackendsConfig } from '../src/config/backends-config.js';
-import { createS3Client } from '../src/backends/s3/client.js';
-import { mapLimit } from '../src/backends/s3/map-limit.js';
+import { createS3Client } from '../src/adapters/storage/s3/client.js';
+import { mapLimit } from '../src/adapters/storage/s3/map-limit.js';
 import { loadConfig } from '../src/config/config.js';
-import { approveOrder } from '../src/engine/approve-order.js';
-import { createOrder } from '../src/engine/create-order.js';
-import { executeOrder } from '../src/engine/execute-order.js';
-import { planOrder } from '../src/engine/plan-order.js';
+import { approveOrder } from '../src/app/approve-order.js';
+import { createOrder } from '../src/app/create-order.js';
+import { executeOrder } from '../src/app/execute-order.js';
+import { planOrder } from '../src/app/plan-order.js';
 import { silentLogger } from '../src/log.js';
-import { generateKeys } from '../src/node/keys.js';
+import { generateKeys } from '../src/adapters/keys/pem-keys.js';
 import type { BenchResult } from './types.js';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '@shredproof/verify';
-import { NAME, zodProblems } from '../orders/order-document.js';
-import { MariadbBackendConfig } from '../backends/mariadb/config.js';
-import { PostgresBackendConfig } from '../backends/postgres/config.js';
-import { RedisBackendConfig } from '../backends/redis/config.js';
-import { S3BackendConfig } from '../backends/s3/config.js';
-import { SqliteBackendConfig } from '../backends/sqlite/config.js';
+import { NAME, zodProblems } from '../app/order-document.js';
+import { MariadbBackendConfig } from '../adapters/storage/mariadb/config.js';
+import { PostgresBackendConfig } from '../adapters/storage/postgres/config.js';
+import { RedisBackendConfig } from '../adapters/storage/redis/config.js';
+import { S3BackendConfig } from '../adapters/storage/s3/config.js';
+import { SqliteBackendConfig } from '../adapters/storage/sqlite/config.js';
 
 const FilesystemConfig = z.strictObject({
   kind: z.literal('filesystem'),

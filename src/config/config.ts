@@ -4,8 +4,8 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '@shredproof/verify';
-import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../queue/queue-config.js';
-import { isLoopbackHost } from '../queue/redis-exposure.js';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../adapters/queue/queue-config.js';
+import { isLoopbackHost } from '../adapters/queue/redis-exposure.js';
 
 const Env = z.object({
   DATA_DIR: z.string().min(1).default('./data'),

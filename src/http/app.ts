@@ -1,4 +1,4 @@
-// The HTTP app. createApp builds it and never listens (src/server.ts does).
+// The HTTP app. createApp builds it and never listens (src/main/serve.ts does).
 // Order of concerns: security headers, CORS (off unless configured), body
 // limits, the route table (auth, roles, validation, audit), then one
 // problem+json error handler for everything, including unknown paths;
@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { EngineDeps } from '../app/deps.js';
 import { type ApiContext, createApiContext, DEFAULT_HTTP, type HttpSettings } from './context.js';
 import { listenWithHandlers, requestLogger } from './http-server.js';
 import { buildOpenApi } from './openapi.js';

@@ -3,9 +3,9 @@
 // authentication. State changes are logged by the ledger itself, in the
 // transaction that makes them.
 import type { Request, Response } from 'express';
-import type { Principal } from '../auth/tokens.js';
-import type { Clock } from '../engine/engine-deps.js';
-import type { AccessStore } from '../ledger/access-store.js';
+import type { Principal } from '../app/tokens.js';
+import type { Clock } from '../app/deps.js';
+import type { AccessStore } from '../adapters/ledger/sqlite/access-store.js';
 import type { Logger } from '../log.js';
 
 export class AuditRecorder {

@@ -1,9 +1,9 @@
 // What the API's routes need, built once per app from the engine's
 // dependencies: tokens, audit, metrics, progress, proofs and the public key.
-import { authenticate } from '../auth/tokens.js';
+import { authenticate } from '../app/tokens.js';
 import type { Config } from '../config/config.js';
 import { publicKeyToPem } from '@shredproof/verify';
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { EngineDeps } from '../app/deps.js';
 import { AuditRecorder } from './audit.js';
 import { AuthFailureLimiter } from './auth-failures.js';
 import { ApiMetrics } from './metrics.js';

@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { type FieldProblem, ValidationError, VerificationError } from '@shredproof/verify';
-import { BackendUnavailableError } from '../engine/create-order.js';
-import { NotFoundError, RuleError } from '../engine/engine-deps.js';
-import { StateConflictError } from '../ledger/ledger.js';
+import { BackendUnavailableError } from '../app/create-order.js';
+import { NotFoundError, RuleError } from '../app/deps.js';
+import { StateConflictError } from '../app/ports/ledger.js';
 import type { Logger } from '../log.js';
-import { zodProblems } from '../orders/order-document.js';
+import { zodProblems } from '../app/order-document.js';
 
 /** Problem types are URNs: stable names that claim no web address. docs/API.md lists them. */
 export const PROBLEM_TYPE_BASE = 'urn:shredproof:problem:';

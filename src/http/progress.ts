@@ -2,8 +2,8 @@
 // stream: counts and bytes per state, the rate over the last half minute,
 // and an ETA. Counting is one indexed GROUP BY in the ledger; results are
 // cached for a moment so that many watchers cost the ledger one query.
-import type { EngineDeps } from '../engine/engine-deps.js';
-import type { OrderRow, ProgressCounts } from '../ledger/ledger.js';
+import type { EngineDeps } from '../app/deps.js';
+import type { OrderRow, ProgressCounts } from '../app/ports/ledger.js';
 
 export interface ProgressView {
   orderId: string;

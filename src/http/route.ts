@@ -5,11 +5,11 @@
 // OpenAPI 3.1 document; the authorization matrix test walks it.
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Role } from '../ledger/access-store.js';
+import type { Role } from '../adapters/ledger/sqlite/access-store.js';
 import type { ApiContext } from './context.js';
 import { HttpProblem, parsePart } from './problem.js';
 import { Problem } from './schemas.js';
-import { presentedTokenId, type Principal } from '../auth/tokens.js';
+import { presentedTokenId, type Principal } from '../app/tokens.js';
 import type { FailureKey } from './auth-failures.js';
 
 export type Method = 'get' | 'post' | 'delete';

@@ -2,9 +2,9 @@
 // them; /openapi.json is generated from the same objects, so the document
 // cannot drift from what the server accepts.
 import { z } from 'zod';
-import { ORDER_STATES } from '../ledger/ledger.js';
-import { ROLES } from '../ledger/access-store.js';
-import { TOKEN_NAME_RE } from '../auth/tokens.js';
+import { ORDER_STATES } from '../app/ports/ledger.js';
+import { ROLES } from '../adapters/ledger/sqlite/access-store.js';
+import { TOKEN_NAME_RE } from '../app/tokens.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const timestamp = z.string().meta({ format: 'date-time' });

@@ -1,5 +1,5 @@
 // What serve's port answers before the app exists: serve listens at once and
-// then waits for Redis and opens the ledger (src/server.ts).
+// then waits for Redis and opens the ledger (src/main/serve.ts).
 import type { RequestListener } from 'node:http';
 import { PROBLEM_TYPE_BASE } from './problem.js';
 

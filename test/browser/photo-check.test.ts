@@ -20,7 +20,7 @@ import {
   VerificationError,
   verifyObjectProof,
 } from '../../packages/verify/src/core/index.js';
-import { certificateFiles } from '../../src/engine/finalize-order.js';
+import { certificateFiles } from '../../src/app/finalize-order.js';
 import { checkPhotos, chooseFiles, openVerifierPage, type VerifierPage, verifyInPage } from '../helpers/browser.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 import { runCli } from '../helpers/run-cli.js';

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadQueueAuth } from '../../src/queue/queue-key.js';
+import { loadQueueAuth } from '../../src/adapters/queue/queue-key.js';
 import { kill, type Proc, sleep, spawnShredproof, withTimeout } from '../helpers/procs.js';
 import { freePort, OwnRedis } from '../helpers/redis-server.js';
 import { BIN, ROOT, runCli } from '../helpers/run-cli.js';

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { authenticate } from '../../src/auth/tokens.js';
-import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
+import { authenticate } from '../../src/app/tokens.js';
+import { SqliteLedger } from '../../src/adapters/ledger/sqlite/sqlite-ledger.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
 
 describe('shredproof token', () => {

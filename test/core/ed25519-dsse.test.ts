@@ -25,7 +25,7 @@ import {
   verifyEnvelope,
   verifySignature,
 } from '../../packages/verify/src/core/index.js';
-import { generateKeys, loadSigner } from '../../src/node/keys.js';
+import { generateKeys, loadSigner } from '../../src/adapters/keys/pem-keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-ed-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

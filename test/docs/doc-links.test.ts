@@ -2,7 +2,7 @@
 // somewhere: a markdown link `[text](target)` to a file that exists (relative
 // to the linking file) and, with `#anchor`, to a heading of that file; and
 // every bare mention of a repository path (`docs/ORDERS.md`,
-// `test/engine/example-order.test.ts`, `src/http/routes/`, with `*` as a
+// `test/app/example-order.test.ts`, `src/http/routes/`, with `*` as a
 // wildcard), which is how these documents mostly point at files, names a file
 // or folder that exists, in prose and in code blocks alike.
 import assert from 'node:assert/strict';

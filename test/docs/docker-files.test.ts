@@ -24,11 +24,11 @@ import { builtinModules } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
-import { requireIssuer } from '../../src/app/compose.js';
+import { requireIssuer } from '../../src/main/compose.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { parseBackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
-import { HEARTBEAT_FILE_ENV, HEARTBEAT_INTERVAL_MS, HEARTBEAT_MAX_AGE_MS, heartbeatFileFromEnv } from '../../src/queue/worker-liveness.js';
+import { HEARTBEAT_FILE_ENV, HEARTBEAT_INTERVAL_MS, HEARTBEAT_MAX_AGE_MS, heartbeatFileFromEnv } from '../../src/adapters/queue/worker-liveness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -278,7 +278,7 @@ const SOURCES_ONLY: Array<{ file: string; loads: string; opener: string; guard: 
   },
   {
     // The fs thread's code bundled with esbuild: only when this module is a .ts file; compiled, it starts fs-thread.js.
-    file: 'src/backends/filesystem/fs-thread-pool.ts',
+    file: 'src/adapters/storage/filesystem/fs-thread-pool.ts',
     loads: 'esbuild',
     opener: 'function threadScript(',
     guard: (t) => {
@@ -790,8 +790,8 @@ describe('docker-compose.yml', () => {
 
   it('sets only environment variables that shredproof reads', () => {
     const configSource = read('src/config/config.ts');
-    // The configuration's schema, and the worker's heartbeat file (src/queue/worker-liveness.ts, read by workers/main.ts).
-    const reads = (k: string) => configSource.includes(`  ${k}: z.`) || (k === HEARTBEAT_FILE_ENV && read('src/queue/worker-liveness.ts').includes(`env.${k}`));
+    // The configuration's schema, and the worker's heartbeat file (src/adapters/queue/worker-liveness.ts, read by workers/main.ts).
+    const reads = (k: string) => configSource.includes(`  ${k}: z.`) || (k === HEARTBEAT_FILE_ENV && read('src/adapters/queue/worker-liveness.ts').includes(`env.${k}`));
     for (const [name, s] of [['serve', serve!], ['worker', worker!]] as const) {
       for (const k of Object.keys(envMap(s))) assert.ok(reads(k), `${name} sets ${k}, which shredproof does not read`);
     }

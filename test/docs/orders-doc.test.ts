@@ -7,11 +7,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { z } from 'zod';
-import { compileTarget } from '../../src/backends/filesystem/scope.js';
+import { compileTarget } from '../../src/adapters/storage/filesystem/scope.js';
 import { BackendConfigSchema, BackendsFileSchema, parseBackendsConfig } from '../../src/config/backends-config.js';
-import { holdsFor } from '../../src/engine/create-order.js';
-import { ORDER_STATES } from '../../src/ledger/ledger.js';
-import { OrderDocumentSchema, parseOrderDocument } from '../../src/orders/order-document.js';
+import { holdsFor } from '../../src/app/create-order.js';
+import { ORDER_STATES } from '../../src/app/ports/ledger.js';
+import { OrderDocumentSchema, parseOrderDocument } from '../../src/app/order-document.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DOC_PATH = join(ROOT, 'docs', 'ORDERS.md');
@@ -97,7 +97,7 @@ describe('docs/ORDERS.md', () => {
   it('names every order state and every rule code of the engine', () => {
     for (const s of ORDER_STATES) assert.ok(mentions(s), `state ${s}`);
     const codes = new Set<string>();
-    const dir = join(ROOT, 'src', 'engine');
+    const dir = join(ROOT, 'src', 'app');
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
       const src = readFileSync(join(dir, f), 'utf8');
       // new RuleError('CODE', ...) and new RuleError(cond ? 'A' : 'B', ...)

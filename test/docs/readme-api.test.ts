@@ -68,7 +68,7 @@ describe('docs/API.md', () => {
     assert.deepEqual([...documented].sort(), [...actual].sort());
   });
 
-  it('lists every problem code that src/http and src/engine can answer, with its status', () => {
+  it('lists every problem code that src/http and src/app can answer, with its status', () => {
     const table = new Map(tableRows('problems').map(([status, code]) => [/^`([A-Z_]+)`$/.exec(code!)?.[1] ?? code!, Number(status)]));
     const expected = new Map<string, number>();
     for (const [file, text] of sources('src/http')) {
@@ -78,7 +78,7 @@ describe('docs/API.md', () => {
       for (const m of text.matchAll(/status: (\d{3}),\s*code: '([A-Z_]+)'/g)) expected.set(m[2]!, Number(m[1]));
       for (const m of text.matchAll(/code: '([A-Z_]+)',/g)) if (!expected.has(m[1]!)) assert.fail(`${file}: code ${m[1]} without a status the test can read`);
     }
-    for (const [, text] of sources('src/engine')) {
+    for (const [, text] of sources('src/app')) {
       for (const m of text.matchAll(/new RuleError\(([^,]+),/g)) for (const c of m[1]!.matchAll(/'([A-Z_]+)'/g)) expected.set(c[1]!, 409);
     }
     expected.set('STATE_CONFLICT', 409);

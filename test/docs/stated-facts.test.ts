@@ -10,10 +10,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { FieldProblem } from '../../packages/verify/src/core/errors.js';
-import * as fsScope from '../../src/backends/filesystem/scope.js';
-import * as redisScope from '../../src/backends/redis/scope.js';
-import * as s3Scope from '../../src/backends/s3/scope.js';
-import { holdShapeProblems, scopeShapeProblems } from '../../src/backends/sql/filter-model.js';
+import * as fsScope from '../../src/adapters/storage/filesystem/scope.js';
+import * as redisScope from '../../src/adapters/storage/redis/scope.js';
+import * as s3Scope from '../../src/adapters/storage/s3/scope.js';
+import { holdShapeProblems, scopeShapeProblems } from '../../src/adapters/storage/sql/filter-model.js';
 import { BackendConfigSchema } from '../../src/config/backends-config.js';
 import { ROOT } from '../helpers/run-cli.js';
 
@@ -62,8 +62,8 @@ function variablesRead(): Map<string, string> {
 const NOT_FOR_USERS: Record<string, string> = {
   // Test-only fault injection: a worker started with it SIGKILLs itself (workers/main.ts).
   SHREDPROOF_FAULT: 'workers/main.ts',
-  // The AWS SDK's own switch; src/backends/registry.ts only gives it a default.
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'src/backends/registry.ts',
+  // The AWS SDK's own switch; src/adapters/storage/registry.ts only gives it a default.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'src/adapters/storage/registry.ts',
 };
 
 describe('README: the environment list', () => {

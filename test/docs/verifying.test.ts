@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { keyIdOf, publicKeyFromPem } from '../../packages/verify/src/core/index.js';
-import { certificateFiles } from '../../src/engine/finalize-order.js';
+import { certificateFiles } from '../../src/app/finalize-order.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 import { BIN, ROOT as REPO } from '../helpers/run-cli.js';
 

@@ -3,10 +3,10 @@
 // app listening on an ephemeral loopback port, and one token per person.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { issueToken } from '../../src/auth/tokens.js';
+import { issueToken } from '../../src/app/tokens.js';
 import { createApp } from '../../src/http/app.js';
 import type { HttpSettings } from '../../src/http/context.js';
-import type { Role } from '../../src/ledger/access-store.js';
+import type { Role } from '../../src/adapters/ledger/sqlite/access-store.js';
 import { buildVerifierPage } from '../../src/verifier-page/build.js';
 import { type Harness, type HarnessOptions, startHarness } from './engine-harness.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CertificateStatement, parseRecordLine, publicKeyFromPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
-import { certificateFiles } from '../../src/engine/finalize-order.js';
+import { certificateFiles } from '../../src/app/finalize-order.js';
 import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
 import type { Dataset } from '../../src/demo/dataset.js';
 

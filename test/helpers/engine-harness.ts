@@ -4,16 +4,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CoordinatorRuntime, composeCoordinator, composeWorker, type WorkerRuntime } from '../../src/app/compose.js';
+import { type CoordinatorRuntime, composeCoordinator, composeWorker, type WorkerRuntime } from '../../src/main/compose.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { type Dataset, demoOrder, writeDataset } from '../../src/demo/dataset.js';
-import { approveOrder } from '../../src/engine/approve-order.js';
-import { createOrder } from '../../src/engine/create-order.js';
-import { executeOrder } from '../../src/engine/execute-order.js';
-import { planOrder } from '../../src/engine/plan-order.js';
+import { approveOrder } from '../../src/app/approve-order.js';
+import { createOrder } from '../../src/app/create-order.js';
+import { executeOrder } from '../../src/app/execute-order.js';
+import { planOrder } from '../../src/app/plan-order.js';
 import { silentLogger } from '../../src/log.js';
-import { generateKeys } from '../../src/node/keys.js';
+import { generateKeys } from '../../src/adapters/keys/pem-keys.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from './services.js';
 
 export interface Harness {

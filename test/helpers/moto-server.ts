@@ -16,7 +16,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../src/backends/s3/client.js';
+import { createS3Client } from '../../src/adapters/storage/s3/client.js';
 import { freePort } from './redis-server.js';
 
 export const MOTO_SERVER = fileURLToPath(new URL('../../.venv-test/bin/moto_server', import.meta.url));

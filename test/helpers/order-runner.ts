@@ -4,17 +4,17 @@
 // check whole orders across several kinds of store.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { composeCoordinator, composeWorker } from '../../src/app/compose.js';
+import { composeCoordinator, composeWorker } from '../../src/main/compose.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
-import { approveOrder } from '../../src/engine/approve-order.js';
-import { createOrder } from '../../src/engine/create-order.js';
-import { executeOrder } from '../../src/engine/execute-order.js';
-import { type CertificateFiles, certificateFiles } from '../../src/engine/finalize-order.js';
-import { planOrder, type PlanReport } from '../../src/engine/plan-order.js';
-import type { OrderRow } from '../../src/ledger/ledger.js';
+import { approveOrder } from '../../src/app/approve-order.js';
+import { createOrder } from '../../src/app/create-order.js';
+import { executeOrder } from '../../src/app/execute-order.js';
+import { type CertificateFiles, certificateFiles } from '../../src/app/finalize-order.js';
+import { planOrder, type PlanReport } from '../../src/app/plan-order.js';
+import type { OrderRow } from '../../src/app/ports/ledger.js';
 import { silentLogger } from '../../src/log.js';
-import { generateKeys } from '../../src/node/keys.js';
+import { generateKeys } from '../../src/adapters/keys/pem-keys.js';
 import { independentCheck } from './independent-check.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from './services.js';
 

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../src/backends/s3/client.js';
+import { createS3Client } from '../../src/adapters/storage/s3/client.js';
 
 // s3rver ships no types: the little used here, typed by hand.
 interface S3rverInstance {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { issueToken } from '../../src/auth/tokens.js';
+import { issueToken } from '../../src/app/tokens.js';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
 import { sleep, withTimeout } from '../helpers/procs.js';
 

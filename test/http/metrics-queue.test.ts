@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { Queue, Worker } from 'bullmq';
 import { ApiMetrics } from '../../src/http/metrics.js';
 import { silentLogger } from '../../src/log.js';
-import { BullmqExecQueue } from '../../src/queue/bullmq-exec-queue.js';
-import { QueueAuth } from '../../src/queue/queue-auth.js';
-import { DEFAULT_QUEUE_SETTINGS, EXEC_QUEUE } from '../../src/queue/queue-config.js';
+import { BullmqExecQueue } from '../../src/adapters/queue/bullmq-exec-queue.js';
+import { QueueAuth } from '../../src/adapters/queue/queue-auth.js';
+import { DEFAULT_QUEUE_SETTINGS, EXEC_QUEUE } from '../../src/adapters/queue/queue-config.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
 
 const ledger = { orderCounts: () => ({}) };

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { issueToken } from '../../src/auth/tokens.js';
+import { issueToken } from '../../src/app/tokens.js';
 import { createApp } from '../../src/http/app.js';
 import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 

@@ -6,18 +6,18 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { composeCoordinator, composeWorker } from '../../app/compose.js';
+import { composeCoordinator, composeWorker } from '../../main/compose.js';
 import { loadConfig } from '../../config/config.js';
 import { publicKeyFromPem, trustedKey, verifyCertificate } from '@shredproof/verify';
 import { demoOrder, writeDataset } from '../../demo/dataset.js';
-import { approveOrder } from '../../engine/approve-order.js';
-import { createOrder } from '../../engine/create-order.js';
-import { executeOrder } from '../../engine/execute-order.js';
-import { certificateFiles } from '../../engine/finalize-order.js';
-import { planOrder } from '../../engine/plan-order.js';
+import { approveOrder } from '../../app/approve-order.js';
+import { createOrder } from '../../app/create-order.js';
+import { executeOrder } from '../../app/execute-order.js';
+import { certificateFiles } from '../../app/finalize-order.js';
+import { planOrder } from '../../app/plan-order.js';
 import { createLogger } from '../../log.js';
 import { verifyRecordsFile } from '@shredproof/verify/node';
-import { generateKeys } from '../../node/keys.js';
+import { generateKeys } from '../../adapters/keys/pem-keys.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../main.js';
 import { progressBar } from '../progress.js';
 

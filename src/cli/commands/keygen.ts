@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { generateKeys } from '../../node/keys.js';
+import { generateKeys } from '../../adapters/keys/pem-keys.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../main.js';
 
 export function registerKeygen(program: Command, ctx: CliContext): void {

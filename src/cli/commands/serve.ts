@@ -26,7 +26,7 @@ export function registerServe(program: Command, _ctx: CliContext): void {
     .option('--port <port>', 'HTTP port (env PORT, default 8080)')
     .addHelpText('after', '\nRequired: SHREDPROOF_ISSUER, the name of the organisation that signs, as every certificate shows it (no default).\nWaits for Redis (REDIS_URL) if it does not answer yet, saying so once.')
     .action(async (opts: Record<string, string | undefined> & { worker: boolean }) => {
-      const { serve } = await import('../../server.js');
+      const { serve } = await import('../../main/serve.js');
       await serve(loadConfig(envWith(opts)), { worker: opts.worker });
     });
   program

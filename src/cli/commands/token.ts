@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { issueToken } from '../../auth/tokens.js';
+import { issueToken } from '../../app/tokens.js';
 import { ValidationError } from '@shredproof/verify';
-import { ROLES } from '../../ledger/access-store.js';
-import { SqliteLedger } from '../../ledger/sqlite-ledger.js';
+import { ROLES } from '../../adapters/ledger/sqlite/access-store.js';
+import { SqliteLedger } from '../../adapters/ledger/sqlite/sqlite-ledger.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../main.js';
 
 interface Common {

@@ -1,7 +1,7 @@
 // Tokens (admin) and the audit log (auditors and admins).
-import { auditAnchors } from '../../engine/audit-anchors.js';
+import { auditAnchors } from '../../app/audit-anchors.js';
 import { z } from 'zod';
-import { issueToken } from '../../auth/tokens.js';
+import { issueToken } from '../../app/tokens.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute, problems, type Route } from '../route.js';
 import { AuditEntry, AuditQuery, Token, TokenCreateBody, TokenParams } from '../schemas.js';

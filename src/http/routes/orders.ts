@@ -1,15 +1,15 @@
 // Orders: create, list, read, plan, approve, execute, cancel, history and
 // progress (JSON; the Server-Sent Events stream is in progress-stream.ts).
-// The use cases in src/engine decide every rule; these handlers only
+// The use cases in src/app decide every rule; these handlers only
 // translate HTTP.
-import { approveOrder } from '../../engine/approve-order.js';
-import { cancelOrder } from '../../engine/cancel-order.js';
-import { createOrder } from '../../engine/create-order.js';
-import { NotFoundError } from '../../engine/engine-deps.js';
-import { executeOrder } from '../../engine/execute-order.js';
-import { startPlan } from '../../engine/plan-order.js';
-import type { OrderRow } from '../../ledger/ledger.js';
-import { OrderDocumentSchema } from '../../orders/order-document.js';
+import { approveOrder } from '../../app/approve-order.js';
+import { cancelOrder } from '../../app/cancel-order.js';
+import { createOrder } from '../../app/create-order.js';
+import { NotFoundError } from '../../app/deps.js';
+import { executeOrder } from '../../app/execute-order.js';
+import { startPlan } from '../../app/plan-order.js';
+import type { OrderRow } from '../../app/ports/ledger.js';
+import { OrderDocumentSchema } from '../../app/order-document.js';
 import type { ApiContext } from '../context.js';
 import { ANY_ROLE, defineRoute, problems, type ResponseLink, type Route } from '../route.js';
 import { z } from 'zod';

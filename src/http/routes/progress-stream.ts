@@ -2,8 +2,8 @@
 // Events, until the order ends, the server shuts down, or the token that
 // opened the stream is revoked or expires.
 import { z } from 'zod';
-import { tokenLapsed } from '../../auth/tokens.js';
-import { TERMINAL_STATES } from '../../engine/coordinator.js';
+import { tokenLapsed } from '../../app/tokens.js';
+import { TERMINAL_STATES } from '../../app/coordinator.js';
 import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
 import { OrderIdParams } from '../schemas.js';
 import { getOrderOr404 } from './orders.js';

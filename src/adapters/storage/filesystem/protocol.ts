@@ -1,0 +1,41 @@
+// Messages between the fs thread pool (main thread) and its fs threads.
+
+import type { DestroyOutcome, HashOutcome, ProbeOutcome } from '../../../app/ports/storage-backend.js';
+import type { ConfineMode, RootRef } from './confine.js';
+import type { ReadDirResult } from './read-dir.js';
+import type { RemoveDirOutcome } from './remove-dir.js';
+
+export interface ThreadData {
+  mode: ConfineMode;
+}
+
+export interface DestroyItem {
+  locator: string;
+  fingerprint: string;
+}
+
+/** One unit of work for one thread; `items` is a contiguous slice of a batch. */
+export type ThreadTask =
+  | { op: 'hash'; root: RootRef; items: string[] }
+  | { op: 'destroy'; root: RootRef; items: DestroyItem[] }
+  | { op: 'probe'; root: RootRef; items: string[] }
+  | { op: 'readdir'; root: RootRef; dir: string }
+  /** Directory locators, removed in this order with rmdir (remove-dir.ts). */
+  | { op: 'rmdir'; root: RootRef; items: string[] }
+  /** For tests: the thread exits with code 70, exercising the pool's crash path. */
+  | { op: 'crash' };
+
+export interface TaskResults {
+  hash: HashOutcome[];
+  destroy: DestroyOutcome[];
+  probe: ProbeOutcome[];
+  readdir: ReadDirResult;
+  rmdir: RemoveDirOutcome[];
+  crash: never;
+}
+
+export type ThreadRequest = ThreadTask & { id: number };
+
+export type ThreadResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string } };

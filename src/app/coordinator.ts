@@ -1,0 +1,102 @@
+// The coordinator's loop: ingest finished batches, keep executing orders
+// dispatched (which is also how it resumes after a restart or a Redis
+// restart), and finalize orders with nothing left pending. One instance owns
+// the ledger and the key; ticks never overlap.
+import type { OrderRow, OrderState } from './ports/ledger.js';
+import { checkpointAudit } from './audit-checkpoints.js';
+import { withdrawBatches } from './cancel-order.js';
+import { dispatch } from './execute-order.js';
+import type { EngineDeps } from './deps.js';
+import { finalizeOrder } from './finalize-order.js';
+import { ingestFinished } from './ingest.js';
+
+export const TERMINAL_STATES: readonly OrderState[] = ['certified', 'certified-with-exceptions', 'failed', 'cancelled'];
+
+export class Coordinator {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private lastJobCheck = new Map<string, number>();
+  private lastPendingCheck = new Map<string, number>();
+  private lastAuditCheckpoint = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    /** auditCheckpointMs: how often the audit log's head is signed when it moved (default 10 minutes). */
+    private readonly opts: { intervalMs?: number; jobCheckMs?: number; auditCheckpointMs?: number } = {},
+  ) {}
+
+  /** One pass. Safe to call at any time; concurrent calls share the pass in flight. */
+  tick(): Promise<void> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const { deps } = this;
+    let ingested = 0;
+    for (let n = 1; n > 0 && !this.stopped; ingested += n) n = await ingestFinished(deps);
+    const now = Date.now();
+    for (const order of deps.ledger.listOrders({ state: ['executing'], limit: 1000 })) {
+      const last = this.lastJobCheck.get(order.id) ?? 0;
+      const checkJobs = now - last > (this.opts.jobCheckMs ?? 30_000);
+      if (checkJobs) this.lastJobCheck.set(order.id, now);
+      const current = await dispatch(deps, order, checkJobs);
+      if (current.cancelRequestedAt) await withdrawBatches(deps, current);
+      // Counting pending objects costs a scan of their index: only after results arrived, or now and then.
+      const lastCount = this.lastPendingCheck.get(order.id) ?? 0;
+      if (ingested === 0 && now - lastCount < 2000) continue;
+      this.lastPendingCheck.set(order.id, now);
+      if (deps.ledger.pendingCount(current.id) === 0) await this.finalize(current.id);
+    }
+    for (const order of deps.ledger.listOrders({ state: ['finalizing'], limit: 1000 })) await this.finalize(order.id);
+    if (now - this.lastAuditCheckpoint >= (this.opts.auditCheckpointMs ?? 600_000)) {
+      this.lastAuditCheckpoint = now;
+      try {
+        checkpointAudit(deps);
+      } catch (e) {
+        deps.log.error({ err: (e as Error).message }, 'could not sign an audit checkpoint; will retry');
+      }
+    }
+  }
+
+  private async finalize(id: string): Promise<void> {
+    try {
+      await finalizeOrder(this.deps, id);
+      this.lastJobCheck.delete(id);
+      this.lastPendingCheck.delete(id);
+    } catch (e) {
+      this.deps.log.error({ orderId: id, err: (e as Error).message }, 'finalize failed; will retry');
+    }
+  }
+
+  start(): void {
+    this.stopped = false;
+    const loop = () => {
+      if (this.stopped) return;
+      this.tick()
+        .catch((e) => this.deps.log.error({ err: (e as Error).message }, 'coordinator pass failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(loop, this.opts.intervalMs ?? 200);
+        });
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Resolves when the order reaches a terminal state. */
+  async waitFor(id: string, onTick?: (o: OrderRow) => void, pollMs = 200): Promise<OrderRow> {
+    for (;;) {
+      const o = this.deps.ledger.getOrder(id);
+      if (!o) throw new Error(`no order ${id}`);
+      onTick?.(o);
+      if (TERMINAL_STATES.includes(o.state)) return o;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+}

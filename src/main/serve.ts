@@ -1,0 +1,129 @@
+// Starts, logs and shuts down `shredproof serve`: the coordinator + HTTP, and
+// one in-process worker unless --no-worker (workers/main.ts is the standalone
+// worker). SIGTERM/SIGINT close everything gracefully: jobs in flight finish
+// or are retried by another worker, nothing is lost. They are listened for
+// from the start, so that a stop while start-up still waits for Redis ends
+// the process cleanly too.
+import type { RequestListener, Server } from 'node:http';
+import { composeCoordinator, composeWorker, type CoordinatorRuntime, type WorkerRuntime } from './compose.js';
+import { isLoopbackHost, redisAnswersAnyone } from '../adapters/queue/redis-exposure.js';
+import { loadBackendsConfig } from '../config/backends-config.js';
+import type { Config } from '../config/config.js';
+import { createApp } from '../http/app.js';
+import { createHttpServer } from '../http/http-server.js';
+import { listenForScrapes } from '../http/metrics.js';
+import { startingHandler } from '../http/starting.js';
+import { createLogger, type Logger } from '../log.js';
+import { buildVerifierPage } from '../verifier-page/build.js';
+
+/** The first SIGTERM or SIGINT: `signal` aborts a start-up in progress, `requested` resolves. */
+export interface StopRequest {
+  signal: AbortSignal;
+  requested: Promise<void>;
+}
+
+export function listenForStop(log: Logger): StopRequest {
+  const ac = new AbortController();
+  const requested = new Promise<void>((resolve) => {
+    const handler = (sig: string) => {
+      if (ac.signal.aborted) return;
+      log.info({ signal: sig }, 'shutting down');
+      ac.abort();
+      resolve();
+    };
+    process.once('SIGTERM', () => handler('SIGTERM'));
+    process.once('SIGINT', () => handler('SIGINT'));
+  });
+  return { signal: ac.signal, requested };
+}
+
+/** Waits for the stop, then closes; what fails while closing is logged, not thrown. */
+export async function closeOnStop(log: Logger, stop: StopRequest, close: () => Promise<void>): Promise<void> {
+  await stop.requested;
+  await close().catch((e) => log.error({ err: (e as Error).message }, 'error while shutting down'));
+}
+
+export async function serve(config: Config, opts: { worker: boolean }): Promise<void> {
+  const log = createLogger({ level: config.logLevel, name: 'shredproof-serve' });
+  const backends = loadBackendsConfig(config.backendsFile);
+  const stop = listenForStop(log);
+  // Listen first, answering "starting" until everything is up: a port that is
+  // taken fails now, and /readyz says 503 while Redis is awaited.
+  const checks: Record<string, string> = { redis: 'waiting', ledger: 'waiting' };
+  let handler: RequestListener = startingHandler(() => checks);
+  const server = createHttpServer((req, res) => handler(req, res), { bodyLimitBytes: config.http.bodyLimitBytes });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(`cannot listen on ${config.http.host}:${config.http.port}: ${e.code === 'EADDRINUSE' ? 'the address is in use (another serve? set PORT)' : e.message}`)),
+    );
+    server.listen(config.http.port, config.http.host, () => resolve());
+  });
+  const closeServer = () => {
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    return closed;
+  };
+  let runtime: CoordinatorRuntime | undefined;
+  let worker: WorkerRuntime | undefined;
+  try {
+    // Redis may come up after us (a restart of both): wait for it, saying so once.
+    const start = { redisWaitMs: Infinity, signal: stop.signal };
+    runtime = await composeCoordinator(config, backends, log, start);
+    checks.redis = 'ok';
+    checks.ledger = 'ok';
+    worker = opts.worker ? await composeWorker(config, backends, log, undefined, start) : undefined;
+  } catch (e) {
+    await runtime?.close();
+    await closeServer();
+    if (!stop.signal.aborted) throw e;
+    log.info('stopped');
+    return;
+  }
+  runtime.coordinator.start();
+  if (!isLoopbackHost(config.http.host) && (await redisAnswersAnyone(config.queue.redisUrl))) {
+    log.warn(
+      { redis: new URL(config.queue.redisUrl).host, host: config.http.host },
+      'Redis answers clients without a password while the API listens beyond loopback: set requirepass (or ACL users) and put the password in REDIS_URL; see docs/SECURITY.md',
+    );
+  }
+  const app = createApp(runtime.deps, { http: config.http, verifierPage: buildVerifierPage });
+  // Prometheus's own port (SHREDPROOF_METRICS_PORT), off unless set: it needs no person's token.
+  let scrapes: Server | undefined;
+  try {
+    scrapes = config.metrics.port === undefined ? undefined : await listenForScrapes(app.locals.api.metrics, config.metrics);
+  } catch (e) {
+    await closeServer();
+    await worker?.close();
+    await runtime.close();
+    throw e;
+  }
+  handler = app;
+  if (runtime.deps.ledger.access.listTokens().length === 0) {
+    log.warn(`no API tokens yet: create one on this machine with \`shredproof token create --role admin --name <you> --data-dir ${config.dataDir}\``);
+  }
+  const addr = server.address();
+  const metricsAddr = scrapes?.address();
+  log.info(
+    {
+      address: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : addr,
+      metrics: typeof metricsAddr === 'object' && metricsAddr ? `${metricsAddr.address}:${metricsAddr.port}` : undefined,
+      worker: opts.worker,
+      dataDir: config.dataDir,
+    },
+    'shredproof serve started',
+  );
+  await closeOnStop(log, stop, async () => {
+    const closed = closeServer();
+    // Progress streams never end by themselves: end them so that close() can finish.
+    for (const s of app.locals.api.streams) s.end();
+    if (scrapes) {
+      const scrapesClosed = new Promise<void>((r) => scrapes.close(() => r()));
+      scrapes.closeAllConnections();
+      await scrapesClosed;
+    }
+    await closed;
+    await worker?.close();
+    await runtime.close();
+  });
+  log.info('stopped');
+}
