@@ -285,7 +285,7 @@ export async function benchApi(bigN = 100_000, smallN = 10_000): Promise<BenchRe
     Object.values(trees).forEach((root, i) => buildTree(root, i === 0 ? smallN : bigN, i));
     const buildS = (performance.now() - t0) / 1000;
     execFileSync('sync');
-    await sleep(3000); // let the fresh trees settle (the disk is mounted with discard; DESIGN.md)
+    await sleep(3000); // let the fresh trees settle (the disk is mounted with discard: freeing blocks costs time after a delete)
 
     const keys = await generateKeys(join(base, 'keys'));
     const threads = Number(process.env.BENCH_FS_THREADS ?? 4);

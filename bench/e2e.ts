@@ -2,7 +2,8 @@
 // the real queue, ledger and a separate worker process, against the shell
 // baseline `find DIR -type f -print0 | xargs -0 sha256sum > manifest && rm -rf DIR`
 // on an identical tree, in the same run. Trees are built in fresh directories
-// and timed apart (the disk is mounted with discard; see DESIGN.md).
+// and timed apart (the disk is mounted with discard: freeing the blocks of
+// deleted files costs time, which one run must not pass to the next).
 //   node --import tsx bench/e2e.ts [objects...]      default 100000
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -208,7 +208,7 @@ function rawHashRates(): BenchResult[] {
       name: `baseline: node:crypto one-shot SHA-256 of 65-byte inputs, digest as ${encoding === 'buffer' ? 'a Buffer' : 'a latin1 string'}`,
       value: Math.round(perSecond),
       unit: 'hashes/s',
-      note: `a root over 3M leaves needs 6M hashes: ${(6e6 / perSecond).toFixed(1)} s CPU at least at this rate (DESIGN.md measured 1.65 M/s on an earlier day)`,
+      note: `a root over 3M leaves needs 6M hashes: ${(6e6 / perSecond).toFixed(1)} s CPU at least at this rate`,
     };
   });
 }

@@ -1,5 +1,5 @@
 // Exit codes and the usage error of the verifier's commands. They are a
-// contract (README.md of this package; DESIGN.md of shredproof): verify and
+// contract (README.md of this package, and shredproof's README): verify and
 // prove exit 0 valid (or written), 1 invalid or not found, 2 usage or
 // unreadable input. The `shredproof` command line uses these same values.
 import { jsonForDisplay } from '../core/index.js';

@@ -1,7 +1,7 @@
 // The server's fast path for RFC 6962 section 2.1 hashing: node:crypto's
 // one-shot crypto.hash (Node >= 20.12) runs OpenSSL's SHA-256 with the CPU's
 // SHA instructions, about twice as fast as @noble/hashes on 65-byte nodes
-// (DESIGN.md, "Measured on this machine"). Same results as nobleHasher, which
+// (bench/merkle.ts; bench/RESULTS.md). Same results as nobleHasher, which
 // the tests check; the browser-safe core never imports this file.
 
 import { createHash, hash } from 'node:crypto';
