@@ -103,6 +103,8 @@ const MESSAGE_ARGUMENT = {
   // Helpers that only build one of those messages: confine.ts's changed(message), merkle-range.ts's
   // fail(code, message), and the names merkle-proof.ts and merkle-range.ts put in their messages.
   changed: 0, fail: 1, checkHashSize: 1, expectRoot: 2, checkSize: 1,
+  // object-proof.ts's bad(why), and the name of the input that decodeInput and parseJsonInput put in their messages.
+  bad: 0, decodeInput: 1, parseJsonInput: 1,
 };
 const LOG_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 

@@ -7,12 +7,20 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  canonicalizeToBytes,
+  CERTIFICATE_PAYLOAD_TYPE,
   publicKeyFromPem,
+  seedSigner,
+  signCertificate,
+  signEnvelope,
   trustedKey,
+  utf8Encode,
+  ValidationError,
   VerificationError,
   verifyCertificate,
   verifyRecords,
 } from '../../packages/verify/src/core/index.js';
+import { buildExample, EXAMPLE_SEED } from '../../scripts/example-certificate.js';
 import { decodeLine } from '../../packages/verify/src/core/record-scan.js';
 import { buildVectors, bytesOf, VECTOR_DIR } from '../vectors/certificate/generate.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
@@ -79,5 +87,75 @@ describe('certificate vectors', () => {
     const bad = spawnCli([...args('invalid/records-line-altered'), '--json']);
     assert.equal(bad.code, 1, bad.stderr);
     assert.deepEqual(JSON.parse(bad.stdout).code, 'MERKLE_ROOT_MISMATCH');
+  });
+});
+
+// What a signer may put in the payload is as hostile as any input: a buggy or lying issuer signs it.
+describe('signed statements that are not certificates', () => {
+  const { statement } = buildExample();
+  const signer = seedSigner(EXAMPLE_SEED);
+  const keys = [trustedKey(signer.publicKey)];
+  const signed = (payload: Uint8Array) => signEnvelope(CERTIFICATE_PAYLOAD_TYPE, payload, [signer]);
+  const signedValue = (value: unknown) => signed(canonicalizeToBytes(value as never));
+  const failure = (envelope: unknown): VerificationError => {
+    try {
+      verifyCertificate(envelope, keys);
+    } catch (e) {
+      assert.ok(e instanceof VerificationError, String(e));
+      return e;
+    }
+    assert.fail('verified');
+  };
+
+  it('the example, signed here, verifies', () => {
+    assert.deepEqual(verifyCertificate(signedValue(statement), keys), { statement, keyid: signer.keyid });
+  });
+
+  it('an invalid statement is STATEMENT_INVALID, its cause listing the bad fields by path', () => {
+    const bad = { ...structuredClone(statement), status: 'done', issuedAt: 'today' };
+    const e = failure(signedValue(bad));
+    assert.equal(e.code, 'STATEMENT_INVALID');
+    assert.ok(e.cause instanceof ValidationError, String(e.cause));
+    assert.deepEqual(e.cause.fields.map((f) => f.path).sort(), ['$.issuedAt', '$.status']);
+    const sums = structuredClone(statement);
+    sums.completeness.planned += 1;
+    const cause = failure(signedValue(sums)).cause;
+    assert.ok(cause instanceof ValidationError);
+    assert.deepEqual(cause.fields.map((f) => f.path).sort(), ['$.completeness', '$.inventory.treeSize', '$.targets']);
+  });
+
+  it('refuses each payload that is not a v1 statement in its canonical form', () => {
+    const cases: Array<[string, Uint8Array, string]> = [
+      ['version 2', canonicalizeToBytes({ ...statement, version: 2 } as never), 'VERSION_UNSUPPORTED'],
+      ['version "1"', canonicalizeToBytes({ ...statement, version: '1' } as never), 'VERSION_UNSUPPORTED'],
+      ['no version', canonicalizeToBytes(Object.fromEntries(Object.entries(statement).filter(([k]) => k !== 'version')) as never), 'VERSION_UNSUPPORTED'],
+      ['an array', utf8Encode('[]'), 'STATEMENT_INVALID'],
+      ['a string', utf8Encode('"certificate"'), 'STATEMENT_INVALID'],
+      ['null', utf8Encode('null'), 'STATEMENT_INVALID'],
+      ['not JSON', utf8Encode('{"type":'), 'STATEMENT_INVALID'],
+      ['empty', new Uint8Array(0), 'STATEMENT_INVALID'],
+      ['not UTF-8', Uint8Array.from([0x22, 0xff, 0x22]), 'UTF8_INVALID'],
+      ['indented', utf8Encode(JSON.stringify(statement, null, 1)), 'STATEMENT_NOT_CANONICAL'],
+      ['a member twice', utf8Encode(new TextDecoder().decode(canonicalizeToBytes(statement)).replace('{', '{"audit":1,"audit":2,')), 'JSON_DUPLICATE_MEMBER'],
+      ['__proto__', utf8Encode(new TextDecoder().decode(canonicalizeToBytes(statement)).replace('{', '{"__proto__":{},')), 'MEMBER_FORBIDDEN'],
+    ];
+    for (const [what, payload, code] of cases) assert.equal(failure(signed(payload)).code, code, what);
+  });
+
+  it('a statement naming another issuer key is refused when signed, and when verified', () => {
+    const other = seedSigner(new Uint8Array(32).fill(9));
+    assert.notEqual(other.keyid, signer.keyid);
+    try {
+      signCertificate(statement, other);
+      assert.fail('signed');
+    } catch (e) {
+      assert.ok(e instanceof ValidationError, String(e));
+      assert.equal(e.fields.length, 1);
+      assert.equal(e.fields[0]!.path, '$.issuer.keyid');
+      // the problem names both keys, so that a person can see which is which
+      for (const k of [statement.issuer.keyid, other.keyid]) assert.ok(e.fields[0]!.problem.includes(k), e.fields[0]!.problem);
+    }
+    const claimsOther = { ...structuredClone(statement), issuer: { ...statement.issuer, keyid: other.keyid } };
+    assert.equal(failure(signedValue(claimsOther)).code, 'STATEMENT_INVALID');
   });
 });

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   buildObjectProof,
+  type MerkleHasher,
+  nobleHasher,
   publicKeyFromPem,
   trustedKey,
   VerificationError,
@@ -15,9 +17,9 @@ const ex = buildExample();
 const keys = [trustedKey(publicKeyFromPem(ex.publicKeyPem))];
 const proofFor = (i: number) => buildObjectProof(ex.lines[i]!, i, ex.lines.length, ex.tree.inclusionProof(i), ex.envelope);
 
-function code(input: unknown): string {
+function code(input: unknown, hasher: MerkleHasher = nobleHasher): string {
   try {
-    verifyObjectProof(input, keys);
+    verifyObjectProof(input, keys, { hasher });
     return 'ok';
   } catch (e) {
     assert.ok(e instanceof VerificationError, String(e));
@@ -82,5 +84,56 @@ describe('per-object proofs', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('says what it is: type "shredproof.object-proof", version 1; any other type is malformed', () => {
+    const p = proofFor(0);
+    assert.equal(p.type, 'shredproof.object-proof');
+    assert.equal(p.version, 1);
+    for (const type of ['', 'shredproof.object-proof ', 'Shredproof.object-proof', 'shredproof.certificate', null, 1]) {
+      assert.equal(code({ ...p, type }), 'PROOF_MALFORMED', String(type));
+    }
+    const { type: _, ...untyped } = p;
+    assert.equal(code(untyped), 'PROOF_MALFORMED');
+  });
+
+  // Every member of a proof file is attacker controlled: each malformed one is refused before anything is hashed.
+  it('refuses every malformed member with PROOF_MALFORMED', () => {
+    const p = proofFor(3);
+    const bad: Array<[string, unknown]> = [
+      ['record', 1], ['record', null], ['record', undefined], ['record', { index: 3 }],
+      ['leafIndex', -1], ['leafIndex', 1.5], ['leafIndex', '3'], ['leafIndex', null], ['leafIndex', undefined],
+      ['treeSize', -1], ['treeSize', 5.5], ['treeSize', '5'], ['treeSize', 2 ** 53], ['treeSize', undefined],
+      ['auditPath', p.auditPath[0]], ['auditPath', null], ['auditPath', undefined], ['auditPath', { 0: p.auditPath[0] }],
+      ['auditPath', [1]], ['auditPath', [p.auditPath[0]!.toUpperCase()]], ['auditPath', [p.auditPath[0]!.slice(2)]], ['auditPath', [`${p.auditPath[0]}00`]],
+      ['certificate', null], ['certificate', undefined], ['certificate', []], ['certificate', JSON.stringify(p.certificate)],
+    ];
+    const calls = { n: 0 };
+    const spy: MerkleHasher = {
+      hashLeaf: (b) => (calls.n++, nobleHasher.hashLeaf(b)),
+      hashChildren: (l, r) => (calls.n++, nobleHasher.hashChildren(l, r)),
+      emptyRoot: () => (calls.n++, nobleHasher.emptyRoot()),
+    };
+    for (const [member, value] of bad) {
+      assert.equal(code({ ...p, [member]: value }, spy), 'PROOF_MALFORMED', `${member}: ${JSON.stringify(value)}`);
+    }
+    for (const input of [[], [p], 'null', '[]', '"proof"', '3', 42, 'proof', undefined]) {
+      assert.equal(code(input, spy), 'PROOF_MALFORMED', JSON.stringify(input));
+    }
+    assert.equal(calls.n, 0);
+  });
+
+  it('refuses a record of a target that the certificate does not list, before checking its path', () => {
+    const p = proofFor(2);
+    const calls = { n: 0 };
+    const spy: MerkleHasher = { ...nobleHasher, hashLeaf: (b) => (calls.n++, nobleHasher.hashLeaf(b)) };
+    for (const target of ['elsewhere', 'photo', 'photos ', 'Photos', 'training-exports/photos']) {
+      const record = ex.lines[2]!.replace('"target":"photos"', `"target":${JSON.stringify(target)}`);
+      assert.notEqual(record, ex.lines[2]);
+      assert.equal(code({ ...p, record }, spy), 'RECORD_INVALID', target);
+    }
+    assert.equal(calls.n, 0);
+    // a record of the other listed target still gets as far as the path
+    assert.equal(code({ ...p, record: ex.lines[2]!.replace('"target":"photos"', '"target":"training-exports"') }), 'MERKLE_ROOT_MISMATCH');
   });
 });
