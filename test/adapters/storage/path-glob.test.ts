@@ -92,7 +92,36 @@ describe('path globs: matching time', () => {
   });
 });
 
+/** The patterns a brace pattern stands for: `a/{b,{c,d}}` is a/b, a/c and a/d (a brace without a top-level comma is literal). */
+function expandBraces(pattern: string): string[] {
+  for (let open = pattern.indexOf('{'); open >= 0; open = pattern.indexOf('{', open + 1)) {
+    let depth = 0;
+    const commas: number[] = [];
+    for (let i = open; i < pattern.length; i++) {
+      const c = pattern[i];
+      if (c === '{') depth++;
+      else if (c === ',' && depth === 1) commas.push(i);
+      else if (c === '}' && --depth === 0) {
+        if (commas.length === 0) break; // `{a}`: literal braces; look at the next one
+        const cuts = [open, ...commas, i];
+        const head = pattern.slice(0, open);
+        const tail = pattern.slice(i + 1);
+        return cuts.slice(1).flatMap((cut, k) => expandBraces(head + pattern.slice(cuts[k]! + 1, cut) + tail));
+      }
+    }
+  }
+  return [pattern];
+}
+
 describe('path globs: agreement with picomatch', () => {
+  it('expandBraces, the reference for braces: nested, empty alternatives, literal braces', () => {
+    assert.deepEqual(expandBraces('a/{*,b}'), ['a/*', 'a/b']);
+    assert.deepEqual(expandBraces('{a,{b,.}}x'), ['ax', 'bx', '.x']);
+    assert.deepEqual(expandBraces('b{a,}'), ['ba', 'b']);
+    assert.deepEqual(expandBraces('{a}/{b,c}'), ['{a}/b', '{a}/c']);
+    assert.deepEqual(expandBraces('a}/b'), ['a}/b']);
+  });
+
   // The documented differences: `P/**` also matches what P matches, whatever P
   // is (picomatch: only for a literal P), and '?' takes a code point (picomatch:
   // a UTF-16 unit; no astral characters are generated here). Names are valid
@@ -120,7 +149,12 @@ describe('path globs: agreement with picomatch', () => {
           const ours = parsed.glob.match(n);
           if (ours) matched++;
           if (ours && base?.ok && base.glob.match(n)) continue; // the documented `P/**` difference
-          assert.equal(ours, reference(n), `${p} ~ ${JSON.stringify(n)}`);
+          const theirs = reference(n);
+          // picomatch lets `a/**/{*,b}` match "a" but not `a/**/*` or `a/**/b`: its braces after
+          // `**/` disagree with its own expansion of them. Where it disagrees with itself, the
+          // expanded patterns are the reference (found by this property, seed -1214292825).
+          if (ours !== theirs && ours === expandBraces(p).some((q) => picomatch(q, PICOMATCH)(n))) continue;
+          assert.equal(ours, theirs, `${p} ~ ${JSON.stringify(n)}`);
         }
       }),
       { numRuns: 5000 },
