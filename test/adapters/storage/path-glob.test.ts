@@ -149,7 +149,7 @@ describe('path globs: agreement with picomatch', () => {
           const ours = parsed.glob.match(n);
           if (ours) matched++;
           if (ours && base?.ok && base.glob.match(n)) continue; // the documented `P/**` difference
-          const theirs = reference(n);
+          const theirs: boolean = reference(n);
           // picomatch lets `a/**/{*,b}` match "a" but not `a/**/*` or `a/**/b`: its braces after
           // `**/` disagree with its own expansion of them. Where it disagrees with itself, the
           // expanded patterns are the reference (found by this property, seed -1214292825).
