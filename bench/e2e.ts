@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeCoordinator } from '../src/main/compose.js';
+import { composeCoordinator } from '../src/main/coordinator.js';
 import { loadConfig } from '../src/config/config.js';
 import { approveOrder } from '../src/app/approve-order.js';
 import { createOrder } from '../src/app/create-order.js';

@@ -72,8 +72,10 @@ async function main(): Promise<void> {
   const path = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
   // A partial run (npm run bench -- api) replaces only its own sections and keeps
   // the others as they were measured; each section says when that was.
+  // Sections that no benchmark here writes (measured by a test or by hand, such as the idle
+  // worker's memory) are kept as written, after the others.
   const kept = new Map<string, string>();
-  if (wanted.length && existsSync(path)) {
+  if (existsSync(path)) {
     const text = readFileSync(path, 'utf8');
     const lastRun = /^- date: (.*)$/m.exec(text)?.[1] ?? 'an unknown date';
     for (const block of text.split(/\n(?=## )/).slice(1)) {
@@ -93,11 +95,13 @@ async function main(): Promise<void> {
     lines.push('', `(measured ${new Date().toISOString()}; ${((performance.now() - started) / 1000).toFixed(0)} s; load average after: ${loadavg().map((x) => x.toFixed(2)).join(' / ')})`);
     fresh.set(section.title, lines.join('\n'));
   }
-  const out = ['# Benchmark results', '', 'Written by `npm run bench` (bench/run.ts). Re-run to refresh; edit nothing by hand.', '', `Last run (sections: ${names.join(', ')}):`, '', ...machine(), ''];
-  for (const { title } of Object.values(SECTIONS)) {
-    const block = fresh.get(title) ?? kept.get(title);
+  const out = ['# Benchmark results', '', 'Written by `npm run bench` (bench/run.ts). Re-run to refresh. Sections that no benchmark of bench/run.ts writes (recorded by hand, each with how) are kept as they are.', '', `Last run (sections: ${names.join(', ')}):`, '', ...machine(), ''];
+  const known = new Set(Object.values(SECTIONS).map((section) => section.title));
+  for (const title of known) {
+    const block = fresh.get(title) ?? (wanted.length ? kept.get(title) : undefined);
     if (block) out.push(block, '');
   }
+  for (const [title, block] of kept) if (!known.has(title)) out.push(block, '');
   writeFileSync(path, out.join('\n'));
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -1,13 +1,15 @@
 // The standalone worker process (`shredproof worker`): stateless; talks only
 // to Redis and the configured storage backends, never to the ledger or the
 // signing key. Run any number of them, on any machines, against one Redis.
-import { composeWorker, type WorkerRuntime } from '../src/main/compose.js';
+// It imports the worker's composition root (src/main/worker.ts) and the
+// process lifecycle (src/main/process.ts), nothing of the coordinator's.
+import { composeWorker, type WorkerRuntime } from '../src/main/worker.js';
 import { loadBackendsConfig } from '../src/config/backends-config.js';
 import type { Config } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { parseFaultPlan } from '../src/adapters/queue/bullmq-worker.js';
 import { heartbeatFileFromEnv, type QueueProbe, redisProbe, WorkerHeartbeat } from '../src/adapters/queue/worker-liveness.js';
-import { closeOnStop, listenForStop } from '../src/main/serve.js';
+import { closeOnStop, listenForStop } from '../src/main/process.js';
 
 export async function work(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel, name: 'shredproof-worker' });

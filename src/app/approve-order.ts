@@ -1,8 +1,9 @@
 // Approve: a second person signs off on one exact plan. The approval names
 // the plan root it saw; if the plan changed since, the approval is refused.
 import { samePerson } from '@shredproof/verify';
-import type { OrderRow } from './ports/ledger.js';
-import { type EngineDeps, NotFoundError, RuleError } from './deps.js';
+import type { OrderRow } from './ports/orders.js';
+import type { EngineDeps } from './deps.js';
+import { NotFoundError, RuleError } from './errors.js';
 
 export function approveOrder(deps: EngineDeps, id: string, approver: string, planRoot: string): OrderRow {
   const order = deps.ledger.getOrder(id);

@@ -3,15 +3,10 @@
 // verifies with this coordinator's key count: a row added to the ledger file by
 // someone without the key anchors nothing.
 import { parseCertificate, trustedKey, verifyCertificate } from '@shredproof/verify';
-import { checkpointAnchors } from './audit-checkpoints.js';
+import { type AuditAnchor, checkpointAnchors } from './audit-checkpoints.js';
 import type { EngineDeps } from './deps.js';
 
-export interface AuditAnchor {
-  entries: number;
-  head: string;
-  /** The certificate that carries it. */
-  source: string;
-}
+export type { AuditAnchor };
 
 /** Certificates and signed checkpoints (audit-checkpoints.ts): every head the coordinator ever signed. */
 export function auditAnchors(deps: Pick<EngineDeps, 'ledger' | 'signer' | 'dataDir'>): AuditAnchor[] {

@@ -9,10 +9,17 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifySignature } from '@shredproof/verify';
-import type { AuditAnchor } from './audit-anchors.js';
 import type { EngineDeps } from './deps.js';
 
 export const AUDIT_CHECKPOINTS_FILE = 'audit-checkpoints.ndjson';
+
+/** A head of the audit log that the coordinator signed: in a certificate or a checkpoint (audit-anchors.ts collects both). */
+export interface AuditAnchor {
+  entries: number;
+  head: string;
+  /** The certificate or checkpoint that carries it. */
+  source: string;
+}
 
 interface Checkpoint {
   at: string;

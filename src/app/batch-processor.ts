@@ -4,26 +4,12 @@
 // outcome and resolves objects whose intent was recorded by an interrupted
 // attempt (DESIGN.md invariant 3).
 import type { DestroyOutcome, HashOutcome, TargetSession } from './ports/storage-backend.js';
-import type { BatchItem, BatchJobData, BatchState, BatchSummary, Intent, Outcome } from './batch-types.js';
-
-export interface BatchStore {
-  readBatch(orderId: string, epoch: string, batch: number): Promise<BatchState>;
-  writeIntents(orderId: string, epoch: string, batch: number, intents: ReadonlyMap<number, Intent>): Promise<void>;
-  writeOutcomes(orderId: string, epoch: string, batch: number, outcomes: ReadonlyMap<number, Outcome>): Promise<void>;
-}
-
-/** A permanent failure of the whole job (the worker maps it to BullMQ's UnrecoverableError). */
-export class PermanentJobError extends Error {
-  override readonly name = 'PermanentJobError';
-}
-
-/** Some objects hit transient errors in every round: the job is retried later, with backoff. */
-export class TransientJobError extends Error {
-  override readonly name = 'TransientJobError';
-}
+import type { WorkerBatchStore } from './ports/batch-store.js';
+import type { BatchItem, BatchJobData, BatchSummary, Intent, Outcome } from './batch-types.js';
+import { TransientJobError } from './errors.js';
 
 export interface ProcessorDeps {
-  store: BatchStore;
+  store: WorkerBatchStore;
   session: TargetSession;
   method: string;
   now: () => Date;

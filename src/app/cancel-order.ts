@@ -4,9 +4,10 @@
 // withdrawn from the queue, running batches finish, and the coordinator then
 // certifies what was destroyed, lists the rest as CANCELLED exceptions, and
 // ends the order 'cancelled'.
-import type { OrderRow, OrderState } from './ports/ledger.js';
+import type { OrderRow, OrderState } from './ports/orders.js';
 import { jobIdFor } from './batch-types.js';
-import { type EngineDeps, NotFoundError, RuleError } from './deps.js';
+import type { EngineDeps } from './deps.js';
+import { NotFoundError, RuleError } from './errors.js';
 import { ingestBatch } from './ingest.js';
 
 const BEFORE_EXECUTION: OrderState[] = ['draft', 'planning', 'planned', 'approved'];

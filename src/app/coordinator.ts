@@ -2,7 +2,7 @@
 // dispatched (which is also how it resumes after a restart or a Redis
 // restart), and finalize orders with nothing left pending. One instance owns
 // the ledger and the key; ticks never overlap.
-import type { OrderRow, OrderState } from './ports/ledger.js';
+import type { OrderRow, OrderState } from './ports/orders.js';
 import { checkpointAudit } from './audit-checkpoints.js';
 import { withdrawBatches } from './cancel-order.js';
 import { dispatch } from './execute-order.js';

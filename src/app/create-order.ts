@@ -3,27 +3,14 @@
 // touched in any store yet.
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalize, type FieldProblem, ValidationError } from '@shredproof/verify';
-import { NO_PLAN, type OrderRow } from './ports/ledger.js';
+import { BackendUnavailableError } from './errors.js';
+import { NO_PLAN, type OrderRow } from './ports/orders.js';
 import { type OrderDocument, parseOrderDocument } from './order-document.js';
 import type { HoldSpec } from './ports/storage-backend.js';
 import type { EngineDeps } from './deps.js';
 
 export function holdsFor(doc: OrderDocument, target: string): HoldSpec[] {
   return doc.holds.filter((h) => h.target === target);
-}
-
-/**
- * A configured backend could not be used (unreachable, refusing, misconfigured)
- * while an order's scopes were checked: the server's problem, not the order's.
- */
-export class BackendUnavailableError extends Error {
-  override readonly name = 'BackendUnavailableError';
-  constructor(
-    readonly backend: string,
-    cause: unknown,
-  ) {
-    super(`backend ${backend} is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
 }
 
 /** Asks each backend to validate its scope and holds; collects every problem with order-relative paths. */

@@ -1,27 +1,19 @@
-// What the use cases (create, plan, approve, execute, ingest, finalize) need.
-// Wired once in the composition root (src/main/compose.ts).
-import type { BackendRegistry } from '../adapters/storage/registry.js';
+// What the use cases (create, plan, approve, execute, ingest, finalize) need:
+// ports only. Wired once, in the coordinator's composition root (src/main).
 import type { Signer } from '@shredproof/verify';
-import type { ItemResult, Ledger } from './ports/ledger.js';
 import type { Logger } from '../log.js';
-import type { BullmqExecQueue } from '../adapters/queue/bullmq-exec-queue.js';
-
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from './ports/clock.js';
+import type { ExecutionQueue } from './ports/execution-queue.js';
+import type { Ledger } from './ports/ledger.js';
+import type { EngineMetrics } from './ports/metrics.js';
+import type { StorageBackends } from './ports/storage-backend.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** What the engine reports for /metrics; optional, so that tools without an API need none. */
-export interface EngineMetrics {
-  ingested(target: string, results: readonly ItemResult[]): void;
-  phase(phase: 'plan' | 'execute' | 'finalize', seconds: number): void;
-}
-
 export interface EngineDeps {
   ledger: Ledger;
-  backends: BackendRegistry;
-  queue: BullmqExecQueue;
+  backends: StorageBackends;
+  queue: ExecutionQueue;
   clock: Clock;
   log: Logger;
   /** Only the coordinator holds it; undefined where nothing is signed. */
@@ -33,21 +25,4 @@ export interface EngineDeps {
   /** How long a published order spec stays valid (workers refuse an expired one); default 6 hours. */
   specTtlSeconds?: number;
   metrics?: EngineMetrics;
-}
-
-/** A rule of the order lifecycle was broken (approve your own order, execute an unapproved one, ...). */
-export class RuleError extends Error {
-  override readonly name = 'RuleError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** No such order. */
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-  readonly code = 'NOT_FOUND';
 }

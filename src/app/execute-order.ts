@@ -4,13 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { samePerson } from '@shredproof/verify';
-import type { OrderRow } from './ports/ledger.js';
+import type { OrderRow } from './ports/orders.js';
 import type { BatchJobData, OrderSpec } from './batch-types.js';
 import { jobIdFor } from './batch-types.js';
-import { QueueAuthError } from '../adapters/queue/queue-auth.js';
 import { orderDocument } from './create-order.js';
 import { planBindings } from './plan-order.js';
-import { type EngineDeps, NotFoundError, RuleError } from './deps.js';
+import type { EngineDeps } from './deps.js';
+import { NotFoundError, QueueAuthError, RuleError } from './errors.js';
 
 export function executeOrder(deps: EngineDeps, id: string, actor: string): OrderRow {
   const order = deps.ledger.getOrder(id);

@@ -1,19 +1,22 @@
-// Finalize: re-scan the scope, write records.ndjson in leaf order (plan
-// order), build the statement while streaming, sign it, and store it. Safe
-// to run again after a crash: everything is recomputed from the ledger.
+// Finalize, in named steps: collect (the order into 'finalizing', and the
+// re-scan of what is left), write the records file durably (records.ndjson in
+// leaf order, which is plan order, hashed while it streams), build the
+// statement, sign it, publish (certificate.json and the public key durably,
+// then the certificate and the final state in one ledger transaction), and
+// clean up the order's state in Redis. Safe to run again after a crash:
+// everything is recomputed from the ledger.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { publicKeyToPem, type RescanItem, signCertificate, StatementBuilder } from '@shredproof/verify';
-import type { TargetBinding, TargetSession } from './ports/storage-backend.js';
-import { ITEM_STATUS, type OrderRow } from './ports/ledger.js';
-import { nodeFileDigest } from '@shredproof/verify/node';
-import { nodeHasher } from '@shredproof/verify/node';
-import { holdsFor, orderDocument } from './create-order.js';
-import { type EngineDeps, NotFoundError } from './deps.js';
-import { planBindings } from './plan-order.js';
+import { type CertificateStatement, publicKeyToPem, signCertificate, StatementBuilder } from '@shredproof/verify';
+import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
+import type { OrderRow } from './ports/orders.js';
+import { orderDocument } from './create-order.js';
+import type { EngineDeps } from './deps.js';
+import { NotFoundError } from './errors.js';
+import { type Rescan, rescan } from './rescan.js';
 
 export interface CertificateFiles {
   dir: string;
@@ -27,115 +30,44 @@ export function certificateFiles(dataDir: string, orderId: string): CertificateF
   return { dir, certificate: join(dir, 'certificate.json'), records: join(dir, 'records.ndjson'), publicKey: join(dir, 'public-key.pem') };
 }
 
-const RESCAN_STATUS: Record<number, RescanItem['status']> = {
-  [ITEM_STATUS.retained]: 'held',
-  [ITEM_STATUS.exception]: 'exception',
-  [ITEM_STATUS.destroyed]: 'recreated',
-  [ITEM_STATUS.pending]: 'exception',
-};
-
-/**
- * Lists what is left in scope after execution. An object recorded as destroyed
- * that is still there is hashed again: with the content that was certified, it
- * was never destroyed (a lying worker, a forged outcome, a store that ignored
- * the delete), so its record is revoked and it becomes an exception; with other
- * content it was written again after its destruction ('recreated'). Before
- * listing, a session that can tidy removes what destroying left behind (tidy).
- */
-async function rescan(deps: EngineDeps, order: OrderRow): Promise<{ items: RescanItem[]; leftBehind: Map<string, string[]> }> {
-  const doc = orderDocument(order);
-  const bindings = planBindings(deps.ledger, order.id);
-  const items: RescanItem[] = [];
-  const leftBehind = new Map<string, string[]>();
-  for (const t of doc.targets) {
-    const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
-    try {
-      if (session.tidy) leftBehind.set(t.backend, await tidy(deps, order.id, t.backend, session, bindings[t.backend]));
-      for await (const page of session.list()) {
-        const survivors: Array<{ item: RescanItem; seq: number; sha256: string }> = [];
-        for (const o of page) {
-          const row = deps.ledger.findByLocator(order.id, t.backend, o.locator);
-          const item: RescanItem = { target: t.backend, locator: o.locator, status: row ? RESCAN_STATUS[row.status]! : 'unplanned' };
-          items.push(item);
-          if (row?.status === ITEM_STATUS.destroyed && row.sha256) survivors.push({ item, seq: row.seq, sha256: row.sha256 });
-        }
-        if (survivors.length > 0) await checkSurvivors(deps, order.id, session, survivors);
-      }
-    } finally {
-      await session.close();
-    }
-  }
-  return { items, leftBehind };
-}
-
-/**
- * Has the session remove what destroying left behind (for files: the
- * directories the order emptied), on the store the plan listed only, and
- * returns its statements of what remains (for the target's persistence).
- */
-async function tidy(deps: EngineDeps, orderId: string, target: string, session: TargetSession, planned: TargetBinding | undefined): Promise<string[]> {
-  if (planned && !sameBinding(planned, session.binding)) {
-    return ['nothing that destroying left behind (such as emptied directories) was removed: the store is not the one the plan listed'];
-  }
-  async function* destroyed(): AsyncIterable<string[]> {
-    for (const page of deps.ledger.destroyedPages(orderId)) {
-      yield page.filter((r) => r.target === target).map((r) => r.locator);
-      await setImmediate();
-    }
-  }
-  return session.tidy!(destroyed());
-}
-
-function sameBinding(a: TargetBinding, b: TargetBinding | undefined): boolean {
-  const keys = Object.keys(a);
-  return b !== undefined && keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
-
-async function checkSurvivors(
-  deps: EngineDeps,
-  orderId: string,
-  session: TargetSession,
-  survivors: ReadonlyArray<{ item: RescanItem; seq: number; sha256: string }>,
-): Promise<void> {
-  const hashes = await session.hash(survivors.map((s) => ({ locator: s.item.locator })));
-  const revoke: number[] = [];
-  survivors.forEach((s, k) => {
-    const h = hashes[k]!;
-    // Unreadable now (an error, a hold): it is there, and nobody can show it is other content.
-    if (h.status === 'hashed' && h.sha256 !== s.sha256) return;
-    if (h.status === 'absent') return; // gone between listing and hashing
-    revoke.push(s.seq);
-    s.item.status = 'exception';
-  });
-  if (revoke.length === 0) return;
-  deps.ledger.revokeDestroyed(orderId, revoke, 'PRESENT_AFTER_DESTROY', 'recorded as destroyed, but the re-scan found it present with the content that was recorded (or could not read it to tell); not certified');
-  deps.log.error({ orderId, objects: revoke.length }, 'SECURITY: objects reported destroyed are still present with the same content; their records are revoked');
-}
-
-/** Writes a file through a temp name and fsync, so a crash never leaves a half file under the real name. */
-function writeDurably(path: string, data: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, data);
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
+/** What the statement needs from outside the records: the order as it enters finalizing, and the re-scan. */
+interface Collected extends Rescan {
+  order: OrderRow;
+  finishedAt: string;
+  rescanAt: string;
 }
 
 export async function finalizeOrder(deps: EngineDeps, id: string): Promise<OrderRow> {
+  const t0 = performance.now();
+  const collected = await collect(deps, id);
+  const files = certificateFiles(deps.dataDir, id);
+  const builder = await writeRecords(deps, id, files);
+  const statement = buildStatement(deps, collected, builder);
+  const envelopeText = sign(deps, statement);
+  const done = publish(deps, collected.order, files, statement, envelopeText);
+  await cleanUp(deps, id, statement, t0);
+  return done;
+}
+
+/** Takes the order into 'finalizing' (once every object is resolved) and re-scans every target's scope. */
+async function collect(deps: EngineDeps, id: string): Promise<Collected> {
   let order = deps.ledger.getOrder(id);
   if (!order) throw new NotFoundError(`no order ${id}`);
   const finishedAt = order.finishedAt ?? deps.clock.now().toISOString();
-  const t0 = performance.now();
   if (order.state === 'executing') {
     order = deps.ledger.transition(id, ['executing'], 'finalizing', 'coordinator', finishedAt, { finishedAt }, 'all objects resolved');
     if (order.execStartedAt) deps.metrics?.phase('execute', (Date.parse(finishedAt) - Date.parse(order.execStartedAt)) / 1000);
   }
-  const log = deps.log.child({ orderId: id });
-  const { items: rescanItems, leftBehind } = await rescan(deps, order);
-  const rescanAt = deps.clock.now().toISOString();
+  const { items, leftBehind } = await rescan(deps, order);
+  return { order, finishedAt, items, leftBehind, rescanAt: deps.clock.now().toISOString() };
+}
 
-  const files = certificateFiles(deps.dataDir, id);
+/**
+ * Writes records.ndjson through a temp name, fsyncs it and renames it into
+ * place, hashing each record into the statement's tree as it goes. Returns
+ * the builder, which then knows the tree and the file's digest.
+ */
+async function writeRecords(deps: EngineDeps, id: string, files: CertificateFiles): Promise<StatementBuilder> {
   mkdirSync(files.dir, { recursive: true });
   const builder = new StatementBuilder({ hasher: nodeHasher, fileDigest: nodeFileDigest() });
   const tmpRecords = `${files.records}.tmp`;
@@ -174,11 +106,17 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
     closeSync(fd);
   }
   renameSync(tmpRecords, files.records);
+  return builder;
+}
 
+/** The certificate statement: the order, its plan, the execution, the targets, the re-scan, what was not destroyed, and the audit log's head. */
+function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilder): CertificateStatement {
+  const { order } = c;
+  const id = order.id;
   const doc = orderDocument(order);
   const holdReason = new Map(doc.holds.map((h) => [h.id, h.reason]));
   const progress = deps.ledger.progress(id);
-  const statement = builder.build({
+  return builder.build({
     certificateId: `cert-${randomUUID()}`,
     issuedAt: deps.clock.now().toISOString(),
     issuer: { name: deps.issuerName, keyid: deps.signer.keyid },
@@ -197,25 +135,37 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
       bytes: order.planBytes!,
       plannedAt: order.plannedAt!,
     },
-    execution: { startedAt: order.execStartedAt!, finishedAt },
+    execution: { startedAt: order.execStartedAt!, finishedAt: c.finishedAt },
     targets: doc.targets.map((t) => {
       const backend = deps.backends.get(t.backend);
-      return { name: t.backend, kind: backend.kind, planned: progress.perTarget[t.backend]?.total ?? 0, persistence: [...backend.persistence, ...(leftBehind.get(t.backend) ?? [])] };
+      return { name: t.backend, kind: backend.kind, planned: progress.perTarget[t.backend]?.total ?? 0, persistence: [...backend.persistence, ...(c.leftBehind.get(t.backend) ?? [])] };
     }),
-    rescan: { completedAt: rescanAt, items: rescanItems },
+    rescan: { completedAt: c.rescanAt, items: c.items },
     exceptions: deps.ledger.exceptions(id),
     retained: deps.ledger.retained(id).map((r) => ({ ...r, reason: holdReason.get(r.holdId) ?? 'legal hold' })),
     derived: doc.derived,
     // Anchors the audit log in a signed document that leaves this server (issue: a rewritten, re-chained log verified ok).
     audit: deps.ledger.access.auditHead(),
   });
+}
+
+/** The signed envelope (DSSE), as certificate.json holds it. */
+function sign(deps: EngineDeps, statement: CertificateStatement): string {
   const envelope = signCertificate(statement, deps.signer);
-  const envelopeText = JSON.stringify(envelope, null, 2) + '\n';
+  return JSON.stringify(envelope, null, 2) + '\n';
+}
+
+/**
+ * Writes certificate.json and the public key durably, then records the
+ * certificate and the order's final state in one ledger transaction: once the
+ * ledger says certified, the files are there.
+ */
+function publish(deps: EngineDeps, order: OrderRow, files: CertificateFiles, statement: CertificateStatement, envelopeText: string): OrderRow {
   writeDurably(files.certificate, envelopeText);
   writeDurably(files.publicKey, publicKeyToPem(deps.signer.publicKey));
   const final = order.cancelRequestedAt ? 'cancelled' : statement.status === 'complete' ? 'certified' : 'certified-with-exceptions';
-  const done = deps.ledger.atomically(() => {
-    deps.ledger.saveCertificate(id, {
+  return deps.ledger.atomically(() => {
+    deps.ledger.saveCertificate(order.id, {
       certificateId: statement.certificateId,
       issuedAt: statement.issuedAt,
       rootHash: statement.merkle.rootHash,
@@ -223,10 +173,26 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
       envelope: envelopeText,
       recordsPath: files.records,
     });
-    return deps.ledger.transition(id, ['finalizing'], final, 'coordinator', statement.issuedAt, {}, `certificate ${statement.certificateId}`);
+    return deps.ledger.transition(order.id, ['finalizing'], final, 'coordinator', statement.issuedAt, {}, `certificate ${statement.certificateId}`);
   });
+}
+
+/** Forgets the order's execution state in Redis (only after the ledger committed), and reports. */
+async function cleanUp(deps: EngineDeps, id: string, statement: CertificateStatement, t0: number): Promise<void> {
   await deps.queue.store.deleteOrder(id);
   deps.metrics?.phase('finalize', (performance.now() - t0) / 1000);
-  log.info({ certificateId: statement.certificateId, destroyed: statement.completeness.destroyed, exceptions: statement.completeness.exceptions, root: statement.merkle.rootHash }, 'order certified');
-  return done;
+  deps.log.child({ orderId: id }).info(
+    { certificateId: statement.certificateId, destroyed: statement.completeness.destroyed, exceptions: statement.completeness.exceptions, root: statement.merkle.rootHash },
+    'order certified',
+  );
+}
+
+/** Writes a file through a temp name and fsync, so a crash never leaves a half file under the real name. */
+function writeDurably(path: string, data: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, data);
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, path);
 }

@@ -12,13 +12,13 @@
 //   outcome retained / exception          -> as recorded
 //   no outcome (the job failed for good,  -> probe: absent with an intent -> destroyed (recovered);
 //   or was withdrawn by a cancel)            otherwise exception JOB_FAILED (or CANCELLED)
-import type { ItemResult } from './ports/ledger.js';
+import type { ItemResult } from './ports/results.js';
+import type { FinishedJob } from './ports/execution-queue.js';
 import type { Intent, Outcome } from './batch-types.js';
 import { holdsFor, orderDocument } from './create-order.js';
 import type { EngineDeps } from './deps.js';
+import { QueueAuthError } from './errors.js';
 import { planBindings } from './plan-order.js';
-import type { FinishedJob } from '../adapters/queue/bullmq-exec-queue.js';
-import { QueueAuthError } from '../adapters/queue/queue-auth.js';
 
 function destroyedResult(seq: number, intent: Intent, at: string, recovered: boolean): ItemResult {
   const attributes = { ...(intent.attributes ?? {}), ...(recovered ? { recovered: 'true' } : {}) };

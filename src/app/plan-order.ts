@@ -4,11 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { bytesToHex, canonicalizeToBytes, MerkleRootBuilder } from '@shredproof/verify';
 import { performance } from 'node:perf_hooks';
-import { type InventoryEntry, type Ledger, NO_PLAN, type OrderRow, type OrderState } from './ports/ledger.js';
+import type { InventoryEntry, InventoryStore } from './ports/inventory.js';
+import { NO_PLAN, type OrderRow, type OrderState } from './ports/orders.js';
 import { nodeHasher } from '@shredproof/verify/node';
 import type { TargetBinding } from './ports/storage-backend.js';
 import { holdsFor, orderDocument } from './create-order.js';
-import { type EngineDeps, NotFoundError, RuleError } from './deps.js';
+import type { EngineDeps } from './deps.js';
+import { NotFoundError, RuleError } from './errors.js';
 
 /** A crashed plan leaves 'planning': planning again is how to recover. */
 const PLANNABLE: OrderState[] = ['draft', 'planning', 'planned'];
@@ -41,7 +43,7 @@ export function inventoryLeaf(e: { seq: number; target: string; locator: string;
 }
 
 /** What the order's plan recorded of each target's store (a filesystem root's device and inode): workers open the target with it. */
-export function planBindings(ledger: Pick<Ledger, 'planBindings'>, orderId: string): Record<string, TargetBinding> {
+export function planBindings(ledger: Pick<InventoryStore, 'planBindings'>, orderId: string): Record<string, TargetBinding> {
   const json = ledger.planBindings(orderId);
   return json === null ? {} : (JSON.parse(json) as Record<string, TargetBinding>);
 }

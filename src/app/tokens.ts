@@ -5,7 +5,7 @@
 // there is nothing to brute-force, and a slow KDF would only slow every request.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type FieldProblem, personKey, ValidationError } from '@shredproof/verify';
-import { type AccessStore, ROLES, type Role, type TokenRow } from '../adapters/ledger/sqlite/access-store.js';
+import { ROLES, type Role, type TokenRow, type TokenStore } from './ports/access.js';
 
 const TOKEN_RE = /^sp_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 /** Who a token belongs to: the name that the two-person rule compares. */
@@ -31,7 +31,7 @@ export function isRole(s: unknown): s is Role {
 }
 
 /** Creates a token; the returned string is the only copy of its secret. */
-export function issueToken(store: AccessStore, opts: { name: string; role: string; createdBy: string; now: Date; expiresAt?: Date }): IssuedToken {
+export function issueToken(store: TokenStore, opts: { name: string; role: string; createdBy: string; now: Date; expiresAt?: Date }): IssuedToken {
   const problems: FieldProblem[] = [];
   if (!TOKEN_NAME_RE.test(opts.name)) {
     problems.push({ path: '$.name', problem: 'must be 1-64 characters: letters, digits, and . _ @ - (not first)' });
@@ -89,7 +89,7 @@ export function tokenLapsed(row: TokenRow | undefined, now: Date): Exclude<AuthF
  * the client always gets the same 401, so a caller learns nothing about
  * which tokens exist.
  */
-export function authenticate(store: AccessStore, presented: string, now: Date): { ok: true; principal: Principal } | { ok: false; reason: AuthFailure; tokenId?: string } {
+export function authenticate(store: TokenStore, presented: string, now: Date): { ok: true; principal: Principal } | { ok: false; reason: AuthFailure; tokenId?: string } {
   const m = TOKEN_RE.exec(presented);
   if (!m) return { ok: false, reason: 'MALFORMED' };
   const tokenId = `tok_${m[1]}`;

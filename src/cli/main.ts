@@ -1,24 +1,21 @@
-// The `shredproof` command line. Exit codes are a contract (DESIGN.md):
-// verify exits 0 valid, 1 invalid, 2 usage or unreadable input; other
-// commands exit 0 on success, 1 on failure, 2 on usage errors.
+// The `shredproof` command line: one program, one module per command under
+// ./commands. The exit codes are a contract (./context.ts). A command module
+// declares its options and imports what it runs only when it runs: a `worker`
+// process must not load the ledger, HTTP or the page builder, and `verify`
+// pays for nothing else.
 import { type Command, CommanderError } from 'commander';
-import { CliExit, type CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrorDocument, processOutput } from '@shredproof/verify/cli';
+import { processOutput } from '@shredproof/verify/cli';
 import { ShredproofCommand } from './command.js';
+import { CliExit, type CliContext, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrorDocument } from './context.js';
 import { registerDemo } from './commands/demo.js';
 import { registerKeygen } from './commands/keygen.js';
-import { registerOrder } from './commands/order.js';
+import { registerOrder } from './commands/order/index.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerProve, registerVerify } from './commands/verify.js';
+import { registerWorker } from './commands/worker.js';
 import { packageVersion } from '../version.js';
-
-// The exit codes, the usage error and the JSON error document are the verifier package's:
-// `shredproof verify` and `shredproof-verify verify` are one command.
-export { CliExit, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrorDocument, type UsageReason } from '@shredproof/verify/cli';
-
-/** Where a command writes, and the exit code it decided (set by verify and prove). */
-export type CliContext = CliIo;
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new ShredproofCommand('shredproof')
@@ -32,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProve(program, ctx);
   registerDemo(program, ctx);
   registerServe(program, ctx);
+  registerWorker(program, ctx);
   registerToken(program, ctx);
   registerOrder(program, ctx);
   registerVerifierPage(program, ctx);

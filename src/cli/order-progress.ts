@@ -4,7 +4,7 @@
 // state and every few seconds.
 import type { ProgressView } from '../client/api-client.js';
 import { formatBytes, formatProgressLine } from '../client/format.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { type Progress, progressBar } from './progress.js';
 
 /** A status line that rewrites itself on a terminal and prints now and then otherwise. */

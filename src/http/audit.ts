@@ -4,13 +4,13 @@
 // transaction that makes them.
 import type { Request, Response } from 'express';
 import type { Principal } from '../app/tokens.js';
-import type { Clock } from '../app/deps.js';
-import type { AccessStore } from '../adapters/ledger/sqlite/access-store.js';
+import type { Clock } from '../app/ports/clock.js';
+import type { AuditLog } from '../app/ports/access.js';
 import type { Logger } from '../log.js';
 
 export class AuditRecorder {
   constructor(
-    private readonly store: AccessStore,
+    private readonly store: AuditLog,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
@@ -19,7 +19,7 @@ export class AuditRecorder {
     return { method: req.method, path: req.originalUrl.slice(0, 2048), remote: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, 512) ?? null };
   }
 
-  private append(entry: Parameters<AccessStore['appendAudit']>[0]): void {
+  private append(entry: Parameters<AuditLog['appendAudit']>[0]): void {
     try {
       this.store.appendAudit(entry);
     } catch (e) {

@@ -13,7 +13,7 @@ import type { Express, Request, RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../log.js';
 import { PROBLEM_TYPE_BASE, type ProblemBody } from './problem.js';
-import { principalOf } from './route.js';
+import { principalOf } from './principal.js';
 
 type Problem = Pick<ProblemBody, 'status' | 'code' | 'title' | 'detail'>;
 

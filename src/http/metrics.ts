@@ -11,8 +11,9 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../config/config.js';
-import type { EngineDeps, EngineMetrics } from '../app/deps.js';
-import type { ItemResult } from '../app/ports/ledger.js';
+import type { EngineDeps } from '../app/deps.js';
+import type { EngineMetrics } from '../app/ports/metrics.js';
+import type { ItemResult } from '../app/ports/results.js';
 import { checkPrivateFile } from '../adapters/queue/queue-key.js';
 import { createHttpServer } from './http-server.js';
 import { PROBLEM_TYPE_BASE } from './problem.js';

@@ -3,7 +3,7 @@
 // dialect). Schemas that carry a meta id become components; everything else
 // is inlined where it is used.
 import { z } from 'zod';
-import { ORDER_STATES } from '../app/ports/ledger.js';
+import { ORDER_STATES } from '../app/ports/orders.js';
 import type { Route } from './route.js';
 
 type Json = Record<string, unknown>;

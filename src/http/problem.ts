@@ -5,12 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { type FieldProblem, ValidationError, VerificationError } from '@shredproof/verify';
-import { BackendUnavailableError } from '../app/create-order.js';
-import { NotFoundError, RuleError } from '../app/deps.js';
-import { StateConflictError } from '../app/ports/ledger.js';
+import { type FieldProblem, ValidationError, type VerificationCode, VerificationError } from '@shredproof/verify';
+import { AppError, BackendUnavailableError } from '../app/errors.js';
 import type { Logger } from '../log.js';
 import { zodProblems } from '../app/order-document.js';
+import { PROBLEMS, type ProblemCode, type StatusOf } from './problem-codes.js';
+
+export { PROBLEMS, type ProblemCode } from './problem-codes.js';
 
 /** Problem types are URNs: stable names that claim no web address. docs/API.md lists them. */
 export const PROBLEM_TYPE_BASE = 'urn:shredproof:problem:';
@@ -19,7 +20,8 @@ export interface ProblemBody {
   type: string;
   title: string;
   status: number;
-  code: string;
+  /** A code of the table (./problem-codes.ts), or a verification code of the core (422). */
+  code: ProblemCode | VerificationCode;
   detail?: string;
   instance?: string;
   /** One entry per bad field: JSONPath into the request part named by `in`. */
@@ -28,16 +30,19 @@ export interface ProblemBody {
   errorId?: string;
 }
 
-export class HttpProblem extends Error {
+/** A problem with its code; the status must be the one the table gives the code (a type error otherwise). */
+export class HttpProblem<C extends ProblemCode | VerificationCode = ProblemCode | VerificationCode> extends Error {
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: StatusOf<C>,
+    readonly code: C,
     readonly title: string,
     readonly detail?: string,
     readonly errors?: ProblemBody['errors'],
     readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
+    this.status = status;
   }
 }
 
@@ -88,26 +93,38 @@ export function sendProblem(res: Response, p: Omit<ProblemBody, 'type'> & { type
   res.status(p.status).set(headers).type('application/problem+json').send(JSON.stringify(body));
 }
 
-function fromError(e: unknown): HttpProblem | undefined {
+/** The problem for a code of the table, with the table's status and title. */
+export function problemFor<C extends ProblemCode>(code: C, detail?: string): HttpProblem<C> {
+  const p = PROBLEMS[code];
+  return new HttpProblem(p.status as StatusOf<C>, code, p.title, detail);
+}
+
+/** A use case's error: its code says the status (every code of src/app/errors.ts has a row, or this does not compile). */
+function appProblem(e: AppError): HttpProblem {
+  if (e instanceof BackendUnavailableError) {
+    // The cause stays in the log (under the errorId): it may name hosts and users.
+    return problemFor(e.code, `the backend ${e.backend} could not be reached to check the order's scope; nothing was created: try again later, or give the errorId to the server's operator`);
+  }
+  return problemFor(e.code, e.message);
+}
+
+/** The problem for a known error, or undefined for an internal one. Exported for the tests of the table. */
+export function fromError(e: unknown): HttpProblem | undefined {
   if (e instanceof HttpProblem) return e;
   if (e instanceof ValidationError) return validationProblem(e);
-  if (e instanceof NotFoundError) return new HttpProblem(404, 'NOT_FOUND', 'Not found', e.message);
-  if (e instanceof RuleError) return new HttpProblem(409, e.code, 'The order is not in a state that allows this', e.message);
-  if (e instanceof StateConflictError) return new HttpProblem(409, e.code, 'The order is not in a state that allows this', e.message);
+  if (e instanceof AppError) return appProblem(e);
   if (e instanceof VerificationError) return new HttpProblem(422, e.code, 'Verification failed', e.message);
-  if (e instanceof BackendUnavailableError) {
-    return new HttpProblem(503, 'BACKEND_UNAVAILABLE', 'A storage backend is unavailable', `the backend ${e.backend} could not be reached to check the order's scope; nothing was created: try again later, or give the errorId to the server's operator`);
-  }
   // The router could not decode a path parameter (%E0%A4%A): the client's mistake, not an internal error.
   if (e instanceof URIError && (e as { status?: number }).status === 400) {
     return new HttpProblem(400, 'INVALID_REQUEST', 'The request is not valid', 'the path is not valid percent-encoding (RFC 3986, section 2.1)', [{ in: 'path', path: '$', problem: 'is not valid percent-encoding' }]);
   }
   // Errors raised by express's body parser carry a status and a type.
   const b = e as { status?: number; type?: string; expose?: boolean; message?: string; limit?: number };
-  if (b?.type === 'entity.too.large') return new HttpProblem(413, 'BODY_TOO_LARGE', 'The request body is too large', `the limit is ${b.limit} bytes`);
-  if (b?.type === 'entity.parse.failed') return new HttpProblem(400, 'MALFORMED_JSON', 'The request body is not valid JSON', 'the body could not be parsed as JSON');
-  if (b?.type === 'encoding.unsupported' || b?.type === 'charset.unsupported') return new HttpProblem(415, 'UNSUPPORTED_ENCODING', 'Unsupported body encoding', b.message);
-  if (b?.status === 404) return new HttpProblem(404, 'NOT_FOUND', 'Not found', 'no such file');
+  if (b?.type === 'entity.too.large') return problemFor('BODY_TOO_LARGE', `the limit is ${b.limit} bytes`);
+  if (b?.type === 'entity.parse.failed') return problemFor('MALFORMED_JSON', 'the body could not be parsed as JSON');
+  if (b?.type === 'encoding.unsupported' || b?.type === 'charset.unsupported') return problemFor('UNSUPPORTED_ENCODING', b.message);
+  if (b?.status === 404) return problemFor('NOT_FOUND', 'no such file');
+  // BAD_REQUEST carries the 4xx status that the body parser chose (docs/API.md).
   if (typeof b?.status === 'number' && b.status >= 400 && b.status < 500 && b.expose) return new HttpProblem(b.status, 'BAD_REQUEST', 'Bad request', b.message);
   return undefined;
 }
@@ -141,6 +158,7 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
     }
     const errorId = randomUUID();
     log.error({ errorId, method: req.method, path: req.path, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unhandled error in a request');
-    sendProblem(res, { title: 'Internal error', status: 500, code: 'INTERNAL', detail: 'the server could not complete the request; give the errorId to its operator', errorId, instance: req.originalUrl });
+    const { title, status, code } = PROBLEMS.INTERNAL;
+    sendProblem(res, { title, status, code, detail: 'the server could not complete the request; give the errorId to its operator', errorId, instance: req.originalUrl });
   };
 }

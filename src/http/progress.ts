@@ -3,7 +3,8 @@
 // and an ETA. Counting is one indexed GROUP BY in the ledger; results are
 // cached for a moment so that many watchers cost the ledger one query.
 import type { EngineDeps } from '../app/deps.js';
-import type { OrderRow, ProgressCounts } from '../app/ports/ledger.js';
+import type { OrderRow } from '../app/ports/orders.js';
+import type { ProgressCounts } from '../app/ports/results.js';
 
 export interface ProgressView {
   orderId: string;

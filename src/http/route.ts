@@ -5,12 +5,13 @@
 // OpenAPI 3.1 document; the authorization matrix test walks it.
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Role } from '../adapters/ledger/sqlite/access-store.js';
+import type { Role } from '../app/ports/access.js';
 import type { ApiContext } from './context.js';
 import { HttpProblem, parsePart } from './problem.js';
 import { Problem } from './schemas.js';
 import { presentedTokenId, type Principal } from '../app/tokens.js';
 import type { FailureKey } from './auth-failures.js';
+import { principalOf, setPrincipal } from './principal.js';
 
 export type Method = 'get' | 'post' | 'delete';
 
@@ -103,12 +104,6 @@ export const problems = (...codes: number[]): Record<number, ResponseSpec> =>
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The principal set by the auth step, for handlers and the audit hook. */
-const principals = new WeakMap<Request, Principal>();
-export function principalOf(req: Request): Principal | undefined {
-  return principals.get(req);
-}
-
 function bearer(req: Request): string | undefined {
   const h = req.get('authorization');
   if (!h) return undefined;
@@ -144,7 +139,7 @@ function authStep(ctx: ApiContext, route: Route): RequestHandler {
     if (!presented) return fail(presented === undefined ? 'NO_TOKEN' : 'MALFORMED');
     const r = ctx.tokens.authenticate(presented, now);
     if (!r.ok) return fail(r.reason, r.tokenId);
-    principals.set(req, r.principal);
+    setPrincipal(req, r.principal);
     if (WRITES.has(req.method)) ctx.audit.onWriteFinished(req, res, r.principal, route.operationId);
     if (!roles.includes(r.principal.role)) {
       return next(new HttpProblem(403, 'FORBIDDEN', 'Not allowed for this role', `${route.operationId} needs the role ${roles.join(' or ')}; this token's role is ${r.principal.role}`));
@@ -185,7 +180,7 @@ function handle(ctx: ApiContext, route: Route): RequestHandler {
         }
         body = sent ? (route.bodyValidatedBy === 'use-case' ? req.body : parsePart(route.body, req.body, 'body')) : undefined;
       }
-      const out = await route.handler(ctx, { params, query, body, principal: principals.get(req), req, res });
+      const out = await route.handler(ctx, { params, query, body, principal: principalOf(req), req, res });
       if (out !== undefined && !res.headersSent) res.status(route.successStatus ?? 200).json(out);
     } catch (e) {
       next(e);

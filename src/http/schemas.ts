@@ -2,8 +2,8 @@
 // them; /openapi.json is generated from the same objects, so the document
 // cannot drift from what the server accepts.
 import { z } from 'zod';
-import { ORDER_STATES } from '../app/ports/ledger.js';
-import { ROLES } from '../adapters/ledger/sqlite/access-store.js';
+import { ORDER_STATES } from '../app/ports/orders.js';
+import { ROLES } from '../app/ports/access.js';
 import { TOKEN_NAME_RE } from '../app/tokens.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');

@@ -1,11 +1,11 @@
 // Starts, logs and shuts down `shredproof serve`: the coordinator + HTTP, and
 // one in-process worker unless --no-worker (workers/main.ts is the standalone
-// worker). SIGTERM/SIGINT close everything gracefully: jobs in flight finish
-// or are retried by another worker, nothing is lost. They are listened for
-// from the start, so that a stop while start-up still waits for Redis ends
-// the process cleanly too.
+// worker). SIGTERM/SIGINT close everything gracefully (./process.ts): jobs in
+// flight finish or are retried by another worker, nothing is lost.
 import type { RequestListener, Server } from 'node:http';
-import { composeCoordinator, composeWorker, type CoordinatorRuntime, type WorkerRuntime } from './compose.js';
+import { composeCoordinator, type CoordinatorRuntime } from './coordinator.js';
+import { closeOnStop, listenForStop } from './process.js';
+import { composeWorker, type WorkerRuntime } from './worker.js';
 import { isLoopbackHost, redisAnswersAnyone } from '../adapters/queue/redis-exposure.js';
 import { loadBackendsConfig } from '../config/backends-config.js';
 import type { Config } from '../config/config.js';
@@ -13,35 +13,8 @@ import { createApp } from '../http/app.js';
 import { createHttpServer } from '../http/http-server.js';
 import { listenForScrapes } from '../http/metrics.js';
 import { startingHandler } from '../http/starting.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger } from '../log.js';
 import { buildVerifierPage } from '../verifier-page/build.js';
-
-/** The first SIGTERM or SIGINT: `signal` aborts a start-up in progress, `requested` resolves. */
-export interface StopRequest {
-  signal: AbortSignal;
-  requested: Promise<void>;
-}
-
-export function listenForStop(log: Logger): StopRequest {
-  const ac = new AbortController();
-  const requested = new Promise<void>((resolve) => {
-    const handler = (sig: string) => {
-      if (ac.signal.aborted) return;
-      log.info({ signal: sig }, 'shutting down');
-      ac.abort();
-      resolve();
-    };
-    process.once('SIGTERM', () => handler('SIGTERM'));
-    process.once('SIGINT', () => handler('SIGINT'));
-  });
-  return { signal: ac.signal, requested };
-}
-
-/** Waits for the stop, then closes; what fails while closing is logged, not thrown. */
-export async function closeOnStop(log: Logger, stop: StopRequest, close: () => Promise<void>): Promise<void> {
-  await stop.requested;
-  await close().catch((e) => log.error({ err: (e as Error).message }, 'error while shutting down'));
-}
 
 export async function serve(config: Config, opts: { worker: boolean }): Promise<void> {
   const log = createLogger({ level: config.logLevel, name: 'shredproof-serve' });

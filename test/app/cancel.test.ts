@@ -8,7 +8,7 @@ import { approveOrder } from '../../src/app/approve-order.js';
 import { jobIdFor } from '../../src/app/batch-types.js';
 import { cancelOrder } from '../../src/app/cancel-order.js';
 import { createOrder } from '../../src/app/create-order.js';
-import { RuleError } from '../../src/app/deps.js';
+import { RuleError } from '../../src/app/errors.js';
 import { dispatch, executeOrder } from '../../src/app/execute-order.js';
 import { planOrder } from '../../src/app/plan-order.js';
 import { assertTruthfulCertificate } from '../helpers/certificate-checks.js';

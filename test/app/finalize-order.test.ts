@@ -13,12 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { after, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { parseRecordLine, publicKeyFromPem, publicKeyToPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
-import type { BackendRegistry } from '../../src/adapters/storage/registry.js';
 import { cancelOrder } from '../../src/app/cancel-order.js';
-import { type EngineDeps, NotFoundError } from '../../src/app/deps.js';
+import type { EngineDeps } from '../../src/app/deps.js';
+import { NotFoundError } from '../../src/app/errors.js';
 import { certificateFiles, finalizeOrder } from '../../src/app/finalize-order.js';
 import type { ItemResult } from '../../src/app/ports/ledger.js';
-import type { HashOutcome, ObjectRef, StorageBackend, TargetSession } from '../../src/app/ports/storage-backend.js';
+import type { HashOutcome, ObjectRef, StorageBackend, StorageBackends, TargetSession } from '../../src/app/ports/storage-backend.js';
 import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 
@@ -39,7 +39,7 @@ const openFiles = () => readdirSync('/proc/self/fd').flatMap((fd) => {
 });
 
 /** The registry with each session's hash answering `hashes[locator]` where given (a real filesystem cannot be made to fail a read on demand). */
-function hashWrapper(real: BackendRegistry, hashes: Map<string, HashOutcome>, sessions: { opened: number; closed: number }): BackendRegistry {
+function hashWrapper(real: StorageBackends, hashes: Map<string, HashOutcome>, sessions: { opened: number; closed: number }): StorageBackends {
   const wrapSession = (s: TargetSession): TargetSession => ({
     list: () => s.list(),
     async hash(items: readonly ObjectRef[]) {
@@ -59,7 +59,7 @@ function hashWrapper(real: BackendRegistry, hashes: Map<string, HashOutcome>, se
       return wrapSession(await b.openTarget(scope, holds));
     },
   });
-  return Object.assign(Object.create(real) as BackendRegistry, { get: (name: string) => wrapBackend(real.get(name)) });
+  return Object.assign(Object.create(real) as StorageBackends, { get: (name: string) => wrapBackend(real.get(name)) });
 }
 
 async function setup(hashes = new Map<string, HashOutcome>()) {

@@ -17,13 +17,12 @@ import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import type { BackendRegistry } from '../../src/adapters/storage/registry.js';
 import { type Intent, jobIdFor, type Outcome } from '../../src/app/batch-types.js';
 import { cancelOrder, withdrawBatches } from '../../src/app/cancel-order.js';
 import type { EngineDeps } from '../../src/app/deps.js';
 import { ingestBatch, ingestJob } from '../../src/app/ingest.js';
 import type { ItemResult } from '../../src/app/ports/ledger.js';
-import type { ObjectRef, ProbeOutcome, StorageBackend, TargetSession } from '../../src/app/ports/storage-backend.js';
+import type { ObjectRef, ProbeOutcome, StorageBackend, StorageBackends, TargetSession } from '../../src/app/ports/storage-backend.js';
 import { loadQueueAuth } from '../../src/adapters/queue/queue-key.js';
 import { RedisBatchStore } from '../../src/adapters/queue/redis-batch-store.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
@@ -60,7 +59,7 @@ after(async () => {
  * The registry, with each target session's probe answering `errors[locator]`
  * for the locators named there and the real filesystem's answer for the others.
  */
-function probeWrapper(real: BackendRegistry, errors: Map<string, ProbeOutcome>, probed: string[][], sessions: Setup['sessions']): BackendRegistry {
+function probeWrapper(real: StorageBackends, errors: Map<string, ProbeOutcome>, probed: string[][], sessions: Setup['sessions']): StorageBackends {
   const wrapSession = (s: TargetSession): TargetSession => ({
     list: () => s.list(),
     hash: (items) => s.hash(items),
@@ -81,7 +80,7 @@ function probeWrapper(real: BackendRegistry, errors: Map<string, ProbeOutcome>, 
       return wrapSession(await b.openTarget(scope, holds));
     },
   });
-  return Object.assign(Object.create(real) as BackendRegistry, { get: (name: string) => wrapBackend(real.get(name)) });
+  return Object.assign(Object.create(real) as StorageBackends, { get: (name: string) => wrapBackend(real.get(name)) });
 }
 
 /** A real engine with one executing demo order whose jobs no worker runs. */
@@ -363,7 +362,7 @@ describe('ingest: batches that are not this run\'s', { timeout: 120_000 }, () =>
     await ingestJob(s.deps, { id, data: { ...data, mac: '00'.repeat(32) }, failed: true, failedReason: 'forged' });
     assert.equal(s.calls.ingested, 0, 'a forged job is not ingested');
     for (const i of s.items) assert.equal(fates(s).get(i.locator), 'pending', i.locator);
-    await ingestJob(s.deps, { id, data: s.deps.queue.auth.signJob(data), failed: true, failedReason: 'worker crashed (test)' });
+    await ingestJob(s.deps, { id, data: loadQueueAuth(s.h.config.queueKeyPath, { create: false }).signJob(data), failed: true, failedReason: 'worker crashed (test)' });
     assert.equal(s.calls.ingested, 1);
     for (const i of s.items) assert.equal(fates(s).get(i.locator), 'exception JOB_FAILED', i.locator);
   });

@@ -1,4 +1,4 @@
-// `shredproof order ...` (src/cli/commands/order.ts over src/client) against
+// `shredproof order ...` (src/cli/commands/order/ over src/client) against
 // a live in-process API: real Redis, real ledger, real files, the in-process
 // worker. Every subcommand in text and --json; the server's refusals printed
 // with their code and each field; usage errors, an unreachable server and a

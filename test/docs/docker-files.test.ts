@@ -24,7 +24,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
-import { requireIssuer } from '../../src/main/compose.js';
+import { requireIssuer } from '../../src/main/coordinator.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { parseBackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';

@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CoordinatorRuntime, composeCoordinator, composeWorker, type WorkerRuntime } from '../../src/main/compose.js';
+import { type CoordinatorRuntime, composeCoordinator } from '../../src/main/coordinator.js';
+import { composeWorker, type WorkerRuntime } from '../../src/main/worker.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { type Dataset, demoOrder, writeDataset } from '../../src/demo/dataset.js';

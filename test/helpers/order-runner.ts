@@ -4,7 +4,8 @@
 // check whole orders across several kinds of store.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { composeCoordinator, composeWorker } from '../../src/main/compose.js';
+import { composeCoordinator } from '../../src/main/coordinator.js';
+import { composeWorker } from '../../src/main/worker.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
 import { approveOrder } from '../../src/app/approve-order.js';

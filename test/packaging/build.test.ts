@@ -50,7 +50,7 @@ before(() => {
 
 describe('the build', () => {
   it('writes the server, the worker, the verifier package and the verifier page', () => {
-    for (const p of ['dist/src/cli/main.js', 'dist/workers/main.js', 'dist/src/backends/filesystem/fs-thread.js', 'dist/src/verifier-page/verifier.html', 'dist/src/client/index.d.ts', 'packages/verify/dist/core/index.js', 'packages/verify/dist/core/index.d.ts']) {
+    for (const p of ['dist/src/cli/main.js', 'dist/workers/main.js', 'dist/src/adapters/storage/filesystem/fs-thread.js', 'dist/src/verifier-page/verifier.html', 'dist/src/client/index.d.ts', 'packages/verify/dist/core/index.js', 'packages/verify/dist/core/index.d.ts']) {
       assert.ok(existsSync(join(copy, p)), `${p} was built`);
     }
   });

@@ -3,19 +3,15 @@
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type BatchJobData, type BatchSummary, jobIdFor } from '../../app/batch-types.js';
+import type { ExecutionQueue, FinishedJob } from '../../app/ports/execution-queue.js';
 import type { Logger } from '../../log.js';
 import type { QueueAuth } from './queue-auth.js';
 import { EXEC_QUEUE, type QueueSettings } from './queue-config.js';
 import { RedisBatchStore } from './redis-batch-store.js';
 
-export interface FinishedJob {
-  id: string;
-  data: BatchJobData;
-  failed: boolean;
-  failedReason: string | undefined;
-}
+export type { FinishedJob } from '../../app/ports/execution-queue.js';
 
-export class BullmqExecQueue {
+export class BullmqExecQueue implements ExecutionQueue {
   readonly store: RedisBatchStore;
   private readonly queue: Queue<BatchJobData, BatchSummary>;
   private readonly redis: Redis;

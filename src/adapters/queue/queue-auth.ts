@@ -16,16 +16,15 @@
 // exact string that was MACed, and are parsed only after it verifies.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { BatchJobData } from '../../app/batch-types.js';
+import { QueueAuthError } from '../../app/errors.js';
+import type { JobVerifier } from '../../app/ports/execution-queue.js';
+
+export { QueueAuthError };
 
 export const QUEUE_KEY_BYTES = 32;
 const MAC_HEX = 64;
 
-/** A value from Redis that does not carry a valid MAC of this deployment's queue key. */
-export class QueueAuthError extends Error {
-  override readonly name = 'QueueAuthError';
-}
-
-export class QueueAuth {
+export class QueueAuth implements JobVerifier {
   /** Public, so that a worker can tell at start whether it holds the coordinator's key. */
   readonly keyId: string;
 

@@ -7,7 +7,9 @@
 // order, epoch, batch and item: what does not verify is never believed.
 import type { Redis } from 'ioredis';
 import type { BatchState, Intent, OrderSpec, Outcome } from '../../app/batch-types.js';
-import { type QueueAuth, QueueAuthError } from './queue-auth.js';
+import { QueueAuthError } from '../../app/errors.js';
+import type { BatchStore, WorkerBatchStore } from '../../app/ports/batch-store.js';
+import type { QueueAuth } from './queue-auth.js';
 
 const SPEC = 'shredproof-spec-v1';
 const INTENT = 'shredproof-intent-v1';
@@ -16,7 +18,7 @@ const OUTCOME = 'shredproof-outcome-v1';
 /** One round trip and one command for a whole batch, instead of a thousand HSETNX. */
 const HSETNX_ALL = "for i = 1, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end return 0";
 
-export class RedisBatchStore {
+export class RedisBatchStore implements BatchStore, WorkerBatchStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,

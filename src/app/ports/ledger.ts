@@ -1,168 +1,27 @@
-// The Ledger port: what the use cases need from durable storage. SqliteLedger
-// implements it; nothing outside src/adapters/ledger/sqlite sees a database type.
+// The ledger: the durable record of orders, their inventory, the results and
+// the certificates, behind one port per concern. A use case that needs several
+// (most do) takes the whole Ledger; the composition root wires one adapter
+// (src/adapters/ledger/sqlite) that keeps them all in one database, so that
+// `atomically` spans them.
+import type { AccessStore } from './access.js';
+import type { CertificateStore } from './certificates.js';
+import type { InventoryStore } from './inventory.js';
+import type { OrderStore } from './orders.js';
+import type { ResultStore } from './results.js';
 
-export const ORDER_STATES = [
-  'draft',
-  'planning',
-  'planned',
-  'approved',
-  'executing',
-  'finalizing',
-  'certified',
-  'certified-with-exceptions',
-  'failed',
-  'cancelled',
-] as const;
-export type OrderState = (typeof ORDER_STATES)[number];
-
-export const ITEM_STATUS = { pending: 0, destroyed: 1, exception: 2, retained: 3 } as const;
-
-export interface OrderRow {
-  num: number;
-  id: string;
-  reference: string;
-  /** RFC 8785 JSON of the validated order document. */
-  document: string;
-  documentSha256: string;
-  state: OrderState;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  planRoot: string | null;
-  planCount: number | null;
-  planBytes: number | null;
-  plannedAt: string | null;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  approvedRoot: string | null;
-  epoch: string | null;
-  dispatchedAt: string | null;
-  cancelRequestedAt: string | null;
-  batchCount: number | null;
-  execStartedAt: string | null;
-  finishedAt: string | null;
-  failure: string | null;
+export interface LedgerTransactions {
+  /** Runs `f` in one transaction (for use cases that must change several things at once). */
+  atomically<T>(f: () => T): T;
 }
 
-/** The plan and approval fields, cleared: a new order has none, and a re-plan drops the old ones. */
-export const NO_PLAN = {
-  planRoot: null,
-  planCount: null,
-  planBytes: null,
-  plannedAt: null,
-  approvedBy: null,
-  approvedAt: null,
-  approvedRoot: null,
-} as const satisfies Partial<OrderRow>;
-
-export interface OrderEvent {
-  at: string;
-  actor: string;
-  fromState: string | null;
-  toState: string;
-  detail: string | null;
+export interface Ledger extends OrderStore, InventoryStore, ResultStore, CertificateStore, LedgerTransactions {
+  /** Tokens and the audit log, in the same transactions. */
+  readonly access: AccessStore;
 }
 
-export interface InventoryEntry {
-  seq: number;
-  target: string;
-  locator: string;
-  size: number;
-  salt: string;
-  heldBy?: string;
-  /** Set for an object the plan already knows it cannot destroy (an unnameable one): it is an exception from the start. */
-  exception?: { code: string; reason: string };
-  /**
-   * The batch this object is destroyed in, when the plan groups the objects
-   * as it lists them (plan-order.ts); absent for held objects. Without it,
-   * execute groups them with assignBatches.
-   */
-  batch?: number;
-}
-
-export type ItemResult =
-  | {
-      kind: 'destroyed';
-      seq: number;
-      sha256: string;
-      size: number;
-      destroyedAt: string;
-      method: string;
-      attributes?: Record<string, string>;
-    }
-  | { kind: 'exception'; seq: number; code: string; reason: string }
-  | { kind: 'retained'; seq: number; holdId: string };
-
-export interface Counts {
-  total: number;
-  pending: number;
-  destroyed: number;
-  exceptions: number;
-  retained: number;
-  bytesDestroyed: number;
-  bytesPlanned: number;
-}
-
-export interface ProgressCounts extends Counts {
-  perTarget: Record<string, Counts>;
-}
-
-export interface CertificateRow {
-  certificateId: string;
-  issuedAt: string;
-  rootHash: string;
-  treeSize: number;
-  envelope: string;
-  recordsPath: string;
-}
-
-/** An order is not in a state that allows the requested step. */
-export class StateConflictError extends Error {
-  override readonly name = 'StateConflictError';
-  readonly code = 'STATE_CONFLICT' as const;
-  constructor(
-    message: string,
-    readonly state: OrderState | undefined,
-  ) {
-    super(message);
-  }
-}
-
-export type Ledger = Pick<
-  import('../../adapters/ledger/sqlite/sqlite-ledger.js').SqliteLedger,
-  | 'createOrder'
-  | 'getOrder'
-  | 'listOrders'
-  | 'transition'
-  | 'events'
-  | 'clearInventory'
-  | 'setPlanBindings'
-  | 'planBindings'
-  | 'appendInventory'
-  | 'assignBatches'
-  | 'plannedBatchCount'
-  | 'patch'
-  | 'pendingCount'
-  | 'markPendingUncertain'
-  | 'pendingBatches'
-  | 'batchItems'
-  | 'pendingInBatches'
-  | 'uncertainInBatch'
-  | 'applyResults'
-  | 'progress'
-  | 'findByLocator'
-  | 'revokeDestroyed'
-  | 'certificateEnvelopes'
-  | 'planSummary'
-  | 'orderCounts'
-  | 'inventoryPage'
-  | 'access'
-  | 'destroyedPages'
-  | 'exceptions'
-  | 'retained'
-  | 'inventoryInOrder'
-  | 'saveCertificate'
-  | 'certificate'
-  | 'atomically'
-  | 'close'
->;
+// The ledger's types, for callers that import them from here.
+export { ORDER_STATES, NO_PLAN, type OrderEvent, type OrderFilter, type OrderRow, type OrderState, type OrderStore } from './orders.js';
+export { ITEM_STATUS, type InventoryEntry, type InventoryStore, type ItemStatus } from './inventory.js';
+export type { Counts, DestroyedRow, ItemResult, ProgressCounts, ResultStore } from './results.js';
+export type { CertificateRow, CertificateStore } from './certificates.js';
+export type { AccessStore, AuditLog, TokenStore } from './access.js';

@@ -115,3 +115,10 @@ export interface StorageBackend {
   openTarget(scope: unknown, holds: readonly HoldSpec[], binding?: TargetBinding): Promise<TargetSession>;
   close(): Promise<void>;
 }
+
+/** The configured backends, by the names orders use (built from the backends file). */
+export interface StorageBackends {
+  names(): ReadonlySet<string>;
+  /** Throws if no backend of that name is configured. */
+  get(name: string): StorageBackend;
+}

@@ -6,7 +6,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { composeCoordinator, composeWorker } from '../../main/compose.js';
+import { composeCoordinator } from '../../main/coordinator.js';
+import { composeWorker } from '../../main/worker.js';
 import { loadConfig } from '../../config/config.js';
 import { publicKeyFromPem, trustedKey, verifyCertificate } from '@shredproof/verify';
 import { demoOrder, writeDataset } from '../../demo/dataset.js';
@@ -18,7 +19,7 @@ import { planOrder } from '../../app/plan-order.js';
 import { createLogger } from '../../log.js';
 import { verifyRecordsFile } from '@shredproof/verify/node';
 import { generateKeys } from '../../adapters/keys/pem-keys.js';
-import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../main.js';
+import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.js';
 import { progressBar } from '../progress.js';
 
 export interface DemoOptions {

@@ -4,7 +4,7 @@
 // backend drivers (BullMQ, the AWS SDK, pg, mysql2) take about half a second
 // to load, which every other command, `verify` included, would pay for nothing.
 import type { Command } from 'commander';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import type { DemoOptions } from './demo-run.js';
 
 export function registerDemo(program: Command, ctx: CliContext): void {

@@ -1,6 +1,7 @@
+// `shredproof keygen`: an Ed25519 key pair on disk. The key code
+// (src/adapters/keys) is imported when the command runs, not by every command.
 import type { Command } from 'commander';
-import { generateKeys } from '../../adapters/keys/pem-keys.js';
-import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../main.js';
+import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.js';
 
 export function registerKeygen(program: Command, ctx: CliContext): void {
   program
@@ -14,6 +15,7 @@ export function registerKeygen(program: Command, ctx: CliContext): void {
         passphrase = process.env[opts.passphraseEnv];
         if (!passphrase) throw new CliExit(EXIT_USAGE, `keygen: environment variable ${opts.passphraseEnv} is empty or not set`);
       }
+      const { generateKeys } = await import('../../adapters/keys/pem-keys.js');
       try {
         const keys = await generateKeys(opts.dir, passphrase);
         ctx.out(`keyid ${keys.keyid}`);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 
 export function registerVerifierPage(program: Command, ctx: CliContext): void {
   program

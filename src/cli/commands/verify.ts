@@ -4,7 +4,7 @@
 // proof written), 1 invalid or not found, 2 usage or unreadable input.
 import type { Command } from 'commander';
 import { camelCase, type CommandSpec, flagOf, PROVE_COMMAND, VERIFY_COMMAND } from '@shredproof/verify/cli';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 

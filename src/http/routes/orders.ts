@@ -5,10 +5,10 @@
 import { approveOrder } from '../../app/approve-order.js';
 import { cancelOrder } from '../../app/cancel-order.js';
 import { createOrder } from '../../app/create-order.js';
-import { NotFoundError } from '../../app/deps.js';
+import { NotFoundError } from '../../app/errors.js';
 import { executeOrder } from '../../app/execute-order.js';
 import { startPlan } from '../../app/plan-order.js';
-import type { OrderRow } from '../../app/ports/ledger.js';
+import type { OrderRow } from '../../app/ports/orders.js';
 import { OrderDocumentSchema } from '../../app/order-document.js';
 import type { ApiContext } from '../context.js';
 import { ANY_ROLE, defineRoute, problems, type ResponseLink, type Route } from '../route.js';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { InventoryEntry, ItemResult, OrderRow } from '../../../src/app/ports/ledger.js';
-import { ITEM_STATUS, StateConflictError } from '../../../src/app/ports/ledger.js';
+import { ITEM_STATUS } from '../../../src/app/ports/ledger.js';
+import { StateConflictError } from '../../../src/app/errors.js';
 import { migrate } from '../../../src/adapters/ledger/sqlite/migrations.js';
 import { SqliteLedger } from '../../../src/adapters/ledger/sqlite/sqlite-ledger.js';
 

@@ -9,7 +9,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { composeCoordinator, composeWorker } from '../../../src/main/compose.js';
+import { composeCoordinator } from '../../../src/main/coordinator.js';
+import { composeWorker } from '../../../src/main/worker.js';
 import type { BackendsConfig } from '../../../src/config/backends-config.js';
 import { loadConfig } from '../../../src/config/config.js';
 import type { ConfineMode } from '../../../src/adapters/storage/filesystem/confine.js';

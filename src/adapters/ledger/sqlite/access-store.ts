@@ -4,56 +4,12 @@
 // over the one before, so an edit of the file behind SQLite's back shows up
 // in verifyChain().
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { canonicalize } from '@shredproof/verify';
-import { type Prepare, statementCache } from './statements.js';
+import type { AccessStore, AuditEntry, AuditInput, ChainCheck, TokenRow } from '../../../app/ports/access.js';
+import type { LedgerConnection } from './connection.js';
 
-export const ROLES = ['operator', 'approver', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface TokenRow {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  createdBy: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
-
-export interface AuditInput {
-  at: string;
-  actor: string;
-  action: string;
-  tokenId?: string | null;
-  role?: string | null;
-  orderId?: string | null;
-  method?: string | null;
-  path?: string | null;
-  status?: number | null;
-  remote?: string | null;
-  userAgent?: string | null;
-  detail?: string | null;
-}
-
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  tokenId: string | null;
-  role: string | null;
-  orderId: string | null;
-  method: string | null;
-  path: string | null;
-  status: number | null;
-  remote: string | null;
-  userAgent: string | null;
-  detail: string | null;
-  prevHash: string;
-  hash: string;
-}
+// The port's types, for callers that import them from here.
+export { ROLES, type AuditEntry, type AuditInput, type Role, type TokenRow } from '../../../app/ports/access.js';
 
 export const AUDIT_GENESIS = '0'.repeat(64);
 
@@ -68,11 +24,12 @@ const TOKEN_COLUMNS = `id, name, role, created_at AS createdAt, created_by AS cr
 const AUDIT_COLUMNS = `seq, at, actor, action, token_id AS tokenId, role, order_id AS orderId, method, path, status,
   remote, user_agent AS userAgent, detail, prev_hash AS prevHash, hash`;
 
-export class AccessStore {
-  constructor(
-    private readonly db: Database.Database,
-    private readonly sql: Prepare = statementCache(db),
-  ) {}
+export class SqliteAccessStore implements AccessStore {
+  constructor(private readonly conn: LedgerConnection) {}
+
+  private get sql() {
+    return this.conn.sql;
+  }
 
   createToken(t: TokenRow & { secretSha256: string }): TokenRow {
     this.sql('INSERT INTO tokens (id, name, role, secret_sha256, created_at, created_by, expires_at) VALUES (?,?,?,?,?,?,?)')
@@ -84,7 +41,7 @@ export class AccessStore {
     return this.sql(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = ?`).get(id) as TokenRow | undefined;
   }
 
-  /** The stored secret hash, for the constant-time comparison in src/auth. */
+  /** The stored secret hash, for the constant-time comparison in src/app/tokens.ts. */
   secretHash(id: string): string | undefined {
     return (this.sql('SELECT secret_sha256 AS h FROM tokens WHERE id = ?').get(id) as { h: string } | undefined)?.h;
   }
@@ -104,7 +61,7 @@ export class AccessStore {
 
   /** Appends one entry; inside the caller's transaction when there is one. */
   appendAudit(input: AuditInput): AuditEntry {
-    return this.db.transaction(() => {
+    return this.conn.atomically(() => {
       const last = this.sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
       const entry: Omit<AuditEntry, 'hash'> = {
         seq: (last?.seq ?? 0) + 1,
@@ -128,7 +85,7 @@ export class AccessStore {
          VALUES (@seq, @at, @actor, @action, @tokenId, @role, @orderId, @method, @path, @status, @remote, @userAgent, @detail, @prevHash, @hash)`,
       ).run(full);
       return full;
-    }).immediate();
+    });
   }
 
   audit(filter: { after?: number; limit?: number; orderId?: string } = {}): AuditEntry[] {
@@ -155,12 +112,12 @@ export class AccessStore {
    * from its first entry still fails at the first anchor after the change, and
    * a log cut short fails at an anchor past its end.
    */
-  verifyChain(anchors: ReadonlyArray<{ entries: number; head: string; source: string }> = []): { ok: boolean; entries: number; brokenAt?: number; anchor?: string } {
+  verifyChain(anchors: ReadonlyArray<{ entries: number; head: string; source: string }> = []): ChainCheck {
     const at = new Map<number, Array<{ head: string; source: string }>>();
     for (const a of anchors) at.set(a.entries, [...(at.get(a.entries) ?? []), a]);
     let prev = AUDIT_GENESIS;
     let n = 0;
-    for (const e of this.db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`).iterate() as IterableIterator<AuditEntry>) {
+    for (const e of this.conn.db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`).iterate() as IterableIterator<AuditEntry>) {
       n++;
       const { hash, ...rest } = e;
       if (e.prevHash !== prev || auditHash(rest) !== hash || e.seq !== n) return { ok: false, entries: n, brokenAt: e.seq };

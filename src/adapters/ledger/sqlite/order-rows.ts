@@ -1,5 +1,5 @@
 // How an order row maps between the ledger's SQL columns and OrderRow.
-import type { OrderRow, OrderState } from '../../../app/ports/ledger.js';
+import type { OrderRow, OrderState } from '../../../app/ports/orders.js';
 
 export interface RawOrder {
   num: number;

@@ -1,0 +1,93 @@
+// What the `order` subcommands share: the connection and token options, the
+// client they make from them, and the turning of what went wrong into the
+// documented exit codes (./index.ts lists them).
+import { createWriteStream, existsSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { ApiError, ShredproofClient, UnreachableError } from '../../../client/api-client.js';
+import { formatApiError } from '../../../client/format.js';
+import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../../context.js';
+import { packageVersion } from '../../../version.js';
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
+
+export interface Common {
+  server?: string;
+  token?: string;
+  tokenFile?: string;
+  json?: boolean;
+}
+
+export function common(cmd: Command): Command {
+  return cmd
+    .option('--server <url>', `the shredproof server (env SHREDPROOF_SERVER, default ${DEFAULT_SERVER})`)
+    .option('--token-file <file>', 'read the bearer token from this file')
+    .option('--token <token>', 'bearer token (env SHREDPROOF_TOKEN); shows in `ps`, prefer --token-file or the variable')
+    .option('--json', 'print the API\'s JSON, for scripts');
+}
+
+export const usage = (name: string, msg: string) => new CliExit(EXIT_USAGE, `order ${name}: ${msg}`);
+
+async function clientFor(name: string, opts: Common): Promise<ShredproofClient> {
+  if (opts.token !== undefined && opts.tokenFile !== undefined) throw usage(name, 'give --token or --token-file, not both');
+  let token = opts.token ?? process.env.SHREDPROOF_TOKEN;
+  if (opts.tokenFile !== undefined) {
+    try {
+      token = (await readFile(opts.tokenFile, 'utf8')).trim();
+    } catch (e) {
+      throw usage(name, `cannot read the token file ${opts.tokenFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+  if (!token) throw usage(name, 'no token: give --token-file FILE or set SHREDPROOF_TOKEN (tokens come from `shredproof token create`)');
+  const server = opts.server ?? process.env.SHREDPROOF_SERVER ?? DEFAULT_SERVER;
+  try {
+    return new ShredproofClient({ server, token, userAgent: `shredproof-cli/${packageVersion()}` });
+  } catch (e) {
+    throw usage(name, `--server: ${(e as Error).message}`);
+  }
+}
+
+/** Runs one subcommand and turns what went wrong into the documented exit code and message. */
+export async function run(name: string, opts: Common, ctx: CliContext, body: (client: ShredproofClient) => Promise<void>): Promise<void> {
+  const client = await clientFor(name, opts);
+  try {
+    await body(client);
+  } catch (e) {
+    if (e instanceof UnreachableError) {
+      throw new CliExit(EXIT_USAGE, `order ${name}: cannot reach the shredproof server at ${e.server} (${e.reason}). Is \`shredproof serve\` running there? Set --server or SHREDPROOF_SERVER.`);
+    }
+    if (e instanceof ApiError) {
+      if (opts.json && e.problem) ctx.out(JSON.stringify(e.problem, null, 2));
+      if (e.status === 401) {
+        throw new CliExit(EXIT_USAGE, `order ${name}: the server did not accept the token (${formatApiError(e)[0]}). Check --token-file, --token or SHREDPROOF_TOKEN; tokens come from \`shredproof token create\`.`);
+      }
+      throw new CliExit(EXIT_INVALID, [`order ${name}: refused by the server: ${formatApiError(e)[0]}`, ...formatApiError(e).slice(1)].join('\n'));
+    }
+    throw e;
+  }
+}
+
+export const print = (ctx: CliContext, opts: Common, json: unknown, text: () => string[]) => {
+  if (opts.json) ctx.out(JSON.stringify(json, null, 2));
+  else for (const l of text()) ctx.out(l);
+};
+
+export function seconds(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const s = Number(v);
+  if (!Number.isFinite(s) || s <= 0 || s > 31 * 86_400) throw usage(name, `--timeout must be a number of seconds above 0, got ${JSON.stringify(v)}`);
+  return s * 1000;
+}
+
+/** Writes a file whole or not at all (through PATH.part); refuses to replace one unless `force`. */
+export async function writeNew(path: string, data: string | NodeJS.ReadableStream, force: boolean): Promise<void> {
+  const tmp = `${path}.part`;
+  if (typeof data === 'string') await writeFile(tmp, data);
+  else await pipeline(data, createWriteStream(tmp));
+  if (!force && existsSync(path)) {
+    await rm(tmp, { force: true });
+    throw usage('fetch', `${path} exists; choose another --out or give --force`);
+  }
+  await rename(tmp, path);
+}

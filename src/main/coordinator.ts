@@ -1,0 +1,93 @@
+// The coordinator role's composition root: the one place that wires the
+// ledger, the signing key, the queue and the storage backends into the use
+// cases. Only `serve` (and the demo, which runs every role in one process)
+// runs it; a worker never loads this file.
+import type { Signer } from '@shredproof/verify';
+import { loadSigner } from '../adapters/keys/pem-keys.js';
+import { SqliteLedger } from '../adapters/ledger/sqlite/sqlite-ledger.js';
+import { BullmqExecQueue } from '../adapters/queue/bullmq-exec-queue.js';
+import { checkPrivateFile, loadQueueAuth } from '../adapters/queue/queue-key.js';
+import { BackendRegistry } from '../adapters/storage/registry.js';
+import { Coordinator } from '../app/coordinator.js';
+import { type EngineDeps, systemClock } from '../app/deps.js';
+import type { BackendsConfig } from '../config/backends-config.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log.js';
+import { type StartOptions, waitForRedis } from './redis-wait.js';
+
+/** The coordinator's key, with an error that says what to do when it is missing, exposed or locked. */
+async function loadConfiguredSigner(config: Config): Promise<Signer> {
+  try {
+    checkPrivateFile(config.keyPath, 'the signing key');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`no signing key at ${config.keyPath}: create one with \`shredproof keygen --dir ${config.keyPath.replace(/\/[^/]*$/, '')}\` or set SHREDPROOF_KEY`);
+    }
+    throw e;
+  }
+  try {
+    return await loadSigner(config.keyPath, config.keyPassphrase);
+  } catch (e) {
+    throw new Error(`cannot load the signing key ${config.keyPath} (${(e as Error).message}); if it is encrypted, set SHREDPROOF_KEY_PASSPHRASE`);
+  }
+}
+
+/** The issuer's name, which every certificate shows: there is no default, so that none says "shredproof". */
+export function requireIssuer(config: Config): string {
+  if (config.issuerName === undefined) {
+    throw new Error(
+      'SHREDPROOF_ISSUER is not set: set it to the name of the organisation that signs, as every certificate will show it (for example SHREDPROOF_ISSUER="Example Ltd, data protection office")',
+    );
+  }
+  return config.issuerName;
+}
+
+export interface CoordinatorRuntime {
+  deps: EngineDeps;
+  coordinator: Coordinator;
+  close(): Promise<void>;
+}
+
+export async function composeCoordinator(
+  config: Config,
+  backendsConfig: BackendsConfig,
+  log: Logger,
+  opts: { signer?: Signer; intervalMs?: number } & StartOptions = {},
+): Promise<CoordinatorRuntime> {
+  const issuerName = requireIssuer(config);
+  const signer = opts.signer ?? (await loadConfiguredSigner(config));
+  await waitForRedis(config.queue.redisUrl, log, opts.redisWaitMs ?? 10_000, opts.signal);
+  // The coordinator makes the queue key on first start; workers must be given a copy.
+  const queue = new BullmqExecQueue(config.queue, log, loadQueueAuth(config.queueKeyPath, { create: true }));
+  await queue.ready();
+  await queue.store.publishKeyId();
+  const ledger = new SqliteLedger(config.ledgerPath);
+  const backends = await new BackendRegistry(backendsConfig).load();
+  backends.openAll(); // a missing root or a bad setting fails now, not at the first order
+  const deps: EngineDeps = {
+    ledger,
+    backends,
+    queue,
+    clock: systemClock,
+    log,
+    signer,
+    issuerName,
+    dataDir: config.dataDir,
+    batchSize: config.batchSize,
+    specTtlSeconds: config.specTtlSeconds,
+  };
+  const coordinator = new Coordinator(deps, { intervalMs: opts.intervalMs ?? 200 });
+  let closed = false;
+  return {
+    deps,
+    coordinator,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await coordinator.stop();
+      await queue.close();
+      await backends.close();
+      ledger.close();
+    },
+  };
+}
