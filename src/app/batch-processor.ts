@@ -2,7 +2,7 @@
 // intent durably -> destroy (the backend re-checks scope and holds) -> probe
 // -> record the outcome. Idempotent: a retried job skips objects with an
 // outcome and resolves objects whose intent was recorded by an interrupted
-// attempt (DESIGN.md invariant 3).
+// attempt (docs/ARCHITECTURE.md, invariant 3).
 import type { DestroyOutcome, HashOutcome, TargetSession } from './ports/storage-backend.js';
 import type { WorkerBatchStore } from './ports/batch-store.js';
 import type { BatchItem, BatchJobData, BatchSummary, Intent, Outcome } from './batch-types.js';

@@ -24,8 +24,9 @@ export function executeOrder(deps: EngineDeps, id: string, actor: string): Order
   const at = deps.clock.now().toISOString();
   return deps.ledger.atomically(() => {
     const executing = deps.ledger.transition(id, ['approved'], 'executing', actor, at, { epoch: newEpoch(), execStartedAt: at }, 'execution started');
-    // The plan grouped the objects into batches as it listed them: numbering 100,000 rows here
-    // took one ~0.4 s UPDATE inside this request, and stalled every API request behind it.
+    // The plan grouped the objects into batches as it listed them: numbering every row here was
+    // one long UPDATE inside this request, and stalled every API request behind it (figures:
+    // bench/RESULTS.md, 'Measurements behind the code').
     const batchCount = deps.ledger.plannedBatchCount(id) ?? deps.ledger.assignBatches(id, deps.batchSize);
     return deps.ledger.patch(id, { batchCount }, at) ?? executing;
   });
@@ -99,9 +100,9 @@ export async function dispatch(deps: EngineDeps, order: OrderRow, checkJobs: boo
     const existing = await deps.queue.existing(ids);
     const missing = batches.filter((_, k) => !existing.has(ids[k]!));
     // About 2,000 objects per query and per enqueue, and a turn of the event loop after each: the
-    // API shares this thread. Reading the pending objects costs ~2 us each (6 us on a loaded machine),
-    // so 100,000 take 0.2-0.65 s in all; in chunks of 10,000 with only the enqueue's await between
-    // them, API requests waited for the whole dispatch (p99 ~450 ms at the start of an execution).
+    // API shares this thread. Reading the pending objects of a large order takes long in all; in
+    // larger chunks with only the enqueue's await between them, API requests waited for the whole
+    // dispatch (figures: bench/RESULTS.md, 'Measurements behind the code').
     // Sized by the objects per batch that the plan made (the batch size may have been configured
     // differently since), from the kept counts, not from SHREDPROOF_BATCH_SIZE.
     const perBatch = Math.max(1, deps.ledger.progress(order.id).pending / Math.max(1, batches.length));

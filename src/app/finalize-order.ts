@@ -74,11 +74,12 @@ async function writeRecords(deps: EngineDeps, id: string, files: CertificateFile
   const fd = openSync(tmpRecords, 'w');
   try {
     let chunk = '';
-    // Page by page (500 rows, ~8 ms of hashing), yielding to the event loop between pages: the API
-    // and the coordinator's other orders share this thread, and 100,000 records in one synchronous pass
-    // stalled them for 1.4-2 s. A record's leaf index is its line in records.ndjson; the ledger does
-    // not store it (its leaf_index column, unused, was one more 100,000-row UPDATE, or a commit and
-    // an fsync per page).
+    // Page by page (500 rows: a short stretch of hashing), yielding to the event loop between
+    // pages: the API and the coordinator's other orders share this thread, and a large order's
+    // records in one synchronous pass stalled them for seconds (figures: bench/RESULTS.md,
+    // 'Measurements behind the code'). A record's leaf index is its line in records.ndjson; the
+    // ledger does not store it (its leaf_index column, unused, was one more UPDATE of every row, or
+    // a commit and an fsync per page).
     for (const page of deps.ledger.destroyedPages(id)) {
       for (const row of page) {
         const line = builder.add({

@@ -5,12 +5,10 @@
 //
 // The stream's chunks are copied in from its default reader. A BYOB reader
 // would fill the window directly, and Chromium 156's Blob stream is a byte
-// stream that allows one; it read a 270 MB file in 0.23 to 0.35 s where the
-// default reader took 0.39 to 0.59 s. But there its first read of a Blob
-// sometimes never resolved: 3 runs in 45 of reading a 3.6 MB in-memory Blob
-// hung, against none in 90 with the default reader (measured while writing
-// this file). A verifier that sometimes never answers is worse than one
-// that takes 0.2 s longer.
+// stream that allows one, and reads faster through it. But there its first
+// read of a Blob sometimes never resolved; the default reader's always did
+// (figures: bench/RESULTS.md, 'Measurements behind the code'). A verifier
+// that sometimes never answers is worse than one that is a little slower.
 
 export class BlobWindow {
   /** The window: bytes [0, end) are read and not yet consumed. */

@@ -2,10 +2,10 @@
 // V8: the 16 schedule words and the 8 working variables are locals, the
 // round constants K(t) (FIPS 180-4 section 4.2.2) are literals, and the
 // rotation of a..h between rounds is done by renaming, not by moving: one
-// line per round. Measured in Chromium 156, in one page in one run on 32 MiB:
-// about 200 MB/s this way, 54 MB/s for the same steps as loops over
-// Int32Arrays K[t] and W[t], and 74 MB/s for noble's (./sha256.ts says why
-// noble's is slow there). The unrolling is what buys the speed.
+// line per round. The unrolling is what buys the speed: in Chromium this runs
+// several times as fast as the same steps as loops over Int32Arrays K[t] and
+// W[t], or as noble's (./sha256.ts says why noble's is slow there; figures:
+// bench/RESULTS.md, 'Measurements behind the code').
 //
 // Round t, with its variables renamed so that this round's "a" is the
 // previous round's new value, reads:

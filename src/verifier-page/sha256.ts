@@ -9,9 +9,9 @@
 // boxed doubles, and the rounds that start from them run on doubles. Here the
 // state lives in an Int32Array, the compression function
 // (./sha256-compress.ts) works on locals only, and nothing allocates per block.
-// Measured by bench/verifier-page.ts in Chromium 156, in one page in one run:
-// 199 MB/s for one 32 MiB message against noble's 75 MB/s, and 167 MB/s
-// against 51 MB/s for RFC 6962 leaf hashes of 270-byte record lines.
+// In Chromium it is much faster than noble's, for long messages and
+// for the leaf hashes of record lines alike (bench/verifier-page.ts compares
+// them; figures: bench/RESULTS.md, 'Measurements behind the code').
 
 import { compressBlocks } from './sha256-compress.js';
 

@@ -1,7 +1,8 @@
 // Signing keys on disk. The private key is PKCS#8 PEM, optionally encrypted
 // with a passphrase (PBES2, AES-256-CBC, as `openssl pkey` reads it); the
-// public key is SPKI PEM. Signing goes through node:crypto, about 9x faster
-// than the pure-JS path, behind the core's Signer interface.
+// public key is SPKI PEM. Signing goes through node:crypto, several times as
+// fast as the pure-JS path, behind the core's Signer interface (figures:
+// bench/RESULTS.md, 'Measurements behind the code').
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

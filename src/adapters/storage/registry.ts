@@ -8,8 +8,9 @@ type Factory<K extends Kind> = (name: string, config: Extract<BackendConfig, { k
 
 /**
  * Each kind's code, imported when a configuration first uses that kind: the
- * drivers (the AWS SDK, pg, mysql2) added about 23 MB to an idle worker's RSS
- * and 0.2 s to its start, and a worker for a filesystem needs none of them.
+ * drivers (the AWS SDK, pg, mysql2) add to an idle worker's memory and to its
+ * start-up time, and a worker for a filesystem needs none of them (figures:
+ * bench/RESULTS.md, 'Measurements behind the code').
  */
 const LOADERS: { [K in Kind]: () => Promise<Factory<K>> } = {
   filesystem: async () => {

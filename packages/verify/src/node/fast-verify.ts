@@ -1,6 +1,7 @@
 // The server-side records verifier: the same verdicts and codes as the core's
 // RecordsVerifier (the reference, cross-checked by test/node/fast-verify.test.ts),
-// three to four times faster (bench/records.ts). The core's JSON.parse and
+// several times as fast (bench/records.ts; figures: bench/RESULTS.md,
+// 'Measurements behind the code'). The core's JSON.parse and
 // re-serialization per line, and node:crypto's Buffer allocation per hash,
 // were the cost: here a byte scanner accepts the usual record shape in place
 // (anything else goes through the core's parseRecordLine), hashes are latin1

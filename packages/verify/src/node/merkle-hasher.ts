@@ -1,8 +1,9 @@
 // The server's fast path for RFC 6962 section 2.1 hashing: node:crypto's
 // one-shot crypto.hash (Node >= 20.12) runs OpenSSL's SHA-256 with the CPU's
-// SHA instructions, about twice as fast as @noble/hashes on 65-byte nodes
-// (bench/merkle.ts; bench/RESULTS.md). Same results as nobleHasher, which
-// the tests check; the browser-safe core never imports this file.
+// SHA instructions, much faster than @noble/hashes on 65-byte nodes
+// (bench/merkle.ts; figures: bench/RESULTS.md, 'Measurements behind the
+// code'). Same results as nobleHasher, which the tests check; the
+// browser-safe core never imports this file.
 
 import { createHash, hash } from 'node:crypto';
 import {
@@ -22,9 +23,9 @@ function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-// The digest as a 'binary' (latin1) string, copied into a fresh Uint8Array: about 3x faster
-// than asking for a Buffer, which costs an allocation through Buffer's pool on
-// every call (1.0-1.2 M/s against 3.0-3.2 M/s for 65-byte nodes, measured here).
+// The digest as a 'binary' (latin1) string, copied into a fresh Uint8Array: several times as
+// fast as asking for a Buffer, which costs an allocation through Buffer's pool on
+// every call (figures: bench/RESULTS.md, 'Measurements behind the code').
 function sha256(data: Uint8Array): Uint8Array {
   const s = hash('sha256', data, 'binary');
   const out = new Uint8Array(MERKLE_HASH_SIZE);

@@ -1,7 +1,8 @@
 // An index over a verified records.ndjson for serving per-object proofs
 // (docs/FORMAT.md section 7) and lookups by locator or content hash, compact
-// enough to keep several in memory: about 21 bytes per record (1,000,000
-// records: about 21 MB).
+// enough to keep several in memory: a few bytes per record for the tree and
+// the line offsets, and a lookup pair per record for each key (figures:
+// bench/RESULTS.md, 'Measurements behind the code').
 //
 // - Tree: the one verifying pass (verifyRecordsFile) reports every node it
 //   builds; only heights >= 4 are kept (subtrees of 16 leaves and up, 2 bytes
@@ -219,11 +220,11 @@ export class RecordsIndex {
   /**
    * Reads block b's lines, hashes them, and checks them against what was
    * verified at load. The read is synchronous on purpose: a block is one
-   * pread of a few KiB from a file the page cache usually holds (tens of
-   * microseconds), while each asynchronous open, read and close waited for a
-   * turn of an event loop shared with the coordinator, whose ingest steps take
-   * up to ~50 ms on a loaded machine: a proof by sha256 took six such turns,
-   * and its p99 during an execution was 180 ms for ~2 ms of work.
+   * pread of a few KiB from a file the page cache usually holds, while each
+   * asynchronous open, read and close waited for a turn of an event loop
+   * shared with the coordinator, whose ingest steps are long on a loaded
+   * machine: a proof by sha256 took several such turns, and waited far longer
+   * than its work took (figures: bench/RESULTS.md, 'Measurements behind the code').
    */
   #readBlock(fd: number, b: number): Block {
     const from = this.#blockOffsets[b]!;

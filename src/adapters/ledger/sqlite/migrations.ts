@@ -122,7 +122,8 @@ const MIGRATIONS: string[] = [
   // 3: per order, target and status: objects, planned bytes and destroyed bytes,
   // kept exact by triggers in the same transactions that change the inventory,
   // so that progress is a lookup of a few rows instead of a GROUP BY over every
-  // object (74-213 ms for 100,000 objects, on the API's event loop).
+  // object, which blocks the API's event loop for as long as a large order
+  // takes to count (figures: bench/RESULTS.md, 'Measurements behind the code').
   `
   CREATE TABLE inventory_counts (
     order_num      INTEGER NOT NULL,

@@ -1,7 +1,7 @@
 // Prepared statements, prepared once per connection and reused. Preparing is
-// not free: a CPU profile of `serve` while 100,000 objects executed spent more
-// time in better-sqlite3's prepare() (7.1 s) than in any query, because every
-// ledger call prepared its SQL again.
+// not free: when every ledger call prepared its SQL again, better-sqlite3's
+// prepare() cost more time during an execution than any query (figures:
+// bench/RESULTS.md, 'Measurements behind the code').
 //
 // A cached statement must not be used for iterate(): an iteration keeps its
 // statement busy until it ends, and another call of the same SQL in between

@@ -1,4 +1,4 @@
-// Confinement to the backend root (DESIGN invariant 1), for the synchronous
+// Confinement to the backend root (docs/ARCHITECTURE.md, invariant 1), for the synchronous
 // code of the fs threads. A locator's parent directory is resolved one
 // component at a time, never following a symlink:
 //

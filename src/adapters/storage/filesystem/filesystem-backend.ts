@@ -17,7 +17,7 @@ export interface FilesystemBackendOptions {
   name: string;
   /** The directory everything happens under; realpath'd once, here. */
   root: string;
-  /** fs worker threads (default: twice the cores, 2 to 8; measured best on a 2-core machine at 4, see bench/RESULTS.md). */
+  /** fs worker threads (default: twice the cores, 2 to 8, the count that did best; figures: bench/RESULTS.md, 'Measurements behind the code'). */
   threads?: number;
   /** Objects per page of list() (default 1000). */
   pageSize?: number;

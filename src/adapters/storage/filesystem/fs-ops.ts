@@ -1,5 +1,6 @@
-// The per-item work of the fs threads, in synchronous fs calls (DESIGN: sync
-// calls in worker threads are 2-4x faster than fs/promises for small files).
+// The per-item work of the fs threads, in synchronous fs calls (synchronous
+// calls in worker threads are faster than fs/promises for small files;
+// figures: bench/RESULTS.md, 'Measurements behind the code').
 // Every function answers with an outcome and throws only when the whole batch
 // cannot go on (the root changed).
 

@@ -6,8 +6,9 @@
 // Loading the thread: from sources (.ts) the thread's code is bundled once per
 // process with esbuild (which tsx already brings) into one CommonJS script and
 // started with eval, so no thread loads tsx: hooks registered in the main
-// thread do not reach worker threads on Node 20, and tsx in every thread cost
-// about 30 MB and 0.3 s each. From a build (.js) it imports fs-thread.js.
+// thread do not reach worker threads on Node 20, and tsx in every thread would
+// cost memory and start-up time in each (figures: bench/RESULTS.md,
+// 'Measurements behind the code'). From a build (.js) it imports fs-thread.js.
 
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

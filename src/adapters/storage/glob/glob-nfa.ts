@@ -3,7 +3,8 @@
 // 2007), run over the name once, with a lazily built DFA as a cache. Every
 // step costs at most the number of NFA states, whatever the pattern: there
 // is no backtracking, so no pattern can make one name take exponential time
-// (picomatch's regexes took 56 s for one 64-character name, issue 11).
+// (picomatch's regexes can, issue 11; figures: bench/RESULTS.md,
+// 'Measurements behind the code').
 
 /** What one step of the name (one code point) must be. */
 export type CharTest =

@@ -2,9 +2,11 @@
 // store whose names are paths), checked and compiled for a linear-time
 // matcher (glob-nfa.ts). Patterns come from orders, i.e. from people, and are
 // compiled on the coordinator and on every worker: picomatch's backtracking
-// regexes took 56 s for one 64-character name on '@(*|*)@(*|*)...b' and 6 s on
-// '*a*a*a*a*a*a*b' (issue 11, finding 3). Here every pattern is parsed into a
-// small regular AST, and anything ambiguous is refused with a reason.
+// regexes take time exponential in the name's length on patterns such as
+// '@(*|*)@(*|*)...b' and '*a*a*a*a*a*a*b' (issue 11, finding 3; figures:
+// bench/RESULTS.md, 'Measurements behind the code'). Here every pattern is
+// parsed into a small regular AST, and anything ambiguous is refused with a
+// reason.
 //
 //   *        any characters within one segment (never '/'), including none
 //   **       a whole segment: any number of segments, including none
