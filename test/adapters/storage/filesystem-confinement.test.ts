@@ -1,4 +1,4 @@
-// DESIGN invariant 1 for files: nothing outside the root is ever read or
+// Invariant 1 (docs/ARCHITECTURE.md) for files: nothing outside the root is ever read or
 // destroyed, whatever symlinks or locators are thrown at the backend. Every
 // test keeps a file outside the root and checks that it survives. Both
 // confinement modes run the same tests.
