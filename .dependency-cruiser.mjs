@@ -12,7 +12,7 @@
 const INTERFACES = '^src/(http|cli|main|client|verifier-page)/';
 // Clients of databases, queues and object stores, and the HTTP framework: adapters' business.
 const INFRASTRUCTURE_PACKAGES =
-  '^node_modules/(@types/)?(better-sqlite3|ioredis|bullmq|pg|mysql2|express|@aws-sdk/[^/]+)/';
+  '(^|/)node_modules/(@types/)?(better-sqlite3|ioredis|bullmq|pg|mysql2|express|@aws-sdk/[^/]+)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
@@ -33,7 +33,7 @@ export default {
         'The verifier core runs in a browser and ships alone (the offline page, the CLI verifier): ' +
         'its own files and @noble/* only; no node: built-ins, no other package.',
       from: { path: '^packages/verify/src/core/' },
-      to: { pathNot: ['^packages/verify/src/core/', '^node_modules/@noble/'] },
+      to: { pathNot: ['^packages/verify/src/core/', '(^|/)node_modules/@noble/'] },
     },
     {
       name: 'verify-package-depends-on-noble-only',
@@ -43,7 +43,7 @@ export default {
         'depend on nothing beyond @noble: its own files, @noble/* and node: built-ins.',
       from: { path: '^packages/verify/src/(node|cli)/' },
       to: {
-        pathNot: ['^packages/verify/src/', '^node_modules/@noble/'],
+        pathNot: ['^packages/verify/src/', '(^|/)node_modules/@noble/'],
         dependencyTypesNot: ['core'],
       },
     },
@@ -95,7 +95,7 @@ export default {
         'storage backend loads them later, lazily, by design.',
       from: { path: '^workers/main\\.ts$' },
       to: {
-        path: ['^src/adapters/(ledger|keys)/', '^src/(http|verifier-page)/', '^node_modules/(@types/)?express/'],
+        path: ['^src/adapters/(ledger|keys)/', '^src/(http|verifier-page)/', '(^|/)node_modules/(@types/)?express/'],
         reachable: true,
       },
     },
@@ -111,7 +111,7 @@ export default {
   ],
   options: {
     // Follow our sources; stop at a package's entry (its path is enough for the rules above).
-    doNotFollow: { path: '^node_modules/' },
+    doNotFollow: { path: '(^|/)node_modules/' },
     // TypeScript 7 has no compiler API, which dependency-cruiser's TypeScript parser needs (it
     // accepts typescript <7 only): swc (@swc/core, a devDependency) parses the sources instead.
     parser: 'swc',

@@ -19,7 +19,7 @@ export default {
         'An idle worker holds neither better-sqlite3 (the ledger\'s driver) nor esbuild (the page ' +
         'builder\'s bundler): only a storage kind that needs one loads it, through import().',
       from: { path: '^workers/main\\.ts$' },
-      to: { path: '^node_modules/(@types/)?(better-sqlite3|esbuild)/', reachable: true },
+      to: { path: '(^|/)node_modules/(@types/)?(better-sqlite3|esbuild)/', reachable: true },
     },
   ],
   options: { ...base.options, exclude: { dynamic: true } },
