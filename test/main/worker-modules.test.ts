@@ -87,12 +87,15 @@ interface Import {
   module: string;
 }
 
-/** The imports written down, as paths relative to the checkout where they are files in it. */
+/** The imports written down, as paths relative to the checkout where they are files in it, and packages as node_modules/<name>/... */
 function readImports(file: string): Import[] {
   const rel = (url: string | null) => {
     if (url === null) return '(entry)';
     if (!url.startsWith('file:')) return url;
     const path = fileURLToPath(url.replace(/\?.*$/, ''));
+    // A package by its own folder, wherever node_modules resolves to (a linked one lies outside the checkout).
+    const nm = path.lastIndexOf('/node_modules/');
+    if (nm >= 0) return path.slice(nm + 1);
     return path.startsWith(ROOT) ? path.slice(ROOT.length).replace(/^\//, '') : path;
   };
   return readFileSync(file, 'utf8')
