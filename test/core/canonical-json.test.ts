@@ -115,6 +115,227 @@ function whitespacePositions(text: string): number[] {
 const jsonArb = fc.oneof(fc.jsonValue(), fc.jsonValue({ stringUnit: 'binary' }), fc.jsonValue({ stringUnit: 'grapheme' })).map((v) => v as JsonValue);
 const codeUnitString = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 12 });
 
+// ---------------------------------------------------------------------------
+// The fast paths (issue 21). canonicalize() tries fast() and parseCanonical() tries match()
+// first; both give up (BAIL) on anything unusual and let the checked path decide. The shape
+// cache tests (first in the file) and the last describe compare both with jcs(), a reference
+// written from RFC 8785, on values and texts that reach every branch of the fast paths:
+// strings that need escapes, surrogate pairs and lone surrogates, names that sort differently
+// by code unit, objects that share their first name but not the others (the shape cache),
+// objects wider than the cache keeps, more shapes than it holds, nesting on both sides of the
+// fast path's depth limit (64), and texts one change away from canonical.
+
+const WELL_FORMED = /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+/** RFC 8785 from the spec: names by UTF-16 code units (§3.2.3), JSON.stringify for strings and numbers; undefined for what I-JSON cannot carry. */
+function jcs(v: unknown): string | undefined {
+  if (v === null || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : undefined;
+  if (typeof v === 'string') return WELL_FORMED.test(v) ? JSON.stringify(v) : undefined;
+  if (typeof v !== 'object') return undefined;
+  const parts: (string | undefined)[] = [];
+  if (Array.isArray(v)) {
+    for (const x of v) parts.push(jcs(x));
+    return parts.includes(undefined) ? undefined : `[${parts.join(',')}]`;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o).sort(compareCodeUnits)) {
+    const value = jcs(o[k]);
+    parts.push(WELL_FORMED.test(k) && value !== undefined ? `${JSON.stringify(k)}:${value}` : undefined);
+  }
+  return parts.includes(undefined) ? undefined : `{${parts.join(',')}}`;
+}
+
+/** canonicalize(v) is jcs(v), or a ValidationError where jcs says I-JSON cannot carry v. */
+function agreesOnValue(v: unknown): string | undefined {
+  const want = jcs(v);
+  if (want === undefined) assert.throws(() => canonicalize(v), ValidationError);
+  else assert.equal(canonicalize(v), want);
+  return want;
+}
+
+/** parseCanonical(t) says canonical exactly when t is jcs(JSON.parse(t)), and refuses what JSON.parse or I-JSON refuses. */
+function agreesOnText(t: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(t);
+  } catch {
+    assert.throws(() => parseCanonical(t), ValidationError, t);
+    return;
+  }
+  const want = jcs(parsed);
+  if (want === undefined) {
+    assert.throws(() => parseCanonical(t), ValidationError, t);
+    return;
+  }
+  const got = parseCanonical(t);
+  assert.equal(got.canonical, t === want, JSON.stringify(t));
+  assert.deepEqual(got.value, parsed);
+}
+
+// Strings: printable ASCII (mostly without anything to escape, so that the in-place comparison
+// runs), controls, quote and backslash, other BMP characters, surrogate pairs, and rarely a lone surrogate.
+// size 'max': fast-check's default size would keep strings under about 10 units.
+const plainText = fc.string({ unit: fc.constantFrom(...'abcxyzABZ019 _-./~$'), maxLength: 40, size: 'max' });
+const anyUnit = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)) },
+  { weight: 2, arbitrary: fc.constantFrom('"', '\\', '/', '\u007f', '\u2028', '\ufeff') },
+  { weight: 2, arbitrary: fc.integer({ min: 0x80, max: 0xffff }).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCharCode(c)) },
+  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 0xd800, max: 0xdbff }), fc.integer({ min: 0xdc00, max: 0xdfff })).map(([h, l]) => String.fromCharCode(h, l)) },
+);
+const careText = fc.array(anyUnit, { maxLength: 20, size: 'max' }).map((a) => a.join(''));
+const loneText = fc.tuple(careText, fc.integer({ min: 0xd800, max: 0xdfff }), careText).map(([a, c, b]) => a + String.fromCharCode(c) + b);
+const textArb = fc.oneof({ weight: 6, arbitrary: plainText }, { weight: 4, arbitrary: careText }, { weight: 1, arbitrary: loneText });
+const numberArb = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.integer({ min: 0, max: 1e6 }).map((n) => n / 1000),
+  fc.constantFrom(0, -0, 1, -1, 1e21, 1e20, 1e-7, 1e-6, 5e-324, Number.MAX_VALUE, Number.MAX_SAFE_INTEGER + 2, NaN, Infinity),
+);
+/** Names that sort differently by code unit, digits (array-like), and "__proto__", which JSON.parse makes an own member. */
+const NAMES = ['', '0', '1', '10', '2', 'a', 'b', 'B', 'ab', 'id', 'é', '\ud83d\ude00', '\ufb33', 'a b', '"', '\\', '\n', '__proto__', 'constructor', 'length'];
+const nameArb = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...NAMES) }, { weight: 1, arbitrary: textArb });
+const scalarArb = fc.oneof(textArb, numberArb, fc.constantFrom(null, true, false));
+const ownObject = (entries: ReadonlyArray<readonly [string, unknown]>): Record<string, unknown> => Object.fromEntries(entries);
+
+const { json: valueArb } = fc.letrec<{ json: unknown; array: unknown[]; object: Record<string, unknown> }>((tie) => ({
+  json: fc.oneof({ maxDepth: 4, depthIdentifier: 'fast-path' }, scalarArb, tie('array'), tie('object')),
+  array: fc.array(tie('json'), { maxLength: 6, depthIdentifier: 'fast-path' }),
+  object: fc.oneof(
+    fc.array(fc.tuple(nameArb, tie('json')), { maxLength: 6, depthIdentifier: 'fast-path' }).map(ownObject),
+    // Members of one pool in any order and any subset: many objects with the same first name and other members.
+    fc.shuffledSubarray(NAMES.slice(0, 12), { minLength: 1 }).chain((names) => fc.tuple(...names.map((n) => fc.tuple(fc.constant(n), scalarArb))).map(ownObject)),
+  ),
+}));
+
+/** `v` inside `levels` arrays and objects ([x], [0, x] or {"n": x}, as `kinds` says), to reach both sides of the depth limits. */
+function wrap(v: unknown, kinds: readonly number[]): unknown {
+  return kinds.reduceRight<unknown>((x, k) => (k === 0 ? [x] : k === 1 ? [0, x] : { n: x }), v);
+}
+const deepArb = fc.tuple(valueArb, fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 55, maxLength: 70 })).map(([v, kinds]) => wrap(v, kinds));
+const wideArb = fc.uniqueArray(fc.tuple(nameArb, scalarArb), { minLength: 60, maxLength: 90, selector: ([k]) => k }).map(ownObject);
+
+/** Number of values in `v`, each a place where `variant` can make its change. */
+function countNodes(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + countNodes(x), 1);
+  if (typeof v === 'object' && v !== null) return Object.values(v).reduce((n: number, x) => n + countNodes(x), 1);
+  return 1;
+}
+
+/** A string literal for `s` with the code unit at `i` spelled otherwise: \uXXXX in lower or upper case, or \/ for "/". */
+function respell(s: string, i: number, upper: boolean): string {
+  if (s.length === 0) return '""';
+  const at = i % s.length;
+  const c = s.charCodeAt(at);
+  const hex = c.toString(16).padStart(4, '0');
+  const alt = c === 0x2f && upper ? '\\/' : `\\u${upper ? hex.toUpperCase() : hex}`;
+  return JSON.stringify(s.slice(0, at)).slice(0, -1) + alt + JSON.stringify(s.slice(at + 1)).slice(1);
+}
+
+/**
+ * The canonical text of `v` (jcs) with one change at the value numbered `target` (pre-order):
+ * another spelling of a string, number or name, whitespace, members swapped or repeated, an
+ * element repeated or dropped. Most results are not canonical; some are (a dropped element),
+ * and agreesOnText tells which.
+ */
+function variant(v: unknown, target: number, how: number): string {
+  let n = 0;
+  const go = (x: unknown): string => {
+    const here = n++ === target;
+    if (typeof x === 'string') return here ? respell(x, how >> 2, (how & 1) === 1) : JSON.stringify(x);
+    if (typeof x === 'number') {
+      const c = JSON.stringify(x);
+      if (!here) return c;
+      return [`${c}e0`, x.toExponential(), `${c}.0`, `-${c}`, ` ${c}`, `${c} `, c.replace('e+', 'e'), c.replace('e', 'E')][how % 8]!;
+    }
+    if (typeof x !== 'object' || x === null) return here ? [` ${String(x)}`, `${String(x)}\n`][how % 2]! : String(x);
+    if (Array.isArray(x)) {
+      const items = x.map(go);
+      if (here) {
+        const i = (how >> 3) % Math.max(items.length, 1);
+        if (how % 4 === 0 && items.length > 0) items.splice(i, 0, items[i]!); // repeated element: still canonical
+        else if (how % 4 === 1 && items.length > 0) items.splice(i, 1); // dropped element: still canonical
+        else if (how % 4 === 2) return `[ ${items.join(',')}]`;
+        else return `[${items.join(', ')}]`;
+      }
+      return `[${items.join(',')}]`;
+    }
+    const o = x as Record<string, unknown>;
+    const names = Object.keys(o).sort(compareCodeUnits);
+    const members = names.map((k) => `${JSON.stringify(k)}:${go(o[k])}`);
+    if (here && members.length > 0) {
+      const i = (how >> 3) % members.length;
+      const k = names[i]!;
+      switch (how % 8) {
+        case 0: // two neighbours swapped, or the only member moved behind a copy of itself
+          if (members.length > 1) [members[i], members[(i + 1) % members.length]] = [members[(i + 1) % members.length]!, members[i]!];
+          else members.push(members[0]!);
+          break;
+        case 1: // a member repeated with the value that JSON.parse keeps
+          members.splice(i, 0, `${JSON.stringify(k)}:null`);
+          break;
+        case 2: // a member repeated after itself
+          members.splice(i + 1, 0, members[i]!);
+          break;
+        case 3: // the name spelled with an escape
+          members[i] = `${respell(k, how >> 5, (how & 16) === 16)}:${go(o[k])}`;
+          n -= countNodes(o[k]); // go() above numbered the value again
+          break;
+        case 4:
+          members[i] = members[i]!.replace(':', ' :');
+          break;
+        case 5:
+          return `{${members.join(', ')}}`;
+        case 6: // a member left out: another, canonical text
+          members.splice(i, 1);
+          break;
+        default:
+          return ` {${members.join(',')}}`;
+      }
+    } else if (here) {
+      return ['{ }', ' {}'][how % 2]!;
+    }
+    return `{${members.join(',')}}`;
+  };
+  return go(v);
+}
+
+// First in the file: the shape cache (canonical-json.ts) keeps the member names of objects by
+// their first name, and takes new first names only until it holds 256 of them, which the tests
+// below reach. Here it is still empty, so these tests decide what goes into it.
+describe('the shape cache of the fast paths (issue 21)', () => {
+  it('objects that share their first member name but not the others are written with their own members', () => {
+    // JSON.parse makes "__proto__" an own member. An object without one reads the inherited
+    // accessor instead (Object.prototype, which is written {}), so only a comparison of every
+    // name tells these shapes apart: same first name, same number of members.
+    const withProto = JSON.parse('{"first":1,"__proto__":2}') as Record<string, unknown>;
+    assert.equal(canonicalize(withProto), '{"__proto__":2,"first":1}');
+    assert.equal(canonicalize({ first: 1, second: 2 }), '{"first":1,"second":2}');
+    assert.equal(canonicalize(withProto), '{"__proto__":2,"first":1}');
+    assert.equal(parseCanonical('{"first":1,"second":2}').canonical, true);
+    assert.equal(parseCanonical('{"__proto__":2,"first":1}').canonical, true);
+    assert.equal(parseCanonical('{"__proto__":{},"first":1}').canonical, true);
+    // the same names in another order are the same shape and the same text
+    assert.equal(canonicalize({ second: 2, first: 1 }), '{"first":1,"second":2}');
+    assert.equal(canonicalize({ first: 1, second: 2, third: 3 }), '{"first":1,"second":2,"third":3}');
+    assert.equal(canonicalize({ first: 1, third: 3 }), '{"first":1,"third":3}');
+  });
+
+  it('more shapes than the cache holds, each seen with other members under the same first name', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 300; i++) {
+        const first = `s${i}`;
+        agreesOnValue(ownObject([[first, i], ['__proto__', 'p'], ['b', round]]));
+        agreesOnValue({ [first]: i, b: round, a: 'x' });
+        agreesOnValue({ [first]: i, a: 'x', b: round });
+        agreesOnText(`{"__proto__":"p","b":${round},"${first}":${i}}`);
+        agreesOnText(`{"a":"x","b":${round},"${first}":${i}}`);
+        agreesOnText(`{"b":${round},"${first}":${i}}`);
+      }
+    }
+  });
+});
+
 describe('RFC 8785 reference vectors (cyberphone/json-canonicalization testdata)', () => {
   const names = listJson('input/');
   it('has every upstream vector', () => {
@@ -209,6 +430,25 @@ describe('canonicalize', () => {
   it(`accepts ${MAX_DEPTH} nested levels and rejects one more`, () => {
     assert.equal(canonicalize(nest(7, MAX_DEPTH)), `${'['.repeat(MAX_DEPTH)}7${']'.repeat(MAX_DEPTH)}`);
     assertRejects(() => canonicalize(nest(7, MAX_DEPTH + 1)), [`$${'[0]'.repeat(MAX_DEPTH)}`]);
+    // the same through objects, and through arrays by a later element
+    const inObjects = (levels: number): unknown => (levels === 0 ? 7 : { a: inObjects(levels - 1) });
+    const inSecond = (levels: number): unknown => (levels === 0 ? 7 : [0, inSecond(levels - 1)]);
+    assert.equal(canonicalize(inObjects(MAX_DEPTH)), `${'{"a":'.repeat(MAX_DEPTH)}7${'}'.repeat(MAX_DEPTH)}`);
+    assertRejects(() => canonicalize(inObjects(MAX_DEPTH + 1)), [`$${'.a'.repeat(MAX_DEPTH)}`]);
+    assert.equal(canonicalize(inSecond(MAX_DEPTH)), `${'[0,'.repeat(MAX_DEPTH)}7${']'.repeat(MAX_DEPTH)}`);
+    assertRejects(() => canonicalize(inSecond(MAX_DEPTH + 1)), [`$${'[1]'.repeat(MAX_DEPTH)}`]);
+    // and parseCanonical refuses such text too, however far its fast path would go
+    const objectText = (levels: number): string => `${'{"a":'.repeat(levels)}7${'}'.repeat(levels)}`;
+    assert.equal(parseCanonical(objectText(MAX_DEPTH)).canonical, true);
+    assertRejects(() => parseCanonical(objectText(MAX_DEPTH + 1)), [`$${'.a'.repeat(MAX_DEPTH)}`]);
+  });
+  it('accepts below the fast path depth what it accepts above: null-prototype objects, shared references', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 2 });
+    const shared = { k: [1] };
+    const value = { bare, x: [shared, shared], y: shared };
+    const text = '{"bare":{"a":2,"b":1},"x":[{"k":[1]},{"k":[1]}],"y":{"k":[1]}}';
+    assert.equal(canonicalize(value), text);
+    assert.equal(canonicalize(nest(value, 70)), `${'['.repeat(70)}${text}${']'.repeat(70)}`);
   });
   it('encodes UTF-8', () => {
     assert.deepEqual(canonicalizeToBytes({ '\u20ac': '\ud83d\ude00' }), new Uint8Array([0x7b, 0x22, 0xe2, 0x82, 0xac, 0x22, 0x3a, 0x22, 0xf0, 0x9f, 0x98, 0x80, 0x22, 0x7d]));
@@ -221,6 +461,8 @@ describe('canonicalize rejects what JSON cannot carry', () => {
   self['self'] = self;
   const loop: unknown[] = [];
   loop.push(loop);
+  const later: unknown[] = [1];
+  later.push(later);
   const outer: Record<string, unknown> = { b: { c: null } };
   (outer['b'] as Record<string, unknown>)['c'] = outer;
   class Point {
@@ -247,6 +489,8 @@ describe('canonicalize rejects what JSON cannot carry', () => {
     ['boxed string', { s: new String('x') }, ['$.s']],
     ['RegExp', /x/, ['$']],
     ['object with a plain-object prototype', Object.create({}), ['$']],
+    ['object whose prototype has no constructor', Object.create(Object.create(null)), ['$']],
+    ['object whose prototype has a constructor that is not a function', { o: Object.create({ constructor: 5 }) }, ['$.o']],
     ['lone high surrogate', { s: '\ud800' }, ['$.s']],
     ['lone low surrogate inside', { s: 'a\udc00b' }, ['$.s']],
     ['reversed pair', ['\udc00\ud800'], ['$[0]']],
@@ -257,6 +501,7 @@ describe('canonicalize rejects what JSON cannot carry', () => {
     ['array cycle', loop, ['$[0]']],
     ['indirect cycle', outer, ['$.b.c']],
     ['cycle below the fast path depth', nest(self, 70), [`$${'[0]'.repeat(70)}.self`]],
+    ['array cycle through a later element', later, ['$[1]']],
     ['non-identifier names in paths', { 'a b': { '': NaN }, '0': [undefined] }, ['$["0"][0]', '$["a b"][""]']],
     [
       'every bad field at once',
@@ -376,6 +621,9 @@ describe('strict JSON for what verifiers read (strict-json.ts, issue 11)', () =>
       ['{"k\\\\":1,"k\\\\":2}', '$'],
       ['{"s":"\\"","":1,"":2}', '$'],
       ['{"o":{"p":{}},"o":0}', '$'],
+      ['{"ab":[{"k":1,"k":2}]}', '$.ab[0]'],
+      ['{"a_1":{"$b":{"k":1, "k":2}}}', '$.a_1.$b'],
+      ['{"1a":{"k":1,"k":2}}', '$["1a"]'],
     ];
     for (const [text, path] of twice) {
       assert.equal(codeOf(text), 'JSON_DUPLICATE_MEMBER', text);
@@ -384,7 +632,8 @@ describe('strict JSON for what verifiers read (strict-json.ts, issue 11)', () =>
   });
 
   it('accepts one name in several objects, and names that only look alike', () => {
-    for (const text of ['{"a":{"a":1},"b":{"a":2}}', '{"a":"\\"a\\":1,\\"a\\":2"}', '{"a":1,"A":2}', '{"a\\\\":1,"a":2}', '[{"a":1},{"a":1}]', '{"a":[1,{"b":{}}],"b":2}', '{ }', '[ ]']) {
+    // (also texts that are not canonical and hold strings outside any object: the scan expects a name only inside one)
+    for (const text of ['{"a":{"a":1},"b":{"a":2}}', '{"a":"\\"a\\":1,\\"a\\":2"}', '{"a":1,"A":2}', '{"a\\\\":1,"a":2}', '[{"a":1},{"a":1}]', '{"a":[1,{"b":{}}],"b":2}', '{ }', '[ ]', '[ "a"]', '"\\u0061"', ' "a"']) {
       assert.equal(codeOf(text), 'ok', text);
     }
   });
@@ -408,6 +657,14 @@ describe('strict JSON for what verifiers read (strict-json.ts, issue 11)', () =>
     assert.equal(codeOf('1e400', 'PROOF_MALFORMED'), 'PROOF_MALFORMED');
     // Not JSON is reported as such even when a name also repeats: the syntax is checked first.
     assert.equal(codeOf('{"a":1,"a":2'), 'JSON_INVALID');
+  });
+
+  it('keeps what the parser threw as the cause', () => {
+    assert.throws(
+      () => parseJsonInput('{"a":', 'x', 'JSON_INVALID'),
+      (e: unknown) => e instanceof VerificationError && e.cause instanceof ValidationError && e.cause.cause instanceof SyntaxError,
+    );
+    assert.throws(() => decodeInput(Uint8Array.of(0xff), 'x'), (e: unknown) => e instanceof VerificationError && e.cause instanceof TypeError);
   });
 
   it('decodeInput is strict UTF-8 (UTF8_INVALID) and keeps a byte order mark, which JSON then refuses', () => {
@@ -450,6 +707,74 @@ describe('escapeForDisplay and jsonForDisplay (display-text.ts, issue 11)', () =
         assert.doesNotMatch(text.replace(/\n/g, ''), /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('fast paths agree with an RFC 8785 reference (issue 21)', () => {
+  it('reads each member of a plain value once: the fast path walks it to the end, without starting over on the checked path', () => {
+    // A getter counts the reads: a fast path that gave up (BAIL) where it should not would still
+    // give the right text, from the checked path, but after reading the member a second time.
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { k: 'v' });
+    const samples: unknown[] = ['text', 'needs "care"\n', '', 0, -0, 1.5, true, false, null, [], {}, [1, 'a', [null]], { b: 1, a: [true] }, bare, [{ x: {} }, []]];
+    for (const x of samples) {
+      let reads = 0;
+      const read = (): unknown => {
+        reads++;
+        return x;
+      };
+      const member = Object.defineProperty({}, 'm', { get: read, enumerable: true });
+      const element = Object.defineProperty([], 0, { get: read, enumerable: true });
+      assert.equal(canonicalize(member), `{"m":${jcs(x)}}`);
+      assert.equal(canonicalize(element), `[${jcs(x)}]`);
+      assert.equal(reads, 2, JSON.stringify(x));
+    }
+  });
+
+  it('canonicalize and parseCanonical agree with the reference on values of every shape', () => {
+    fc.assert(
+      fc.property(valueArb, (v) => {
+        const want = agreesOnValue(v);
+        if (want !== undefined) agreesOnText(want);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('and on values nested around the fast path depth limit, and on objects wider than the shape cache keeps', () => {
+    fc.assert(
+      fc.property(fc.oneof(deepArb, wideArb, fc.array(wideArb, { maxLength: 4 })), (v) => {
+        const want = agreesOnValue(v);
+        if (want !== undefined) agreesOnText(want);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('parseCanonical says canonical exactly when the text is the reference text of its value, for texts with one change', () => {
+    fc.assert(
+      fc.property(fc.oneof({ weight: 4, arbitrary: valueArb }, { weight: 1, arbitrary: deepArb }, { weight: 1, arbitrary: wideArb }), fc.nat(), fc.nat(), (v, pick, how) => {
+        if (jcs(v) === undefined) return;
+        agreesOnText(variant(v, pick % countNodes(v), how));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('and for texts with characters replaced, inserted or deleted anywhere', () => {
+    const edit = fc.tuple(fc.nat(), fc.constantFrom('', ' ', '0', '1', '-', 'e', '"', '\\', 'u', ',', ':', '[', ']', '{', '}', 'a', '/', '\u00e9'), fc.boolean());
+    fc.assert(
+      fc.property(fc.oneof({ weight: 4, arbitrary: valueArb }, { weight: 1, arbitrary: deepArb }), fc.array(edit, { minLength: 1, maxLength: 2 }), (v, edits) => {
+        const canonical = jcs(v);
+        if (canonical === undefined) return;
+        let text = canonical;
+        for (const [pick, ch, replace] of edits) {
+          const at = pick % (text.length + 1);
+          text = text.slice(0, at) + ch + text.slice(replace ? at + 1 : at);
+        }
+        agreesOnText(text);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -49,6 +49,8 @@ import {
   verifyRecords,
   verifySignature,
 } from '../../packages/verify/src/core/index.js';
+import type { FieldProblem } from '../../packages/verify/src/core/errors.js';
+import { Checker } from '../../packages/verify/src/core/validate.js';
 import { buildExample } from '../../scripts/example-certificate.js';
 
 /** The code of the VerificationError that `f` throws (fails the test for anything else). */
@@ -311,6 +313,16 @@ describe('errors', () => {
     assert.equal(isVerificationError({ name: 'VerificationError', code: 'SIGNATURE_INVALID', message: 'x' }), false);
   });
 
+  it('a ValidationError is named so (adapters recognize it by name) and its message lists every field with its problem', () => {
+    const e = new ValidationError('bad input', [
+      { path: '$.a', problem: 'must be a string' },
+      { path: '$.b[0]', problem: 'too long' },
+    ]);
+    assert.equal(e.name, 'ValidationError');
+    assert.equal(e.message, 'bad input: $.a: must be a string; $.b[0]: too long');
+    assert.ok(String(e).startsWith('ValidationError: bad input: '));
+  });
+
   it('a ValidationError without fields keeps its message as it is', () => {
     const e = new ValidationError('nothing to list', []);
     assert.equal(e.message, 'nothing to list');
@@ -516,6 +528,59 @@ describe('statement builder', () => {
   });
 });
 
+describe('validate.ts: the checkers behind every ValidationError', () => {
+  /** The problems `check` adds to a fresh Checker: each names a path and says something. */
+  const run = (check: (c: Checker) => unknown): FieldProblem[] => {
+    const c = new Checker();
+    check(c);
+    for (const p of c.problems) assert.ok(p.problem.length > 0, `empty problem at ${p.path}`);
+    return c.problems;
+  };
+  const paths = (check: (c: Checker) => unknown): string[] => run(check).map((p) => p.path);
+
+  it('each checker returns a good value and adds one problem, with its path, for a bad one', () => {
+    const cases: Array<[(c: Checker, v: unknown) => unknown, unknown, unknown]> = [
+      [(c, v) => c.object(v, '$.p'), { a: 1 }, []],
+      [(c, v) => c.array(v, '$.p'), [1], {}],
+      [(c, v) => c.string(v, '$.p'), 'x', ''],
+      [(c, v) => c.string(v, '$.p', { max: 3 }), 'abc', 'abcd'],
+      [(c, v) => c.string(v, '$.p', { pattern: /^a+$/ }), 'aa', 'ab'],
+      [(c, v) => c.hex(v, '$.p', 2), 'ab01', 'AB01'],
+      [(c, v) => c.hex(v, '$.p', 2, true), 'ab01ff', 'ab0'],
+      [(c, v) => c.count(v, '$.p'), 3, -1],
+      [(c, v) => c.time(v, '$.p'), '2026-01-01T00:00:00Z', '2026-01-01'],
+      [(c, v) => c.literal(v, '$.p', ['x', 'y']), 'y', 'z'],
+    ];
+    for (const [check, good, bad] of cases) {
+      const c = new Checker();
+      assert.deepEqual(check(c, good), good);
+      assert.deepEqual(c.problems, []);
+      assert.equal(check(c, bad), undefined);
+      assert.deepEqual(paths((d) => check(d, bad)), ['$.p']);
+    }
+  });
+
+  it('stringArray returns the array and names each element that is not a non-empty string', () => {
+    const c = new Checker();
+    assert.deepEqual(c.stringArray(['a', 'b'], '$.s'), ['a', 'b']);
+    assert.deepEqual(c.problems, []);
+    assert.deepEqual(paths((d) => d.stringArray(['a', '', 3, 'b', null], '$.s')), ['$.s[1]', '$.s[2]', '$.s[4]']);
+    assert.deepEqual(paths((d) => d.stringArray('a', '$.s')), ['$.s']);
+  });
+
+  it('noForbiddenMembers names each forbidden member at its path, down to `depth` levels and no further', () => {
+    const own = (k: string): Record<string, unknown> => JSON.parse(`{${JSON.stringify(k)}:1}`) as Record<string, unknown>;
+    const value = { a: [{ b: own('__proto__') }], c: own('constructor'), d: [[own('prototype')]] };
+    assert.deepEqual(paths((c) => c.noForbiddenMembers(value, '$')), ['$.a[0].b["__proto__"]', '$.c["constructor"]', '$.d[0][0]["prototype"]']);
+    // `depth` counts the levels looked into: value (1), value.a (2), value.a[0] (3), value.a[0].b (4)
+    assert.deepEqual(paths((c) => c.noForbiddenMembers(value, '$', 4)), ['$.a[0].b["__proto__"]', '$.c["constructor"]', '$.d[0][0]["prototype"]']);
+    assert.deepEqual(paths((c) => c.noForbiddenMembers(value, '$', 3)), ['$.c["constructor"]']);
+    assert.deepEqual(paths((c) => c.noForbiddenMembers(value, '$', 1)), []);
+    assert.deepEqual(paths((c) => c.noForbiddenMembers([[own('prototype')]], '$', 2)), []);
+    assert.deepEqual(paths((c) => c.noForbiddenMembers([[own('prototype')]], '$', 3)), ['$[0][0]["prototype"]']);
+  });
+});
+
 describe('statement validation: members of the wrong type', () => {
   const { statement } = buildExample();
 
@@ -531,7 +596,7 @@ describe('statement validation: members of the wrong type', () => {
     s.exceptions = {};
     s.retained = null;
     s.rescan.items = 'none';
-    s.targets = [null, { ...s.targets[0], methods: 'unlink' }];
+    s.targets = [null, { ...s.targets[0], methods: 'unlink' }, { ...s.targets[0], persistence: ['ok', '', 3] }];
     assert.deepEqual(fields(() => validateStatement(s)), [
       '$.exceptions',
       '$.inventory',
@@ -541,6 +606,8 @@ describe('statement validation: members of the wrong type', () => {
       '$.retained',
       '$.targets[0]',
       '$.targets[1].methods',
+      '$.targets[2].persistence[1]',
+      '$.targets[2].persistence[2]',
     ]);
     const t = structuredClone(statement) as any;
     t.targets = { photos: t.targets[0] };

@@ -9,6 +9,9 @@ describe('samePerson', () => {
       assert.ok(samePerson('alice', alias), JSON.stringify(alias));
     }
     assert.ok(samePerson('Strauß', 'STRAUSS'));
+    // capital sharp s (U+1E9E), which lower-cases to ß: still the same person as ss and ß
+    for (const alias of ['STRAU\u1e9e', 'strau\u1e9e', 'Strauss']) assert.ok(samePerson('Strauß', alias), alias);
+    assert.equal(personKey('STRAU\u1e9e'), personKey('strauss'));
   });
 
   it('keeps different people apart', () => {

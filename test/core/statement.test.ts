@@ -167,6 +167,9 @@ describe('times and keys', () => {
     const { isRfc3339Utc } = await import('../../packages/verify/src/core/validate.js');
     for (const ok of ['2026-02-28T10:00:00Z', '2024-02-29T10:00:00.123Z', '2000-02-29T00:00:00Z', '2026-12-31T23:59:59Z']) assert.equal(isRfc3339Utc(ok), true, ok);
     for (const bad of ['2026-02-29T10:00:00Z', '1900-02-29T00:00:00Z', '2026-04-31T10:00:00Z', '2026-02-31T10:00:00Z', '2026-13-01T00:00:00Z']) assert.equal(isRfc3339Utc(bad), false, bad);
+    // nothing after the Z, and only a string (not a String object that reads like one)
+    for (const bad of ['2026-02-28T10:00:00Zjunk', '2026-02-28T10:00:00Z ', 'x2026-02-28T10:00:00Z']) assert.equal(isRfc3339Utc(bad), false, bad);
+    assert.equal(isRfc3339Utc(new String('2026-02-28T10:00:00Z')), false);
   });
 
   it('refuses to write a public key of the wrong length as PEM', async () => {

@@ -9,6 +9,9 @@
 export function personKey(name: string): string {
   return name
     .normalize('NFKC')
+    // U+1E9E (capital sharp s) lower-cases to ß, not to ss as ß does after upper-casing:
+    // Unicode case folding (CaseFolding.txt) maps both to ss.
+    .replace(/\u1e9e/g, 'ss')
     .toUpperCase()
     .toLowerCase()
     .normalize('NFKC')
