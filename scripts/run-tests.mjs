@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 function* find(dir) {
   for (const name of readdirSync(dir).sort()) {
@@ -19,9 +20,13 @@ if (files.length === 0) {
   console.error('no test files found under test/');
   process.exit(1);
 }
+// tsx finds tsconfig.json (whose paths map @shredproof/verify to packages/verify/src) from the
+// working directory; tests start processes elsewhere on purpose, and they must load the same
+// sources, not whatever build of the package lies in packages/verify/dist.
+const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, TSX_TSCONFIG_PATH: process.env.TSX_TSCONFIG_PATH || tsconfig } },
 );
 process.exit(r.status ?? 1);

@@ -5,7 +5,7 @@
 // command line, the Node API, and a browser bundle of the main entry point.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -37,8 +37,13 @@ before(async () => {
   await requireRedis();
   const d = spawnCli(['demo', '--out', demo, '--objects', '120'], { env: { LOG_LEVEL: 'warn' } });
   assert.equal(d.code, 0, d.stdout + d.stderr);
-  // npm prints the prepack script's output before the JSON document.
+  // npm prints the prepack script's output before the JSON document. The prepack build writes
+  // packages/verify/dist; a checkout that had none gets none back (processes that resolve the
+  // package by name would otherwise run that build instead of the sources).
+  const built = join(ROOT, 'packages', 'verify', 'dist');
+  const hadBuild = existsSync(built);
   const pack = run('npm', ['pack', '--workspace', 'packages/verify', '--pack-destination', dir, '--json'], ROOT);
+  if (!hadBuild) rmSync(built, { recursive: true, force: true });
   assert.equal(pack.code, 0, pack.stderr);
   packed = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('\n[') + 1)) as [PackResult])[0];
   tarball = join(dir, packed.filename);
