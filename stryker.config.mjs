@@ -26,7 +26,7 @@ const scope = process.env.STRYKER_SCOPE ?? 'core';
  * `npm run mutation` runs them all.
  */
 const CORE_PARTS = {
-  json: ['canonical-json', 'strict-json', 'validate', 'display-text', 'errors', 'person', 'index'],
+  json: ['canonical-json', 'canonical-json-fast', 'strict-json', 'validate', 'display-text', 'errors', 'person', 'index'],
   statement: ['statement', 'statement-builder', 'certificate', 'object-proof'],
   records: ['record-scan', 'record', 'records-verifier', 'fast-record-lines'],
   merkle: ['merkle', 'merkle-hash', 'merkle-proof', 'merkle-range', 'merkle-root', 'merkle-tree'],
