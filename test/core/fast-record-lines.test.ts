@@ -11,9 +11,15 @@ import { describe, it } from 'node:test';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
   bytesToHex,
+  canonicalize,
   type CertificateStatement,
   checkRecordsSummary,
   hashLeaf,
+  type MerkleHasher,
+  nobleHasher,
+  parseRecordLine,
+  RECORD_MAX_LINE_BYTES,
+  ValidationError,
   rootFromLeafHashes,
   utf8Encode,
   VerificationError,
@@ -107,5 +113,134 @@ describe('FastRecordLines: names that are prefixes of each other', () => {
   it('a method that is a prefix of one seen before ("unlinkx", then "unlink") is a method of its own', () => {
     const set = buildSet([withMethod(plainRecord(0), 'unlinkx'), plainRecord(1)], ['photos']);
     assert.deepEqual(both(set), { code: 'ok', perTarget: [['photos', 2, 1000 + 1001, ['unlink', 'unlinkx']]] });
+  });
+});
+
+/** The error `f` throws, which must be a VerificationError. */
+function caught(f: () => unknown): VerificationError {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof VerificationError, String(e));
+    return e;
+  }
+  assert.fail('no error');
+}
+
+describe('FastRecordLines: the core path and the count (issue 21)', () => {
+  const base = [plainRecord(0), plainRecord(1), plainRecord(2)];
+
+  it('a line the scanner declines (non-ASCII) is read by the core: the target is found by name, and a wrong index is RECORD_INDEX_WRONG', () => {
+    const set = buildSet([plainRecord(0), { ...plainRecord(1), locator: 'photos/été.jpg' }], ['photos']);
+    const seen: CheckedLine[] = [];
+    const fast = fastVerdict(set.statement, set.text, seen);
+    assert.deepEqual(fast, coreVerdict(set));
+    assert.deepEqual(fast, { code: 'ok', perTarget: [['photos', 2, 1000 + 1001, ['unlink']]] });
+    assert.equal(seen[0]!.record, undefined);
+    assert.equal(seen[1]!.record?.locator, 'photos/été.jpg');
+    const lines = [set.lines[0]!, canonicalize({ ...JSON.parse(set.lines[1]!), index: 5 })];
+    const bad = { ...set, lines, text: lines.map((l) => l + '\n').join('') };
+    assert.equal(fastVerdict(bad.statement, bad.text).code, 'RECORD_INDEX_WRONG');
+    assert.equal(coreVerdict(bad).code, 'RECORD_INDEX_WRONG');
+  });
+
+  it('names of the same length that differ are different targets and methods', () => {
+    const set = buildSet(base, ['photos']);
+    const statement = structuredClone(set.statement);
+    statement.targets[0]!.name = 'photoz';
+    assert.equal(both({ ...set, statement }).code, 'RECORD_INVALID');
+    const two = buildSet([withMethod(plainRecord(0), 'aaaa'), withMethod(plainRecord(1), 'bbbb'), withMethod(plainRecord(2), 'aaaa')], ['photos']);
+    assert.deepEqual(both(two), { code: 'ok', perTarget: [['photos', 3, 1000 + 1001 + 1002, ['aaaa', 'bbbb']]] });
+  });
+
+  it('keeps each method it saw once, as bytes', () => {
+    const set = buildSet([...base, withMethod(plainRecord(3), 'unlinkx'), plainRecord(4)], ['photos']);
+    const seen: CheckedLine[] = [];
+    assert.equal(fastVerdict(set.statement, set.text, seen).code, 'ok');
+    assert.deepEqual(seen[4]!.target.methodBytes.map((m) => Buffer.from(m).toString()), ['unlink', 'unlinkx']);
+  });
+
+  it('a line after the last certified record is RECORD_COUNT_MISMATCH before anything else is checked of it, as in the core', () => {
+    const set = buildSet(base, ['photos']);
+    for (const extra of [canonicalize({ ...JSON.parse(set.lines[0]!), index: 9 }), '{}', 'x', canonicalize({ ...JSON.parse(set.lines[0]!), index: 3 })]) {
+      const lines = [...set.lines, extra];
+      const more = { ...set, lines, text: lines.map((l) => l + '\n').join('') };
+      const v = caught(() => verifyRecords(more.statement, more.lines));
+      assert.equal(v.code, 'RECORD_COUNT_MISMATCH', extra);
+      assert.match(v.message, /^more than 3 records/);
+      assert.equal(fastVerdict(more.statement, more.text).code, 'RECORD_COUNT_MISMATCH', extra);
+    }
+  });
+});
+
+describe('RecordsVerifier (issue 21)', () => {
+  it('uses the hasher it is given', () => {
+    const set = buildSet([plainRecord(0), plainRecord(1)], ['photos']);
+    let leaves = 0;
+    const hasher: MerkleHasher = { ...nobleHasher, hashLeaf: (b) => (leaves++, nobleHasher.hashLeaf(b)) };
+    verifyRecords(set.statement, set.lines, { hasher });
+    assert.equal(leaves, 2);
+  });
+
+  it('names the line, from 1, in RECORD_INDEX_WRONG and RECORD_INVALID', () => {
+    const set = buildSet([plainRecord(0), plainRecord(1)], ['photos']);
+    const wrong = caught(() => verifyRecords(set.statement, [set.lines[0]!, set.lines[0]!]));
+    assert.equal(wrong.code, 'RECORD_INDEX_WRONG');
+    assert.match(wrong.message, /^line 2 has index 0, want 1/);
+    const other = buildSet([plainRecord(0), plainRecord(1, 'exports')], ['photos', 'exports']);
+    const invalid = caught(() => verifyRecords(set.statement, other.lines));
+    assert.equal(invalid.code, 'RECORD_INVALID');
+    assert.match(invalid.message, /^line 2 names target "exports"/);
+    assert.match(caught(() => verifyRecords(set.statement, [set.lines[0]!, '{}'])).message, /^line 2 is not a valid record/);
+  });
+
+  it('a method the records used that the certificate does not list is RECORD_INVALID, even when every listed one was used', () => {
+    const set = buildSet([plainRecord(0), withMethod(plainRecord(1), 'shred')], ['photos']);
+    const statement = structuredClone(set.statement);
+    statement.targets[0]!.methods = ['unlink'];
+    const v = both({ ...set, statement });
+    assert.equal(v.code, 'RECORD_INVALID');
+    assert.match(caught(() => verifyRecords(statement, set.lines)).message, /method shred is not among the certified methods/);
+  });
+});
+
+describe('parseRecordLine: the field problems and the message (issue 21)', () => {
+  const line = canonicalize({ ...plainRecord(0), index: 0 });
+  const record = JSON.parse(line) as Record<string, unknown>;
+  const problems = (text: string, lineNumber?: number) => {
+    const e = caught(() => parseRecordLine(text, lineNumber));
+    assert.equal(e.code, 'RECORD_INVALID', text);
+    assert.ok(e.cause instanceof ValidationError, 'the cause lists the fields');
+    const fields = e.cause.fields;
+    const where = lineNumber === undefined ? 'record' : `line ${lineNumber}`;
+    assert.equal(e.message, `${where} is not a valid record: ${fields.map((p) => `${p.path}: ${p.problem}`).join('; ')}`);
+    return fields.map((p) => [p.path, p.problem]);
+  };
+
+  it('names each bad field by its path', () => {
+    assert.deepEqual(problems('[]'), [['$', 'must be an object']]);
+    assert.deepEqual(problems('7', 3), [['$', 'must be an object']]);
+    assert.deepEqual(problems(canonicalize({ ...record, method: 'unlink!' })).map(([p]) => p), ['$.method']);
+    assert.deepEqual(problems(canonicalize({ ...record, attributes: 5 })), [['$.attributes', 'must be an object']]);
+    assert.deepEqual(problems(canonicalize({ ...record, attributes: { a: 1, b: 'x', c: null } }), 4), [
+      ['$.attributes.a', 'must be a string'],
+      ['$.attributes.c', 'must be a string'],
+    ]);
+    assert.deepEqual(problems(canonicalize({ ...record, index: -1, size: 'x' })).map(([p]) => p), ['$.index', '$.size']);
+  });
+
+  it('names the line in its other errors', () => {
+    assert.match(caught(() => parseRecordLine(' ' + line, 9)).message, /^line 9 /);
+    assert.match(caught(() => parseRecordLine(' ' + line)).message, /^record /);
+  });
+
+  it('takes a line of exactly RECORD_MAX_LINE_BYTES UTF-8 bytes, not one more', () => {
+    const pad = (n: number) => canonicalize({ ...record, attributes: { a: 'x'.repeat(n) } });
+    const fill = RECORD_MAX_LINE_BYTES - pad(0).length;
+    assert.equal(parseRecordLine(pad(fill)).attributes?.a?.length, fill);
+    assert.equal(caught(() => parseRecordLine(pad(fill + 1))).code, 'RECORD_TOO_LONG');
+    // Two bytes per character: fewer characters than the limit, more bytes.
+    const wide = canonicalize({ ...record, attributes: { a: 'é'.repeat((fill >> 1) + 1) } });
+    assert.equal(caught(() => parseRecordLine(wide)).code, 'RECORD_TOO_LONG');
   });
 });

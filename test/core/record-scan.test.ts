@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalize, parseRecordLine, VerificationError } from '../../packages/verify/src/core/index.js';
+import { canonicalize, type DestructionRecord, parseRecordLine, RECORD_MAX_LINE_BYTES, VerificationError } from '../../packages/verify/src/core/index.js';
 import { isRfc3339Utc } from '../../packages/verify/src/core/validate.js';
-import { isTime, newScannedRecord, type ScannedRecord, scanRecord } from '../../packages/verify/src/core/record-scan.js';
+import { decodeLine, isTime, newScannedRecord, type ScannedRecord, scanRecord } from '../../packages/verify/src/core/record-scan.js';
 import { arbRecord, plainRecord, toRecord } from '../node/records-fixture.js';
 
 const out = (): ScannedRecord => (newScannedRecord());
@@ -133,6 +133,130 @@ describe('scanRecord agrees with the core', () => {
         assert.equal(isTime(b, 0, b.length), isRfc3339Utc(t), t);
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+// Issue 21 (mutation testing): the scanner against the core in both
+// directions. Sound: a line it accepts, the core accepts with the same
+// values. Complete: a line of the usual shape that the core accepts, it
+// accepts too (else the fast path silently stops being fast).
+const KNOWN = new Set(['attributes', 'destroyedAt', 'index', 'locator', 'method', 'salt', 'sha256', 'size', 'target']);
+const plainText = (v: string) => /^[ -~]*$/.test(v);
+const plainName = (v: string) => plainText(v) && !/["\\]/.test(v);
+
+/** The usual shape the scanner promises to read: printable ASCII, known members, escapes only \" and \\ in attribute values. */
+function usual(body: Uint8Array, r: DestructionRecord): boolean {
+  if (!body.every((c) => c >= 0x20 && c <= 0x7e)) return false;
+  if (!Object.keys(r).every((k) => KNOWN.has(k)) || !plainName(r.locator) || !plainName(r.target)) return false;
+  return Object.entries(r.attributes ?? {}).every(([k, v]) => plainName(k) && plainText(v));
+}
+
+/** The scanner's and the core's verdicts on `body` placed at `at` in `buffer` (bytes around it must not matter); asserts they agree. */
+function scanEqualsCore(body: Uint8Array, around: [Uint8Array, Uint8Array] = [Buffer.from('}"\n'), Buffer.from('"}\n{')]): boolean {
+  const b = Buffer.concat([around[0], body, around[1]]);
+  const s = around[0].length;
+  const r = newScannedRecord();
+  const fast = scanRecord(b, s, s + body.length, r);
+  let core: DestructionRecord | undefined;
+  try {
+    core = parseRecordLine(decodeLine(body, 1), 1);
+  } catch (e) {
+    if (!(e instanceof VerificationError)) throw e;
+  }
+  const shown = () => Buffer.from(body).toString('latin1');
+  if (fast) {
+    assert.ok(core, `the scanner accepts what the core refuses: ${shown()}`);
+    const str = (x: number, z: number) => b.toString('latin1', x, z);
+    assert.deepEqual(
+      [r.index, r.size, str(r.locator, r.locatorEnd), str(r.target, r.targetEnd), str(r.method, r.methodEnd), str(r.sha256, r.sha256 + 64)],
+      [core.index, core.size, core.locator, core.target, core.method, core.sha256],
+      shown(),
+    );
+  } else if (core) {
+    assert.ok(!usual(body, core), `the scanner declines a usual record the core accepts: ${shown()}`);
+  }
+  return fast;
+}
+
+const bytesOf = (s: string) => Buffer.from(s, 'utf8');
+/** Bytes an edit puts in: JSON's structure, digits and letters at the edges of each class, controls, DEL, UTF-8 lead and continuation bytes. */
+const EDIT_BYTES = [...Buffer.from(' !"#,-./09:;AZ[\\]`afgz{|}~Tt.eE+'), 0x00, 0x0a, 0x1f, 0x7f, 0x80, 0xc3, 0xff];
+
+describe('scanRecord against the core: every one-byte change of the usual records', () => {
+  const bases = [
+    base,
+    canonicalize(toRecord({ ...plainRecord(5), attributes: { '': '\\', a: 'x', 'a!': '"', ab: 'q\\"', ac: '' } }, 5)),
+    canonicalize(toRecord({ ...plainRecord(6), size: 0, destroyedAt: '2024-02-29T23:59:60.123456789Z' }, Number.MAX_SAFE_INTEGER)),
+    canonicalize({ ...toRecord({ ...plainRecord(8), size: Number.MAX_SAFE_INTEGER, destroyedAt: '2000-12-31T00:00:00Z' }, 0), method: 'a' }),
+  ];
+  for (const line of bases) {
+    it(`replaces, inserts or deletes each byte of ${line.slice(0, 40)}...`, () => {
+      const b = bytesOf(line);
+      assert.ok(scanEqualsCore(b), 'the base line takes the fast path');
+      for (let at = 0; at <= b.length; at++) {
+        if (at < b.length) scanEqualsCore(Buffer.concat([b.subarray(0, at), b.subarray(at + 1)]));
+        for (const c of EDIT_BYTES) {
+          if (at < b.length) scanEqualsCore(Buffer.concat([b.subarray(0, at), Buffer.of(c), b.subarray(at + 1)]));
+          scanEqualsCore(Buffer.concat([b.subarray(0, at), Buffer.of(c), b.subarray(at)]));
+        }
+      }
+    });
+  }
+
+  it('attribute names in any order, prefixes of each other, around the byte of `"`', () => {
+    const rest = base.slice(base.indexOf('"destroyedAt"'));
+    const key = fc.string({ unit: fc.constantFrom(' ', '!', '#', 'a', 'b', '~'), maxLength: 3 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, fc.constantFrom('', 'v', '\\"', '\\\\')), { maxLength: 4 }), (members) => {
+        const attrs = members.map(([k, v]) => `"${k}":"${v}"`).join(',');
+        scanEqualsCore(bytesOf(`{"attributes":{${attrs}},${rest}`));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('generated records, in other bytes or alone in their buffer', () => {
+    fc.assert(
+      fc.property(arbRecord, fc.nat(), (input, index) => {
+        const body = bytesOf(canonicalize(toRecord({ ...input, extra: undefined }, index % 3 === 0 ? Number.MAX_SAFE_INTEGER - index : index)));
+        const none = new Uint8Array(0);
+        assert.equal(scanEqualsCore(body), scanEqualsCore(body, [none, none]));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a line of exactly RECORD_MAX_LINE_BYTES bytes takes the fast path, anywhere in a buffer; one byte more does not', () => {
+    const pad = (n: number) => base.replace('"v1"', `"v1${'x'.repeat(n)}"`);
+    const exact = bytesOf(pad(RECORD_MAX_LINE_BYTES - base.length));
+    assert.equal(exact.length, RECORD_MAX_LINE_BYTES);
+    assert.ok(scanEqualsCore(exact));
+    const far = new Uint8Array(RECORD_MAX_LINE_BYTES + 10).fill(0x0a);
+    assert.ok(scanEqualsCore(bytesOf(base), [far, far]), 'a line that starts after RECORD_MAX_LINE_BYTES bytes of buffer');
+    assert.equal(scanEqualsCore(bytesOf(pad(RECORD_MAX_LINE_BYTES - base.length + 1))), false);
+    assert.throws(() => parseRecordLine(pad(RECORD_MAX_LINE_BYTES - base.length + 1)), (e: unknown) => e instanceof VerificationError && e.code === 'RECORD_TOO_LONG');
+  });
+
+  it('isTime on every one-character change of valid times', () => {
+    const times = ['2026-11-20T10:00:00Z', '2024-02-29T23:59:60.123456789Z', '1900-12-31T00:00:00.0Z'];
+    fc.assert(
+      fc.property(fc.constantFrom(...times), fc.nat(29), fc.integer({ min: 0x20, max: 0x7e }), (t, pos, c) => {
+        const at = pos % t.length;
+        const changed = t.slice(0, at) + String.fromCharCode(c) + t.slice(at + 1);
+        const b = Buffer.from(changed, 'latin1');
+        assert.equal(isTime(b, 0, b.length), isRfc3339Utc(changed), changed);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('newScannedRecord has every field, at 0; decodeLine names the line it refuses', () => {
+    assert.deepEqual(newScannedRecord(), { index: 0, size: 0, locator: 0, locatorEnd: 0, target: 0, targetEnd: 0, method: 0, methodEnd: 0, sha256: 0 });
+    assert.equal(decodeLine(Buffer.from('{"a":"é"}'), 3), '{"a":"é"}');
+    assert.throws(
+      () => decodeLine(Uint8Array.of(0x7b, 0xff, 0x7d), 7),
+      (e: unknown) => e instanceof VerificationError && e.code === 'UTF8_INVALID' && e.message.startsWith('line 7 '),
     );
   });
 });
