@@ -14,3 +14,15 @@ export function createLogger(opts: { level?: string; name?: string; destination?
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/** A URL as logs and messages may show it: without user name or password (`unparseable` when it is no URL). */
+export function withoutCredentials(url: string, unparseable: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return unparseable;
+  }
+}

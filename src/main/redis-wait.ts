@@ -3,7 +3,7 @@
 // not answer and once that it does.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import type { Logger } from '../log.js';
+import { type Logger, withoutCredentials } from '../log.js';
 
 /** How long start-up waits for Redis: 10 s by default; serve and worker wait however long it takes, or until `signal` (a stop). */
 export interface StartOptions {
@@ -13,14 +13,7 @@ export interface StartOptions {
 
 /** A Redis URL as logs and messages may show it: without user name or password. */
 export function redisForDisplay(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return 'REDIS_URL';
-  }
+  return withoutCredentials(url, 'REDIS_URL');
 }
 
 async function pingRedis(url: string): Promise<void> {

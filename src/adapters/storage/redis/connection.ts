@@ -6,6 +6,7 @@
 // fresh connection.
 
 import { Redis, ReplyError } from 'ioredis';
+import { withoutCredentials } from '../../../log.js';
 
 /** The whole call failed because Redis could not be reached or the connection broke: retry later. */
 export class RedisUnavailableError extends Error {
@@ -21,14 +22,7 @@ export function isReplyError(e: unknown): e is Error {
 
 /** The URL without its userinfo: a password must never reach a log or an error message (invariant 6). */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return '<unparseable redis url>';
-  }
+  return withoutCredentials(url, '<unparseable redis url>');
 }
 
 export class RedisConnection {
