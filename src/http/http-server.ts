@@ -15,7 +15,7 @@ import type { Logger } from '../log.js';
 import { PROBLEM_TYPE_BASE, type ProblemBody } from './problem.js';
 import { principalOf } from './principal.js';
 
-type Problem = Pick<ProblemBody, 'status' | 'code' | 'title' | 'detail'>;
+export type Problem = Pick<ProblemBody, 'status' | 'code' | 'title' | 'detail'>;
 
 /** The problem for an error of Node's parser, with the status Node itself would answer. */
 export function parserProblem(errorCode: string | undefined): Problem {
@@ -31,8 +31,16 @@ export function parserProblem(errorCode: string | undefined): Problem {
   }
 }
 
-function problemJson(p: Problem): string {
+function problemJson(p: Problem & { instance?: string }): string {
   return JSON.stringify({ type: PROBLEM_TYPE_BASE + p.code.toLowerCase().replace(/_/g, '-'), ...p });
+}
+
+/** Answers with a problem document where express is not there to do it (parser errors, start-up, the scrape listener). */
+export function sendProblem(res: ServerResponse, p: Problem & { instance?: string }, headers: Record<string, string> = {}): void {
+  const body = problemJson(p);
+  res
+    .writeHead(p.status, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store', ...headers })
+    .end(body);
 }
 
 /** Answers the parser's errors as problem+json; the connection cannot be used again after one, so it is closed. */
@@ -65,9 +73,8 @@ function onCheckContinue(server: Server, bodyLimitBytes: number) {
 
 /** Any other expectation than 100-continue (RFC 9110, section 10.1.1). */
 function onCheckExpectation(req: IncomingMessage, res: ServerResponse): void {
-  const p: Problem = { status: 417, code: 'EXPECTATION_FAILED', title: 'Expectation failed', detail: 'the only expectation this server meets is Expect: 100-continue' };
-  const body = JSON.stringify({ ...JSON.parse(problemJson(p)), instance: req.url });
-  res.writeHead(417, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff', Connection: 'close' }).end(body);
+  const detail = 'the only expectation this server meets is Expect: 100-continue';
+  sendProblem(res, { status: 417, code: 'EXPECTATION_FAILED', title: 'Expectation failed', detail, ...(req.url === undefined ? {} : { instance: req.url }) }, { Connection: 'close' });
 }
 
 /** Makes the app's http.Server with the handlers above (`app`: the express app, or what answers before it exists). */

@@ -15,8 +15,7 @@ import type { EngineDeps } from '../app/deps.js';
 import type { EngineMetrics } from '../app/ports/metrics.js';
 import type { ItemResult } from '../app/ports/results.js';
 import { checkPrivateFile } from '../adapters/queue/queue-key.js';
-import { createHttpServer } from './http-server.js';
-import { PROBLEM_TYPE_BASE } from './problem.js';
+import { createHttpServer, type Problem, sendProblem } from './http-server.js';
 
 /** What a scrape asks the queue. `workers` is optional: a queue that cannot count its workers has no workers gauge. */
 export interface QueueReadings {
@@ -188,10 +187,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest();
 export function scrapeListener(metrics: ApiMetrics, token: string | undefined): RequestListener {
   // Compared as SHA-256 digests: equal lengths for timingSafeEqual, and no timing that depends on the presented value.
   const want = token === undefined ? undefined : sha256(token);
-  const problem = (res: ServerResponse, status: number, code: string, title: string, headers: Record<string, string> = {}) => {
-    const body = JSON.stringify({ type: PROBLEM_TYPE_BASE + code.toLowerCase().replace(/_/g, '-'), title, status, code });
-    res.writeHead(status, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers }).end(body);
-  };
+  const problem = (res: ServerResponse, status: number, code: Problem['code'], title: string, headers: Record<string, string> = {}) => sendProblem(res, { status, code, title }, headers);
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') return problem(res, 404, 'NOT_FOUND', 'Not found: this port answers only GET /metrics');

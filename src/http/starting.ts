@@ -1,7 +1,7 @@
 // What serve's port answers before the app exists: serve listens at once and
 // then waits for Redis and opens the ledger (src/main/serve.ts).
 import type { RequestListener } from 'node:http';
-import { PROBLEM_TYPE_BASE } from './problem.js';
+import { sendProblem } from './http-server.js';
 
 /**
  * What the HTTP port answers while start-up waits for Redis (or opens the
@@ -13,17 +13,13 @@ import { PROBLEM_TYPE_BASE } from './problem.js';
 export function startingHandler(waitingFor: () => Record<string, string>): RequestListener {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const json = (status: number, body: unknown, type = 'application/json') => {
-      res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store', ...(status === 503 ? { 'retry-after': '5' } : {}) });
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(status === 503 ? { 'retry-after': '5' } : {}) });
       res.end(JSON.stringify(body));
     };
     if (req.method === 'GET' && path === '/healthz') return json(200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') return json(503, { status: 'starting', checks: waitingFor() });
-    json(
-      503,
-      { type: `${PROBLEM_TYPE_BASE}starting`, title: 'The server is starting', status: 503, code: 'STARTING', detail: `not ready yet: ${describeChecks(waitingFor())}; retry later` },
-      'application/problem+json',
-    );
+    sendProblem(res, { status: 503, code: 'STARTING', title: 'The server is starting', detail: `not ready yet: ${describeChecks(waitingFor())}; retry later` }, { 'Retry-After': '5' });
   };
 }
 
