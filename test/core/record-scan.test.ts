@@ -152,12 +152,30 @@ function usual(body: Uint8Array, r: DestructionRecord): boolean {
   return Object.entries(r.attributes ?? {}).every(([k, v]) => plainName(k) && plainText(v));
 }
 
+/**
+ * `b` seen through a Proxy that throws on a read of any index outside
+ * [start, end): record-scan.ts promises that every read is bounded by the
+ * line, and the bytes around a line are another line's (or past the buffer).
+ */
+function bounded(b: Uint8Array, start: number, end: number): Uint8Array {
+  return new Proxy(b, {
+    get(target, key) {
+      if (typeof key === 'string' && /^-?\d+$/.test(key)) {
+        const i = Number(key);
+        if (i < start || i >= end) throw new RangeError(`scanRecord read byte ${i}, outside the line [${start}, ${end})`);
+        return target[i];
+      }
+      return Reflect.get(target, key, target);
+    },
+  });
+}
+
 /** The scanner's and the core's verdicts on `body` placed at `at` in `buffer` (bytes around it must not matter); asserts they agree. */
 function scanEqualsCore(body: Uint8Array, around: [Uint8Array, Uint8Array] = [Buffer.from('}"\n'), Buffer.from('"}\n{')]): boolean {
   const b = Buffer.concat([around[0], body, around[1]]);
   const s = around[0].length;
   const r = newScannedRecord();
-  const fast = scanRecord(b, s, s + body.length, r);
+  const fast = scanRecord(bounded(b, s, s + body.length), s, s + body.length, r);
   let core: DestructionRecord | undefined;
   try {
     core = parseRecordLine(decodeLine(body, 1), 1);
@@ -191,10 +209,11 @@ describe('scanRecord against the core: every one-byte change of the usual record
     canonicalize({ ...toRecord({ ...plainRecord(8), size: Number.MAX_SAFE_INTEGER, destroyedAt: '2000-12-31T00:00:00Z' }, 0), method: 'a' }),
   ];
   for (const line of bases) {
-    it(`replaces, inserts or deletes each byte of ${line.slice(0, 40)}...`, () => {
+    it(`cuts short, replaces, inserts or deletes each byte of ${line.slice(0, 40)}...`, () => {
       const b = bytesOf(line);
       assert.ok(scanEqualsCore(b), 'the base line takes the fast path');
       for (let at = 0; at <= b.length; at++) {
+        scanEqualsCore(b.subarray(0, at)); // every prefix: a line cut short ends inside each sub-scanner
         if (at < b.length) scanEqualsCore(Buffer.concat([b.subarray(0, at), b.subarray(at + 1)]));
         for (const c of EDIT_BYTES) {
           if (at < b.length) scanEqualsCore(Buffer.concat([b.subarray(0, at), Buffer.of(c), b.subarray(at + 1)]));
