@@ -36,6 +36,13 @@ export const VERIFICATION_CODES = [
   // per-object proof files
   'PROOF_MALFORMED',
   'PROOF_CERTIFICATE_MISMATCH',
+  // version 2: the order file, the trust root and pins (docs/FORMAT.md sections 5.6 to 5.8)
+  'ORDER_MISMATCH',
+  'TRUST_ROOT_INVALID',
+  'KEY_REVOKED',
+  'KEY_OUTSIDE_VALIDITY',
+  'PIN_MISMATCH',
+  'PIN_MISSING',
 ] as const;
 
 export type VerificationCode = (typeof VERIFICATION_CODES)[number];
