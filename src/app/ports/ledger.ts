@@ -8,6 +8,7 @@ import type { CertificateStore } from './certificates.js';
 import type { InventoryStore } from './inventory.js';
 import type { OrderStore } from './orders.js';
 import type { ResultStore } from './results.js';
+import type { SigningKeyStore } from './signing-keys.js';
 
 export interface LedgerTransactions {
   /** Runs `f` in one transaction (for use cases that must change several things at once). */
@@ -17,6 +18,8 @@ export interface LedgerTransactions {
 export interface Ledger extends OrderStore, InventoryStore, ResultStore, CertificateStore, LedgerTransactions {
   /** Tokens and the audit log, in the same transactions. */
   readonly access: AccessStore;
+  /** The certificate keys and when each may sign (the trust root's source). */
+  readonly keys: SigningKeyStore;
 }
 
 // The ledger's types, for callers that import them from here.
@@ -25,3 +28,4 @@ export { ITEM_STATUS, type InventoryEntry, type InventoryStore, type ItemStatus 
 export type { Counts, DestroyedRow, ItemResult, ProgressCounts, ResultStore } from './results.js';
 export type { CertificateRow, CertificateStore } from './certificates.js';
 export type { AccessStore, AuditLog, TokenStore } from './access.js';
+export type { SigningKeyRow, SigningKeyStore } from './signing-keys.js';

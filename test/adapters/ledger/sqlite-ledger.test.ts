@@ -107,7 +107,7 @@ describe('SqliteLedger', () => {
 
   describe('schema migrations', () => {
     it('are applied once; re-opening is a no-op that keeps every row', () => {
-      assert.equal(raw().pragma('user_version', { simple: true }), 4);
+      assert.equal(raw().pragma('user_version', { simple: true }), 5);
       const schema = () => raw().prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
       const before = schema();
       assert.ok(before.length >= 4, 'tables and indexes exist');
@@ -121,17 +121,17 @@ describe('SqliteLedger', () => {
       }
       ledger = new SqliteLedger(path);
       assert.deepEqual(schema(), before);
-      assert.equal(raw().pragma('user_version', { simple: true }), 4);
+      assert.equal(raw().pragma('user_version', { simple: true }), 5);
       assert.equal(raw().pragma('journal_mode', { simple: true }), 'wal');
     });
 
     it('migrate() on an up-to-date database changes nothing', () => {
       const db = new Database(join(dir, 'm.sqlite'));
       try {
-        assert.equal(migrate(db), 4);
+        assert.equal(migrate(db), 5);
         db.prepare("INSERT INTO orders (id, reference, document, document_sha256, state, created_by, created_at, updated_at) VALUES ('o','r','{}','x','draft','a','t','t')").run();
-        assert.equal(migrate(db), 4);
-        assert.equal(db.pragma('user_version', { simple: true }), 4);
+        assert.equal(migrate(db), 5);
+        assert.equal(db.pragma('user_version', { simple: true }), 5);
         assert.equal((db.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n, 1);
       } finally {
         db.close();
@@ -145,7 +145,7 @@ describe('SqliteLedger', () => {
       w.pragma('user_version = 7');
       w.close();
       assert.throws(() => new SqliteLedger(path), (e: Error) => {
-        assert.match(e.message, /ledger schema version 7 is newer than this shredproof \(4\); upgrade shredproof/);
+        assert.match(e.message, /ledger schema version 7 is newer than this shredproof \(5\); upgrade shredproof/);
         return true;
       });
       const r = raw();
@@ -154,9 +154,9 @@ describe('SqliteLedger', () => {
       // An empty file that claims a newer schema is refused too (and gets no tables).
       const other = join(dir, 'new.sqlite');
       const e = new Database(other);
-      e.pragma('user_version = 5');
+      e.pragma('user_version = 6');
       e.close();
-      assert.throws(() => new SqliteLedger(other), /schema version 5 is newer/);
+      assert.throws(() => new SqliteLedger(other), /schema version 6 is newer/);
       const o = new Database(other, { readonly: true });
       opened.push(o);
       assert.equal((o.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n, 0);
@@ -497,6 +497,32 @@ describe('SqliteLedger', () => {
       assert.throws(() => ledger.saveCertificate('ord-1', { ...c, certificateId: 'cert-2' }), /UNIQUE|PRIMARY/);
       assert.throws(() => ledger.saveCertificate('ord-2', c), /UNIQUE/, 'certificate ids are unique');
       assert.deepEqual(ledger.certificate('ord-1'), c);
+    });
+  });
+
+  describe('signing keys (the trust root\'s history)', () => {
+    const PEM = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAiojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w=\n-----END PUBLIC KEY-----\n';
+    const envelope = (keyid: string) => JSON.stringify({ payloadType: 'x', payload: '', signatures: [{ keyid, sig: '' }] });
+
+    it('records a key once: a second record keeps the first validFrom, and the rows survive a re-open', () => {
+      assert.deepEqual(ledger.keys.signingKeys(), []);
+      const row = ledger.keys.recordSigningKey(SHA(7), PEM, T1);
+      assert.deepEqual(row, { keyid: SHA(7), publicKeyPem: PEM, validFrom: T1, validUntil: null, revokedAt: null, revocationReason: null });
+      assert.deepEqual(ledger.keys.recordSigningKey(SHA(7), PEM, '2030-01-01T00:00:00.000Z'), row);
+      ledger.keys.recordSigningKey(SHA(8), PEM, T0);
+      ledger.close();
+      ledger = new SqliteLedger(path);
+      assert.deepEqual(ledger.keys.signingKeys().map((k) => [k.keyid, k.validFrom]), [[SHA(8), T0], [SHA(7), T1]], 'oldest first');
+    });
+
+    it('earliestIssuedBy finds the first certificate a key signed, by its envelope, and nothing for another key', () => {
+      for (const [n, issuedAt, keyid] of [[1, T1, SHA(7)], [2, T0, SHA(7)], [3, '2024-01-01T00:00:00.000Z', SHA(9)]] as const) {
+        ledger.createOrder(orderRow(`ord-${n}`), 'alice');
+        ledger.saveCertificate(`ord-${n}`, { certificateId: `cert-${n}`, issuedAt, rootHash: SHA(5), treeSize: 1, envelope: envelope(keyid), recordsPath: '/r' });
+      }
+      assert.equal(ledger.keys.earliestIssuedBy(SHA(7)), T0);
+      assert.equal(ledger.keys.earliestIssuedBy(SHA(9)), '2024-01-01T00:00:00.000Z');
+      assert.equal(ledger.keys.earliestIssuedBy(SHA(10)), undefined);
     });
   });
 

@@ -160,6 +160,18 @@ const MIGRATIONS: string[] = [
     bindings   TEXT NOT NULL
   );
   `,
+  // 5: the certificate keys and when each may sign, for the trust root
+  // (docs/FORMAT.md section 5.7; src/app/ports/signing-keys.ts). Rows change, never go.
+  `
+  CREATE TABLE IF NOT EXISTS signing_keys (
+    keyid              TEXT PRIMARY KEY,
+    public_key_pem     TEXT NOT NULL,
+    valid_from         TEXT NOT NULL,
+    valid_until        TEXT,
+    revoked_at         TEXT,
+    revocation_reason  TEXT
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -14,6 +14,7 @@ import { LedgerConnection } from './connection.js';
 import { SqliteInventoryStore } from './inventory-store.js';
 import { SqliteOrderStore } from './order-store.js';
 import { SqliteResultStore } from './result-store.js';
+import { SqliteSigningKeyStore } from './signing-key-store.js';
 
 export type { DestroyedRow } from '../../../app/ports/results.js';
 
@@ -25,6 +26,8 @@ export class SqliteLedger implements Ledger {
   readonly inventory: SqliteInventoryStore;
   readonly results: SqliteResultStore;
   readonly certificates: SqliteCertificateStore;
+  /** The certificate keys and their validity, for the trust root. */
+  readonly keys: SqliteSigningKeyStore;
 
   constructor(path: string) {
     this.conn = new LedgerConnection(path);
@@ -33,6 +36,7 @@ export class SqliteLedger implements Ledger {
     this.inventory = new SqliteInventoryStore(this.conn);
     this.results = new SqliteResultStore(this.conn);
     this.certificates = new SqliteCertificateStore(this.conn);
+    this.keys = new SqliteSigningKeyStore(this.conn);
   }
 
   close(): void {
