@@ -197,12 +197,34 @@ export class ShredproofClient {
     return res.body;
   }
 
+  /** A list file of a version 2 certificate, as a stream; undefined for a version 1 certificate (404 NO_LIST). */
+  async listFile(id: string, list: 'retained' | 'exceptions' | 'rescan'): Promise<ReadableStream<Uint8Array> | undefined> {
+    try {
+      const res = await this.request('GET', this.orderPath(id, `/lists/${list}`), { accept: 'application/x-ndjson, application/problem+json' });
+      if (!res.body) throw new ApiError(res.status, undefined, `the ${list} list response has no body`);
+      return res.body;
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'NO_LIST') return undefined;
+      throw e;
+    }
+  }
+
+  /** order.json: the order document's exact bytes, whose SHA-256 the certificate's order.sha256 is. */
+  async orderDocument(id: string): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.request('GET', this.orderPath(id, '/order.json'))).arrayBuffer());
+  }
+
   proof(id: string, selector: ProofSelector): Promise<ObjectProofView> {
     return this.json('GET', this.orderPath(id, '/proof'), { query: { ...selector } });
   }
 
   keys(): Promise<{ keys: PublicKeyView[] }> {
     return this.json('GET', '/v1/keys');
+  }
+
+  /** The issuer's trust root (docs/FORMAT.md section 5.7), as the exact bytes served: its SHA-256 is what a regulator pins. */
+  async trustRoot(): Promise<string> {
+    return (await this.request('GET', '/v1/trust.json')).text();
   }
 
   /** One public key as PEM (SPKI). */

@@ -13,6 +13,7 @@ import { buildOpenApi } from './openapi.js';
 import { HttpProblem, problemHandler } from './problem.js';
 import { mount, type Route } from './route.js';
 import { adminRoutes } from './routes/admin.js';
+import { bundleRoutes } from './routes/bundle.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { orderRoutes } from './routes/orders.js';
 import { streamOrderProgress } from './routes/progress-stream.js';
@@ -23,7 +24,7 @@ const require = createRequire(import.meta.url);
 export const API_VERSION = packageVersion();
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export const ROUTES: readonly Route[] = [...orderRoutes, streamOrderProgress, ...certificateRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
+export const ROUTES: readonly Route[] = [...orderRoutes, streamOrderProgress, ...certificateRoutes, ...bundleRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
 
 let openapiCache: unknown;
 export function openApiDocument(): unknown {

@@ -18,6 +18,7 @@ export const PROBLEM_TABLE = [
   { status: 404, code: 'NOT_FOUND', title: 'Not found' },
   { status: 404, code: 'NO_CERTIFICATE', title: 'No certificate yet' },
   { status: 404, code: 'NOT_DESTROYED', title: 'No destroyed object matches' },
+  { status: 404, code: 'NO_LIST', title: 'This certificate has no such list' },
   { status: 405, code: 'METHOD_NOT_ALLOWED', title: 'Method not allowed' },
   { status: 408, code: 'REQUEST_TIMEOUT', title: 'The request took too long' },
   { status: 409, code: 'NOT_PLANNABLE', title: RULE },

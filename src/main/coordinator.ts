@@ -10,6 +10,7 @@ import { checkPrivateFile, loadQueueAuth } from '../adapters/queue/queue-key.js'
 import { BackendRegistry } from '../adapters/storage/registry.js';
 import { Coordinator } from '../app/coordinator.js';
 import { type EngineDeps, systemClock } from '../app/deps.js';
+import { registerSigningKey } from '../app/trust-root.js';
 import type { BackendsConfig } from '../config/backends-config.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
@@ -76,6 +77,8 @@ export async function composeCoordinator(
     batchSize: config.batchSize,
     specTtlSeconds: config.specTtlSeconds,
   };
+  // The trust root lists the key from its first start: GET /v1/trust.json then only reads.
+  registerSigningKey(deps);
   const coordinator = new Coordinator(deps, { intervalMs: opts.intervalMs ?? 200 });
   let closed = false;
   return {

@@ -13,7 +13,8 @@ import { getOrderOr404 } from './orders.js';
 /** How many leaf indices an AMBIGUOUS answer lists. */
 const AMBIGUOUS_LISTED = 20;
 
-function certified(ctx: ApiContext, id: string) {
+/** The order's certificate row, or 404 (no order, or no certificate yet). */
+export function certified(ctx: ApiContext, id: string) {
   const order = getOrderOr404(ctx, id);
   const cert = ctx.engine.ledger.certificate(id);
   if (!cert) throw new HttpProblem(404, 'NO_CERTIFICATE', 'No certificate yet', `order ${id} is ${order.state}; a certificate exists once it is certified, certified-with-exceptions, or cancelled during execution`);

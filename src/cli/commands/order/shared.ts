@@ -81,9 +81,9 @@ export function seconds(name: string, v: string | undefined): number | undefined
 }
 
 /** Writes a file whole or not at all (through PATH.part); refuses to replace one unless `force`. */
-export async function writeNew(path: string, data: string | NodeJS.ReadableStream, force: boolean): Promise<void> {
+export async function writeNew(path: string, data: string | Uint8Array | NodeJS.ReadableStream, force: boolean): Promise<void> {
   const tmp = `${path}.part`;
-  if (typeof data === 'string') await writeFile(tmp, data);
+  if (typeof data === 'string' || data instanceof Uint8Array) await writeFile(tmp, data);
   else await pipeline(data, createWriteStream(tmp));
   if (!force && existsSync(path)) {
     await rm(tmp, { force: true });

@@ -1,0 +1,221 @@
+// The trust root, trust.json (docs/FORMAT.md section 5.7): which Ed25519
+// keys (section 5.2, RFC 8032 and RFC 8410) speak for an issuer, and when.
+// A verifier checks a certificate's signature with these keys, then the
+// signing key's window against the statement's issuedAt.
+//
+// trust.json comes from the bundle or from the verifier's own files; the bundle
+// is attacker controlled, so every member is checked before use (section 1:
+// strict UTF-8, I-JSON, no refused member names). Members this version does not
+// know are ignored, as section 5.7 says (a later version adds the log's key).
+import { base64Encode, tryBase64Decode } from './bytes.js';
+import { keyIdOf, publicKeyFromPem, publicKeyToPem, type TrustedKey, trustedKey } from './ed25519.js';
+import { ValidationError, VerificationError } from './errors.js';
+import { decodeInput, parseJsonInput } from './strict-json.js';
+import { Checker, isObject, isRfc3339Utc } from './validate.js';
+
+export const TRUST_ROOT_TYPE = 'shredproof.trust-root';
+export const TRUST_ROOT_VERSION = 1;
+
+export interface TrustRootKey {
+  /** Lowercase hex SHA-256 of the 32 raw public key bytes (section 5.2). */
+  keyid: string;
+  /** Base64 of the 44-byte DER SubjectPublicKeyInfo: what a PEM file holds between its two lines. */
+  publicKey: string;
+  /** The first instant the key may sign. */
+  validFrom: string;
+  /** The first instant it may no longer sign; later than validFrom. */
+  validUntil?: string;
+  /** From this instant on its signatures mean nothing. */
+  revokedAt?: string;
+  /** Present exactly when revokedAt is. */
+  revocationReason?: string;
+}
+
+export interface TrustRoot {
+  type: typeof TRUST_ROOT_TYPE;
+  version: typeof TRUST_ROOT_VERSION;
+  /** Who the keys speak for; shown, never compared with a statement. */
+  issuer: string;
+  certificateKeys: TrustRootKey[];
+}
+
+// TODO(integrator): use compareTimes from time.ts (and drop this export; order-file.ts imports it too).
+/**
+ * Compares two times of section 1 as instants, as section 5.4 ("Comparing
+ * times") says: their YYYY-MM-DDTHH:MM:SS parts as text (so a leap second :60
+ * sorts after :59), then their fractions as decimals, missing digits zeros.
+ * Both must be valid times (isRfc3339Utc); negative, zero or positive.
+ */
+export function compareInstants(a: string, b: string): number {
+  const secondsA = a.slice(0, 19);
+  const secondsB = b.slice(0, 19);
+  if (secondsA !== secondsB) return secondsA < secondsB ? -1 : 1;
+  // "....SS.fffZ": the fraction's digits sit between the "." at 19 and the final "Z".
+  const fractionA = a.length > 20 ? a.slice(20, -1) : '';
+  const fractionB = b.length > 20 ? b.slice(20, -1) : '';
+  const digits = Math.max(fractionA.length, fractionB.length);
+  const padA = fractionA.padEnd(digits, '0');
+  const padB = fractionB.padEnd(digits, '0');
+  return padA === padB ? 0 : padA < padB ? -1 : 1;
+}
+
+/**
+ * The raw 32-byte key of a trust root's `publicKey`: base64 as section 1
+ * reads it, then the SPKI check of ed25519.ts (through its PEM reader, so
+ * that the DER rule lives in one place). KEY_MALFORMED or BASE64_INVALID.
+ */
+function rawPublicKey(publicKey: string): Uint8Array {
+  const der = tryBase64Decode(publicKey);
+  if (!der) throw new VerificationError('BASE64_INVALID', 'is not valid base64');
+  return publicKeyFromPem(`-----BEGIN PUBLIC KEY-----\n${base64Encode(der)}\n-----END PUBLIC KEY-----\n`);
+}
+
+/** The SPKI DER of a raw key, as base64: the one line of publicKeyToPem's body (44 bytes fit in one 64-character line). */
+function spkiBase64(publicKey: Uint8Array): string {
+  return publicKeyToPem(publicKey).split('\n')[1]!;
+}
+
+function checkKey(c: Checker, v: unknown, path: string): TrustRootKey | undefined {
+  const o = c.object(v, path);
+  if (!o) return undefined;
+  const keyid = c.hex(o.keyid, `${path}.keyid`, 32);
+  let raw: Uint8Array | undefined;
+  if (typeof o.publicKey !== 'string') c.add(`${path}.publicKey`, 'must be a base64 string');
+  else {
+    try {
+      raw = rawPublicKey(o.publicKey);
+    } catch (e) {
+      c.add(`${path}.publicKey`, `is not an Ed25519 public key: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (keyid !== undefined && raw && keyIdOf(raw) !== keyid) {
+    c.add(`${path}.keyid`, `is not the SHA-256 of its publicKey (${keyIdOf(raw)})`);
+  }
+  const validFrom = c.time(o.validFrom, `${path}.validFrom`);
+  const validUntil = o.validUntil === undefined ? undefined : c.time(o.validUntil, `${path}.validUntil`);
+  if (validFrom !== undefined && validUntil !== undefined && compareInstants(validUntil, validFrom) <= 0) {
+    c.add(`${path}.validUntil`, `${validUntil} is not after validFrom ${validFrom}`);
+  }
+  const revokedAt = o.revokedAt === undefined ? undefined : c.time(o.revokedAt, `${path}.revokedAt`);
+  const reason = o.revocationReason;
+  if (reason !== undefined && typeof reason !== 'string') c.add(`${path}.revocationReason`, 'must be a string');
+  if (o.revokedAt !== undefined && reason === undefined) c.add(`${path}.revocationReason`, 'is missing: revokedAt needs a reason');
+  if (o.revokedAt === undefined && reason !== undefined) c.add(`${path}.revokedAt`, 'is missing: revocationReason is given without it');
+  if (keyid === undefined || !raw || validFrom === undefined) return undefined;
+  const key: TrustRootKey = { keyid, publicKey: o.publicKey as string, validFrom };
+  if (validUntil !== undefined) key.validUntil = validUntil;
+  if (revokedAt !== undefined && typeof reason === 'string') {
+    key.revokedAt = revokedAt;
+    key.revocationReason = reason;
+  }
+  return key;
+}
+
+/**
+ * Checks every rule of section 5.7 and returns the trust root with only the
+ * members this version knows. Throws VERSION_UNSUPPORTED for another version
+ * (whose shape this verifier cannot know), else ValidationError listing every
+ * bad field.
+ */
+function validateTrustRoot(value: unknown, what: string): TrustRoot {
+  if (!isObject(value)) throw new ValidationError(`${what} is invalid`, [{ path: '$', problem: 'must be a JSON object' }]);
+  if (value.type !== TRUST_ROOT_TYPE) {
+    throw new ValidationError(`${what} is invalid`, [{ path: '$.type', problem: `must be ${JSON.stringify(TRUST_ROOT_TYPE)}` }]);
+  }
+  if (value.version !== TRUST_ROOT_VERSION) {
+    throw new VerificationError('VERSION_UNSUPPORTED', `${what}: trust root version ${JSON.stringify(value.version)}, this verifier reads ${TRUST_ROOT_VERSION}`);
+  }
+  const c = new Checker();
+  if (typeof value.issuer !== 'string') c.add('$.issuer', 'must be a string');
+  const list = c.array(value.certificateKeys, '$.certificateKeys');
+  if (list && list.length === 0) c.add('$.certificateKeys', 'must list at least one key');
+  const keys: TrustRootKey[] = [];
+  const firstIndex = new Map<string, number>();
+  list?.forEach((v, i) => {
+    const key = checkKey(c, v, `$.certificateKeys[${i}]`);
+    if (!key) return;
+    const first = firstIndex.get(key.keyid);
+    if (first !== undefined) c.add(`$.certificateKeys[${i}].keyid`, `repeats $.certificateKeys[${first}].keyid ${key.keyid}`);
+    else firstIndex.set(key.keyid, i);
+    keys.push(key);
+  });
+  if (c.problems.length > 0) throw new ValidationError(`${what} is invalid`, c.problems);
+  return { type: TRUST_ROOT_TYPE, version: TRUST_ROOT_VERSION, issuer: value.issuer as string, certificateKeys: keys };
+}
+
+/**
+ * Parses trust.json: its bytes as read (strict UTF-8) or its text. Not JSON
+ * or any rule of section 5.7 broken is TRUST_ROOT_INVALID, with the bad
+ * fields' paths in the message; another version is VERSION_UNSUPPORTED; a
+ * member name twice or a refused one has its section 1 code.
+ */
+export function parseTrustRoot(input: Uint8Array | string, what = 'the trust root'): TrustRoot {
+  const text = typeof input === 'string' ? input : decodeInput(input, what);
+  const { value } = parseJsonInput(text, what, 'TRUST_ROOT_INVALID');
+  try {
+    return validateTrustRoot(value, what);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new VerificationError('TRUST_ROOT_INVALID', e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** The trust root's keys, to verify signatures with (section 5.1); revoked keys too, so that checkKeyWindow can say KEY_REVOKED. */
+export function trustRootKeys(root: TrustRoot): TrustedKey[] {
+  return root.certificateKeys.map((k) => trustedKey(rawPublicKey(k.publicKey)));
+}
+
+/**
+ * Section 5.7's two rules for the key that signed a statement issued at
+ * `issuedAt` (a valid time): revoked (KEY_REVOKED) before outside its window
+ * (KEY_OUTSIDE_VALIDITY). A key the root does not list is KEY_UNTRUSTED.
+ * Returns the key's entry.
+ */
+export function checkKeyWindow(root: TrustRoot, keyid: string, issuedAt: string): TrustRootKey {
+  const index = root.certificateKeys.findIndex((k) => k.keyid === keyid);
+  const key = root.certificateKeys[index];
+  if (!key) throw new VerificationError('KEY_UNTRUSTED', `key ${keyid} is not in the trust root`);
+  if (!isRfc3339Utc(issuedAt)) throw new VerificationError('STATEMENT_INVALID', `issuedAt ${JSON.stringify(issuedAt)} is not a time`);
+  const at = `$.certificateKeys[${index}]`;
+  if (key.revokedAt !== undefined && compareInstants(issuedAt, key.revokedAt) >= 0) {
+    throw new VerificationError(
+      'KEY_REVOKED',
+      `issued at ${issuedAt}, but key ${keyid} was revoked at ${key.revokedAt} (${at}.revokedAt): ${JSON.stringify(key.revocationReason ?? '')}`,
+    );
+  }
+  if (compareInstants(issuedAt, key.validFrom) < 0) {
+    throw new VerificationError('KEY_OUTSIDE_VALIDITY', `issued at ${issuedAt}, before key ${keyid} is valid from ${key.validFrom} (${at}.validFrom)`);
+  }
+  if (key.validUntil !== undefined && compareInstants(issuedAt, key.validUntil) >= 0) {
+    throw new VerificationError('KEY_OUTSIDE_VALIDITY', `issued at ${issuedAt}, but key ${keyid} is valid only until ${key.validUntil} (${at}.validUntil)`);
+  }
+  return key;
+}
+
+export interface TrustRootKeyInput {
+  /** The raw 32-byte Ed25519 public key. */
+  publicKey: Uint8Array;
+  validFrom: string;
+  validUntil?: string;
+  revokedAt?: string;
+  revocationReason?: string;
+}
+
+/** The issuer side: a trust root for these keys, checked by the rules verifiers apply (ValidationError listing every bad field). */
+export function buildTrustRoot(input: { issuer: string; keys: readonly TrustRootKeyInput[] }): TrustRoot {
+  const certificateKeys = input.keys.map((k) => {
+    // A key of the wrong size is written as it is, and then named by validateTrustRoot like any bad key.
+    const publicKey = k.publicKey.length === 32 ? spkiBase64(k.publicKey) : base64Encode(k.publicKey);
+    const key: Record<string, unknown> = { keyid: keyIdOf(k.publicKey), publicKey, validFrom: k.validFrom };
+    if (k.validUntil !== undefined) key.validUntil = k.validUntil;
+    if (k.revokedAt !== undefined) key.revokedAt = k.revokedAt;
+    if (k.revocationReason !== undefined) key.revocationReason = k.revocationReason;
+    return key;
+  });
+  return validateTrustRoot({ type: TRUST_ROOT_TYPE, version: TRUST_ROOT_VERSION, issuer: input.issuer, certificateKeys }, 'the trust root');
+}
+
+/** trust.json as the server writes it: indented JSON and a final newline. Its SHA-256 is what `--trust-sha256` pins. */
+export function trustRootText(root: TrustRoot): string {
+  return JSON.stringify(root, null, 2) + '\n';
+}

@@ -1,0 +1,87 @@
+// The rest of a certificate bundle (docs/FORMAT.md section 10) beside the
+// certificate and records: the order as approved, whose bytes the statement's
+// order.sha256 is, and the list files of a version 2 certificate.
+import { createReadStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { trustRootFile } from '../../app/trust-root.js';
+import type { ApiContext } from '../context.js';
+import { HttpProblem } from '../problem.js';
+import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
+import { OrderIdParams } from '../schemas.js';
+import { certified } from './certificates.js';
+import { getOrderOr404 } from './orders.js';
+
+export const LIST_NAMES = ['retained', 'exceptions', 'rescan'] as const;
+export type ListFileName = (typeof LIST_NAMES)[number];
+
+const ListParams = OrderIdParams.extend({ list: z.enum(LIST_NAMES) });
+
+/** Where a certificate's list file is: beside its records file (src/app/finalize-order.ts writes both). */
+export function listPath(recordsPath: string, list: ListFileName): string {
+  return join(dirname(recordsPath), `${list}.ndjson`);
+}
+
+export const bundleRoutes: Route[] = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/trust.json',
+    operationId: 'getTrustRoot',
+    tag: 'keys',
+    summary: 'The issuer\'s trust root: every certificate key with when it may sign (docs/FORMAT.md section 5.7)',
+    description: 'Public, and always current. A trust root served by the same server proves nothing on its own: compare its SHA-256 (or a key id in it) with one published out of band, then verify with --trust.',
+    auth: 'public',
+    responses: { 200: { description: 'trust.json, the exact bytes whose SHA-256 a regulator pins', contentType: 'application/json' } },
+    handler(ctx: ApiContext, { res }) {
+      res.status(200).type('application/json').set('Cache-Control', 'no-cache').send(trustRootFile(ctx.engine));
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/orders/:id/order.json',
+    operationId: 'getOrderDocument',
+    tag: 'certificates',
+    summary: 'The order document as approved: the exact bytes whose SHA-256 is the certificate\'s order.sha256',
+    auth: ANY_ROLE,
+    params: OrderIdParams,
+    responses: { 200: { description: 'order.json (RFC 8785 bytes, no final newline)', contentType: 'application/json' }, ...problems(400, 401, 404, 429) },
+    handler(ctx: ApiContext, { params, res }) {
+      const order = getOrderOr404(ctx, params.id);
+      // The stored canonical text, never re-serialized: a reformatted copy would hash differently.
+      res.status(200).type('application/json').set('Content-Disposition', `attachment; filename="order-${params.id}.json"`).send(order.document);
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/orders/:id/lists/:list',
+    operationId: 'getListFile',
+    tag: 'certificates',
+    summary: 'A list file of a version 2 certificate (retained, exceptions or rescan), streamed: one salted entry per line',
+    auth: ANY_ROLE,
+    params: ListParams,
+    responses: {
+      200: { description: 'retained.ndjson, exceptions.ndjson or rescan.ndjson', contentType: 'application/x-ndjson' },
+      ...problems(400, 401, 429),
+      404: { description: 'No such order, no certificate yet, or a version 1 certificate (code NO_LIST), whose statement holds its lists', schema: problems(404)[404]!.schema!, contentType: 'application/problem+json' },
+    },
+    async handler(ctx: ApiContext, { params, res }) {
+      const cert = certified(ctx, params.id);
+      const stream = createReadStream(listPath(cert.recordsPath, params.list));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          stream.once('open', () => resolve());
+          stream.once('error', reject);
+        });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        throw new HttpProblem(404, 'NO_LIST', 'This certificate has no such list', `certificate ${cert.certificateId} is of version 1: its ${params.list} list is inside the signed statement`);
+      }
+      res.status(200).type('application/x-ndjson').set('Content-Disposition', `attachment; filename="${params.list}-${params.id}.ndjson"`);
+      await pipeline(stream, res);
+      return undefined;
+    },
+  }),
+];
