@@ -1,7 +1,8 @@
 // Builds StorageBackend adapters from configuration. The only place that
 // knows every adapter class.
 import type { BackendConfig, BackendsConfig } from '../../config/backends-config.js';
-import type { StorageBackend } from '../../app/ports/storage-backend.js';
+import type { HoldSpec, StorageBackend, TargetBinding, TargetSession } from '../../app/ports/storage-backend.js';
+import { verifySystemIdentity } from '../../config/system-identity.js';
 
 type Kind = BackendConfig['kind'];
 type Factory<K extends Kind> = (name: string, config: Extract<BackendConfig, { kind: K }>) => StorageBackend;
@@ -31,6 +32,38 @@ const LOADERS: { [K in Kind]: () => Promise<Factory<K>> } = {
   redis: async () => (await import('./redis/create.js')).createRedisBackend,
 };
 
+/**
+ * A backend as the registry hands it out: the adapter, named by the system
+ * identity its configuration gives or implies (src/config/system-identity.ts),
+ * which the certificate carries as targets[].system. The builders in
+ * <kind>/create.ts take no identity, so it is added here, around what they build.
+ */
+class IdentifiedBackend implements StorageBackend {
+  constructor(
+    private readonly backend: StorageBackend,
+    readonly system: string,
+  ) {}
+
+  get name(): string {
+    return this.backend.name;
+  }
+  get kind(): string {
+    return this.backend.kind;
+  }
+  get method(): StorageBackend['method'] {
+    return this.backend.method;
+  }
+  get persistence(): readonly string[] {
+    return this.backend.persistence;
+  }
+  openTarget(scope: unknown, holds: readonly HoldSpec[], binding?: TargetBinding): Promise<TargetSession> {
+    return this.backend.openTarget(scope, holds, binding);
+  }
+  close(): Promise<void> {
+    return this.backend.close();
+  }
+}
+
 /** Opens each configured backend lazily, once, and closes them together. */
 export class BackendRegistry {
   private readonly open = new Map<string, StorageBackend>();
@@ -57,7 +90,9 @@ export class BackendRegistry {
       if (!cfg) throw new Error(`no backend named ${name} is configured`);
       const factory = this.factories.get(cfg.kind);
       if (!factory) throw new Error(`backend ${name}: its kind ${cfg.kind} is not loaded (BackendRegistry.load() was not called)`);
-      b = factory(name, cfg as never);
+      // Checked before anything is built: an identity that could carry a credential stops the backend here.
+      const system = verifySystemIdentity(name, cfg);
+      b = new IdentifiedBackend(factory(name, cfg as never), system);
       this.open.set(name, b);
     }
     return b;

@@ -107,6 +107,13 @@ export interface StorageBackend {
   /** Honest statements of what may survive this method (backups, snapshots, SSD remapping, ...). */
   readonly persistence: readonly string[];
   /**
+   * The store, as its operator names it without any secret (a bucket and
+   * region, a database host and name, a host and path): what a certificate
+   * says as targets[].system (docs/FORMAT.md section 5.4). 1 to 256
+   * characters, no control character; src/config/system-identity.ts checks it.
+   */
+  readonly system: string;
+  /**
    * Binds a scope and the holds for this target. Throws ValidationError naming
    * each bad field (a scope that escapes the root, an empty include, ...).
    * With `binding` (a plan's record of session.binding) the session refuses

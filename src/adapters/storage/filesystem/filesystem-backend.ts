@@ -46,6 +46,8 @@ export class FilesystemBackend implements StorageBackend {
   readonly kind = 'filesystem';
   readonly method: DestructionMethod = 'unlink';
   readonly persistence = FILESYSTEM_PERSISTENCE;
+  /** Its name and kind: the registry (src/adapters/storage/registry.ts) names a configured backend by its system identity instead. */
+  readonly system: string;
   /** The realpath of the configured root. */
   readonly root: string;
   private readonly pool: FsThreadPool;
@@ -59,6 +61,7 @@ export class FilesystemBackend implements StorageBackend {
     const pageSize = options.pageSize ?? 1000;
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`filesystem backend: pageSize must be a positive integer, got ${pageSize}`);
     this.name = options.name;
+    this.system = `${options.name} (filesystem)`;
     this.root = realpathSync(options.root);
     if (!statSync(this.root).isDirectory()) throw new Error(`filesystem backend ${options.name}: root ${this.root} is not a directory`);
     this.pageSize = pageSize;

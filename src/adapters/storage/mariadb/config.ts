@@ -9,5 +9,7 @@ export const MariadbBackendConfig = z.strictObject({
   /** Name of the environment variable holding the connection URL, mysql://user:password@host:3306/database. */
   urlEnv: z.string(),
   poolSize: z.number().int().min(1).max(64).optional(),
+  /** The store's name in certificates (targets[].system); checked, and derived when absent, by src/config/system-identity.ts. */
+  system: z.string().optional(),
 });
 export type MariadbBackendConfig = z.infer<typeof MariadbBackendConfig>;

@@ -9,5 +9,7 @@ export const PostgresBackendConfig = z.strictObject({
   /** Name of the environment variable holding the connection URL (it may carry a password). */
   urlEnv: z.string(),
   poolSize: z.number().int().min(1).max(64).optional(),
+  /** The store's name in certificates (targets[].system); checked, and derived when absent, by src/config/system-identity.ts. */
+  system: z.string().optional(),
 });
 export type PostgresBackendConfig = z.infer<typeof PostgresBackendConfig>;

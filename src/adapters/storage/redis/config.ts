@@ -9,6 +9,8 @@ export const RedisBackendConfig = z.strictObject({
   urlEnv: z.string(),
   /** Every key this backend sees starts with this prefix; locators are the rest of the key. */
   keyPrefix: z.string().optional(),
+  /** The store's name in certificates (targets[].system); checked, and derived when absent, by src/config/system-identity.ts. */
+  system: z.string().optional(),
 });
 
 export type RedisBackendConfig = z.infer<typeof RedisBackendConfig>;

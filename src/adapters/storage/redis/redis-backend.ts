@@ -50,6 +50,8 @@ export class RedisBackend implements StorageBackend {
   readonly kind = 'redis';
   readonly method: DestructionMethod = 'redis-unlink';
   readonly persistence = REDIS_PERSISTENCE;
+  /** Its name and kind: the registry (src/adapters/storage/registry.ts) names a configured backend by its system identity instead. */
+  readonly system: string;
   private readonly url: string;
   private readonly keyPrefix: string;
   private readonly pageSize: number;
@@ -70,6 +72,7 @@ export class RedisBackend implements StorageBackend {
     }
     if (protocol !== 'redis:' && protocol !== 'rediss:') throw new TypeError(`redis backend ${options.name}: url must be redis:// or rediss://, got ${redactUrl(options.url)}`);
     this.name = options.name;
+    this.system = `${options.name} (redis)`;
     this.url = options.url;
     this.keyPrefix = options.keyPrefix ?? '';
     this.pageSize = positiveInt('pageSize', options.pageSize, 1000);

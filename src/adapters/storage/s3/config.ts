@@ -12,6 +12,8 @@ export const S3BackendConfig = z.strictObject({
   forcePathStyle: z.boolean().optional(),
   accessKeyIdEnv: z.string().optional(),
   secretAccessKeyEnv: z.string().optional(),
+  /** The store's name in certificates (targets[].system); checked, and derived when absent, by src/config/system-identity.ts. */
+  system: z.string().optional(),
 });
 export type S3BackendConfig = z.infer<typeof S3BackendConfig>;
 

@@ -49,6 +49,8 @@ export class S3Backend implements StorageBackend {
   readonly kind = 's3';
   readonly method: DestructionMethod = 's3-delete-all-versions';
   readonly persistence = S3_PERSISTENCE;
+  /** Its name and kind: the registry (src/adapters/storage/registry.ts) names a configured backend by its system identity instead. */
+  readonly system: string;
   readonly bucket: string;
   private readonly client: S3Client;
   private readonly ownsClient: boolean;
@@ -65,6 +67,7 @@ export class S3Backend implements StorageBackend {
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new RangeError(`s3 backend ${o.name}: concurrency must be 1-256, got ${concurrency}`);
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new RangeError(`s3 backend ${o.name}: pageSize must be 1-1000, got ${pageSize}`);
     this.name = o.name;
+    this.system = `${o.name} (s3)`;
     this.bucket = o.bucket;
     this.concurrency = concurrency;
     this.pageSize = pageSize;

@@ -37,6 +37,8 @@ export class SqlBackend implements StorageBackend {
   readonly kind: string;
   readonly method: DestructionMethod = 'sql-delete';
   readonly persistence: readonly string[];
+  /** Its name and kind: the registry (src/adapters/storage/registry.ts) names a configured backend by its system identity instead. */
+  readonly system: string;
   protected readonly dialect: SqlDialect;
   protected readonly executor: SqlExecutor;
   private readonly defaultSchema: string;
@@ -53,6 +55,7 @@ export class SqlBackend implements StorageBackend {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) throw new RangeError(`${options.kind} backend: batchSize must be 1 to 5000, got ${batchSize}`);
     this.name = options.name;
     this.kind = options.kind;
+    this.system = `${options.name} (${options.kind})`;
     this.dialect = options.dialect;
     this.executor = options.executor;
     this.persistence = options.persistence;
