@@ -1,8 +1,11 @@
-// Renders the worked example of docs/FORMAT.md section 9 from real bytes.
-//   node --import tsx scripts/format-example.ts --write   rewrites the section
+// Renders the worked examples of docs/FORMAT.md from real bytes: section 9
+// (version 1, scripts/example-certificate.ts) and section 11 (version 2,
+// scripts/example-certificate-v2.ts).
+//   node --import tsx scripts/format-example.ts --write   rewrites both sections
 // test/docs/format-example.test.ts fails when the document differs from this output.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { sha256 } from '@noble/hashes/sha2.js';
 import {
   base64Decode,
   bytesToHex,
@@ -13,10 +16,13 @@ import {
   utf8Encode,
 } from '../packages/verify/src/core/index.js';
 import { buildExample } from './example-certificate.js';
+import { buildExampleV2, EXAMPLE_PROOFS } from './example-certificate-v2.js';
 
 export const FORMAT_PATH = fileURLToPath(new URL('../docs/FORMAT.md', import.meta.url));
 const BEGIN = '<!-- BEGIN GENERATED EXAMPLE -->';
 const END = '<!-- END GENERATED EXAMPLE -->';
+const BEGIN_V2 = '<!-- BEGIN GENERATED EXAMPLE V2 -->';
+const END_V2 = '<!-- END GENERATED EXAMPLE V2 -->';
 
 export function renderExample(): string {
   const ex = buildExample();
@@ -52,11 +58,56 @@ export function renderExample(): string {
   return out.join('\n');
 }
 
+/** Section 11: the version 2 bundle, its list files, statement, order.json and trust.json. */
+export function renderExampleV2(): string {
+  const ex = buildExampleV2();
+  const s = ex.statement;
+  const payload = base64Decode(ex.envelope.payload);
+  const paeBytes = pae(ex.envelope.payloadType, payload);
+  const out: string[] = [];
+  out.push(`records.ndjson holds the same ${s.merkle.treeSize} records as section 9, so \`merkle\` and \`records\` are as there.`, '');
+  const heads = { retained: s.retained, exceptions: s.exceptions, rescan: s.rescan.items } as const;
+  for (const list of ['retained', 'exceptions', 'rescan'] as const) {
+    const lines = ex.lines[list];
+    out.push(`${list}.ndjson (${lines.length} ${lines.length === 1 ? 'entry' : 'entries'}; every line ends in "\\n"):`, '', '```', ...lines, '```', '');
+    const leaves = lines.map((l) => bytesToHex(hashLeaf(utf8Encode(l))));
+    out.push(`Leaf hashes and its head in the statement (\`${list === 'rescan' ? 'rescan.items' : list}\`):`, '', '```');
+    leaves.forEach((h, i) => out.push(`leaf ${i}  ${h}`));
+    const how = lines.length === 1 ? 'leaf 0 (a tree of one leaf)' : 'SHA-256(0x01 || leaf0 || leaf1)';
+    out.push(`rootHash ${heads[list].rootHash} = ${how}`, `sha256   ${heads[list].sha256} (of the whole file)`, '```', '');
+  }
+  out.push('The statement (shown indented; the signed payload is its RFC 8785 form, with no whitespace):', '', '```json');
+  out.push(JSON.stringify(s, null, 2), '```', '');
+  out.push(`The signed message is PAE: the ${paeBytes.length - payload.length} bytes`, '', '```');
+  out.push(utf8Decode(paeBytes.subarray(0, paeBytes.length - payload.length)), '```', '');
+  out.push(`followed by the ${payload.length} payload bytes. certificate.json is the envelope of section 5.1 with that payloadType; its signature:`, '', '```json');
+  out.push(JSON.stringify(ex.envelope.signatures, null, 2), '```', '');
+  out.push(`order.json (${utf8Encode(ex.orderJson).length} bytes, no final newline; its SHA-256 is \`order.sha256\`, ${bytesToHex(sha256(utf8Encode(ex.orderJson)))}):`, '');
+  out.push('```json', ex.orderJson, '```', '');
+  out.push(`trust.json (the key of section 9, valid from before \`issuedAt\`; its SHA-256, which \`--trust-sha256\` pins, is ${bytesToHex(sha256(utf8Encode(ex.trustJson)))}):`, '');
+  out.push('```json', ex.trustJson.trimEnd(), '```', '');
+  out.push(`proofs/ holds ${EXAMPLE_PROOFS.map(([f]) => f).join(', ')}. The retained one, without its \`certificate\` member (the envelope of certificate.json):`, '', '```json');
+  const { certificate: _, ...retainedProof } = ex.proofs['retained-0.json']!;
+  out.push(JSON.stringify(retainedProof, null, 2), '```');
+  return out.join('\n');
+}
+
+/** `doc` with the text between `begin` and `end` replaced by `text`. */
+function replaceBetween(doc: string, begin: string, end: string, text: string): string {
+  const start = doc.indexOf(begin);
+  const stop = doc.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`docs/FORMAT.md lacks the markers ${begin} and ${end}`);
+  return doc.slice(0, start + begin.length) + '\n' + text + '\n' + doc.slice(stop);
+}
+
+/** The document with section 11's generated example (version 2) rendered afresh. */
+export function documentWithExampleV2(doc: string): string {
+  return replaceBetween(doc, BEGIN_V2, END_V2, renderExampleV2());
+}
+
+/** The document with both generated examples (sections 9 and 11) rendered afresh. */
 export function documentWithExample(doc: string): string {
-  const start = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (start < 0 || end < start) throw new Error('docs/FORMAT.md lacks the generated-example markers');
-  return doc.slice(0, start + BEGIN.length) + '\n' + renderExample() + '\n' + doc.slice(end);
+  return documentWithExampleV2(replaceBetween(doc, BEGIN, END, renderExample()));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

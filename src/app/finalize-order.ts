@@ -1,33 +1,47 @@
 // Finalize, in named steps: collect (the order into 'finalizing', and the
 // re-scan of what is left), write the records file durably (records.ndjson in
-// leaf order, which is plan order, hashed while it streams), build the
-// statement, sign it, publish (certificate.json and the public key durably,
-// then the certificate and the final state in one ledger transaction), and
-// clean up the order's state in Redis. Safe to run again after a crash:
-// everything is recomputed from the ledger.
+// leaf order, which is plan order, hashed while it streams), write the list
+// files (retained, exceptions, re-scan findings: ./certificate-lists.ts),
+// build the version 2 statement (docs/FORMAT.md section 5.4), sign it,
+// publish (certificate.json, order.json, trust.json and the public key
+// durably, then the certificate and the final state in one ledger
+// transaction), and clean up the order's state in Redis. Safe to run again
+// after a crash: everything is recomputed from the ledger.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { type CertificateStatement, publicKeyToPem, signCertificate, StatementBuilder } from '@shredproof/verify';
+import { type CertificateStatementV2, publicKeyToPem, signCertificate, StatementBuilderV2 } from '@shredproof/verify';
 import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
+import { packageVersion } from '../version.js';
+import { type CertificateLists, writeLists } from './certificate-lists.js';
 import type { OrderRow } from './ports/orders.js';
 import { orderDocument } from './create-order.js';
 import type { EngineDeps } from './deps.js';
 import { NotFoundError } from './errors.js';
 import { type Rescan, rescan } from './rescan.js';
+import { trustRootFile } from './trust-root.js';
 
 export interface CertificateFiles {
   dir: string;
   certificate: string;
   records: string;
   publicKey: string;
+  order: string;
+  trust: string;
 }
 
 export function certificateFiles(dataDir: string, orderId: string): CertificateFiles {
   const dir = join(dataDir, 'certificates', orderId);
-  return { dir, certificate: join(dir, 'certificate.json'), records: join(dir, 'records.ndjson'), publicKey: join(dir, 'public-key.pem') };
+  return {
+    dir,
+    certificate: join(dir, 'certificate.json'),
+    records: join(dir, 'records.ndjson'),
+    publicKey: join(dir, 'public-key.pem'),
+    order: join(dir, 'order.json'),
+    trust: join(dir, 'trust.json'),
+  };
 }
 
 /** What the statement needs from outside the records: the order as it enters finalizing, and the re-scan. */
@@ -42,7 +56,8 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
   const collected = await collect(deps, id);
   const files = certificateFiles(deps.dataDir, id);
   const builder = await writeRecords(deps, id, files);
-  const statement = buildStatement(deps, collected, builder);
+  const lists = await writeLists(deps, collected.order, collected.items, files.dir);
+  const statement = buildStatement(deps, collected, builder, lists);
   const envelopeText = sign(deps, statement);
   const done = publish(deps, collected.order, files, statement, envelopeText);
   await cleanUp(deps, id, statement, t0);
@@ -67,9 +82,9 @@ async function collect(deps: EngineDeps, id: string): Promise<Collected> {
  * place, hashing each record into the statement's tree as it goes. Returns
  * the builder, which then knows the tree and the file's digest.
  */
-async function writeRecords(deps: EngineDeps, id: string, files: CertificateFiles): Promise<StatementBuilder> {
+async function writeRecords(deps: EngineDeps, id: string, files: CertificateFiles): Promise<StatementBuilderV2> {
   mkdirSync(files.dir, { recursive: true });
-  const builder = new StatementBuilder({ hasher: nodeHasher, fileDigest: nodeFileDigest() });
+  const builder = new StatementBuilderV2({ hasher: nodeHasher, fileDigest: nodeFileDigest() });
   const tmpRecords = `${files.records}.tmp`;
   const fd = openSync(tmpRecords, 'w');
   try {
@@ -110,17 +125,17 @@ async function writeRecords(deps: EngineDeps, id: string, files: CertificateFile
   return builder;
 }
 
-/** The certificate statement: the order, its plan, the execution, the targets, the re-scan, what was not destroyed, and the audit log's head. */
-function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilder): CertificateStatement {
+/** The certificate statement: the tool, the order, its plan, the execution, the targets, the lists' heads, and the audit log's head. */
+function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilderV2, lists: CertificateLists): CertificateStatementV2 {
   const { order } = c;
   const id = order.id;
   const doc = orderDocument(order);
-  const holdReason = new Map(doc.holds.map((h) => [h.id, h.reason]));
   const progress = deps.ledger.progress(id);
   return builder.build({
     certificateId: `cert-${randomUUID()}`,
     issuedAt: deps.clock.now().toISOString(),
     issuer: { name: deps.issuerName, keyid: deps.signer.keyid },
+    tool: { name: 'shredproof', version: packageVersion() },
     order: {
       id,
       reference: order.reference,
@@ -128,6 +143,7 @@ function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilde
       createdBy: order.createdBy,
       approvedBy: order.approvedBy!,
       approvedAt: order.approvedAt!,
+      ...(doc.deadline !== undefined ? { deadline: doc.deadline } : {}),
     },
     inventory: {
       algorithm: 'rfc6962-sha256',
@@ -139,11 +155,20 @@ function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilde
     execution: { startedAt: order.execStartedAt!, finishedAt: c.finishedAt },
     targets: doc.targets.map((t) => {
       const backend = deps.backends.get(t.backend);
-      return { name: t.backend, kind: backend.kind, planned: progress.perTarget[t.backend]?.total ?? 0, persistence: [...backend.persistence, ...(c.leftBehind.get(t.backend) ?? [])] };
+      const listed = lists.perTarget.get(t.backend);
+      return {
+        name: t.backend,
+        kind: backend.kind,
+        system: backend.system,
+        planned: progress.perTarget[t.backend]?.total ?? 0,
+        retained: listed?.retained ?? 0,
+        exceptions: listed?.exceptions ?? 0,
+        persistence: [...backend.persistence, ...(c.leftBehind.get(t.backend) ?? [])],
+      };
     }),
-    rescan: { completedAt: c.rescanAt, items: c.items },
-    exceptions: deps.ledger.exceptions(id),
-    retained: deps.ledger.retained(id).map((r) => ({ ...r, reason: holdReason.get(r.holdId) ?? 'legal hold' })),
+    retained: lists.retained,
+    exceptions: lists.exceptions,
+    rescan: { completedAt: c.rescanAt, items: lists.rescan, statuses: lists.statuses },
     derived: doc.derived,
     // Anchors the audit log in a signed document that leaves this server (issue: a rewritten, re-chained log verified ok).
     audit: deps.ledger.access.auditHead(),
@@ -151,19 +176,23 @@ function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilde
 }
 
 /** The signed envelope (DSSE), as certificate.json holds it. */
-function sign(deps: EngineDeps, statement: CertificateStatement): string {
+function sign(deps: EngineDeps, statement: CertificateStatementV2): string {
   const envelope = signCertificate(statement, deps.signer);
   return JSON.stringify(envelope, null, 2) + '\n';
 }
 
 /**
- * Writes certificate.json and the public key durably, then records the
- * certificate and the order's final state in one ledger transaction: once the
- * ledger says certified, the files are there.
+ * Writes the bundle's files durably (docs/FORMAT.md section 10: order.json as
+ * the exact bytes order.sha256 hashes, the trust root, the public key, and
+ * certificate.json last), then records the certificate and the order's final
+ * state in one ledger transaction: once the ledger says certified, the files
+ * are there.
  */
-function publish(deps: EngineDeps, order: OrderRow, files: CertificateFiles, statement: CertificateStatement, envelopeText: string): OrderRow {
-  writeDurably(files.certificate, envelopeText);
+function publish(deps: EngineDeps, order: OrderRow, files: CertificateFiles, statement: CertificateStatementV2, envelopeText: string): OrderRow {
+  writeDurably(files.order, order.document);
+  writeDurably(files.trust, trustRootFile(deps));
   writeDurably(files.publicKey, publicKeyToPem(deps.signer.publicKey));
+  writeDurably(files.certificate, envelopeText);
   const final = order.cancelRequestedAt ? 'cancelled' : statement.status === 'complete' ? 'certified' : 'certified-with-exceptions';
   return deps.ledger.atomically(() => {
     deps.ledger.saveCertificate(order.id, {
@@ -179,7 +208,7 @@ function publish(deps: EngineDeps, order: OrderRow, files: CertificateFiles, sta
 }
 
 /** Forgets the order's execution state in Redis (only after the ledger committed), and reports. */
-async function cleanUp(deps: EngineDeps, id: string, statement: CertificateStatement, t0: number): Promise<void> {
+async function cleanUp(deps: EngineDeps, id: string, statement: CertificateStatementV2, t0: number): Promise<void> {
   await deps.queue.store.deleteOrder(id);
   deps.metrics?.phase('finalize', (performance.now() - t0) / 1000);
   deps.log.child({ orderId: id }).info(

@@ -13,7 +13,8 @@ const Scope = z.record(z.string(), z.unknown());
 export const OrderDocumentSchema = z.strictObject({
   reference: z.string().trim().min(1, 'must not be empty').max(500),
   description: z.string().max(10_000).optional(),
-  deadline: z.iso.datetime({ offset: false }).optional(),
+  // At most nine fraction digits: certificates carry the deadline as a time of docs/FORMAT.md section 1.
+  deadline: z.iso.datetime({ offset: false }).refine((s) => !/\.\d{10,}Z$/.test(s), 'at most 9 digits of fractions of a second').optional(),
   targets: z
     .array(
       z.strictObject({

@@ -2,7 +2,7 @@
 // tree, so each certificate's records file is indexed once (src/node/
 // records-index.ts: verified against the signed root while loading) and kept
 // in a small LRU bounded by memory; concurrent first requests share one load.
-import type { CertificateStatement } from '@shredproof/verify';
+import type { AnyCertificateStatement } from '@shredproof/verify';
 import { RecordsIndex } from '@shredproof/verify/node';
 
 export class ProofCache {
@@ -11,7 +11,7 @@ export class ProofCache {
 
   constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
 
-  index(certificateId: string, recordsPath: string, statement: () => CertificateStatement): Promise<RecordsIndex> {
+  index(certificateId: string, recordsPath: string, statement: () => AnyCertificateStatement): Promise<RecordsIndex> {
     const hit = this.entries.get(certificateId);
     if (hit) {
       // Most recently used last.

@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { parseRecordLine, publicKeyFromPem, publicKeyToPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
+import { parseRecordLine, publicKeyToPem } from '../../packages/verify/src/core/index.js';
 import { cancelOrder } from '../../src/app/cancel-order.js';
 import type { EngineDeps } from '../../src/app/deps.js';
 import { NotFoundError } from '../../src/app/errors.js';
 import { certificateFiles, finalizeOrder } from '../../src/app/finalize-order.js';
 import type { ItemResult } from '../../src/app/ports/ledger.js';
 import type { HashOutcome, ObjectRef, StorageBackend, StorageBackends, TargetSession } from '../../src/app/ports/storage-backend.js';
-import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
+import { readCertificateView } from '../helpers/certificate-checks.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 
 type Item = { seq: number; target: string; locator: string; size: number };
@@ -85,10 +85,11 @@ async function setup(hashes = new Map<string, HashOutcome>()) {
   return { h, deps, orderId, items, phases, sessions, logged, destroyed, path: (i: Item) => join(h.dataset.root, i.locator) };
 }
 
-function readCertificate(h: Harness, orderId: string) {
+/** The certificate directory, verified whole (tests/helpers/certificate-checks.ts), with its lists read in. */
+async function readCertificate(h: Harness, orderId: string) {
   const files = certificateFiles(h.config.dataDir, orderId);
   const pem = readFileSync(files.publicKey, 'utf8');
-  const { statement } = verifyCertificate(readFileSync(files.certificate), [trustedKey(publicKeyFromPem(pem))]);
+  const statement = await readCertificateView(files.dir);
   const text = readFileSync(files.records, 'utf8');
   return { files, pem, statement, records: text === '' ? [] : text.slice(0, -1).split('\n').map((l) => parseRecordLine(l)) };
 }
@@ -117,13 +118,12 @@ describe('finalizeOrder', { timeout: 120_000 }, () => {
     assert.deepEqual(s.phases.map(([p]) => p), ['execute', 'finalize']);
     assert.equal(s.phases[0]![1], (Date.parse(row.finishedAt!) - Date.parse(row.execStartedAt!)) / 1000, 'execute: from start to the last result');
     assert.ok(s.phases[1]![1] >= 0 && s.phases[1]![1] <= took, `finalize took ${s.phases[1]![1]} s of ${took} s`);
-    assert.deepEqual(s.sessions, { opened: 1, closed: 1 }, 'the re-scan closes its session');
+    assert.deepEqual(s.sessions, { opened: 2, closed: 2 }, 'the re-scan and the reading of the held objects close their sessions');
     assert.equal(s.logged.filter((l) => l.includes('SECURITY')).length, 1, 'the revocation is logged once');
     const events = s.deps.ledger.events(s.orderId).slice(-2).map((e) => [e.actor, e.toState, e.detail]);
-    assert.deepEqual(events, [['coordinator', 'finalizing', 'all objects resolved'], ['coordinator', 'certified-with-exceptions', `certificate ${readCertificate(s.h, s.orderId).statement.certificateId}`]]);
+    assert.deepEqual(events, [['coordinator', 'finalizing', 'all objects resolved'], ['coordinator', 'certified-with-exceptions', `certificate ${(await readCertificate(s.h, s.orderId)).statement.certificateId}`]]);
 
-    const { statement, records, files, pem } = readCertificate(s.h, s.orderId);
-    await verifyRecordsFile(statement, files.records);
+    const { statement, records, files, pem } = await readCertificate(s.h, s.orderId);
     assert.equal(pem, publicKeyToPem(s.deps.signer.publicKey));
     const certified = [plain, recovered, recreated, ...rest];
     assert.deepEqual(records.map((r) => r.locator), certified.map((i) => i.locator), 'the destroyed objects, in plan order');
@@ -158,10 +158,15 @@ describe('finalizeOrder', { timeout: 120_000 }, () => {
     assert.deepEqual(statement.order, {
       id: s.orderId, reference: order.reference, sha256: order.documentSha256, createdBy: 'alice', approvedBy: 'bob', approvedAt: order.approvedAt,
     });
+    assert.deepEqual(statement.tool, { name: 'shredproof', version: JSON.parse(readFileSync('package.json', 'utf8')).version });
+    assert.equal(readFileSync(files.order, 'utf8'), order.document, 'order.json is the document as approved, byte for byte');
+    // Held objects carry their content hash: a person can find a kept photo by its own hash.
+    assert.deepEqual(statement.retained.map((r) => r.sha256), held.map((l) => s.h.dataset.held.get(l)));
+    assert.ok(statement.retained.every((r, k) => r.index === k && /^[0-9a-f]{32}$/.test(r.salt)));
     assert.deepEqual(statement.execution, { startedAt: order.execStartedAt, finishedAt: order.finishedAt });
     assert.deepEqual(statement.issuer, { name: 'shredproof test', keyid: s.deps.signer.keyid });
     const backend = s.deps.backends.get('photos');
-    assert.deepEqual(statement.targets.map((t) => [t.name, t.kind, t.planned, t.persistence]), [['photos', 'filesystem', order.planCount, [...backend.persistence]]]);
+    assert.deepEqual(statement.targets.map((t) => [t.name, t.kind, t.system, t.planned, t.persistence]), [['photos', 'filesystem', backend.system, order.planCount, [...backend.persistence]]]);
     const saved = s.deps.ledger.certificate(s.orderId)!;
     assert.deepEqual(
       { id: saved.certificateId, root: saved.rootHash, size: saved.treeSize, path: saved.recordsPath, envelope: saved.envelope },
@@ -183,7 +188,7 @@ describe('finalizeOrder', { timeout: 120_000 }, () => {
     const at = '2026-12-01T10:00:00.000Z';
     s.deps.ledger.applyResults(s.orderId, s.items.map((i) => s.destroyed(i, at)));
     await finalizeOrder(s.deps, s.orderId);
-    const { statement, records } = readCertificate(s.h, s.orderId);
+    const { statement, records } = await readCertificate(s.h, s.orderId);
     assert.deepEqual(statement.exceptions.map((e) => [e.locator, e.code]), [[unreadable.locator, 'PRESENT_AFTER_DESTROY']]);
     assert.deepEqual(records.map((r) => r.locator), [vanished, ...rest].map((i) => i.locator));
   });
@@ -195,15 +200,15 @@ describe('finalizeOrder', { timeout: 120_000 }, () => {
     s.deps.ledger.applyResults(s.orderId, s.items.map((i) => s.destroyed(i, '2026-12-01T10:00:00.000Z')));
     const withoutMetrics: EngineDeps = { ...s.deps, metrics: undefined };
     assert.equal((await finalizeOrder(withoutMetrics, s.orderId)).state, 'certified');
-    assert.equal(readCertificate(s.h, s.orderId).statement.status, 'complete');
+    assert.equal((await readCertificate(s.h, s.orderId)).statement.status, 'complete');
     assert.deepEqual(s.logged.filter((l) => l.includes('SECURITY')), [], 'nothing revoked, nothing to report');
-    assert.deepEqual(readCertificate(s.h, s.orderId).statement.rescan.items.map((r) => r.status).sort(), ['held', 'recreated']);
+    assert.deepEqual((await readCertificate(s.h, s.orderId)).statement.rescan.items.map((r) => r.status).sort(), ['held', 'recreated']);
 
     const c = await setup();
     cancelOrder(c.deps, c.orderId, 'carol', 'stop (test)');
     c.deps.ledger.applyResults(c.orderId, c.items.map((i) => ({ kind: 'exception', seq: i.seq, code: 'CANCELLED', reason: 'cancelled' }) as ItemResult));
     assert.equal((await finalizeOrder(c.deps, c.orderId)).state, 'cancelled');
-    assert.deepEqual(readCertificate(c.h, c.orderId).records, []);
+    assert.deepEqual((await readCertificate(c.h, c.orderId)).records, []);
   });
 
   it('an order finalizing since a crash is finished; an unknown order is NOT_FOUND; a hold the order does not name is a legal hold', async () => {
@@ -215,9 +220,10 @@ describe('finalizeOrder', { timeout: 120_000 }, () => {
     s.deps.ledger.transition(s.orderId, ['executing'], 'finalizing', 'coordinator', at, { finishedAt: at }, 'all objects resolved');
     assert.equal((await finalizeOrder(s.deps, s.orderId)).state, 'certified');
     assert.deepEqual(s.phases.map(([p]) => p), ['finalize'], 'the execute phase was reported before the crash');
-    const { statement } = readCertificate(s.h, s.orderId);
+    const { statement } = await readCertificate(s.h, s.orderId);
     assert.equal(statement.execution.finishedAt, at);
-    assert.deepEqual(statement.retained.find((r) => r.locator === kept.locator), { target: 'photos', locator: kept.locator, holdId: 'hold-found-late', reason: 'legal hold' });
+    const entry = statement.retained.find((r) => r.locator === kept.locator)!;
+    assert.deepEqual({ ...entry, index: 0, salt: '' }, { index: 0, salt: '', target: 'photos', locator: kept.locator, holdId: 'hold-found-late', reason: 'legal hold', sha256: s.h.dataset.inScope.get(kept.locator), size: kept.size });
     await assert.rejects(finalizeOrder(s.deps, 'ord-none'), (e: unknown) => e instanceof NotFoundError);
   });
 });

@@ -14,6 +14,7 @@ import { QueueAuth } from '../../src/adapters/queue/queue-auth.js';
 import { EXEC_QUEUE } from '../../src/adapters/queue/queue-config.js';
 import { loadQueueAuth } from '../../src/adapters/queue/queue-key.js';
 import { RedisBatchStore } from '../../src/adapters/queue/redis-batch-store.js';
+import { type CertificateView, readCertificateView } from '../helpers/certificate-checks.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 import { REDIS_URL } from '../helpers/services.js';
 
@@ -29,9 +30,9 @@ async function waitFor<T>(what: string, f: () => Promise<T | undefined>, ms = 20
   }
 }
 
-function statementOf(h: Harness, orderId: string): { status: string; exceptions: Array<{ code: string }>; merkle: { treeSize: number } } {
-  const env = JSON.parse(readFileSync(join(h.config.dataDir, 'certificates', orderId, 'certificate.json'), 'utf8')) as { payload: string };
-  return JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8'));
+/** The certificate, verified whole, with its lists read in (exceptions.ndjson holds what the rogue caused). */
+function statementOf(h: Harness, orderId: string): Promise<CertificateView> {
+  return readCertificateView(join(h.config.dataDir, 'certificates', orderId));
 }
 
 /**
@@ -72,13 +73,13 @@ function intent(sha256: string, size: number): Intent {
   return { sha256, size, fingerprint: 'forged', method: 'unlink', at: new Date().toISOString() };
 }
 
-async function certifyWith(h: Harness, rogue: Worker): Promise<{ orderId: string; statement: ReturnType<typeof statementOf> }> {
+async function certifyWith(h: Harness, rogue: Worker): Promise<{ orderId: string; statement: CertificateView }> {
   try {
     const orderId = await executeDemoOrder(h);
     h.runtime.coordinator.start();
     const done = await h.runtime.coordinator.waitFor(orderId);
     assert.equal(done.state, 'certified-with-exceptions');
-    return { orderId, statement: statementOf(h, orderId) };
+    return { orderId, statement: await statementOf(h, orderId) };
   } finally {
     await rogue.close();
   }

@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { RedisBackend } from '../../src/adapters/storage/redis/redis-backend.js';
 import { UNNAMEABLE_PREFIX } from '../../src/adapters/storage/unnameable.js';
 import type { ListedObject } from '../../src/app/ports/storage-backend.js';
+import { readCertificateView } from '../helpers/certificate-checks.js';
 import { executeDemoOrder, startHarness } from '../helpers/engine-harness.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
 
@@ -43,8 +44,7 @@ describe('objects that no locator can name', () => {
       h.runtime.coordinator.start();
       const done = await h.runtime.coordinator.waitFor(id);
       assert.equal(done.state, 'certified-with-exceptions');
-      const env = JSON.parse(readFileSync(join(h.config.dataDir, 'certificates', id, 'certificate.json'), 'utf8')) as { payload: string };
-      const s = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8'));
+      const s = await readCertificateView(join(h.config.dataDir, 'certificates', id));
       assert.equal(s.status, 'complete-with-exceptions');
       const unnamed = s.exceptions.filter((e: { code: string }) => e.code === 'UNNAMEABLE');
       assert.equal(unnamed.length, 2, JSON.stringify(s.exceptions));

@@ -45,8 +45,9 @@ describe('a misspelled option', () => {
       assert.match(r.stderr, /^error: unknown option '--(public-kee|pubilc-key|nmae)'\n\(Did you mean --(public-key|name)\?\)/, r.stderr);
       assert.doesNotMatch(r.stderr, /required option/, args.join(' '));
     }
-    // What is really missing is still said so; and --help still shows the help.
-    assert.match((await runCli('verify', '--certificate', C)).stderr, /required option '--public-key <file>' not specified/);
+    // What is really missing is still said so (a key source: --public-key is one of three since issue 14); and --help still shows the help.
+    assert.match((await runCli('verify', '--certificate', C)).stderr, /verify: give --public-key, --trust or --bundle/);
+    assert.match((await runCli('prove', '--certificate', C, '--records', R, '--locator', 'x')).stderr, /required option '--public-key <file>' not specified/);
     assert.equal((await runCli('verify', '--public-kee', K, '--help')).code, 0);
   });
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { publicKeyFromPem, trustedKey, type ObjectProof, verifyObjectProof } from '../../packages/verify/src/core/index.js';
+import { publicKeyFromPem, trustedKey, type ObjectProof, type ObjectProofV2, verifyObjectProof } from '../../packages/verify/src/core/index.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { requireRedis } from '../helpers/services.js';
 import { buildSet, HOSTILE, hostileSet, plainRecord } from '../node/records-fixture.js';
@@ -85,7 +85,7 @@ describe('shredproof prove', () => {
     assert.equal(r.code, 0, r.stderr);
     const proof = JSON.parse(r.stdout) as ObjectProof;
     assert.equal(proof.leafIndex, 3);
-    assert.equal(verifyObjectProof(proof, [trustedKey(publicKeyFromPem(readFileSync(D('public-key.pem'), 'utf8')))]).record.sha256, rec.sha256);
+    assert.equal(verifyObjectProof(proof, [trustedKey(publicKeyFromPem(readFileSync(D('public-key.pem'), 'utf8')))]).record!.sha256, rec.sha256);
     assert.match(r.stderr, /verified with key/);
     assert.equal((await runCli('prove', ...demoArgs, '--locator', rec.locator, '--target', 'photos')).code, 0);
     const other = await runCli('prove', ...demoArgs, '--locator', rec.locator, '--target', 'exports', '--out', join(dir, 'none.json'));
@@ -217,10 +217,12 @@ describe('shredproof prove', () => {
   });
 
   it('a tampered proof fails verify --proof with its code, and the independent check', async () => {
-    const good = JSON.parse(readFileSync(join(dir, 'p1.json'), 'utf8')) as ObjectProof;
+    // shredproof issues version 2 certificates, and so version 2 proofs: the line is `entry` (docs/FORMAT.md section 7.1).
+    const good = JSON.parse(readFileSync(join(dir, 'p1.json'), 'utf8')) as ObjectProofV2;
+    assert.equal(good.version, 2);
     const flipped = good.auditPath[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
-    const cases: Array<[string, ObjectProof, string]> = [
-      ['MERKLE_ROOT_MISMATCH', { ...good, record: good.record.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) + 1}`) }, D('public-key.pem')],
+    const cases: Array<[string, ObjectProofV2, string]> = [
+      ['MERKLE_ROOT_MISMATCH', { ...good, entry: good.entry.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) + 1}`) }, D('public-key.pem')],
       ['MERKLE_ROOT_MISMATCH', { ...good, auditPath: [flipped, ...good.auditPath.slice(1)] }, D('public-key.pem')],
       ['PROOF_SIZE_WRONG', { ...good, auditPath: good.auditPath.slice(1) }, D('public-key.pem')],
       ['RECORD_INDEX_WRONG', { ...good, leafIndex: good.leafIndex + 1 }, D('public-key.pem')],

@@ -12,6 +12,7 @@ import {
   bytesToHex,
   canonicalize,
   CERTIFICATE_PAYLOAD_TYPE,
+  type AnyCertificateStatement,
   type CertificateStatement,
   type DestructionRecord,
   type FileDigest,
@@ -349,7 +350,7 @@ describe('Merkle: long leaves and tree size', () => {
     assert.equal(statement.merkle.rootHash, bytesToHex(tree.root()));
     assert.equal(verifyRecords(verifyCertificate(envelope, keys).statement, lines).count, 2);
     const proof = buildObjectProof(lines[0]!, 0, 2, tree.inclusionProof(0), envelope);
-    assert.equal(verifyObjectProof(JSON.parse(JSON.stringify(proof)), keys).record.locator, 'L'.repeat(4096));
+    assert.equal(verifyObjectProof(JSON.parse(JSON.stringify(proof)), keys).record!.locator, 'L'.repeat(4096));
   });
 
   it('MerkleTree.size is the number of leaves, from a list or a flat buffer', () => {
@@ -367,7 +368,7 @@ describe('per-object proofs: malformed members', () => {
   const proofCode = (input: unknown) => code(() => verifyObjectProof(input, exKeys));
 
   it('the unmodified proof verifies', () => {
-    assert.equal(verifyObjectProof(p, exKeys).record.index, 1);
+    assert.equal(verifyObjectProof(p, exKeys).record!.index, 1);
   });
 
   it('record that is not a string is PROOF_MALFORMED', () => {
@@ -411,7 +412,7 @@ describe('records verifier: statements that a lying issuer signed', () => {
     f(s);
     return certified(s); // validateStatement accepts it: the numbers still add up
   };
-  const recordsCode = (s: CertificateStatement) => code(() => verifyRecords(s, good.lines));
+  const recordsCode = (s: AnyCertificateStatement) => code(() => verifyRecords(s, good.lines));
 
   it('the unmodified statement verifies, and count follows the pushed lines', () => {
     const v = new RecordsVerifier(certified(good.statement));

@@ -31,8 +31,8 @@ describe('per-object proofs', () => {
   it('every leaf of the example proves, with either hasher', () => {
     for (let i = 0; i < ex.lines.length; i++) {
       const v = verifyObjectProof(JSON.parse(JSON.stringify(proofFor(i))), keys);
-      assert.equal(v.record.index, i);
-      assert.equal(verifyObjectProof(proofFor(i), keys, { hasher: nodeHasher }).record.locator, v.record.locator);
+      assert.equal(v.record!.index, i);
+      assert.equal(verifyObjectProof(proofFor(i), keys, { hasher: nodeHasher }).record!.locator, v.record!.locator);
     }
   });
 

@@ -42,7 +42,7 @@ const BYTES = orderBytes();
 /** The example statement naming `bytes` as its order, signed and verified again: what a verifier holds. */
 function signedStatement(bytes: Uint8Array, order: Partial<CertificateStatement['order']> = {}): CertificateStatement {
   const statement = { ...ex.statement, order: { ...ex.statement.order, sha256: sha256Hex(bytes), ...order } };
-  return verifyCertificate(signCertificate(statement, signer), [trustedKey(signer.publicKey)]).statement;
+  return verifyCertificate(signCertificate(statement, signer), [trustedKey(signer.publicKey)]).statement as CertificateStatement;
 }
 const V1 = signedStatement(BYTES);
 

@@ -191,7 +191,7 @@ describe('pinning (section 5.8)', () => {
     const proof = buildObjectProof(ex.lines[2]!, 2, ex.lines.length, ex.tree.inclusionProof(2), ex.envelope);
     const r = verifyTrusted(resolveTrust({ pinnedRoot: root }), (keys) => verifyObjectProof(proof, keys));
     assert.equal(r.pinned, true);
-    assert.equal(r.record.index, 2);
+    assert.equal(r.record!.index, 2);
     const unpinned = verifyTrusted(resolveTrust({ keys: [trustedKey(publicKeyFromPem(ex.publicKeyPem))] }), (keys) => verifyObjectProof(proof, keys));
     assert.equal(unpinned.pinned, false);
     assertFails(() => verifyTrusted(resolveTrust({ pinnedRoot: rootA }), (keys) => verifyObjectProof(proof, keys)), 'PIN_MISMATCH');

@@ -3,7 +3,23 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CertificateStatement, parseRecordLine, publicKeyFromPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
+import {
+  type CertificateStatementV2,
+  type ExceptionEntry,
+  isStatementV2,
+  type ListName,
+  parseListEntryLine,
+  parseRecordLine,
+  publicKeyFromPem,
+  type RescanEntry,
+  type RetainedEntry,
+  resolveTrust,
+  trustedKey,
+  verifyCertificate,
+  verifyListFile,
+  verifyOrderFile,
+  verifyTrusted,
+} from '../../packages/verify/src/core/index.js';
 import { certificateFiles } from '../../src/app/finalize-order.js';
 import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
 import type { Dataset } from '../../src/demo/dataset.js';
@@ -13,11 +29,48 @@ export interface TruthOptions {
   complete: boolean;
 }
 
-export async function assertTruthfulCertificate(dataDir: string, orderId: string, ds: Dataset, opts: TruthOptions): Promise<CertificateStatement> {
+/**
+ * A version 2 certificate with its lists read from their files: what the
+ * statement's v1 form held inline (retained[], exceptions[], rescan.items[]),
+ * so that tests read one shape. Each list is checked against its head first.
+ */
+export type CertificateView = Omit<CertificateStatementV2, 'retained' | 'exceptions' | 'rescan'> & {
+  retained: RetainedEntry[];
+  exceptions: ExceptionEntry[];
+  rescan: Omit<CertificateStatementV2['rescan'], 'items'> & { items: RescanEntry[] };
+};
+
+const entries = <T>(list: ListName, bytes: Buffer): T[] => {
+  const text = bytes.toString('utf8');
+  return (text === '' ? [] : text.slice(0, -1).split('\n')).map((l, i) => parseListEntryLine(list, l, i + 1) as T);
+};
+
+/**
+ * Reads and verifies a certificate directory the way a regulator would, with
+ * the core: the certificate against the directory's trust root (and its
+ * public key, which must be the signing key), order.json, every list, and
+ * the records file. Returns the statement with its lists read in.
+ */
+export async function readCertificateView(dir: string): Promise<CertificateView> {
+  const read = (f: string) => readFileSync(join(dir, f));
+  const trust = resolveTrust({ bundleRoot: read('trust.json') });
+  const { statement, keyid } = verifyTrusted(trust, (keys) => verifyCertificate(read('certificate.json'), keys));
+  assert.equal(trustedKey(publicKeyFromPem(read('public-key.pem').toString('utf8'))).keyid, keyid, 'public-key.pem is the signing key');
+  assert.ok(isStatementV2(statement), 'shredproof issues version 2 certificates');
+  verifyOrderFile(read('order.json'), statement);
+  for (const list of ['retained', 'exceptions', 'rescan'] as const) verifyListFile(list, statement, read(`${list}.ndjson`));
+  await verifyRecordsFile(statement, join(dir, 'records.ndjson'));
+  return {
+    ...statement,
+    retained: entries('retained', read('retained.ndjson')),
+    exceptions: entries('exceptions', read('exceptions.ndjson')),
+    rescan: { ...statement.rescan, items: entries('rescan', read('rescan.ndjson')) },
+  };
+}
+
+export async function assertTruthfulCertificate(dataDir: string, orderId: string, ds: Dataset, opts: TruthOptions): Promise<CertificateView> {
   const files = certificateFiles(dataDir, orderId);
-  const key = trustedKey(publicKeyFromPem(readFileSync(files.publicKey, 'utf8')));
-  const { statement } = verifyCertificate(readFileSync(files.certificate, 'utf8'), [key]);
-  await verifyRecordsFile(statement, files.records);
+  const statement = await readCertificateView(files.dir);
   const recorded = new Set<string>();
   const text = readFileSync(files.records, 'utf8');
   for (const line of text.length ? text.slice(0, -1).split('\n') : []) {

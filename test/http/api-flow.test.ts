@@ -179,7 +179,7 @@ describe('HTTP API: an order from create to certificate', () => {
     const [first] = [...api.dataset.inScope.keys()].sort();
     const byLocator = (await (await api.call(`/v1/orders/${id}/proof?locator=${encodeURIComponent(first!)}&target=photos`, { as: 'audrey' })).json()) as any;
     const ok = verifyObjectProof(byLocator, [key]);
-    assert.equal(ok.record.locator, first);
+    assert.equal(ok.record!.locator, first);
     const sha = api.dataset.inScope.get(first!)!;
     const bySha = (await (await api.call(`/v1/orders/${id}/proof?sha256=${sha}`, { as: 'bob' })).json()) as any;
     assert.deepEqual(bySha, byLocator);

@@ -61,7 +61,7 @@ describe('RecordsIndex', () => {
           for (let i = 0; i < n; i++) {
             assert.equal(await ix.line(i), set.lines[i]);
             const proof = JSON.parse(JSON.stringify(await ix.proof(i, set.envelope)));
-            assert.equal(verifyObjectProof(proof, keys).record.index, i);
+            assert.equal(verifyObjectProof(proof, keys).record!.index, i);
           }
           const where = (f: (r: DestructionRecord) => boolean) => records.flatMap((r, i) => (f(r) ? [i] : []));
           for (const locator of [...LOCATORS, ...records.slice(0, 5).map((r) => r.locator), 'absent']) {

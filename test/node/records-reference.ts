@@ -126,7 +126,7 @@ export function recordsVectors(): { vectors: RecordsVector[]; all: string[] } {
     const key = trustedKey(publicKeyFromPem(read('public-key.pem').toString()));
     let statement: CertificateStatement;
     try {
-      ({ statement } = verifyCertificate(read('certificate.json'), [key]));
+      statement = verifyCertificate(read('certificate.json'), [key]).statement as CertificateStatement;
     } catch {
       continue;
     }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { composeCoordinator } from '../../main/coordinator.js';
 import { composeWorker } from '../../main/worker.js';
 import { loadConfig } from '../../config/config.js';
-import { publicKeyFromPem, trustedKey, verifyCertificate } from '@shredproof/verify';
+import { isStatementV2, LIST_NAMES, resolveTrust, verifyCertificate, verifyListFile, verifyOrderFile, verifyTrusted } from '@shredproof/verify';
 import { demoOrder, writeDataset } from '../../demo/dataset.js';
 import { approveOrder } from '../../app/approve-order.js';
 import { createOrder } from '../../app/create-order.js';
@@ -21,6 +21,11 @@ import { verifyRecordsFile } from '@shredproof/verify/node';
 import { generateKeys } from '../../adapters/keys/pem-keys.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.js';
 import { progressBar } from '../progress.js';
+
+/** The certificate bundle the demo hands over (docs/FORMAT.md section 10). */
+const BUNDLE_FILES = ['certificate.json', 'records.ndjson', ...LIST_NAMES.map((l) => `${l}.ndjson`), 'order.json', 'trust.json', 'public-key.pem'];
+/** Copies of a few photos taken before they are destroyed, kept outside the store: a newcomer's photo check then says FOUND. */
+const PHOTOS_TO_CHECK = 'photos-to-check';
 
 export interface DemoOptions {
   out: string;
@@ -34,7 +39,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     throw new CliExit(EXIT_USAGE, `demo: --objects must be a whole number from 1 to 5000000, got ${JSON.stringify(opts.objects)}`);
   }
   const out = resolve(opts.out);
-  for (const f of ['certificate.json', 'records.ndjson', 'public-key.pem']) {
+  for (const f of [...BUNDLE_FILES, PHOTOS_TO_CHECK]) {
     if (existsSync(join(out, f))) throw new CliExit(EXIT_USAGE, `demo: ${join(out, f)} exists; choose another --out or remove it`);
   }
   const work = mkdtempSync(join(tmpdir(), 'shredproof-demo-'));
@@ -71,6 +76,10 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     const plan = await planOrder(deps, order.id, 'demo-operator', (n) => planBar.update(n, inScope));
     planBar.finish(plan.count, plan.count);
     ctx.out(`demo: planned ${plan.count} objects (${plan.targets.photos!.held} held), inventory root ${plan.planRoot}`);
+    // A person who later asks "was my photo destroyed?" holds a copy of it: keep three, and one held photo.
+    mkdirSync(join(out, PHOTOS_TO_CHECK), { recursive: true });
+    const kept = [...[...ds.inScope.keys()].slice(0, 3), ...[...ds.held.keys()].slice(0, 1)];
+    for (const l of kept) copyFileSync(join(ds.root, l), join(out, PHOTOS_TO_CHECK, l.replaceAll('/', '_')));
     approveOrder(deps, order.id, 'demo-approver', plan.planRoot);
     ctx.out('demo: approved by demo-approver (a second person) for that exact plan');
     executeOrder(deps, order.id, 'demo-operator');
@@ -88,14 +97,16 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
       throw new CliExit(EXIT_INVALID, `demo: the order ended ${done.state}: ${done.failure ?? ''}`);
     }
     const files = certificateFiles(config.dataDir, order.id);
-    mkdirSync(out, { recursive: true });
-    copyFileSync(files.certificate, join(out, 'certificate.json'));
-    copyFileSync(files.records, join(out, 'records.ndjson'));
-    copyFileSync(files.publicKey, join(out, 'public-key.pem'));
+    for (const f of BUNDLE_FILES) copyFileSync(join(files.dir, f), join(out, f));
 
-    // Verify what was written, with the core verifier, as a regulator would.
-    const key = trustedKey(publicKeyFromPem(readFileSync(join(out, 'public-key.pem'), 'utf8')));
-    const { statement } = verifyCertificate(readFileSync(join(out, 'certificate.json'), 'utf8'), [key]);
+    // Verify the whole bundle with the core verifier, as a regulator would, pinned by the key id
+    // that keygen printed above (the regulator's copy comes from the settlement, not from us).
+    const read = (f: string) => readFileSync(join(out, f));
+    const trust = resolveTrust({ bundleRoot: read('trust.json'), keyid: keys.keyid });
+    const { statement, pinned } = verifyTrusted(trust, (k) => verifyCertificate(read('certificate.json'), k));
+    if (!pinned || !isStatementV2(statement)) throw new CliExit(EXIT_INVALID, 'demo: the certificate is not a pinned version 2 certificate');
+    verifyOrderFile(read('order.json'), statement);
+    for (const list of LIST_NAMES) verifyListFile(list, statement, read(`${list}.ndjson`));
     await verifyRecordsFile(statement, join(out, 'records.ndjson'));
     const survivors = [...ds.held.keys(), ...ds.outOfScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
     const leftover = [...ds.inScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
@@ -103,11 +114,13 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     ctx.out('');
     ctx.out(`VERIFIED certificate ${statement.certificateId} (${done.state})`);
     ctx.out(`  destroyed ${statement.completeness.destroyed} objects, ${(statement.records.bytes / 1e6).toFixed(1)} MB; retained ${statement.completeness.retained} under hold; exceptions ${statement.completeness.exceptions}`);
-    ctx.out(`  merkle root ${statement.merkle.rootHash}; key id ${key.keyid}`);
+    ctx.out(`  merkle root ${statement.merkle.rootHash}; key id ${keys.keyid} (pinned)`);
     ctx.out(`  held and out-of-scope files still present: ${survivors} of ${ds.held.size + ds.outOfScope.size}; in-scope files left: ${leftover}`);
     ctx.out(`  ${secs.toFixed(1)} s in all`);
-    ctx.out(`  wrote ${join(out, 'certificate.json')}, records.ndjson, public-key.pem`);
-    ctx.out(`  check it yourself: npx shredproof verify --certificate ${join(out, 'certificate.json')} --public-key ${join(out, 'public-key.pem')} --records ${join(out, 'records.ndjson')}`);
+    ctx.out(`  wrote the certificate bundle into ${out}: ${BUNDLE_FILES.join(', ')}`);
+    ctx.out(`  and copies of ${kept.length} photos taken before the order ran (one of them held) into ${join(out, PHOTOS_TO_CHECK)}`);
+    ctx.out(`  check it yourself: npx shredproof verify --bundle ${out} --keyid ${keys.keyid}`);
+    ctx.out(`  was this photo destroyed? npx shredproof prove --certificate ${join(out, 'certificate.json')} --records ${join(out, 'records.ndjson')} --public-key ${join(out, 'public-key.pem')} --file ${join(out, PHOTOS_TO_CHECK, kept[0]!.replaceAll('/', '_'))}`);
     if (survivors !== ds.held.size + ds.outOfScope.size || leftover !== statement.completeness.exceptions) {
       throw new CliExit(EXIT_INVALID, 'demo: the files on disk do not match the certificate');
     }

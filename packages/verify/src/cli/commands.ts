@@ -28,10 +28,16 @@ const CERTIFICATE = 'certificate.json (a DSSE envelope)';
 
 export const VERIFY_COMMAND: CommandSpec<VerifyOptions> = {
   name: 'verify',
-  summary: 'verify a certificate, its records file and/or a per-object proof offline; exit 0 valid, 1 invalid, 2 usage or unreadable input',
+  summary:
+    'verify a certificate bundle, or a certificate, its records file and/or a per-object proof, offline; say whether the key was pinned; exit 0 valid, 1 invalid, 2 usage or unreadable input',
   options: [
+    { name: 'bundle', value: '<dir>', description: 'a certificate directory: checks every file in it (certificate, records, lists, order.json, trust.json, public key, proofs/)' },
     { name: 'certificate', value: '<file>', description: CERTIFICATE },
-    PUBLIC_KEY,
+    { ...PUBLIC_KEY, required: false, description: 'trusted Ed25519 public key, PEM SPKI (repeatable); not a pin by itself' },
+    { name: 'trust', value: '<file>', description: 'your own copy of the issuer\'s trust.json: pins its keys, and applies their dates and revocations' },
+    { name: 'trust-sha256', value: '<hex>', description: "pins the bundle's trust.json (or --trust) by its SHA-256, as sha256sum prints it" },
+    { name: 'keyid', value: '<hex>', description: 'pins the signing key by its key id, as the issuer published it out of band' },
+    { name: 'require-pin', description: 'a valid certificate whose key was not pinned is INVALID (PIN_MISSING)' },
     { name: 'records', value: '<file>', description: 'records.ndjson to check against the certificate' },
     { name: 'proof', value: '<file>', description: 'a per-object proof file' },
     { name: 'json', description: 'machine-readable output' },
@@ -52,6 +58,7 @@ export const PROVE_COMMAND: CommandSpec<ProveOptions> = {
     { name: 'file', value: '<path>', description: 'a copy of the object: its SHA-256 is looked up' },
     { name: 'out', value: '<file>', description: 'write the proof here (default: stdout)' },
     { name: 'all', value: '<dir>', description: 'write DIR/proof-<leaf>.json for every match' },
+    { name: 'retained', value: '<file>', description: 'retained.ndjson of a version 2 certificate: an object not destroyed is looked up there, and a proof of its entry written' },
     { name: 'json', description: 'print one JSON document: the result, the record and the proof (or the files written); the report goes to stderr' },
   ],
   run: runProve,

@@ -4,8 +4,9 @@
 // (required: a proof for a certificate nobody checked proves nothing) and
 // the whole records file against it, before anything is looked up.
 //
-// Exit 0: proof written. 1: not found, or the certificate or records are
-// invalid. 2: usage, or input that cannot be read.
+// Exit 0: proof written. 1: not found (or, with --retained, kept under a
+// legal hold: the proof written is then of its retained.ndjson entry), or the
+// certificate or records are invalid. 2: usage, or input that cannot be read.
 // Several matches (the same content destroyed in several places): the proof
 // of the first (lowest leaf index) is written and the others are listed;
 // --all DIR writes DIR/proof-<leaf>.json for each.
@@ -21,15 +22,23 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  buildObjectProofV2,
   type DsseEnvelope,
   escapeForDisplay,
+  isStatementV2,
+  MerkleTree,
   jsonForDisplay,
   parseCertificate,
   parseRecordLine,
   type TrustedKey,
+  parseListEntryLine,
+  utf8Encode,
   VerificationError,
   verifyCertificate,
+  verifyListFile,
+  type AnyCertificateStatement,
 } from '../core/index.js';
+import { nodeHasher } from '../node/merkle-hasher.js';
 import { loadTrustedKey } from '../node/trusted-key.js';
 import { type RecordSelector, RecordsIndex } from '../node/records-index.js';
 import { CliExit, type CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, type UsageReason } from './exit.js';
@@ -45,8 +54,17 @@ export interface ProveOptions {
   file?: string;
   out?: string;
   all?: string;
+  /** retained.ndjson of a version 2 certificate: an object not destroyed is looked up there too. */
+  retained?: string;
   json?: boolean;
 }
+
+/** What NOT FOUND means, and what it does not (issue 14): people read it as "still exists". */
+const NOT_FOUND_MEANS = [
+  'this means: none of the certificate\'s destroyed records has that content (or name).',
+  'it does not say the object exists, or that it was kept: it may have been kept under a legal hold (give --retained retained.ndjson to look there),',
+  'outside the order\'s scope, never in the order, or a different copy of it (a resized or re-encoded photo has another hash than the original).',
+];
 
 const usage = (why: string, reason: UsageReason = 'usage') => new CliExit(EXIT_USAGE, escapeForDisplay(`prove: ${why}`), reason);
 
@@ -101,13 +119,25 @@ async function run(opts: ProveOptions, ctx: CliIo, say: (line: string) => void):
   const found = await index.find(sel);
   const about = { valid: true, certificateId: statement.certificateId, keyid, treeSize: statement.merkle.treeSize };
   if (found.length === 0) {
-    say(`NOT FOUND: no destroyed object with ${what}`);
-    if (opts.json) ctx.out(jsonForDisplay({ ...about, found: false, query: what }, 2));
+    const held = opts.retained !== undefined ? await findRetained(opts.retained, statement, sel, envelope) : undefined;
+    if (held) {
+      say(`KEPT under a legal hold, not destroyed: ${held.entry.target}:${held.entry.locator}, hold ${held.entry.holdId} (${held.entry.reason})`);
+      const json = jsonForDisplay(held.proof, 2);
+      if (opts.out !== undefined) {
+        await fileStep('write', opts.out, () => writeFile(opts.out!, json + '\n'));
+        say(`wrote ${opts.out}: a proof of that retained.ndjson entry`);
+      } else if (!opts.json) ctx.out(json);
+      if (opts.json) ctx.out(jsonForDisplay({ ...about, found: false, retained: true, entry: held.entry, proof: held.proof }, 2));
+    } else {
+      say(`NOT FOUND: no destroyed object with ${what}`);
+      for (const l of NOT_FOUND_MEANS) say(`  ${l}`);
+      if (opts.json) ctx.out(jsonForDisplay({ ...about, found: false, query: what }, 2));
+    }
     ctx.exitCode = EXIT_INVALID;
     return;
   }
   const first = await index.proof(found[0]!, envelope);
-  const record = parseRecordLine(first.record);
+  const record = parseRecordLine('record' in first ? first.record : first.entry);
   for (const l of describeRecord(record, statement)) say(l);
   const written: string[] = [];
   if (opts.all !== undefined) {
@@ -154,4 +184,24 @@ export async function runProve(opts: ProveOptions, io: CliIo): Promise<void> {
     say(`INVALID ${e.code}: ${e.message}`);
     if (opts.json) io.out(jsonForDisplay({ valid: false, code: e.code, message: e.message }, 2));
   }
+}
+
+/**
+ * The retained.ndjson entry the selector names (by locator, or by the held
+ * object's content hash when the issuer recorded it), checked against the
+ * certificate's list head, with its proof (section 7.1).
+ */
+async function findRetained(path: string, statement: AnyCertificateStatement, sel: RecordSelector, envelope: DsseEnvelope) {
+  if (!isStatementV2(statement)) throw usage('--retained goes with a version 2 certificate (a version 1 certificate lists its retained objects in its statement)');
+  const bytes = await fileStep('read retained list', path, () => readFile(path));
+  verifyListFile('retained', statement, bytes, { hasher: nodeHasher });
+  const text = bytes.toString('utf8');
+  const lines = text === '' ? [] : text.slice(0, -1).split('\n');
+  const i = lines.findIndex((l, k) => {
+    const e = parseListEntryLine('retained', l, k + 1);
+    return 'sha256' in sel ? e.sha256 === sel.sha256 : e.locator === sel.locator && (sel.target === undefined || e.target === sel.target);
+  });
+  if (i < 0) return undefined;
+  const tree = MerkleTree.fromLeafHashes(lines.map((l) => nodeHasher.hashLeaf(utf8Encode(l))), nodeHasher);
+  return { entry: parseListEntryLine('retained', lines[i]!, i + 1), proof: buildObjectProofV2('retained', lines[i]!, i, lines.length, tree.inclusionProof(i), envelope) };
 }

@@ -1,48 +1,44 @@
 // `verify`: exit 0 valid, 1 invalid (with the reason code), 2 usage or
 // unreadable input. Never "valid" unless every check that was asked for passed.
+// After VALID it says whether the key was pinned (docs/FORMAT.md section
+// 5.8): valid but not pinned still exits 0, unless --require-pin.
 // With --json, stdout holds one JSON document whatever the exit code: exit 2
 // prints {valid: false, error, message} (main.ts).
 // Every line for a person goes through escapeForDisplay: the inputs' strings
 // are attacker controlled, and a control character in them is a terminal command.
 // Shared by `shredproof-verify verify` (main.ts here) and `shredproof verify`.
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import {
+  type AnyCertificateStatement,
   canonicalize,
-  type CertificateStatement,
-  type DestructionRecord,
   escapeForDisplay,
   jsonForDisplay,
   parseCertificate,
-  type TrustedKey,
+  type Pin,
+  requirePin,
   VerificationError,
   verifyCertificate,
+  type VerifiedObjectProof,
   verifyObjectProof,
+  verifyTrusted,
 } from '../core/index.js';
 import { verifyRecordsFile } from '../node/fast-verify.js';
-import { loadTrustedKey } from '../node/trusted-key.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
 import { CliExit, type CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit.js';
+import { type BundleResult, verifyBundle } from './verify-bundle.js';
+import { describeProven, pinLines, summarize } from './verify-describe.js';
+import { loadTrust, readInput, type TrustOptions, unreadable, UnreadableInput } from './trust-input.js';
 
-export interface VerifyOptions {
+export { describeRecord } from './verify-describe.js';
+
+export interface VerifyOptions extends TrustOptions {
   certificate?: string;
-  publicKey: string[];
   records?: string;
   proof?: string;
+  bundle?: string;
+  requirePin?: boolean;
   json?: boolean;
-}
-
-class UnreadableInput extends Error {}
-
-const unreadable = (what: string, path: string, e: unknown) => new UnreadableInput(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-
-/** The file's bytes: the core decodes them strictly (invalid UTF-8 is UTF8_INVALID, not replaced). */
-async function readInput(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (e) {
-    throw unreadable(what, path, e);
-  }
 }
 
 /** A file we may read, not a directory (whose stream fails only at its first read). */
@@ -55,87 +51,96 @@ async function checkReadable(path: string, what: string): Promise<void> {
   }
 }
 
-/**
- * The revealed record of a proof, one field a line, for a person to compare
- * with what they hold. `sha256sum FILE` is suggested for files only: the
- * hash of an S3 object, a SQL row or a Redis value is not that of a file.
- */
-export function describeRecord(r: DestructionRecord, statement: CertificateStatement): string[] {
-  const isFile = statement.targets.find((t) => t.name === r.target)?.kind === 'filesystem';
-  const lines = [
-    `the certified tree holds this record at leaf ${r.index} (of ${statement.merkle.treeSize}, counted from 0):`,
-    `  target       ${r.target}`,
-    `  locator      ${r.locator}`,
-    `  sha256       ${r.sha256}${isFile ? '   (compare: sha256sum FILE)' : ''}`,
-    `  size         ${r.size} bytes`,
-    `  destroyedAt  ${r.destroyedAt}`,
-    `  method       ${r.method}`,
-  ];
-  for (const [k, v] of Object.entries(r.attributes ?? {})) lines.push(`  attributes.${k}  ${v}`);
-  return lines;
+interface Verdict {
+  checked: string[];
+  statement: AnyCertificateStatement;
+  keyid: string;
+  pinned: boolean;
+  pin?: Pin;
+  proven?: VerifiedObjectProof;
+  bundle?: BundleResult;
 }
 
-function summarize(s: CertificateStatement, keyid: string): string[] {
-  const lines = [
-    `certificate ${s.certificateId} for order ${s.order.reference} (${s.order.id})`,
-    `issued ${s.issuedAt} by ${s.issuer.name}; status ${s.status}`,
-    `destroyed ${s.completeness.destroyed} of ${s.completeness.planned} planned objects (${s.records.bytes} bytes); retained ${s.completeness.retained}; exceptions ${s.completeness.exceptions}`,
-    `merkle root ${s.merkle.rootHash} over ${s.merkle.treeSize} records`,
-    `signed by key ${keyid}`,
-  ];
-  for (const t of s.targets) {
-    lines.push(`  ${t.name} (${t.kind}, ${t.methods.join('+') || 'no method'}): destroyed ${t.destroyed.count}, retained ${t.retained}, exceptions ${t.exceptions}`);
-  }
-  return lines;
-}
-
-async function run(opts: VerifyOptions, ctx: CliIo): Promise<void> {
+/** --certificate, --records and --proof, each checked with the keys the options give. */
+async function verifyFiles(opts: VerifyOptions): Promise<Verdict> {
+  if (!opts.certificate && !opts.proof) throw new CliExit(EXIT_USAGE, 'verify: give --certificate, --proof, --bundle, or several');
+  if (opts.records && !opts.certificate) throw new CliExit(EXIT_USAGE, 'verify: --records needs --certificate');
+  const trust = await loadTrust(opts);
   const checked: string[] = [];
-  let keys: TrustedKey[];
-  try {
-    keys = await Promise.all(opts.publicKey.map((p) => loadTrustedKey(p)));
-  } catch (e) {
-    const code = e instanceof VerificationError ? `${e.code}: ` : '';
-    throw new CliExit(EXIT_USAGE, escapeForDisplay(`verify: unusable public key: ${code}${e instanceof Error ? e.message : String(e)}`), 'unreadable-input');
-  }
-  let statement: CertificateStatement | undefined;
-  let keyid = '';
+  let verdict: Omit<Verdict, 'checked'> | undefined;
   let certificateBytes: Uint8Array | undefined;
   if (opts.certificate) {
     certificateBytes = await readInput(opts.certificate, 'certificate');
-    ({ statement, keyid } = verifyCertificate(certificateBytes, keys));
+    const bytes = certificateBytes;
+    const v = verifyTrusted(trust, (keys) => verifyCertificate(bytes, keys));
+    verdict = { statement: v.statement, keyid: v.keyid, pinned: v.pinned, ...(v.pin ? { pin: v.pin } : {}) };
     checked.push('signature', 'statement');
   }
-  if (opts.records) {
-    if (!statement) throw new CliExit(EXIT_USAGE, 'verify: --records needs --certificate');
+  if (opts.records && verdict) {
     await checkReadable(opts.records, 'records file');
     try {
-      await verifyRecordsFile(statement, opts.records);
+      await verifyRecordsFile(verdict.statement, opts.records);
     } catch (e) {
       if (e instanceof VerificationError) throw e;
       throw unreadable('records file', opts.records, e); // a read that failed is no verdict on the records
     }
     checked.push('records');
   }
-  let proven: { record: DestructionRecord; leafIndex: number } | undefined;
   if (opts.proof) {
-    const verified = verifyObjectProof(await readInput(opts.proof, 'proof'), keys, { hasher: nodeHasher });
-    if (certificateBytes !== undefined && canonicalize(parseCertificate(certificateBytes)) !== canonicalize(verified.proof.certificate)) {
+    const bytes = await readInput(opts.proof, 'proof');
+    const v = verifyTrusted(trust, (keys) => verifyObjectProof(bytes, keys, { hasher: nodeHasher }));
+    if (certificateBytes !== undefined && canonicalize(parseCertificate(certificateBytes)) !== canonicalize(v.proof.certificate)) {
       throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', 'the proof carries a different certificate than --certificate');
     }
-    statement ??= verified.statement;
-    keyid = verified.keyid;
-    proven = { record: verified.record, leafIndex: verified.record.index };
-    checked.push(`inclusion of ${verified.record.target}:${verified.record.locator} (sha256 ${verified.record.sha256}) at leaf ${verified.record.index}`);
+    verdict ??= { statement: v.statement, keyid: v.keyid, pinned: v.pinned, ...(v.pin ? { pin: v.pin } : {}) };
+    verdict.proven = v;
+    const e = v.entry;
+    checked.push(v.list === 'records' ? `inclusion of ${e.target}:${e.locator} (sha256 ${v.record.sha256}) at leaf ${e.index}` : `inclusion of ${e.target}:${e.locator} in the ${v.list} list at leaf ${e.index}`);
   }
-  if (!statement) throw new CliExit(EXIT_USAGE, 'verify: give --certificate, --proof, or both');
-  if (opts.json) {
-    ctx.out(jsonForDisplay({ valid: true, checked, keyid, ...proven, statement }, 2));
+  return { checked, ...verdict! };
+}
+
+async function run(opts: VerifyOptions, ctx: CliIo): Promise<void> {
+  let verdict: Verdict;
+  if (opts.bundle !== undefined) {
+    if (opts.certificate || opts.records || opts.proof) throw new CliExit(EXIT_USAGE, 'verify: --bundle checks the files of its directory; give --certificate, --records or --proof without it');
+    const bundle = await verifyBundle(opts.bundle, opts);
+    if (bundle.failure) throw new BundleInvalid(bundle, bundle.failure.file, bundle.failure.error);
+    verdict = { checked: bundle.files.filter((f) => f.status === 'valid').map((f) => f.file), statement: bundle.statement!, keyid: bundle.keyid!, pinned: bundle.pinned, ...(bundle.pin ? { pin: bundle.pin } : {}), bundle };
   } else {
-    const say = (line: string) => ctx.out(escapeForDisplay(line));
-    say(`VALID (${checked.join(', ')})`);
-    if (proven) for (const l of describeRecord(proven.record, statement)) say(l);
-    for (const l of summarize(statement, keyid)) say(l);
+    verdict = await verifyFiles(opts);
+  }
+  if (opts.requirePin) requirePin(verdict);
+  const { checked, statement, keyid, pinned, pin, proven, bundle } = verdict;
+  if (opts.json) {
+    const shown = proven ? { list: proven.list, entry: proven.entry, ...(proven.list === 'records' ? { record: proven.record, leafIndex: proven.record.index } : {}) } : {};
+    ctx.out(jsonForDisplay({ valid: true, pinned, ...(pin ? { pin } : {}), checked, keyid, ...shown, ...(bundle ? { files: bundle.files } : {}), statement }, 2));
+    return;
+  }
+  const say = (line: string) => ctx.out(escapeForDisplay(line));
+  say(`VALID (${checked.join(', ')})`);
+  for (const l of pinLines(pinned, pin, keyid, bundle?.trustSha256)) say(l);
+  if (bundle) printBundle(bundle, ctx);
+  if (proven) for (const l of describeProven(proven)) say(l);
+  for (const l of summarize(statement, keyid)) say(l);
+}
+
+/** A bundle with an invalid file: the verdict names the file, and every file's line follows. */
+class BundleInvalid extends Error {
+  constructor(
+    readonly bundle: BundleResult,
+    readonly file: string,
+    readonly error: VerificationError,
+  ) {
+    super(`${file}: ${error.message}`);
+  }
+}
+
+/** One line per file of a bundle, after the verdict. */
+function printBundle(bundle: BundleResult, ctx: CliIo): void {
+  for (const f of bundle.files) {
+    const status = f.status === 'valid' ? 'VALID' : f.status === 'invalid' ? `INVALID ${f.code}` : f.status;
+    ctx.out(escapeForDisplay(`  ${f.file.padEnd(18)} ${status}${f.detail ? `: ${f.detail}` : ''}`));
   }
 }
 
@@ -146,6 +151,15 @@ export async function runVerify(opts: VerifyOptions, io: CliIo): Promise<void> {
     io.exitCode = EXIT_OK;
   } catch (e) {
     if (e instanceof UnreadableInput) throw new CliExit(EXIT_USAGE, escapeForDisplay(`verify: ${e.message}`), 'unreadable-input');
+    if (e instanceof BundleInvalid) {
+      io.exitCode = EXIT_INVALID;
+      if (opts.json) io.out(jsonForDisplay({ valid: false, code: e.error.code, message: e.message, file: e.file, files: e.bundle.files }, 2));
+      else {
+        io.out(escapeForDisplay(`INVALID ${e.error.code}: ${e.message}`));
+        printBundle(e.bundle, io);
+      }
+      return;
+    }
     if (!(e instanceof VerificationError)) throw e;
     io.exitCode = EXIT_INVALID;
     // The message quotes the input (a keyid, a target name): never raw.

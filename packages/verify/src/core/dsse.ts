@@ -62,6 +62,8 @@ export function parseEnvelope(input: unknown): DsseEnvelope {
 }
 
 export interface VerifiedEnvelope {
+  /** One of the expected payload types: the one the envelope names, which the signature covers. */
+  payloadType: string;
   payload: Uint8Array;
   /** The trusted key whose signature verified. */
   keyid: string;
@@ -69,14 +71,17 @@ export interface VerifiedEnvelope {
 
 /**
  * Verifies that at least one signature is a valid Ed25519 signature by one of
- * the trusted keys. A signature whose keyid names a trusted key must verify:
- * a bad signature under a trusted keyid is SIGNATURE_INVALID even when
- * another signature is good, so that tampering is never silently ignored.
+ * the trusted keys, over an envelope of one of the expected payload types
+ * (PAYLOAD_TYPE_WRONG otherwise). A signature whose keyid names a trusted key
+ * must verify: a bad signature under a trusted keyid is SIGNATURE_INVALID even
+ * when another signature is good, so that tampering is never silently ignored.
  */
-export function verifyEnvelope(input: unknown, expectedPayloadType: string, trustedKeys: readonly TrustedKey[]): VerifiedEnvelope {
+export function verifyEnvelope(input: unknown, expectedPayloadType: string | readonly string[], trustedKeys: readonly TrustedKey[]): VerifiedEnvelope {
   const env = parseEnvelope(input);
-  if (env.payloadType !== expectedPayloadType) {
-    throw new VerificationError('PAYLOAD_TYPE_WRONG', `payloadType ${JSON.stringify(env.payloadType)}, want ${JSON.stringify(expectedPayloadType)}`);
+  const expected = typeof expectedPayloadType === 'string' ? [expectedPayloadType] : expectedPayloadType;
+  if (!expected.includes(env.payloadType)) {
+    const want = expected.map((t) => JSON.stringify(t)).join(' or ');
+    throw new VerificationError('PAYLOAD_TYPE_WRONG', `payloadType ${JSON.stringify(env.payloadType)}, want ${want}`);
   }
   const payload = tryBase64Decode(env.payload);
   if (!payload) throw new VerificationError('BASE64_INVALID', 'payload is not valid base64');
@@ -96,5 +101,5 @@ export function verifyEnvelope(input: unknown, expectedPayloadType: string, trus
     const named = env.signatures.map((s) => s.keyid || '(none)').join(', ');
     throw new VerificationError('KEY_UNTRUSTED', `no signature by a trusted key (signed by: ${named})`);
   }
-  return { payload, keyid: verifiedBy };
+  return { payloadType: env.payloadType, payload, keyid: verifiedBy };
 }

@@ -10,7 +10,7 @@ import { VerificationError } from './errors.js';
 import { type DestructionRecord, parseRecordLine } from './record.js';
 import { decodeLine, newScannedRecord, scanRecord } from './record-scan.js';
 import type { RecordsSummary } from './records-verifier.js';
-import type { CertificateStatement } from './statement.js';
+import type { AnyCertificateStatement } from './statement-v2.js';
 
 export interface TargetTally {
   name: string;
@@ -33,11 +33,11 @@ export class FastRecordLines {
   readonly summary: RecordsSummary = { count: 0, bytes: 0, perTarget: new Map() };
   /** Where the scanner found the values of the last line it read. */
   readonly scanned = newScannedRecord();
-  readonly #statement: CertificateStatement;
+  readonly #statement: AnyCertificateStatement;
   readonly #targets: TargetTally[];
   readonly #checked: CheckedLine = { target: undefined as unknown as TargetTally, size: 0, record: undefined };
 
-  constructor(statement: CertificateStatement) {
+  constructor(statement: AnyCertificateStatement) {
     this.#statement = statement;
     this.#targets = statement.targets.map((t) => ({ name: t.name, nameBytes: utf8Encode(t.name), tally: { count: 0, bytes: 0, methods: new Set<string>() }, methodBytes: [] }));
   }

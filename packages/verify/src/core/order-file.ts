@@ -7,9 +7,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from './bytes.js';
 import { VerificationError } from './errors.js';
 import { decodeInput, parseJsonInput } from './strict-json.js';
-// TODO(integrator): use compareTimes from time.ts.
-import { compareInstants } from './trust-root.js';
-import { isObject, isRfc3339Utc } from './validate.js';
+import { compareTimes, isInstant } from './time.js';
+import { isObject } from './validate.js';
 
 /** What of a statement (version 1 or 2) the order file is checked against. */
 export interface OrderFileStatement {
@@ -61,7 +60,7 @@ export function verifyOrderFile(bytes: Uint8Array, statement: OrderFileStatement
 function checkDeadline(document: unknown, signed: string | undefined): void {
   if (document === undefined && signed === undefined) return;
   const shown = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
-  const same = isTime(document) && isTime(signed) && compareInstants(document, signed) === 0;
+  const same = isTime(document) && isTime(signed) && compareTimes(document, signed) === 0;
   if (!same) throw mismatch(`order.json's $.deadline is ${shown(document)}, the certificate's order.deadline is ${shown(signed)}`);
 }
 
@@ -71,7 +70,7 @@ function checkDeadline(document: unknown, signed: string | undefined): void {
  * number), and the comparison reads any number.
  */
 function isTime(v: unknown): v is string {
-  return typeof v === 'string' && isRfc3339Utc(`${v.slice(0, 19)}Z`) && /^(?:\.\d+)?Z$/.test(v.slice(19));
+  return typeof v === 'string' && isInstant(v);
 }
 
 /**

@@ -7,7 +7,7 @@ import { bytesToHex, utf8Encode } from './bytes.js';
 import { VerificationError } from './errors.js';
 import { type MerkleHasher, MerkleRootBuilder, nobleHasher } from './merkle.js';
 import { parseRecordLine } from './record.js';
-import type { CertificateStatement } from './statement.js';
+import type { AnyCertificateStatement } from './statement-v2.js';
 
 /** An incremental SHA-256 of the file bytes; node:crypto is faster on a server, noble runs anywhere. */
 export interface FileDigest {
@@ -40,7 +40,7 @@ export class RecordsVerifier {
   private readonly targets: Set<string>;
 
   constructor(
-    private readonly statement: CertificateStatement,
+    private readonly statement: AnyCertificateStatement,
     options: RecordsVerifierOptions = {},
   ) {
     this.builder = new MerkleRootBuilder(options.hasher ?? nobleHasher);
@@ -92,7 +92,7 @@ export class RecordsVerifier {
  * so that all give the same verdict, code and message. The root and the digest
  * (lowercase hex, as the statement holds them) are computed only when reached.
  */
-export function checkRecordsSummary(s: CertificateStatement, summary: RecordsSummary, rootHex: () => string, digestHex: () => string): RecordsSummary {
+export function checkRecordsSummary(s: AnyCertificateStatement, summary: RecordsSummary, rootHex: () => string, digestHex: () => string): RecordsSummary {
   if (summary.count !== s.merkle.treeSize) {
     throw new VerificationError('RECORD_COUNT_MISMATCH', `${summary.count} records, the certificate says ${s.merkle.treeSize}`);
   }
@@ -122,7 +122,7 @@ export function checkRecordsSummary(s: CertificateStatement, summary: RecordsSum
 }
 
 /** Verifies a whole records file given as lines (without "\n"). */
-export function verifyRecords(statement: CertificateStatement, lines: Iterable<string>, options?: RecordsVerifierOptions): RecordsSummary {
+export function verifyRecords(statement: AnyCertificateStatement, lines: Iterable<string>, options?: RecordsVerifierOptions): RecordsSummary {
   const v = new RecordsVerifier(statement, options);
   for (const line of lines) v.push(line);
   return v.finish();

@@ -7,6 +7,7 @@
 // is attacker controlled, so every member is checked before use (section 1:
 // strict UTF-8, I-JSON, no refused member names). Members this version does not
 // know are ignored, as section 5.7 says (a later version adds the log's key).
+import { compareTimes } from './time.js';
 import { base64Encode, tryBase64Decode } from './bytes.js';
 import { keyIdOf, publicKeyFromPem, publicKeyToPem, type TrustedKey, trustedKey } from './ed25519.js';
 import { ValidationError, VerificationError } from './errors.js';
@@ -37,26 +38,6 @@ export interface TrustRoot {
   /** Who the keys speak for; shown, never compared with a statement. */
   issuer: string;
   certificateKeys: TrustRootKey[];
-}
-
-// TODO(integrator): use compareTimes from time.ts (and drop this export; order-file.ts imports it too).
-/**
- * Compares two times of section 1 as instants, as section 5.4 ("Comparing
- * times") says: their YYYY-MM-DDTHH:MM:SS parts as text (so a leap second :60
- * sorts after :59), then their fractions as decimals, missing digits zeros.
- * Both must be valid times (isRfc3339Utc); negative, zero or positive.
- */
-export function compareInstants(a: string, b: string): number {
-  const secondsA = a.slice(0, 19);
-  const secondsB = b.slice(0, 19);
-  if (secondsA !== secondsB) return secondsA < secondsB ? -1 : 1;
-  // "....SS.fffZ": the fraction's digits sit between the "." at 19 and the final "Z".
-  const fractionA = a.length > 20 ? a.slice(20, -1) : '';
-  const fractionB = b.length > 20 ? b.slice(20, -1) : '';
-  const digits = Math.max(fractionA.length, fractionB.length);
-  const padA = fractionA.padEnd(digits, '0');
-  const padB = fractionB.padEnd(digits, '0');
-  return padA === padB ? 0 : padA < padB ? -1 : 1;
 }
 
 /**
@@ -93,7 +74,7 @@ function checkKey(c: Checker, v: unknown, path: string): TrustRootKey | undefine
   }
   const validFrom = c.time(o.validFrom, `${path}.validFrom`);
   const validUntil = o.validUntil === undefined ? undefined : c.time(o.validUntil, `${path}.validUntil`);
-  if (validFrom !== undefined && validUntil !== undefined && compareInstants(validUntil, validFrom) <= 0) {
+  if (validFrom !== undefined && validUntil !== undefined && compareTimes(validUntil, validFrom) <= 0) {
     c.add(`${path}.validUntil`, `${validUntil} is not after validFrom ${validFrom}`);
   }
   const revokedAt = o.revokedAt === undefined ? undefined : c.time(o.revokedAt, `${path}.revokedAt`);
@@ -177,16 +158,16 @@ export function checkKeyWindow(root: TrustRoot, keyid: string, issuedAt: string)
   if (!key) throw new VerificationError('KEY_UNTRUSTED', `key ${keyid} is not in the trust root`);
   if (!isRfc3339Utc(issuedAt)) throw new VerificationError('STATEMENT_INVALID', `issuedAt ${JSON.stringify(issuedAt)} is not a time`);
   const at = `$.certificateKeys[${index}]`;
-  if (key.revokedAt !== undefined && compareInstants(issuedAt, key.revokedAt) >= 0) {
+  if (key.revokedAt !== undefined && compareTimes(issuedAt, key.revokedAt) >= 0) {
     throw new VerificationError(
       'KEY_REVOKED',
       `issued at ${issuedAt}, but key ${keyid} was revoked at ${key.revokedAt} (${at}.revokedAt): ${JSON.stringify(key.revocationReason ?? '')}`,
     );
   }
-  if (compareInstants(issuedAt, key.validFrom) < 0) {
+  if (compareTimes(issuedAt, key.validFrom) < 0) {
     throw new VerificationError('KEY_OUTSIDE_VALIDITY', `issued at ${issuedAt}, before key ${keyid} is valid from ${key.validFrom} (${at}.validFrom)`);
   }
-  if (key.validUntil !== undefined && compareInstants(issuedAt, key.validUntil) >= 0) {
+  if (key.validUntil !== undefined && compareTimes(issuedAt, key.validUntil) >= 0) {
     throw new VerificationError('KEY_OUTSIDE_VALIDITY', `issued at ${issuedAt}, but key ${keyid} is valid only until ${key.validUntil} (${at}.validUntil)`);
   }
   return key;

@@ -9,7 +9,7 @@
 // Node's name for latin1), and the file digest sees whole chunks.
 import { createHash, hash } from 'node:crypto';
 import {
-  type CertificateStatement,
+  type AnyCertificateStatement,
   checkRecordsSummary,
   type FileDigest,
   type RecordsSummary,
@@ -34,7 +34,7 @@ export interface RecordsVisitor {
 }
 
 /** Streams records.ndjson from disk and verifies it against the statement. */
-export async function verifyRecordsFile(statement: CertificateStatement, path: string, visitor?: RecordsVisitor): Promise<RecordsSummary> {
+export async function verifyRecordsFile(statement: AnyCertificateStatement, path: string, visitor?: RecordsVisitor): Promise<RecordsSummary> {
   const v = new FastRecordsVerifier(statement, visitor);
   await forEachLine(path, (b, s, e, n) => v.line(b, s, e, n), (chunk) => v.digest.update(chunk));
   return v.finish();
@@ -54,7 +54,7 @@ export function locatorKey(bytes: Uint8Array, start = 0, end = bytes.length): nu
 
 class FastRecordsVerifier {
   readonly digest = createHash('sha256');
-  readonly #statement: CertificateStatement;
+  readonly #statement: AnyCertificateStatement;
   readonly #visitor: RecordsVisitor | undefined;
   readonly #lines: FastRecordLines;
   readonly #leaf = Buffer.alloc(1 + 4096);
@@ -63,7 +63,7 @@ class FastRecordsVerifier {
   readonly #stack: string[] = [];
   #offset = 0;
 
-  constructor(statement: CertificateStatement, visitor?: RecordsVisitor) {
+  constructor(statement: AnyCertificateStatement, visitor?: RecordsVisitor) {
     this.#statement = statement;
     this.#visitor = visitor;
     this.#lines = new FastRecordLines(statement);

@@ -18,13 +18,16 @@ import { stat } from 'node:fs/promises';
 import {
   base64Decode,
   buildObjectProof,
-  type CertificateStatement,
+  buildObjectProofV2,
+  CERTIFICATE_PAYLOAD_TYPE_V2,
+  type AnyCertificateStatement,
   type DsseEnvelope,
   hexToBytes,
   inclusionProof,
   MERKLE_HASH_SIZE,
   type NodeRange,
   type ObjectProof,
+  type ObjectProofV2,
   parseJsonInput,
   parseRecordLine,
   rootFromLeafHashes,
@@ -34,6 +37,7 @@ import {
   verifyInclusion,
 } from '../core/index.js';
 import { locatorKey, sha256Key, verifyRecordsFile } from './fast-verify.js';
+import { KeyIndex } from './key-index.js';
 import { nodeHasher } from './merkle-hasher.js';
 import { decodeLine, newScannedRecord, type ScannedRecord, scanRecord } from '../core/record-scan.js';
 
@@ -43,41 +47,6 @@ const BLOCK_HEIGHT = 4;
 const BLOCK = 2 ** BLOCK_HEIGHT;
 const H = MERKLE_HASH_SIZE;
 const MIN_LINE_BYTES = 200;
-const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-const LO = LITTLE_ENDIAN ? 0 : 1; // the 32-bit halves of a BigUint64Array element
-const HI = 1 - LO;
-
-/** Sorted (key, leaf index) pairs in one BigUint64Array: a native numeric sort, no per-entry objects. */
-class KeyIndex {
-  readonly pairs: BigUint64Array;
-  readonly #words: Uint32Array;
-
-  constructor(n: number) {
-    this.pairs = new BigUint64Array(n);
-    this.#words = new Uint32Array(this.pairs.buffer);
-  }
-
-  set(i: number, key: number): void {
-    this.#words[2 * i + LO] = i;
-    this.#words[2 * i + HI] = key;
-  }
-
-  /** Leaf indices whose key is `key`, ascending. Call after sort(). */
-  lookup(key: number): number[] {
-    const w = this.#words;
-    let lo = 0;
-    let hi = this.pairs.length;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (w[2 * mid + HI]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: number[] = [];
-    for (let j = lo; j < this.pairs.length && w[2 * j + HI] === key; j++) out.push(w[2 * j + LO]!);
-    return out;
-  }
-}
-
 interface Block {
   bytes: Buffer;
   /** Line k of the block is bytes[starts[k], starts[k + 1] - 1). */
@@ -99,7 +68,7 @@ export class RecordsIndex {
   readonly #bySha256: KeyIndex;
   readonly #byLocator: KeyIndex;
 
-  private constructor(path: string, statement: CertificateStatement) {
+  private constructor(path: string, statement: AnyCertificateStatement) {
     const n = statement.merkle.treeSize;
     if (n >= 2 ** 32) throw new RangeError(`a records index holds fewer than 2^32 records, this file has ${n}`);
     this.treeSize = n;
@@ -114,7 +83,7 @@ export class RecordsIndex {
   }
 
   /** Streams records.ndjson once, checks it against the (already verified) statement (same checks as verifyRecordsFile, root must match), and keeps a compact index. */
-  static async load(recordsPath: string, statement: CertificateStatement): Promise<RecordsIndex> {
+  static async load(recordsPath: string, statement: AnyCertificateStatement): Promise<RecordsIndex> {
     // Allocate for what the file can hold, not for what a statement claims: a valid line takes 216 bytes or more.
     if (statement.merkle.treeSize * MIN_LINE_BYTES > (await stat(recordsPath)).size) {
       await verifyRecordsFile(statement, recordsPath); // fails, with the verifier's own code
@@ -187,8 +156,12 @@ export class RecordsIndex {
     return lineOf(block, leafIndex % BLOCK, leafIndex);
   }
 
-  /** A complete ObjectProof (docs/FORMAT.md) for that leaf, with the given certificate envelope. */
-  async proof(leafIndex: number, certificate: DsseEnvelope): Promise<ObjectProof> {
+  /**
+   * A complete proof (docs/FORMAT.md section 7) for that leaf, with the given
+   * certificate envelope: of version 2 for a version 2 certificate (section
+   * 7.1: a proof's version follows its certificate's), else version 1.
+   */
+  async proof(leafIndex: number, certificate: DsseEnvelope): Promise<ObjectProof | ObjectProofV2> {
     this.#checkIndex(leafIndex);
     this.#checkCertificate(certificate);
     const b = Math.floor(leafIndex / BLOCK);
@@ -196,7 +169,9 @@ export class RecordsIndex {
     const path = inclusionProof(leafIndex, this.treeSize, (r) => new Uint8Array(this.#rangeHash(r, b, block)));
     const leafHash = block.leafHashes[leafIndex % BLOCK]!;
     verifyInclusion(leafIndex, this.treeSize, leafHash, path, this.#root, nodeHasher); // never hand out a proof that does not verify
-    return buildObjectProof(lineOf(block, leafIndex % BLOCK, leafIndex), leafIndex, this.treeSize, path, certificate);
+    const line = lineOf(block, leafIndex % BLOCK, leafIndex);
+    if (certificate.payloadType === CERTIFICATE_PAYLOAD_TYPE_V2) return buildObjectProofV2('records', line, leafIndex, this.treeSize, path, certificate);
+    return buildObjectProof(line, leafIndex, this.treeSize, path, certificate);
   }
 
   /** MTH(D[r.start:r.end]): kept at load for 16 leaves and up, else from the leaves of block b (read) or of the tail. */

@@ -1,0 +1,87 @@
+// What `verify` says about what it checked, one line at a time, for a person:
+// the proven record or list entry, the certificate in short, and whether the
+// key was pinned (docs/FORMAT.md section 5.8). Every line goes through
+// escapeForDisplay in the caller: these strings come from the inputs.
+import {
+  type AnyCertificateStatement,
+  type DestructionRecord,
+  isStatementV2,
+  type Pin,
+  type VerifiedObjectProof,
+} from '../core/index.js';
+
+/**
+ * The revealed record of a proof, one field a line, for a person to compare
+ * with what they hold. `sha256sum FILE` is suggested for files only: the
+ * hash of an S3 object, a SQL row or a Redis value is not that of a file.
+ */
+export function describeRecord(r: DestructionRecord, statement: AnyCertificateStatement): string[] {
+  const isFile = statement.targets.find((t) => t.name === r.target)?.kind === 'filesystem';
+  const lines = [
+    `the certified tree holds this record at leaf ${r.index} (of ${statement.merkle.treeSize}, counted from 0):`,
+    `  target       ${r.target}`,
+    `  locator      ${r.locator}`,
+    `  sha256       ${r.sha256}${isFile ? '   (compare: sha256sum FILE)' : ''}`,
+    `  size         ${r.size} bytes`,
+    `  destroyedAt  ${r.destroyedAt}`,
+    `  method       ${r.method}`,
+  ];
+  for (const [k, v] of Object.entries(r.attributes ?? {})) lines.push(`  attributes.${k}  ${v}`);
+  return lines;
+}
+
+/** A proven entry of any list of a version 2 certificate (section 7.1). */
+export function describeProven(v: VerifiedObjectProof): string[] {
+  if (v.list === 'records') return describeRecord(v.record, v.statement);
+  const e = v.entry;
+  const head = `the certified ${v.list} list holds this entry at leaf ${e.index} (of ${v.proof.treeSize}, counted from 0):`;
+  const lines = [head, `  target       ${e.target}`, `  locator      ${e.locator}`];
+  if (v.list === 'retained') {
+    lines.unshift('KEPT under a legal hold, not destroyed:');
+    lines.push(`  hold         ${v.entry.holdId}`, `  reason       ${v.entry.reason}`);
+    if (v.entry.sha256 !== undefined) lines.push(`  sha256       ${v.entry.sha256}`, `  size         ${v.entry.size} bytes`);
+  } else if (v.list === 'exceptions') {
+    lines.unshift('NOT destroyed (an exception):');
+    lines.push(`  code         ${v.entry.code}`, `  reason       ${v.entry.reason}`);
+  } else {
+    lines.unshift('FOUND in scope by the re-scan after execution:');
+    lines.push(`  status       ${v.entry.status}`);
+  }
+  return lines;
+}
+
+export function summarize(s: AnyCertificateStatement, keyid: string): string[] {
+  const lines = [
+    `certificate ${s.certificateId} (version ${s.version}) for order ${s.order.reference} (${s.order.id})`,
+    `issued ${s.issuedAt} by ${s.issuer.name}; status ${s.status}`,
+  ];
+  if (isStatementV2(s)) {
+    lines.push(`executed by ${s.tool.name} ${s.tool.version}, ${s.execution.startedAt} to ${s.execution.finishedAt}`);
+    if (s.order.deadline !== undefined) lines.push(`deadline ${s.order.deadline}: ${s.execution.withinDeadline ? 'met' : 'MISSED'}`);
+  }
+  lines.push(
+    `destroyed ${s.completeness.destroyed} of ${s.completeness.planned} planned objects (${s.records.bytes} bytes); retained ${s.completeness.retained}; exceptions ${s.completeness.exceptions}`,
+    `merkle root ${s.merkle.rootHash} over ${s.merkle.treeSize} records`,
+    `signed by key ${keyid}`,
+  );
+  for (const t of s.targets) {
+    const system = 'system' in t ? ` at ${(t as { system: string }).system}` : '';
+    lines.push(`  ${t.name} (${t.kind}${system}, ${t.methods.join('+') || 'no method'}): destroyed ${t.destroyed.count}, retained ${t.retained}, exceptions ${t.exceptions}`);
+  }
+  return lines;
+}
+
+const PIN_NAMES: Record<Pin['kind'], string> = { 'trust-root': 'the trust root given with --trust (SHA-256', 'trust-sha256': 'the trust root SHA-256', keyid: 'the key id' };
+
+/** The line (or lines) that say whether the key that signed was pinned. */
+export function pinLines(pinned: boolean, pin: Pin | undefined, keyid: string, trustSha256?: string): string[] {
+  if (pinned && pin) {
+    const what = pin.kind === 'trust-root' ? `${PIN_NAMES[pin.kind]} ${pin.value})` : `${PIN_NAMES[pin.kind]} ${pin.value}`;
+    return [`key pinned: yes, by ${what}`];
+  }
+  return [
+    `key NOT pinned: the signature is valid, but nothing given to this verifier ties key ${keyid} to the issuer.`,
+    `  compare it with the key id the issuer published out of band (the settlement, the docket${trustSha256 ? `; or the trust root's SHA-256, here ${trustSha256}` : ''}),`,
+    '  then run again with --keyid HEX, --trust FILE or --trust-sha256 HEX (--require-pin makes an unpinned key INVALID)',
+  ];
+}

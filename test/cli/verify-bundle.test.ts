@@ -1,0 +1,115 @@
+// `shredproof verify --bundle` and the pins (issue 14; docs/FORMAT.md
+// sections 5.8 and 10): every version 2 vector through the command line with
+// its pin and its expected code, the three verdicts a person reads (VALID
+// pinned, valid but key NOT pinned, INVALID), --require-pin, the
+// verifier's own copy of trust.json, one line per file, and --json.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/run-cli.js';
+
+const V2 = fileURLToPath(new URL('../vectors/certificate/v2/', import.meta.url));
+const VALID = join(V2, 'valid');
+const dir = mkdtempSync(join(tmpdir(), 'sp-bundle-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Expected {
+  code: string | null;
+  pin: { keyid: string } | { trustSha256: string } | null;
+  pinned?: boolean;
+  description: string;
+}
+
+const pinArgs = (pin: Expected['pin']) => (pin === null ? [] : 'keyid' in pin ? ['--keyid', pin.keyid] : ['--trust-sha256', pin.trustSha256]);
+const expectations = (d: string): Expected[] => [JSON.parse(readFileSync(join(d, 'expected.json'), 'utf8'))].flat();
+const KEYID = (expectations(VALID).find((e) => e.pin !== null && 'keyid' in e.pin)!.pin as { keyid: string }).keyid;
+
+describe('verify --bundle on every version 2 vector', () => {
+  it('valid/ with each of its pins: exit 0, and the pin said as the vector expects', async () => {
+    for (const e of expectations(VALID)) {
+      const r = await runCli('verify', '--bundle', VALID, ...pinArgs(e.pin));
+      assert.equal(r.code, 0, `${e.description}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stdout, /^VALID \(/);
+      assert.match(r.stdout, e.pinned ? /^key pinned: yes, by /m : /^key NOT pinned: the signature is valid/m, e.description);
+      // One line per file of the bundle, each valid.
+      for (const f of ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem', 'proofs/record-2.json', 'proofs/retained-0.json', 'proofs/exception-0.json']) {
+        assert.match(r.stdout, new RegExp(`^  ${f.replaceAll('.', '\\.')} +VALID`, 'm'), `${e.description}: ${f}`);
+      }
+      assert.match(r.stdout, /^  expected\.json +ignored/m);
+    }
+  });
+
+  for (const name of readdirSync(join(V2, 'invalid')).sort()) {
+    it(`invalid/${name}: exit 1 with its code`, async () => {
+      for (const e of expectations(join(V2, 'invalid', name))) {
+        const r = await runCli('verify', '--bundle', join(V2, 'invalid', name), ...pinArgs(e.pin));
+        assert.equal(r.code, 1, `${e.description}: ${r.stdout}${r.stderr}`);
+        assert.match(r.stdout, new RegExp(`^INVALID ${e.code}: `), `${e.description}: ${r.stdout}`);
+        assert.match(r.stdout, new RegExp(`^  \\S+ +INVALID ${e.code}`, 'm'), 'the file is named on its own line');
+      }
+    });
+  }
+});
+
+describe('the three verdicts, --require-pin and --trust', () => {
+  it('--require-pin: unpinned is INVALID PIN_MISSING (exit 1); pinned stays VALID', async () => {
+    const r = await runCli('verify', '--bundle', VALID, '--require-pin');
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /^INVALID PIN_MISSING: /);
+    assert.equal((await runCli('verify', '--bundle', VALID, '--require-pin', '--keyid', KEYID)).code, 0);
+  });
+
+  it('--trust: the verifier\'s own copy of trust.json pins, and its revocations apply', async () => {
+    const own = join(dir, 'my-trust.json');
+    cpSync(join(VALID, 'trust.json'), own);
+    const ok = await runCli('verify', '--bundle', VALID, '--trust', own);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /^key pinned: yes, by the trust root given with --trust/m);
+    // The verifier's copy says the key was revoked before the certificate was issued: its dates apply, not the bundle's.
+    const root = JSON.parse(readFileSync(own, 'utf8')) as { certificateKeys: Array<Record<string, string>> };
+    Object.assign(root.certificateKeys[0]!, { revokedAt: '2001-01-01T00:00:00Z', revocationReason: 'stolen (test)' });
+    const revoked = join(dir, 'revoked-trust.json');
+    writeFileSync(revoked, JSON.stringify(root));
+    const r = await runCli('verify', '--bundle', VALID, '--trust', revoked);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /^INVALID KEY_REVOKED: /);
+    // A trust root that is not one is a usage error (exit 2): it is the verifier's input, not evidence.
+    writeFileSync(join(dir, 'broken.json'), '{"type":"shredproof.trust-root","version":1}');
+    const broken = await runCli('verify', '--bundle', VALID, '--trust', join(dir, 'broken.json'));
+    assert.equal(broken.code, 2, broken.stdout + broken.stderr);
+    assert.match(broken.stderr, /unusable --trust file: TRUST_ROOT_INVALID/);
+  });
+
+  it('--certificate with --public-key alone is valid, not pinned; with --keyid pinned; with another --keyid PIN_MISMATCH', async () => {
+    const base = ['verify', '--certificate', join(VALID, 'certificate.json'), '--public-key', join(VALID, 'public-key.pem'), '--records', join(VALID, 'records.ndjson')];
+    const plain = await runCli(...base);
+    assert.equal(plain.code, 0, plain.stdout);
+    assert.match(plain.stdout, /^key NOT pinned/m);
+    assert.match((await runCli(...base, '--keyid', KEYID)).stdout, /^key pinned: yes, by the key id /m);
+    const other = await runCli(...base, '--keyid', '6a3803d5f059902a1c6dafbc9ba4729212f7caac08634cc3ae76b27529f03827');
+    assert.equal(other.code, 1);
+    assert.match(other.stdout, /^INVALID PIN_MISMATCH: /);
+    // --trust-sha256 pins a trust root: without one it is a usage error.
+    assert.equal((await runCli(...base, '--trust-sha256', '0'.repeat(64))).code, 2);
+  });
+
+  it('--json: pinned, pin, files; an invalid bundle names the file', async () => {
+    const r = await runCli('verify', '--bundle', VALID, '--keyid', KEYID, '--json');
+    const doc = JSON.parse(r.stdout) as { valid: boolean; pinned: boolean; pin: { kind: string; value: string }; files: Array<{ file: string; status: string }> };
+    assert.deepEqual([doc.valid, doc.pinned, doc.pin], [true, true, { kind: 'keyid', value: KEYID }]);
+    assert.ok(doc.files.some((f) => f.file === 'order.json' && f.status === 'valid'));
+    const unpinned = JSON.parse((await runCli('verify', '--bundle', VALID, '--json')).stdout) as { pinned: boolean };
+    assert.equal(unpinned.pinned, false);
+    const bad = JSON.parse((await runCli('verify', '--bundle', join(V2, 'invalid', 'order-swapped'), '--json')).stdout) as { valid: boolean; code: string; file: string };
+    assert.deepEqual([bad.valid, bad.code, bad.file], [false, 'ORDER_MISMATCH', 'order.json']);
+  });
+
+  it('a directory without certificate.json, or none at all, is a usage error (exit 2)', async () => {
+    assert.equal((await runCli('verify', '--bundle', dir)).code, 2);
+    assert.equal((await runCli('verify', '--bundle', join(dir, 'none'))).code, 2);
+    assert.equal((await runCli('verify', '--bundle', VALID, '--certificate', join(VALID, 'certificate.json'))).code, 2);
+  });
+});

@@ -1,0 +1,263 @@
+// The version 2 bundle vectors (test/vectors/certificate/v2/): on disk
+// exactly as the generator writes them; the valid bundle verifies in the
+// core; each invalid bundle whose code the core decides (certificate,
+// records, lists, proofs) fails with that code. The vectors for order.json,
+// trust.json and pins are listed here by name and only checked to exist with
+// their expected.json (and the rest of their bundle to be valid): their own
+// checks are wired in elsewhere. Files are read as bytes, as verifiers read them.
+// Then signing and verifying v2 certificates, and the payload type mix-ups.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  base64Decode,
+  canonicalize,
+  canonicalizeToBytes,
+  CERTIFICATE_PAYLOAD_TYPE,
+  type CertificateStatement,
+  publicKeyFromPem,
+  seedSigner,
+  signEnvelope,
+  trustedKey,
+  utf8Decode,
+  utf8Encode,
+  ValidationError,
+  VerificationError,
+  verifyRecords,
+} from '../../packages/verify/src/core/index.js';
+import { parseCertificate, signCertificate, verifyCertificate } from '../../packages/verify/src/core/certificate.js';
+import { LIST_NAMES, verifyListFile } from '../../packages/verify/src/core/list.js';
+import { verifyObjectProof } from '../../packages/verify/src/core/object-proof.js';
+import { verifyOrderFile } from '../../packages/verify/src/core/order-file.js';
+import { resolveTrust, verifyTrusted } from '../../packages/verify/src/core/pin.js';
+import { CERTIFICATE_PAYLOAD_TYPE_V2, type CertificateStatementV2, isStatementV2 } from '../../packages/verify/src/core/statement-v2.js';
+import { decodeInput } from '../../packages/verify/src/core/strict-json.js';
+import { buildExample, EXAMPLE_SEED } from '../../scripts/example-certificate.js';
+import { buildExampleV2 } from '../../scripts/example-certificate-v2.js';
+import { buildVectorsV2, TRUST_PIN_ORDER_CODES, V2_VECTOR_DIR } from '../vectors/certificate/v2/generate.js';
+
+/** Vectors that the trust-root, pin and order-file checks decide. */
+const TRUST_PIN_ORDER_VECTORS = [
+  'order-swapped',
+  'order-reformatted',
+  'order-deadline-differs',
+  'pin-keyid-other-key',
+  'pin-trust-sha256-other',
+  'key-revoked',
+  'key-not-yet-valid',
+  'key-expired',
+  'trust-keyid-not-key-hash',
+  'trust-revoked-without-reason',
+];
+
+const invalidNames = readdirSync(join(V2_VECTOR_DIR, 'invalid')).sort();
+const coreNames = invalidNames.filter((n) => !TRUST_PIN_ORDER_VECTORS.includes(n));
+
+/** Every file under `dir`, by path relative to it. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix))
+    .flatMap((f) => (statSync(join(dir, prefix, f)).isDirectory() ? filesUnder(dir, `${prefix}${f}/`) : [`${prefix}${f}`]))
+    .sort();
+}
+
+const bytesOf = (c: string | Uint8Array) => (typeof c === 'string' ? new TextEncoder().encode(c) : c);
+
+/** records.ndjson of a v2 statement: records-verifier.ts reads only the members both versions share (merkle, records, targets). */
+function verifyRecordsFile(statement: CertificateStatementV2, file: Uint8Array): void {
+  if (file.length > 0 && file[file.length - 1] !== 0x0a) throw new VerificationError('RECORD_INVALID', 'the last line has no "\\n"');
+  const lines: string[] = [];
+  for (let start = 0; start < file.length; ) {
+    const end = file.indexOf(0x0a, start);
+    lines.push(decodeInput(file.subarray(start, end), `line ${lines.length + 1}`));
+    start = end + 1;
+  }
+  verifyRecords(statement as unknown as CertificateStatement, lines);
+}
+
+/** The core's verdict on a bundle directory, in the order of section 8: 'ok' or the first code. */
+function verifyBundleCore(dir: string): string {
+  const read = (f: string) => new Uint8Array(readFileSync(join(dir, f)));
+  const keys = [trustedKey(publicKeyFromPem(readFileSync(join(dir, 'public-key.pem'), 'utf8')))];
+  try {
+    const certificate = read('certificate.json');
+    const { statement } = verifyCertificate(certificate, keys);
+    assert.ok(isStatementV2(statement), `${dir}: a version 1 statement verified under the v2 bundle`);
+    verifyRecordsFile(statement, read('records.ndjson'));
+    for (const list of LIST_NAMES) verifyListFile(list, statement, read(`${list}.ndjson`));
+    const carried = canonicalize(parseCertificate(certificate));
+    for (const f of filesUnder(join(dir, 'proofs'))) {
+      const v = verifyObjectProof(read(`proofs/${f}`), keys);
+      // docs/FORMAT.md section 10: each proof of a bundle carries exactly its certificate.
+      if (canonicalize(v.proof.certificate) !== carried) throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', `proofs/${f} carries another certificate`);
+    }
+    return 'ok';
+  } catch (e) {
+    if (e instanceof VerificationError) return e.code;
+    throw e;
+  }
+}
+
+const expectedOf = (dir: string) => JSON.parse(readFileSync(join(V2_VECTOR_DIR, dir, 'expected.json'), 'utf8'));
+
+describe('certificate vectors, version 2', () => {
+  const { valid, invalid } = buildVectorsV2();
+
+  it('are on disk exactly as generate.ts writes them', () => {
+    const same = (dir: string, files: Record<string, string | Uint8Array>, expected: unknown) => {
+      assert.deepEqual(filesUnder(join(V2_VECTOR_DIR, dir)), [...Object.keys(files), 'expected.json'].sort(), dir);
+      for (const [f, c] of Object.entries(files)) assert.deepEqual(new Uint8Array(readFileSync(join(V2_VECTOR_DIR, dir, f))), bytesOf(c), `${dir}/${f}`);
+      assert.equal(readFileSync(join(V2_VECTOR_DIR, dir, 'expected.json'), 'utf8'), JSON.stringify(expected, null, 2) + '\n', `${dir}/expected.json`);
+    };
+    same('valid', valid.files, valid.expected);
+    assert.deepEqual(invalidNames, invalid.map((v) => v.name).sort());
+    for (const v of invalid) same(`invalid/${v.name}`, v.files, v.expected);
+  });
+
+  it('valid/ verifies in the core (certificate, records, the three lists, every proof), and says so pinned and not', () => {
+    assert.equal(verifyBundleCore(join(V2_VECTOR_DIR, 'valid')), 'ok');
+    const verdicts = expectedOf('valid') as Array<{ code: null; pin: unknown; pinned: boolean }>;
+    assert.deepEqual(verdicts.map((x) => [x.code, x.pinned, x.pin === null]), [[null, true, false], [null, true, false], [null, false, true]]);
+    assert.deepEqual(filesUnder(join(V2_VECTOR_DIR, 'valid', 'proofs')), ['exception-0.json', 'record-2.json', 'retained-0.json']);
+  });
+
+  it('every vector is decided either by the core or by the trust, pin and order checks, never skipped', () => {
+    for (const name of invalidNames) {
+      const { code, pin, description } = expectedOf(`invalid/${name}`);
+      assert.equal(typeof description, 'string', name);
+      assert.ok(pin === null || typeof pin === 'object', name);
+      assert.equal(TRUST_PIN_ORDER_CODES.includes(code), TRUST_PIN_ORDER_VECTORS.includes(name), `${name} (${code})`);
+    }
+    for (const name of TRUST_PIN_ORDER_VECTORS) assert.ok(invalidNames.includes(name), `${name} missing`);
+  });
+
+  for (const name of coreNames) {
+    it(`invalid/${name} fails in the core with its code`, () => {
+      assert.equal(verifyBundleCore(join(V2_VECTOR_DIR, 'invalid', name)), expectedOf(`invalid/${name}`).code);
+    });
+  }
+
+  for (const name of TRUST_PIN_ORDER_VECTORS) {
+    it(`invalid/${name} exists with its expected.json; what the core checks of it is valid (its code is for the trust, pin and order checks)`, () => {
+      const dir = join(V2_VECTOR_DIR, 'invalid', name);
+      const { code } = expectedOf(`invalid/${name}`);
+      assert.ok(TRUST_PIN_ORDER_CODES.includes(code), code);
+      for (const f of ['certificate.json', 'order.json', 'trust.json', 'public-key.pem']) assert.ok(statSync(join(dir, f)).isFile(), f);
+      assert.equal(verifyBundleCore(dir), 'ok');
+    });
+  }
+
+  // The same vectors through the trust, pin and order checks of the core (pin.ts, trust-root.ts,
+  // order-file.ts): each gives its expected code, and valid/ each verdict of its expected.json.
+  const trustPinOrder = (dir: string, pin: { keyid?: string; trustSha256?: string } | null): { code: string | null; pinned?: boolean } => {
+    const read = (f: string) => readFileSync(join(dir, f));
+    try {
+      const trust = resolveTrust({ bundleRoot: read('trust.json'), ...(pin ?? {}) });
+      const v = verifyTrusted(trust, (keys) => verifyCertificate(read('certificate.json'), keys));
+      verifyOrderFile(read('order.json'), v.statement);
+      return { code: null, pinned: v.pinned };
+    } catch (e) {
+      if (e instanceof VerificationError) return { code: e.code };
+      throw e;
+    }
+  };
+
+  for (const name of TRUST_PIN_ORDER_VECTORS) {
+    it(`invalid/${name} fails the trust, pin and order checks with its code`, () => {
+      const { code, pin } = expectedOf(`invalid/${name}`);
+      assert.deepEqual(trustPinOrder(join(V2_VECTOR_DIR, 'invalid', name), pin), { code });
+    });
+  }
+
+  it('valid/ passes the trust, pin and order checks with each pin of its expected.json, pinned as it says', () => {
+    for (const e of expectedOf('valid') as Array<{ pin: { keyid?: string; trustSha256?: string } | null; pinned: boolean }>) {
+      assert.deepEqual(trustPinOrder(join(V2_VECTOR_DIR, 'valid'), e.pin), { code: null, pinned: e.pinned });
+    }
+  });
+
+  it('order.json is the RFC 8785 bytes of the order, with no final newline, and its SHA-256 is order.sha256', async () => {
+    const { sha256 } = await import('@noble/hashes/sha2.js');
+    const order = readFileSync(join(V2_VECTOR_DIR, 'valid', 'order.json'));
+    const text = utf8Decode(new Uint8Array(order));
+    assert.equal(canonicalize(JSON.parse(text)), text);
+    const { statement } = verifyCertificate(readFileSync(join(V2_VECTOR_DIR, 'valid', 'certificate.json')), [
+      trustedKey(publicKeyFromPem(readFileSync(join(V2_VECTOR_DIR, 'valid', 'public-key.pem'), 'utf8'))),
+    ]);
+    assert.equal(Buffer.from(sha256(order)).toString('hex'), statement.order.sha256);
+  });
+});
+
+// Signing and verifying version 2 certificates, and the payload type mix-ups (docs/FORMAT.md section 5.4).
+const ex = buildExampleV2();
+const v1 = buildExample();
+const signer = seedSigner(EXAMPLE_SEED);
+const keys = [trustedKey(signer.publicKey)];
+const copy = (): any => structuredClone(ex.statement);
+/** The paths of `f`'s ValidationError, sorted. */
+function fieldsOf(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof ValidationError, String(e));
+    return e.fields.map((x) => x.path).sort();
+  }
+  assert.fail('accepted');
+}
+
+describe('certificates of version 2', () => {
+  const fail = (envelope: unknown): VerificationError => {
+    try {
+      verifyCertificate(envelope, keys);
+    } catch (e) {
+      assert.ok(e instanceof VerificationError, String(e));
+      return e;
+    }
+    assert.fail('verified');
+  };
+
+  it('are signed under the v2 payload type and verify to the v2 statement; v1 still signs under v1', () => {
+    assert.equal(ex.envelope.payloadType, CERTIFICATE_PAYLOAD_TYPE_V2);
+    assert.deepEqual(verifyCertificate(ex.envelope, keys), { statement: ex.statement, keyid: signer.keyid });
+    assert.equal(signCertificate(v1.statement, signer).payloadType, CERTIFICATE_PAYLOAD_TYPE);
+    assert.equal(verifyCertificate(v1.envelope, keys).statement.version, 1);
+  });
+
+  it('a payload type carries only its own version (VERSION_UNSUPPORTED), an unknown type is PAYLOAD_TYPE_WRONG', () => {
+    const sign = (s: unknown, type: string) => signEnvelope(type, canonicalizeToBytes(s), [signer]);
+    assert.equal(fail(sign(ex.statement, CERTIFICATE_PAYLOAD_TYPE)).code, 'VERSION_UNSUPPORTED');
+    assert.equal(fail(sign(v1.statement, CERTIFICATE_PAYLOAD_TYPE_V2)).code, 'VERSION_UNSUPPORTED');
+    for (const version of [3, '2', null]) assert.equal(fail(sign({ ...ex.statement, version }, CERTIFICATE_PAYLOAD_TYPE_V2)).code, 'VERSION_UNSUPPORTED', String(version));
+    assert.equal(fail(sign(ex.statement, 'application/vnd.shredproof.certificate.v3+json')).code, 'PAYLOAD_TYPE_WRONG');
+    assert.equal(fail(sign([], CERTIFICATE_PAYLOAD_TYPE_V2)).code, 'STATEMENT_INVALID');
+  });
+
+  it('an invalid v2 statement is STATEMENT_INVALID with its paths; not canonical, STATEMENT_NOT_CANONICAL', () => {
+    const bad = copy();
+    bad.rescan.statuses.held = 5;
+    const e = fail(signEnvelope(CERTIFICATE_PAYLOAD_TYPE_V2, canonicalizeToBytes(bad), [signer]));
+    assert.equal(e.code, 'STATEMENT_INVALID');
+    assert.ok(e.cause instanceof ValidationError);
+    assert.deepEqual(e.cause.fields.map((f) => f.path), ['$.rescan.statuses']);
+    assert.equal(fail(signEnvelope(CERTIFICATE_PAYLOAD_TYPE_V2, utf8Encode(JSON.stringify(ex.statement)), [signer])).code, 'STATEMENT_NOT_CANONICAL');
+  });
+
+  it('the issuer key id must be the signer\'s, when signing and when verifying', () => {
+    const other = seedSigner(new Uint8Array(32).fill(9));
+    assert.deepEqual(fieldsOf(() => signCertificate(ex.statement, other)), ['$.issuer.keyid']);
+    assert.deepEqual(fieldsOf(() => signCertificate({ ...copy(), tool: {} }, signer)), ['$.tool.name', '$.tool.version']);
+    const claims = { ...copy(), issuer: { ...ex.statement.issuer, keyid: other.keyid } };
+    assert.equal(fail(signEnvelope(CERTIFICATE_PAYLOAD_TYPE_V2, canonicalizeToBytes(claims), [signer])).code, 'STATEMENT_INVALID');
+  });
+
+  it('names no object: no locator, hold or reason of any list entry or record is in the signed statement', () => {
+    const payload = utf8Decode(base64Decode(ex.envelope.payload));
+    const entries = Object.values(ex.lines).flat().map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const e of entries) {
+      for (const k of ['locator', 'holdId', 'reason', 'code', 'salt'] as const) {
+        if (typeof e[k] === 'string') assert.ok(!payload.includes(e[k] as string), `${k} ${e[k]} in the statement`);
+      }
+    }
+    // The v1 statement did carry them: the check can fail.
+    assert.ok(utf8Decode(base64Decode(v1.envelope.payload)).includes('user-3001/evidence.jpg'));
+  });
+});
