@@ -58,7 +58,8 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-export type ProofSelector = { locator: string; target?: string } | { sha256: string } | { leafIndex: number };
+/** Which object: in the records by default, or (`list`) an entry of a version 2 certificate's retained, exceptions or rescan list. */
+export type ProofSelector = ({ locator: string; target?: string } | { sha256: string } | { leafIndex: number }) & { list?: 'records' | 'retained' | 'exceptions' | 'rescan' };
 
 interface RequestOptions {
   json?: unknown;

@@ -130,6 +130,8 @@ export const InventoryPage = z.object({
 
 export const ProofQuery = z
   .strictObject({
+    // records (the default): a destroyed object; retained, exceptions, rescan: an entry of a version 2 certificate's list.
+    list: z.enum(['records', 'retained', 'exceptions', 'rescan']).default('records'),
     locator: z.string().min(1).max(4096).optional(),
     target: z.string().min(1).max(63).optional(),
     sha256: hex64.optional(),
@@ -140,19 +142,18 @@ export const ProofQuery = z
   })
   .refine((q) => q.target === undefined || q.locator !== undefined, { message: 'target goes with locator', path: ['target'] });
 
-export const ObjectProof = z
-  .object({
-    type: z.literal('shredproof.object-proof'),
-    version: z.literal(1),
-    record: z.string(),
-    leafIndex: z.number().int(),
-    treeSize: z.number().int(),
-    auditPath: z.array(hex64),
-    certificate: z.object({ payloadType: z.string(), payload: z.string(), signatures: z.array(z.object({ keyid: z.string(), sig: z.string() })) }),
-  })
-  .meta({ id: 'ObjectProof', description: 'docs/FORMAT.md, "Per-object proof"' });
+const DsseEnvelopeShape = z.object({ payloadType: z.string(), payload: z.string(), signatures: z.array(z.object({ keyid: z.string(), sig: z.string() })) });
+const proofCommon = { type: z.literal('shredproof.object-proof'), leafIndex: z.number().int(), treeSize: z.number().int(), auditPath: z.array(hex64), certificate: DsseEnvelopeShape };
 
-export const Envelope = ObjectProof.shape.certificate.meta({ id: 'DsseEnvelope' });
+/** Version 2 for version 2 certificates (any list), version 1 for those issued before (records only). */
+export const ObjectProof = z
+  .union([
+    z.object({ ...proofCommon, version: z.literal(2), list: z.enum(['records', 'retained', 'exceptions', 'rescan']), entry: z.string() }),
+    z.object({ ...proofCommon, version: z.literal(1), record: z.string() }),
+  ])
+  .meta({ id: 'ObjectProof', description: 'docs/FORMAT.md, sections 7 and 7.1' });
+
+export const Envelope = DsseEnvelopeShape.meta({ id: 'DsseEnvelope' });
 
 export const PublicKey = z.object({ keyid: hex64, algorithm: z.literal('ed25519'), pem: z.string() }).meta({ id: 'PublicKey' });
 export const KeyParams = z.strictObject({ keyid: hex64 });

@@ -155,14 +155,21 @@ describe('README: the HTTP API walkthrough', { timeout: 300_000 }, () => {
     assert.ok(stoppedWithin >= 0, `\`kill $SERVE_PID\` did not stop shredproof serve (pid ${pid}) within 20 s`);
     assert.match(log, /"msg":"shutting down"[\s\S]*"msg":"stopped"/, 'serve shut down gracefully');
 
-    // What the reader sees: the readiness answer, the stream to its end, and three VALID verifications.
+    // What the reader sees: the readiness answer, the stream to its end, and three VALID verifications (the last of the fetched bundle).
     assert.match(stdout, /"status":"ready"/);
     assert.match(stdout, /^event: end\ndata: \{"state":"certified"\}$/m);
     const valid = stdout.split('\n').filter((l) => l.startsWith('VALID'));
     assert.deepEqual(
       valid.map((l) => l.replace(/ \(sha256 [0-9a-f]{64}\) at leaf \d+/, '')),
-      ['VALID (signature, statement, records)', 'VALID (inclusion of photos:users/u-1/photo-1.jpg)', 'VALID (signature, statement, records)'],
+      [
+        'VALID (signature, statement, records)',
+        'VALID (inclusion of photos:users/u-1/photo-1.jpg)',
+        'VALID (certificate.json, records.ndjson, retained.ndjson, exceptions.ndjson, rescan.ndjson, order.json, trust.json, public-key.pem)',
+      ],
     );
+    // The fetched bundle is verified pinned by the key id; the curl downloads with their key file are not, and say so.
+    assert.equal(stdout.split('\n').filter((l) => l.startsWith('key pinned: yes, by the key id ')).length, 1);
+    assert.equal(stdout.split('\n').filter((l) => l.startsWith('key NOT pinned')).length, 2);
     assert.doesNotMatch(stdout, /INVALID/);
     // The first order destroyed u-1 and u-2 except the held photo; the second destroyed u-3.
     assert.match(stdout, /^destroyed 5 of 6 planned objects \(20480 bytes\); retained 1; exceptions 0$/m);

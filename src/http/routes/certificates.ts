@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { publicKeyFromPem, trustedKey, verifyCertificate } from '@shredproof/verify';
 import type { ApiContext } from '../context.js';
+import { listEntryProof } from '../list-proofs.js';
 import { HttpProblem } from '../problem.js';
 import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
 import { Envelope, KeyParams, ObjectProof, OrderIdParams, ProofQuery, PublicKey } from '../schemas.js';
@@ -66,7 +67,7 @@ export const certificateRoutes: Route[] = [
     tag: 'certificates',
     summary: 'A per-object proof: one record, its audit path and the certificate (docs/FORMAT.md)',
     description:
-      'Select the object by locator (with target when several targets could hold it), by the SHA-256 of its content, or by leaf index. If several records match (the same content in two places), the answer is 409 AMBIGUOUS listing their leaf indices: ask again with leafIndex.',
+      'Select the object by locator (with target when several targets could hold it), by the SHA-256 of its content, or by leaf index. If several records match (the same content in two places), the answer is 409 AMBIGUOUS listing their leaf indices: ask again with leafIndex. With list=retained, exceptions or rescan (version 2 certificates), the proof is of one entry of that list: a held object can be found by its content hash when the issuer recorded it.',
     auth: ANY_ROLE,
     params: OrderIdParams,
     query: ProofQuery,
@@ -79,8 +80,13 @@ export const certificateRoutes: Route[] = [
     },
     async handler(ctx, { params, query }) {
       const cert = certified(ctx, params.id);
+      const keys = () => ctx.publicKeys.map((k) => trustedKey(publicKeyFromPem(k.pem)));
+      if (query.list !== 'records') {
+        const sel = query.leafIndex !== undefined ? { leafIndex: query.leafIndex } : query.sha256 !== undefined ? { sha256: query.sha256 } : { locator: query.locator!, ...(query.target ? { target: query.target } : {}) };
+        return listEntryProof(query.list, cert.recordsPath, cert.envelope, keys(), sel);
+      }
       // The certificate is verified, and the records file checked against its root, once per cache load.
-      const index = await ctx.proofs.index(cert.certificateId, cert.recordsPath, () => verifyCertificate(cert.envelope, ctx.publicKeys.map((k) => trustedKey(publicKeyFromPem(k.pem)))).statement);
+      const index = await ctx.proofs.index(cert.certificateId, cert.recordsPath, () => verifyCertificate(cert.envelope, keys()).statement);
       let leaves: number[];
       if (query.leafIndex !== undefined) leaves = query.leafIndex < index.treeSize ? [query.leafIndex] : [];
       // 21 matches are enough to answer (one proves, more are listed up to 20): a hash shared by many

@@ -82,6 +82,6 @@ export function pinLines(pinned: boolean, pin: Pin | undefined, keyid: string, t
   return [
     `key NOT pinned: the signature is valid, but nothing given to this verifier ties key ${keyid} to the issuer.`,
     `  compare it with the key id the issuer published out of band (the settlement, the docket${trustSha256 ? `; or the trust root's SHA-256, here ${trustSha256}` : ''}),`,
-    '  then run again with --keyid HEX, --trust FILE or --trust-sha256 HEX (--require-pin makes an unpinned key INVALID)',
+    '  then run again with --keyid HEX, --trust FILE or --trust-sha256 HEX (with --require-pin, an unpinned key fails the check)',
   ];
 }
