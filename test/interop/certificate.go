@@ -1,9 +1,8 @@
 // The signed certificate: keys (FORMAT.md 5.2), the DSSE v1 envelope and its
-// Ed25519 signature (5.1), and the statement (5.3); section 8 steps 1-4.
+// Ed25519 signature (5.1); section 8 steps 1-3. statement.go does step 4.
 package main
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"crypto/x509"
@@ -17,7 +16,12 @@ import (
 	"strings"
 )
 
-const payloadType = "application/vnd.shredproof.certificate.v1+json"
+// payloadTypes are the envelope types of section 8 step 2, each carrying
+// statements of one version only (5.4).
+var payloadTypes = map[string]uint64{
+	"application/vnd.shredproof.certificate.v1+json": 1,
+	"application/vnd.shredproof.certificate.v2+json": 2,
+}
 
 type trustedKey struct {
 	pub ed25519.PublicKey
@@ -98,24 +102,6 @@ func pae(typ string, body []byte) []byte {
 	return append([]byte(fmt.Sprintf("DSSEv1 %d %s %d ", len(typ), typ, len(body))), body...)
 }
 
-// certificate holds a verified envelope's statement and what later steps use.
-type certificate struct {
-	payload       []byte // the signed statement bytes
-	id            string
-	treeSize      uint64
-	rootHash      []byte
-	recordsSHA256 string
-	targets       map[string]*target
-	targetNames   []string // in the statement's order
-}
-
-type target struct {
-	methods       []string
-	count, bytes  uint64 // the statement's destroyed.count and destroyed.bytes
-	seenN, seenSz uint64 // what records.ndjson holds for it
-	used          map[string]bool
-}
-
 // verifyCertificate is section 8 steps 1-4 on a certificate file.
 func verifyCertificate(data []byte, key trustedKey) (*certificate, error) {
 	v, err := parseInput(data, "the certificate", "JSON_INVALID")
@@ -145,8 +131,9 @@ func verifyEnvelope(v any, key trustedKey) (*certificate, error) {
 			return nil, fail("ENVELOPE_MALFORMED", "signatures[%d] is not {keyid?: string, sig: string}", i)
 		}
 	}
-	if typ != payloadType {
-		return nil, fail("PAYLOAD_TYPE_WRONG", "payloadType %q, want %q", typ, payloadType)
+	version, known := payloadTypes[typ]
+	if !known {
+		return nil, fail("PAYLOAD_TYPE_WRONG", "payloadType %q is neither version 1's nor version 2's", typ)
 	}
 	statement, err := decodeBase64(payload)
 	if err != nil {
@@ -176,142 +163,5 @@ func verifyEnvelope(v any, key trustedKey) (*certificate, error) {
 	if !signed {
 		return nil, fail("KEY_UNTRUSTED", "no signature by key %s", key.id)
 	}
-	return parseStatement(statement, key)
-}
-
-// parseStatement is step 4: the statement's members (5.3) and its sums.
-func parseStatement(payload []byte, key trustedKey) (*certificate, error) {
-	// Signed, but the signer may be buggy or lying: parsed as strictly as any input.
-	v, err := parseInput(payload, "the signed statement", "STATEMENT_INVALID")
-	if err != nil {
-		return nil, err
-	}
-	s, ok := v.(map[string]any)
-	if !ok {
-		return nil, fail("STATEMENT_INVALID", "the payload is not a JSON object")
-	}
-	if n, ok := integer(s["version"]); !ok || n != 1 {
-		return nil, fail("VERSION_UNSUPPORTED", "statement version %v, this checker knows 1", s["version"])
-	}
-	if err := checkShape(s, statementShape); err != nil {
-		return nil, fail("STATEMENT_INVALID", "%v", err)
-	}
-	n := func(path string) uint64 { return num(s, path) }
-	c := &certificate{payload: payload, id: get(s, "certificateId").(string), treeSize: n("merkle.treeSize"),
-		recordsSHA256: get(s, "records.sha256").(string), targets: map[string]*target{}}
-	c.rootHash, _ = hex.DecodeString(get(s, "merkle.rootHash").(string))
-
-	var planned, destroyed, retained, exceptions, bytesSum uint64
-	for _, t := range s["targets"].([]any) {
-		t := t.(map[string]any)
-		name := t["name"].(string)
-		if c.targets[name] != nil {
-			return nil, fail("STATEMENT_INVALID", "target name %q is not unique", name)
-		}
-		tg := &target{count: num(t, "destroyed.count"), bytes: num(t, "destroyed.bytes"), used: map[string]bool{}}
-		for _, m := range t["methods"].([]any) {
-			tg.methods = append(tg.methods, m.(string))
-		}
-		c.targets[name] = tg
-		c.targetNames = append(c.targetNames, name)
-		planned, destroyed = addSafe(planned, num(t, "planned")), addSafe(destroyed, tg.count)
-		retained, exceptions = addSafe(retained, num(t, "retained")), addSafe(exceptions, num(t, "exceptions"))
-		bytesSum = addSafe(bytesSum, tg.bytes)
-	}
-	// The sums of section 5.3, each one stated there.
-	sums := []struct {
-		what      string
-		got, want uint64
-	}{
-		{"completeness.planned = destroyed + retained + exceptions", n("completeness.planned"),
-			addSafe(addSafe(n("completeness.destroyed"), n("completeness.retained")), n("completeness.exceptions"))},
-		{"merkle.treeSize = completeness.destroyed", n("merkle.treeSize"), n("completeness.destroyed")},
-		{"inventory.treeSize = completeness.planned", n("inventory.treeSize"), n("completeness.planned")},
-		{"targets[].planned adds up to completeness.planned", planned, n("completeness.planned")},
-		{"targets[].destroyed.count adds up to completeness.destroyed", destroyed, n("completeness.destroyed")},
-		{"targets[].retained adds up to completeness.retained", retained, n("completeness.retained")},
-		{"targets[].exceptions adds up to completeness.exceptions", exceptions, n("completeness.exceptions")},
-		{"targets[].destroyed.bytes adds up to records.bytes", bytesSum, n("records.bytes")},
-		{"exceptions[] has completeness.exceptions items", uint64(len(s["exceptions"].([]any))), n("completeness.exceptions")},
-		{"retained[] has completeness.retained items", uint64(len(s["retained"].([]any))), n("completeness.retained")},
-		{"rescan.items[] has rescan.remaining items", uint64(len(get(s, "rescan.items").([]any))), n("rescan.remaining")},
-	}
-	for _, sum := range sums {
-		if sum.got != sum.want {
-			return nil, fail("STATEMENT_INVALID", "%s: %d, want %d", sum.what, sum.got, sum.want)
-		}
-	}
-	if want := map[bool]string{true: "complete-with-exceptions", false: "complete"}[n("completeness.exceptions") > 0]; s["status"] != want {
-		return nil, fail("STATEMENT_INVALID", "status %v, want %s", s["status"], want)
-	}
-	// Not in FORMAT.md (yet): two people (5.3 "the two different people"), and
-	// every listed object in a listed target, whose counts are its listed items.
-	if get(s, "order.createdBy") == get(s, "order.approvedBy") {
-		return nil, fail("STATEMENT_INVALID", "order.approvedBy is also order.createdBy")
-	}
-	listed := map[string]map[string]uint64{}
-	for _, list := range []string{"exceptions", "retained", "rescan.items"} {
-		listed[list] = map[string]uint64{}
-		for i, item := range get(s, list).([]any) {
-			name := item.(map[string]any)["target"].(string)
-			if c.targets[name] == nil {
-				return nil, fail("STATEMENT_INVALID", "%s[%d] names target %q, which targets[] does not list", list, i, name)
-			}
-			listed[list][name]++
-		}
-	}
-	for _, t := range s["targets"].([]any) {
-		t := t.(map[string]any)
-		name := t["name"].(string)
-		for _, list := range []string{"exceptions", "retained"} {
-			if got := num(t, list); got != listed[list][name] {
-				return nil, fail("STATEMENT_INVALID", "target %s: %s %d, but %d items of %s[] name it", name, list, got, listed[list][name], list)
-			}
-		}
-	}
-	// 5.1 says the statement bytes are its RFC 8785 form; section 8 names no
-	// check or code for it (STATEMENT_NOT_CANONICAL follows the vectors).
-	var canon bytes.Buffer
-	if err := canonical(&canon, s); err != nil || !bytes.Equal(canon.Bytes(), payload) {
-		return nil, fail("STATEMENT_NOT_CANONICAL", "the signed statement is not in RFC 8785 form")
-	}
-	if keyid := get(s, "issuer.keyid"); keyid != key.id {
-		return nil, fail("STATEMENT_INVALID", "issuer.keyid %s is not the verifying key's id %s", keyid, key.id)
-	}
-	return c, nil
-}
-
-// statementShape is the member table of FORMAT.md 5.3.
-var statementShape = []member{
-	{"type", "certificate-type"}, {"certificateId", "id"}, {"issuedAt", "time"},
-	{"issuer.name", "string"}, {"issuer.keyid", "hash"},
-	{"order.id", "id"}, {"order.reference", "string"}, {"order.sha256", "hash"},
-	{"order.createdBy", "string"}, {"order.approvedBy", "string"}, {"order.approvedAt", "time"},
-	{"merkle.algorithm", "algorithm"}, {"merkle.treeSize", "integer"}, {"merkle.rootHash", "hash"},
-	{"records.sha256", "hash"}, {"records.bytes", "integer"},
-	{"inventory.algorithm", "algorithm"}, {"inventory.treeSize", "integer"}, {"inventory.rootHash", "hash"},
-	{"inventory.bytes", "integer"}, {"inventory.plannedAt", "time"},
-	{"execution.startedAt", "time"}, {"execution.finishedAt", "time"},
-	{"targets[].name", "string"}, {"targets[].kind", "string"}, {"targets[].methods[]", "method"},
-	{"targets[].planned", "integer"}, {"targets[].destroyed.count", "integer"}, {"targets[].destroyed.bytes", "integer"},
-	{"targets[].retained", "integer"}, {"targets[].exceptions", "integer"}, {"targets[].persistence[]", "string"},
-	{"completeness.planned", "integer"}, {"completeness.destroyed", "integer"},
-	{"completeness.retained", "integer"}, {"completeness.exceptions", "integer"},
-	{"rescan.completedAt", "time"}, {"rescan.remaining", "integer"},
-	{"rescan.items[].target", "string"}, {"rescan.items[].locator", "string"}, {"rescan.items[].status", "rescan-status"},
-	{"exceptions[].target", "string"}, {"exceptions[].locator", "string"},
-	{"exceptions[].code", "string"}, {"exceptions[].reason", "string"},
-	{"retained[].target", "string"}, {"retained[].locator", "string"},
-	{"retained[].holdId", "string"}, {"retained[].reason", "string"},
-	{"derived[].name", "string"}, {"derived[].description", "string"}, {"derived[].sha256", "hash?"},
-	{"status", "status"},
-}
-
-// get follows a dotted path of object members; nil when one is missing.
-func get(v any, path string) any {
-	for _, name := range strings.Split(path, ".") {
-		o, _ := v.(map[string]any)
-		v = o[name]
-	}
-	return v
+	return parseStatement(statement, version, key)
 }

@@ -1,172 +1,183 @@
-// The Go checker of test/interop, a first outside implementation of
-// docs/FORMAT.md and the certificate vectors' codes (Go's standard library
-// and transparency-dev/merkle, nothing of shredproof): built with -mod=readonly from the modules go.sum pins, it
-// accepts a real `shredproof demo` certificate with its records and a
-// `shredproof prove` proof, rejects each tampering with the code of FORMAT.md
-// section 8, and gives every certificate vector its expected code.
+// The Go checker of test/interop, an outside implementation of docs/FORMAT.md
+// versions 1 and 2 and the certificate vectors' codes (Go's standard library
+// and transparency-dev/merkle, nothing of shredproof): built with
+// -mod=readonly from the modules go.sum pins, it accepts a real
+// `shredproof demo` bundle (version 2) with `shredproof prove` proofs,
+// rejects each tampering with the code of FORMAT.md section 8, and gives every
+// certificate vector of either version its expected code, but for the
+// trust-root and pin vectors, which it does not check (see TRUST_AND_PIN).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ROOT, runCli, spawnCli } from '../helpers/run-cli.js';
 import { requireRedis } from '../helpers/services.js';
+import { buildGoCheck, flipSignatureByte, goCheck, leafHash, type Envelope, type ProofV2 } from './go-check-helpers.js';
 
-const INTEROP = fileURLToPath(new URL('.', import.meta.url));
-const VECTORS = fileURLToPath(new URL('../vectors/certificate', import.meta.url));
+const VECTORS = join(ROOT, 'test', 'vectors', 'certificate');
 const OTHER_KEY = join(VECTORS, 'valid', 'public-key.pem'); // FORMAT.md section 9's test key, not the demo's
-
 const dir = mkdtempSync(join(tmpdir(), 'sp-go-check-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const checker = join(dir, 'go-check');
 const demo = join(dir, 'demo');
 const D = (f: string) => join(demo, f);
 const T = (f: string) => join(dir, f);
-
-interface Proof {
-  record: string;
-  leafIndex: number;
-  treeSize: number;
-  auditPath: string[];
-  certificate: { payloadType: string; payload: string; signatures: Array<{ keyid: string; sig: string }> };
-}
-
-/** The go command, on PATH or where Go's own archive installs it. Missing, it fails the test: never a skip. */
-function findGo(): string {
-  for (const go of ['go', '/usr/local/go/bin/go']) {
-    if (spawnSync(go, ['version'], { encoding: 'utf8' }).status === 0) return go;
-  }
-  throw new Error(
-    'go is not installed: test/interop needs Go 1.22 or later on PATH. Install it, then run `bash scripts/services.sh` (it downloads the modules test/interop/go.sum pins).',
-  );
-}
-
-function goCheck(...args: string[]): { code: number; out: string } {
-  const r = spawnSync(checker, args, { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status ?? -1, out: r.stdout + r.stderr };
-}
-
-/** Flips every bit of one byte of the first signature. */
-function flipSignatureByte<E extends Proof['certificate']>(env: E): E {
-  const sig = Buffer.from(env.signatures[0]!.sig, 'base64');
-  sig[10]! ^= 0xff;
-  return { ...env, signatures: [{ ...env.signatures[0]!, sig: sig.toString('base64') }] };
-}
-
+const read = (f: string) => readFileSync(f, 'utf8');
+const lines = (f: string) => read(f).split('\n').slice(0, -1); // each line ends in "\n" (FORMAT.md 3)
+const sha256 = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+const expectedCode = (d: string) => (JSON.parse(read(join(d, 'expected.json'))) as { code: string }).code;
 const addOneToSize = (line: string) => line.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) + 1}`);
+const write = (name: string, value: unknown) => {
+  writeFileSync(T(name), typeof value === 'string' ? value : JSON.stringify(value));
+  return T(name);
+};
+
+/** The demo's files, one flag each: what --bundle reads, given by hand. */
+const demoFiles = (over: Record<string, string> = {}) =>
+  Object.entries({ certificate: 'certificate.json', 'public-key': 'public-key.pem', records: 'records.ndjson', retained: 'retained.ndjson', exceptions: 'exceptions.ndjson', rescan: 'rescan.ndjson', order: 'order.json' })
+    .flatMap(([flag, file]) => [`--${flag}`, over[flag] ?? D(file)]);
+
+/** Each case exits 1 with its code first on stdout. */
+function assertInvalid(cases: Array<[string, string[], string]>): void {
+  for (const [name, args, code] of cases) {
+    const r = goCheck(...args);
+    assert.equal(r.code, 1, `${name}: ${r.out}`);
+    assert.match(r.out, new RegExp(`^INVALID ${code}: `), `${name}: ${r.out}`);
+  }
+}
 
 before(async () => {
-  const go = findGo();
-  const build = spawnSync(go, ['build', '-o', checker, '.'], {
-    cwd: INTEROP,
-    encoding: 'utf8',
-    env: { ...process.env, GOFLAGS: '-mod=readonly -buildvcs=false' },
-    timeout: 300_000,
-  });
-  assert.equal(build.status, 0, `go build in test/interop failed (run \`bash scripts/services.sh\` to download its modules):\n${build.stdout}${build.stderr}`);
+  buildGoCheck(T('go-check'));
   await requireRedis();
   const r = spawnCli(['demo', '--out', demo, '--objects', '40'], { env: { LOG_LEVEL: 'warn' } });
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const locator = (JSON.parse(readFileSync(D('records.ndjson'), 'utf8').split('\n')[5]!) as { locator: string }).locator;
-  const p = await runCli('prove', '--certificate', D('certificate.json'), '--records', D('records.ndjson'), '--public-key', D('public-key.pem'), '--locator', locator, '--out', T('proof.json'));
+  const common = ['--certificate', D('certificate.json'), '--records', D('records.ndjson'), '--public-key', D('public-key.pem')];
+  const locator = (JSON.parse(lines(D('records.ndjson'))[5]!) as { locator: string }).locator;
+  const p = await runCli('prove', ...common, '--locator', locator, '--out', T('proof.json'));
   assert.equal(p.code, 0, p.stdout + p.stderr);
+  // A held object was not destroyed: prove says so (exit 1, "not found" among the
+  // records, or 0) and writes the proof of its retained.ndjson entry.
+  const held = (JSON.parse(lines(D('retained.ndjson'))[0]!) as { locator: string }).locator;
+  const q = await runCli('prove', ...common, '--retained', D('retained.ndjson'), '--locator', held, '--out', T('retained-proof.json'));
+  assert.ok([0, 1].includes(q.code) && existsSync(T('retained-proof.json')), q.stdout + q.stderr);
+  // prove writes no rescan proofs: this one is made here. The demo holds two
+  // objects, so rescan.ndjson has 2 lines, and in a tree of 2 leaves the audit
+  // path of leaf 1 is leaf 0's hash (RFC 9162 section 2.1.3.1).
+  const rescan = lines(D('rescan.ndjson'));
+  assert.equal(rescan.length, 2, 'the demo finds its 2 held objects in the re-scan');
+  const proof = JSON.parse(read(T('proof.json'))) as ProofV2;
+  write('rescan-proof.json', { ...proof, list: 'rescan', entry: rescan[1], leafIndex: 1, treeSize: 2, auditPath: [leafHash(rescan[0]!)] });
 });
 
-describe('the Go checker (test/interop)', () => {
-  it('accepts a demo certificate, its records and a per-object proof', () => {
-    const all = goCheck('--certificate', D('certificate.json'), '--public-key', D('public-key.pem'), '--records', D('records.ndjson'), '--proof', T('proof.json'));
-    assert.equal(all.code, 0, all.out);
-    const n = readFileSync(D('records.ndjson'), 'utf8').split('\n').length - 1;
-    assert.match(all.out, /^VALID\ncertificate cert-\S+ signed by key [0-9a-f]{64}\n/);
-    assert.match(all.out, new RegExp(`^records: ${n}, merkle root [0-9a-f]{64}$`, 'm'));
-    assert.match(all.out, new RegExp(`^proof: photos:\\S+ \\(sha256 [0-9a-f]{64}\\) at leaf 5 of ${n}, certificate cert-`, 'm'));
-    const alone = goCheck('--proof', T('proof.json'), '--public-key', D('public-key.pem'));
-    assert.equal(alone.code, 0, alone.out);
+describe('the Go checker (test/interop), on a demo bundle of version 2', () => {
+  it('accepts the bundle, file by file, and says what it did not check', () => {
+    const r = goCheck('--bundle', demo);
+    assert.equal(r.code, 0, r.out);
+    const n = lines(D('records.ndjson')).length;
+    const expected = [
+      /^VALID\ncertificate cert-\S+ signed by key [0-9a-f]{64}, statement version 2\n/,
+      new RegExp(`^records: ${n}, merkle root [0-9a-f]{64}$`, 'm'),
+      /^retained\.ndjson: 2 entries, merkle root [0-9a-f]{64}$/m,
+      /^exceptions\.ndjson: 0 entries, merkle root e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855$/m,
+      /^rescan\.ndjson: 2 entries, merkle root [0-9a-f]{64}$/m,
+      new RegExp(`^order\\.json: sha256 ${sha256(D('order.json'))}, reference `, 'm'),
+      /^not checked: trust\.json \(trust roots and pins are out of this checker's scope\)$/m,
+      /^ignored: photos-to-check$/m,
+    ];
+    for (const re of expected) assert.match(r.out, re);
+    const byHand = goCheck(...demoFiles());
+    assert.equal(byHand.code, 0, byHand.out);
     // DSSE's keyid is an optional hint: a signature without one is tried against the key.
-    const cert = JSON.parse(readFileSync(D('certificate.json'), 'utf8')) as Proof['certificate'];
-    writeFileSync(T('no-keyid.json'), JSON.stringify({ ...cert, signatures: [{ sig: cert.signatures[0]!.sig }] }));
-    const noKeyid = goCheck('--certificate', T('no-keyid.json'), '--public-key', D('public-key.pem'), '--records', D('records.ndjson'));
-    assert.equal(noKeyid.code, 0, noKeyid.out);
+    const cert = JSON.parse(read(D('certificate.json'))) as Envelope;
+    const noKeyid = write('no-keyid.json', { ...cert, signatures: [{ sig: cert.signatures[0]!.sig }] });
+    assert.equal(goCheck(...demoFiles({ certificate: noKeyid })).code, 0);
   });
 
-  it("accepts the proof of FORMAT.md section 9's worked example", () => {
-    const doc = readFileSync(join(ROOT, 'docs', 'FORMAT.md'), 'utf8');
-    const m = /per-object proof for leaf (\d+) carries this audit path[^\n]*\n\n```json\n([\s\S]*?)```/.exec(doc);
-    assert.ok(m, 'FORMAT.md section 9 shows an audit path');
-    const v = (f: string) => join(VECTORS, 'valid', f); // the example's certificate, records and key
-    const lines = readFileSync(v('records.ndjson'), 'utf8').split('\n').slice(0, -1);
-    const leafIndex = Number(m[1]);
-    const proof = { type: 'shredproof.object-proof', version: 1, record: lines[leafIndex], leafIndex, treeSize: lines.length, auditPath: JSON.parse(m[2]!) as string[], certificate: JSON.parse(readFileSync(v('certificate.json'), 'utf8')) as unknown };
-    writeFileSync(T('example-proof.json'), JSON.stringify(proof));
-    const r = goCheck('--certificate', v('certificate.json'), '--public-key', v('public-key.pem'), '--records', v('records.ndjson'), '--proof', T('example-proof.json'));
-    assert.equal(r.code, 0, r.out);
-    assert.match(r.out, new RegExp(`^proof: \\S+ \\(sha256 [0-9a-f]{64}\\) at leaf ${leafIndex} of ${lines.length}, certificate cert-example-0001$`, 'm'));
+  it('accepts version 2 proofs of a record, a retained entry and a rescan entry', () => {
+    const n = lines(D('records.ndjson')).length;
+    const proofs = ['--proof', T('proof.json'), '--proof', T('retained-proof.json'), '--proof', T('rescan-proof.json')];
+    for (const args of [[...proofs, '--public-key', D('public-key.pem')], [...demoFiles(), ...proofs]]) {
+      const r = goCheck(...args);
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, new RegExp(`^proof: photos:\\S+ \\(sha256 [0-9a-f]{64}\\) at leaf 5 of ${n}, certificate cert-`, 'm'));
+      assert.match(r.out, /^proof: photos:\S+ \(retained under hold \S+\) at leaf 0 of 2 of retained\.ndjson, certificate cert-/m);
+      assert.match(r.out, /^proof: photos:\S+ \(rescan status held\) at leaf 1 of 2 of rescan\.ndjson, certificate cert-/m);
+    }
   });
 
   it('rejects each tampering with exit 1 and the code of FORMAT.md section 8', () => {
-    const cert = JSON.parse(readFileSync(D('certificate.json'), 'utf8')) as Proof['certificate'];
-    const proof = JSON.parse(readFileSync(T('proof.json'), 'utf8')) as Proof;
-    const lines = readFileSync(D('records.ndjson'), 'utf8').split('\n');
-    writeFileSync(T('sig-flipped.json'), JSON.stringify(flipSignatureByte(cert)));
+    const cert = JSON.parse(read(D('certificate.json'))) as Envelope;
+    const proof = JSON.parse(read(T('proof.json'))) as ProofV2;
+    const rescanProof = JSON.parse(read(T('rescan-proof.json'))) as ProofV2;
+    const retained = lines(D('retained.ndjson'));
     const flipped = flipSignatureByte(cert);
-    writeFileSync(T('no-keyid-flipped.json'), JSON.stringify({ ...flipped, signatures: [{ sig: flipped.signatures[0]!.sig }] }));
-    writeFileSync(T('records-tampered.ndjson'), lines.map((l, i) => (i === 3 ? addOneToSize(l) : l)).join('\n'));
+    const tamperedLines = (f: string, i: number, edit: (l: string) => string) => lines(f).map((l, j) => (j === i ? edit(l) : l)).join('\n') + '\n';
+    const files = {
+      sigFlipped: write('sig-flipped.json', flipped),
+      noKeyidFlipped: write('no-keyid-flipped.json', { ...flipped, signatures: [{ sig: flipped.signatures[0]!.sig }] }),
+      records: write('records-tampered.ndjson', tamperedLines(D('records.ndjson'), 3, addOneToSize)),
+      retainedAltered: write('retained-altered.ndjson', tamperedLines(D('retained.ndjson'), 1, (l) => l.replace('"reason":"', '"reason":"x'))),
+      retainedSwapped: write('retained-swapped.ndjson', `${retained[1]}\n${retained[0]}\n`),
+      rescanDropped: write('rescan-dropped.ndjson', `${lines(D('rescan.ndjson'))[0]}\n`),
+      orderIndented: write('order-indented.json', JSON.stringify(JSON.parse(read(D('order.json'))), null, 2)),
+      orderNewline: write('order-newline.json', `${read(D('order.json'))}\n`),
+    };
     const path0 = proof.auditPath[0]!;
-    const tampered: Record<string, Proof> = {
+    const asV1 = { ...proof, version: 1, record: proof.entry, entry: undefined, list: undefined }; // JSON leaves undefined out
+    const tampered: Record<string, unknown> = {
       'proof-sig-flipped': { ...proof, certificate: flipSignatureByte(proof.certificate) },
-      'proof-record-tampered': { ...proof, record: addOneToSize(proof.record) },
+      'proof-entry-tampered': { ...proof, entry: addOneToSize(proof.entry) },
       'proof-path-wrong': { ...proof, auditPath: [(path0[0] === '0' ? '1' : '0') + path0.slice(1), ...proof.auditPath.slice(1)] },
       'proof-path-short': { ...proof, auditPath: proof.auditPath.slice(0, -1) },
       'proof-index-wrong': { ...proof, leafIndex: proof.leafIndex + 1 },
       'proof-size-wrong': { ...proof, treeSize: proof.treeSize + 1 },
-      'proof-member-unknown': { ...proof, note: 'x' } as Proof,
+      'proof-member-unknown': { ...proof, note: 'x' },
+      'proof-record-not-entry': { ...asV1, version: 2, list: 'records' },
+      'proof-v1-of-v2-certificate': asV1,
+      'proof-list-wrong': { ...JSON.parse(read(T('retained-proof.json'))), list: 'rescan' }, // also 2 leaves
+      'proof-index-beyond-tree': { ...rescanProof, leafIndex: 2, entry: rescanProof.entry.replace('"index":1', '"index":2') },
     };
-    for (const [name, p] of Object.entries(tampered)) writeFileSync(T(`${name}.json`), JSON.stringify(p));
-    const certArgs = (c: string, key: string, records: string) => ['--certificate', c, '--public-key', key, '--records', records];
-    const cases: Array<[string, string[], string]> = [
-      ['a flipped byte in the signature', certArgs(T('sig-flipped.json'), D('public-key.pem'), D('records.ndjson')), 'SIGNATURE_INVALID'],
-      ["a flipped byte in the proof's certificate signature", ['--proof', T('proof-sig-flipped.json'), '--public-key', D('public-key.pem')], 'SIGNATURE_INVALID'],
-      ['a tampered record line in records.ndjson', certArgs(D('certificate.json'), D('public-key.pem'), T('records-tampered.ndjson')), 'MERKLE_ROOT_MISMATCH'],
-      ['a tampered record line in the proof', ['--proof', T('proof-record-tampered.json'), '--public-key', D('public-key.pem')], 'MERKLE_ROOT_MISMATCH'],
-      ['a wrong proof path element', ['--proof', T('proof-path-wrong.json'), '--public-key', D('public-key.pem')], 'MERKLE_ROOT_MISMATCH'],
-      ['a different public key, for the certificate', certArgs(D('certificate.json'), OTHER_KEY, D('records.ndjson')), 'KEY_UNTRUSTED'],
+    const proofArgs = (name: string) => ['--proof', write(`${name}.json`, tampered[name]), '--public-key', D('public-key.pem')];
+    assertInvalid([
+      ['a flipped byte in the signature', demoFiles({ certificate: files.sigFlipped }), 'SIGNATURE_INVALID'],
+      ['an unnamed signature that does not verify', demoFiles({ certificate: files.noKeyidFlipped }), 'KEY_UNTRUSTED'],
+      ['a different public key', demoFiles({ 'public-key': OTHER_KEY }), 'KEY_UNTRUSTED'],
+      ['a different public key, for a bundle', ['--bundle', demo, '--public-key', OTHER_KEY], 'KEY_UNTRUSTED'],
+      ['a tampered record line', demoFiles({ records: files.records }), 'MERKLE_ROOT_MISMATCH'],
+      ['a tampered retained line, still canonical', demoFiles({ retained: files.retainedAltered }), 'MERKLE_ROOT_MISMATCH'],
+      ['two retained lines swapped', demoFiles({ retained: files.retainedSwapped }), 'RECORD_INDEX_WRONG'],
+      ['a rescan line dropped', demoFiles({ rescan: files.rescanDropped }), 'RECORD_COUNT_MISMATCH'],
+      ['retained.ndjson given as exceptions.ndjson', demoFiles({ exceptions: D('retained.ndjson') }), 'RECORD_INVALID'],
+      ['order.json indented', demoFiles({ order: files.orderIndented }), 'ORDER_MISMATCH'],
+      ['order.json with a final newline', demoFiles({ order: files.orderNewline }), 'ORDER_MISMATCH'],
+      ["a flipped byte in the proof's certificate signature", proofArgs('proof-sig-flipped'), 'SIGNATURE_INVALID'],
       ['a different public key, for the proof', ['--proof', T('proof.json'), '--public-key', OTHER_KEY], 'KEY_UNTRUSTED'],
-      ['a proof path one short', ['--proof', T('proof-path-short.json'), '--public-key', D('public-key.pem')], 'PROOF_SIZE_WRONG'],
-      ['a leafIndex that is not the record index', ['--proof', T('proof-index-wrong.json'), '--public-key', D('public-key.pem')], 'RECORD_INDEX_WRONG'],
-      ['an unnamed signature that does not verify', certArgs(T('no-keyid-flipped.json'), D('public-key.pem'), D('records.ndjson')), 'KEY_UNTRUSTED'],
-      ['a proof member that version 1 does not define', ['--proof', T('proof-member-unknown.json'), '--public-key', D('public-key.pem')], 'MEMBER_UNKNOWN'],
-      ["a treeSize that is not the certificate's", ['--proof', T('proof-size-wrong.json'), '--public-key', D('public-key.pem')], 'PROOF_CERTIFICATE_MISMATCH'],
-    ];
-    for (const [name, args, code] of cases) {
-      const r = goCheck(...args);
-      assert.equal(r.code, 1, `${name}: ${r.out}`);
-      assert.match(r.out, new RegExp(`^INVALID ${code}: `), name);
-    }
-  });
-
-  it('gives every certificate vector its expected code', () => {
-    const v = (d: string, f: string) => join(VECTORS, d, f);
-    const valid = goCheck('--certificate', v('valid', 'certificate.json'), '--public-key', v('valid', 'public-key.pem'), '--records', v('valid', 'records.ndjson'));
-    assert.equal(valid.code, 0, valid.out);
-    const names = readdirSync(join(VECTORS, 'invalid')).sort();
-    assert.ok(names.length >= 25, names.join());
-    for (const name of names) {
-      const d = join('invalid', name);
-      const { code } = JSON.parse(readFileSync(v(d, 'expected.json'), 'utf8')) as { code: string };
-      const r = goCheck('--certificate', v(d, 'certificate.json'), '--public-key', v(d, 'public-key.pem'), '--records', v(d, 'records.ndjson'));
-      assert.equal(r.code, 1, `${name}: ${r.out}`);
-      assert.match(r.out, new RegExp(`^INVALID ${code}: `), name);
-    }
+      ['a tampered entry in the proof', proofArgs('proof-entry-tampered'), 'MERKLE_ROOT_MISMATCH'],
+      ['a wrong proof path element', proofArgs('proof-path-wrong'), 'MERKLE_ROOT_MISMATCH'],
+      ['a proof path one short', proofArgs('proof-path-short'), 'PROOF_SIZE_WRONG'],
+      ['a leafIndex that is not the entry index', proofArgs('proof-index-wrong'), 'RECORD_INDEX_WRONG'],
+      ["a treeSize that is not the list's", proofArgs('proof-size-wrong'), 'PROOF_CERTIFICATE_MISMATCH'],
+      ['a proof member that version 2 does not define', proofArgs('proof-member-unknown'), 'MEMBER_UNKNOWN'],
+      ["version 2 with version 1's record and no entry", proofArgs('proof-record-not-entry'), 'VERSION_UNSUPPORTED'],
+      ['a version 1 proof carrying the v2 certificate', proofArgs('proof-v1-of-v2-certificate'), 'PROOF_CERTIFICATE_MISMATCH'],
+      ['a retained entry said to be of rescan.ndjson', proofArgs('proof-list-wrong'), 'RECORD_INVALID'],
+      ['an entry and leafIndex beyond the tree', proofArgs('proof-index-beyond-tree'), 'INDEX_OUT_OF_RANGE'],
+    ]);
   });
 
   it('exits 2 for usage errors and input it cannot read', () => {
+    const v1 = (f: string) => join(VECTORS, 'valid', f);
     const cases: Array<[string, string[]]> = [
       ['no arguments', []],
       ['no public key', ['--certificate', D('certificate.json')]],
       ['records without a certificate', ['--public-key', D('public-key.pem'), '--proof', T('proof.json'), '--records', D('records.ndjson')]],
+      ['a list without a certificate', ['--public-key', D('public-key.pem'), '--retained', D('retained.ndjson')]],
+      ['a list with a version 1 certificate', ['--certificate', v1('certificate.json'), '--public-key', v1('public-key.pem'), '--rescan', D('rescan.ndjson')]],
+      ['a bundle with other files', ['--bundle', demo, '--records', D('records.ndjson')]],
+      ['a bundle without certificate.json', ['--bundle', join(demo, 'photos-to-check')]],
       ['a missing certificate', ['--certificate', T('missing.json'), '--public-key', D('public-key.pem')]],
+      ['a missing list file', demoFiles({ rescan: T('missing.ndjson') })],
       ['a public key that is not one', ['--certificate', D('certificate.json'), '--public-key', D('records.ndjson')]],
     ];
     for (const [name, args] of cases) {
@@ -174,5 +185,96 @@ describe('the Go checker (test/interop)', () => {
       assert.equal(r.code, 2, `${name}: ${r.out}`);
       assert.doesNotMatch(r.out, /^(VALID|INVALID)/m, name);
     }
+  });
+});
+
+// The vectors' codes that trust.json (5.7) and pins (5.8) decide
+// (test/vectors/certificate/v2/README.md, "Who decides which code"). The Go
+// checker trusts the key it is given (--public-key, or a bundle's
+// public-key.pem): it checks the formats, the trees and the order, not which
+// key speaks for the issuer, so it has nothing to say about these vectors.
+// test/core/certificate-vectors-v2.test.ts checks their codes.
+const TRUST_AND_PIN: Record<string, string> = {
+  'key-expired': "trust.json's validUntil",
+  'key-not-yet-valid': "trust.json's validFrom",
+  'key-revoked': "trust.json's revokedAt",
+  'trust-keyid-not-key-hash': "trust.json's own rules",
+  'trust-revoked-without-reason': "trust.json's own rules",
+  'pin-keyid-other-key': 'a --keyid pin',
+  'pin-trust-sha256-other': 'a --trust-sha256 pin',
+};
+const TRUST_AND_PIN_CODES = ['PIN_MISMATCH', 'KEY_REVOKED', 'KEY_OUTSIDE_VALIDITY', 'TRUST_ROOT_INVALID'];
+
+describe('the Go checker (test/interop), on the certificate vectors', () => {
+  it('gives every version 1 vector its expected code', () => {
+    const v = (d: string, f: string) => join(VECTORS, d, f);
+    const valid = goCheck('--certificate', v('valid', 'certificate.json'), '--public-key', v('valid', 'public-key.pem'), '--records', v('valid', 'records.ndjson'));
+    assert.equal(valid.code, 0, valid.out);
+    assert.match(valid.out, /^VALID\ncertificate cert-example-0001 signed by key [0-9a-f]{64}, statement version 1\n/);
+    const names = readdirSync(join(VECTORS, 'invalid')).sort();
+    assert.ok(names.length >= 25, names.join());
+    assertInvalid(names.map((name) => {
+      const d = join('invalid', name);
+      return [name, ['--certificate', v(d, 'certificate.json'), '--public-key', v(d, 'public-key.pem'), '--records', v(d, 'records.ndjson')], expectedCode(join(VECTORS, d))];
+    }));
+  });
+
+  it("accepts the version 1 proof of FORMAT.md section 9's worked example, and refuses it altered", () => {
+    const doc = read(join(ROOT, 'docs', 'FORMAT.md'));
+    const m = /per-object proof for leaf (\d+) carries this audit path[^\n]*\n\n```json\n([\s\S]*?)```/.exec(doc);
+    assert.ok(m, 'FORMAT.md section 9 shows an audit path');
+    const v = (f: string) => join(VECTORS, 'valid', f); // the example's certificate, records and key
+    const records = lines(v('records.ndjson'));
+    const leafIndex = Number(m[1]);
+    const proof = { type: 'shredproof.object-proof', version: 1, record: records[leafIndex]!, leafIndex, treeSize: records.length, auditPath: JSON.parse(m[2]!) as string[], certificate: JSON.parse(read(v('certificate.json'))) as Envelope };
+    const args = (p: unknown, name: string) => ['--certificate', v('certificate.json'), '--public-key', v('public-key.pem'), '--records', v('records.ndjson'), '--proof', write(name, p)];
+    const r = goCheck(...args(proof, 'example-proof.json'));
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, new RegExp(`^proof: \\S+ \\(sha256 [0-9a-f]{64}\\) at leaf ${leafIndex} of ${records.length}, certificate cert-example-0001$`, 'm'));
+    assertInvalid([
+      ['a tampered record', args({ ...proof, record: addOneToSize(proof.record) }, 'v1-tampered.json'), 'MERKLE_ROOT_MISMATCH'],
+      ['a member that version 1 does not define', args({ ...proof, list: 'records' }, 'v1-member.json'), 'MEMBER_UNKNOWN'],
+      ['a version no checker knows', args({ ...proof, version: 3 }, 'v3.json'), 'VERSION_UNSUPPORTED'],
+      ['a version 2 proof carrying the v1 certificate', args({ ...proof, record: undefined, version: 2, list: 'records', entry: proof.record }, 'v2-of-v1.json'), 'PROOF_CERTIFICATE_MISMATCH'],
+    ]);
+  });
+
+  it("accepts the version 2 bundle, its proofs, and FORMAT.md section 11's retained proof", () => {
+    const valid = join(VECTORS, 'v2', 'valid');
+    const r = goCheck('--bundle', valid);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(r.out.match(/^proof: .*, certificate cert-example-0002$/gm)?.length, readdirSync(join(valid, 'proofs')).length, r.out);
+    const doc = read(join(ROOT, 'docs', 'FORMAT.md'));
+    const m = /The retained one, without its `certificate` member[^\n]*\n\n```json\n([\s\S]*?)```/.exec(doc);
+    assert.ok(m, 'FORMAT.md section 11 shows a retained proof');
+    const proof = { ...(JSON.parse(m[1]!) as object), certificate: JSON.parse(read(join(valid, 'certificate.json'))) as Envelope };
+    const p = goCheck('--proof', write('example-v2-proof.json', proof), '--public-key', join(valid, 'public-key.pem'));
+    assert.equal(p.code, 0, p.out);
+    assert.match(p.out, /^proof: photos:user-3001\/evidence\.jpg \(retained under hold hold-7\) at leaf 0 of 1 of retained\.ndjson, certificate cert-example-0002$/m);
+    // A proof of another certificate, valid in itself (re-signed with another order's sha256), is not one of this bundle's.
+    const other = join(VECTORS, 'v2', 'invalid', 'order-deadline-differs', 'proofs', 'record-2.json');
+    assertInvalid([['a proof of another certificate', ['--certificate', join(valid, 'certificate.json'), '--public-key', join(valid, 'public-key.pem'), '--proof', other], 'PROOF_CERTIFICATE_MISMATCH']]);
+  });
+
+  it('gives every version 2 vector that it checks its expected code, and names those it does not', (t) => {
+    const names = readdirSync(join(VECTORS, 'v2', 'invalid')).sort();
+    assert.ok(names.length >= 40, names.join());
+    const checked: Array<[string, string[], string]> = [];
+    for (const name of names) {
+      const d = join(VECTORS, 'v2', 'invalid', name);
+      const code = expectedCode(d);
+      // A new vector of these codes, or one of them given another code, must be looked at here.
+      assert.equal(TRUST_AND_PIN_CODES.includes(code), name in TRUST_AND_PIN, `${name} (${code})`);
+      if (!(name in TRUST_AND_PIN)) {
+        checked.push([name, ['--bundle', d], code]);
+        continue;
+      }
+      // Everything the Go checker does check is valid in these bundles (README, "Who decides which code").
+      const r = goCheck('--bundle', d);
+      assert.equal(r.code, 0, `${name}: ${r.out}`);
+      t.diagnostic(`not checked by the Go checker: ${name} (${code}, decided by ${TRUST_AND_PIN[name]}); it trusts the key it is given`);
+    }
+    for (const name of Object.keys(TRUST_AND_PIN)) assert.ok(names.includes(name), `${name} missing`);
+    assertInvalid(checked);
   });
 });

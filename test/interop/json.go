@@ -12,18 +12,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
 // forbiddenNames are refused as member names anywhere: JavaScript gives them
-// a meaning, and no version of the formats uses them (MEMBER_FORBIDDEN). Not
-// in FORMAT.md: this, UTF8_INVALID and JSON_DUPLICATE_MEMBER follow the vectors.
+// a meaning, and no version of the formats uses them (MEMBER_FORBIDDEN,
+// FORMAT.md section 1).
 var forbiddenNames = []string{"__proto__", "constructor", "prototype"}
 
 // parseInput parses one untrusted input (a certificate, the signed statement,
-// a record line, a proof) as strictly as shredproof's verifiers do: UTF-8
+// a record or list line, a proof, order.json) as section 8 says: UTF-8
 // (RFC 8259 section 8.1; Go's decoder would put U+FFFD in place of bad bytes)
 // or UTF8_INVALID; one JSON value with numbers in IEEE 754 double range (I-JSON,
 // RFC 7493 section 2.2) or syntaxCode; then, in text order, no member name twice
@@ -116,7 +115,7 @@ var (
 	hashPattern   = regexp.MustCompile(`^[0-9a-f]{64}$`)       // 32 bytes, lowercase hex
 	saltPattern   = regexp.MustCompile(`^([0-9a-f]{2}){16,}$`) // at least 16 bytes
 	methodPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-	timePattern   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
+	zeroHash      = strings.Repeat("0", 64)
 )
 
 func matches(re *regexp.Regexp) func(any) bool {
@@ -127,20 +126,33 @@ func oneOf(values ...string) func(any) bool {
 	return func(v any) bool { s, ok := v.(string); return ok && slices.Contains(values, s) }
 }
 
-// kinds are the member types of FORMAT.md sections 1, 3, 5.3 and 7.
+// text is a string of lo to hi characters, read as Unicode code points (the
+// limits of FORMAT.md 5.4 and 5.5 do not say which unit they count), and
+// without control characters when plain is set: C0, DEL and C1, the control
+// characters that section 8 names.
+func text(lo, hi int, plain bool) func(any) bool {
+	return func(v any) bool {
+		s, ok := v.(string)
+		n := utf8.RuneCountInString(s)
+		return ok && n >= lo && n <= hi && (!plain || !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }))
+	}
+}
+
+// kinds are the member types of FORMAT.md sections 1, 3, 5.3 to 5.5 and 7.
 var kinds = map[string]func(any) bool{
 	"string":  func(v any) bool { _, ok := v.(string); return ok },
 	"id":      func(v any) bool { s, ok := v.(string); return ok && s != "" },
 	"integer": func(v any) bool { _, ok := integer(v); return ok },
+	"boolean": func(v any) bool { _, ok := v.(bool); return ok },
 	"hash":    matches(hashPattern),
 	"salt":    matches(saltPattern),
 	"method":  matches(methodPattern),
-	"time": func(v any) bool { // RFC 3339 in UTC with Z
-		s, ok := v.(string)
-		_, err := time.Parse(time.RFC3339Nano, s)
-		return ok && timePattern.MatchString(s) && err == nil
-	},
-	"object": func(v any) bool { _, ok := v.(map[string]any); return ok },
+	"time":    func(v any) bool { s, ok := v.(string); return ok && validTime(s) },
+	"tool":    text(1, 200, false),  // tool.name, tool.version (5.4)
+	"system":  text(1, 256, true),   // targets[].system (5.4)
+	"target":  text(0, 256, false),  // a list entry's target (5.5)
+	"locator": text(1, 4096, false), // a list entry's locator (5.5)
+	"object":  func(v any) bool { _, ok := v.(map[string]any); return ok },
 	"strings": func(v any) bool { // an object whose members are all strings
 		o, ok := v.(map[string]any)
 		for _, x := range o {
@@ -155,6 +167,13 @@ var kinds = map[string]func(any) bool{
 	"rescan-status":    oneOf("held", "exception", "unplanned", "recreated"),
 	"certificate-type": oneOf("shredproof.certificate"),
 	"proof-type":       oneOf("shredproof.object-proof"),
+	"proof-list":       oneOf("records", "retained", "exceptions", "rescan"),
+	"audit": func(v any) bool { // 5.3: entries (count) and head (hex, 32 bytes)
+		o, ok := v.(map[string]any)
+		_, isCount := integer(o["entries"])
+		head, isString := o["head"].(string)
+		return ok && isCount && isString && hashPattern.MatchString(head)
+	},
 }
 
 // member is one row of a member table: "a.b" is member b of member a, "a[]"

@@ -1,28 +1,35 @@
-// Command go-check is an outside check of shredproof's version 1 formats,
-// written from docs/FORMAT.md and the expected codes of test/vectors/certificate
-// (not from the TypeScript code; rules the vectors hold that FORMAT.md does not
-// yet state are marked "not in FORMAT.md" where they are checked): the DSSE
-// certificate envelope and its statement (section 5), records.ndjson against
-// the signed RFC 6962 Merkle root (sections 2 and 3), and a per-object proof
+// Command go-check is an outside check of shredproof's formats, versions 1 and
+// 2, written from docs/FORMAT.md and the expected codes of
+// test/vectors/certificate (not from the TypeScript code): the DSSE
+// certificate envelope and its statement (section 5), records.ndjson and the
+// three lists of version 2 against the signed RFC 6962 Merkle trees (sections
+// 2, 3 and 5.5), order.json (5.6) and per-object proofs of either version
 // (section 7), checked in the order of section 8. It uses Go's standard
 // library and github.com/transparency-dev/merkle, nothing of shredproof.
 //
-//	go-check --public-key KEY.pem --certificate CERT.json [--records RECORDS.ndjson] [--proof PROOF.json]
-//	go-check --public-key KEY.pem --proof PROOF.json
+//	go-check --public-key KEY.pem --certificate CERT.json [--records FILE] [--retained FILE]
+//	         [--exceptions FILE] [--rescan FILE] [--order FILE] [--proof PROOF.json]...
+//	go-check --public-key KEY.pem --proof PROOF.json...
+//	go-check --bundle DIR [--public-key KEY.pem]
 //
-// It prints VALID, or INVALID <CODE>: <reason> with a code of section 8, and
-// exits 0 when valid, 1 when invalid, and 2 for usage errors or input it
-// cannot read, including a public key that is not an Ed25519 key (section 8,
-// last paragraph).
+// A bundle (section 10) is checked file by file: certificate.json, and each of
+// records.ndjson, the lists, order.json and proofs/*.json that is present. The
+// key is --public-key, else the bundle's public-key.pem. Trust roots and pins
+// (5.7, 5.8) are out of scope: trust.json is reported as not checked.
+//
+// It prints VALID and a line per file checked, or INVALID <CODE>: <reason>
+// with a code of section 8, and exits 0 when valid, 1 when invalid, and 2 for
+// usage errors or input it cannot read, including a public key that is not an
+// Ed25519 key (section 8, last paragraph).
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // invalid is a verification failure: a code of FORMAT.md section 8 and a short reason.
@@ -34,79 +41,174 @@ func fail(code, format string, args ...any) error {
 	return &invalid{code, fmt.Sprintf(format, args...)}
 }
 
-const usage = "usage: go-check --public-key KEY.pem (--certificate CERT.json [--records RECORDS.ndjson] [--proof PROOF.json] | --proof PROOF.json)"
+const usage = `usage: go-check --public-key KEY.pem (--certificate CERT.json [--records FILE] [--retained FILE] [--exceptions FILE] [--rescan FILE] [--order FILE] [--proof PROOF.json]... | --proof PROOF.json...)
+       go-check --bundle DIR [--public-key KEY.pem]`
+
+// inputs are the files to check; lists maps "retained", "exceptions" and "rescan" to their files.
+type inputs struct {
+	cert, key, records, order string
+	lists                     map[string]string
+	proofs                    []string
+	bundle                    bool
+	notes                     []string // bundle files not checked, printed last
+}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("go-check", flag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	certPath := flags.String("certificate", "", "")
-	keyPath := flags.String("public-key", "", "")
-	recordsPath := flags.String("records", "", "")
-	proofPath := flags.String("proof", "", "")
-	err := flags.Parse(args)
-	if err != nil || flags.NArg() > 0 || *keyPath == "" || (*certPath == "" && *proofPath == "") || (*recordsPath != "" && *certPath == "") {
-		if err != nil {
-			fmt.Fprintln(stderr, "go-check:", err)
-		}
+	in, err := parseArgs(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "go-check:", err)
 		fmt.Fprintln(stderr, usage)
 		return 2
 	}
-	summary, err := check(*certPath, *keyPath, *recordsPath, *proofPath)
+	summary, err := check(in)
 	var bad *invalid
 	switch {
 	case err == nil:
 		fmt.Fprintln(stdout, "VALID")
-		for _, line := range summary {
+		for _, line := range append(summary, in.notes...) {
 			fmt.Fprintln(stdout, line)
 		}
 		return 0
 	case errors.As(err, &bad):
-		fmt.Fprintln(stdout, "INVALID", bad)
+		fmt.Fprintln(stdout, "INVALID", bad.code+":", show(bad.reason))
 		return 1
 	default:
-		fmt.Fprintln(stderr, "go-check:", err)
+		fmt.Fprintln(stderr, "go-check:", show(err.Error()))
 		return 2
 	}
 }
 
+func parseArgs(args []string) (*inputs, error) {
+	flags := flag.NewFlagSet("go-check", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	in := &inputs{lists: map[string]string{}}
+	flags.StringVar(&in.cert, "certificate", "", "")
+	flags.StringVar(&in.key, "public-key", "", "")
+	flags.StringVar(&in.records, "records", "", "")
+	flags.StringVar(&in.order, "order", "", "")
+	flags.Func("proof", "", func(p string) error { in.proofs = append(in.proofs, p); return nil })
+	for _, list := range []string{"retained", "exceptions", "rescan"} {
+		flags.Func(list, "", func(p string) error { in.lists[list] = p; return nil })
+	}
+	bundle := flags.String("bundle", "", "")
+	if err := flags.Parse(args); err != nil {
+		return nil, err
+	}
+	files := in.cert != "" || in.records != "" || in.order != "" || len(in.lists) > 0 || len(in.proofs) > 0
+	switch {
+	case flags.NArg() > 0:
+		return nil, fmt.Errorf("unexpected argument %q", flags.Arg(0))
+	case *bundle != "" && files:
+		return nil, errors.New("--bundle takes no other file but --public-key")
+	case *bundle != "":
+		return in, readBundle(*bundle, in)
+	case in.key == "":
+		return nil, errors.New("--public-key is required")
+	case in.cert == "" && len(in.proofs) == 0:
+		return nil, errors.New("nothing to check: give --certificate or --proof")
+	case in.cert == "" && (in.records != "" || in.order != "" || len(in.lists) > 0):
+		return nil, errors.New("records, lists and order.json are checked against a --certificate")
+	}
+	return in, nil
+}
+
 // check runs the steps of FORMAT.md section 8 on the files given. Errors that
-// are not *invalid are unreadable input (exit 2).
-func check(certPath, keyPath, recordsPath, proofPath string) ([]string, error) {
-	pemBytes, err := os.ReadFile(keyPath)
+// are not *invalid are unreadable input or usage errors (exit 2).
+func check(in *inputs) ([]string, error) {
+	pemBytes, err := os.ReadFile(in.key)
 	if err != nil {
 		return nil, err
 	}
 	key, err := parsePublicKey(pemBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%s: KEY_MALFORMED: %v", keyPath, err)
+		return nil, fmt.Errorf("%s: KEY_MALFORMED: %v", in.key, err)
 	}
-	var summary []string
-	var cert *certificate
-	if certPath != "" {
-		data, err := os.ReadFile(certPath)
+	if in.cert == "" {
+		return checkProofs(in.proofs, nil, key)
+	}
+	data, err := os.ReadFile(in.cert)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := verifyCertificate(data, key) // steps 1-4
+	if err != nil {
+		return nil, err
+	}
+	summary := []string{fmt.Sprintf("certificate %s signed by key %s, statement version %d", show(cert.id), key.id, cert.version)}
+	if len(in.lists) > 0 && cert.version < 2 {
+		if !in.bundle {
+			return nil, fmt.Errorf("a version %d certificate has no retained, exceptions or rescan list", cert.version)
+		}
+		for _, list := range []string{"retained", "exceptions", "rescan"} {
+			if in.lists[list] != "" {
+				in.notes = append(in.notes, "ignored: "+listFiles[list]+" (version 2 only)")
+			}
+		}
+		in.lists = nil
+	}
+	steps := []func() ([]string, error){
+		func() ([]string, error) { return checkFile(in.records, "records", cert) }, // step 5
+	}
+	proofs := func() ([]string, error) { return checkProofs(in.proofs, cert, key) }
+	if cert.version == 1 {
+		steps = append(steps, proofs) // step 6
+	}
+	for _, list := range []string{"retained", "exceptions", "rescan"} { // step 7
+		steps = append(steps, func() ([]string, error) { return checkFile(in.lists[list], list, cert) })
+	}
+	steps = append(steps, func() ([]string, error) { // step 8
+		if in.order == "" {
+			return nil, nil
+		}
+		data, err := os.ReadFile(in.order)
 		if err != nil {
 			return nil, err
 		}
-		if cert, err = verifyCertificate(data, key); err != nil {
-			return nil, err
-		}
-		summary = append(summary, fmt.Sprintf("certificate %s signed by key %s", cert.id, key.id))
+		digest, err := verifyOrder(data, cert)
+		return []string{fmt.Sprintf("order.json: sha256 %s, reference %s", digest, show(fmt.Sprint(cert.order["reference"])))}, err
+	})
+	if cert.version == 2 {
+		steps = append(steps, proofs) // step 10
 	}
-	if recordsPath != "" {
-		f, err := os.Open(recordsPath)
+	for _, step := range steps {
+		lines, err := step()
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		if err := verifyRecords(f, cert); err != nil {
-			return nil, err
-		}
-		summary = append(summary, fmt.Sprintf("records: %d, merkle root %x", cert.treeSize, cert.rootHash))
+		summary = append(summary, lines...)
 	}
-	if proofPath != "" {
-		data, err := os.ReadFile(proofPath)
+	return summary, nil
+}
+
+// checkFile checks records.ndjson or a list file, when given.
+func checkFile(path, list string, cert *certificate) ([]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	verify := verifyList
+	if list == "records" {
+		verify = func(_ string, r io.Reader, c *certificate) (treeFile, error) { return verifyRecords(r, c) }
+	}
+	tf, err := verify(list, f, cert)
+	if list == "records" { // the line of version 1, kept
+		return []string{fmt.Sprintf("records: %d, merkle root %x", tf.size, tf.root)}, err
+	}
+	return []string{fmt.Sprintf("%s: %d entries, merkle root %x", listFiles[list], tf.size, tf.root)}, err
+}
+
+// checkProofs checks each proof; with a certificate, each must carry exactly
+// it, the same signed statement (section 10).
+func checkProofs(paths []string, cert *certificate, key trustedKey) ([]string, error) {
+	var lines []string
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
@@ -114,12 +216,27 @@ func check(certPath, keyPath, recordsPath, proofPath string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		// With both, the proof must be one of this certificate's: the same signed statement.
-		if cert != nil && !bytes.Equal(cert.payload, op.cert.payload) {
-			return nil, fail("PROOF_CERTIFICATE_MISMATCH", "the proof carries certificate %s, not %s", op.cert.id, cert.id)
+		if cert != nil && string(cert.payload) != string(op.cert.payload) {
+			return nil, fail("PROOF_CERTIFICATE_MISMATCH", "%s carries certificate %s, not %s", path, show(op.cert.id), show(cert.id))
 		}
-		summary = append(summary, fmt.Sprintf("proof: %s:%s (sha256 %s) at leaf %d of %d, certificate %s",
-			op.record["target"], op.record["locator"], op.record["sha256"], op.leafIndex, op.cert.treeSize, op.cert.id))
+		lines = append(lines, op.describe())
 	}
-	return summary, nil
+	return lines, nil
+}
+
+// show writes the characters that section 8 says a verifier must not print
+// as they are (controls C0, DEL and C1, bidi marks, embeddings, overrides and
+// isolates, line and paragraph separators) as JSON escapes: a terminal would
+// obey them, and one could erase INVALID and print VALID.
+func show(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x061c || r == 0x200e || r == 0x200f ||
+			(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029 {
+			fmt.Fprintf(&b, `\u%04x`, r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
