@@ -105,7 +105,8 @@ export async function benchVerifierPage(n = 1_000_000): Promise<BenchResult[]> {
 
     await chooseFiles(p.page, order);
     const [v, pageS] = await timed(() => verifyInPage(p.page, 1_200_000));
-    if (v.verdict !== 'valid') throw new Error(`the page said ${v.word} ${v.detail}`);
+    // No pin is given: the page then says 'signature valid, key NOT pinned' after the same checks, which is what is timed.
+    if (v.verdict !== 'valid' && v.verdict !== 'unpinned') throw new Error(`the page said ${v.word} ${v.detail}`);
     const firstLookupS = await photoLookup(p.page, dir, Math.floor(n * 0.77));
     const secondLookupS = await photoLookup(p.page, dir, Math.floor(n * 0.31));
 
@@ -114,7 +115,7 @@ export async function benchVerifierPage(n = 1_000_000): Promise<BenchResult[]> {
     const proofTimes: number[] = [];
     for (let k = 0; k < PROOF_RUNS; k++) {
       const [pv, s] = await timed(() => verifyInPage(p.page));
-      if (pv.verdict !== 'valid') throw new Error(`proof: ${pv.word} ${pv.detail}`);
+      if (pv.verdict !== 'valid' && pv.verdict !== 'unpinned') throw new Error(`proof: ${pv.word} ${pv.detail}`);
       proofTimes.push(s * 1000);
     }
     proofTimes.sort((a, b) => a - b);

@@ -3,7 +3,7 @@
 // And every text node is escaped for display (the core's escapeForDisplay):
 // a control or bidi character shows as `\u202e`, visibly, instead of
 // reordering or hiding the text around it.
-import { escapeForDisplay } from '@shredproof/verify'; // this file only: the page's main thread runs no other core code
+import { escapeForDisplay } from '@shredproof/verify'; // the main thread runs no verification: this, and isStatementV2 to show a statement, are all it takes from the core
 
 type Child = Node | string | number | null | undefined | false;
 

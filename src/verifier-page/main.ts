@@ -1,41 +1,31 @@
-// The page's main thread: file pickers and drop boxes, the Verify button,
-// and what the worker reports, shown as text. It verifies nothing itself;
-// the worker (worker.ts) runs the core, so the page never freezes.
-import { byId, bytes, count, h, replaceChildren, setText, size } from './dom.js';
-import type { VerifyOutcome, VerifyRequest, WorkerReply } from './protocol.js';
-import { renderCheck, renderKey, renderStatement } from './render.js';
+// The page's main thread: file pickers and drop boxes, the pins, the Verify
+// button, and what the worker reports, shown as text. It verifies nothing
+// itself; the worker (worker.ts) runs the core, so the page never freezes.
+import { chosenFiles, droppedFiles, type PathFile } from './bundle-drop.js';
+import { byId, count, setText, size } from './dom.js';
+import { currentPins, dropTrustRoot, wirePins } from './pins.js';
+import { BUNDLE_NAMES, FILE_SLOTS, type FileSlot, type WorkerReply } from './protocol.js';
+import { renderCheck } from './render-check.js';
+import { bundleInput, chooseBundle, chooseProofs, chooseSlot, clearAll, wireSlots } from './slots.js';
+import { clearResult, setVerdict, showOutcome, VERDICT_WORDS } from './verdict-view.js';
 import { Cancelled, VerifierWorker } from './worker-client.js';
 
 /** The worker's bundled source, put here by build.ts. */
 declare const __WORKER_SOURCE__: string;
 
-const SLOTS = ['certificate', 'publicKey', 'records', 'proof'] as const;
-type Slot = (typeof SLOTS)[number];
-
-const chosen: Partial<Record<Slot, File>> = {};
 let busy = false;
-/** The key id of the last verification that got as far as reading the key. */
-let keyid: string | undefined;
-/** True while the last verification was valid and covered records or a proof, and no input changed since. */
+/** True while the last verification was valid (pinned or not) and no input changed since. */
 let canCheckPhotos = false;
+let unpinned = false;
 
 const ui = {
   verify: byId<HTMLButtonElement>('verify'),
   cancel: byId<HTMLButtonElement>('cancel'),
   hint: byId('inputs-hint'),
   verdict: byId('verdict'),
-  verdictWord: byId('verdict-word'),
-  verdictDetail: byId('verdict-detail'),
   progressBox: byId('progress-box'),
   progress: byId<HTMLProgressElement>('progress'),
   progressText: byId('progress-text'),
-  keyBox: byId('key-box'),
-  keyInfo: byId('key-info'),
-  pinned: byId<HTMLInputElement>('pinned-keyid'),
-  pinResult: byId('pin-result'),
-  statementBox: byId('statement-box'),
-  statementTitle: byId('statement-title'),
-  statement: byId('statement'),
   photoInput: byId<HTMLInputElement>('file-photo'),
   photoStatus: byId('photo-status'),
   photoResults: byId('photo-results'),
@@ -53,6 +43,27 @@ function showProgress(p: Extract<WorkerReply, { type: 'progress' }>): void {
 
 const worker = new VerifierWorker(__WORKER_SOURCE__, showProgress);
 
+const NEEDS_CERTIFICATE: readonly FileSlot[] = ['records', 'retained', 'exceptions', 'rescan', 'order'];
+
+/** Why Verify cannot run yet, or '' when it can. The worker checks again: these are hints, not checks. */
+function inputsProblem(): string {
+  const b = bundleInput();
+  const { pins, problem } = currentPins();
+  const needs = NEEDS_CERTIFICATE.filter((s) => b[s]).map((s) => BUNDLE_NAMES[s]);
+  if (needs.length > 0 && !b.certificate) return `${needs.join(', ')} ${needs.length === 1 ? 'is' : 'are'} checked against its certificate: choose the certificate too.`;
+  if (!b.certificate && b.proofs.length === 0) return 'Drop the whole bundle, or choose a certificate (or a proof file, which carries one) and a key.';
+  if (!b.publicKey && !b.trust && !pins.trustRoot) return 'Choose a key: public-key.pem, the bundle’s trust.json, or a trust.json of your own.';
+  if (problem) return problem;
+  if (pins.trustSha256 && !b.trust && !pins.trustRoot) return 'A trust.json SHA-256 pin is checked against the bundle’s trust.json: choose trust.json too.';
+  return '';
+}
+
+function updateReady(): void {
+  const problem = inputsProblem();
+  ui.verify.disabled = busy || problem !== '';
+  ui.hint.textContent = busy ? 'Working…' : problem;
+}
+
 function setBusy(on: boolean): void {
   busy = on;
   ui.cancel.hidden = !on;
@@ -61,96 +72,33 @@ function setBusy(on: boolean): void {
   updateReady();
 }
 
-function updateReady(): void {
-  const { certificate, publicKey, records, proof } = chosen;
-  let hint = '';
-  if (records && !certificate) hint = 'A records file is checked against its certificate: choose the certificate too.';
-  else if (!certificate && !proof) hint = 'Choose a certificate (or a proof file, which carries one) and a public key.';
-  else if (!publicKey) hint = 'Choose the public key.';
-  ui.verify.disabled = busy || hint !== '';
-  ui.hint.textContent = busy ? 'Working…' : hint;
-}
-
-function setVerdict(state: 'idle' | 'running' | 'valid' | 'invalid' | 'error', word: string, ...detail: Array<Node | string>): void {
-  ui.verdict.dataset.verdict = state;
-  ui.verdictWord.textContent = word;
-  replaceChildren(ui.verdictDetail, ...detail);
-}
-
-function showPin(): void {
-  const want = ui.pinned.value.toLowerCase().replace(/[\s:]/g, '');
-  delete ui.pinResult.dataset.match;
-  if (!want) ui.pinResult.textContent = '';
-  else if (!keyid) ui.pinResult.textContent = 'Verify first: the key id is computed from the public key you chose.';
-  else if (want === keyid) {
-    ui.pinResult.dataset.match = 'yes';
-    ui.pinResult.textContent = 'The key id matches the published one.';
-  } else {
-    ui.pinResult.dataset.match = 'no';
-    ui.pinResult.textContent = 'The key id does NOT match the published one. Whatever the result above, this certificate was not signed by the published key.';
-  }
-}
-
-function describeChecked(o: Extract<VerifyOutcome, { verdict: 'valid' }>): string {
-  const parts = o.checked.map((c) => {
-    if (c === 'records') return `records file (${count(o.records ?? 0)} records)`;
-    if (c === 'proof' && o.proofRecord) return `proof of one object (${o.proofRecord.target}: ${o.proofRecord.locator})`;
-    return c;
-  });
-  return `Checked: ${parts.join(', ')}. Took ${(o.elapsedMs / 1000).toFixed(2)} s.`;
-}
-
-function showOutcome(o: VerifyOutcome): void {
-  if (o.verdict === 'error') {
-    setVerdict('error', 'NOT CHECKED', o.message);
-    return;
-  }
-  if (o.verdict === 'valid') {
-    setVerdict('valid', 'VALID', describeChecked(o));
-  } else {
-    setVerdict('invalid', 'INVALID', h('span', { class: 'code', id: 'verdict-code' }, o.code), `: ${o.message}`);
-  }
-  if (o.key) {
-    keyid = o.key.keyid;
-    replaceChildren(ui.keyInfo, renderKey(o.key));
-    ui.keyBox.hidden = false;
-    showPin();
-  }
-  if (o.statement) {
-    ui.statementTitle.textContent =
-      o.verdict === 'valid' ? 'What the certificate states (signature verified)' : 'What the certificate states (its signature verified; a later check failed, see above)';
-    replaceChildren(ui.statement, renderStatement(o.statement));
-    ui.statementBox.hidden = false;
-  }
-  canCheckPhotos = o.verdict === 'valid' && (o.checked.includes('records') || o.checked.includes('proof'));
-}
-
 function resetResult(word: string): void {
-  setVerdict('idle', word);
-  keyid = undefined;
+  clearResult(word);
   canCheckPhotos = false;
-  ui.keyBox.hidden = true;
-  ui.statementBox.hidden = true;
-  ui.statement.replaceChildren();
   ui.photoResults.replaceChildren();
   ui.photoStatus.textContent = '';
-  showPin();
+}
+
+/** Any file or pin changed: a verdict shown would no longer be about what is chosen. */
+function inputsChanged(): void {
+  if (busy) worker.cancel();
+  if (ui.verdict.dataset.verdict !== 'idle' || canCheckPhotos) resetResult('Not checked yet: the files or pins changed.');
+  updateReady();
 }
 
 async function verify(): Promise<void> {
-  if (busy || !chosen.publicKey) return;
+  if (busy || inputsProblem() !== '') return;
   resetResult('Verifying…');
   setVerdict('running', 'Verifying…');
   setBusy(true);
-  const req: VerifyRequest = { type: 'verify', publicKey: chosen.publicKey };
-  if (chosen.certificate) req.certificate = chosen.certificate;
-  if (chosen.records) req.records = chosen.records;
-  if (chosen.proof) req.proof = chosen.proof;
   try {
-    showOutcome(await worker.verify(req));
+    const outcome = await worker.verify({ type: 'verify', bundle: bundleInput(), pins: currentPins().pins });
+    showOutcome(outcome);
+    canCheckPhotos = outcome.verdict === 'valid' || outcome.verdict === 'unpinned';
+    unpinned = outcome.verdict === 'unpinned';
   } catch (e) {
     if (e instanceof Cancelled) setVerdict('idle', 'Cancelled.');
-    else setVerdict('error', 'NOT CHECKED', e instanceof Error ? e.message : String(e));
+    else setVerdict('error', VERDICT_WORDS.error, e instanceof Error ? e.message : String(e));
   } finally {
     setBusy(false);
   }
@@ -163,7 +111,8 @@ async function checkPhotos(files: File[]): Promise<void> {
     return;
   }
   if (!canCheckPhotos) {
-    ui.photoStatus.textContent = 'First verify the certificate with its records file or with a proof file: the photo is looked up among the objects they prove destroyed.';
+    ui.photoStatus.textContent =
+      'First verify the certificate with its records file or with a proof file (and retained.ndjson, to learn what was kept under a legal hold): the photo is looked up among what they prove.';
     return;
   }
   setBusy(true);
@@ -172,7 +121,11 @@ async function checkPhotos(files: File[]): Promise<void> {
     const { outcomes, elapsedMs } = await worker.check(files);
     for (const o of outcomes) ui.photoResults.append(renderCheck(o));
     const found = outcomes.filter((o) => o.status === 'found').length;
-    setText(ui.photoStatus, `Checked ${files.length === 1 ? files[0]!.name : `${files.length} files`} in ${(elapsedMs / 1000).toFixed(2)} s: ${found} found among the destroyed objects.`);
+    const held = outcomes.filter((o) => o.status === 'held').length;
+    const what = files.length === 1 ? files[0]!.name : `${files.length} files`;
+    const heldText = held > 0 ? `, ${held} kept under a legal hold` : '';
+    const pinNote = unpinned ? ' The key is not pinned: these results hold only if it is the issuer’s.' : '';
+    setText(ui.photoStatus, `Checked ${what} in ${(elapsedMs / 1000).toFixed(2)} s: ${found} found among the destroyed objects${heldText}.${pinNote}`);
   } catch (e) {
     if (e instanceof Cancelled) {
       canCheckPhotos = false;
@@ -183,50 +136,55 @@ async function checkPhotos(files: File[]): Promise<void> {
   }
 }
 
-function choose(slot: Slot, file: File | undefined): void {
-  if (busy) worker.cancel();
-  if (file) chosen[slot] = file;
-  else delete chosen[slot];
-  const box = document.querySelector<HTMLElement>(`.slot[data-slot="${slot}"]`)!;
-  box.classList.toggle('filled', !!file);
-  setText(byId(`chosen-${slot}`), file ? `${file.name} (${bytes(file.size)})` : 'No file chosen.');
-  box.querySelector<HTMLButtonElement>('button.clear')!.hidden = !file;
-  if (!file) byId<HTMLInputElement>(`file-${slot}`).value = '';
-  if (ui.verdict.dataset.verdict !== 'idle' || canCheckPhotos) resetResult('Not checked yet: the files changed.');
-  updateReady();
+/** A drop on a box: one file goes in that box; several files or a folder are the whole bundle. */
+function dropped(target: string, files: PathFile[]): void {
+  if (files.length === 0) return;
+  if (target === 'photo') void checkPhotos(files.map((f) => f.file));
+  else if (target === 'pinTrust') dropTrustRoot(files[0]!.file);
+  else if (target === 'proof') chooseProofs(files.map((f) => ({ name: f.path, file: f.file })), true);
+  else if (target !== 'bundle' && files.length === 1 && !files[0]!.path.includes('/') && (FILE_SLOTS as readonly string[]).includes(target)) {
+    chooseSlot(target as FileSlot, files[0]!.file, true);
+  } else chooseBundle(files);
 }
 
-function wire(): void {
+function wireDrops(): void {
   // A file dropped outside a box must not make the browser leave the page.
   for (const type of ['dragover', 'drop'] as const) document.addEventListener(type, (e) => e.preventDefault());
-  for (const box of document.querySelectorAll<HTMLElement>('.slot')) {
-    const slot = box.dataset.slot!;
+  // The boxes, and the whole files section for a bundle dropped beside them.
+  for (const box of document.querySelectorAll<HTMLElement>('[data-drop]')) {
     box.addEventListener('dragover', (e) => {
       e.preventDefault();
+      e.stopPropagation();
       box.classList.add('dragover');
     });
     box.addEventListener('dragleave', () => box.classList.remove('dragover'));
     box.addEventListener('drop', (e) => {
       e.preventDefault();
+      e.stopPropagation();
       box.classList.remove('dragover');
-      const files = [...(e.dataTransfer?.files ?? [])];
-      if (slot === 'photo') void checkPhotos(files);
-      else if (files[0]) {
-        // Show the dropped file in the picker too, as if it had been chosen there.
-        const one = new DataTransfer();
-        one.items.add(files[0]);
-        byId<HTMLInputElement>(`file-${slot}`).files = one.files;
-        choose(slot as Slot, files[0]);
-      }
+      if (!e.dataTransfer) return;
+      // droppedFiles takes every item now, while the drop event lasts.
+      droppedFiles(e.dataTransfer).then(
+        (files) => dropped(box.dataset.drop!, files),
+        (err: unknown) => setText(byId('bundle-status'), `Could not read what was dropped: ${err instanceof Error ? err.message : String(err)}`),
+      );
     });
   }
-  for (const slot of SLOTS) {
-    const input = byId<HTMLInputElement>(`file-${slot}`);
-    input.addEventListener('change', () => choose(slot, input.files?.[0]));
+}
+
+function wire(): void {
+  wireSlots(inputsChanged);
+  wirePins(inputsChanged, () => void verify());
+  wireDrops();
+  for (const id of ['file-bundle', 'file-bundle-folder']) {
+    const input = byId<HTMLInputElement>(id);
+    input.addEventListener('change', () => {
+      const files = chosenFiles(input);
+      input.value = ''; // so that choosing the same bundle again reads it again
+      if (files.length > 0) chooseBundle(files);
+    });
   }
-  for (const button of document.querySelectorAll<HTMLButtonElement>('button.clear')) {
-    button.addEventListener('click', () => choose(button.dataset.clear as Slot, undefined));
-  }
+  byId('clear-all').addEventListener('click', clearAll);
   ui.photoInput.addEventListener('change', () => {
     const files = [...(ui.photoInput.files ?? [])];
     ui.photoInput.value = ''; // so that choosing the same file again checks it again
@@ -234,7 +192,6 @@ function wire(): void {
   });
   ui.verify.addEventListener('click', () => void verify());
   ui.cancel.addEventListener('click', () => worker.cancel());
-  ui.pinned.addEventListener('input', showPin);
   updateReady();
 }
 

@@ -3,13 +3,16 @@
 // verification. In a records file, every file is looked up in one pass, and
 // each record found gets its inclusion proof built from the verified leaf
 // hashes and checked against the certified root (RFC 9162 section 2.1.3). A
-// proof file was checked whole when it was verified.
+// proof file was checked whole when it was verified. A photo that was not
+// destroyed is also looked up among the retained entries that carry a content
+// hash (docs/FORMAT.md section 5.5): only the matching entry is reported.
 import { bytesEqual, bytesToHex, decodeLine, hexToBytes, newScannedRecord, nobleHasher, parseRecordLine, type ScannedRecord, scanRecord, utf8Encode, verifyInclusion } from '@shredproof/verify';
 import { forEachBlobLine } from './blob-lines.js';
 import { BlobWindow } from './blob-window.js';
-import type { CheckOutcome, Match, ProgressFn } from './protocol.js';
+import type { CheckOutcome, HeldMatch, Match, ProgressFn, Searched } from './protocol.js';
 import { Sha256 } from './sha256.js';
-import type { VerifiedRecords, VerifiedSession } from './verify-job.js';
+import type { VerifiedRecords } from './file-jobs.js';
+import type { VerifiedSession } from './verify-job.js';
 
 // For a line the scanner declines: in a canonical record this text precedes
 // the value of every member named sha256, and it cannot occur inside a
@@ -91,9 +94,18 @@ async function searchRecords(records: VerifiedRecords, rootHash: string, wanted:
 
 const NOTHING_TO_SEARCH = 'Verify a certificate with its records file or a proof file first: the photo is looked up among what they prove.';
 
+/** The retained entries whose content hash is `sha256`: from the verified retained.ndjson, else from verified proofs of retained entries. */
+function heldMatches(session: VerifiedSession, sha256: string): HeldMatch[] {
+  const listed = session.retained?.bySha256.get(sha256) ?? [];
+  if (listed.length > 0) return listed.map((entry) => ({ entry, source: 'retained' }));
+  return session.heldProofs.filter((e) => e.sha256 === sha256).map((entry) => ({ entry, source: 'proof' }));
+}
+
 export async function runCheck(files: readonly File[], session: VerifiedSession | undefined, progress: ProgressFn): Promise<CheckOutcome[]> {
-  const { records, proof } = session ?? {};
-  if (!session || (!records && !proof)) return files.map((f) => ({ status: 'error', name: f.name, message: NOTHING_TO_SEARCH }));
+  const { records, recordProofs = [], retained, heldProofs = [] } = session ?? {};
+  if (!session || (!records && recordProofs.length === 0 && !retained && !heldProofs.some((e) => e.sha256 !== undefined))) {
+    return files.map((f) => ({ status: 'error', name: f.name, message: NOTHING_TO_SEARCH }));
+  }
   const hashed: Array<{ file: File; sha256: string } | { file: File; error: string }> = [];
   for (const file of files) {
     try {
@@ -103,7 +115,7 @@ export async function runCheck(files: readonly File[], session: VerifiedSession 
     }
   }
   const wanted = new Set(hashed.flatMap((h) => ('sha256' in h ? [h.sha256] : [])));
-  let matches: Map<string, Match[]>;
+  let matches = new Map<string, Match[]>();
   if (records) {
     try {
       matches = await searchRecords(records, session.statement.merkle.rootHash, wanted, progress);
@@ -111,13 +123,23 @@ export async function runCheck(files: readonly File[], session: VerifiedSession 
       const message = e instanceof Error ? e.message : String(e);
       return files.map((f) => ({ status: 'error', name: f.name, message }));
     }
-  } else {
-    matches = new Map(proof && wanted.has(proof.record.sha256) ? [[proof.record.sha256, [{ record: proof.record, proofLength: proof.proofLength, source: 'proof' }]]] : []);
   }
-  const searched = records ? { source: 'records' as const, count: records.count } : { source: 'proof' as const, count: 1 };
+  // A proof's record was proved when it was verified; the records file, when given, has already found the same record.
+  for (const p of records ? [] : recordProofs) {
+    if (wanted.has(p.record.sha256)) matches.set(p.record.sha256, [...(matches.get(p.record.sha256) ?? []), { record: p.record, proofLength: p.proofLength, source: 'proof' }]);
+  }
+  const searched: Searched = {
+    recordProofs: records ? 0 : recordProofs.length,
+    retainedProofs: retained ? 0 : heldProofs.filter((e) => e.sha256 !== undefined).length,
+    version: session.statement.version,
+    ...(records ? { records: records.count } : {}),
+    ...(retained ? { retained: { count: retained.count, hashed: retained.hashed } } : {}),
+  };
   return hashed.map((h) => {
     if ('error' in h) return { status: 'error', name: h.file.name, message: h.error };
     const m = matches.get(h.sha256) ?? [];
-    return { status: m.length > 0 ? 'found' : 'not-found', name: h.file.name, size: h.file.size, sha256: h.sha256, searched, matches: m };
+    const held = heldMatches(session, h.sha256);
+    const status = m.length > 0 ? 'found' : held.length > 0 ? 'held' : 'not-found';
+    return { status, name: h.file.name, size: h.file.size, sha256: h.sha256, searched, matches: m, held, unpinned: !session.pinned };
   });
 }

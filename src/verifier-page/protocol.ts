@@ -1,14 +1,45 @@
 // Messages between the verifier page and its worker. Files cross as File
 // objects: the structured clone shares the bytes on disk, nothing is copied
 // or sent anywhere. Every check runs in the worker; the page only shows.
-import type { CertificateStatement, DestructionRecord, VerificationCode } from '@shredproof/verify';
+import type { AnyCertificateStatement, DestructionRecord, ListEntry, ListName, Pin, RetainedEntry, VerificationCode } from '@shredproof/verify';
+
+/** The single files of a certificate bundle (docs/FORMAT.md section 10), by role, in the order the CLI checks them. */
+export const FILE_SLOTS = ['certificate', 'records', 'retained', 'exceptions', 'rescan', 'order', 'trust', 'publicKey'] as const;
+export type FileSlot = (typeof FILE_SLOTS)[number];
+
+/** Each role's name in a bundle: what the reports call the file, and how a dropped bundle is sorted. */
+export const BUNDLE_NAMES: Readonly<Record<FileSlot, string>> = {
+  certificate: 'certificate.json',
+  records: 'records.ndjson',
+  retained: 'retained.ndjson',
+  exceptions: 'exceptions.ndjson',
+  rescan: 'rescan.ndjson',
+  order: 'order.json',
+  trust: 'trust.json',
+  publicKey: 'public-key.pem',
+};
+
+/** A file with the name a report gives it: "proofs/record-2.json" for a proof of a dropped bundle. */
+export interface NamedFile {
+  name: string;
+  file: File;
+}
+
+/** What the person chose: the bundle's files by role, its proofs, and the names of dropped files the format does not define. */
+export type BundleInput = Partial<Record<FileSlot, File>> & { proofs: NamedFile[]; ignored: string[] };
+
+/** Pins (docs/FORMAT.md section 5.8): what the person holds from the settlement or the docket, never from the bundle. */
+export interface PinInput {
+  keyid?: string;
+  trustSha256?: string;
+  /** A trust root of the person's own (`--trust FILE`). */
+  trustRoot?: File;
+}
 
 export interface VerifyRequest {
   type: 'verify';
-  certificate?: File;
-  publicKey: File;
-  records?: File;
-  proof?: File;
+  bundle: BundleInput;
+  pins: PinInput;
 }
 
 export interface CheckFilesRequest {
@@ -18,33 +49,71 @@ export interface CheckFilesRequest {
 
 export type WorkerRequest = VerifyRequest | CheckFilesRequest;
 
-/** The trusted key as a person compares it: its key id and the raw 32 bytes, in hex. */
+/** A key as a person compares it: its key id and the raw 32 bytes, in hex. */
 export interface KeyInfo {
   keyid: string;
   publicKeyHex: string;
 }
 
+/** What a person compares with what the issuer published out of band. */
+export interface TrustFacts {
+  /** The key whose signature verified. */
+  signer?: KeyInfo;
+  /** Where the signer came from when the verdict is PIN_MISMATCH: the bundle's key, which is not the pinned one. */
+  unpinnedSigner?: KeyInfo;
+  /** SHA-256 of the bundle's trust.json, as sha256sum prints it: what `--trust-sha256` pins. */
+  trustSha256?: string;
+  /** SHA-256 of the person's own trust.json. */
+  ownTrustSha256?: string;
+  /** Key id of public-key.pem. */
+  publicKeyId?: string;
+  pinned: boolean;
+  pin?: Pin;
+}
+
+/** One file's verdict, as `shredproof verify --bundle` prints it (packages/verify/src/cli/verify-bundle.ts). */
+export interface FileReport {
+  file: string;
+  status: 'valid' | 'invalid' | 'not checked' | 'ignored';
+  code?: VerificationCode;
+  detail?: string;
+  /** The name of the file chosen for this role, when it is not the bundle's name. */
+  chosen?: string;
+}
+
+/** The verified entries of a list file of a version 2 certificate, the first MAX_LIST_ROWS of them. */
+export interface ListView {
+  count: number;
+  entries: ListEntry[];
+}
+export type ListViews = Partial<Record<ListName, ListView>>;
+export const MAX_LIST_ROWS = 500;
+
+interface Checked {
+  files: FileReport[];
+  facts: TrustFacts;
+  lists: ListViews;
+  elapsedMs: number;
+}
+
 export type VerifyOutcome =
-  | {
-      verdict: 'valid';
-      key: KeyInfo;
-      statement: CertificateStatement;
-      /** What was checked, in order: "signature", "statement", "records", "proof". */
+  | (Checked & {
+      /** valid: pinned and every file valid; unpinned: every file valid, but nothing the person gave pins the key. */
+      verdict: 'valid' | 'unpinned';
+      statement: AnyCertificateStatement;
+      /** What was checked, in order, for people: "signature", "records file (5 records)", ... */
       checked: string[];
-      records?: number;
-      proofRecord?: DestructionRecord;
-      elapsedMs: number;
-    }
-  | {
+    })
+  | (Checked & {
       verdict: 'invalid';
+      /** The first failure's code and file, in the CLI's order. */
       code: VerificationCode;
+      file: string;
       message: string;
-      key?: KeyInfo;
-      /** Present when the signature and statement verified and a later check failed. */
-      statement?: CertificateStatement;
-      elapsedMs: number;
-    }
-  /** Not a verdict: an input could not be read, or inputs are missing. */
+      /** Present when the certificate verified and a later file failed. */
+      statement?: AnyCertificateStatement;
+    })
+  /** Not a verdict: an input could not be read, or inputs are missing (the CLI exits 2). */
   | { verdict: 'error'; message: string };
 
 export interface Match {
@@ -54,15 +123,36 @@ export interface Match {
   source: 'records' | 'proof';
 }
 
+export interface HeldMatch {
+  entry: RetainedEntry;
+  source: 'retained' | 'proof';
+}
+
+/** What a photo was looked for in. */
+export interface Searched {
+  /** Records in the verified records file. */
+  records?: number;
+  /** Verified proofs of destroyed records. */
+  recordProofs: number;
+  /** Entries of the verified retained.ndjson, and how many of them carry a content hash. */
+  retained?: { count: number; hashed: number };
+  /** Verified proofs of retained entries that carry a content hash. */
+  retainedProofs: number;
+  /** The certificate's version: a version 1 statement lists retained objects without their hashes. */
+  version: number;
+}
+
 export type CheckOutcome =
   | {
-      status: 'found' | 'not-found';
+      status: 'found' | 'held' | 'not-found';
       name: string;
       size: number;
       sha256: string;
-      /** What was searched: the verified records file (n records) or the one record of a proof. */
-      searched: { source: 'records' | 'proof'; count: number };
+      searched: Searched;
       matches: Match[];
+      held: HeldMatch[];
+      /** The key was not pinned: the results hold only if it is the issuer's. */
+      unpinned: boolean;
     }
   | { status: 'error'; name: string; message: string };
 

@@ -6,7 +6,7 @@
 // (packages/verify/src/core/fast-record-lines.ts: the byte scanner for the usual record in
 // place, the core's parseRecordLine for any other line) and the hashes of
 // ./sha256.ts, written into preallocated memory. test/browser/records-check.test.ts holds it to the core's verdicts.
-import { bytesToHex, type CertificateStatement, checkRecordsSummary, FastRecordLines, MERKLE_HASH_SIZE, type RecordsSummary } from '@shredproof/verify';
+import { type AnyCertificateStatement, bytesToHex, checkRecordsSummary, FastRecordLines, MERKLE_HASH_SIZE, type RecordsSummary } from '@shredproof/verify';
 import type { LeafHashes } from './leaf-hashes.js';
 import { MerkleScratch } from './page-hasher.js';
 import { Sha256 } from './sha256.js';
@@ -15,7 +15,7 @@ import { Sha256 } from './sha256.js';
 const MAX_STACK = 53;
 
 export class PageRecordsVerifier {
-  readonly #statement: CertificateStatement;
+  readonly #statement: AnyCertificateStatement;
   readonly #leaves: LeafHashes | undefined;
   readonly #lines: FastRecordLines;
   readonly #digest = new Sha256();
@@ -27,7 +27,7 @@ export class PageRecordsVerifier {
   #depth = 0;
 
   /** `leaves`, when given, receives every line's leaf hash in order (for the photo check's proofs). */
-  constructor(statement: CertificateStatement, leaves?: LeafHashes) {
+  constructor(statement: AnyCertificateStatement, leaves?: LeafHashes) {
     this.#statement = statement;
     this.#leaves = leaves;
     this.#lines = new FastRecordLines(statement);

@@ -1,125 +1,241 @@
-// One verification, in the worker, in the order and with the codes of
-// `shredproof verify` (src/cli/commands/verify.ts, docs/FORMAT.md section 8):
-// key, certificate (signature, then statement), records file, proof file.
-// It stops at the first failure. What verified is kept for the photo check.
+// One verification, in the worker: every file of the bundle that was chosen,
+// in the order and with the codes of `shredproof verify --bundle`
+// (packages/verify/src/cli/verify-bundle.ts, docs/FORMAT.md sections 8 and 10):
+// keys and pins, certificate, records, lists, order, trust.json,
+// public-key.pem, proofs. Each file gets its own verdict; the first failure
+// is the page's. Without a certificate the proofs carry it, as with
+// `shredproof verify --proof`. What verified is kept for the photo check.
 import {
-  bytesToHex,
+  type AnyCertificateStatement,
   canonicalize,
-  type CertificateStatement,
   type DestructionRecord,
+  isStatementV2,
+  LIST_NAMES,
   parseCertificate,
-  publicKeyFromPem,
-  trustedKey,
+  type RetainedEntry,
   type TrustedKey,
+  isVerificationError,
   VerificationError,
   verifyCertificate,
   verifyObjectProof,
+  verifyOrderFile,
+  verifyTrusted,
 } from '@shredproof/verify';
-import { forEachBlobLine } from './blob-lines.js';
-import { LeafHashes } from './leaf-hashes.js';
-import type { KeyInfo, ProgressFn, VerifyOutcome, VerifyRequest } from './protocol.js';
-import { PageRecordsVerifier } from './records-check.js';
+import { type RetainedIndex, type VerifiedRecords, verifyList, verifyRecordsBlob } from './file-jobs.js';
+import { readBytes, UsageProblem } from './job-io.js';
+import { pageMerkleHasher } from './page-hasher.js';
+import { BUNDLE_NAMES, FILE_SLOTS, type FileReport, type FileSlot, type ListViews, type NamedFile, type ProgressFn, type TrustFacts, type VerifyOutcome, type VerifyRequest } from './protocol.js';
+import { bundleSigner, FileFailure, keyInfo, type PageTrust, readPemKey, resolvePageTrust } from './trust-job.js';
 
-/** What the last successful verification established; the photo check searches it. */
+/** What the last verification established; the photo check searches it. */
 export interface VerifiedSession {
-  statement: CertificateStatement;
+  statement: AnyCertificateStatement;
+  pinned: boolean;
   records?: VerifiedRecords;
-  proof?: { record: DestructionRecord; proofLength: number };
+  /** Destroyed records proved by proof files, each with its audit path's length. */
+  recordProofs: Array<{ record: DestructionRecord; proofLength: number }>;
+  /** Retained entries proved by proof files. */
+  heldProofs: RetainedEntry[];
+  retained?: RetainedIndex;
 }
 
-export interface VerifiedRecords {
-  file: File;
-  count: number;
-  leaves: LeafHashes;
+/** What verifyTrusted returns, in the part the page shows. */
+interface Trusted {
+  keyid: string;
+  pinned: boolean;
+  pin?: TrustFacts['pin'];
+  statement: AnyCertificateStatement;
 }
 
-/** A file that cannot be read is not a verdict on the certificate (the CLI exits 2 for it). */
-class Unreadable extends Error {}
+const NEEDS_CERTIFICATE: readonly FileSlot[] = ['records', 'retained', 'exceptions', 'rescan', 'order'];
 
-/** The file's bytes: the core decodes them strictly (file.text() would replace invalid UTF-8 and drop a byte order mark). */
-async function readBytes(file: File, what: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await file.arrayBuffer());
-  } catch (e) {
-    throw new Unreadable(`cannot read the ${what} ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+class Run {
+  readonly files: FileReport[] = [];
+  readonly facts: TrustFacts = { pinned: false };
+  readonly lists: ListViews = {};
+  readonly checked: string[] = [];
+  failure: { file: string; error: VerificationError } | undefined;
+  statement: AnyCertificateStatement | undefined;
+  session: Omit<VerifiedSession, 'statement' | 'pinned'> = { recordProofs: [], heldProofs: [] };
+
+  constructor(readonly req: VerifyRequest) {}
+
+  /** The name of the file chosen for a role, when it differs from the bundle's. */
+  #chosen(file: string): { chosen?: string } {
+    const slot = FILE_SLOTS.find((s) => BUNDLE_NAMES[s] === file);
+    const name = slot ? this.req.bundle[slot]?.name : undefined;
+    return name !== undefined && name !== file ? { chosen: name } : {};
+  }
+
+  valid(file: string, detail: string): void {
+    this.files.push({ file, status: 'valid', detail, ...this.#chosen(file) });
+  }
+
+  fail(file: string, error: VerificationError): void {
+    this.files.push({ file, status: 'invalid', code: error.code, detail: error.message, ...this.#chosen(file) });
+    this.failure ??= { file, error };
+  }
+
+  /** Every chosen file but `except`, as not checked: nothing can be checked without keys or a valid certificate. */
+  notCheckedRest(except: string, why: string): void {
+    const b = this.req.bundle;
+    const names = [...FILE_SLOTS.filter((s) => b[s]).map((s) => BUNDLE_NAMES[s]), ...b.proofs.map((p) => p.name), ...b.ignored];
+    for (const file of names) if (file !== except) this.files.push({ file, status: 'not checked', detail: why, ...this.#chosen(file) });
+  }
+
+  /** Runs one file's check if that file was chosen: its detail line when valid, its code when not. */
+  async check(slot: FileSlot, run: (file: File) => Promise<string> | string): Promise<void> {
+    const file = this.req.bundle[slot];
+    if (!file) return;
+    try {
+      this.valid(BUNDLE_NAMES[slot], await run(file));
+    } catch (e) {
+      if (!isVerificationError(e)) throw e;
+      this.fail(BUNDLE_NAMES[slot], e);
+    }
+  }
+
+  trusted(v: Trusted, keys: readonly TrustedKey[]): void {
+    this.statement ??= v.statement;
+    this.facts.signer ??= keyInfo(keys, v.keyid);
+    this.facts.pinned = v.pinned;
+    if (v.pin) this.facts.pin = v.pin;
   }
 }
 
-async function verifyRecordsBlob(statement: CertificateStatement, file: File, progress: ProgressFn): Promise<VerifiedRecords> {
-  const leaves = new LeafHashes();
-  // The CLI's fast path, not the core's RecordsVerifier: the same verdicts and codes, several times as fast (./records-check.ts).
-  const verifier = new PageRecordsVerifier(statement, leaves);
+const proofWhat = { records: 'one object', retained: 'one entry kept under a legal hold', exceptions: 'one exception', rescan: 'one re-scan finding' } as const;
+
+/** proofs/*.json: each a proof that verifies and carries the same certificate as certificate.json (or as the first proof). */
+async function checkProofs(run: Run, t: PageTrust, certificate: string | undefined): Promise<void> {
+  let ours = certificate;
+  let first = 'certificate.json';
+  for (const { name, file } of run.req.bundle.proofs) {
+    const bytes = await readBytes(file, 'proof file');
+    try {
+      const v = verifyTrusted(t.trust, (keys) => verifyObjectProof(bytes, keys, { hasher: pageMerkleHasher() }));
+      const carried = canonicalize(v.proof.certificate);
+      if (ours !== undefined && carried !== ours) {
+        throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', `the proof carries another certificate than ${first}`);
+      }
+      if (ours === undefined) [ours, first] = [carried, name];
+      run.trusted(v, t.trust.keys);
+      if (v.list === 'records') run.session.recordProofs.push({ record: v.record, proofLength: v.proof.auditPath.length });
+      if (v.list === 'retained') run.session.heldProofs.push(v.entry);
+      const e = v.entry;
+      run.checked.push(`proof of ${proofWhat[v.list]} (${e.target}: ${e.locator})`);
+      run.valid(name, `${v.list} leaf ${e.index}: ${e.target}:${e.locator}`);
+    } catch (e) {
+      if (!isVerificationError(e)) throw e;
+      if (e.code === 'PIN_MISMATCH' && !run.facts.signer) run.facts.unpinnedSigner ??= bundleSigner(t, (keys) => verifyObjectProof(bytes, keys));
+      run.fail(name, e);
+    }
+  }
+}
+
+async function checkBundle(run: Run, progress: ProgressFn): Promise<void> {
+  const b = run.req.bundle;
+  let t: PageTrust;
   try {
-    await forEachBlobLine(file, (bytes, start, end, lineNumber) => verifier.line(bytes, start, end, lineNumber), {
-      onLines: (bytes, start, end) => verifier.fileBytes(bytes, start, end),
-      progress: (bytes, lines) => progress('records', bytes, file.size, lines),
+    t = await resolvePageTrust(b, run.req.pins, run.facts);
+  } catch (e) {
+    if (!(e instanceof FileFailure)) throw e;
+    run.fail(e.file, e.error);
+    run.notCheckedRest(e.file, 'no key to check it with');
+    return;
+  }
+  if (t.trust.pin) run.facts.pin = t.trust.pin; // shown beside a PIN_MISMATCH; a verdict that holds sets it again
+  let certificate: string | undefined;
+  if (b.certificate) {
+    const bytes = await readBytes(b.certificate, 'certificate');
+    try {
+      run.trusted(verifyTrusted(t.trust, (keys) => verifyCertificate(bytes, keys)), t.trust.keys);
+      certificate = canonicalize(parseCertificate(bytes));
+    } catch (e) {
+      if (!isVerificationError(e)) throw e;
+      if (e.code === 'PIN_MISMATCH') run.facts.unpinnedSigner = bundleSigner(t, (keys) => verifyCertificate(bytes, keys));
+      run.fail('certificate.json', e);
+      run.notCheckedRest('certificate.json', 'the certificate is not valid');
+      return;
+    }
+    const s = run.statement!;
+    run.valid('certificate.json', `certificate ${s.certificateId}, version ${s.version}, signed by key ${run.facts.signer!.keyid}`);
+    run.checked.push('signature', 'statement');
+  } else {
+    await checkProofs(run, t, undefined); // they carry the certificate: checked where it would be
+  }
+  const statement = run.statement;
+  if (statement) await checkDataFiles(run, statement, progress);
+  if (b.trust) {
+    const from = t.trust.keySource === 'bundle-root' ? 'the keys were taken from it' : 'checked against your own trust root';
+    run.valid('trust.json', `${t.trust.bundleRoot?.certificateKeys.length ?? 0} key(s); ${from}`);
+  }
+  const signer = run.facts.signer?.keyid;
+  if (signer) {
+    await run.check('publicKey', async (file) => {
+      const key = t.pemKey ?? (await readPemKey(file));
+      if (key.keyid !== signer) throw new VerificationError('KEY_UNTRUSTED', `public-key.pem is key ${key.keyid}, not the key that signed (${signer})`);
+      return `the signing key ${key.keyid}`;
     });
-  } catch (e) {
-    if (e instanceof VerificationError) throw e;
-    throw new Unreadable(`cannot read the records file ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+  } else if (b.publicKey) run.files.push({ file: 'public-key.pem', status: 'not checked', detail: 'no signature verified to compare it with' });
+  if (b.certificate) await checkProofs(run, t, certificate);
+  for (const file of b.ignored) run.files.push({ file, status: 'ignored', detail: 'not a file of a certificate bundle' });
+}
+
+/** records.ndjson, the three lists and order.json, against the verified statement. */
+async function checkDataFiles(run: Run, statement: AnyCertificateStatement, progress: ProgressFn): Promise<void> {
+  await run.check('records', async (file) => {
+    const r = await verifyRecordsBlob(statement, file, progress);
+    run.session.records = r;
+    run.checked.push(`records file (${r.count.toLocaleString('en-US')} records)`);
+    return `${r.count} records, ${r.bytes} bytes, root ${statement.merkle.rootHash}`;
+  });
+  for (const list of LIST_NAMES) {
+    if (!isStatementV2(statement)) {
+      if (run.req.bundle[list]) run.files.push({ file: BUNDLE_NAMES[list], status: 'ignored', detail: 'a version 1 certificate holds this list in its statement' });
+      continue;
+    }
+    await run.check(list, async (file) => {
+      const v = await verifyList(list, statement, file);
+      run.lists[list] = v.view;
+      if (v.retained) run.session.retained = v.retained;
+      run.checked.push(`${list} list (${v.view.count} ${v.view.count === 1 ? 'entry' : 'entries'})`);
+      return `${v.view.count} ${v.view.count === 1 ? 'entry' : 'entries'}`;
+    });
   }
-  const summary = verifier.finish();
-  return { file, count: summary.count, leaves };
+  await run.check('order', async (file) => {
+    const o = verifyOrderFile(await readBytes(file, 'order.json'), statement);
+    run.checked.push('order document');
+    return `order ${JSON.stringify(o.reference)}${o.deadline ? `, deadline ${o.deadline}` : ''}, ${o.targets.length} target(s), ${o.holds} hold(s); its SHA-256 is order.sha256`;
+  });
+}
+
+/** Inputs that cannot be verified together: not a verdict (the CLI's usage errors). */
+function usageProblem(req: VerifyRequest): string | undefined {
+  const b = req.bundle;
+  if (!b.certificate && b.proofs.length === 0) return 'Choose a certificate (certificate.json), or a proof file, which carries one.';
+  const needs = NEEDS_CERTIFICATE.filter((s) => b[s]).map((s) => BUNDLE_NAMES[s]);
+  if (!b.certificate && needs.length > 0) return `${needs.join(', ')} ${needs.length === 1 ? 'is' : 'are'} checked against a certificate: choose the certificate too.`;
+  return undefined;
 }
 
 export async function runVerify(req: VerifyRequest, progress: ProgressFn): Promise<{ outcome: VerifyOutcome; session?: VerifiedSession }> {
   const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  let key: KeyInfo | undefined;
-  let statement: CertificateStatement | undefined;
+  const usage = usageProblem(req);
+  if (usage) return { outcome: { verdict: 'error', message: usage } };
+  const run = new Run(req);
   try {
-    if (!req.certificate && !req.proof) return { outcome: { verdict: 'error', message: 'Load a certificate (or a proof file, which carries one).' } };
-    if (req.records && !req.certificate) return { outcome: { verdict: 'error', message: 'A records file is checked against a certificate: load the certificate too.' } };
-    let trusted: TrustedKey;
-    try {
-      trusted = trustedKey(publicKeyFromPem(new TextDecoder().decode(await readBytes(req.publicKey, 'public key'))));
-    } catch (e) {
-      if (e instanceof VerificationError) throw new VerificationError(e.code, `the public key: ${e.message}`, { cause: e });
-      throw e;
-    }
-    key = { keyid: trusted.keyid, publicKeyHex: bytesToHex(trusted.publicKey) };
-    const checked: string[] = [];
-    let certificateBytes: Uint8Array | undefined;
-    let records: VerifiedRecords | undefined;
-    if (req.certificate) {
-      certificateBytes = await readBytes(req.certificate, 'certificate');
-      ({ statement } = verifyCertificate(certificateBytes, [trusted]));
-      checked.push('signature', 'statement');
-      if (req.records) {
-        records = await verifyRecordsBlob(statement, req.records, progress);
-        checked.push('records');
-      }
-    }
-    let proved: VerifiedSession['proof'];
-    if (req.proof) {
-      const verified = verifyObjectProof(await readBytes(req.proof, 'proof file'), [trusted]);
-      if (certificateBytes !== undefined && canonicalize(parseCertificate(certificateBytes)) !== canonicalize(verified.proof.certificate)) {
-        throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', 'the proof carries a different certificate than the one loaded');
-      }
-      statement ??= verified.statement;
-      proved = { record: verified.record, proofLength: verified.proof.auditPath.length };
-      checked.push('proof');
-    }
-    if (!statement) throw new Error('unreachable: a certificate or a proof was verified');
-    const session: VerifiedSession = { statement };
-    const outcome: VerifyOutcome = { verdict: 'valid', key, statement, checked, elapsedMs: elapsed() };
-    if (records) {
-      session.records = records;
-      outcome.records = records.count;
-    }
-    if (proved) {
-      session.proof = proved;
-      outcome.proofRecord = proved.record;
-    }
-    return { outcome, session };
+    await checkBundle(run, progress);
   } catch (e) {
-    if (e instanceof VerificationError) {
-      const outcome: VerifyOutcome = { verdict: 'invalid', code: e.code, message: e.message, elapsedMs: elapsed() };
-      if (key) outcome.key = key;
-      if (statement) outcome.statement = statement;
-      return { outcome };
-    }
-    if (e instanceof Unreadable) return { outcome: { verdict: 'error', message: e.message } };
+    if (e instanceof UsageProblem) return { outcome: { verdict: 'error', message: e.message } };
     throw e;
   }
+  const { files, facts, lists, statement, failure } = run;
+  const elapsedMs = Math.round(performance.now() - started);
+  if (failure) {
+    const message = `${failure.file}: ${failure.error.message}`;
+    return { outcome: { verdict: 'invalid', code: failure.error.code, file: failure.file, message, files, facts, lists, elapsedMs, ...(statement ? { statement } : {}) } };
+  }
+  if (!statement) throw new Error('unreachable: a certificate or a proof verified');
+  const outcome: VerifyOutcome = { verdict: facts.pinned ? 'valid' : 'unpinned', statement, checked: run.checked, files, facts, lists, elapsedMs };
+  return { outcome, session: { statement, pinned: facts.pinned, ...run.session } };
 }

@@ -1,16 +1,19 @@
 // The page verifies what `shredproof demo` writes (a real order through the
-// real queue, ledger and worker), from file:// with no network; a tampered
-// records line is reported with the same code as Node gives.
+// real queue, ledger and worker), from file:// with no network: its output
+// folder chosen whole, as the bundle it is, pinned by the demo key's id; the
+// photos it kept are found destroyed, or kept under the demo's legal hold. A
+// tampered records line is reported with the same code as Node gives.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { publicKeyFromPem, trustedKey, VerificationError, verifyCertificate } from '../../packages/verify/src/core/index.js';
 import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
-import { chooseFiles, openVerifierPage, type VerifierPage, verifyInPage } from '../helpers/browser.js';
+import { checkPhotos, chooseFiles, openVerifierPage, type VerifierPage, verifyInPage } from '../helpers/browser.js';
 import { spawnCli } from '../helpers/run-cli.js';
 import { requireRedis } from '../helpers/services.js';
+import { chooseBundleFolder, fileReports, removeAllFiles } from './page-actions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-page-demo-'));
 const out = join(dir, 'out');
@@ -40,21 +43,31 @@ describe('verifier page: a certificate made by shredproof demo', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('verifies from file://, records included, and shows the demo order', async () => {
-    await chooseFiles(p.page, files);
+  it('verifies its output folder from file:// as a bundle, every file, and shows the demo order', async () => {
+    const status = await chooseBundleFolder(p.page, out);
+    assert.match(status, /^From the folder “out”: 8 file\(s\) of the bundle sorted .* Ignored, not files of a certificate bundle: photos-to-check\/.*\.jpg\.$/);
+    // Pinned by the demo key's id, as a regulator pins the key id published in the settlement.
+    await p.page.fill('#pin-keyid', trustedKey(publicKeyFromPem(readFileSync(files.publicKey, 'utf8'))).keyid);
     const v = await verifyInPage(p.page);
     assert.equal(v.verdict, 'valid', v.detail);
     const lines = readFileSync(files.records, 'utf8').split('\n').length - 1;
     assert.match(v.detail, new RegExp(`records file \\(${lines} records\\)`));
+    const reports = (await fileReports(p.page)).filter((r) => r.status !== 'ignored');
+    assert.deepEqual(reports.map((r) => `${r.file} ${r.status}`), ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem'].map((f) => `${f} valid`));
     const statement = (await p.page.textContent('#statement')) ?? '';
     assert.match(statement, /Demo order: delete every user photo/);
-    assert.match(statement, /hold-demo-1/);
+    assert.match(statement, /hold-demo-1/); // from the verified retained.ndjson
     assert.match(statement, /demo-approver/);
     assert.ok(p.page.url().startsWith('file://'));
     await p.screenshot('demo-valid');
+    const kept = readdirSync(join(out, 'photos-to-check')).sort();
+    const results = await checkPhotos(p.page, kept.map((f) => join(out, 'photos-to-check', f)));
+    assert.deepEqual(results.map((r) => r.status).sort(), ['found', 'found', 'found', 'held'], 'three destroyed, one kept under the hold');
+    assert.match(results.find((r) => r.status === 'held')!.text, /kept under hold hold-demo-1\./);
   });
 
   it('reports a tampered records line with the code Node gives', async () => {
+    await removeAllFiles(p.page);
     const text = readFileSync(files.records, 'utf8');
     const lines = text.split('\n');
     const utf8 = (s: string) => Buffer.from(s);

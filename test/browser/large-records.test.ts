@@ -4,10 +4,11 @@
 // bar moves many times. Cancel stops a run halfway. Then a photo is found
 // among the million, with its inclusion proof.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { publicKeyFromPem, trustedKey } from '../../packages/verify/src/core/index.js';
 import { checkPhotos, chooseFiles, openVerifierPage, readVerdict, type VerifierPage } from '../helpers/browser.js';
 import { type LargeOrder, photoContent, writeLargeOrder } from './large-order.js';
 
@@ -74,6 +75,7 @@ describe('verifier page: a 1,000,000-line records file', () => {
   before(async () => {
     order = writeLargeOrder(dir, N);
     p = await openVerifierPage();
+    await p.page.fill('#pin-keyid', trustedKey(publicKeyFromPem(readFileSync(order.publicKey, 'utf8'))).keyid); // pinned: VALID below
   });
   after(async () => {
     await p?.close();

@@ -2,14 +2,16 @@
 // through the engine; copies of some photos are kept before it destroys them,
 // as a regulator might hold them. A destroyed photo is found, with its
 // inclusion proof checked against the certified root; a held or out-of-scope
-// photo is not. Proof files made with the core verify, and tampered ones fail
-// with the same code as in Node and in `shredproof verify`.
+// photo is not, and with the certificate's retained.ndjson the held one is
+// reported as kept under its legal hold. Proof files made with the core
+// verify, and tampered ones fail with the same code as in Node and in
+// `shredproof verify`.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  buildObjectProof,
+  buildObjectProofV2,
   type DsseEnvelope,
   hashLeaf,
   MerkleTree,
@@ -28,7 +30,7 @@ import { runCli } from '../helpers/run-cli.js';
 describe('verifier page: check a photo, and per-object proofs', () => {
   let h: Harness;
   let p: VerifierPage;
-  let files: { certificate: string; publicKey: string; records: string };
+  let files: { dir: string; certificate: string; publicKey: string; records: string };
   /** Copies of photos taken before the order ran, as a regulator might hold them. */
   let held: Record<'destroyedA' | 'destroyedB' | 'heldPhoto' | 'outside', { path: string; locator: string }>;
   let lines: string[];
@@ -56,6 +58,8 @@ describe('verifier page: check a photo, and per-object proofs', () => {
     files = certificateFiles(h.config.dataDir, id);
     lines = readFileSync(files.records, 'utf8').split('\n').slice(0, -1);
     p = await openVerifierPage();
+    // The issuer's key id, as published out of band (docs/FORMAT.md section 5.8): every verdict below is pinned.
+    await p.page.fill('#pin-keyid', trustedKey(publicKeyFromPem(readFileSync(files.publicKey, 'utf8'))).keyid);
   });
   after(async () => {
     await p?.close();
@@ -83,11 +87,24 @@ describe('verifier page: check a photo, and per-object proofs', () => {
     await p.screenshot('photo-found-and-not-found');
   });
 
+  it('with retained.ndjson as well: the held photo is KEPT UNDER A LEGAL HOLD, with its hold; the out-of-scope one stays NOT FOUND', async () => {
+    await p.page.setInputFiles('#file-retained', join(files.dir, 'retained.ndjson'));
+    assert.equal((await verifyInPage(p.page)).verdict, 'valid');
+    const [kept, outside] = await checkPhotos(p.page, [held.heldPhoto.path, held.outside.path]);
+    assert.equal(kept!.status, 'held', kept!.text);
+    assert.match(kept!.text, /^KEPT UNDER A LEGAL HOLD heldPhoto\.jpg: not destroyed; its SHA-256 is that of an object the issuer kept under hold hold-demo-1\./);
+    assert.ok(kept!.text.includes(`Locator${held.heldPhoto.locator}`), kept!.text);
+    assert.equal(outside!.status, 'not-found');
+    assert.match(outside!.text, /Nor is it among the \d+ (entry|entries) of the verified retained\.ndjson/);
+    await p.page.click('button[data-clear="retained"]');
+  });
+
   const proofFor = (locator: string) => {
     const index = lines.findIndex((l) => parseRecordLine(l).locator === locator);
     const tree = MerkleTree.fromLeafHashes(lines.map((l) => hashLeaf(utf8Encode(l))));
     const envelope = JSON.parse(readFileSync(files.certificate, 'utf8')) as DsseEnvelope;
-    return buildObjectProof(lines[index]!, index, lines.length, tree.inclusionProof(index), envelope);
+    // The engine issues version 2 certificates, so its proofs are version 2 (docs/FORMAT.md section 7.1).
+    return buildObjectProofV2('records', lines[index]!, index, lines.length, tree.inclusionProof(index), envelope);
   };
 
   it('with a proof file only: VALID, its photo found, another destroyed photo not (a proof covers one object)', async () => {
@@ -116,7 +133,7 @@ describe('verifier page: check a photo, and per-object proofs', () => {
       ['audit path hash altered', { ...good, auditPath: [flip(good.auditPath[0]!), ...good.auditPath.slice(1)] }, 'MERKLE_ROOT_MISMATCH'],
       ['audit path cut short', { ...good, auditPath: good.auditPath.slice(1) }, 'PROOF_SIZE_WRONG'],
       ['tree size changed', { ...good, treeSize: good.treeSize + 1 }, 'PROOF_CERTIFICATE_MISMATCH'],
-      ['record of another leaf', { ...good, record: lines[0] }, 'RECORD_INDEX_WRONG'],
+      ['record of another leaf', { ...good, entry: lines[0] }, 'RECORD_INDEX_WRONG'],
       ['not a proof', { type: 'something-else' }, 'PROOF_MALFORMED'],
     ];
     for (const [name, proof, code] of cases) {

@@ -61,6 +61,7 @@ describe('pages served by the API, in Chromium', () => {
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`${api.url}/verify`);
     await chooseFiles(page, files);
+    await page.fill('#pin-keyid', api.runtime.deps.signer.keyid); // the key id as published out of band (docs/FORMAT.md section 5.8)
     const verdict = await verifyInPage(page);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'served-verify-valid.png'), fullPage: true });
     assert.equal(verdict.verdict, 'valid', JSON.stringify(verdict));

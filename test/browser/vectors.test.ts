@@ -2,7 +2,9 @@
 // the offline page (Chromium, from file://) as in Node. Each set is verified
 // by the page and by the core with the CLI's records reader in this same
 // test, and both must equal the set's expected code. The valid set shows its
-// statement and key fingerprint; nothing touches the network.
+// statement and key fingerprint; nothing touches the network. Issue 14: a
+// version 1 certificate checked with its public key alone is "Signature
+// valid, key NOT pinned"; with its key id pinned it is VALID.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { publicKeyFromPem, trustedKey, VerificationError, verifyCertificate } fr
 import { verifyRecordsFile } from '../../packages/verify/src/node/fast-verify.js';
 import { chooseFiles, openVerifierPage, readVerdict, SCREENSHOT_DIR, type VerifierPage, verifyInPage } from '../helpers/browser.js';
 import { HOSTILE, hostileSet } from '../node/records-fixture.js';
+import { EXAMPLE_KEYID, setPins } from './page-actions.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
 
 /** C0 and C1 controls, DEL, and the bidi controls: the page shows each as its escape, never the character. */
@@ -36,7 +39,8 @@ async function nodeAnswer(files: { certificate: string; publicKey: string; recor
   }
 }
 
-const pageAnswer = (v: { verdict: string; code: string | undefined }) => (v.verdict === 'valid' ? 'ok' : v.code ?? `no code (${v.verdict})`);
+/** The page's answer: 'ok' for a valid certificate, pinned or not (Node's answer knows no pins), else the code. */
+const pageAnswer = (v: { verdict: string; code: string | undefined }) => (v.verdict === 'valid' || v.verdict === 'unpinned' ? 'ok' : v.code ?? `no code (${v.verdict})`);
 
 describe('verifier page: certificate vectors, same answers as Node', () => {
   let p: VerifierPage;
@@ -55,11 +59,17 @@ describe('verifier page: certificate vectors, same answers as Node', () => {
     await p.screenshot('idle');
   });
 
-  it('valid/: VALID, with the statement and the key fingerprint shown', async () => {
+  it('valid/: with the key alone "Signature valid, key NOT pinned"; with its key id pinned VALID, with the statement and the key fingerprint shown', async () => {
     const files = set('valid');
     await chooseFiles(p.page, files);
+    const unpinned = await verifyInPage(p.page);
+    assert.equal(pageAnswer(unpinned), await nodeAnswer(files));
+    assert.equal(unpinned.verdict, 'unpinned');
+    assert.equal(unpinned.word, 'Signature valid, key NOT pinned');
+    assert.ok(unpinned.detail.includes(`Compare the key id ${EXAMPLE_KEYID} with the one published in the settlement`), unpinned.detail);
+    await setPins(p.page, { keyid: EXAMPLE_KEYID.toUpperCase() });
     const v = await verifyInPage(p.page);
-    assert.equal(pageAnswer(v), await nodeAnswer(files));
+    assert.equal(v.verdict, 'valid', v.detail);
     assert.equal(v.word, 'VALID');
     assert.match(v.detail, /signature, statement, records file \(5 records\)/);
     const text = (await p.page.textContent('#statement')) ?? '';
@@ -89,18 +99,20 @@ describe('verifier page: certificate vectors, same answers as Node', () => {
     assert.deepEqual(completeness, ['7', '5', '1', '1']); // planned, destroyed, retained, exceptions
     const targets = await p.page.locator('#statement table').nth(1).locator('tbody tr').allTextContents();
     assert.deepEqual(targets, ['photosfilesystemunlink43105 bytes10', 'training-exportsfilesystemunlink3238 bytes01']);
-    const keyid = '34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e';
     const key = (await p.page.textContent('#key-info')) ?? '';
-    assert.ok(key.includes(`keyid ${keyid}`), 'as shredproof keygen prints it');
-    assert.ok(key.includes(`SHA2-256(stdin)= ${keyid}`), 'as openssl dgst prints it');
+    assert.ok(key.includes(`keyid ${EXAMPLE_KEYID}`), 'as shredproof keygen prints it');
+    assert.ok(key.includes(`SHA2-256(stdin)= ${EXAMPLE_KEYID}`), 'as openssl dgst prints it');
     assert.ok(key.includes('8a:88:e3:dd:74:09:f1:95:fd:52:db:2d:3c:ba:5d:'), 'the raw key as openssl pkey -text prints it');
-    await p.page.fill('#pinned-keyid', keyid.toUpperCase());
     assert.equal(await p.page.getAttribute('#pin-result', 'data-match'), 'yes');
     await p.screenshot('valid');
-    await p.page.fill('#pinned-keyid', keyid.replace(/^3/, '4'));
+    // Issue 14: a published key id that does not match was a green VALID with a red line below it; it is INVALID.
+    await setPins(p.page, { keyid: EXAMPLE_KEYID.replace(/^3/, '4') });
+    const mismatch = await verifyInPage(p.page);
+    assert.equal(mismatch.verdict, 'invalid');
+    assert.equal(mismatch.code, 'PIN_MISMATCH');
     assert.equal(await p.page.getAttribute('#pin-result', 'data-match'), 'no');
-    assert.match((await p.page.textContent('#pin-result')) ?? '', /does NOT match/);
-    await p.page.fill('#pinned-keyid', '');
+    assert.equal(await p.page.isHidden('#statement-box'), true);
+    await setPins(p.page, {});
   });
 
   const invalid = readdirSync(join(VECTOR_DIR, 'invalid')).sort();
@@ -128,7 +140,7 @@ describe('verifier page: certificate vectors, same answers as Node', () => {
     writeFileSync(files.proof, JSON.stringify(set.proof));
     await chooseFiles(p.page, files);
     const v = await verifyInPage(p.page);
-    assert.equal(v.verdict, 'valid', v.detail);
+    assert.equal(v.verdict, 'unpinned', v.detail);
     const statement = (await p.page.textContent('#statement')) ?? '';
     const shown = (s: string) => s.replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     for (const s of [HOSTILE.reason, HOSTILE.exceptionLocator, HOSTILE.persistence]) assert.ok(statement.includes(shown(s)), `${shown(s)} is shown`);

@@ -1,18 +1,25 @@
 // docs/VERIFYING.md runs as written. Its ```sh blocks run one by one with bash
-// (-e, pipefail) in a directory holding a real certificate under the guide's
-// file names, with `shredproof` on PATH; a block followed by an
-// `<!-- output -->` block must print exactly that (stdout and stderr as a
+// (-e, pipefail) in a directory holding what the guide says the regulator
+// has, with `shredproof` and `shredproof-verify` on PATH; a block followed by
+// an `<!-- output -->` block must print exactly that (stdout and stderr as a
 // terminal shows them; `<n>`, `<keyid>`... match what varies). Blocks marked
 // `<!-- file: NAME -->` are saved as NAME first, and must equal
 // test/independent/NAME, so the guide shows the scripts the tests use. Then
-// the guide's openssl + python3 blocks run against a tampered certificate,
-// records file and proof, and must reject each.
+// the guide's openssl + python3 blocks run against tampered copies of the
+// bundle, the pin and the proofs, and must reject each.
 //
-// The certificate comes from the demo order on the demo dataset through the
-// real engine (queue, ledger, worker), as `shredproof demo` runs it, except
-// that a copy of one photo is kept before it is destroyed: the guide checks it.
+// The directory holds: bundle/, a real version 2 certificate bundle from the
+// demo order on the demo dataset through the real engine (queue, ledger,
+// worker), as `shredproof demo` runs it, except that copies of one destroyed
+// photo and one held photo are kept first (photo.jpg, held.jpg); the pins, as
+// the issuer would publish them (published-keyid.txt,
+// published-trust-sha256.txt); example/, the worked example of
+// docs/FORMAT.md section 11 (test/vectors/certificate/v2/valid/ without its
+// expected.json); and old/, the version 1 example
+// (test/vectors/certificate/valid/).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +29,8 @@ import { keyIdOf, publicKeyFromPem } from '../../packages/verify/src/core/index.
 import { certificateFiles } from '../../src/app/finalize-order.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 import { BIN, ROOT as REPO } from '../helpers/run-cli.js';
+import { VECTOR_DIR } from '../vectors/certificate/generate.js';
+import { V2_VECTOR_DIR } from '../vectors/certificate/v2/generate.js';
 
 const VERIFY_BIN = join(REPO, 'packages', 'verify', 'bin', 'shredproof-verify.js');
 
@@ -88,19 +97,23 @@ let harness: Harness | undefined;
 before(async () => {
   harness = await startHarness({ objects: 40 });
   const locator = [...harness.dataset.inScope.keys()][9]!; // a medium-sized photo, in the middle of the tree
+  const held = [...harness.dataset.held.keys()][0]!;
   mkdirSync(home);
   mkdirSync(binDir);
-  copyFileSync(join(harness.dataset.root, locator), join(home, 'photo.jpg')); // the copy a regulator holds
+  copyFileSync(join(harness.dataset.root, locator), join(home, 'photo.jpg')); // the copies a regulator holds
+  copyFileSync(join(harness.dataset.root, held), join(home, 'held.jpg'));
   const id = await executeDemoOrder(harness);
   harness.runtime.coordinator.start();
   const done = await harness.runtime.coordinator.waitFor(id);
   assert.match(done.state, /^certified/);
   const files = certificateFiles(harness.config.dataDir, id);
-  copyFileSync(files.certificate, join(home, 'certificate.json'));
-  copyFileSync(files.records, join(home, 'records.ndjson'));
-  copyFileSync(files.publicKey, join(home, 'public-key.pem'));
+  cpSync(files.dir, join(home, 'bundle'), { recursive: true });
   const keyid = keyIdOf(publicKeyFromPem(readFileSync(files.publicKey, 'utf8')));
   writeFileSync(join(home, 'published-keyid.txt'), keyid + '\n');
+  writeFileSync(join(home, 'published-trust-sha256.txt'), createHash('sha256').update(readFileSync(files.trust)).digest('hex') + '\n');
+  cpSync(join(V2_VECTOR_DIR, 'valid'), join(home, 'example'), { recursive: true });
+  rmSync(join(home, 'example', 'expected.json'));
+  cpSync(join(VECTOR_DIR, 'valid'), join(home, 'old'), { recursive: true });
   writeFileSync(join(binDir, 'shredproof'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
   // The verifier package's command, as `npm install @shredproof/verify` puts it on PATH
   // (test/packaging/verify-package.test.ts installs the packed tarball itself).
@@ -133,33 +146,55 @@ describe('docs/VERIFYING.md', () => {
     assert.match(readFileSync(join(home, 'verify.html'), 'utf8'), /^<!doctype html>/i, 'the page was built');
   });
 
-  it('its openssl and python3 path rejects a tampered certificate, records file and proof', () => {
-    // photo-proof.json is the proof the guide's commands wrote in the test before this one.
-    const block = (script: string) => independentBlocks.find((b) => b.includes(`python3 ${script}`))!;
+  it('its openssl and python3 path rejects a tampered bundle, pin and proof', () => {
+    // photo-proof.json and key.pem are what the guide's commands wrote in the test before this one.
+    const block = (text: string) => {
+      const found = independentBlocks.find((b) => b.includes(text));
+      assert.ok(found, `no block runs ${text}`);
+      return found;
+    };
+    const bundleCheck = block('python3 check_certificate.py --bundle bundle ');
+    const proofCheck = block('python3 check_proof.py photo-proof.json ');
+    const v1Check = block('python3 check_certificate.py old/');
     const reSign = (env: { payload: string }, change: (s: Record<string, any>) => void) => {
       const s = JSON.parse(Buffer.from(env.payload, 'base64').toString());
       change(s);
       return { ...env, payload: Buffer.from(JSON.stringify(s)).toString('base64') }; // the signature is kept
     };
+    const otherKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' });
+    const otherPem = `-----BEGIN PUBLIC KEY-----\n${otherKey.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    const otherKeyid = createHash('sha256').update(otherKey.subarray(12)).digest('hex');
+    const trustEdit = (f: (key: Record<string, any>) => void) => (t: string) => {
+      const root = JSON.parse(t);
+      f(root.certificateKeys[0]);
+      return JSON.stringify(root, null, 2) + '\n';
+    };
     const cases: Array<[string, (dir: string) => void, string, RegExp]> = [
-      ['statement changed after signing', (d) => edit(d, 'certificate.json', (t) => JSON.stringify(reSign(JSON.parse(t), (s) => (s.issuer.name += ' (edited)')))), 'check_certificate.py', /Signature Verification Failure/],
-      ['a record changed', (d) => edit(d, 'records.ndjson', (t) => t.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) + 1}`)), 'check_certificate.py', /^FAIL: records\.sha256$/],
-      ['a record dropped', (d) => edit(d, 'records.ndjson', (t) => t.replace(/^.*\n/, '')), 'check_certificate.py', /^FAIL: records\.sha256$/],
-      ['another key', (d) => copyFileSync(join(INDEPENDENT, '..', 'vectors', 'certificate', 'valid', 'public-key.pem'), join(d, 'public-key.pem')), 'check_certificate.py', /^FAIL: key id$/],
-      ['the record in the proof changed', (d) => edit(d, 'photo-proof.json', (t) => t.replace(/\\"size\\":(\d+)/, (_, n) => `\\"size\\":${Number(n) + 1}`)), 'check_proof.py', /^FAIL: the audit path does not lead to the certified root$/],
-      ['a hash on the proof\'s path changed', (d) => edit(d, 'photo-proof.json', (t) => t.replace(/"auditPath": \[\n\s*"(.)/, (m, c: string) => m.slice(0, -1) + (c === '0' ? '1' : '0'))), 'check_proof.py', /^FAIL: the audit path does not lead to the certified root$/],
-      ['the proof\'s leaf index changed', (d) => edit(d, 'photo-proof.json', (t) => t.replace(/"leafIndex": (\d+)/, (_, n) => `"leafIndex": ${Number(n) + 1}`)), 'check_proof.py', /^FAIL: leaf index or tree size$/],
+      ['statement changed after signing', (d) => edit(d, 'bundle/certificate.json', (t) => JSON.stringify(reSign(JSON.parse(t), (s) => (s.issuer.name += ' (edited)')))), bundleCheck, /^Signature Verification Failure$/],
+      ['a record changed', (d) => edit(d, 'bundle/records.ndjson', (t) => t.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) + 1}`)), bundleCheck, /^FAIL: MERKLE_ROOT_MISMATCH: records\.ndjson: /],
+      ['a record dropped', (d) => edit(d, 'bundle/records.ndjson', (t) => t.replace(/^.*\n/, '')), bundleCheck, /^FAIL: RECORD_INDEX_WRONG: records\.ndjson line 0 has index 1$/],
+      ['a retained entry dropped', (d) => edit(d, 'bundle/retained.ndjson', (t) => t.replace(/[^\n]*\n$/, '')), bundleCheck, /^FAIL: RECORD_COUNT_MISMATCH: retained\.ndjson has \d+ lines, the statement says \d+$/],
+      ['order.json pretty-printed', (d) => edit(d, 'bundle/order.json', (t) => JSON.stringify(JSON.parse(t), null, 2)), bundleCheck, /^FAIL: ORDER_MISMATCH: /],
+      ['another public key in the bundle', (d) => writeFileSync(join(d, 'bundle/public-key.pem'), otherPem), bundleCheck, /^FAIL: KEY_UNTRUSTED: public-key\.pem is not the signing key /],
+      ['a trust root of another key', (d) => edit(d, 'bundle/trust.json', trustEdit((k) => Object.assign(k, { keyid: otherKeyid, publicKey: otherKey.toString('base64') }))), bundleCheck, /^FAIL: PIN_MISMATCH: /],
+      ['the key revoked before issuedAt', (d) => edit(d, 'bundle/trust.json', trustEdit((k) => Object.assign(k, { revokedAt: k.validFrom, revocationReason: 'stolen' }))), bundleCheck, /^FAIL: KEY_REVOKED: /],
+      ['another published key id', (d) => writeFileSync(join(d, 'published-keyid.txt'), otherKeyid + '\n'), bundleCheck, /^FAIL: PIN_MISMATCH: /],
+      ['the entry in the proof changed', (d) => edit(d, 'photo-proof.json', (t) => t.replace(/\\"size\\":(\d+)/, (_, n) => `\\"size\\":${Number(n) + 1}`)), proofCheck, /^FAIL: MERKLE_ROOT_MISMATCH: the audit path does not lead to the certified root$/],
+      ['a hash on the proof\'s path changed', (d) => edit(d, 'photo-proof.json', (t) => t.replace(/"auditPath": \[\n\s*"(.)/, (m, c: string) => m.slice(0, -1) + (c === '0' ? '1' : '0'))), proofCheck, /^FAIL: MERKLE_ROOT_MISMATCH: the audit path does not lead to the certified root$/],
+      ['the proof\'s leaf index changed', (d) => edit(d, 'photo-proof.json', (t) => t.replace(/"leafIndex": (\d+)/, (_, n) => `"leafIndex": ${Number(n) + 1}`)), proofCheck, /^FAIL: RECORD_INDEX_WRONG: /],
       ['the certificate in the proof changed', (d) => edit(d, 'photo-proof.json', (t) => {
         const proof = JSON.parse(t);
         return JSON.stringify({ ...proof, certificate: reSign(proof.certificate, (s) => (s.order.reference += ' (edited)')) });
-      }), 'check_proof.py', /Signature Verification Failure/],
-      ['another key, for the proof', (d) => copyFileSync(join(INDEPENDENT, '..', 'vectors', 'certificate', 'valid', 'public-key.pem'), join(d, 'public-key.pem')), 'check_proof.py', /^FAIL: key id$/],
+      }), proofCheck, /^Signature Verification Failure$/],
+      ['another key, for the proof', (d) => writeFileSync(join(d, 'key.pem'), otherPem), proofCheck, /^FAIL: KEY_UNTRUSTED: the signature is not by this key$/],
+      ['version 1: a record changed', (d) => edit(d, 'old/records.ndjson', (t) => t.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) + 1}`)), v1Check, /^FAIL: records\.sha256$/],
+      ['version 1: another key', (d) => writeFileSync(join(d, 'old/public-key.pem'), otherPem), v1Check, /^FAIL: key id$/],
     ];
     for (const [name, tamper, script, want] of cases) {
       const dir = join(work, `tampered-${name.replace(/\W+/g, '-')}`);
       cpSync(home, dir, { recursive: true });
       tamper(dir);
-      const r = bash(block(script), dir);
+      const r = bash(script, dir);
       assert.notEqual(r.code, 0, `${name}: ${r.output}`);
       assert.match(r.output, new RegExp(want.source, 'm'), name);
     }

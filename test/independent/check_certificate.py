@@ -4,15 +4,18 @@ alone, with nothing but the Python standard library. The Ed25519 signature is
 left to openssl: this script writes the exact bytes that were signed (the DSSE
 PAE) and the raw signature, for `openssl pkeyutl -verify -rawin`.
 
-usage: check_certificate.py CERTIFICATE PUBLIC_KEY_PEM RECORDS OUT_PAE OUT_SIG
-exit 0 when the records match the certificate, 1 (with the reason) otherwise.
+usage, version 1: check_certificate.py CERTIFICATE PUBLIC_KEY_PEM RECORDS OUT_PAE OUT_SIG
+usage, version 2: check_certificate.py --bundle DIR OUT_PAE OUT_SIG OUT_KEY [--keyid HEX | --trust-sha256 HEX | --trust FILE]
+  checks the bundle DIR (FORMAT.md sections 5.4 to 5.8, 8 and 10) and writes to
+  OUT_KEY the public key (PEM) under which openssl must verify the signature.
+exit 0 when every check passes, 1 (with the reason) otherwise.
 """
-import base64, hashlib, json, sys
+import base64, datetime, hashlib, json, os, re, sys
 
 PAYLOAD_TYPE = "application/vnd.shredproof.certificate.v1+json"
 
-def fail(why):
-    print("FAIL:", why)
+def fail(*why):
+    print("FAIL:", ": ".join(why))
     sys.exit(1)
 
 def unique(pairs):                        # FORMAT.md section 1: strict JSON
@@ -26,10 +29,25 @@ def loads(data, what):                    # strict UTF-8, then JSON with unique 
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         fail(what + " is not UTF-8")
-    return json.loads(text, object_pairs_hook=unique)
+    try:
+        return json.loads(text, object_pairs_hook=unique, parse_constant=lambda name: fail(name + " is not JSON"))
+    except ValueError:
+        fail(what + " is not JSON")
 
 def canonical(value):                     # RFC 8785 for these values: sorted, no spaces, UTF-8
+    checkable(value)
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+def checkable(value):
+    # json.dumps writes RFC 8785 only for integers below 2^53 (ECMAScript writes
+    # larger numbers and floats otherwise), for member names that sort the same
+    # by code point as by UTF-16 unit (none above U+FFFF), and for strings without
+    # lone surrogates. These formats need no other values: refuse them.
+    if isinstance(value, float) or type(value) is int and abs(value) >= 2 ** 53 or isinstance(value, str) and \
+            any(0xD800 <= ord(c) < 0xE000 for c in value) or isinstance(value, dict) and any(ord(c) > 0xFFFF for c in "".join(value)):
+        fail("a value this script cannot put in RFC 8785 form: " + ascii(value)[:100])
+    for v in value.values() if isinstance(value, dict) else value if isinstance(value, list) else []:
+        checkable(v)
 
 def leaf_hash(data):                      # FORMAT.md section 2
     return hashlib.sha256(b"\x00" + data).digest()
@@ -44,60 +62,302 @@ def mth(hashes):                          # RFC 6962 section 2.1
         k *= 2
     return hashlib.sha256(b"\x01" + mth(hashes[:k]) + mth(hashes[k:])).digest()
 
-cert_path, key_path, records_path, out_pae, out_sig = sys.argv[1:6]
-envelope = loads(open(cert_path, "rb").read(), "certificate.json")
-if envelope["payloadType"] != PAYLOAD_TYPE:
-    fail("payloadType")
-payload = base64.b64decode(envelope["payload"], validate=True)
-pt = PAYLOAD_TYPE.encode()
-pae = b"DSSEv1 %d %s %d " % (len(pt), pt, len(payload)) + payload   # FORMAT.md 5.1
-open(out_pae, "wb").write(pae)
-open(out_sig, "wb").write(base64.b64decode(envelope["signatures"][0]["sig"], validate=True))
+def version1(cert_path, key_path, records_path, out_pae, out_sig):
+    envelope = loads(open(cert_path, "rb").read(), "certificate.json")
+    if envelope["payloadType"] != PAYLOAD_TYPE:
+        fail("payloadType")
+    payload = base64.b64decode(envelope["payload"], validate=True)
+    pt = PAYLOAD_TYPE.encode()
+    pae = b"DSSEv1 %d %s %d " % (len(pt), pt, len(payload)) + payload   # FORMAT.md 5.1
+    open(out_pae, "wb").write(pae)
+    open(out_sig, "wb").write(base64.b64decode(envelope["signatures"][0]["sig"], validate=True))
 
-# key id = SHA-256 of the 32 raw key bytes, the tail of the 44-byte SPKI (5.2)
-pem = open(key_path).read().split("-----")[2]
-spki = base64.b64decode("".join(pem.split()))
-if len(spki) != 44 or spki[:12].hex() != "302a300506032b6570032100":
-    fail("not an Ed25519 public key")
-keyid = hashlib.sha256(spki[12:]).hexdigest()
-statement = loads(payload, "the statement")
-if envelope["signatures"][0]["keyid"] != keyid or statement["issuer"]["keyid"] != keyid:
-    fail("key id")
-if statement["version"] != 1:
-    fail("statement version")
-if canonical(statement) != payload:       # the signed bytes are the statement's RFC 8785 form (5.1)
-    fail("the statement is not canonical")
-order, names = statement["order"], {t["name"] for t in statement["targets"]}
-if order["createdBy"] == order["approvedBy"]:
-    fail("created and approved by the same person")
-for item in statement["exceptions"] + statement["retained"] + statement["rescan"]["items"]:
-    if item["target"] not in names:
-        fail("an item names a target the statement does not list")
-for d in statement["derived"]:
-    if "sha256" in d and (len(d["sha256"]) != 64 or set(d["sha256"]) - set("0123456789abcdef")):
-        fail("derived sha256")
+    # key id = SHA-256 of the 32 raw key bytes, the tail of the 44-byte SPKI (5.2)
+    pem = open(key_path).read().split("-----")[2]
+    spki = base64.b64decode("".join(pem.split()))
+    if len(spki) != 44 or spki[:12].hex() != "302a300506032b6570032100":
+        fail("not an Ed25519 public key")
+    keyid = hashlib.sha256(spki[12:]).hexdigest()
+    statement = loads(payload, "the statement")
+    if envelope["signatures"][0]["keyid"] != keyid or statement["issuer"]["keyid"] != keyid:
+        fail("key id")
+    if statement["version"] != 1:
+        fail("statement version")
+    if canonical(statement) != payload:       # the signed bytes are the statement's RFC 8785 form (5.1)
+        fail("the statement is not canonical")
+    order, names = statement["order"], {t["name"] for t in statement["targets"]}
+    if order["createdBy"] == order["approvedBy"]:
+        fail("created and approved by the same person")
+    for item in statement["exceptions"] + statement["retained"] + statement["rescan"]["items"]:
+        if item["target"] not in names:
+            fail("an item names a target the statement does not list")
+    for d in statement["derived"]:
+        if "sha256" in d and (len(d["sha256"]) != 64 or set(d["sha256"]) - set("0123456789abcdef")):
+            fail("derived sha256")
 
-data = open(records_path, "rb").read()      # FORMAT.md section 3
-if hashlib.sha256(data).hexdigest() != statement["records"]["sha256"]:
-    fail("records.sha256")
-lines = data.split(b"\n")
-if lines.pop() != b"":
-    fail("last line has no newline")
-total = 0
-for i, line in enumerate(lines):
-    record = loads(line, "line %d" % i)
-    if canonical(record) != line:
-        fail("line %d is not canonical" % i)
-    if record["index"] != i:
-        fail("line %d has index %d" % (i, record["index"]))
-    total += record["size"]
-root = mth([leaf_hash(line) for line in lines]).hex()
-merkle = statement["merkle"]
-if merkle["algorithm"] != "rfc6962-sha256" or merkle["treeSize"] != len(lines) or merkle["rootHash"] != root:
-    fail("merkle root: computed %s over %d records" % (root, len(lines)))
-if total != statement["records"]["bytes"]:
-    fail("records.bytes")
-c = statement["completeness"]
-if c["planned"] != c["destroyed"] + c["retained"] + c["exceptions"] or c["destroyed"] != len(lines):
-    fail("completeness")
-print("records OK: %d records, root %s, key id %s" % (len(lines), root, keyid))
+    data = open(records_path, "rb").read()      # FORMAT.md section 3
+    if hashlib.sha256(data).hexdigest() != statement["records"]["sha256"]:
+        fail("records.sha256")
+    lines = data.split(b"\n")
+    if lines.pop() != b"":
+        fail("last line has no newline")
+    total = 0
+    for i, line in enumerate(lines):
+        record = loads(line, "line %d" % i)
+        if canonical(record) != line:
+            fail("line %d is not canonical" % i)
+        if record["index"] != i:
+            fail("line %d has index %d" % (i, record["index"]))
+        total += record["size"]
+    root = mth([leaf_hash(line) for line in lines]).hex()
+    merkle = statement["merkle"]
+    if merkle["algorithm"] != "rfc6962-sha256" or merkle["treeSize"] != len(lines) or merkle["rootHash"] != root:
+        fail("merkle root: computed %s over %d records" % (root, len(lines)))
+    if total != statement["records"]["bytes"]:
+        fail("records.bytes")
+    c = statement["completeness"]
+    if c["planned"] != c["destroyed"] + c["retained"] + c["exceptions"] or c["destroyed"] != len(lines):
+        fail("completeness")
+    print("records OK: %d records, root %s, key id %s" % (len(lines), root, keyid))
+
+# Version 2: a bundle directory (sections 5.4 to 5.8, 8 and 10). Each failure
+# starts with its reason code of section 8.
+PAYLOAD_TYPE_V2 = "application/vnd.shredproof.certificate.v2+json"
+HEX, EMPTY = set("0123456789abcdef"), hashlib.sha256(b"").hexdigest()
+TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?Z")
+STATUSES = ("held", "exception", "unplanned", "recreated")
+
+def rule(ok, *why):
+    if not ok:
+        fail(*why)
+
+def string(v): return isinstance(v, str)
+def nonempty(v): return isinstance(v, str) and v != ""
+def integer(v): return type(v) is int and 0 <= v < 2 ** 53
+def hex32(v): return isinstance(v, str) and len(v) == 64 and not set(v) - HEX
+def salt(v): return isinstance(v, str) and len(v) >= 32 and len(v) % 2 == 0 and not set(v) - HEX
+def method(v): return isinstance(v, str) and re.fullmatch("[a-z0-9][a-z0-9-]*", v) is not None
+def tree(v): return v == "rfc6962-sha256"
+
+def chars(most, controls=True):           # 1 to `most` characters; controls=False: no C0, DEL or C1 character
+    return lambda v: isinstance(v, str) and 1 <= len(v) <= most and (controls or all(31 < ord(c) < 127 or ord(c) > 159 for c in v))
+
+def time(v):                              # section 1, on a date that exists
+    try:
+        return TIME.fullmatch(v) is not None and datetime.date(int(v[:4]), int(v[5:7]), int(v[8:10])) is not None
+    except (TypeError, ValueError):
+        return False
+
+def instant(t):                           # section 5.4: compare the seconds as text, then the fraction as a decimal
+    return t[:19], t[20:-1].rstrip("0")
+
+# The members of sections 3, 5.1 and 5.4 to 5.7, with their types; a name ending in "?" is optional.
+HEAD = {"algorithm": tree, "treeSize": integer, "rootHash": hex32, "sha256": hex32}
+COUNTS = ("planned", "destroyed", "retained", "exceptions")
+STATEMENT = {
+    "certificateId": nonempty, "issuedAt": time, "issuer": {"name": string, "keyid": hex32},
+    "tool": {"name": chars(200), "version": chars(200)},
+    "order": {"id": nonempty, "reference": string, "sha256": hex32, "createdBy": string, "approvedBy": string,
+              "approvedAt": time, "deadline?": time},
+    "merkle": {"algorithm": tree, "treeSize": integer, "rootHash": hex32}, "records": {"sha256": hex32, "bytes": integer},
+    "inventory": {"algorithm": tree, "treeSize": integer, "rootHash": hex32, "bytes": integer, "plannedAt": time},
+    "execution": {"startedAt": time, "finishedAt": time, "withinDeadline?": lambda v: type(v) is bool},
+    "targets": [{"name": string, "kind": string, "system": chars(256, controls=False), "methods": [method],
+                 "planned": integer, "destroyed": {"count": integer, "bytes": integer}, "retained": integer,
+                 "exceptions": integer, "persistence": [string]}],
+    "completeness": {k: integer for k in COUNTS}, "retained": HEAD, "exceptions": HEAD,
+    "rescan": {"completedAt": time, "remaining": integer, "items": HEAD, "statuses": {k: integer for k in STATUSES}},
+    "derived": [{"name": string, "description": string, "sha256?": hex32}], "audit?": {"entries": integer, "head": hex32},
+    "status": lambda v: v in ("complete", "complete-with-exceptions")}
+ENTRY = {"index": integer, "target": string, "locator": nonempty, "salt": salt}
+ENTRIES = {   # a record may have other members; a list entry may not
+    "records": dict(ENTRY, locator=string, sha256=hex32, size=integer, destroyedAt=time, method=method,
+                    **{"attributes?": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values())}),
+    "retained": dict(ENTRY, holdId=nonempty, reason=string, **{"sha256?": hex32, "size?": integer}),
+    "exceptions": dict(ENTRY, code=string, reason=string),
+    "rescan": dict(ENTRY, status=lambda v: v in STATUSES)}
+ENVELOPE = {"payloadType": string, "payload": string, "signatures": [{"keyid": string, "sig": string}]}
+TRUST = {"issuer": string, "certificateKeys": [{"keyid": hex32, "publicKey": string, "validFrom": time,
+         "validUntil?": time, "revokedAt?": time, "revocationReason?": string}]}
+
+def shape(value, schema, where, code, exact=False):   # exact: no member but the schema's
+    if isinstance(schema, dict):
+        rule(isinstance(value, dict), code, where + " is not an object")
+        names = {name.rstrip("?") for name in schema}
+        rule(not exact or set(value) <= names, code, "%s has members %s" % (where, json.dumps(sorted(set(value) - names))))
+        for name, s in schema.items():
+            rule(name.endswith("?") or name in value, code, where + "." + name + " is missing")
+            if name.rstrip("?") in value:
+                shape(value[name.rstrip("?")], s, where + "." + name.rstrip("?"), code, exact)
+    elif isinstance(schema, list):
+        rule(isinstance(value, list), code, where + " is not an array")
+        for i, v in enumerate(value):
+            shape(v, schema[0], "%s[%d]" % (where, i), code, exact)
+    else:                                 # json.dumps shows a control character as its escape, not to the terminal
+        rule(schema(value), code, "%s is not valid: %s" % (where, json.dumps(value)[:100]))
+
+def b64(text, what, code):   # section 1: standard or URL-safe alphabet, padding optional, no non-zero trailing bits
+    t = text.translate({45: "+", 95: "/"}) if not set("+/") & set(text) else text
+    t += "=" * (-len(t) % 4)
+    try:
+        data = base64.b64decode(t, validate=True)
+    except ValueError:
+        fail(code, what + " is not base64")
+    rule(base64.b64encode(data).decode() == t, code, what + " is not base64 in its one form")
+    return data
+
+def spki_keyid(spki, what, code):   # section 5.2: 12 fixed DER bytes, then the raw key, whose SHA-256 is the key id
+    rule(len(spki) == 44 and spki[:12].hex() == "302a300506032b6570032100", code, what + " is not an Ed25519 public key")
+    return hashlib.sha256(spki[12:]).hexdigest()
+
+def pem_key(data):   # section 5.2: one PEM "PUBLIC KEY" block; returns {keyid: (SPKI, no trust entry)}
+    parts = data.decode("ascii", "replace").split("-----")
+    rule(len(parts) == 5 and parts[1] == "BEGIN PUBLIC KEY" and parts[3] == "END PUBLIC KEY",
+         "KEY_MALFORMED", "public-key.pem is not one PUBLIC KEY block")
+    spki = b64("".join(parts[2].split()), "public-key.pem", "KEY_MALFORMED")
+    return {spki_keyid(spki, "public-key.pem", "KEY_MALFORMED"): (spki, None)}
+
+def trust_root(data, what):   # section 5.7; returns {keyid: (SPKI, the key's entry)}
+    root, keys, bad = loads(data, what), {}, "TRUST_ROOT_INVALID"
+    rule(isinstance(root, dict) and root.get("type") == "shredproof.trust-root", bad, what + " is not a trust root")
+    rule(root.get("version") == 1, "VERSION_UNSUPPORTED", what + " has version " + json.dumps(root.get("version")))
+    shape(root, TRUST, what, bad)
+    rule(root["certificateKeys"], bad, what + " lists no key")
+    for k in root["certificateKeys"]:
+        at = what + ": key " + k["keyid"]
+        spki = b64(k["publicKey"], at, bad)
+        rule(spki_keyid(spki, at, bad) == k["keyid"] and k["keyid"] not in keys, bad, at + " is not its key's SHA-256, or twice")
+        rule("validUntil" not in k or instant(k["validFrom"]) < instant(k["validUntil"]), bad, at + ": validUntil not after validFrom")
+        rule(("revokedAt" in k) == ("revocationReason" in k), bad, at + ": revokedAt without revocationReason, or the reverse")
+        keys[k["keyid"]] = (spki, k)
+    return keys
+
+def read_list(data, name, head, targets):   # sections 3 and 5.5, and step 5 of section 8
+    lines, entries, where = data.split(b"\n"), [], name + ".ndjson"
+    rule(lines.pop() == b"", "RECORD_INVALID", where + ": the last line does not end in \\n")
+    for i, line in enumerate(lines):
+        at = "%s line %d" % (where, i)
+        rule(len(line) <= 65536, "RECORD_TOO_LONG", at + " is longer than 65,536 bytes")
+        entry = loads(line, at)
+        shape(entry, ENTRIES[name], at, "RECORD_INVALID", exact=name != "records")
+        rule(canonical(entry) == line, "RECORD_NOT_CANONICAL", at + " is not in RFC 8785 form")
+        rule(entry["index"] == i, "RECORD_INDEX_WRONG", "%s has index %d" % (at, entry["index"]))
+        rule(entry["target"] in targets, "RECORD_INVALID", at + " names a target the statement does not list")
+        rule(name != "records" or entry["method"] in targets[entry["target"]]["methods"], "RECORD_INVALID", at + ": method")
+        rule(("sha256" in entry) == ("size" in entry), "RECORD_INVALID", at + " has sha256 without size, or the reverse")
+        entries.append(entry)
+    rule(len(lines) == head["treeSize"], "RECORD_COUNT_MISMATCH",
+         "%s has %d lines, the statement says %d" % (where, len(lines), head["treeSize"]))
+    root = mth([leaf_hash(line) for line in lines]).hex()
+    rule(root == head["rootHash"], "MERKLE_ROOT_MISMATCH", "%s: root %s, the statement's %s" % (where, root, head["rootHash"]))
+    rule(hashlib.sha256(data).hexdigest() == head["sha256"], "RECORDS_DIGEST_MISMATCH", where + ": not the statement's SHA-256")
+    return entries
+
+def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
+    read = lambda name: open(os.path.join(folder, name), "rb").read()
+    have = lambda name: os.path.isfile(os.path.join(folder, name))
+    envelope = loads(read("certificate.json"), "certificate.json")                     # steps 1 and 2
+    shape(envelope, ENVELOPE, "certificate.json", "ENVELOPE_MALFORMED")
+    rule(envelope["signatures"], "SIGNATURE_MISSING", "certificate.json has no signature")
+    pt = envelope["payloadType"]
+    rule(pt in (PAYLOAD_TYPE, PAYLOAD_TYPE_V2), "PAYLOAD_TYPE_WRONG", json.dumps(pt))
+    payload = b64(envelope["payload"], "payload", "BASE64_INVALID")
+
+    # Step 3 and section 5.8: the keys of --trust FILE, else of the bundle's trust.json, else of its public-key.pem.
+    own = trust_root(read("trust.json"), "trust.json") if have("trust.json") else {}
+    pem = pem_key(read("public-key.pem")) if have("public-key.pem") else {}
+    keys = trust_root(open(pinned, "rb").read(), pinned) if pin == "--trust" else own or pem
+    rule(pin != "--trust-sha256" or own and hashlib.sha256(read("trust.json")).hexdigest() == pinned,
+         "PIN_MISMATCH", "trust.json does not have the pinned SHA-256")
+    keys = {k: v for k, v in keys.items() if pin != "--keyid" or k == pinned}
+    signed = [x for x in envelope["signatures"] if x["keyid"] in keys]
+    rule(signed, "PIN_MISMATCH" if pin else "KEY_UNTRUSTED", "no signature names a %s key" % ("pinned" if pin else "trusted"))
+    rule(len(signed) == 1, "SIGNATURE_INVALID", "several signatures name trusted keys; this script gives openssl one")
+    keyid = signed[0]["keyid"]
+    spki, entry = keys[keyid]
+    rule(pin != "--trust" or not own or own.get(keyid, [None])[0] == spki,
+         "PIN_MISMATCH", "trust.json does not list the signing key as the pinned trust root does")
+    rule(not pem or keyid in pem, "KEY_UNTRUSTED", "public-key.pem is not the signing key " + keyid)
+    open(out_pae, "wb").write(b"DSSEv1 %d %s %d " % (len(pt), pt.encode(), len(payload)) + payload)   # section 5.1
+    open(out_sig, "wb").write(b64(signed[0]["sig"], "the signature", "BASE64_INVALID"))
+    open(out_key, "w").write("-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n" % base64.b64encode(spki).decode())
+
+    s = loads(payload, "the statement")                                                # step 4, section 5.4
+    rule(isinstance(s, dict) and s.get("type") == "shredproof.certificate", "STATEMENT_INVALID", "the statement's type")
+    rule(s.get("version") != 1 or pt != PAYLOAD_TYPE, "a version 1 certificate: check it with the version 1 usage, without --bundle")
+    rule(s.get("version") == (2 if pt == PAYLOAD_TYPE_V2 else 1),
+         "VERSION_UNSUPPORTED", "statement version %s under %s" % (json.dumps(s.get("version")), pt))
+    shape(s, STATEMENT, "statement", "STATEMENT_INVALID")
+    c, o, e, t, rescan = s["completeness"], s["order"], s["execution"], s["targets"], s["rescan"]
+    st = lambda ok, why: rule(ok, "STATEMENT_INVALID", why)
+    st(c["planned"] == c["destroyed"] + c["retained"] + c["exceptions"], "completeness.planned is not the sum of the others")
+    st(s["merkle"]["treeSize"] == c["destroyed"] and s["inventory"]["treeSize"] == c["planned"], "merkle or inventory treeSize")
+    st([sum(x["planned"] for x in t), sum(x["destroyed"]["count"] for x in t), sum(x["retained"] for x in t),
+        sum(x["exceptions"] for x in t)] == [c[k] for k in COUNTS], "the targets do not add up to completeness")
+    st(sum(x["destroyed"]["bytes"] for x in t) == s["records"]["bytes"], "destroyed.bytes do not add up to records.bytes")
+    st(s["retained"]["treeSize"] == c["retained"] and s["exceptions"]["treeSize"] == c["exceptions"], "a list's treeSize")
+    st(rescan["items"]["treeSize"] == rescan["remaining"] == sum(rescan["statuses"][k] for k in STATUSES), "rescan counts")
+    st(all(h["treeSize"] or h["rootHash"] == h["sha256"] == EMPTY for h in (s["retained"], s["exceptions"], rescan["items"])),
+       "an empty list's head without the hashes of nothing")
+    st(("deadline" in o) == ("withinDeadline" in e), "order.deadline and execution.withinDeadline: one without the other")
+    st("deadline" not in o or e["withinDeadline"] == (instant(e["finishedAt"]) <= instant(o["deadline"])), "execution.withinDeadline")
+    st(len({x["name"] for x in t}) == len(t), "two targets have one name")
+    st(o["approvedBy"] != o["createdBy"], "created and approved by the same person")
+    st(s["status"] == ("complete-with-exceptions" if c["exceptions"] else "complete"), "status")
+    st(s["issuer"]["keyid"] == keyid, "issuer.keyid is not the signing key's")
+    rule(canonical(s) == payload, "STATEMENT_NOT_CANONICAL", "the payload is not the statement's RFC 8785 form")
+
+    targets, checked = {x["name"]: x for x in t}, ["certificate.json"]                 # steps 5 and 7
+    heads = {"records": dict(s["merkle"], sha256=s["records"]["sha256"]), "retained": s["retained"],
+             "exceptions": s["exceptions"], "rescan": rescan["items"]}
+    for name, head in heads.items():
+        if have(name + ".ndjson"):
+            entries = read_list(read(name + ".ndjson"), name, head, targets)
+            of = lambda x: [y for y in entries if y["target"] == x["name"]]
+            if name == "rescan":
+                want = [(k, rescan["statuses"][k], sum(y["status"] == k for y in entries)) for k in STATUSES]
+            elif name == "records":
+                want = [(x["name"], [x["destroyed"]["count"], x["destroyed"]["bytes"]],
+                         [len(of(x)), sum(y["size"] for y in of(x))]) for x in t]
+            else:
+                want = [(x["name"], x[name], len(of(x))) for x in t]
+            for what, said, found in want:
+                rule(said == found, "RECORD_COUNT_MISMATCH",
+                     "%s.ndjson: %s for %s, the statement says %s" % (name, found, json.dumps(what), said))
+            checked.append("%s.ndjson (%d)" % (name, len(entries)))
+
+    if have("order.json"):                                                             # step 8, section 5.6
+        data = read("order.json")
+        rule(hashlib.sha256(data).hexdigest() == o["sha256"], "ORDER_MISMATCH", "the SHA-256 of order.json is not order.sha256")
+        doc = loads(data, "order.json")
+        rule(isinstance(doc, dict) and doc.get("reference") == o["reference"], "ORDER_MISMATCH", "order.json has another reference")
+        rule(("deadline" in doc) == ("deadline" in o) and ("deadline" not in o or time(doc["deadline"])
+             and instant(doc["deadline"]) == instant(o["deadline"])), "ORDER_MISMATCH", "order.json has another deadline")
+        checked.append("order.json")
+    if entry:                                                                          # step 9, section 5.7
+        at = instant(s["issuedAt"])
+        rule("revokedAt" not in entry or at < instant(entry["revokedAt"]),
+             "KEY_REVOKED", "key %s was revoked at %s" % (keyid, entry.get("revokedAt")))
+        rule(instant(entry["validFrom"]) <= at and ("validUntil" not in entry or at < instant(entry["validUntil"])),
+             "KEY_OUTSIDE_VALIDITY", "issuedAt %s is outside the validity of key %s" % (s["issuedAt"], keyid))
+    checked += ["trust.json"] * bool(own) + ["public-key.pem"] * bool(pem)
+    proofs = os.path.join(folder, "proofs")
+    for name in sorted(os.listdir(proofs)) if os.path.isdir(proofs) else []:           # section 10; check_proof.py does the rest
+        if not name.endswith(".json"):
+            continue
+        proof = loads(read("proofs/" + name), "proofs/" + name)
+        rule(isinstance(proof, dict) and proof.get("certificate") == envelope,
+             "PROOF_CERTIFICATE_MISMATCH", "proofs/%s carries another certificate" % name)
+        checked.append("proofs/" + name)
+    print("bundle OK: " + ", ".join(checked))
+    how = {"--keyid": "by its key id", "--trust-sha256": "by the SHA-256 of trust.json",
+           "--trust": "by the trust root " + json.dumps(pinned)}
+    print("key %s: %s; openssl must verify the signature with %s" % (keyid, "pinned " + how[pin] if pin else
+          "NOT pinned, it comes from the bundle: compare it with the key id published in the settlement or docket", out_key))
+
+if sys.argv[1:2] == ["--bundle"] and len(sys.argv) in (6, 8) and sys.argv[6:7] in ([], ["--keyid"], ["--trust-sha256"], ["--trust"]):
+    bundle(*sys.argv[2:])
+elif len(sys.argv) >= 6 and sys.argv[1] != "--bundle":
+    version1(*sys.argv[1:6])
+else:
+    sys.exit(__doc__)

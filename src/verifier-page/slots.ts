@@ -1,0 +1,104 @@
+// The files the person chose, by role: one box per file of a certificate
+// bundle (docs/FORMAT.md section 10), each with its picker, and the bundle
+// box that takes the whole set at once (several files, or a folder) and
+// sorts it into those boxes by name (./bundle-drop.ts). A dropped or chosen
+// file shows in its box's picker as if it had been chosen there.
+import { type PathFile, sortBundle } from './bundle-drop.js';
+import { byId, bytes, setText } from './dom.js';
+import { type BundleInput, FILE_SLOTS, type FileSlot, type NamedFile } from './protocol.js';
+
+const chosen: Partial<Record<FileSlot, File>> = {};
+let proofs: NamedFile[] = [];
+let ignored: string[] = [];
+let onChange: () => void = () => undefined;
+
+const bundleStatus = byId('bundle-status');
+
+export function bundleInput(): BundleInput {
+  return { ...chosen, proofs: [...proofs], ignored: [...ignored] };
+}
+
+function showInPicker(input: HTMLInputElement, files: readonly File[]): void {
+  const dt = new DataTransfer();
+  for (const f of files) dt.items.add(f);
+  input.files = dt.files;
+}
+
+function render(slot: FileSlot | 'proof'): void {
+  const box = document.querySelector<HTMLElement>(`.slot[data-slot="${slot}"]`)!;
+  const files = slot === 'proof' ? proofs.map((p) => p.file) : chosen[slot] ? [chosen[slot]] : [];
+  box.classList.toggle('filled', files.length > 0);
+  const text =
+    slot === 'proof' && proofs.length > 1
+      ? `${proofs.length} proof files: ${proofs.map((p) => p.name).join(', ')}`
+      : slot === 'proof' && proofs[0]
+        ? `${proofs[0].name} (${bytes(proofs[0].file.size)})`
+        : files[0]
+          ? `${files[0].name} (${bytes(files[0].size)})`
+          : 'No file chosen.';
+  setText(byId(`chosen-${slot}`), text);
+  box.querySelector<HTMLButtonElement>('button.clear')!.hidden = files.length === 0;
+  const input = byId<HTMLInputElement>(`file-${slot}`);
+  if (files.length === 0) input.value = '';
+}
+
+export function chooseSlot(slot: FileSlot, file: File | undefined, fromDrop = false): void {
+  if (file) chosen[slot] = file;
+  else delete chosen[slot];
+  if (fromDrop && file) showInPicker(byId<HTMLInputElement>(`file-${slot}`), [file]);
+  render(slot);
+  onChange();
+}
+
+export function chooseProofs(files: readonly NamedFile[], fromDrop = false): void {
+  proofs = [...files];
+  if (fromDrop) showInPicker(byId<HTMLInputElement>('file-proof'), proofs.map((p) => p.file));
+  render('proof');
+  onChange();
+}
+
+/** A whole bundle: every box is set anew from it, so that no file of another bundle stays behind. */
+export function chooseBundle(files: readonly PathFile[]): void {
+  const sorted = sortBundle(files);
+  for (const slot of FILE_SLOTS) {
+    const file = sorted.slots[slot];
+    if (file) chosen[slot] = file;
+    else delete chosen[slot];
+    if (file) showInPicker(byId<HTMLInputElement>(`file-${slot}`), [file]);
+    render(slot);
+  }
+  proofs = sorted.proofs;
+  if (proofs.length > 0) showInPicker(byId<HTMLInputElement>('file-proof'), proofs.map((p) => p.file));
+  render('proof');
+  ignored = sorted.ignored;
+  const found = FILE_SLOTS.filter((s) => sorted.slots[s]).length + proofs.length;
+  const missing = sorted.slots.certificate || proofs.length > 0 ? '' : ' It has no certificate.json, and no proof that carries one: there is nothing to verify.';
+  const from = sorted.folder !== undefined ? `From the folder “${sorted.folder}”: ` : '';
+  const listed = ignored.length > 10 ? `${ignored.slice(0, 10).join(', ')} and ${ignored.length - 10} more` : ignored.join(', ');
+  setText(bundleStatus, `${from}${found} file(s) of the bundle sorted into their boxes below.${ignored.length ? ` Ignored, not files of a certificate bundle: ${listed}.` : ''}${missing}`);
+  onChange();
+}
+
+export function clearAll(): void {
+  for (const slot of FILE_SLOTS) delete chosen[slot];
+  proofs = [];
+  ignored = [];
+  for (const slot of [...FILE_SLOTS, 'proof'] as const) render(slot);
+  bundleStatus.textContent = '';
+  onChange();
+}
+
+export function wireSlots(changed: () => void): void {
+  onChange = changed;
+  for (const slot of FILE_SLOTS) {
+    const input = byId<HTMLInputElement>(`file-${slot}`);
+    input.addEventListener('change', () => chooseSlot(slot, input.files?.[0]));
+  }
+  const proofInput = byId<HTMLInputElement>('file-proof');
+  proofInput.addEventListener('change', () => chooseProofs([...(proofInput.files ?? [])].map((file) => ({ name: file.name, file }))));
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.slot button.clear[data-clear]')) {
+    const slot = button.dataset.clear!;
+    if (slot === 'proof') button.addEventListener('click', () => chooseProofs([]));
+    else if ((FILE_SLOTS as readonly string[]).includes(slot)) button.addEventListener('click', () => chooseSlot(slot as FileSlot, undefined));
+  }
+}

@@ -1,0 +1,164 @@
+// The version 2 bundle vectors (test/vectors/certificate/v2/, README.md
+// there) through the independent check: python3 with check_certificate.py
+// --bundle and check_proof.py, and openssl for the signature
+// (test/helpers/independent-check.ts). Every verdict of valid/expected.json
+// passes with its pin, and says whether the key was pinned; every invalid
+// vector fails, and the first FAIL line names the expected reason code (the
+// one code the scripts cannot name, SIGNATURE_INVALID, is openssl's to find).
+// The version 1 vectors run in test/core/independent.test.ts.
+//
+// Then what the vectors do not cover: a pin by a trust root file, a bundle of
+// a certificate and a key alone, the URL-safe base64 that section 1 lets a
+// reader accept, a public-key.pem that is not the signing key, a version 1
+// certificate given as a bundle, and a value the script cannot put in RFC 8785
+// form (refused, not accepted).
+import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { independentCheck } from '../helpers/independent-check.js';
+import { V2_VECTOR_DIR } from '../vectors/certificate/v2/generate.js';
+import { VECTOR_DIR } from '../vectors/certificate/generate.js';
+
+type Pin = { keyid: string } | { trustSha256: string } | null;
+interface Verdict {
+  code: string | null;
+  pin: Pin;
+  pinned?: boolean;
+  description: string;
+}
+
+const VALID = join(V2_VECTOR_DIR, 'valid');
+const KEYID = '34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e';
+const work = mkdtempSync(join(tmpdir(), 'sp-vectors-v2-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const pinArgs = (pin: Pin): string[] => (pin === null ? [] : 'keyid' in pin ? ['--keyid', pin.keyid] : ['--trust-sha256', pin.trustSha256]);
+const firstFail = (output: string) => /^FAIL: .*$/m.exec(output)?.[0];
+const KEY_LINE = /^key [0-9a-f]{64}: (pinned by .*|NOT pinned, it comes from the bundle: .*); openssl must verify the signature with .*key\.pem$/m;
+
+/** The reason codes a FAIL line can stand for: the code it starts with, or what the shared JSON helpers' messages mean. */
+function codesOf(line: string): string[] {
+  const code = /^FAIL: ([A-Z][A-Z0-9_]+): /.exec(line)?.[1];
+  if (code) return [code];
+  if (/ is not UTF-8$/.test(line)) return ['UTF8_INVALID'];
+  if (/a member name repeats or is refused/.test(line)) return ['JSON_DUPLICATE_MEMBER', 'MEMBER_FORBIDDEN'];
+  return [];
+}
+
+/** A copy of the valid bundle, changed by `f`. */
+function copy(name: string, f: (dir: string) => void): string {
+  const dir = join(work, name);
+  cpSync(VALID, dir, { recursive: true });
+  rmSync(join(dir, 'expected.json'));
+  f(dir);
+  return dir;
+}
+
+describe('independent check (python3 + openssl) of the v2 vectors', () => {
+  const verdicts = JSON.parse(readFileSync(join(VALID, 'expected.json'), 'utf8')) as Verdict[];
+  for (const v of verdicts) {
+    it(`valid: ${v.description}`, () => {
+      const [python, openssl, out] = independentCheck(VALID, { bundle: true, pin: pinArgs(v.pin) });
+      assert.equal(python, 0, out);
+      assert.equal(openssl, 0, out);
+      assert.match(out, /^bundle OK: certificate\.json, records\.ndjson \(5\), retained\.ndjson \(1\), exceptions\.ndjson \(1\), rescan\.ndjson \(2\), order\.json, trust\.json, public-key\.pem, proofs\/exception-0\.json, proofs\/record-2\.json, proofs\/retained-0\.json$/m);
+      assert.equal(out.match(/^Signature Verified Successfully$/gm)?.length, 4, 'the certificate and the three proofs');
+      assert.equal(out.match(/^proof OK: /gm)?.length, 3, out);
+      assert.match(out, KEY_LINE);
+      assert.equal(/^key [0-9a-f]{64}: pinned by /m.test(out), v.pinned, out);
+    });
+  }
+
+  const invalid = join(V2_VECTOR_DIR, 'invalid');
+  for (const name of readdirSync(invalid).sort()) {
+    const dir = join(invalid, name);
+    const v = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Verdict;
+    it(`invalid: ${name} (${v.code})`, () => {
+      const [python, openssl, out] = independentCheck(dir, { bundle: true, pin: pinArgs(v.pin) });
+      if (v.code === 'SIGNATURE_INVALID') {
+        assert.notEqual(openssl, 0, out);
+        assert.match(out, /^Signature Verification Failure$/m);
+        return;
+      }
+      assert.equal(python, 1, out);
+      const line = firstFail(out);
+      assert.ok(line, `no FAIL line: ${out}`);
+      assert.ok(codesOf(line).includes(v.code!), `want ${v.code}, got: ${line}`);
+    });
+  }
+});
+
+describe('independent check of v2 bundles beyond the vectors', () => {
+  const check = (dir: string, pin: string[] = []) => independentCheck(dir, { bundle: true, pin });
+
+  it('--trust FILE pins: the issuer\'s trust root held by the verifier', () => {
+    const [python, openssl, out] = check(VALID, ['--trust', join(VALID, 'trust.json')]);
+    assert.equal(python + openssl, 0, out);
+    assert.match(out, /^key [0-9a-f]{64}: pinned by the trust root ".*trust\.json"; openssl must verify /m);
+  });
+
+  it('--trust FILE of another key is PIN_MISMATCH', () => {
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const der = publicKey.export({ type: 'spki', format: 'der' });
+    const keyid = createHash('sha256').update(der.subarray(12)).digest('hex');
+    const trust = join(work, 'other-trust.json');
+    writeFileSync(trust, JSON.stringify({ type: 'shredproof.trust-root', version: 1, issuer: 'someone else', certificateKeys: [{ keyid, publicKey: der.toString('base64'), validFrom: '2026-01-01T00:00:00Z' }] }));
+    const [python, , out] = check(VALID, ['--trust', trust]);
+    assert.equal(python, 1);
+    assert.match(firstFail(out) ?? '', /^FAIL: PIN_MISMATCH: /);
+  });
+
+  it('a bundle of certificate.json and public-key.pem alone: valid, key NOT pinned; with --keyid, pinned', () => {
+    const dir = copy('alone', (d) => {
+      for (const f of readdirSync(d)) if (!['certificate.json', 'public-key.pem'].includes(f)) rmSync(join(d, f), { recursive: true });
+    });
+    let [python, openssl, out] = check(dir);
+    assert.equal(python + openssl, 0, out);
+    assert.match(out, /^bundle OK: certificate\.json, public-key\.pem$/m);
+    assert.match(out, /^key [0-9a-f]{64}: NOT pinned, /m);
+    [python, openssl, out] = check(dir, ['--keyid', KEYID]);
+    assert.equal(python + openssl, 0, out);
+    assert.match(out, /^key [0-9a-f]{64}: pinned by its key id; /m);
+    [python, , out] = check(dir, ['--trust-sha256', '0'.repeat(64)]);
+    assert.match(firstFail(out) ?? '', /^FAIL: PIN_MISMATCH: /, 'no trust.json to match a trust root SHA-256');
+  });
+
+  it('accepts the payload in URL-safe base64 without padding (section 1)', () => {
+    const dir = copy('url-safe', (d) => {
+      const env = JSON.parse(readFileSync(join(d, 'certificate.json'), 'utf8'));
+      env.payload = env.payload.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      writeFileSync(join(d, 'certificate.json'), JSON.stringify(env));
+      rmSync(join(d, 'proofs'), { recursive: true }); // they carry the certificate as it was
+    });
+    const [python, openssl, out] = check(dir, ['--keyid', KEYID]);
+    assert.equal(python + openssl, 0, out);
+  });
+
+  it('refuses a public-key.pem that is not the signing key (KEY_UNTRUSTED)', () => {
+    const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const dir = copy('other-pem', (d) => writeFileSync(join(d, 'public-key.pem'), pem));
+    const [python, , out] = check(dir, ['--keyid', KEYID]);
+    assert.equal(python, 1);
+    assert.match(firstFail(out) ?? '', /^FAIL: KEY_UNTRUSTED: /);
+  });
+
+  it('sends a version 1 certificate to the version 1 usage', () => {
+    const [python, , out] = check(join(VECTOR_DIR, 'valid'));
+    assert.equal(python, 1);
+    assert.equal(firstFail(out), 'FAIL: a version 1 certificate: check it with the version 1 usage, without --bundle');
+  });
+
+  it('refuses a value it cannot put in RFC 8785 form (a fraction in a record), rather than accept it', () => {
+    // A record may carry members of a later version (section 3), so the fraction reaches the canonical-form check.
+    const dir = copy('fraction', (d) => {
+      const text = readFileSync(join(d, 'records.ndjson'), 'utf8');
+      writeFileSync(join(d, 'records.ndjson'), text.replace('{"destroyedAt"', '{"a":1.5,"destroyedAt"'));
+    });
+    const [python, , out] = check(dir, ['--keyid', KEYID]);
+    assert.equal(python, 1);
+    assert.equal(firstFail(out), 'FAIL: a value this script cannot put in RFC 8785 form: 1.5');
+  });
+});
