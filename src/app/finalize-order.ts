@@ -21,7 +21,7 @@ import { orderDocument } from './create-order.js';
 import type { EngineDeps } from './deps.js';
 import { NotFoundError } from './errors.js';
 import { type Rescan, rescan } from './rescan.js';
-import { trustRootFile } from './trust-root.js';
+import { assertMaySign, trustRootFile } from './trust-root.js';
 
 export interface CertificateFiles {
   dir: string;
@@ -175,8 +175,9 @@ function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilde
   });
 }
 
-/** The signed envelope (DSSE), as certificate.json holds it. */
+/** The signed envelope (DSSE), as certificate.json holds it; never with a key the history says may not sign then. */
 function sign(deps: EngineDeps, statement: CertificateStatementV2): string {
+  assertMaySign(deps, statement.issuedAt);
   const envelope = signCertificate(statement, deps.signer);
   return JSON.stringify(envelope, null, 2) + '\n';
 }

@@ -12,6 +12,7 @@ import { registerKeygen } from './commands/keygen.js';
 import { registerOrder } from './commands/order/index.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
+import { registerKey } from './commands/key.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerProve, registerVerify } from './commands/verify.js';
 import { registerWorker } from './commands/worker.js';
@@ -31,6 +32,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerServe(program, ctx);
   registerWorker(program, ctx);
   registerToken(program, ctx);
+  registerKey(program, ctx);
   registerOrder(program, ctx);
   registerVerifierPage(program, ctx);
   return program;

@@ -4,6 +4,7 @@ import { authenticate } from '../app/tokens.js';
 import type { Config } from '../config/config.js';
 import { publicKeyToPem } from '@shredproof/verify';
 import type { EngineDeps } from '../app/deps.js';
+import { keyStatus } from '../app/ports/signing-keys.js';
 import { AuditRecorder } from './audit.js';
 import { AuthFailureLimiter } from './auth-failures.js';
 import { ApiMetrics } from './metrics.js';
@@ -11,6 +12,18 @@ import { ProgressService } from './progress.js';
 import { ProofCache } from './proofs.js';
 
 export type HttpSettings = Config['http'];
+
+/** A certificate key as GET /v1/keys shows it: the PEM, and its window in the history. */
+export interface PublicKeyInfo {
+  keyid: string;
+  algorithm: 'ed25519';
+  pem: string;
+  validFrom: string;
+  validUntil: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  status: ReturnType<typeof keyStatus>;
+}
 
 export interface ApiContext {
   engine: EngineDeps;
@@ -21,7 +34,8 @@ export interface ApiContext {
   progress: ProgressService;
   proofs: ProofCache;
   authFailures: AuthFailureLimiter;
-  publicKeys: Array<{ keyid: string; algorithm: 'ed25519'; pem: string }>;
+  /** Every certificate key of the history (docs/FORMAT.md section 5.7), read from the ledger when asked: rotation and revocation show at once. */
+  publicKeys(): PublicKeyInfo[];
   /** Open event streams, ended when the server shuts down (they would otherwise hold it open) or their token is revoked. */
   streams: Set<{ end(): void; tokenId?: string }>;
   /** The offline verifier page, built on first request (issue 6). */
@@ -68,7 +82,15 @@ export function createApiContext(engine: EngineDeps, http: HttpSettings, opts: {
     proofs: new ProofCache(),
     authFailures: new AuthFailureLimiter(http.authFailuresPerMinute),
     streams: new Set(),
-    publicKeys: [{ keyid: engine.signer.keyid, algorithm: 'ed25519', pem: publicKeyToPem(engine.signer.publicKey) }],
+    publicKeys() {
+      const now = engine.clock.now().toISOString();
+      // The configured key is in the history once the coordinator started; a context built without one (tests) still serves it.
+      const rows = engine.ledger.keys.signingKeys();
+      if (!rows.some((k) => k.keyid === engine.signer.keyid)) {
+        return [{ keyid: engine.signer.keyid, algorithm: 'ed25519', pem: publicKeyToPem(engine.signer.publicKey), validFrom: now, validUntil: null, revokedAt: null, revocationReason: null, status: 'active' }];
+      }
+      return rows.map((k) => ({ keyid: k.keyid, algorithm: 'ed25519', pem: k.publicKeyPem, validFrom: k.validFrom, validUntil: k.validUntil, revokedAt: k.revokedAt, revocationReason: k.revocationReason, status: keyStatus(k, now) }));
+    },
     ...(opts.verifierPage ? { verifierPage: opts.verifierPage } : {}),
   };
 }

@@ -5,6 +5,7 @@
 // are read whole per request: they hold the objects not destroyed, far fewer
 // than the records.
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import {
   buildObjectProofV2,
   type DsseEnvelope,
@@ -20,7 +21,11 @@ import {
 } from '@shredproof/verify';
 import { nodeHasher } from '@shredproof/verify/node';
 import { HttpProblem } from './problem.js';
-import { listPath } from './routes/bundle.js';
+
+/** Where a certificate's list file is: beside its records file (src/app/finalize-order.ts writes both). */
+export function listPath(recordsPath: string, list: ListName): string {
+  return join(dirname(recordsPath), `${list}.ndjson`);
+}
 
 export type ListSelector = { locator: string; target?: string } | { sha256: string } | { leafIndex: number };
 

@@ -155,7 +155,18 @@ export const ObjectProof = z
 
 export const Envelope = DsseEnvelopeShape.meta({ id: 'DsseEnvelope' });
 
-export const PublicKey = z.object({ keyid: hex64, algorithm: z.literal('ed25519'), pem: z.string() }).meta({ id: 'PublicKey' });
+export const PublicKey = z
+  .object({
+    keyid: hex64,
+    algorithm: z.literal('ed25519'),
+    pem: z.string(),
+    validFrom: timestamp,
+    validUntil: timestamp.nullable(),
+    revokedAt: timestamp.nullable(),
+    revocationReason: z.string().nullable(),
+    status: z.enum(['active', 'retired', 'revoked', 'not yet valid']),
+  })
+  .meta({ id: 'PublicKey', description: 'A certificate key of the history, with its window (docs/FORMAT.md section 5.7)' });
 export const KeyParams = z.strictObject({ keyid: hex64 });
 
 export const AuditQuery = z.strictObject({

@@ -57,14 +57,30 @@ export async function composeCoordinator(
 ): Promise<CoordinatorRuntime> {
   const issuerName = requireIssuer(config);
   const signer = opts.signer ?? (await loadConfiguredSigner(config));
-  await waitForRedis(config.queue.redisUrl, log, opts.redisWaitMs ?? 10_000, opts.signal);
-  // The coordinator makes the queue key on first start; workers must be given a copy.
-  const queue = new BullmqExecQueue(config.queue, log, loadQueueAuth(config.queueKeyPath, { create: true }));
-  await queue.ready();
-  await queue.store.publishKeyId();
+  // The key history first: a retired or revoked key stops the start here, before Redis is touched.
   const ledger = new SqliteLedger(config.ledgerPath);
-  const backends = await new BackendRegistry(backendsConfig).load();
-  backends.openAll(); // a missing root or a bad setting fails now, not at the first order
+  try {
+    registerSigningKey({ ledger, signer, clock: systemClock });
+  } catch (e) {
+    ledger.close();
+    throw e;
+  }
+  let queue: BullmqExecQueue | undefined;
+  let backends: Awaited<ReturnType<BackendRegistry['load']>>;
+  try {
+    await waitForRedis(config.queue.redisUrl, log, opts.redisWaitMs ?? 10_000, opts.signal);
+    // The coordinator makes the queue key on first start; workers must be given a copy.
+    queue = new BullmqExecQueue(config.queue, log, loadQueueAuth(config.queueKeyPath, { create: true }));
+    await queue.ready();
+    await queue.store.publishKeyId();
+    backends = await new BackendRegistry(backendsConfig).load();
+    backends.openAll(); // a missing root or a bad setting fails now, not at the first order
+  } catch (e) {
+    // A start that fails leaves nothing open: serve tries again while Redis is down.
+    await queue?.close().catch(() => undefined);
+    ledger.close();
+    throw e;
+  }
   const deps: EngineDeps = {
     ledger,
     backends,
@@ -77,8 +93,6 @@ export async function composeCoordinator(
     batchSize: config.batchSize,
     specTtlSeconds: config.specTtlSeconds,
   };
-  // The trust root lists the key from its first start: GET /v1/trust.json then only reads.
-  registerSigningKey(deps);
   const coordinator = new Coordinator(deps, { intervalMs: opts.intervalMs ?? 200 });
   let closed = false;
   return {

@@ -4,8 +4,8 @@
 // fast as the pure-JS path, behind the core's Signer interface (figures:
 // bench/RESULTS.md, 'Measurements behind the code').
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rename, rmdir, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { keyIdOf, publicKeyFromPem, type Signer } from '@shredproof/verify';
 
 export const PRIVATE_KEY_FILE = 'signing-key.pem';
@@ -66,4 +66,46 @@ export async function loadSigner(privateKeyPath: string, passphrase?: string): P
     publicKey,
     sign: (message) => new Uint8Array(cryptoSign(null, message, key)),
   };
+}
+
+export interface RotatedKeyFiles {
+  /** The key id of the new key, now at the configured paths. */
+  keyid: string;
+  /** Where the old private key was moved; the caller deletes it once the ledger has recorded the rotation. */
+  retiredPrivateKeyPath: string;
+}
+
+/**
+ * Puts a new key pair at the configured paths (`shredproof key rotate`). The
+ * new files are written and fsynced beside the old ones first, then renamed
+ * into place; the old private key is moved aside, not deleted, so that a
+ * crash between here and the ledger's record loses nothing (the coordinator
+ * records a new key it starts with, and retires the old one then).
+ */
+export async function rotateKeyFiles(privateKeyPath: string, publicKeyPath: string, oldKeyid: string, passphrase?: string): Promise<RotatedKeyFiles> {
+  const stage = join(dirname(privateKeyPath), `.rotating-${process.pid}`);
+  await mkdir(stage, { mode: 0o700 });
+  const fresh = await generateKeys(stage, passphrase);
+  const retiredPrivateKeyPath = join(dirname(privateKeyPath), `retired-${oldKeyid.slice(0, 16)}-${basename(privateKeyPath)}`);
+  await rename(privateKeyPath, retiredPrivateKeyPath);
+  await rename(fresh.privateKeyPath, privateKeyPath);
+  await rename(fresh.publicKeyPath, publicKeyPath);
+  await syncDir(dirname(privateKeyPath));
+  await rmdir(stage);
+  return { keyid: fresh.keyid, retiredPrivateKeyPath };
+}
+
+/** Deletes a retired private key: after a rotation, nothing may sign with it again. */
+export async function deleteRetiredKey(path: string): Promise<void> {
+  await unlink(path);
+  await syncDir(dirname(path));
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }

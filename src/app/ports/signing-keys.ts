@@ -25,4 +25,15 @@ export interface SigningKeyStore {
   recordSigningKey(keyid: string, publicKeyPem: string, validFrom: string): SigningKeyRow;
   /** When the earliest certificate signed by `keyid` was issued, if any (from its envelope's signatures). */
   earliestIssuedBy(keyid: string): string | undefined;
+  /** Ends the key's window at `at` (validUntil), unless it has ended already. Returns the row, or undefined for an unknown key. */
+  retireSigningKey(keyid: string, at: string): SigningKeyRow | undefined;
+  /** Marks the key compromised since `since`: its signatures from then on mean nothing. Returns the row, or undefined for an unknown key. */
+  revokeSigningKey(keyid: string, since: string, reason: string): SigningKeyRow | undefined;
+}
+
+/** What a key is now: the one that signs, one that signed and retired, or one whose signatures after revokedAt mean nothing. */
+export function keyStatus(k: SigningKeyRow, now: string): 'active' | 'retired' | 'revoked' | 'not yet valid' {
+  if (k.revokedAt !== null) return 'revoked';
+  if (k.validUntil !== null && k.validUntil <= now) return 'retired';
+  return k.validFrom > now ? 'not yet valid' : 'active';
 }

@@ -2,26 +2,19 @@
 // certificate and records: the order as approved, whose bytes the statement's
 // order.sha256 is, and the list files of a version 2 certificate.
 import { createReadStream } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { LIST_NAMES } from '@shredproof/verify';
 import { z } from 'zod';
 import { trustRootFile } from '../../app/trust-root.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
 import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
 import { OrderIdParams } from '../schemas.js';
+import { listPath } from '../list-proofs.js';
 import { certified } from './certificates.js';
 import { getOrderOr404 } from './orders.js';
 
-export const LIST_NAMES = ['retained', 'exceptions', 'rescan'] as const;
-export type ListFileName = (typeof LIST_NAMES)[number];
-
 const ListParams = OrderIdParams.extend({ list: z.enum(LIST_NAMES) });
-
-/** Where a certificate's list file is: beside its records file (src/app/finalize-order.ts writes both). */
-export function listPath(recordsPath: string, list: ListFileName): string {
-  return join(dirname(recordsPath), `${list}.ndjson`);
-}
 
 export const bundleRoutes: Route[] = [
   defineRoute({

@@ -80,7 +80,7 @@ export const certificateRoutes: Route[] = [
     },
     async handler(ctx, { params, query }) {
       const cert = certified(ctx, params.id);
-      const keys = () => ctx.publicKeys.map((k) => trustedKey(publicKeyFromPem(k.pem)));
+      const keys = () => ctx.publicKeys().map((k) => trustedKey(publicKeyFromPem(k.pem)));
       if (query.list !== 'records') {
         const sel = query.leafIndex !== undefined ? { leafIndex: query.leafIndex } : query.sha256 !== undefined ? { sha256: query.sha256 } : { locator: query.locator!, ...(query.target ? { target: query.target } : {}) };
         return listEntryProof(query.list, cert.recordsPath, cert.envelope, keys(), sel);
@@ -106,12 +106,12 @@ export const certificateRoutes: Route[] = [
     path: '/v1/keys',
     operationId: 'listKeys',
     tag: 'keys',
-    summary: 'The certificate signing public keys (public: compare the keyid with the one published out of band)',
+    summary: 'Every certificate signing key the issuer has used, with its window and status (public: compare the keyid with the one published out of band)',
     auth: 'public',
     responses: {
       200: { description: 'Keys', schema: z.object({ keys: z.array(PublicKey) }), links: { getKey: { operationId: 'getKey', parameters: { keyid: '$response.body#/keys/0/keyid' } } } },
     },
-    handler: (ctx) => ({ keys: ctx.publicKeys }),
+    handler: (ctx) => ({ keys: ctx.publicKeys() }),
   }),
   defineRoute({
     method: 'get',
@@ -127,7 +127,7 @@ export const certificateRoutes: Route[] = [
       404: { description: 'No such key', schema: problems(404)[404]!.schema!, contentType: 'application/problem+json' },
     },
     handler(ctx, { params, req, res }) {
-      const key = ctx.publicKeys.find((k) => k.keyid === params.keyid);
+      const key = ctx.publicKeys().find((k) => k.keyid === params.keyid);
       if (!key) throw new HttpProblem(404, 'NOT_FOUND', 'Not found', `no key ${params.keyid}`);
       if (req.accepts(['application/json', 'application/x-pem-file']) === 'application/x-pem-file') {
         res.status(200).type('application/x-pem-file').send(key.pem);

@@ -130,7 +130,7 @@ async function run(opts: ProveOptions, ctx: CliIo, say: (line: string) => void):
       if (opts.json) ctx.out(jsonForDisplay({ ...about, found: false, retained: true, entry: held.entry, proof: held.proof }, 2));
     } else {
       say(`NOT FOUND: no destroyed object with ${what}`);
-      for (const l of NOT_FOUND_MEANS) say(`  ${l}`);
+      for (const l of NOT_FOUND_MEANS) say(`  ${opts.retained !== undefined ? l.replace(' (give --retained retained.ndjson to look there)', ' (not in the retained list given either)') : l}`);
       if (opts.json) ctx.out(jsonForDisplay({ ...about, found: false, query: what }, 2));
     }
     ctx.exitCode = EXIT_INVALID;

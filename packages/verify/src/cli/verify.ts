@@ -132,7 +132,8 @@ class BundleInvalid extends Error {
     readonly file: string,
     readonly error: VerificationError,
   ) {
-    super(`${file}: ${error.message}`);
+    // The core's list and records messages name their file already.
+    super(error.message.startsWith(`${file}`) ? error.message : `${file}: ${error.message}`);
   }
 }
 

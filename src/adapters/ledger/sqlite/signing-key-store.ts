@@ -19,6 +19,23 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
     });
   }
 
+  retireSigningKey(keyid: string, at: string): SigningKeyRow | undefined {
+    return this.conn.atomically(() => {
+      this.conn.sql('UPDATE signing_keys SET valid_until = ? WHERE keyid = ? AND valid_until IS NULL').run(at, keyid);
+      return this.conn.sql(`SELECT ${COLUMNS} FROM signing_keys WHERE keyid = ?`).get(keyid) as SigningKeyRow | undefined;
+    });
+  }
+
+  revokeSigningKey(keyid: string, since: string, reason: string): SigningKeyRow | undefined {
+    return this.conn.atomically(() => {
+      // A later revocation may move revokedAt earlier (more was found to be compromised), never later.
+      this.conn
+        .sql('UPDATE signing_keys SET revoked_at = ?, revocation_reason = ? WHERE keyid = ? AND (revoked_at IS NULL OR revoked_at > ?)')
+        .run(since, reason, keyid, since);
+      return this.conn.sql(`SELECT ${COLUMNS} FROM signing_keys WHERE keyid = ?`).get(keyid) as SigningKeyRow | undefined;
+    });
+  }
+
   earliestIssuedBy(keyid: string): string | undefined {
     // Certificates are few (one per order) and this runs once at start-up: reading every envelope is fine.
     const rows = this.conn.db.prepare('SELECT issued_at AS issuedAt, envelope FROM certificates ORDER BY issued_at').iterate() as IterableIterator<{ issuedAt: string; envelope: string }>;
