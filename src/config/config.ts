@@ -13,6 +13,9 @@ const Env = z.object({
   SHREDPROOF_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default(DEFAULT_QUEUE_SETTINGS.prefix),
   SHREDPROOF_KEY: z.string().min(1).default('keys/signing-key.pem'),
   SHREDPROOF_KEY_PASSPHRASE: z.string().optional(),
+  // Container secrets: the PEM itself, or a file descriptor to read it from (systemd credentials, `3<key.pem`); either wins over SHREDPROOF_KEY.
+  SHREDPROOF_KEY_PEM: z.string().startsWith('-----BEGIN ', 'must hold a PEM private key').optional(),
+  SHREDPROOF_KEY_FD: z.coerce.number().int().min(3, 'must be a file descriptor number from 3 up (0-2 are the standard streams)').max(1_000_000).optional(),
   /** The queue key shared by the coordinator and the workers; default DATA_DIR/queue.key. */
   SHREDPROOF_QUEUE_KEY_FILE: z.string().min(1).optional(),
   /** How long a published order spec stays valid without the coordinator renewing it. */
@@ -46,6 +49,10 @@ export interface Config {
   ledgerPath: string;
   keyPath: string;
   keyPassphrase: string | undefined;
+  /** The private key's PEM from the environment (SHREDPROOF_KEY_PEM), instead of keyPath. */
+  keyPem?: string;
+  /** A file descriptor to read the private key's PEM from (SHREDPROOF_KEY_FD), instead of keyPath. */
+  keyFd?: number;
   queueKeyPath: string;
   specTtlSeconds: number;
   /** Unset: composeCoordinator refuses to start (nothing that signs runs without a name). */
@@ -96,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledgerPath: join(dataDir, 'ledger.sqlite'),
     keyPath: resolve(e.SHREDPROOF_KEY),
     keyPassphrase: e.SHREDPROOF_KEY_PASSPHRASE,
+    ...(e.SHREDPROOF_KEY_PEM !== undefined ? { keyPem: e.SHREDPROOF_KEY_PEM } : {}),
+    ...(e.SHREDPROOF_KEY_FD !== undefined ? { keyFd: e.SHREDPROOF_KEY_FD } : {}),
     queueKeyPath: resolve(e.SHREDPROOF_QUEUE_KEY_FILE ?? join(dataDir, 'queue.key')),
     specTtlSeconds: e.SHREDPROOF_SPEC_TTL_S,
     issuerName: e.SHREDPROOF_ISSUER,

@@ -3,7 +3,8 @@
 // cases. Only `serve` (and the demo, which runs every role in one process)
 // runs it; a worker never loads this file.
 import type { Signer } from '@shredproof/verify';
-import { loadSigner } from '../adapters/keys/pem-keys.js';
+import { closeSync, readFileSync } from 'node:fs';
+import { loadSigner, signerFromPem } from '../adapters/keys/pem-keys.js';
 import { SqliteLedger } from '../adapters/ledger/sqlite/sqlite-ledger.js';
 import { BullmqExecQueue } from '../adapters/queue/bullmq-exec-queue.js';
 import { checkPrivateFile, loadQueueAuth } from '../adapters/queue/queue-key.js';
@@ -18,6 +19,14 @@ import { type StartOptions, waitForRedis } from './redis-wait.js';
 
 /** The coordinator's key, with an error that says what to do when it is missing, exposed or locked. */
 async function loadConfiguredSigner(config: Config): Promise<Signer> {
+  const inMemory = config.keyFd !== undefined ? { pem: readFromFd(config.keyFd), source: `SHREDPROOF_KEY_FD ${config.keyFd}` } : config.keyPem !== undefined ? { pem: config.keyPem, source: 'SHREDPROOF_KEY_PEM' } : undefined;
+  if (inMemory) {
+    try {
+      return signerFromPem(inMemory.pem, inMemory.source, config.keyPassphrase);
+    } catch (e) {
+      throw new Error(`cannot load the signing key from ${inMemory.source} (${(e as Error).message}); if it is encrypted, set SHREDPROOF_KEY_PASSPHRASE`);
+    }
+  }
   try {
     checkPrivateFile(config.keyPath, 'the signing key');
   } catch (e) {
@@ -30,6 +39,21 @@ async function loadConfiguredSigner(config: Config): Promise<Signer> {
     return await loadSigner(config.keyPath, config.keyPassphrase);
   } catch (e) {
     throw new Error(`cannot load the signing key ${config.keyPath} (${(e as Error).message}); if it is encrypted, set SHREDPROOF_KEY_PASSPHRASE`);
+  }
+}
+
+/** The private key's PEM from a file descriptor the server was started with (it is read once, then closed). */
+function readFromFd(fd: number): string {
+  try {
+    return readFileSync(fd, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the signing key from SHREDPROOF_KEY_FD ${fd}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // not open: reported above
+    }
   }
 }
 

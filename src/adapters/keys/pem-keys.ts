@@ -57,9 +57,13 @@ function rawPublicKey(key: KeyObject): Uint8Array {
 
 /** A Signer over a PKCS#8 PEM private key file (encrypted if a passphrase is given). */
 export async function loadSigner(privateKeyPath: string, passphrase?: string): Promise<Signer> {
-  const pem = await readFile(privateKeyPath, 'utf8');
+  return signerFromPem(await readFile(privateKeyPath, 'utf8'), privateKeyPath, passphrase);
+}
+
+/** A Signer over a PKCS#8 PEM private key held in memory (from the environment or a file descriptor); `source` names it in errors. */
+export function signerFromPem(pem: string, source: string, passphrase?: string): Signer {
   const key = createPrivateKey(passphrase ? { key: pem, passphrase } : pem);
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${privateKeyPath} is not an Ed25519 private key`);
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${source} is not an Ed25519 private key`);
   const publicKey = rawPublicKey(createPublicKey(key));
   return {
     keyid: keyIdOf(publicKey),

@@ -17,9 +17,15 @@ function parse(path: string, text: string): Uint8Array {
 
 /** Refuses a key file that anyone but its owner may read or write. */
 export function checkPrivateFile(path: string, what: string): void {
-  const mode = statSync(path).mode & 0o777;
+  const st = statSync(path);
+  const mode = st.mode & 0o777;
   if ((mode & 0o077) !== 0) {
     throw new Error(`${what} ${path} is readable or writable by group or others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${path}`);
+  }
+  // Owned by another account, the file's owner can swap the key under the server: it must be the server's own.
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) {
+    throw new Error(`${what} ${path} belongs to uid ${st.uid}, not to the user the server runs as (uid ${uid}): run chown ${uid} ${path}`);
   }
 }
 

@@ -4,7 +4,7 @@
 // malformed or not the coordinator's. Real files, real Redis.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -48,6 +48,37 @@ describe('files holding secrets', () => {
     chmodSync(keys.privateKeyPath, 0o640);
     const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: freshPrefix(), SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_ISSUER: 'test issuer', LOG_LEVEL: 'silent' });
     await assert.rejects(composeCoordinator(config, {}, silentLogger()), /the signing key .* is readable or writable by group or others \(mode 0640\): run chmod 600/);
+  });
+});
+
+describe('the signing key from elsewhere than a file (issue 15: container secrets), and its owner', () => {
+  const base = (dir: string) => ({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: freshPrefix(), SHREDPROOF_ISSUER: 'test issuer', LOG_LEVEL: 'silent', SHREDPROOF_KEY: join(dir, 'no-such-key.pem') });
+
+  it('SHREDPROOF_KEY_PEM and SHREDPROOF_KEY_FD load the key instead of SHREDPROOF_KEY; a bad one is refused, naming the variable', async () => {
+    await requireRedis();
+    const dir = tmp();
+    const keys = await generateKeys(join(dir, 'keys'));
+    const pem = readFileSync(keys.privateKeyPath, 'utf8');
+    const fromEnv = await composeCoordinator(loadConfig({ ...base(dir), SHREDPROOF_KEY_PEM: pem }), {}, silentLogger());
+    const keyid = fromEnv.deps.signer.keyid;
+    await fromEnv.close();
+    const fd = openSync(keys.privateKeyPath, 'r');
+    const fromFd = await composeCoordinator(loadConfig({ ...base(dir), SHREDPROOF_KEY_FD: String(fd) }), {}, silentLogger());
+    assert.equal(fromFd.deps.signer.keyid, keyid);
+    await fromFd.close();
+    assert.throws(() => fstatSync(fd), /EBADF/, 'the descriptor is closed once read');
+    await assert.rejects(composeCoordinator(loadConfig({ ...base(dir), SHREDPROOF_KEY_PEM: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n' }), {}, silentLogger()), /cannot load the signing key from SHREDPROOF_KEY_PEM/);
+    await assert.rejects(composeCoordinator(loadConfig({ ...base(dir), SHREDPROOF_KEY_FD: '987' }), {}, silentLogger()), /cannot read the signing key from SHREDPROOF_KEY_FD 987: EBADF/);
+    assert.throws(() => loadConfig({ ...base(dir), SHREDPROOF_KEY_FD: '1' }), /SHREDPROOF_KEY_FD.*from 3 up/);
+    assert.throws(() => loadConfig({ ...base(dir), SHREDPROOF_KEY_PEM: 'secret' }), /SHREDPROOF_KEY_PEM.*PEM private key/);
+  });
+
+  it('a key file owned by another account is refused, with the chown to run', { skip: process.getuid?.() !== 0 ? 'needs root to give a file to another account' : false }, async () => {
+    const dir = tmp();
+    const keys = await generateKeys(join(dir, 'keys'));
+    chownSync(keys.privateKeyPath, 65534, 65534);
+    const config = loadConfig({ ...base(dir), SHREDPROOF_KEY: keys.privateKeyPath });
+    await assert.rejects(composeCoordinator(config, {}, silentLogger()), /the signing key .* belongs to uid 65534, not to the user the server runs as \(uid 0\): run chown 0 /);
   });
 });
 
