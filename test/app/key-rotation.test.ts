@@ -1,5 +1,6 @@
 // Key rotation and revocation with real processes' state (issue 15, item 1):
-// three orders certified by three keys in turn (`shredproof key rotate` twice,
+// three orders certified by three keys in turn, checked by the CLI and by
+// python3 + openssl, (`shredproof key rotate` twice,
 // the coordinator restarted with each new key), a server still holding a
 // rotated-away key refuses to sign, a retired key refuses to start; then the
 // current trust root verifies every bundle, pinned, and `key revoke` turns
@@ -15,6 +16,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { composeCoordinator, type CoordinatorRuntime } from '../../src/main/coordinator.js';
 import { silentLogger } from '../../src/log.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
+import { independentCheck } from '../helpers/independent-check.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('key rotation and revocation', { timeout: 300_000 }, () => {
@@ -83,6 +85,9 @@ describe('key rotation and revocation', { timeout: 300_000 }, () => {
       const v = await verifyBundle(o.id, trust);
       assert.equal(v.code, 0, `${o.id}: ${v.stdout}`);
       assert.match(v.stdout, /^key pinned: yes, by the trust root/m);
+      // The independent check (python3 + openssl) agrees, with the same trust root pinned.
+      const [py, ossl, text] = independentCheck(certificateFiles(h.config.dataDir, o.id).dir, { pin: ['--trust', trust] });
+      assert.deepEqual([py, ossl], [0, 0], text);
     }
 
     // key 2 compromised after B was issued: B stays valid. Then since before B: B is INVALID, A and C are not.
@@ -96,6 +101,9 @@ describe('key rotation and revocation', { timeout: 300_000 }, () => {
     const revoked = await verifyBundle(b.id, trust);
     assert.equal(revoked.code, 1, revoked.stdout);
     assert.match(revoked.stdout, /^INVALID KEY_REVOKED: /);
+    const [py, , text] = independentCheck(certificateFiles(h.config.dataDir, b.id).dir, { pin: ['--trust', trust] });
+    assert.equal(py, 1, text);
+    assert.match(text, /FAIL: KEY_REVOKED/);
     for (const o of [a, c]) assert.equal((await verifyBundle(o.id, trust)).code, 0, o.id);
 
     // key list says it; every change is in the audit log.
