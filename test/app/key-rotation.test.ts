@@ -1,10 +1,10 @@
 // Key rotation and revocation with real processes' state (issue 15, item 1):
-// three orders certified by three keys in turn, checked by the CLI and by
-// python3 + openssl, (`shredproof key rotate` twice,
-// the coordinator restarted with each new key), a server still holding a
-// rotated-away key refuses to sign, a retired key refuses to start; then the
-// current trust root verifies every bundle, pinned, and `key revoke` turns
-// exactly the certificates signed after the compromise INVALID (KEY_REVOKED).
+// three orders certified by three keys in turn (`shredproof key rotate`
+// twice, the coordinator restarted with each new key); a server still holding
+// a rotated-away key refuses to sign, a retired key refuses to start; then
+// the current trust root verifies every bundle, pinned, with the CLI and with
+// python3 + openssl, and `key revoke` turns exactly the certificates signed
+// after the compromise INVALID (KEY_REVOKED).
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
