@@ -196,16 +196,19 @@ describe('shredproof order (the API client)', () => {
     assert.equal(j.progress.counts.destroyed, 45);
   });
 
-  it('fetch writes certificate.json, records.ndjson and public-key.pem that shredproof verify accepts', async () => {
+  it('fetch writes the certificate bundle, which shredproof verify accepts, pinned', async () => {
     const out = join(dir, 'cert');
     const r = await as('audrey', 'order', 'fetch', id, '--out', out);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(readFileSync(join(out, 'certificate.json'), 'utf8'), readFileSync(join(api.config.dataDir, 'certificates', id, 'certificate.json'), 'utf8'));
+    for (const f of ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json']) {
+      assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(join(api.config.dataDir, 'certificates', id, f), 'utf8'), f);
+    }
     assert.equal(readFileSync(join(out, 'records.ndjson'), 'utf8').split('\n').length, 46);
-    assert.match(r.stdout, /compare its keyid with the one published out of band/);
-    const v = await runCli('verify', '--certificate', join(out, 'certificate.json'), '--public-key', join(out, 'public-key.pem'), '--records', join(out, 'records.ndjson'));
+    assert.match(r.stdout, /pin the key id \(or the trust root's SHA-256\) published out of band/);
+    const v = await runCli('verify', '--bundle', out, '--keyid', api.runtime.deps.signer.keyid);
     assert.equal(v.code, 0, v.stdout);
-    assert.match(v.stdout, /^VALID \(signature, statement, records\)/);
+    assert.match(v.stdout, /^VALID \(certificate\.json, records\.ndjson, /);
+    assert.match(v.stdout, /^key pinned: yes, by the key id /m);
     const again = await as('audrey', 'order', 'fetch', id, '--out', out);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /certificate\.json exists; choose another --out or give --force/);
