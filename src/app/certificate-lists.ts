@@ -4,13 +4,12 @@
 // head as it is written. The statement then carries the heads and counts
 // only, so that no proof of one object names anyone else.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { setImmediate } from 'node:timers/promises';
 import { type ListHead, ListBuilder, type ListEntryOf, type ListName, type RescanItem, type RescanStatuses } from '@shredproof/verify';
 import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
 import { orderDocument } from './create-order.js';
 import type { EngineDeps } from './deps.js';
+import { writeLinesDurably } from './durable-files.js';
 import type { OrderRow } from './ports/orders.js';
 import { heldKey, retainedContent } from './retained-content.js';
 
@@ -44,30 +43,12 @@ export async function writeLists(deps: EngineDeps, order: OrderRow, rescanItems:
   return { retained: retained.head(), exceptions: exceptions.head(), rescan: rescan.head(), statuses: rescan.countsByStatus(), perTarget };
 }
 
-/**
- * Writes one list through a temp name, fsyncs and renames it into place (a
- * crash leaves no half file under the real name; finalize runs again and
- * rewrites it), yielding to the event loop every 1,000 entries.
- */
+/** Writes one list durably (./durable-files.ts), 1,000 entries a page, each hashed into its head as its line is made. */
 async function writeList<L extends ListName, T>(path: string, list: L, items: readonly T[], entry: (item: T, index: number) => ListEntryOf<L>): Promise<ListBuilder<L>> {
   const builder = new ListBuilder(list, { hasher: nodeHasher, fileDigest: nodeFileDigest() });
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o644);
-  try {
-    let chunk = '';
-    for (let i = 0; i < items.length; i++) {
-      chunk += builder.add(entry(items[i]!, i)) + '\n';
-      if (i % 1000 === 999) {
-        writeSync(fd, chunk);
-        chunk = '';
-        await setImmediate();
-      }
-    }
-    writeSync(fd, chunk);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+  function* pages(): Generator<string[]> {
+    for (let i = 0; i < items.length; i += 1000) yield items.slice(i, i + 1000).map((item, k) => builder.add(entry(item, i + k)));
   }
-  renameSync(tmp, path);
+  await writeLinesDurably(path, pages());
   return builder;
 }

@@ -7,15 +7,15 @@
 // durably, then the certificate and the final state in one ledger
 // transaction), and clean up the order's state in Redis. Safe to run again
 // after a crash: everything is recomputed from the ledger.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setImmediate } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { type CertificateStatementV2, publicKeyToPem, signCertificate, StatementBuilderV2 } from '@shredproof/verify';
 import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
 import { packageVersion } from '../version.js';
 import { type CertificateLists, writeLists } from './certificate-lists.js';
+import { writeDurably, writeLinesDurably } from './durable-files.js';
 import type { OrderRow } from './ports/orders.js';
 import { orderDocument } from './create-order.js';
 import type { EngineDeps } from './deps.js';
@@ -85,19 +85,13 @@ async function collect(deps: EngineDeps, id: string): Promise<Collected> {
 async function writeRecords(deps: EngineDeps, id: string, files: CertificateFiles): Promise<StatementBuilderV2> {
   mkdirSync(files.dir, { recursive: true });
   const builder = new StatementBuilderV2({ hasher: nodeHasher, fileDigest: nodeFileDigest() });
-  const tmpRecords = `${files.records}.tmp`;
-  const fd = openSync(tmpRecords, 'w');
-  try {
-    let chunk = '';
-    // Page by page (500 rows: a short stretch of hashing), yielding to the event loop between
-    // pages: the API and the coordinator's other orders share this thread, and a large order's
-    // records in one synchronous pass stalled them for seconds (figures: bench/RESULTS.md,
-    // 'Measurements behind the code'). A record's leaf index is its line in records.ndjson; the
-    // ledger does not store it (its leaf_index column, unused, was one more UPDATE of every row, or
-    // a commit and an fsync per page).
+  // Page by page (500 rows), each record hashed into the tree as its line is made. A record's leaf
+  // index is its line in records.ndjson; the ledger does not store it (its leaf_index column, unused,
+  // was one more UPDATE of every row, or a commit and an fsync per page).
+  function* lines(): Generator<string[]> {
     for (const page of deps.ledger.destroyedPages(id)) {
-      for (const row of page) {
-        const line = builder.add({
+      yield page.map((row) =>
+        builder.add({
           index: builder.size,
           target: row.target,
           locator: row.locator,
@@ -107,21 +101,11 @@ async function writeRecords(deps: EngineDeps, id: string, files: CertificateFile
           method: row.method,
           salt: row.salt,
           ...(row.attributes ? { attributes: JSON.parse(row.attributes) as Record<string, string> } : {}),
-        });
-        chunk += line + '\n';
-      }
-      if (chunk.length > 1 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
-      await setImmediate();
+        }),
+      );
     }
-    writeSync(fd, chunk);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
-  renameSync(tmpRecords, files.records);
+  await writeLinesDurably(files.records, lines());
   return builder;
 }
 
@@ -216,14 +200,4 @@ async function cleanUp(deps: EngineDeps, id: string, statement: CertificateState
     { certificateId: statement.certificateId, destroyed: statement.completeness.destroyed, exceptions: statement.completeness.exceptions, root: statement.merkle.rootHash },
     'order certified',
   );
-}
-
-/** Writes a file through a temp name and fsync, so a crash never leaves a half file under the real name. */
-function writeDurably(path: string, data: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, data);
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
 }

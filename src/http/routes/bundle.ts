@@ -1,13 +1,12 @@
 // The rest of a certificate bundle (docs/FORMAT.md section 10) beside the
 // certificate and records: the order as approved, whose bytes the statement's
 // order.sha256 is, and the list files of a version 2 certificate.
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { LIST_NAMES } from '@shredproof/verify';
 import { z } from 'zod';
 import { trustRootFile } from '../../app/trust-root.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
+import { sendNdjsonFile } from '../stream-file.js';
 import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
 import { OrderIdParams } from '../schemas.js';
 import { listPath } from '../list-proofs.js';
@@ -62,19 +61,9 @@ export const bundleRoutes: Route[] = [
     },
     async handler(ctx: ApiContext, { params, res }) {
       const cert = certified(ctx, params.id);
-      const stream = createReadStream(listPath(cert.recordsPath, params.list));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          stream.once('open', () => resolve());
-          stream.once('error', reject);
-        });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        throw new HttpProblem(404, 'NO_LIST', 'This certificate has no such list', `certificate ${cert.certificateId} is of version 1: its ${params.list} list is inside the signed statement`);
-      }
-      res.status(200).type('application/x-ndjson').set('Content-Disposition', `attachment; filename="${params.list}-${params.id}.ndjson"`);
-      await pipeline(stream, res);
-      return undefined;
+      return sendNdjsonFile(res, listPath(cert.recordsPath, params.list), `${params.list}-${params.id}.ndjson`, () =>
+        new HttpProblem(404, 'NO_LIST', 'This certificate has no such list', `certificate ${cert.certificateId} is of version 1: its ${params.list} list is inside the signed statement`),
+      );
     },
   }),
 ];

@@ -1,12 +1,11 @@
 // What a certified order hands over: the signed certificate, its records
 // file (streamed), per-object proofs, and the public key to check them with.
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { publicKeyFromPem, trustedKey, verifyCertificate } from '@shredproof/verify';
 import type { ApiContext } from '../context.js';
 import { listEntryProof } from '../list-proofs.js';
 import { HttpProblem } from '../problem.js';
+import { sendNdjsonFile } from '../stream-file.js';
 import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
 import { Envelope, KeyParams, ObjectProof, OrderIdParams, ProofQuery, PublicKey } from '../schemas.js';
 import { getOrderOr404 } from './orders.js';
@@ -50,14 +49,8 @@ export const certificateRoutes: Route[] = [
     responses: { 200: { description: 'records.ndjson', contentType: 'application/x-ndjson' }, ...problems(400, 401, 404, 429) },
     async handler(ctx, { params, res }) {
       const cert = certified(ctx, params.id);
-      const stream = createReadStream(cert.recordsPath);
-      await new Promise<void>((resolve, reject) => {
-        stream.once('open', () => resolve());
-        stream.once('error', reject);
-      });
-      res.status(200).type('application/x-ndjson').set('Content-Disposition', `attachment; filename="records-${params.id}.ndjson"`);
-      await pipeline(stream, res);
-      return undefined;
+      // The ledger says certified only once the file is there (src/app/finalize-order.ts): missing, it is a fault.
+      return sendNdjsonFile(res, cert.recordsPath, `records-${params.id}.ndjson`, () => new Error(`records file ${cert.recordsPath} of certificate ${cert.certificateId} is missing`));
     },
   }),
   defineRoute({
