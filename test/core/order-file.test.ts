@@ -14,9 +14,9 @@ import {
   utf8Encode,
   verifyCertificate,
 } from '../../packages/verify/src/core/index.js';
-import { VerificationError } from '../../packages/verify/src/core/errors.js';
 import { type OrderFileStatement, verifyOrderFile } from '../../packages/verify/src/core/order-file.js';
 import { buildExample } from '../../scripts/example-certificate.js';
+import { assertFails } from './fails-with.js';
 
 const ex = buildExample();
 const signer = seedSigner(new Uint8Array(32).fill(1));
@@ -51,18 +51,6 @@ const v2 = (bytes: Uint8Array, deadline?: string, reference = ORDER.reference): 
   version: 2,
   order: { sha256: sha256Hex(bytes), reference, ...(deadline === undefined ? {} : { deadline }) },
 });
-
-function assertFails(f: () => unknown, code: string, ...mentions: string[]): void {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof VerificationError, String(e));
-    assert.equal(e.code, code, e.message);
-    for (const m of mentions) assert.ok(e.message.includes(m), `${JSON.stringify(e.message)} does not name ${m}`);
-    return;
-  }
-  assert.fail('accepted');
-}
 
 describe('order.json (section 5.6)', () => {
   it('accepts the exact bytes and summarizes the order', () => {

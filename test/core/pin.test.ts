@@ -21,6 +21,7 @@ import { VerificationError } from '../../packages/verify/src/core/errors.js';
 import { requirePin, resolveTrust, type TrustSources, verifyTrusted } from '../../packages/verify/src/core/pin.js';
 import { buildTrustRoot, type TrustRootKeyInput, trustRootText } from '../../packages/verify/src/core/trust-root.js';
 import { buildExample } from '../../scripts/example-certificate.js';
+import { assertFails } from './fails-with.js';
 
 const ex = buildExample();
 const a = seedSigner(new Uint8Array(32).fill(2));
@@ -50,18 +51,6 @@ const rootB = rootText(b);
 
 /** Verifies `cert` (default: signed by a) with the trust resolved from `sources`, as the CLI and the page do. */
 const check = (sources: TrustSources, cert: DsseEnvelope = certA) => verifyTrusted(resolveTrust(sources), (keys) => verifyCertificate(cert, keys));
-
-function assertFails(f: () => unknown, code: string, ...mentions: string[]): void {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof VerificationError, String(e));
-    assert.equal(e.code, code, e.message);
-    for (const m of mentions) assert.ok(e.message.includes(m), `${JSON.stringify(e.message)} does not name ${m}`);
-    return;
-  }
-  assert.fail('accepted');
-}
 
 describe('pinning (section 5.8)', () => {
   it('keys alone, or the bundle trust.json alone, verify but are not pinned', () => {

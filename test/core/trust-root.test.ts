@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { base64Encode, utf8Encode } from '../../packages/verify/src/core/bytes.js';
 import { keyIdOf, publicKeyToPem, seedSigner } from '../../packages/verify/src/core/ed25519.js';
-import { ValidationError, VerificationError } from '../../packages/verify/src/core/errors.js';
+import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import {
   buildTrustRoot,
   checkKeyWindow,
@@ -17,6 +17,7 @@ import {
   trustRootText,
 } from '../../packages/verify/src/core/trust-root.js';
 import { compareTimes } from '../../packages/verify/src/core/time.js';
+import { assertFails, failure } from './fails-with.js';
 
 const a = seedSigner(new Uint8Array(32).fill(2));
 const b = seedSigner(new Uint8Array(32).fill(3));
@@ -25,23 +26,6 @@ const spki = (raw: Uint8Array) => publicKeyToPem(raw).split('\n')[1]!;
 const entry = (signer = a, extra: Record<string, unknown> = {}) => ({ keyid: signer.keyid, publicKey: spki(signer.publicKey), validFrom: FROM, ...extra });
 const rootJson = (keys: unknown[], top: Record<string, unknown> = {}) =>
   JSON.stringify({ type: 'shredproof.trust-root', version: 1, issuer: 'Example Corp', certificateKeys: keys, ...top });
-
-function failure(f: () => unknown): VerificationError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof VerificationError, String(e));
-    return e;
-  }
-  assert.fail('accepted');
-}
-
-/** `f` fails with `code`, and its message names every one of `mentions` (field paths, times). */
-function assertFails(f: () => unknown, code: string, ...mentions: string[]): void {
-  const e = failure(f);
-  assert.equal(e.code, code, e.message);
-  for (const m of mentions) assert.ok(e.message.includes(m), `${JSON.stringify(e.message)} does not name ${m}`);
-}
 
 const parse = (text: string | Uint8Array) => () => parseTrustRoot(text);
 
