@@ -107,6 +107,24 @@ describe('the three verdicts, --require-pin and --trust', () => {
     assert.deepEqual([bad.valid, bad.code, bad.file], [false, 'ORDER_MISMATCH', 'order.json']);
   });
 
+  it('prove with the list files: an object not destroyed is said to be kept or an exception, with a proof of its entry that verify accepts', async () => {
+    const V = (f: string) => join(VALID, f);
+    const base = ['prove', '--certificate', V('certificate.json'), '--records', V('records.ndjson'), '--public-key', V('public-key.pem'), '--retained', V('retained.ndjson'), '--exceptions', V('exceptions.ndjson'), '--rescan', V('rescan.ndjson')];
+    for (const [list, said] of [['retained', /^KEPT under a legal hold, not destroyed: /m], ['exceptions', /^NOT destroyed \(an exception\): /m]] as const) {
+      const entry = JSON.parse(readFileSync(V(`${list}.ndjson`), 'utf8').split('\n')[0]!) as { locator: string; target: string };
+      const out = join(dir, `${list}-proof.json`);
+      const r = await runCli(...base, '--locator', entry.locator, '--target', entry.target, '--out', out);
+      assert.equal(r.code, 1, `${list}: not destroyed is exit 1: ${r.stdout}${r.stderr}`);
+      assert.match(r.stdout + r.stderr, said);
+      const v = await runCli('verify', '--proof', out, '--public-key', V('public-key.pem'), '--keyid', KEYID);
+      assert.equal(v.code, 0, v.stdout);
+      assert.match(v.stdout, new RegExp(`in the ${list} list at leaf 0`));
+    }
+    const none = await runCli(...base, '--locator', 'no/such/object.jpg');
+    assert.equal(none.code, 1);
+    assert.match(none.stdout + none.stderr, /NOT FOUND[\s\S]*not in the retained, exceptions, rescan list given either/);
+  });
+
   it('a directory without certificate.json, or none at all, is a usage error (exit 2)', async () => {
     assert.equal((await runCli('verify', '--bundle', dir)).code, 2);
     assert.equal((await runCli('verify', '--bundle', join(dir, 'none'))).code, 2);

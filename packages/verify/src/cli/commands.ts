@@ -59,6 +59,8 @@ export const PROVE_COMMAND: CommandSpec<ProveOptions> = {
     { name: 'out', value: '<file>', description: 'write the proof here (default: stdout)' },
     { name: 'all', value: '<dir>', description: 'write DIR/proof-<leaf>.json for every match' },
     { name: 'retained', value: '<file>', description: 'retained.ndjson of a version 2 certificate: an object not destroyed is looked up there, and a proof of its entry written' },
+    { name: 'exceptions', value: '<file>', description: 'exceptions.ndjson of a version 2 certificate: likewise, for an object that could not be destroyed' },
+    { name: 'rescan', value: '<file>', description: 'rescan.ndjson of a version 2 certificate: likewise, for what the re-scan found still in scope' },
     { name: 'json', description: 'print one JSON document: the result, the record and the proof (or the files written); the report goes to stderr' },
   ],
   run: runProve,

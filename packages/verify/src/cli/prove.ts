@@ -4,9 +4,10 @@
 // (required: a proof for a certificate nobody checked proves nothing) and
 // the whole records file against it, before anything is looked up.
 //
-// Exit 0: proof written. 1: not found (or, with --retained, kept under a
-// legal hold: the proof written is then of its retained.ndjson entry), or the
-// certificate or records are invalid. 2: usage, or input that cannot be read.
+// Exit 0: proof written. 1: not destroyed (not found; or, with --retained,
+// --exceptions or --rescan, found in one of those lists: the proof written is
+// then of that entry, section 7.1), or the certificate, records or a list are
+// invalid. 2: usage, or input that cannot be read.
 // Several matches (the same content destroyed in several places): the proof
 // of the first (lowest leaf index) is written and the others are listed;
 // --all DIR writes DIR/proof-<leaf>.json for each.
@@ -26,6 +27,8 @@ import {
   type DsseEnvelope,
   escapeForDisplay,
   isStatementV2,
+  type ListEntry,
+  type ListName,
   MerkleTree,
   jsonForDisplay,
   parseCertificate,
@@ -54,8 +57,10 @@ export interface ProveOptions {
   file?: string;
   out?: string;
   all?: string;
-  /** retained.ndjson of a version 2 certificate: an object not destroyed is looked up there too. */
+  /** The list files of a version 2 certificate: an object not destroyed is looked up there too, in this order. */
   retained?: string;
+  exceptions?: string;
+  rescan?: string;
   json?: boolean;
 }
 
@@ -119,18 +124,19 @@ async function run(opts: ProveOptions, ctx: CliIo, say: (line: string) => void):
   const found = await index.find(sel);
   const about = { valid: true, certificateId: statement.certificateId, keyid, treeSize: statement.merkle.treeSize };
   if (found.length === 0) {
-    const held = opts.retained !== undefined ? await findRetained(opts.retained, statement, sel, envelope) : undefined;
-    if (held) {
-      say(`KEPT under a legal hold, not destroyed: ${held.entry.target}:${held.entry.locator}, hold ${held.entry.holdId} (${held.entry.reason})`);
-      const json = jsonForDisplay(held.proof, 2);
+    const listed = await findInLists(opts, statement, sel, envelope);
+    if (listed) {
+      say(describeListed(listed.list, listed.entry));
+      const json = jsonForDisplay(listed.proof, 2);
       if (opts.out !== undefined) {
         await fileStep('write', opts.out, () => writeFile(opts.out!, json + '\n'));
-        say(`wrote ${opts.out}: a proof of that retained.ndjson entry`);
+        say(`wrote ${opts.out}: a proof of that ${listed.list}.ndjson entry`);
       } else if (!opts.json) ctx.out(json);
-      if (opts.json) ctx.out(jsonForDisplay({ ...about, found: false, retained: true, entry: held.entry, proof: held.proof }, 2));
+      if (opts.json) ctx.out(jsonForDisplay({ ...about, found: false, list: listed.list, entry: listed.entry, proof: listed.proof }, 2));
     } else {
       say(`NOT FOUND: no destroyed object with ${what}`);
-      for (const l of NOT_FOUND_MEANS) say(`  ${opts.retained !== undefined ? l.replace(' (give --retained retained.ndjson to look there)', ' (not in the retained list given either)') : l}`);
+      const searched = LISTS.filter((l) => opts[l] !== undefined);
+      for (const l of NOT_FOUND_MEANS) say(`  ${searched.length > 0 ? l.replace(' (give --retained retained.ndjson to look there)', ` (not in the ${searched.join(', ')} list given either)`) : l}`);
       if (opts.json) ctx.out(jsonForDisplay({ ...about, found: false, query: what }, 2));
     }
     ctx.exitCode = EXIT_INVALID;
@@ -186,22 +192,36 @@ export async function runProve(opts: ProveOptions, io: CliIo): Promise<void> {
   }
 }
 
+const LISTS = ['retained', 'exceptions', 'rescan'] as const;
+
+/** What a person reads about an object that is in a list, not among the destroyed. */
+function describeListed(list: ListName, entry: ListEntry): string {
+  const where = `${entry.target}:${entry.locator}`;
+  if ('holdId' in entry) return `KEPT under a legal hold, not destroyed: ${where}, hold ${entry.holdId} (${entry.reason})`;
+  if ('code' in entry) return `NOT destroyed (an exception): ${where}, ${entry.code}: ${entry.reason}`;
+  return `FOUND in scope by the re-scan after execution (${list}): ${where}, status ${(entry as { status: string }).status}`;
+}
+
 /**
- * The retained.ndjson entry the selector names (by locator, or by the held
- * object's content hash when the issuer recorded it), checked against the
- * certificate's list head, with its proof (section 7.1).
+ * The entry of the first list given (retained, exceptions, rescan) that the
+ * selector names: by locator, or by content hash (only retained entries carry
+ * one, when the issuer recorded it). Each list is checked against the
+ * certificate's head first; the proof is of version 2 (section 7.1).
  */
-async function findRetained(path: string, statement: AnyCertificateStatement, sel: RecordSelector, envelope: DsseEnvelope) {
-  if (!isStatementV2(statement)) throw usage('--retained goes with a version 2 certificate (a version 1 certificate lists its retained objects in its statement)');
-  const bytes = await fileStep('read retained list', path, () => readFile(path));
-  verifyListFile('retained', statement, bytes, { hasher: nodeHasher });
-  const text = bytes.toString('utf8');
-  const lines = text === '' ? [] : text.slice(0, -1).split('\n');
-  const i = lines.findIndex((l, k) => {
-    const e = parseListEntryLine('retained', l, k + 1);
-    return 'sha256' in sel ? e.sha256 === sel.sha256 : e.locator === sel.locator && (sel.target === undefined || e.target === sel.target);
-  });
-  if (i < 0) return undefined;
-  const tree = MerkleTree.fromLeafHashes(lines.map((l) => nodeHasher.hashLeaf(utf8Encode(l))), nodeHasher);
-  return { entry: parseListEntryLine('retained', lines[i]!, i + 1), proof: buildObjectProofV2('retained', lines[i]!, i, lines.length, tree.inclusionProof(i), envelope) };
+async function findInLists(opts: ProveOptions, statement: AnyCertificateStatement, sel: RecordSelector, envelope: DsseEnvelope) {
+  for (const list of LISTS) {
+    const path = opts[list];
+    if (path === undefined) continue;
+    if (!isStatementV2(statement)) throw usage(`--${list} goes with a version 2 certificate (a version 1 certificate lists these objects in its statement)`);
+    const bytes = await fileStep(`read ${list} list`, path, () => readFile(path));
+    verifyListFile(list, statement, bytes, { hasher: nodeHasher });
+    const text = bytes.toString('utf8');
+    const lines = text === '' ? [] : text.slice(0, -1).split('\n');
+    const entries = lines.map((l, k) => parseListEntryLine(list, l, k + 1));
+    const i = entries.findIndex((e) => ('sha256' in sel ? 'sha256' in e && e.sha256 === sel.sha256 : e.locator === sel.locator && (sel.target === undefined || e.target === sel.target)));
+    if (i < 0) continue;
+    const tree = MerkleTree.fromLeafHashes(lines.map((l) => nodeHasher.hashLeaf(utf8Encode(l))), nodeHasher);
+    return { list, entry: entries[i]!, proof: buildObjectProofV2(list, lines[i]!, i, lines.length, tree.inclusionProof(i), envelope) };
+  }
+  return undefined;
 }
