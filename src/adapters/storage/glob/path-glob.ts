@@ -15,7 +15,7 @@
 //   {a,b}    alternatives within a segment (may nest, may be empty: a{,s})
 //
 // Refused: extglobs and parentheses (@(a|b), +(a), (a|b)), '**' inside a
-// segment, '[!...]' (picomatch does not read it as a negation), POSIX classes,
+// segment (also when braces would spell it: {*,b}*), '[!...]' (picomatch does not read it as a negation), POSIX classes,
 // brace ranges ({1..9}), '/' inside a class or a brace group, unterminated
 // classes and groups.
 
@@ -86,6 +86,13 @@ class Parser {
       }
       if (depth > 0 && (ch === ',' || ch === '}')) break;
       items.push(this.piece(depth));
+    }
+    // '*' next to a brace alternative that starts or ends with '*' ({*,b}*, *{,a}*) spells '**' once
+    // expanded, which picomatch then reads as a globstar and this parser as two stars: ambiguous, refused.
+    let prefixEndsInStar = false;
+    for (const item of items) {
+      if (prefixEndsInStar && startsWithStar(item)) this.fail("a brace group puts '*' next to '*' (as in {*,b}*), which reads as '**': write the alternatives as separate patterns");
+      prefixEndsInStar = endsWithStar(item) || (expandsEmpty(item) && prefixEndsInStar);
     }
     return items.length === 1 ? items[0]! : { t: 'seq', items };
   }
@@ -165,6 +172,39 @@ class Parser {
     if (options.length < 2) this.fail("a brace group needs at least two alternatives, {a,b} (to match '{' write [{])");
     return { t: 'alt', options };
   }
+}
+
+/** Whether some expansion of `n` is the empty text (an empty brace alternative: a{,s}). */
+function expandsEmpty(n: GlobNode): boolean {
+  if (n.t === 'seq') return n.items.every(expandsEmpty);
+  if (n.t === 'alt') return n.options.some(expandsEmpty);
+  return false;
+}
+
+/** Whether some expansion of `n` begins with '*'. */
+function startsWithStar(n: GlobNode): boolean {
+  if (n.t === 'repeat') return true;
+  if (n.t === 'alt') return n.options.some(startsWithStar);
+  if (n.t === 'seq') {
+    for (const item of n.items) {
+      if (startsWithStar(item)) return true;
+      if (!expandsEmpty(item)) return false;
+    }
+  }
+  return false;
+}
+
+/** Whether some expansion of `n` ends with '*'. */
+function endsWithStar(n: GlobNode): boolean {
+  if (n.t === 'repeat') return true;
+  if (n.t === 'alt') return n.options.some(endsWithStar);
+  if (n.t === 'seq') {
+    for (let k = n.items.length - 1; k >= 0; k--) {
+      if (endsWithStar(n.items[k]!)) return true;
+      if (!expandsEmpty(n.items[k]!)) return false;
+    }
+  }
+  return false;
 }
 
 /**
