@@ -31,6 +31,8 @@ const CORE_PARTS = {
   records: ['record-scan', 'record', 'records-verifier', 'fast-record-lines'],
   merkle: ['merkle', 'merkle-hash', 'merkle-proof', 'merkle-range', 'merkle-root', 'merkle-tree'],
   crypto: ['bytes', 'ed25519', 'dsse'],
+  // Certificate version 2 (issue 14): the statement, its lists, the trust root, pins and the order file.
+  v2: ['statement-v2', 'statement-shape', 'statement-builder-v2', 'list', 'time', 'trust-root', 'pin', 'order-file'],
 };
 const part = process.env.STRYKER_PART;
 if (scope === 'core' && part !== undefined && !Object.hasOwn(CORE_PARTS, part)) {
@@ -58,6 +60,13 @@ const scopes = {
       'test/core/ed25519-strict.test.ts',
       'test/core/person.test.ts',
       'test/core/statement-fields.test.ts',
+      'test/core/statement-v2.test.ts',
+      'test/core/list.test.ts',
+      'test/core/object-proof-v2.test.ts',
+      'test/core/trust-root.test.ts',
+      'test/core/pin.test.ts',
+      'test/core/order-file.test.ts',
+      'test/core/certificate-vectors-v2.test.ts',
     ],
     // The slow files (property tests of thousands of runs, the CLI in child processes): added
     // with STRYKER_FULL=1, which with the incremental report re-tests only the mutants that the
