@@ -14,6 +14,17 @@ export function failure(f: () => unknown): VerificationError {
   assert.fail('accepted');
 }
 
+/** 'ok' when `f` returns, else the code of the VerificationError it throws (anything else fails the test). */
+export function codeOf(f: () => unknown): string {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    assert.ok(e instanceof VerificationError, String(e));
+    return e.code;
+  }
+}
+
 /** `f` fails with `code`, and its message names every one of `mentions` (field paths, times). */
 export function assertFails(f: () => unknown, code: string, ...mentions: string[]): void {
   const e = failure(f);

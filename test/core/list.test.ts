@@ -5,7 +5,7 @@
 // writes what the verifier accepts, the empty list included.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalize, type FieldProblem, type MerkleHasher, nobleHasher, utf8Encode, ValidationError, VerificationError } from '../../packages/verify/src/core/index.js';
+import { canonicalize, type FieldProblem, type MerkleHasher, nobleHasher, utf8Encode, ValidationError } from '../../packages/verify/src/core/index.js';
 import {
   type ListName,
   ListBuilder,
@@ -18,32 +18,15 @@ import {
 } from '../../packages/verify/src/core/list.js';
 import { EMPTY_SHA256 } from '../../packages/verify/src/core/statement-v2.js';
 import { buildExampleV2, ndjson } from '../../scripts/example-certificate-v2.js';
+import { codeOf, failure } from './fails-with.js';
 
 type Any = any;
 const ex = buildExampleV2();
 const entryOf = (list: ListName, i = 0): Any => JSON.parse(ex.lines[list][i]!);
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    assert.ok(e instanceof VerificationError, String(e));
-    return e.code;
-  }
-}
-function errorOf(f: () => unknown): VerificationError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof VerificationError, String(e));
-    return e;
-  }
-  assert.fail('accepted');
-}
 /** The paths of an entry's problems as parseListEntryLine reports them (RECORD_INVALID, cause ValidationError). */
 function pathsOf(list: ListName, value: unknown): string[] {
-  const e = errorOf(() => parseListEntryLine(list, canonicalize(value)));
+  const e = failure(() => parseListEntryLine(list, canonicalize(value)));
   assert.equal(e.code, 'RECORD_INVALID');
   assert.ok(e.cause instanceof ValidationError);
   return (e.cause.fields as FieldProblem[]).map((f) => f.path).sort();
@@ -142,9 +125,9 @@ describe('list entries: exactly the members of section 5.5', () => {
   });
 
   it('messages name the file and the line', () => {
-    const e = errorOf(() => parseListEntryLine('retained', '{', 3));
+    const e = failure(() => parseListEntryLine('retained', '{', 3));
     assert.match(e.message, /^retained\.ndjson line 3/);
-    assert.match(errorOf(() => parseListEntryLine('rescan', canonicalize({ ...entryOf('rescan'), note: 1 }), 2)).message, /^rescan\.ndjson line 2: .*\$\.note/);
+    assert.match(failure(() => parseListEntryLine('rescan', canonicalize({ ...entryOf('rescan'), note: 1 }), 2)).message, /^rescan\.ndjson line 2: .*\$\.note/);
   });
 
   it('listEntryLine finds the list by its own member, and refuses an entry that has none', () => {
@@ -188,8 +171,8 @@ describe('ListVerifier and verifyListFile', () => {
       ['a line altered', file('rescan', [r0, r1.replace('exception', 'recreated')]), 'MERKLE_ROOT_MISMATCH'],
     ];
     for (const [what, bytes, code] of cases) assert.equal(verify('rescan', bytes), code, what);
-    assert.match(errorOf(() => verifyListFile('rescan', ex.statement, file('rescan', [r1, r0]))).message, /^rescan\.ndjson line 1: index 1, want 0/);
-    assert.match(errorOf(() => verifyListFile('rescan', ex.statement, file('rescan', [r0]))).message, /^rescan\.ndjson: 1 entries, the certificate says 2/);
+    assert.match(failure(() => verifyListFile('rescan', ex.statement, file('rescan', [r1, r0]))).message, /^rescan\.ndjson line 1: index 1, want 0/);
+    assert.match(failure(() => verifyListFile('rescan', ex.statement, file('rescan', [r0]))).message, /^rescan\.ndjson: 1 entries, the certificate says 2/);
   });
 
   it('checks the file digest, the per-target counts and the per-status counts against the statement', () => {
@@ -203,7 +186,7 @@ describe('ListVerifier and verifyListFile', () => {
       const s = changed((x) => Object.assign(x.rescan.statuses, statuses));
       assert.equal(verify('rescan', file('rescan', ex.lines.rescan), s), 'RECORD_COUNT_MISMATCH', JSON.stringify(statuses));
     }
-    assert.match(errorOf(() => verifyListFile('retained', moved, file('retained', ex.lines.retained))).message, /^retained\.ndjson: 1 entries of target photos/);
+    assert.match(failure(() => verifyListFile('retained', moved, file('retained', ex.lines.retained))).message, /^retained\.ndjson: 1 entries of target photos/);
   });
 });
 
