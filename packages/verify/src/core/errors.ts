@@ -43,6 +43,10 @@ export const VERIFICATION_CODES = [
   'KEY_OUTSIDE_VALIDITY',
   'PIN_MISMATCH',
   'PIN_MISSING',
+  // approvals signed with people's own keys (section 5.9)
+  'APPROVER_UNTRUSTED',
+  'APPROVAL_INVALID',
+  'APPROVAL_MISSING',
 ] as const;
 
 export type VerificationCode = (typeof VERIFICATION_CODES)[number];

@@ -1,6 +1,7 @@
 // The verifiable core: pure, synchronous, browser-safe, the main entry point
 // of @shredproof/verify. The CLI verifiers and the offline verifier page
 // ship this folder and what it imports (@noble) and nothing else.
+export * from './approval.js';
 export * from './bytes.js';
 export * from './canonical-json.js';
 export * from './certificate.js';

@@ -8,9 +8,11 @@
 // bundle's own trust.json and public-key.pem come from the company being
 // checked: a certificate verified with them alone is "key NOT pinned".
 import { sha256 } from '@noble/hashes/sha2.js';
+import { type ApprovalVerdict, checkApprovals } from './approval.js';
 import { bytesToHex, utf8Encode } from './bytes.js';
 import type { TrustedKey } from './ed25519.js';
 import { isVerificationError, VerificationError } from './errors.js';
+import type { AnyCertificateStatement } from './statement-v2.js';
 import { checkKeyWindow, parseTrustRoot, type TrustRoot, trustRootKeys } from './trust-root.js';
 
 export interface TrustSources {
@@ -52,6 +54,8 @@ export interface TrustVerdict {
   /** True exactly when a pin was given and held. */
   pinned: boolean;
   pin?: Pin;
+  /** The approvals checked against the trust root (section 5.9); absent when there was no trust root to check them with. */
+  approvalCheck?: ApprovalVerdict;
 }
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
@@ -116,9 +120,11 @@ export function resolveTrust(sources: TrustSources): ResolvedTrust {
  *  - a pinned trust root and the bundle's trust.json: the bundle's must list
  *    the signing key with the same public key;
  *  - the pinned root's dates and revocations, else the bundle root's
- *    (KEY_REVOKED, KEY_OUTSIDE_VALIDITY).
+ *    (KEY_REVOKED, KEY_OUTSIDE_VALIDITY);
+ *  - that root's approval keys, over the statement's approvals (section 5.9:
+ *    APPROVER_UNTRUSTED, APPROVAL_INVALID, APPROVAL_MISSING).
  */
-export function verifyTrusted<T extends { keyid: string; statement: { issuedAt: string } }>(
+export function verifyTrusted<T extends { keyid: string; statement: AnyCertificateStatement }>(
   trust: ResolvedTrust,
   verify: (keys: readonly TrustedKey[]) => T,
 ): T & TrustVerdict {
@@ -145,9 +151,14 @@ export function verifyTrusted<T extends { keyid: string; statement: { issuedAt: 
       throw new VerificationError('PIN_MISMATCH', `the bundle's trust.json does not list the signing key ${result.keyid} of the pinned trust root`);
     }
   }
-  if (trust.root) checkKeyWindow(trust.root, result.keyid, result.statement.issuedAt);
+  let approvalCheck: ApprovalVerdict | undefined;
+  if (trust.root) {
+    checkKeyWindow(trust.root, result.keyid, result.statement.issuedAt);
+    approvalCheck = checkApprovals(trust.root, result.statement);
+  }
   const verdict: TrustVerdict = { pinned: trust.pins.length > 0 };
   if (trust.pin) verdict.pin = trust.pin;
+  if (approvalCheck) verdict.approvalCheck = approvalCheck;
   return { ...result, ...verdict };
 }
 

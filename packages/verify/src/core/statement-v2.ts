@@ -3,6 +3,7 @@
 // the retained, exception and re-scan lists are files of their own (list.ts),
 // of which the statement holds only the heads (tree root, count, file digest).
 // It also names the tool, each target's system and the order's deadline.
+import { type Approval, checkApprovalsAgainstOrder, checkApprovalShape } from './approval.js';
 import { ValidationError } from './errors.js';
 import type { CertificateStatement, DerivedArtifact, TargetSummary, TreeHead } from './statement.js';
 import { checkSharedShape, checkSharedSums, checkTreeHead, MERKLE_ALGORITHM, STATEMENT_TYPE } from './statement-shape.js';
@@ -55,6 +56,8 @@ export interface CertificateStatementV2 {
   derived: DerivedArtifact[];
   audit?: { entries: number; head: string };
   status: 'complete' | 'complete-with-exceptions';
+  /** The approvals signed with people's own keys (section 5.9); absent from certificates issued before they existed. */
+  approvals?: Approval[];
 }
 
 export type AnyCertificateStatement = CertificateStatement | CertificateStatementV2;
@@ -93,6 +96,7 @@ function shapeProblems(s: Obj, c: Checker): void {
     const statuses = c.object(shared.rescan.statuses, '$.rescan.statuses');
     if (statuses) for (const k of RESCAN_STATUSES) c.count(statuses[k], `$.rescan.statuses.${k}`);
   }
+  if (s.approvals !== undefined) c.array(s.approvals, '$.approvals')?.forEach((a, i) => checkApprovalShape(c, a, `$.approvals[${i}]`));
 }
 
 /** Cross-checks of version 2: the list heads are the counts the statement gives, and the deadline is told right. */
@@ -141,6 +145,7 @@ export function validateStatementV2(value: unknown): CertificateStatementV2 {
     const v2 = s as unknown as CertificateStatementV2;
     checkSharedSums(v2, c);
     listProblems(v2, c);
+    if (v2.approvals !== undefined) checkApprovalsAgainstOrder(c, v2.approvals, v2.order);
   }
   if (c.problems.length > 0) throw new ValidationError('invalid certificate statement', c.problems);
   return s as unknown as CertificateStatementV2;

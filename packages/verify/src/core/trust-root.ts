@@ -7,6 +7,8 @@
 // is attacker controlled, so every member is checked before use (section 1:
 // strict UTF-8, I-JSON, no refused member names). Members this version does not
 // know are ignored, as section 5.7 says (a later version adds the log's key).
+// approvalKeys and approvalsRequiredFrom (section 5.9) were added to version 1
+// that way: a verifier older than them ignores them, and so checks less.
 import { compareTimes } from './time.js';
 import { base64Encode, tryBase64Decode } from './bytes.js';
 import { keyIdOf, publicKeyFromPem, publicKeyToPem, type TrustedKey, trustedKey } from './ed25519.js';
@@ -32,12 +34,26 @@ export interface TrustRootKey {
   revocationReason?: string;
 }
 
+export const APPROVAL_KEY_ROLES = ['approver', 'performer'] as const;
+
+/** A person's key that may sign approvals (section 5.9), with the same window members as a certificate key. */
+export interface ApprovalKey extends TrustRootKey {
+  /** The person, as certificates name them in order.approvedBy and order.createdBy. */
+  person: string;
+  /** What the key may sign as: approver, performer or both. */
+  roles: Array<(typeof APPROVAL_KEY_ROLES)[number]>;
+}
+
 export interface TrustRoot {
   type: typeof TRUST_ROOT_TYPE;
   version: typeof TRUST_ROOT_VERSION;
   /** Who the keys speak for; shown, never compared with a statement. */
   issuer: string;
   certificateKeys: TrustRootKey[];
+  /** People's keys that may sign approvals; empty when the root lists none. */
+  approvalKeys: ApprovalKey[];
+  /** Orders approved at or after this instant must carry an approval signed by an approver's key. */
+  approvalsRequiredFrom?: string;
 }
 
 /**
@@ -92,6 +108,21 @@ function checkKey(c: Checker, v: unknown, path: string): TrustRootKey | undefine
   return key;
 }
 
+const PERSON_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+function checkApprovalKey(c: Checker, v: unknown, path: string): ApprovalKey | undefined {
+  const key = checkKey(c, v, path);
+  if (!isObject(v)) return undefined;
+  const person = c.string(v.person, `${path}.person`, { pattern: PERSON_NAME });
+  const roles = c.array(v.roles, `${path}.roles`);
+  const before = c.problems.length;
+  if (roles && roles.length === 0) c.add(`${path}.roles`, 'must list at least one role');
+  roles?.forEach((r, i) => c.literal(r, `${path}.roles[${i}]`, APPROVAL_KEY_ROLES));
+  if (roles && new Set(roles).size !== roles.length) c.add(`${path}.roles`, 'must not repeat a role');
+  if (!key || person === undefined || !roles || c.problems.length > before) return undefined;
+  return { ...key, person, roles: roles as ApprovalKey['roles'] };
+}
+
 /**
  * Checks every rule of section 5.7 and returns the trust root with only the
  * members this version knows. Throws VERSION_UNSUPPORTED for another version
@@ -120,8 +151,25 @@ function validateTrustRoot(value: unknown, what: string): TrustRoot {
     else firstIndex.set(key.keyid, i);
     keys.push(key);
   });
+  const approvalKeys: ApprovalKey[] = [];
+  if (value.approvalKeys !== undefined) {
+    c.array(value.approvalKeys, '$.approvalKeys')?.forEach((v, i) => {
+      const key = checkApprovalKey(c, v, `$.approvalKeys[${i}]`);
+      if (!key) return;
+      // One key, one person and one duty: a certificate key that could also approve would let the
+      // service approve its own orders, and a key listed twice could carry two people's names.
+      const first = firstIndex.get(key.keyid);
+      if (first !== undefined) c.add(`$.approvalKeys[${i}].keyid`, `repeats $.certificateKeys[${first}].keyid ${key.keyid}: a certificate key cannot approve`);
+      const again = approvalKeys.findIndex((k) => k.keyid === key.keyid);
+      if (again >= 0) c.add(`$.approvalKeys[${i}].keyid`, `repeats $.approvalKeys[${again}].keyid ${key.keyid}`);
+      approvalKeys.push(key);
+    });
+  }
+  const requiredFrom = value.approvalsRequiredFrom === undefined ? undefined : c.time(value.approvalsRequiredFrom, '$.approvalsRequiredFrom');
   if (c.problems.length > 0) throw new ValidationError(`${what} is invalid`, c.problems);
-  return { type: TRUST_ROOT_TYPE, version: TRUST_ROOT_VERSION, issuer: value.issuer as string, certificateKeys: keys };
+  const root: TrustRoot = { type: TRUST_ROOT_TYPE, version: TRUST_ROOT_VERSION, issuer: value.issuer as string, certificateKeys: keys, approvalKeys };
+  if (requiredFrom !== undefined) root.approvalsRequiredFrom = requiredFrom;
+  return root;
 }
 
 /**
@@ -139,6 +187,11 @@ export function parseTrustRoot(input: Uint8Array | string, what = 'the trust roo
     if (e instanceof ValidationError) throw new VerificationError('TRUST_ROOT_INVALID', e.message, { cause: e });
     throw e;
   }
+}
+
+/** The raw 32-byte public key of a trust root entry (validated when the root was parsed). */
+export function publicKeyOf(key: TrustRootKey): Uint8Array {
+  return rawPublicKey(key.publicKey);
 }
 
 /** The trust root's keys, to verify signatures with (section 5.1); revoked keys too, so that checkKeyWindow can say KEY_REVOKED. */
@@ -182,9 +235,23 @@ export interface TrustRootKeyInput {
   revocationReason?: string;
 }
 
-/** The issuer side: a trust root for these keys, checked by the rules verifiers apply (ValidationError listing every bad field). */
-export function buildTrustRoot(input: { issuer: string; keys: readonly TrustRootKeyInput[] }): TrustRoot {
-  const certificateKeys = input.keys.map((k) => {
+export interface ApprovalKeyInput extends TrustRootKeyInput {
+  person: string;
+  roles: ApprovalKey['roles'];
+}
+
+/**
+ * The issuer side: a trust root for these keys, checked by the rules
+ * verifiers apply (ValidationError listing every bad field). Approval keys
+ * and approvalsRequiredFrom are written only when given.
+ */
+export function buildTrustRoot(input: {
+  issuer: string;
+  keys: readonly TrustRootKeyInput[];
+  approvalKeys?: readonly ApprovalKeyInput[];
+  approvalsRequiredFrom?: string;
+}): TrustRoot {
+  const entry = (k: TrustRootKeyInput): Record<string, unknown> => {
     // A key of the wrong size is written as it is, and then named by validateTrustRoot like any bad key.
     const publicKey = k.publicKey.length === 32 ? spkiBase64(k.publicKey) : base64Encode(k.publicKey);
     const key: Record<string, unknown> = { keyid: keyIdOf(k.publicKey), publicKey, validFrom: k.validFrom };
@@ -192,11 +259,18 @@ export function buildTrustRoot(input: { issuer: string; keys: readonly TrustRoot
     if (k.revokedAt !== undefined) key.revokedAt = k.revokedAt;
     if (k.revocationReason !== undefined) key.revocationReason = k.revocationReason;
     return key;
-  });
-  return validateTrustRoot({ type: TRUST_ROOT_TYPE, version: TRUST_ROOT_VERSION, issuer: input.issuer, certificateKeys }, 'the trust root');
+  };
+  const root: Record<string, unknown> = { type: TRUST_ROOT_TYPE, version: TRUST_ROOT_VERSION, issuer: input.issuer, certificateKeys: input.keys.map(entry) };
+  if (input.approvalKeys !== undefined && input.approvalKeys.length > 0) {
+    root.approvalKeys = input.approvalKeys.map((k) => ({ person: k.person, roles: k.roles, ...entry(k) }));
+  }
+  if (input.approvalsRequiredFrom !== undefined) root.approvalsRequiredFrom = input.approvalsRequiredFrom;
+  return validateTrustRoot(root, 'the trust root');
 }
 
 /** trust.json as the server writes it: indented JSON and a final newline. Its SHA-256 is what `--trust-sha256` pins. */
 export function trustRootText(root: TrustRoot): string {
-  return JSON.stringify(root, null, 2) + '\n';
+  // A root without approval keys is written as version 1 first was, without the member.
+  const { approvalKeys, ...rest } = root;
+  return JSON.stringify(approvalKeys.length > 0 ? root : rest, null, 2) + '\n';
 }
