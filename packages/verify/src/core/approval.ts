@@ -14,7 +14,6 @@ import { pae } from './dsse.js';
 import { type Signer, verifySignature } from './ed25519.js';
 import { VerificationError } from './errors.js';
 import { samePerson } from './person.js';
-import { type AnyCertificateStatement, isStatementV2 } from './statement-v2.js';
 import { compareTimes } from './time.js';
 import { type ApprovalKey, publicKeyOf, type TrustRoot } from './trust-root.js';
 import type { Checker } from './validate.js';
@@ -140,7 +139,7 @@ export interface ApprovalVerdict {
  * The statement must have been validated (its approvals' shape and their
  * agreement with order.createdBy and order.approvedBy are checked there).
  */
-export function checkApprovals(root: TrustRoot, statement: AnyCertificateStatement): ApprovalVerdict {
+export function checkApprovals(root: TrustRoot, statement: ApprovedStatement): ApprovalVerdict {
   const approvals = statementApprovals(statement) ?? [];
   const subject = approvalSubjectOf(statement);
   const at = statement.order.approvedAt;
@@ -177,7 +176,18 @@ export function checkApprovals(root: TrustRoot, statement: AnyCertificateStateme
   return { approvals: verified, required };
 }
 
+/**
+ * What checkApprovals reads of a validated statement (either version). Typed
+ * here rather than imported, so that statement-v2.ts can use this module.
+ */
+export interface ApprovedStatement {
+  version: number;
+  order: { id: string; sha256: string; createdBy: string; approvedBy: string; approvedAt: string };
+  inventory: { treeSize: number; rootHash: string };
+  approvals?: readonly Approval[];
+}
+
 /** The statement's approvals: version 2 may carry them (validated with it); in version 1 the member means nothing. */
-export function statementApprovals(statement: AnyCertificateStatement): readonly Approval[] | undefined {
-  return isStatementV2(statement) ? statement.approvals : undefined;
+export function statementApprovals(statement: ApprovedStatement): readonly Approval[] | undefined {
+  return statement.version === 2 ? statement.approvals : undefined;
 }
