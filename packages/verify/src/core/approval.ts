@@ -13,7 +13,7 @@ import { base64Encode, tryBase64Decode } from './bytes.js';
 import { pae } from './dsse.js';
 import { type Signer, verifySignature } from './ed25519.js';
 import { VerificationError } from './errors.js';
-import { samePerson } from './person.js';
+import { PERSON_NAME_RE, samePerson } from './person.js';
 import { compareTimes } from './time.js';
 import { type ApprovalKey, publicKeyOf, type TrustRoot } from './trust-root.js';
 import type { Checker } from './validate.js';
@@ -24,9 +24,6 @@ export const APPROVAL_VERSION = 1;
 /** approver: the second person, who approves the plan. performer: the order's creator, who may sign the plan too. */
 export const APPROVAL_ROLES = ['approver', 'performer'] as const;
 export type ApprovalRole = (typeof APPROVAL_ROLES)[number];
-
-/** A person's name as the server registers it (and as tokens were named before people existed). */
-export const PERSON_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 /** What an approval signs, besides who and when: the statement states each of these. */
 export interface ApprovalSubject {

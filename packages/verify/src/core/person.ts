@@ -5,6 +5,9 @@
 // punctuation, separators, symbols and format characters (zero-width joiners)
 // do not distinguish people. Pure: the verifiers use it too.
 
+/** A person's name as the server registers it (and as tokens were named before people existed). */
+export const PERSON_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
 /** The key under which two names are the same person. Empty for a name made only of punctuation. */
 export function personKey(name: string): string {
   return name

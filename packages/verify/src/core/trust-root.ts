@@ -13,6 +13,7 @@ import { compareTimes } from './time.js';
 import { base64Encode, tryBase64Decode } from './bytes.js';
 import { keyIdOf, publicKeyFromPem, publicKeyToPem, type TrustedKey, trustedKey } from './ed25519.js';
 import { ValidationError, VerificationError } from './errors.js';
+import { PERSON_NAME_RE } from './person.js';
 import { decodeInput, parseJsonInput } from './strict-json.js';
 import { Checker, isObject, isRfc3339Utc } from './validate.js';
 
@@ -108,12 +109,10 @@ function checkKey(c: Checker, v: unknown, path: string): TrustRootKey | undefine
   return key;
 }
 
-const PERSON_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-
 function checkApprovalKey(c: Checker, v: unknown, path: string): ApprovalKey | undefined {
   const key = checkKey(c, v, path);
   if (!isObject(v)) return undefined;
-  const person = c.string(v.person, `${path}.person`, { pattern: PERSON_NAME });
+  const person = c.string(v.person, `${path}.person`, { pattern: PERSON_NAME_RE });
   const roles = c.array(v.roles, `${path}.roles`);
   const before = c.problems.length;
   if (roles && roles.length === 0) c.add(`${path}.roles`, 'must list at least one role');
