@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeCoordinator } from '../src/main/coordinator.js';
 import { loadConfig } from '../src/config/config.js';
-import { approveOrder } from '../src/app/approve-order.js';
+import { approveSigned } from '../test/helpers/approvals.js';
 import { createOrder } from '../src/app/create-order.js';
 import { executeOrder } from '../src/app/execute-order.js';
 import { planOrder } from '../src/app/plan-order.js';
@@ -107,7 +107,7 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
   const order = await createOrder(deps, { reference: 'bench', targets: [{ backend: 'photos', scope: { include: ['users/**'] } }] }, 'bench-operator');
   const plan = await planOrder(deps, order.id, 'bench-operator');
   const planSeconds = (performance.now() - t0) / 1000;
-  approveOrder(deps, order.id, 'bench-approver', plan.planRoot);
+  approveSigned(deps, order.id, 'bench-approver', plan.planRoot);
   executeOrder(deps, order.id, 'bench-operator');
   coordinator.start();
   const done = await coordinator.waitFor(order.id, undefined, 20);

@@ -33,7 +33,7 @@ import { composeCoordinator } from '../src/main/coordinator.js';
 import { composeWorker } from '../src/main/worker.js';
 import type { BackendsConfig } from '../src/config/backends-config.js';
 import { loadConfig } from '../src/config/config.js';
-import { approveOrder } from '../src/app/approve-order.js';
+import { approveSigned } from '../test/helpers/approvals.js';
 import { createOrder } from '../src/app/create-order.js';
 import { executeOrder } from '../src/app/execute-order.js';
 import { certificateFiles } from '../src/app/finalize-order.js';
@@ -134,7 +134,7 @@ async function shredproofOrder(work: string, table: string, n: number): Promise<
     const plan = await planOrder(deps, order.id, 'bench-operator', sample);
     const planSeconds = (performance.now() - t0) / 1000;
     if (plan.count !== n) throw new Error(`plan listed ${plan.count} rows, want ${n}`);
-    approveOrder(deps, order.id, 'bench-approver', plan.planRoot);
+    approveSigned(deps, order.id, 'bench-approver', plan.planRoot);
     executeOrder(deps, order.id, 'bench-operator');
     phase = 'execute';
     coordinator.start();

@@ -41,7 +41,7 @@ import type { BackendsConfig } from '../src/config/backends-config.js';
 import { createS3Client } from '../src/adapters/storage/s3/client.js';
 import { mapLimit } from '../src/adapters/storage/s3/map-limit.js';
 import { loadConfig } from '../src/config/config.js';
-import { approveOrder } from '../src/app/approve-order.js';
+import { approveSigned } from '../test/helpers/approvals.js';
 import { createOrder } from '../src/app/create-order.js';
 import { executeOrder } from '../src/app/execute-order.js';
 import { planOrder } from '../src/app/plan-order.js';
@@ -246,7 +246,7 @@ async function shredproofOrder(work: string, endpoint: string, bucket: string, n
     const plan = await planOrder(deps, order.id, 'bench-operator');
     const planSeconds = (performance.now() - t0) / 1000;
     if (plan.count !== n) throw new Error(`plan listed ${plan.count} objects, want ${n}`);
-    approveOrder(deps, order.id, 'bench-approver', plan.planRoot);
+    approveSigned(deps, order.id, 'bench-approver', plan.planRoot);
     executeOrder(deps, order.id, 'bench-operator');
     coordinator.start();
     const done = await coordinator.waitFor(order.id, undefined, 20);

@@ -19,6 +19,7 @@ export const APP_ERROR_CODES = {
   NOT_PLANNED: 'rule',
   SELF_APPROVAL: 'rule',
   STALE_PLAN: 'rule',
+  APPROVAL_REFUSED: 'rule',
   NOT_APPROVED: 'rule',
   ALREADY_EXECUTED: 'rule',
   NOT_CANCELLABLE: 'rule',

@@ -7,6 +7,7 @@
 // durably, then the certificate and the final state in one ledger
 // transaction), and clean up the order's state in Redis. Safe to run again
 // after a crash: everything is recomputed from the ledger.
+import { orderApprovals } from './approve-order.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -137,6 +138,7 @@ function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilde
       plannedAt: order.plannedAt!,
     },
     execution: { startedAt: order.execStartedAt!, finishedAt: c.finishedAt },
+    approvals: orderApprovals(order),
     targets: doc.targets.map((t) => {
       const backend = deps.backends.get(t.backend);
       const listed = lists.perTarget.get(t.backend);

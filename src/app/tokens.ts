@@ -4,12 +4,13 @@
 // right here, unlike for passwords: the secret has 256 bits of entropy, so
 // there is nothing to brute-force, and a slow KDF would only slow every request.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type FieldProblem, personKey, ValidationError } from '@shredproof/verify';
+import { type FieldProblem, PERSON_NAME_RE, ValidationError } from '@shredproof/verify';
 import { ROLES, type Role, type TokenRow, type TokenStore } from './ports/access.js';
+import type { PeopleStore } from './ports/people.js';
 
 const TOKEN_RE = /^sp_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 /** Who a token belongs to: the name that the two-person rule compares. */
-export const TOKEN_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+export const TOKEN_NAME_RE = PERSON_NAME_RE;
 
 export interface Principal {
   tokenId: string;
@@ -30,22 +31,30 @@ export function isRole(s: unknown): s is Role {
   return typeof s === 'string' && (ROLES as readonly string[]).includes(s);
 }
 
-/** Creates a token; the returned string is the only copy of its secret. */
-export function issueToken(store: TokenStore, opts: { name: string; role: string; createdBy: string; now: Date; expiresAt?: Date }): IssuedToken {
+/**
+ * Creates a token for a registered person (src/app/people.ts) in one of their
+ * roles; the returned string is the only copy of its secret. The token is
+ * named by its person: the two-person rule compares people.
+ */
+export function issueToken(
+  ledger: { access: TokenStore; people: Pick<PeopleStore, 'person'> },
+  opts: { name: string; role: string; createdBy: string; now: Date; expiresAt?: Date },
+): IssuedToken {
+  const store = ledger.access;
   const problems: FieldProblem[] = [];
   if (!TOKEN_NAME_RE.test(opts.name)) {
     problems.push({ path: '$.name', problem: 'must be 1-64 characters: letters, digits, and . _ @ - (not first)' });
   }
   if (!isRole(opts.role)) problems.push({ path: '$.role', problem: `must be one of ${ROLES.join(', ')}` });
   if (opts.expiresAt && !(opts.expiresAt.getTime() > opts.now.getTime())) problems.push({ path: '$.expiresAt', problem: 'must be in the future' });
-  // One person, one spelling: the two-person rule compares people by personKey, so a name that is
-  // another token's name under another spelling ("Alice" beside "alice") is either the same person
-  // (use the same name) or an impostor. Revoked tokens count: their names are in signed certificates.
   if (problems.length === 0) {
-    const key = personKey(opts.name);
-    if (key === '') problems.push({ path: '$.name', problem: 'must contain a letter or a digit' });
-    const near = store.listTokens().find((t) => t.name !== opts.name && personKey(t.name) === key);
-    if (near) problems.push({ path: '$.name', problem: `is another spelling of the existing name ${JSON.stringify(near.name)}: use exactly that name for the same person, a clearly different one for anyone else` });
+    // Only people registered on the server's machine get tokens, and only in their roles: an admin
+    // cannot make up a second approver ("root-admin.2") or lend themselves a role.
+    const person = ledger.people.person(opts.name);
+    if (!person) problems.push({ path: '$.name', problem: `no person is registered as ${JSON.stringify(opts.name)}: people are added on the server's machine (shredproof person add)` });
+    else if (!person.roles.includes(opts.role as Role)) {
+      problems.push({ path: '$.role', problem: `${opts.name} does not hold the role ${opts.role} (roles: ${person.roles.join(', ')})` });
+    }
   }
   if (problems.length > 0) throw new ValidationError('invalid token request', problems);
   const id = `tok_${randomBytes(8).toString('hex')}`;

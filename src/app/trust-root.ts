@@ -63,11 +63,21 @@ export function assertMaySign(deps: KeyDeps, at: string): void {
 export function trustRootFile(deps: KeyDeps & Pick<EngineDeps, 'issuerName'>): string {
   // The history is read, not changed: a retired configured key still lets the trust root be served.
   if (!deps.ledger.keys.signingKeys().some((k) => k.keyid === deps.signer.keyid)) registerSigningKey(deps);
-  const keys = deps.ledger.keys.signingKeys().map((k) => ({
+  const keys = deps.ledger.keys.signingKeys().map(keyWindow);
+  // People's keys that may sign approvals (section 5.9): a key registered for a role that signs nothing is left out.
+  const approvalKeys = deps.ledger.people
+    .personKeys()
+    .filter((k) => k.signs.length > 0)
+    .map((k) => ({ ...keyWindow(k), person: k.person, roles: k.signs }));
+  return trustRootText(buildTrustRoot({ issuer: deps.issuerName, keys, approvalKeys, approvalsRequiredFrom: deps.ledger.people.approvalsRequiredFrom() }));
+}
+
+/** A key row's public key and window, as buildTrustRoot takes them. */
+function keyWindow(k: Pick<SigningKeyRow, 'publicKeyPem' | 'validFrom' | 'validUntil' | 'revokedAt' | 'revocationReason'>) {
+  return {
     publicKey: publicKeyFromPem(k.publicKeyPem),
     validFrom: k.validFrom,
     ...(k.validUntil !== null ? { validUntil: k.validUntil } : {}),
     ...(k.revokedAt !== null ? { revokedAt: k.revokedAt, revocationReason: k.revocationReason ?? '' } : {}),
-  }));
-  return trustRootText(buildTrustRoot({ issuer: deps.issuerName, keys }));
+  };
 }

@@ -13,6 +13,7 @@ import { registerOrder } from './commands/order/index.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerKey } from './commands/key.js';
+import { registerPerson } from './commands/person.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerProve, registerVerify } from './commands/verify.js';
 import { registerWorker } from './commands/worker.js';
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerWorker(program, ctx);
   registerToken(program, ctx);
   registerKey(program, ctx);
+  registerPerson(program, ctx);
   registerOrder(program, ctx);
   registerVerifierPage(program, ctx);
   return program;

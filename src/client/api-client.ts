@@ -5,10 +5,12 @@
 // callers can tell "the server said no" from "no server answered".
 import type { z } from 'zod';
 import type { ProblemBody } from '../http/problem.js';
-import type { AuditEntry, ObjectProof, Order, OrderEvents, OrderList, Progress, PublicKey } from '../http/schemas.js';
+import type { AuditEntry, ObjectProof, Order, OrderEvents, OrderList, Progress, PublicKey, SignedApproval, Whoami } from '../http/schemas.js';
 import { parseSse, type SseEvent } from './sse.js';
 
 export type OrderView = z.infer<typeof Order>;
+export type WhoamiView = z.infer<typeof Whoami>;
+export type SignedApprovalBody = z.infer<typeof SignedApproval>;
 export type ProgressView = z.infer<typeof Progress>;
 export type OrderListView = z.infer<typeof OrderList>;
 export type OrderHistory = z.infer<typeof OrderEvents>;
@@ -155,8 +157,19 @@ export class ShredproofClient {
     return this.json('POST', this.orderPath(id, '/plan'));
   }
 
-  approveOrder(id: string, planRoot: string): Promise<OrderView> {
-    return this.json('POST', this.orderPath(id, '/approve'), { json: { planRoot } });
+  /** Approves the plan `planRoot` with the approver's signature (docs/FORMAT.md section 5.9). */
+  approveOrder(id: string, planRoot: string, approval: SignedApprovalBody): Promise<OrderView> {
+    return this.json('POST', this.orderPath(id, '/approve'), { json: { planRoot, approval } });
+  }
+
+  /** The order's creator signs the plan `planRoot` as its performer. */
+  signPlan(id: string, planRoot: string, signature: SignedApprovalBody): Promise<OrderView> {
+    return this.json('POST', this.orderPath(id, '/sign-plan'), { json: { planRoot, signature } });
+  }
+
+  /** The person and role of this client's token. */
+  whoami(): Promise<WhoamiView> {
+    return this.json('GET', '/v1/whoami');
   }
 
   executeOrder(id: string): Promise<OrderView> {

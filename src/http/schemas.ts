@@ -30,9 +30,26 @@ export const ListOrdersQuery = z.strictObject({
   cursor: cursor.optional(),
 });
 
+/** A signature with a person's own key (docs/FORMAT.md section 5.9): the server knows the rest of what was signed. */
+export const SignedApproval = z
+  .strictObject({
+    keyid: hex64.meta({ description: 'The key id of the signer\'s registered personal key.' }),
+    signedAt: z.string().max(40).meta({ format: 'date-time', description: 'When it was signed, by the signer\'s clock; at most 5 minutes from the server\'s.' }),
+    signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be the base64 of a 64-byte Ed25519 signature').meta({ description: 'Ed25519 over PAE(application/vnd.shredproof.approval.v1+json, the approval payload of docs/FORMAT.md section 5.9).' }),
+  })
+  .meta({ id: 'SignedApproval' });
+
 export const ApproveBody = z.strictObject({
   planRoot: hex64.meta({ description: 'The plan root the approver reviewed; refused if the plan changed since.' }),
+  approval: SignedApproval,
 });
+
+export const SignPlanBody = z.strictObject({
+  planRoot: hex64.meta({ description: 'The plan root the performer reviewed; refused if the plan changed since.' }),
+  signature: SignedApproval,
+});
+
+const ApprovalEntry = z.object({ role: z.enum(['approver', 'performer']), person: z.string(), keyid: hex64, signedAt: timestamp, signature: z.string() });
 
 export const CancelBody = z.strictObject({
   // Checked before the trim, so that the document says what is refused: a reason of spaces only passed minLength 1 there.
@@ -72,6 +89,7 @@ export const Order = z
       })
       .nullable(),
     approval: z.object({ by: z.string(), at: timestamp, planRoot: hex64 }).nullable(),
+    signatures: z.array(ApprovalEntry).meta({ description: 'The signed approvals, as the certificate will carry them (the performer\'s, then the approver\'s).' }),
     execution: z
       .object({
         startedAt: timestamp,
@@ -84,6 +102,33 @@ export const Order = z
     failure: z.string().nullable(),
   })
   .meta({ id: 'Order' });
+
+export const Whoami = z
+  .object({
+    tokenId: z.string(),
+    name: z.string().meta({ description: 'The person the token belongs to.' }),
+    role: z.string(),
+    person: z.object({ roles: z.array(z.string()), keys: z.array(z.object({ keyid: hex64, signs: z.array(z.string()), validFrom: timestamp, validUntil: timestamp.nullable(), revokedAt: timestamp.nullable() })) }).nullable(),
+  })
+  .meta({ id: 'Whoami' });
+
+export const PeopleList = z
+  .object({
+    people: z.array(z.object({ name: z.string(), roles: z.array(z.string()), createdAt: timestamp, createdBy: z.string(), removedAt: timestamp.nullable(), removedBy: z.string().nullable() })),
+    keys: z.array(
+      z.object({
+        keyid: hex64,
+        person: z.string(),
+        publicKeyPem: z.string(),
+        signs: z.array(z.string()),
+        validFrom: timestamp,
+        validUntil: timestamp.nullable(),
+        revokedAt: timestamp.nullable(),
+        revocationReason: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'PeopleList' });
 
 export const OrderSummary = Order.pick({ id: true, reference: true, state: true, createdBy: true, createdAt: true, updatedAt: true }).meta({ id: 'OrderSummary' });
 

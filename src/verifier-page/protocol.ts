@@ -1,7 +1,7 @@
 // Messages between the verifier page and its worker. Files cross as File
 // objects: the structured clone shares the bytes on disk, nothing is copied
 // or sent anywhere. Every check runs in the worker; the page only shows.
-import type { AnyCertificateStatement, DestructionRecord, ListEntry, ListName, Pin, RetainedEntry, VerificationCode } from '@shredproof/verify';
+import type { AnyCertificateStatement, ApprovalRole, DestructionRecord, ListEntry, ListName, Pin, RetainedEntry, VerificationCode } from '@shredproof/verify';
 
 /** The single files of a certificate bundle (docs/FORMAT.md section 10), by role, in the order the CLI checks them. */
 export const FILE_SLOTS = ['certificate', 'records', 'retained', 'exceptions', 'rescan', 'order', 'trust', 'publicKey'] as const;
@@ -55,6 +55,27 @@ export interface KeyInfo {
   publicKeyHex: string;
 }
 
+/** One approval whose signature, key and role the trust root vouched for (docs/FORMAT.md section 5.9). */
+export interface ApprovalShown {
+  role: ApprovalRole;
+  person: string;
+  /** The key id of the person's own key that signed. */
+  keyid: string;
+  /** When the person signed, by their own clock. */
+  signedAt: string;
+}
+
+/** What the page says about the certificate's approvals: verifyTrusted's approvalCheck, in the part a person reads. */
+export interface ApprovalFacts {
+  /** False when no trust root was available: then nothing about the approvals was checked. */
+  checked: boolean;
+  /** The trust root demands an approval signed by the approver's own key for this order (approvalsRequiredFrom). */
+  required: boolean;
+  approvals: ApprovalShown[];
+  /** The trust root that lists the approval keys is pinned: it is your own, or the bundle's with the SHA-256 you gave. */
+  rootPinned: boolean;
+}
+
 /** What a person compares with what the issuer published out of band. */
 export interface TrustFacts {
   /** The key whose signature verified. */
@@ -69,6 +90,8 @@ export interface TrustFacts {
   publicKeyId?: string;
   pinned: boolean;
   pin?: Pin;
+  /** Set once a certificate (or a proof's certificate) verified. */
+  approvals?: ApprovalFacts;
 }
 
 /** One file's verdict, as `shredproof verify --bundle` prints it (packages/verify/src/cli/verify-bundle.ts). */

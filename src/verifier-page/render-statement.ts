@@ -3,9 +3,12 @@
 // retained, exception and re-scan lists; a version 2 statement holds only
 // their heads, and the lists are shown from their files when those were
 // given and verified (./file-jobs.ts), else the page says which file to add.
+// Under "Approved by", what the trust root made of the approvals
+// (./render-approval.ts).
 import { type AnyCertificateStatement, type CertificateStatement, type CertificateStatementV2, type ExceptionEntry, isStatementV2, type RescanEntry, type RetainedEntry } from '@shredproof/verify';
 import { bytes, count, h, time } from './dom.js';
-import type { ListView, ListViews } from './protocol.js';
+import type { ApprovalFacts, ListView, ListViews } from './protocol.js';
+import { approvalRows } from './render-approval.js';
 import { type Cell, facts, listOrNone, mono, table } from './render-parts.js';
 
 type Rows = { total: number; rows: Cell[][] };
@@ -33,12 +36,13 @@ function v2List(title: string, caption: string, head: string[], n: number, file:
   return listOrNone(title, n, () => table(caption, head, rows.rows, rows.total), none);
 }
 
-function orderFacts(s: AnyCertificateStatement): Array<[Cell, Cell]> {
+function orderFacts(s: AnyCertificateStatement, approvals: ApprovalFacts | undefined): Array<[Cell, Cell]> {
   const rows: Array<[Cell, Cell]> = [
     ['Order reference', s.order.reference],
     ['Order id', s.order.id],
     ['Created by', s.order.createdBy],
     ['Approved by', `${s.order.approvedBy}, ${time(s.order.approvedAt)}`],
+    ...(approvals ? approvalRows(approvals, s.order.approvedBy) : []),
     ['Order document SHA-256', mono(s.order.sha256)],
     ['Certificate id', s.certificateId],
     ['Certificate version', String(s.version)],
@@ -92,7 +96,7 @@ function commitments(s: AnyCertificateStatement): HTMLDListElement {
   return facts(rows);
 }
 
-export function renderStatement(s: AnyCertificateStatement, lists: ListViews = {}): DocumentFragment {
+export function renderStatement(s: AnyCertificateStatement, lists: ListViews = {}, approvals?: ApprovalFacts): DocumentFragment {
   const f = document.createDocumentFragment();
   const c = s.completeness;
   const l = isStatementV2(s)
@@ -104,7 +108,7 @@ export function renderStatement(s: AnyCertificateStatement, lists: ListViews = {
     : v1Lists(s);
   f.append(
     h('h3', null, 'Order'),
-    facts(orderFacts(s)),
+    facts(orderFacts(s, approvals)),
     h('h3', null, 'Completeness'),
     table('Every planned object is destroyed, retained under a legal hold, or an exception', ['planned', 'destroyed', 'retained', 'exceptions'], [
       [count(c.planned), count(c.destroyed), count(c.retained), count(c.exceptions)],

@@ -5,6 +5,7 @@
 // decides. Keys come from a trust root the person holds, else the bundle's
 // trust.json, else its public-key.pem; only the person's own inputs pin.
 import {
+  type ApprovalVerdict,
   bytesToHex,
   parseTrustRoot,
   publicKeyFromPem,
@@ -16,7 +17,7 @@ import {
   VerificationError,
 } from '@shredproof/verify';
 import { readBytes, sha256Hex, UsageProblem } from './job-io.js';
-import type { BundleInput, KeyInfo, PinInput, TrustFacts } from './protocol.js';
+import type { ApprovalFacts, BundleInput, KeyInfo, PinInput, TrustFacts } from './protocol.js';
 
 /** A verdict on one file that stops the verification: nothing after it can be checked. */
 export class FileFailure extends Error {
@@ -110,4 +111,17 @@ export function bundleSigner(t: PageTrust, verify: (keys: readonly TrustedKey[])
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What verifyTrusted concluded about the approvals (docs/FORMAT.md section
+ * 5.9), as the page shows it. Without a trust root nothing was checked. The
+ * approval keys are pinned only with the root: a key id pin ties the
+ * certificate's key to the issuer, not the approvers' keys listed beside it.
+ */
+export function approvalFacts(check: ApprovalVerdict | undefined, trust: ResolvedTrust): ApprovalFacts {
+  const rootPinned = trust.keySource === 'pinned-root' || trust.pins.some((p) => p.kind === 'trust-sha256');
+  if (!check) return { checked: false, required: false, approvals: [], rootPinned: false };
+  const approvals = check.approvals.map(({ role, person, keyid, signedAt }) => ({ role, person, keyid, signedAt }));
+  return { checked: true, required: check.required, approvals, rootPinned };
 }

@@ -5,10 +5,14 @@
 // where), and INVALID with the first failure's code (a pin that does not
 // hold is INVALID PIN_MISMATCH). Each has its own word, colour, symbol and
 // data-verdict, inside one polite live region that a screen reader reads
-// whole. Below it: what to compare, one line per file, and the statement.
-import type { Pin } from '@shredproof/verify';
+// whole. A valid verdict says who approved and whether their own key says
+// so; an INVALID one what its code means. Below it: what to compare, one
+// line per file, and the statement.
+import type { AnyCertificateStatement, Pin } from '@shredproof/verify';
+import { explainCode } from './code-text.js';
 import { byId, h, replaceChildren } from './dom.js';
 import type { FileReport, TrustFacts, VerifyOutcome } from './protocol.js';
+import { approvalSentences } from './render-approval.js';
 import { renderKey } from './render-check.js';
 import { facts, mono } from './render-parts.js';
 import { renderStatement } from './render-statement.js';
@@ -34,7 +38,7 @@ const ui = {
   statement: byId('statement'),
 };
 
-export function setVerdict(state: VerdictState, word: string, ...detail: Array<Node | string>): void {
+export function setVerdict(state: VerdictState, word: string, ...detail: Array<Node | string | null>): void {
   ui.verdict.dataset.verdict = state;
   ui.icon.textContent = ICONS[state];
   ui.word.textContent = word;
@@ -125,6 +129,11 @@ function showFiles(files: readonly FileReport[]): void {
 
 const took = (ms: number) => `Took ${(ms / 1000).toFixed(2)} s.`;
 
+/** Who approved, and whether their own key says so (docs/FORMAT.md section 5.9). */
+function approvalPara(f: TrustFacts, s: AnyCertificateStatement): HTMLElement | null {
+  return f.approvals ? para('verdict-approval', approvalSentences(f.approvals, s.order.approvedBy).join(' ')) : null;
+}
+
 export function showOutcome(o: VerifyOutcome): void {
   if (o.verdict === 'error') {
     setVerdict('error', VERDICT_WORDS.error, o.message);
@@ -136,15 +145,17 @@ export function showOutcome(o: VerifyOutcome): void {
       o.code === 'PIN_MISMATCH'
         ? [para('verdict-pin', `The certificate was not signed by the key you pinned${f.unpinnedSigner ? `; it was signed by key ${f.unpinnedSigner.keyid}, which the bundle itself offers` : ''}. Do not rely on it.`)]
         : [];
-    setVerdict('invalid', VERDICT_WORDS.invalid, h('span', { class: 'code', id: 'verdict-code' }, o.code), `: ${o.message}`, ...extra);
+    const explain = para('verdict-explain', h('strong', null, 'What this means: '), explainCode(o.code));
+    setVerdict('invalid', VERDICT_WORDS.invalid, h('span', { class: 'code', id: 'verdict-code' }, o.code), `: ${o.message}`, explain, ...extra);
   } else if (o.verdict === 'valid') {
-    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`));
+    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), approvalPara(f, o.statement), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`));
   } else {
     setVerdict(
       'unpinned',
       VERDICT_WORDS.unpinned,
       para('verdict-pin', 'Every file checks out, but nothing you gave ties the signing key to the issuer: anyone can make a key and sign with it.'),
       compareHint(f),
+      approvalPara(f, o.statement),
       para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`),
     );
   }
@@ -157,7 +168,7 @@ export function showOutcome(o: VerifyOutcome): void {
         : o.verdict === 'unpinned'
           ? 'What the certificate states (signature verified; key NOT pinned)'
           : 'What the certificate states (its signature verified; a later check failed, see above)';
-    replaceChildren(ui.statement, renderStatement(o.statement, o.lists));
+    replaceChildren(ui.statement, renderStatement(o.statement, o.lists, f.approvals));
     ui.statementBox.hidden = false;
   }
 }

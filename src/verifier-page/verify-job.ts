@@ -7,13 +7,14 @@
 // `shredproof verify --proof`. What verified is kept for the photo check.
 import {
   type AnyCertificateStatement,
+  type ApprovalVerdict,
   canonicalize,
   type DestructionRecord,
   isStatementV2,
   LIST_NAMES,
   parseCertificate,
+  type ResolvedTrust,
   type RetainedEntry,
-  type TrustedKey,
   isVerificationError,
   VerificationError,
   verifyCertificate,
@@ -25,7 +26,7 @@ import { type RetainedIndex, type VerifiedRecords, verifyList, verifyRecordsBlob
 import { readBytes, UsageProblem } from './job-io.js';
 import { pageMerkleHasher } from './page-hasher.js';
 import { BUNDLE_NAMES, FILE_SLOTS, type FileReport, type FileSlot, type ListViews, type NamedFile, type ProgressFn, type TrustFacts, type VerifyOutcome, type VerifyRequest } from './protocol.js';
-import { bundleSigner, FileFailure, keyInfo, type PageTrust, readPemKey, resolvePageTrust } from './trust-job.js';
+import { approvalFacts, bundleSigner, FileFailure, keyInfo, type PageTrust, readPemKey, resolvePageTrust } from './trust-job.js';
 
 /** What the last verification established; the photo check searches it. */
 export interface VerifiedSession {
@@ -45,6 +46,7 @@ interface Trusted {
   pinned: boolean;
   pin?: TrustFacts['pin'];
   statement: AnyCertificateStatement;
+  approvalCheck?: ApprovalVerdict;
 }
 
 const NEEDS_CERTIFICATE: readonly FileSlot[] = ['records', 'retained', 'exceptions', 'rescan', 'order'];
@@ -95,9 +97,10 @@ class Run {
     }
   }
 
-  trusted(v: Trusted, keys: readonly TrustedKey[]): void {
+  trusted(v: Trusted, trust: ResolvedTrust): void {
     this.statement ??= v.statement;
-    this.facts.signer ??= keyInfo(keys, v.keyid);
+    this.facts.signer ??= keyInfo(trust.keys, v.keyid);
+    this.facts.approvals ??= approvalFacts(v.approvalCheck, trust);
     this.facts.pinned = v.pinned;
     if (v.pin) this.facts.pin = v.pin;
   }
@@ -118,7 +121,7 @@ async function checkProofs(run: Run, t: PageTrust, certificate: string | undefin
         throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', `the proof carries another certificate than ${first}`);
       }
       if (ours === undefined) [ours, first] = [carried, name];
-      run.trusted(v, t.trust.keys);
+      run.trusted(v, t.trust);
       if (v.list === 'records') run.session.recordProofs.push({ record: v.record, proofLength: v.proof.auditPath.length });
       if (v.list === 'retained') run.session.heldProofs.push(v.entry);
       const e = v.entry;
@@ -148,7 +151,7 @@ async function checkBundle(run: Run, progress: ProgressFn): Promise<void> {
   if (b.certificate) {
     const bytes = await readBytes(b.certificate, 'certificate');
     try {
-      run.trusted(verifyTrusted(t.trust, (keys) => verifyCertificate(bytes, keys)), t.trust.keys);
+      run.trusted(verifyTrusted(t.trust, (keys) => verifyCertificate(bytes, keys)), t.trust);
       certificate = canonicalize(parseCertificate(bytes));
     } catch (e) {
       if (!isVerificationError(e)) throw e;
@@ -167,7 +170,8 @@ async function checkBundle(run: Run, progress: ProgressFn): Promise<void> {
   if (statement) await checkDataFiles(run, statement, progress);
   if (b.trust) {
     const from = t.trust.keySource === 'bundle-root' ? 'the keys were taken from it' : 'checked against your own trust root';
-    run.valid('trust.json', `${t.trust.bundleRoot?.certificateKeys.length ?? 0} key(s); ${from}`);
+    const approvers = t.trust.bundleRoot?.approvalKeys.length ?? 0;
+    run.valid('trust.json', `${t.trust.bundleRoot?.certificateKeys.length ?? 0} key(s)${approvers > 0 ? `, ${approvers} approval key(s)` : ''}; ${from}`);
   }
   const signer = run.facts.signer?.keyid;
   if (signer) {

@@ -14,7 +14,7 @@ import { bytesToHex } from '../../packages/verify/src/core/bytes.js';
 import { ValidationError } from '../../packages/verify/src/core/errors.js';
 import { MerkleRootBuilder } from '../../packages/verify/src/core/merkle.js';
 import { parseRecordLine, publicKeyFromPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
-import { approveOrder } from '../../src/app/approve-order.js';
+import { approveSigned } from '../helpers/approvals.js';
 import { createOrder } from '../../src/app/create-order.js';
 import type { EngineDeps } from '../../src/app/deps.js';
 import { NotFoundError, RuleError } from '../../src/app/errors.js';
@@ -367,17 +367,17 @@ describe('bad input: lifecycle steps out of turn are refused and change nothing'
 
   it('an approval by the creator: SELF_APPROVAL', async () => {
     const { order, planRoot } = await planned();
-    await unchanged(order.id, () => assertRule(() => approveOrder(deps, order.id, 'alice', planRoot), 'SELF_APPROVAL'));
+    await unchanged(order.id, () => assertRule(() => approveSigned(deps, order.id, 'alice', planRoot), 'SELF_APPROVAL'));
     assert.equal(deps.ledger.getOrder(order.id)!.approvedBy, null);
   });
 
   it('an approval by the creator under another spelling (case, punctuation, full-width, zero-width): SELF_APPROVAL', async () => {
     const { order, planRoot } = await planned();
     for (const alias of ['ALICE', 'Alice', 'alice.', ' alice', 'a.lice', '\uff41\uff4c\uff49\uff43\uff45', 'al\u200bice', 'ali\u00adce']) {
-      await unchanged(order.id, () => assertRule(() => approveOrder(deps, order.id, alias, planRoot), 'SELF_APPROVAL'));
+      await unchanged(order.id, () => assertRule(() => approveSigned(deps, order.id, alias, planRoot), 'SELF_APPROVAL'));
     }
     assert.equal(deps.ledger.getOrder(order.id)!.approvedBy, null);
-    approveOrder(deps, order.id, 'alicia', planRoot); // another person
+    approveSigned(deps, order.id, 'alicia', planRoot); // another person
   });
 
   it('approving a stale plan: STALE_PLAN', async () => {
@@ -388,25 +388,25 @@ describe('bad input: lifecycle steps out of turn are refused and change nothing'
     expected.set(added, createHash('sha256').update('uploaded after the first plan').digest('hex'));
     const plan2 = await planOrder(deps, order.id, 'alice');
     assert.notEqual(plan2.planRoot, oldRoot);
-    await unchanged(order.id, () => assertRule(() => approveOrder(deps, order.id, 'bob', oldRoot), 'STALE_PLAN'));
+    await unchanged(order.id, () => assertRule(() => approveSigned(deps, order.id, 'bob', oldRoot), 'STALE_PLAN'));
     const o = deps.ledger.getOrder(order.id)!;
     assert.equal(o.state, 'planned');
     assert.equal(o.planRoot, plan2.planRoot);
     assert.equal(o.approvedBy, null);
     // An approval of the current plan, by someone else, is what it takes.
-    assert.equal(approveOrder(deps, order.id, 'bob', plan2.planRoot).state, 'approved');
+    assert.equal(approveSigned(deps, order.id, 'bob', plan2.planRoot).state, 'approved');
   });
 
   it('planning an approved order again: NOT_PLANNABLE (the approval stays bound to its plan)', async () => {
     const { order, planRoot } = await planned();
-    approveOrder(deps, order.id, 'bob', planRoot);
+    approveSigned(deps, order.id, 'bob', planRoot);
     await unchanged(order.id, () => assertRule(() => planOrder(deps, order.id, 'alice'), 'NOT_PLANNABLE'));
     assert.equal(deps.ledger.getOrder(order.id)!.state, 'approved');
   });
 
   it('approving an unplanned (draft) order: NOT_PLANNED', async () => {
     const order = await createOrder(deps, demoOrder('photos'), 'alice');
-    await unchanged(order.id, () => assertRule(() => approveOrder(deps, order.id, 'bob', '0'.repeat(64)), 'NOT_PLANNED'));
+    await unchanged(order.id, () => assertRule(() => approveSigned(deps, order.id, 'bob', '0'.repeat(64)), 'NOT_PLANNED'));
     assert.equal(deps.ledger.getOrder(order.id)!.state, 'draft');
   });
 
@@ -423,7 +423,7 @@ describe('bad input: lifecycle steps out of turn are refused and change nothing'
   });
 
   it('an order that does not exist: NOT_FOUND', async () => {
-    for (const f of [() => planOrder(deps, 'ord-nope', 'alice'), () => approveOrder(deps, 'ord-nope', 'bob', '0'.repeat(64)), () => executeOrder(deps, 'ord-nope', 'bob')]) {
+    for (const f of [() => planOrder(deps, 'ord-nope', 'alice'), () => approveSigned(deps, 'ord-nope', 'bob', '0'.repeat(64)), () => executeOrder(deps, 'ord-nope', 'bob')]) {
       const e = await thrown(f);
       assert.ok(e instanceof NotFoundError, String(e));
       assert.equal(e.code, 'NOT_FOUND');
@@ -470,7 +470,7 @@ describe('bad input: a second execute of the same order', () => {
     const { deps, coordinator } = h.runtime;
     const order = await createOrder(deps, demoOrder('photos'), 'alice');
     const plan = await planOrder(deps, order.id, 'alice');
-    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    approveSigned(deps, order.id, 'bob', plan.planRoot);
     const executing = executeOrder(deps, order.id, 'alice');
     assert.equal(executing.state, 'executing');
     assert.equal(executing.batchCount, Math.ceil(h.dataset.inScope.size / 32));
@@ -490,7 +490,7 @@ describe('bad input: a second execute of the same order', () => {
     assert.equal(done.state, 'certified', done.failure ?? '');
     await assertRule(() => executeOrder(deps, order.id, 'alice'), 'ALREADY_EXECUTED');
     await assertRule(() => planOrder(deps, order.id, 'alice'), 'NOT_PLANNABLE');
-    await assertRule(() => approveOrder(deps, order.id, 'carol', plan.planRoot), 'NOT_PLANNED');
+    await assertRule(() => approveSigned(deps, order.id, 'carol', plan.planRoot), 'NOT_PLANNED');
     assert.equal(deps.ledger.getOrder(order.id)!.state, 'certified');
 
     // Exactly once: one pass through each state, one certificate, every object once.

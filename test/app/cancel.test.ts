@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { approveOrder } from '../../src/app/approve-order.js';
+import { approveSigned } from '../helpers/approvals.js';
 import { jobIdFor } from '../../src/app/batch-types.js';
 import { cancelOrder } from '../../src/app/cancel-order.js';
 import { createOrder } from '../../src/app/create-order.js';
@@ -27,7 +27,7 @@ describe('cancel', { timeout: 300_000 }, () => {
     const { deps } = h.runtime;
     const order = await createOrder(deps, demoOrder('photos'), 'alice');
     const plan = await planOrder(deps, order.id, 'alice');
-    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    approveSigned(deps, order.id, 'bob', plan.planRoot);
     assert.equal(cancelOrder(deps, order.id, 'carol', 'settlement amended').state, 'cancelled');
     assert.throws(() => executeOrder(deps, order.id, 'alice'), (e: unknown) => e instanceof RuleError && e.code === 'NOT_APPROVED');
     assert.throws(() => cancelOrder(deps, order.id, 'carol', 'again'), (e: unknown) => e instanceof RuleError && e.code === 'NOT_CANCELLABLE');
@@ -42,7 +42,7 @@ describe('cancel', { timeout: 300_000 }, () => {
     const { deps } = h.runtime;
     const order = await createOrder(deps, demoOrder('photos'), 'alice');
     const plan = await planOrder(deps, order.id, 'alice');
-    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    approveSigned(deps, order.id, 'bob', plan.planRoot);
     executeOrder(deps, order.id, 'alice');
     const dispatched = await dispatch(deps, deps.ledger.getOrder(order.id)!, true);
     const ids = () => deps.ledger.pendingBatches(order.id).map((b) => jobIdFor(order.id, dispatched.epoch!, b));
@@ -67,7 +67,7 @@ describe('cancel', { timeout: 300_000 }, () => {
     const { deps, coordinator } = h.runtime;
     const order = await createOrder(deps, demoOrder('photos'), 'alice');
     const plan = await planOrder(deps, order.id, 'alice');
-    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    approveSigned(deps, order.id, 'bob', plan.planRoot);
     executeOrder(deps, order.id, 'alice');
     coordinator.start();
     const total = h.dataset.inScope.size;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseRecordLine, publicKeyFromPem, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
-import { approveOrder } from '../../src/app/approve-order.js';
+import { approveSigned } from '../helpers/approvals.js';
 import { createOrder } from '../../src/app/create-order.js';
 import { executeOrder } from '../../src/app/execute-order.js';
 import { certificateFiles } from '../../src/app/finalize-order.js';
@@ -26,7 +26,7 @@ describe('engine: a complete order', () => {
     const plan = await planOrder(deps, order.id, 'alice');
     assert.equal(plan.count, h.dataset.inScope.size + h.dataset.held.size);
     assert.equal(plan.targets.photos!.held, h.dataset.held.size);
-    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    approveSigned(deps, order.id, 'bob', plan.planRoot);
     executeOrder(deps, order.id, 'alice');
     coordinator.start();
     const done = await coordinator.waitFor(order.id);

@@ -14,7 +14,7 @@ import { composeWorker } from '../../src/main/worker.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
 import { canonicalize, parseRecordLine } from '../../packages/verify/src/core/index.js';
-import { approveOrder } from '../../src/app/approve-order.js';
+import { approveSigned } from '../helpers/approvals.js';
 import { createOrder } from '../../src/app/create-order.js';
 import { executeOrder } from '../../src/app/execute-order.js';
 import { certificateFiles } from '../../src/app/finalize-order.js';
@@ -118,7 +118,7 @@ describe('an order across a filesystem, an S3 bucket and a PostgreSQL table', { 
       assert.equal(deps.ledger.plannedBatchCount(order.id), 4);
       assert.equal(deps.ledger.assignBatches(order.id, config.batchSize), 4);
       assert.deepEqual(batchOfSeq(), fromPlan);
-      approveOrder(deps, order.id, 'bob', plan.planRoot);
+      approveSigned(deps, order.id, 'bob', plan.planRoot);
       executeOrder(deps, order.id, 'alice');
       coordinator.start();
       const done = await coordinator.waitFor(order.id);

@@ -4,7 +4,9 @@
 // to compare and where), a pin that holds is VALID (green), a pin that does
 // not hold is INVALID PIN_MISMATCH (red), for each kind of pin of
 // docs/FORMAT.md section 5.8. Each has its own word, symbol, colours and
-// data-verdict, inside the polite live region a screen reader reads.
+// data-verdict, inside the polite live region a screen reader reads. A valid
+// verdict says how far "approved by" holds (docs/FORMAT.md section 5.9): here
+// only by the issuer's word, or not checked at all without a trust root.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +76,12 @@ describe('verifier page: VALID, "key NOT pinned" and INVALID cannot be confused 
     assert.match(v.detail, /Checked: signature, statement, records file \(5 records\), retained list \(1 entry\)/);
     assert.equal(await p.page.getAttribute('#pin-result', 'data-match'), 'yes');
     assert.equal(await p.page.isHidden('#verdict-compare'), true);
+    // Its trust.json lists no approval keys and does not require them: "approved by" is the issuer's word, and the page says so.
+    assert.equal(
+      await p.page.textContent('#verdict-approval'),
+      'Approved by bob@example.com (not signed by the approver: this trust root does not require signed approvals). That is only the issuer’s word.',
+    );
+    assert.match((await p.page.textContent('#statement')) ?? '', /Approvalapproved by bob@example\.com \(not signed by the approver: this trust root does not require signed approvals\); only the issuer says so/);
     looks.set('valid', await look(p));
     await p.screenshot('verdict-valid');
   });
@@ -103,6 +111,8 @@ describe('verifier page: VALID, "key NOT pinned" and INVALID cannot be confused 
     assert.match(v.detail, /^PIN_MISMATCH: certificate\.json: /);
     assert.match(v.detail, new RegExp(`not signed by the key you pinned; it was signed by key ${EXAMPLE_KEYID}, which the bundle itself offers\\. Do not rely on it\\.`));
     assert.equal(await p.page.getAttribute('#pin-result', 'data-match'), 'no');
+    assert.match((await p.page.textContent('#verdict-explain')) ?? '', /^What this means: What you pinned \(a key id, the SHA-256 of trust\.json, or a trust\.json of your own\) is not what signed these files\.$/);
+    assert.equal(await p.page.locator('#verdict-approval').count(), 0, 'no word on approvals for a certificate that does not hold');
     assert.equal(await p.page.isHidden('#statement-box'), true, 'nothing of the statement is shown as if it held');
     const rows = await fileReports(p.page);
     assert.deepEqual(rows.map((r) => r.status), ['invalid', ...Array(rows.length - 1).fill('not checked')]);
@@ -158,6 +168,8 @@ describe('verifier page: VALID, "key NOT pinned" and INVALID cannot be confused 
     const unpinned = await verifyInPage(p.page);
     assert.equal(unpinned.verdict, 'unpinned', unpinned.detail);
     assert.ok(((await p.page.textContent('#verdict-compare')) ?? '').includes(EXAMPLE_KEYID));
+    assert.match((await p.page.textContent('#verdict-approval')) ?? '', /^Approvals not checked: no trust root\. The certificate says bob@example\.com approved the order;/);
+    assert.match((await p.page.textContent('#statement')) ?? '', /Approvalnot checked: no trust root/);
     assert.deepEqual((await fileReports(p.page)).map((r) => `${r.file} ${r.status}`), ['certificate.json valid', 'records.ndjson valid', 'public-key.pem valid']);
     await setPins(p.page, { keyid: EXAMPLE_KEYID });
     assert.equal((await verifyInPage(p.page)).verdict, 'valid');

@@ -2,7 +2,8 @@
 // sections 5.8 and 10): every version 2 vector through the command line with
 // its pin and its expected code, the three verdicts a person reads (VALID
 // pinned, valid but key NOT pinned, INVALID), --require-pin, the
-// verifier's own copy of trust.json, one line per file, and --json.
+// verifier's own copy of trust.json, one line per file, and --json. The
+// approved bundle (valid-approved/) names each signed approval with its key.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { runCli } from '../helpers/run-cli.js';
 
 const V2 = fileURLToPath(new URL('../vectors/certificate/v2/', import.meta.url));
 const VALID = join(V2, 'valid');
+/** The bundles that verify: valid/ and valid-approved/ (the same with signed approvals, section 5.9). */
+const VALID_DIRS = ['valid', 'valid-approved'];
 const dir = mkdtempSync(join(tmpdir(), 'sp-bundle-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,6 +23,8 @@ interface Expected {
   code: string | null;
   pin: { keyid: string } | { trustSha256: string } | null;
   pinned?: boolean;
+  /** valid-approved/ only: the approvals verified against its trust.json. */
+  approvals?: Array<{ role: string; person: string; keyid: string }>;
   description: string;
 }
 
@@ -28,19 +33,27 @@ const expectations = (d: string): Expected[] => [JSON.parse(readFileSync(join(d,
 const KEYID = (expectations(VALID).find((e) => e.pin !== null && 'keyid' in e.pin)!.pin as { keyid: string }).keyid;
 
 describe('verify --bundle on every version 2 vector', () => {
-  it('valid/ with each of its pins: exit 0, and the pin said as the vector expects', async () => {
-    for (const e of expectations(VALID)) {
-      const r = await runCli('verify', '--bundle', VALID, ...pinArgs(e.pin));
-      assert.equal(r.code, 0, `${e.description}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stdout, /^VALID \(/);
-      assert.match(r.stdout, e.pinned ? /^key pinned: yes, by /m : /^key NOT pinned: the signature is valid/m, e.description);
-      // One line per file of the bundle, each valid.
-      for (const f of ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem', 'proofs/record-2.json', 'proofs/retained-0.json', 'proofs/exception-0.json']) {
-        assert.match(r.stdout, new RegExp(`^  ${f.replaceAll('.', '\\.')} +VALID`, 'm'), `${e.description}: ${f}`);
+  for (const name of VALID_DIRS) {
+    it(`${name}/ with each of its pins: exit 0, the pin and the approvals said as the vector expects`, async () => {
+      const d = join(V2, name);
+      const cases = expectations(d);
+      assert.equal(cases.length, 3);
+      for (const e of cases) {
+        const r = await runCli('verify', '--bundle', d, ...pinArgs(e.pin));
+        assert.equal(r.code, 0, `${e.description}: ${r.stdout}${r.stderr}`);
+        assert.match(r.stdout, /^VALID \(/);
+        assert.match(r.stdout, e.pinned ? /^key pinned: yes, by /m : /^key NOT pinned: the signature is valid/m, e.description);
+        // One line per file of the bundle, each valid.
+        for (const f of ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem', 'proofs/record-2.json', 'proofs/retained-0.json', 'proofs/exception-0.json']) {
+          assert.match(r.stdout, new RegExp(`^  ${f.replaceAll('.', '\\.')} +VALID`, 'm'), `${e.description}: ${f}`);
+        }
+        assert.match(r.stdout, /^  expected\.json +ignored/m);
+        // Each signed approval is named, with the person's own key that the trust root vouched for.
+        for (const a of e.approvals ?? []) assert.match(r.stdout, new RegExp(`^.*${a.person.replaceAll('.', '\\.')}.* ${a.keyid}\\b`, 'm'), `${e.description}: ${a.role}`);
       }
-      assert.match(r.stdout, /^  expected\.json +ignored/m);
-    }
-  });
+      assert.equal(cases.every((e) => (e.approvals?.length ?? 0) > 0), name === 'valid-approved', 'valid-approved/ expects its approvals to be named');
+    });
+  }
 
   for (const name of readdirSync(join(V2, 'invalid')).sort()) {
     it(`invalid/${name}: exit 1 with its code`, async () => {

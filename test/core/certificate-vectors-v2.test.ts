@@ -1,10 +1,11 @@
 // The version 2 bundle vectors (test/vectors/certificate/v2/): on disk
-// exactly as the generator writes them; the valid bundle verifies in the
-// core; each invalid bundle whose code the core decides (certificate,
-// records, lists, proofs) fails with that code. The vectors for order.json,
-// trust.json and pins are listed here by name and only checked to exist with
-// their expected.json (and the rest of their bundle to be valid): their own
-// checks are wired in elsewhere. Files are read as bytes, as verifiers read them.
+// exactly as the generator writes them; the valid bundles (valid/ and
+// valid-approved/) verify in the core; each invalid bundle whose code the core
+// decides (certificate, records, lists, proofs) fails with that code. The
+// vectors for order.json, trust.json, pins and approvals (section 5.9) are
+// listed here by name, and what the core checks of them is valid; the trust,
+// pin and order checks give their codes, and valid-approved/ the approvals its
+// expected.json names. Files are read as bytes, as verifiers read them.
 // Then signing and verifying v2 certificates, and the payload type mix-ups.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -31,13 +32,15 @@ import { LIST_NAMES, verifyListFile } from '../../packages/verify/src/core/list.
 import { verifyObjectProof } from '../../packages/verify/src/core/object-proof.js';
 import { verifyOrderFile } from '../../packages/verify/src/core/order-file.js';
 import { resolveTrust, verifyTrusted } from '../../packages/verify/src/core/pin.js';
+import { parseTrustRoot, trustRootText } from '../../packages/verify/src/core/trust-root.js';
 import { CERTIFICATE_PAYLOAD_TYPE_V2, type CertificateStatementV2, isStatementV2 } from '../../packages/verify/src/core/statement-v2.js';
 import { decodeInput } from '../../packages/verify/src/core/strict-json.js';
+import { compareTimes } from '../../packages/verify/src/core/time.js';
 import { buildExample, EXAMPLE_SEED } from '../../scripts/example-certificate.js';
 import { buildExampleV2 } from '../../scripts/example-certificate-v2.js';
-import { buildVectorsV2, TRUST_PIN_ORDER_CODES, V2_VECTOR_DIR } from '../vectors/certificate/v2/generate.js';
+import { buildVectorsV2, type Expected, TRUST_PIN_ORDER_CODES, V2_VECTOR_DIR } from '../vectors/certificate/v2/generate.js';
 
-/** Vectors that the trust-root, pin and order-file checks decide. */
+/** Vectors that the trust-root, pin and order-file checks decide, approvals included (verifyTrusted checks them against trust.json). */
 const TRUST_PIN_ORDER_VECTORS = [
   'order-swapped',
   'order-reformatted',
@@ -49,7 +52,18 @@ const TRUST_PIN_ORDER_VECTORS = [
   'key-expired',
   'trust-keyid-not-key-hash',
   'trust-revoked-without-reason',
+  'approval-key-untrusted',
+  'approval-other-plan',
+  'approval-other-order-document',
+  'approval-role-not-allowed',
+  'approval-key-of-other-person',
+  'approval-key-revoked',
+  'approval-key-expired',
+  'approval-missing',
+  'trust-approval-key-is-certificate-key',
 ];
+/** The bundles that verify, each with an array of verdicts in its expected.json. */
+const VALID_DIRS = ['valid', 'valid-approved'];
 
 const invalidNames = readdirSync(join(V2_VECTOR_DIR, 'invalid')).sort();
 const coreNames = invalidNames.filter((n) => !TRUST_PIN_ORDER_VECTORS.includes(n));
@@ -101,7 +115,7 @@ function verifyBundleCore(dir: string): string {
 const expectedOf = (dir: string) => JSON.parse(readFileSync(join(V2_VECTOR_DIR, dir, 'expected.json'), 'utf8'));
 
 describe('certificate vectors, version 2', () => {
-  const { valid, invalid } = buildVectorsV2();
+  const { valid, validApproved, invalid } = buildVectorsV2();
 
   it('are on disk exactly as generate.ts writes them', () => {
     const same = (dir: string, files: Record<string, string | Uint8Array>, expected: unknown) => {
@@ -110,15 +124,36 @@ describe('certificate vectors, version 2', () => {
       assert.equal(readFileSync(join(V2_VECTOR_DIR, dir, 'expected.json'), 'utf8'), JSON.stringify(expected, null, 2) + '\n', `${dir}/expected.json`);
     };
     same('valid', valid.files, valid.expected);
+    same('valid-approved', validApproved.files, validApproved.expected);
+    assert.deepEqual(readdirSync(V2_VECTOR_DIR).filter((d) => statSync(join(V2_VECTOR_DIR, d)).isDirectory()).sort(), ['invalid', ...VALID_DIRS]);
     assert.deepEqual(invalidNames, invalid.map((v) => v.name).sort());
     for (const v of invalid) same(`invalid/${v.name}`, v.files, v.expected);
   });
 
-  it('valid/ verifies in the core (certificate, records, the three lists, every proof), and says so pinned and not', () => {
-    assert.equal(verifyBundleCore(join(V2_VECTOR_DIR, 'valid')), 'ok');
-    const verdicts = expectedOf('valid') as Array<{ code: null; pin: unknown; pinned: boolean }>;
-    assert.deepEqual(verdicts.map((x) => [x.code, x.pinned, x.pin === null]), [[null, true, false], [null, true, false], [null, false, true]]);
-    assert.deepEqual(filesUnder(join(V2_VECTOR_DIR, 'valid', 'proofs')), ['exception-0.json', 'record-2.json', 'retained-0.json']);
+  for (const dir of VALID_DIRS) {
+    it(`${dir}/ verifies in the core (certificate, records, the three lists, every proof), and says so pinned and not`, () => {
+      assert.equal(verifyBundleCore(join(V2_VECTOR_DIR, dir)), 'ok');
+      const verdicts = expectedOf(dir) as Expected[];
+      assert.deepEqual(verdicts.map((x) => [x.code, x.pinned, x.pin === null]), [[null, true, false], [null, true, false], [null, false, true]]);
+      assert.deepEqual(filesUnder(join(V2_VECTOR_DIR, dir, 'proofs')), ['exception-0.json', 'record-2.json', 'retained-0.json']);
+    });
+  }
+
+  it('valid-approved/ is valid/ with approvals: the same files but the certificate, its proofs, trust.json and expected.json', () => {
+    const differ = filesUnder(join(V2_VECTOR_DIR, 'valid')).filter((f) => !readFileSync(join(V2_VECTOR_DIR, 'valid', f)).equals(readFileSync(join(V2_VECTOR_DIR, 'valid-approved', f))));
+    assert.deepEqual(differ, ['certificate.json', 'expected.json', 'proofs/exception-0.json', 'proofs/record-2.json', 'proofs/retained-0.json', 'trust.json']);
+    const keys = [trustedKey(publicKeyFromPem(readFileSync(join(V2_VECTOR_DIR, 'valid-approved', 'public-key.pem'), 'utf8')))];
+    const plain = verifyCertificate(readFileSync(join(V2_VECTOR_DIR, 'valid', 'certificate.json')), keys).statement as CertificateStatementV2;
+    const approved = verifyCertificate(readFileSync(join(V2_VECTOR_DIR, 'valid-approved', 'certificate.json')), keys).statement as CertificateStatementV2;
+    const { approvals, ...rest } = approved;
+    assert.deepEqual(rest, plain);
+    assert.deepEqual(approvals?.map((a) => [a.role, a.person]), [['approver', plain.order.approvedBy], ['performer', plain.order.createdBy]]);
+    // trust.json is what the server writes for that root (trustRootText), and the approval keys' people are the order's.
+    const trustText = readFileSync(join(V2_VECTOR_DIR, 'valid-approved', 'trust.json'), 'utf8');
+    const root = parseTrustRoot(trustText);
+    assert.equal(trustRootText(root), trustText);
+    assert.deepEqual(root.approvalKeys.map((k) => [k.person, k.roles]), [[plain.order.approvedBy, ['approver']], [plain.order.createdBy, ['performer']]]);
+    assert.equal(compareTimes(root.approvalsRequiredFrom!, plain.order.approvedAt), -1, 'approvals are required for this order');
   });
 
   it('every vector is decided either by the core or by the trust, pin and order checks, never skipped', () => {
@@ -149,13 +184,21 @@ describe('certificate vectors, version 2', () => {
 
   // The same vectors through the trust, pin and order checks of the core (pin.ts, trust-root.ts,
   // order-file.ts): each gives its expected code, and valid/ each verdict of its expected.json.
-  const trustPinOrder = (dir: string, pin: { keyid?: string; trustSha256?: string } | null): { code: string | null; pinned?: boolean } => {
+  type Verdict = { code: string | null; pinned?: boolean; approvals?: Expected['approvals']; approvalsRequired?: boolean };
+  const trustPinOrder = (dir: string, pin: Expected['pin']): Verdict => {
     const read = (f: string) => readFileSync(join(dir, f));
     try {
       const trust = resolveTrust({ bundleRoot: read('trust.json'), ...(pin ?? {}) });
       const v = verifyTrusted(trust, (keys) => verifyCertificate(read('certificate.json'), keys));
       verifyOrderFile(read('order.json'), v.statement);
-      return { code: null, pinned: v.pinned };
+      const verdict: Verdict = { code: null, pinned: v.pinned };
+      // A bundle's trust.json always gives a root to check approvals with: approvalCheck is there.
+      assert.ok(v.approvalCheck, 'no approvalCheck');
+      if (v.approvalCheck.approvals.length > 0 || v.approvalCheck.required) {
+        verdict.approvals = v.approvalCheck.approvals.map(({ role, person, keyid }) => ({ role, person, keyid }));
+        verdict.approvalsRequired = v.approvalCheck.required;
+      }
+      return verdict;
     } catch (e) {
       if (e instanceof VerificationError) return { code: e.code };
       throw e;
@@ -169,10 +212,22 @@ describe('certificate vectors, version 2', () => {
     });
   }
 
-  it('valid/ passes the trust, pin and order checks with each pin of its expected.json, pinned as it says', () => {
-    for (const e of expectedOf('valid') as Array<{ pin: { keyid?: string; trustSha256?: string } | null; pinned: boolean }>) {
-      assert.deepEqual(trustPinOrder(join(V2_VECTOR_DIR, 'valid'), e.pin), { code: null, pinned: e.pinned });
+  for (const dir of VALID_DIRS) {
+    it(`${dir}/ passes the trust, pin and order checks with each pin of its expected.json, pinned and approved as it says`, () => {
+      for (const e of expectedOf(dir) as Expected[]) {
+        const { description, pin, ...want } = e;
+        assert.deepEqual(trustPinOrder(join(V2_VECTOR_DIR, dir), pin), want, description);
+      }
+    });
+  }
+
+  it('valid-approved/ names both approvals in its expected.json, with the keys of its trust.json; valid/ names none', () => {
+    const root = parseTrustRoot(readFileSync(join(V2_VECTOR_DIR, 'valid-approved', 'trust.json')));
+    for (const e of expectedOf('valid-approved') as Expected[]) {
+      assert.deepEqual(e.approvals, root.approvalKeys.map((k) => ({ role: k.roles[0], person: k.person, keyid: k.keyid })), e.description);
+      assert.equal(e.approvalsRequired, true);
     }
+    for (const e of expectedOf('valid') as Expected[]) assert.ok(!('approvals' in e) && !('approvalsRequired' in e), e.description);
   });
 
   it('order.json is the RFC 8785 bytes of the order, with no final newline, and its SHA-256 is order.sha256', async () => {

@@ -9,7 +9,7 @@ import { composeWorker, type WorkerRuntime } from '../../src/main/worker.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { type Dataset, demoOrder, writeDataset } from '../../src/demo/dataset.js';
-import { approveOrder } from '../../src/app/approve-order.js';
+import { approveSigned } from './approvals.js';
 import { createOrder } from '../../src/app/create-order.js';
 import { executeOrder } from '../../src/app/execute-order.js';
 import { planOrder } from '../../src/app/plan-order.js';
@@ -84,7 +84,7 @@ export async function executeDemoOrder(h: Harness): Promise<string> {
   const { deps } = h.runtime;
   const order = await createOrder(deps, demoOrder('photos'), 'alice');
   const plan = await planOrder(deps, order.id, 'alice');
-  approveOrder(deps, order.id, 'bob', plan.planRoot);
+  approveSigned(deps, order.id, 'bob', plan.planRoot);
   executeOrder(deps, order.id, 'alice');
   return order.id;
 }

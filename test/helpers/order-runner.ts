@@ -8,7 +8,7 @@ import { composeCoordinator } from '../../src/main/coordinator.js';
 import { composeWorker } from '../../src/main/worker.js';
 import type { BackendsConfig } from '../../src/config/backends-config.js';
 import { loadConfig } from '../../src/config/config.js';
-import { approveOrder } from '../../src/app/approve-order.js';
+import { approveSigned } from './approvals.js';
 import { createOrder } from '../../src/app/create-order.js';
 import { executeOrder } from '../../src/app/execute-order.js';
 import { type CertificateFiles, certificateFiles } from '../../src/app/finalize-order.js';
@@ -48,7 +48,7 @@ export async function runOrder(
   const { deps, coordinator } = runtime;
   const order = await createOrder(deps, document, people.creator);
   const plan = await planOrder(deps, order.id, people.creator);
-  approveOrder(deps, order.id, people.approver, plan.planRoot);
+  approveSigned(deps, order.id, people.approver, plan.planRoot);
   executeOrder(deps, order.id, people.creator);
   coordinator.start();
   const done = await coordinator.waitFor(order.id);

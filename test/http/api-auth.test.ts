@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { issueToken } from '../../src/app/tokens.js';
+import { issueTestToken } from '../helpers/approvals.js';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
 import { sleep, withTimeout } from '../helpers/procs.js';
 
@@ -26,9 +26,9 @@ describe('HTTP API: authentication and audit', () => {
 
   it('refuses a missing, malformed, unknown, revoked or expired token with the same 401', async () => {
     const store = api.runtime.deps.ledger.access;
-    const revoked = issueToken(store, { name: 'rita', role: 'auditor', createdBy: 'test', now: new Date() });
+    const revoked = issueTestToken(api.runtime.deps, { name: 'rita', role: 'auditor', createdBy: 'test', now: new Date() });
     store.revokeToken(revoked.row.id, new Date().toISOString());
-    const expired = issueToken(store, { name: 'eve', role: 'auditor', createdBy: 'test', now: new Date(Date.now() - 10_000), expiresAt: new Date(Date.now() - 1000) });
+    const expired = issueTestToken(api.runtime.deps, { name: 'eve', role: 'auditor', createdBy: 'test', now: new Date(Date.now() - 10_000), expiresAt: new Date(Date.now() - 1000) });
     const good = api.tokens.audrey;
     const forged = good.slice(0, -4) + (good.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     const cases: Array<[string, string | null]> = [
@@ -222,7 +222,7 @@ describe('HTTP API: a progress stream outlives no revocation (issue 11, item 11)
   const statusWith = async (token: string) => (await fetch(`${api.url}/v1/orders/${orderId}/progress/stream`, { headers: { authorization: `Bearer ${token}` } })).status;
 
   it('ends the streams of a token revoked through the API at once; reopening answers 401', async () => {
-    const t = issueToken(api.runtime.deps.ledger.access, { name: 'wanda', role: 'auditor', createdBy: 'test', now: new Date() });
+    const t = issueTestToken(api.runtime.deps, { name: 'wanda', role: 'auditor', createdBy: 'test', now: new Date() });
     const s = await openStream(t.token);
     try {
       assert.equal((await api.call(`/v1/tokens/${t.row.id}`, { method: 'DELETE', as: 'ada' })).status, 200);
@@ -237,8 +237,8 @@ describe('HTTP API: a progress stream outlives no revocation (issue 11, item 11)
 
   it('ends the stream of a token revoked on the command line (in the ledger) or expired, within seconds', async () => {
     const store = api.runtime.deps.ledger.access;
-    const revoked = issueToken(store, { name: 'rick', role: 'auditor', createdBy: 'test', now: new Date() });
-    const expiring = issueToken(store, { name: 'evan', role: 'operator', createdBy: 'test', now: new Date(), expiresAt: new Date(Date.now() + 1500) });
+    const revoked = issueTestToken(api.runtime.deps, { name: 'rick', role: 'auditor', createdBy: 'test', now: new Date() });
+    const expiring = issueTestToken(api.runtime.deps, { name: 'evan', role: 'operator', createdBy: 'test', now: new Date(), expiresAt: new Date(Date.now() + 1500) });
     const a = await openStream(revoked.token);
     const b = await openStream(expiring.token);
     try {
@@ -254,8 +254,8 @@ describe('HTTP API: a progress stream outlives no revocation (issue 11, item 11)
   });
 
   it('keeps the streams of other tokens open', async () => {
-    const t = issueToken(api.runtime.deps.ledger.access, { name: 'otto', role: 'auditor', createdBy: 'test', now: new Date() });
-    const other = issueToken(api.runtime.deps.ledger.access, { name: 'oona', role: 'auditor', createdBy: 'test', now: new Date() });
+    const t = issueTestToken(api.runtime.deps, { name: 'otto', role: 'auditor', createdBy: 'test', now: new Date() });
+    const other = issueTestToken(api.runtime.deps, { name: 'oona', role: 'auditor', createdBy: 'test', now: new Date() });
     const s = await openStream(t.token);
     try {
       assert.equal((await api.call(`/v1/tokens/${other.row.id}`, { method: 'DELETE', as: 'ada' })).status, 200);

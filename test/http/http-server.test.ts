@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { issueToken } from '../../src/app/tokens.js';
+import { issueTestToken } from '../helpers/approvals.js';
 import { BackendRegistry } from '../../src/adapters/storage/registry.js';
 import { createApp } from '../../src/http/app.js';
 import { type Harness, startHarness } from '../helpers/engine-harness.js';
@@ -69,7 +69,7 @@ describe('HTTP API: what the router, the body parser and Node see before a route
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     port = (server.address() as AddressInfo).port;
-    token = issueToken(h.runtime.deps.ledger.access, { name: 'olga', role: 'operator', createdBy: 'test', now: new Date() }).token;
+    token = issueTestToken(h.runtime.deps, { name: 'olga', role: 'operator', createdBy: 'test', now: new Date() }).token;
     const r = await fetch(`${url()}/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(ORDER) });
     draft = ((await r.json()) as { id: string }).id;
   });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { issueToken } from '../../src/app/tokens.js';
+import { issueTestToken } from '../helpers/approvals.js';
 import { createApp } from '../../src/http/app.js';
 import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 
@@ -33,7 +33,7 @@ describe('the API\'s access log', () => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    olga = issueToken(h.runtime.deps.ledger.access, { name: 'olga', role: 'operator', createdBy: 'test', now: new Date() }).token;
+    olga = issueTestToken(h.runtime.deps, { name: 'olga', role: 'operator', createdBy: 'test', now: new Date() }).token;
   });
   after(async () => {
     server?.closeAllConnections();

@@ -6,11 +6,14 @@ PAE) and the raw signature, for `openssl pkeyutl -verify -rawin`.
 
 usage, version 1: check_certificate.py CERTIFICATE PUBLIC_KEY_PEM RECORDS OUT_PAE OUT_SIG
 usage, version 2: check_certificate.py --bundle DIR OUT_PAE OUT_SIG OUT_KEY [--keyid HEX | --trust-sha256 HEX | --trust FILE]
-  checks the bundle DIR (FORMAT.md sections 5.4 to 5.8, 8 and 10) and writes to
+  checks the bundle DIR (FORMAT.md sections 5.4 to 5.9, 8 and 10) and writes to
   OUT_KEY the public key (PEM) under which openssl must verify the signature.
+  The approvals that the statement carries (5.9) are signatures too: this
+  script runs the same `openssl pkeyutl -verify -rawin` on each of them itself,
+  under the approver's key from the trust root, and fails when openssl does.
 exit 0 when every check passes, 1 (with the reason) otherwise.
 """
-import base64, datetime, hashlib, json, os, re, sys
+import base64, datetime, hashlib, json, os, re, subprocess, sys, tempfile, unicodedata
 
 PAYLOAD_TYPE = "application/vnd.shredproof.certificate.v1+json"
 
@@ -137,6 +140,9 @@ def integer(v): return type(v) is int and 0 <= v < 2 ** 53
 def hex32(v): return isinstance(v, str) and len(v) == 64 and not set(v) - HEX
 def salt(v): return isinstance(v, str) and len(v) >= 32 and len(v) % 2 == 0 and not set(v) - HEX
 def method(v): return isinstance(v, str) and re.fullmatch("[a-z0-9][a-z0-9-]*", v) is not None
+def person(v): return isinstance(v, str) and re.fullmatch("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}", v) is not None
+def role(v): return v in ("approver", "performer")
+def signature(v): return isinstance(v, str) and len(unb64(v) or b"") == 64
 def tree(v): return v == "rfc6962-sha256"
 
 def chars(most, controls=True):           # 1 to `most` characters; controls=False: no C0, DEL or C1 character
@@ -168,7 +174,8 @@ STATEMENT = {
     "completeness": {k: integer for k in COUNTS}, "retained": HEAD, "exceptions": HEAD,
     "rescan": {"completedAt": time, "remaining": integer, "items": HEAD, "statuses": {k: integer for k in STATUSES}},
     "derived": [{"name": string, "description": string, "sha256?": hex32}], "audit?": {"entries": integer, "head": hex32},
-    "status": lambda v: v in ("complete", "complete-with-exceptions")}
+    "status": lambda v: v in ("complete", "complete-with-exceptions"),
+    "approvals?": [{"role": role, "person": person, "keyid": hex32, "signedAt": time, "signature": signature}]}
 ENTRY = {"index": integer, "target": string, "locator": nonempty, "salt": salt}
 ENTRIES = {   # a record may have other members; a list entry may not
     "records": dict(ENTRY, locator=string, sha256=hex32, size=integer, destroyedAt=time, method=method,
@@ -177,8 +184,9 @@ ENTRIES = {   # a record may have other members; a list entry may not
     "exceptions": dict(ENTRY, code=string, reason=string),
     "rescan": dict(ENTRY, status=lambda v: v in STATUSES)}
 ENVELOPE = {"payloadType": string, "payload": string, "signatures": [{"keyid": string, "sig": string}]}
-TRUST = {"issuer": string, "certificateKeys": [{"keyid": hex32, "publicKey": string, "validFrom": time,
-         "validUntil?": time, "revokedAt?": time, "revocationReason?": string}]}
+KEY = {"keyid": hex32, "publicKey": string, "validFrom": time, "validUntil?": time, "revokedAt?": time, "revocationReason?": string}
+TRUST = {"issuer": string, "certificateKeys": [KEY], "approvalKeys?": [dict(KEY, person=person, roles=[role])],
+         "approvalsRequiredFrom?": time}
 
 def shape(value, schema, where, code, exact=False):   # exact: no member but the schema's
     if isinstance(schema, dict):
@@ -196,15 +204,25 @@ def shape(value, schema, where, code, exact=False):   # exact: no member but the
     else:                                 # json.dumps shows a control character as its escape, not to the terminal
         rule(schema(value), code, "%s is not valid: %s" % (where, json.dumps(value)[:100]))
 
-def b64(text, what, code):   # section 1: standard or URL-safe alphabet, padding optional, no non-zero trailing bits
+def unb64(text):   # section 1: standard or URL-safe alphabet, padding optional, no non-zero trailing bits; None if not
     t = text.translate({45: "+", 95: "/"}) if not set("+/") & set(text) else text
     t += "=" * (-len(t) % 4)
     try:
         data = base64.b64decode(t, validate=True)
     except ValueError:
-        fail(code, what + " is not base64")
-    rule(base64.b64encode(data).decode() == t, code, what + " is not base64 in its one form")
+        return None
+    return data if base64.b64encode(data).decode() == t else None
+
+def b64(text, what, code):
+    data = unb64(text)
+    rule(data is not None, code, what + " is not base64 in one of its forms")
     return data
+
+def pae(payload_type, body):   # section 5.1: DSSE v1's pre-authentication encoding, the bytes that are signed
+    return b"DSSEv1 %d %s %d " % (len(payload_type), payload_type.encode(), len(body)) + body
+
+def pem_text(spki):
+    return "-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n" % base64.b64encode(spki).decode()
 
 def spki_keyid(spki, what, code):   # section 5.2: 12 fixed DER bytes, then the raw key, whose SHA-256 is the key id
     rule(len(spki) == 44 and spki[:12].hex() == "302a300506032b6570032100", code, what + " is not an Ed25519 public key")
@@ -217,20 +235,74 @@ def pem_key(data):   # section 5.2: one PEM "PUBLIC KEY" block; returns {keyid: 
     spki = b64("".join(parts[2].split()), "public-key.pem", "KEY_MALFORMED")
     return {spki_keyid(spki, "public-key.pem", "KEY_MALFORMED"): (spki, None)}
 
-def trust_root(data, what):   # section 5.7; returns {keyid: (SPKI, the key's entry)}
+def trust_key(k, at, taken):   # the rules of section 5.7 for one key entry; returns its SPKI
+    bad = "TRUST_ROOT_INVALID"
+    spki = b64(k["publicKey"], at, bad)
+    rule(spki_keyid(spki, at, bad) == k["keyid"] and k["keyid"] not in taken, bad, at + " is not its key's SHA-256, or listed before")
+    rule("validUntil" not in k or instant(k["validFrom"]) < instant(k["validUntil"]), bad, at + ": validUntil not after validFrom")
+    rule(("revokedAt" in k) == ("revocationReason" in k), bad, at + ": revokedAt without revocationReason, or the reverse")
+    return spki
+
+def trust_root(data, what):   # sections 5.7 and 5.9; returns {keyid: (SPKI, the key's entry)} and the root
     root, keys, bad = loads(data, what), {}, "TRUST_ROOT_INVALID"
     rule(isinstance(root, dict) and root.get("type") == "shredproof.trust-root", bad, what + " is not a trust root")
     rule(root.get("version") == 1, "VERSION_UNSUPPORTED", what + " has version " + json.dumps(root.get("version")))
     shape(root, TRUST, what, bad)
     rule(root["certificateKeys"], bad, what + " lists no key")
     for k in root["certificateKeys"]:
-        at = what + ": key " + k["keyid"]
-        spki = b64(k["publicKey"], at, bad)
-        rule(spki_keyid(spki, at, bad) == k["keyid"] and k["keyid"] not in keys, bad, at + " is not its key's SHA-256, or twice")
-        rule("validUntil" not in k or instant(k["validFrom"]) < instant(k["validUntil"]), bad, at + ": validUntil not after validFrom")
-        rule(("revokedAt" in k) == ("revocationReason" in k), bad, at + ": revokedAt without revocationReason, or the reverse")
-        keys[k["keyid"]] = (spki, k)
-    return keys
+        keys[k["keyid"]] = (trust_key(k, what + ": key " + k["keyid"], keys), k)
+    taken = set(keys)   # a key approves for one person, and never signs certificates: no key id twice in the root
+    for k in root.get("approvalKeys", []):
+        trust_key(k, what + ": approval key " + k["keyid"], taken)
+        taken.add(k["keyid"])
+        rule(k["roles"] and len(set(k["roles"])) == len(k["roles"]), bad, what + ": approval key " + k["keyid"] + ": no role, or one twice")
+    return keys, root
+
+def person_key(name):   # section 5.9: names that differ only in compatibility forms, case or punctuation are one person
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).replace("\u1e9e", "ss").upper().lower())
+    return "".join(c for c in folded if unicodedata.category(c)[0] not in "PZS" and unicodedata.category(c) not in ("Cc", "Cf"))
+
+APPROVAL_TYPE = "application/vnd.shredproof.approval.v1+json"
+
+def openssl_verifies(spki, message, sig):   # what the caller of this script does for the certificate, done here:
+    # the same command, so the same Ed25519 (OpenSSL 3: cofactorless, small-order keys not refused; see
+    # test/independent/ed25519-openssl.test.ts). A failure other than a signature's is no verdict.
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [os.path.join(tmp, name) for name in ("key.pem", "message.bin", "signature.bin")]
+        for path, data in zip(files, (pem_text(spki).encode(), message, sig)):
+            open(path, "wb").write(data)
+        r = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", files[0], "-rawin", "-in", files[1],
+                            "-sigfile", files[2]], capture_output=True, text=True)
+    rule(r.returncode == 0 or "Signature Verification Failure" in r.stdout, "openssl failed: " + r.stdout + r.stderr)
+    return r.returncode == 0 and "Signature Verified Successfully" in r.stdout
+
+def check_approvals(s, root):   # section 5.9, under the trust root in force; returns what was verified, and if required
+    keys, o, plan = {k["keyid"]: k for k in root.get("approvalKeys", [])}, s["order"], s["inventory"]
+    at, verified = instant(o["approvedAt"]), []
+    for n, a in enumerate(s.get("approvals", [])):
+        where, bad = "approvals[%d] (%s %s)" % (n, a["role"], a["person"]), "APPROVAL_INVALID"
+        rule(a["keyid"] in keys, "APPROVER_UNTRUSTED", where + ": key %s is not among the trust root's approvalKeys" % a["keyid"])
+        k = keys[a["keyid"]]
+        rule(k["person"] == a["person"], bad, where + ": the key is " + k["person"] + "'s")
+        rule(a["role"] in k["roles"], bad, where + ": the key may sign only as " + ", ".join(k["roles"]))
+        rule("revokedAt" not in k or at < instant(k["revokedAt"]), bad, where + ": the key was revoked at " + k.get("revokedAt", ""))
+        rule(instant(k["validFrom"]) <= at and ("validUntil" not in k or at < instant(k["validUntil"])),
+             bad, where + ": order.approvedAt %s is outside the key's validity" % o["approvedAt"])
+        # What is signed comes from this statement, never from the approval. The payload holds ASCII strings
+        # (role, person, id, hex, time) and integers below 2^53 only: canonical() writes them as RFC 8785
+        # does (members sorted, no spaces, UTF-8 with ensure_ascii=False), and refuses any value it could not.
+        payload = canonical({"type": "shredproof.approval", "version": 1, "role": a["role"], "person": a["person"],
+                             "order": {"id": o["id"], "sha256": o["sha256"]},
+                             "inventory": {"treeSize": plan["treeSize"], "rootHash": plan["rootHash"]}, "signedAt": a["signedAt"]})
+        rule(openssl_verifies(b64(k["publicKey"], where, bad), pae(APPROVAL_TYPE, payload), unb64(a["signature"])), bad,
+             where + ": openssl: the signature does not hold over order %s, its document %s and plan %s (%d objects)"
+             % (o["id"], o["sha256"], plan["rootHash"], plan["treeSize"]))
+        verified.append("%s %s (key %s)" % (a["role"], a["person"], a["keyid"]))
+    required = "approvalsRequiredFrom" in root and at >= instant(root["approvalsRequiredFrom"])
+    rule(not required or any(a["role"] == "approver" for a in s.get("approvals", [])), "APPROVAL_MISSING",
+         "order approved at %s; the trust root requires an approver's signed approval from %s on"
+         % (o["approvedAt"], root.get("approvalsRequiredFrom")))
+    return verified, required
 
 def read_list(data, name, head, targets):   # sections 3 and 5.5, and step 5 of section 8
     lines, entries, where = data.split(b"\n"), [], name + ".ndjson"
@@ -264,9 +336,9 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
     payload = b64(envelope["payload"], "payload", "BASE64_INVALID")
 
     # Step 3 and section 5.8: the keys of --trust FILE, else of the bundle's trust.json, else of its public-key.pem.
-    own = trust_root(read("trust.json"), "trust.json") if have("trust.json") else {}
+    own, own_root = trust_root(read("trust.json"), "trust.json") if have("trust.json") else ({}, None)
     pem = pem_key(read("public-key.pem")) if have("public-key.pem") else {}
-    keys = trust_root(open(pinned, "rb").read(), pinned) if pin == "--trust" else own or pem
+    keys, root = trust_root(open(pinned, "rb").read(), pinned) if pin == "--trust" else (own or pem, own_root)
     rule(pin != "--trust-sha256" or own and hashlib.sha256(read("trust.json")).hexdigest() == pinned,
          "PIN_MISMATCH", "trust.json does not have the pinned SHA-256")
     keys = {k: v for k, v in keys.items() if pin != "--keyid" or k == pinned}
@@ -278,9 +350,9 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
     rule(pin != "--trust" or not own or own.get(keyid, [None])[0] == spki,
          "PIN_MISMATCH", "trust.json does not list the signing key as the pinned trust root does")
     rule(not pem or keyid in pem, "KEY_UNTRUSTED", "public-key.pem is not the signing key " + keyid)
-    open(out_pae, "wb").write(b"DSSEv1 %d %s %d " % (len(pt), pt.encode(), len(payload)) + payload)   # section 5.1
+    open(out_pae, "wb").write(pae(pt, payload))
     open(out_sig, "wb").write(b64(signed[0]["sig"], "the signature", "BASE64_INVALID"))
-    open(out_key, "w").write("-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n" % base64.b64encode(spki).decode())
+    open(out_key, "w").write(pem_text(spki))
 
     s = loads(payload, "the statement")                                                # step 4, section 5.4
     rule(isinstance(s, dict) and s.get("type") == "shredproof.certificate", "STATEMENT_INVALID", "the statement's type")
@@ -303,6 +375,13 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
     st("deadline" not in o or e["withinDeadline"] == (instant(e["finishedAt"]) <= instant(o["deadline"])), "execution.withinDeadline")
     st(len({x["name"] for x in t}) == len(t), "two targets have one name")
     st(o["approvedBy"] != o["createdBy"], "created and approved by the same person")
+    roles = [a["role"] for a in s.get("approvals", [])]   # section 5.9: one approver, and a performer or none
+    st("approvals" not in s or roles.count("approver") == 1 and roles.count("performer") <= 1,
+       "approvals: %d approvers and %d performers" % (roles.count("approver"), roles.count("performer")))
+    for n, a in enumerate(s.get("approvals", [])):
+        st(a["person"] == o["approvedBy" if a["role"] == "approver" else "createdBy"], "approvals[%d]: not the order's person" % n)
+        st(a["role"] != "approver" or person_key(a["person"]) != person_key(o["createdBy"]),
+           "approvals[%d]: %s created the order and cannot approve it" % (n, a["person"]))
     st(s["status"] == ("complete-with-exceptions" if c["exceptions"] else "complete"), "status")
     st(s["issuer"]["keyid"] == keyid, "issuer.keyid is not the signing key's")
     rule(canonical(s) == payload, "STATEMENT_NOT_CANONICAL", "the payload is not the statement's RFC 8785 form")
@@ -340,6 +419,7 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
              "KEY_REVOKED", "key %s was revoked at %s" % (keyid, entry.get("revokedAt")))
         rule(instant(entry["validFrom"]) <= at and ("validUntil" not in entry or at < instant(entry["validUntil"])),
              "KEY_OUTSIDE_VALIDITY", "issuedAt %s is outside the validity of key %s" % (s["issuedAt"], keyid))
+    approved, required = check_approvals(s, root) if entry else ([], False)            # section 5.9, with a trust root
     checked += ["trust.json"] * bool(own) + ["public-key.pem"] * bool(pem)
     proofs = os.path.join(folder, "proofs")
     for name in sorted(os.listdir(proofs)) if os.path.isdir(proofs) else []:           # section 10; check_proof.py does the rest
@@ -350,6 +430,9 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
              "PROOF_CERTIFICATE_MISMATCH", "proofs/%s carries another certificate" % name)
         checked.append("proofs/" + name)
     print("bundle OK: " + ", ".join(checked))
+    if approved or required:
+        print("approvals OK, %s by the trust root, openssl verified each: %s"
+              % ("required" if required else "not required", ", ".join(approved)))
     how = {"--keyid": "by its key id", "--trust-sha256": "by the SHA-256 of trust.json",
            "--trust": "by the trust root " + json.dumps(pinned)}
     print("key %s: %s; openssl must verify the signature with %s" % (keyid, "pinned " + how[pin] if pin else

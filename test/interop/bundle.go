@@ -11,9 +11,7 @@ import (
 	"strings"
 )
 
-// readBundle fills in from dir. A file this checker does not check is noted:
-// trust.json (trust roots are out of its scope; the key is --public-key or
-// public-key.pem) and any file section 10 does not name.
+// readBundle fills in from dir. A file that section 10 does not name is noted.
 func readBundle(dir string, in *inputs) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -30,14 +28,14 @@ func readBundle(dir string, in *inputs) error {
 			in.records = at(name)
 		case name == "order.json":
 			in.order = at(name)
+		case name == "trust.json":
+			in.trust = at(name)
 		case strings.HasSuffix(name, ".ndjson") && listFiles[strings.TrimSuffix(name, ".ndjson")] == name:
 			in.lists[strings.TrimSuffix(name, ".ndjson")] = at(name)
 		case name == "public-key.pem" && in.key == "":
 			in.key = at(name)
 		case name == "public-key.pem":
 			in.notes = append(in.notes, "not used: public-key.pem (the key is --public-key)")
-		case name == "trust.json":
-			in.notes = append(in.notes, "not checked: trust.json (trust roots and pins are out of this checker's scope)")
 		case name == "proofs" && e.IsDir():
 			proofs, err := os.ReadDir(at(name))
 			if err != nil {

@@ -64,14 +64,20 @@ func parsePublicKey(pemBytes []byte) (trustedKey, error) {
 	if !ok {
 		return trustedKey{}, fmt.Errorf("a %T, not an Ed25519 key", parsed)
 	}
-	y := slices.Clone(pub) // little-endian y with the sign of x in bit 255 (RFC 8032 5.1.2)
-	y[31] &= 0x7f
-	slices.Reverse(y)
-	if new(big.Int).SetBytes(y).Cmp(fieldPrime) >= 0 || slices.Contains(rejectedKeys, hex.EncodeToString(pub)) {
+	if !strictKey(pub) {
 		return trustedKey{}, errors.New("a non-canonical or small-order Ed25519 point")
 	}
 	sum := sha256.Sum256(pub)
 	return trustedKey{pub, hex.EncodeToString(sum[:])}, nil
+}
+
+// strictKey is false for the public keys that FORMAT.md 5.1 refuses and
+// crypto/ed25519 accepts: a y coordinate not below p, or a point of small order.
+func strictKey(pub ed25519.PublicKey) bool {
+	y := slices.Clone(pub) // little-endian y with the sign of x in bit 255 (RFC 8032 5.1.2)
+	y[31] &= 0x7f
+	slices.Reverse(y)
+	return new(big.Int).SetBytes(y).Cmp(fieldPrime) < 0 && !slices.Contains(rejectedKeys, hex.EncodeToString(pub))
 }
 
 // decodeBase64 reads RFC 4648 base64, standard (section 4) or URL-safe

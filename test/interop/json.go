@@ -115,6 +115,7 @@ var (
 	hashPattern   = regexp.MustCompile(`^[0-9a-f]{64}$`)       // 32 bytes, lowercase hex
 	saltPattern   = regexp.MustCompile(`^([0-9a-f]{2}){16,}$`) // at least 16 bytes
 	methodPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	personPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
 	zeroHash      = strings.Repeat("0", 64)
 )
 
@@ -168,6 +169,13 @@ var kinds = map[string]func(any) bool{
 	"certificate-type": oneOf("shredproof.certificate"),
 	"proof-type":       oneOf("shredproof.object-proof"),
 	"proof-list":       oneOf("records", "retained", "exceptions", "rescan"),
+	"person":           matches(personPattern), // 5.9: approvals[].person, approvalKeys[].person
+	"role":             oneOf("approver", "performer"),
+	"signature": func(v any) bool { // 5.9: base64 of a 64-byte Ed25519 signature
+		s, ok := v.(string)
+		sig, err := decodeBase64(s)
+		return ok && err == nil && len(sig) == 64
+	},
 	"audit": func(v any) bool { // 5.3: entries (count) and head (hex, 32 bytes)
 		o, ok := v.(map[string]any)
 		_, isCount := integer(o["entries"])

@@ -3,19 +3,24 @@
 // test/vectors/certificate (not from the TypeScript code): the DSSE
 // certificate envelope and its statement (section 5), records.ndjson and the
 // three lists of version 2 against the signed RFC 6962 Merkle trees (sections
-// 2, 3 and 5.5), order.json (5.6) and per-object proofs of either version
-// (section 7), checked in the order of section 8. It uses Go's standard
-// library and github.com/transparency-dev/merkle, nothing of shredproof.
+// 2, 3 and 5.5), order.json (5.6), a trust root and the approvals signed
+// under it (5.7, 5.9) and per-object proofs of either version (section 7),
+// checked in the order of section 8. It uses Go's standard library and
+// github.com/transparency-dev/merkle, nothing of shredproof.
 //
 //	go-check --public-key KEY.pem --certificate CERT.json [--records FILE] [--retained FILE]
-//	         [--exceptions FILE] [--rescan FILE] [--order FILE] [--proof PROOF.json]...
+//	         [--exceptions FILE] [--rescan FILE] [--order FILE] [--trust FILE] [--proof PROOF.json]...
 //	go-check --public-key KEY.pem --proof PROOF.json...
 //	go-check --bundle DIR [--public-key KEY.pem]
 //
 // A bundle (section 10) is checked file by file: certificate.json, and each of
-// records.ndjson, the lists, order.json and proofs/*.json that is present. The
-// key is --public-key, else the bundle's public-key.pem. Trust roots and pins
-// (5.7, 5.8) are out of scope: trust.json is reported as not checked.
+// records.ndjson, the lists, order.json, trust.json and proofs/*.json that is
+// present. The key is --public-key, else the bundle's public-key.pem; with a
+// trust root (--trust, a bundle's trust.json) it must be one of the root's
+// certificate keys, in force when the certificate was issued, and the
+// statement's approvals are checked against the root's approval keys. Which
+// key speaks for the issuer, pins (5.8), is out of scope: the trust root is
+// taken as given.
 //
 // It prints VALID and a line per file checked, or INVALID <CODE>: <reason>
 // with a code of section 8, and exits 0 when valid, 1 when invalid, and 2 for
@@ -29,6 +34,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -41,16 +47,16 @@ func fail(code, format string, args ...any) error {
 	return &invalid{code, fmt.Sprintf(format, args...)}
 }
 
-const usage = `usage: go-check --public-key KEY.pem (--certificate CERT.json [--records FILE] [--retained FILE] [--exceptions FILE] [--rescan FILE] [--order FILE] [--proof PROOF.json]... | --proof PROOF.json...)
+const usage = `usage: go-check --public-key KEY.pem (--certificate CERT.json [--records FILE] [--retained FILE] [--exceptions FILE] [--rescan FILE] [--order FILE] [--trust FILE] [--proof PROOF.json]... | --proof PROOF.json...)
        go-check --bundle DIR [--public-key KEY.pem]`
 
 // inputs are the files to check; lists maps "retained", "exceptions" and "rescan" to their files.
 type inputs struct {
-	cert, key, records, order string
-	lists                     map[string]string
-	proofs                    []string
-	bundle                    bool
-	notes                     []string // bundle files not checked, printed last
+	cert, key, records, order, trust string
+	lists                            map[string]string
+	proofs                           []string
+	bundle                           bool
+	notes                            []string // bundle files not checked, printed last
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -88,6 +94,7 @@ func parseArgs(args []string) (*inputs, error) {
 	flags.StringVar(&in.key, "public-key", "", "")
 	flags.StringVar(&in.records, "records", "", "")
 	flags.StringVar(&in.order, "order", "", "")
+	flags.StringVar(&in.trust, "trust", "", "")
 	flags.Func("proof", "", func(p string) error { in.proofs = append(in.proofs, p); return nil })
 	for _, list := range []string{"retained", "exceptions", "rescan"} {
 		flags.Func(list, "", func(p string) error { in.lists[list] = p; return nil })
@@ -96,7 +103,7 @@ func parseArgs(args []string) (*inputs, error) {
 	if err := flags.Parse(args); err != nil {
 		return nil, err
 	}
-	files := in.cert != "" || in.records != "" || in.order != "" || len(in.lists) > 0 || len(in.proofs) > 0
+	files := in.cert != "" || in.records != "" || in.order != "" || in.trust != "" || len(in.lists) > 0 || len(in.proofs) > 0
 	switch {
 	case flags.NArg() > 0:
 		return nil, fmt.Errorf("unexpected argument %q", flags.Arg(0))
@@ -108,8 +115,8 @@ func parseArgs(args []string) (*inputs, error) {
 		return nil, errors.New("--public-key is required")
 	case in.cert == "" && len(in.proofs) == 0:
 		return nil, errors.New("nothing to check: give --certificate or --proof")
-	case in.cert == "" && (in.records != "" || in.order != "" || len(in.lists) > 0):
-		return nil, errors.New("records, lists and order.json are checked against a --certificate")
+	case in.cert == "" && (in.records != "" || in.order != "" || in.trust != "" || len(in.lists) > 0):
+		return nil, errors.New("records, lists, order.json and trust roots are checked against a --certificate")
 	}
 	return in, nil
 }
@@ -128,6 +135,16 @@ func check(in *inputs) ([]string, error) {
 	if in.cert == "" {
 		return checkProofs(in.proofs, nil, key)
 	}
+	var root *trustRoot // read first, as the keys are (step 3)
+	if in.trust != "" {
+		data, err := os.ReadFile(in.trust)
+		if err != nil {
+			return nil, err
+		}
+		if root, err = parseTrustRoot(data, filepath.Base(in.trust)); err != nil {
+			return nil, err
+		}
+	}
 	data, err := os.ReadFile(in.cert)
 	if err != nil {
 		return nil, err
@@ -135,6 +152,9 @@ func check(in *inputs) ([]string, error) {
 	cert, err := verifyCertificate(data, key) // steps 1-4
 	if err != nil {
 		return nil, err
+	}
+	if root != nil && root.certificateKeys[key.id].id == "" { // step 3: the key is the trust root's
+		return nil, fail("KEY_UNTRUSTED", "key %s is not among the trust root's certificateKeys", key.id)
 	}
 	summary := []string{fmt.Sprintf("certificate %s signed by key %s, statement version %d", show(cert.id), key.id, cert.version)}
 	if len(in.lists) > 0 && cert.version < 2 {
@@ -168,6 +188,21 @@ func check(in *inputs) ([]string, error) {
 		}
 		digest, err := verifyOrder(data, cert)
 		return []string{fmt.Sprintf("order.json: sha256 %s, reference %s", digest, show(fmt.Sprint(cert.order["reference"])))}, err
+	})
+	steps = append(steps, func() ([]string, error) { // step 9: the key's window, then the approvals
+		if root == nil {
+			return nil, nil
+		}
+		if err := checkSigningKey(root, key, cert.issuedAt); err != nil {
+			return nil, err
+		}
+		lines, required, err := checkApprovals(root, cert)
+		approvals := "not required"
+		if required {
+			approvals = "required from " + root.approvalsRequiredFrom
+		}
+		line := fmt.Sprintf("trust root: key %s in force at issuedAt %s; %d approval keys, approvals %s", key.id, cert.issuedAt, len(root.approvalKeys), approvals)
+		return append([]string{line}, lines...), err
 	})
 	if cert.version == 2 {
 		steps = append(steps, proofs) // step 10

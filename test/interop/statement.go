@@ -19,6 +19,9 @@ type certificate struct {
 	targetNames []string          // in the statement's order
 	statuses    map[string]uint64 // version 2: rescan.statuses
 	order       map[string]any    // the statement's order member
+	inventory   map[string]any    // and its inventory member: the plan that approvals sign (5.9)
+	issuedAt    string
+	approvals   []approval // version 2: the statement's approvals (5.9), checked against order
 }
 
 // listHead is what the statement commits to for one file: its RFC 6962 tree
@@ -111,7 +114,7 @@ func parseStatement(payload []byte, version uint64, key trustedKey) (*certificat
 	}
 	c := &certificate{payload: payload, version: version, id: get(s, "certificateId").(string),
 		heads: map[string]listHead{"records": head(s, "merkle", "records.sha256")}, targets: map[string]*target{},
-		order: s["order"].(map[string]any)}
+		order: s["order"].(map[string]any), inventory: s["inventory"].(map[string]any), issuedAt: s["issuedAt"].(string)}
 	for _, t := range s["targets"].([]any) {
 		t := t.(map[string]any)
 		name := t["name"].(string)
@@ -264,7 +267,7 @@ func checkV2(s map[string]any, c *certificate) error {
 		return fail("STATEMENT_INVALID", "execution.withinDeadline is %t, but finishedAt %s and deadline %s say otherwise",
 			within, get(s, "execution.finishedAt"), deadline)
 	}
-	return nil
+	return readApprovals(s, c)
 }
 
 // get follows a dotted path of object members; nil when one is missing.

@@ -28,15 +28,20 @@ async function writeNew(path: string, data: string, mode: number): Promise<void>
   }
 }
 
-export async function generateKeys(dir: string, passphrase?: string): Promise<GeneratedKeys> {
+/**
+ * A new key pair in `dir`, never over an existing file: the private key mode
+ * 0600, the public key 0644. The file names default to the server's
+ * (signing-key.pem, public-key.pem); a person's key has its own.
+ */
+export async function generateKeys(dir: string, passphrase?: string, names = { privateKey: PRIVATE_KEY_FILE, publicKey: PUBLIC_KEY_FILE }): Promise<GeneratedKeys> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const privatePem = privateKey.export(
     passphrase ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase } : { type: 'pkcs8', format: 'pem' },
   ) as string;
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
-  const privateKeyPath = join(dir, PRIVATE_KEY_FILE);
-  const publicKeyPath = join(dir, PUBLIC_KEY_FILE);
+  const privateKeyPath = join(dir, names.privateKey);
+  const publicKeyPath = join(dir, names.publicKey);
   await writeNew(privateKeyPath, privatePem, 0o600);
   try {
     await writeNew(publicKeyPath, publicPem, 0o644);

@@ -7,6 +7,7 @@ import type { AccessStore } from './access.js';
 import type { CertificateStore } from './certificates.js';
 import type { InventoryStore } from './inventory.js';
 import type { OrderStore } from './orders.js';
+import type { PeopleStore } from './people.js';
 import type { ResultStore } from './results.js';
 import type { SigningKeyStore } from './signing-keys.js';
 
@@ -20,6 +21,8 @@ export interface Ledger extends OrderStore, InventoryStore, ResultStore, Certifi
   readonly access: AccessStore;
   /** The certificate keys and when each may sign (the trust root's source). */
   readonly keys: SigningKeyStore;
+  /** People and their personal keys (src/app/ports/people.ts). */
+  readonly people: PeopleStore;
 }
 
 // The ledger's types, for callers that import them from here.
@@ -29,3 +32,4 @@ export type { Counts, DestroyedRow, ItemResult, ProgressCounts, ResultStore } fr
 export type { CertificateRow, CertificateStore } from './certificates.js';
 export type { AccessStore, AuditLog, TokenStore } from './access.js';
 export type { SigningKeyRow, SigningKeyStore } from './signing-keys.js';
+export type { PeopleStore, PersonKeyRow, PersonRow } from './people.js';

@@ -33,6 +33,8 @@ export interface OrderRow {
   approvedBy: string | null;
   approvedAt: string | null;
   approvedRoot: string | null;
+  /** JSON of the approvals signed with people's own keys (docs/FORMAT.md section 5.9): the performer's, then the approver's. */
+  approvals: string | null;
   epoch: string | null;
   dispatchedAt: string | null;
   cancelRequestedAt: string | null;
@@ -51,6 +53,7 @@ export const NO_PLAN = {
   approvedBy: null,
   approvedAt: null,
   approvedRoot: null,
+  approvals: null,
 } as const satisfies Partial<OrderRow>;
 
 export interface OrderEvent {

@@ -9,16 +9,17 @@ import { randomUUID } from 'node:crypto';
 import { composeCoordinator } from '../../main/coordinator.js';
 import { composeWorker } from '../../main/worker.js';
 import { loadConfig } from '../../config/config.js';
-import { isStatementV2, LIST_NAMES, resolveTrust, verifyCertificate, verifyListFile, verifyOrderFile, verifyTrusted } from '@shredproof/verify';
+import { type ApprovalRole, isStatementV2, LIST_NAMES, resolveTrust, signApproval, type Signer, verifyCertificate, verifyListFile, verifyOrderFile, verifyTrusted } from '@shredproof/verify';
 import { demoOrder, writeDataset } from '../../demo/dataset.js';
-import { approveOrder } from '../../app/approve-order.js';
+import { approvalSubject, approveOrder, signPlan } from '../../app/approve-order.js';
+import { addPerson } from '../../app/people.js';
 import { createOrder } from '../../app/create-order.js';
 import { executeOrder } from '../../app/execute-order.js';
 import { certificateFiles } from '../../app/finalize-order.js';
 import { planOrder } from '../../app/plan-order.js';
 import { createLogger } from '../../log.js';
 import { verifyRecordsFile } from '@shredproof/verify/node';
-import { generateKeys } from '../../adapters/keys/pem-keys.js';
+import { generateKeys, loadSigner } from '../../adapters/keys/pem-keys.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.js';
 import { progressBar } from '../progress.js';
 
@@ -68,6 +69,19 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
   const worker = await composeWorker(config, backends, log);
   try {
     const { deps, coordinator } = runtime;
+    // Two people, each with a personal key made on "their own machine" (here, beside the server's):
+    // the operator who runs the order and signs its plan, and the approver who approves it.
+    const people = new Map<string, Signer>();
+    for (const [name, role] of [['demo-operator', 'operator'], ['demo-approver', 'approver']] as const) {
+      const files = await generateKeys(join(work, 'people'), undefined, { privateKey: `${name}.key.pem`, publicKey: `${name}.pub.pem` });
+      addPerson(deps, { name, roles: [role], publicKeyPem: readFileSync(files.publicKeyPath, 'utf8') }, 'demo');
+      people.set(name, await loadSigner(files.privateKeyPath));
+    }
+    const signed = (name: string, role: ApprovalRole) => {
+      const o = deps.ledger.getOrder(order.id)!;
+      return signApproval(people.get(name)!, approvalSubject(o), { role, person: name, signedAt: new Date().toISOString() });
+    };
+    ctx.out(`demo: people demo-operator and demo-approver registered with their own keys (${[...people.values()].map((p) => p.keyid.slice(0, 12)).join(', ')})`);
     const order = await createOrder(deps, demoOrder('photos'), 'demo-operator');
     ctx.out(`demo: order ${order.id} created by demo-operator`);
     // The order's scope is users/**: the press-kit files outside it are never listed, so they are not in the total.
@@ -80,8 +94,9 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     mkdirSync(join(out, PHOTOS_TO_CHECK), { recursive: true });
     const kept = [...[...ds.inScope.keys()].slice(0, 3), ...[...ds.held.keys()].slice(0, 1)];
     for (const l of kept) copyFileSync(join(ds.root, l), join(out, PHOTOS_TO_CHECK, l.replaceAll('/', '_')));
-    approveOrder(deps, order.id, 'demo-approver', plan.planRoot);
-    ctx.out('demo: approved by demo-approver (a second person) for that exact plan');
+    signPlan(deps, order.id, 'demo-operator', plan.planRoot, signed('demo-operator', 'performer'));
+    approveOrder(deps, order.id, 'demo-approver', plan.planRoot, signed('demo-approver', 'approver'));
+    ctx.out('demo: demo-operator signed the plan; demo-approver (a second person) approved that exact plan, each with their own key');
     executeOrder(deps, order.id, 'demo-operator');
     coordinator.start();
     const bar = progressBar('execute');
@@ -103,8 +118,9 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     // that keygen printed above (the regulator's copy comes from the settlement, not from us).
     const read = (f: string) => readFileSync(join(out, f));
     const trust = resolveTrust({ bundleRoot: read('trust.json'), keyid: keys.keyid });
-    const { statement, pinned } = verifyTrusted(trust, (k) => verifyCertificate(read('certificate.json'), k));
+    const { statement, pinned, approvalCheck } = verifyTrusted(trust, (k) => verifyCertificate(read('certificate.json'), k));
     if (!pinned || !isStatementV2(statement)) throw new CliExit(EXIT_INVALID, 'demo: the certificate is not a pinned version 2 certificate');
+    if (!approvalCheck?.approvals.some((a) => a.role === 'approver')) throw new CliExit(EXIT_INVALID, 'demo: the certificate carries no approval signed by the approver');
     verifyOrderFile(read('order.json'), statement);
     for (const list of LIST_NAMES) verifyListFile(list, statement, read(`${list}.ndjson`));
     await verifyRecordsFile(statement, join(out, 'records.ndjson'));
@@ -115,6 +131,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     ctx.out(`VERIFIED certificate ${statement.certificateId} (${done.state})`);
     ctx.out(`  destroyed ${statement.completeness.destroyed} objects, ${(statement.records.bytes / 1e6).toFixed(1)} MB; retained ${statement.completeness.retained} under hold; exceptions ${statement.completeness.exceptions}`);
     ctx.out(`  merkle root ${statement.merkle.rootHash}; key id ${keys.keyid} (pinned)`);
+    for (const a of approvalCheck.approvals) ctx.out(`  ${a.role === 'approver' ? 'approved by' : 'plan signed by'} ${a.person} with their own key ${a.keyid} (checked against trust.json)`);
     ctx.out(`  held and out-of-scope files still present: ${survivors} of ${ds.held.size + ds.outOfScope.size}; in-scope files left: ${leftover}`);
     ctx.out(`  ${secs.toFixed(1)} s in all`);
     ctx.out(`  wrote the certificate bundle into ${out}: ${BUNDLE_FILES.join(', ')}`);

@@ -3,13 +3,13 @@
 // composition root (src/main/offline.ts), and its key files (src/adapters/keys).
 // Every change is in the audit log, in the same transaction.
 import { existsSync, readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { isInstant, keyIdOf, publicKeyFromPem, type Signer } from '@shredproof/verify';
 import { systemClock } from '../../app/deps.js';
 import { keyStatus, type SigningKeyRow } from '../../app/ports/signing-keys.js';
 import { registerSigningKey } from '../../app/trust-root.js';
 import { openLedgerFile } from '../../main/offline.js';
+import { localActor, openExistingLedger } from '../local-ledger.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.js';
 
 export interface KeyOptions {
@@ -28,19 +28,9 @@ export interface RevokeOptions extends KeyOptions {
 
 /** The server's ledger: these commands never make one (a mistyped --data-dir would start a second history). */
 function openLedger(opts: KeyOptions, command: string) {
-  const path = join(resolve(opts.dataDir ?? process.env.DATA_DIR ?? './data'), 'ledger.sqlite');
-  if (!existsSync(path)) throw new CliExit(EXIT_USAGE, `key ${command}: no ledger at ${path}: is --data-dir (or DATA_DIR) the directory of \`shredproof serve\`?`);
-  return openLedgerFile(path);
+  return openExistingLedger(opts.dataDir, `key ${command}`);
 }
 
-/** Who ran the command, for the audit log: the OS account on the server's machine. */
-function localActor(): string {
-  try {
-    return `local:${userInfo().username}`;
-  } catch {
-    return 'local';
-  }
-}
 
 /** The configured key, known by its public half (public-key.pem beside it): no passphrase is needed to name it. */
 function configuredKey(keyPath: string): Signer {

@@ -2,11 +2,12 @@
 // against the server's ledger, opened through the offline commands'
 // composition root (src/main/offline.ts).
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ValidationError } from '@shredproof/verify';
+import { addPerson } from '../../app/people.js';
 import { issueToken } from '../../app/tokens.js';
 import { openLedgerFile } from '../../main/offline.js';
+import { localActor } from '../local-ledger.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.js';
 
 export interface TokenOptions {
@@ -37,14 +38,6 @@ function openLedger(opts: TokenOptions, ctx: CliContext, command: 'create' | 'li
   return ledger;
 }
 
-/** Who ran the command, for the audit log: the OS account on the server's machine. */
-function localActor(): string {
-  try {
-    return `local:${userInfo().username}`;
-  } catch {
-    return 'local';
-  }
-}
 
 export function createToken(opts: CreateOptions, ctx: CliContext): void {
   let expiresAt: Date | undefined;
@@ -58,7 +51,13 @@ export function createToken(opts: CreateOptions, ctx: CliContext): void {
     const now = new Date();
     // One transaction: a token exists only with its audit entry, and only if its secret is then printed.
     const issued = ledger.atomically(() => {
-      const t = issueToken(ledger.access, { name: opts.name, role: opts.role, createdBy: localActor(), now, ...(expiresAt ? { expiresAt } : {}) });
+      // On the server's machine, whoever holds the ledger registers people: a name not yet
+      // registered becomes a person with this one role (shredproof person add gives more, and a key).
+      if (!ledger.people.person(opts.name) && !ledger.people.people().some((p) => p.name === opts.name && p.removedAt === null)) {
+        addPerson({ ledger, clock: { now: () => now } }, { name: opts.name, roles: [opts.role] }, localActor());
+        ctx.err(`token create: registered the person ${opts.name} with the role ${opts.role} (shredproof person list)`);
+      }
+      const t = issueToken(ledger, { name: opts.name, role: opts.role, createdBy: localActor(), now, ...(expiresAt ? { expiresAt } : {}) });
       ledger.access.appendAudit({ at: now.toISOString(), actor: localActor(), action: 'token.create', tokenId: t.row.id, detail: `role ${t.row.role} for ${t.row.name} (command line)` });
       return t;
     });

@@ -1,10 +1,11 @@
-// Tokens (admin) and the audit log (auditors and admins).
+// Tokens (admin), people (read-only: they are registered on the server's
+// machine), who a token is, and the audit log (auditors and admins).
 import { auditAnchors } from '../../app/audit-anchors.js';
 import { z } from 'zod';
 import { issueToken } from '../../app/tokens.js';
 import { HttpProblem } from '../problem.js';
-import { defineRoute, problems, type Route } from '../route.js';
-import { AuditEntry, AuditQuery, Token, TokenCreateBody, TokenParams } from '../schemas.js';
+import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
+import { AuditEntry, AuditQuery, PeopleList, Token, TokenCreateBody, TokenParams, Whoami } from '../schemas.js';
 
 const ADMIN = ['admin'] as const;
 const AUDIT = ['auditor', 'admin'] as const;
@@ -16,7 +17,7 @@ export const adminRoutes: Route[] = [
     operationId: 'createToken',
     tag: 'tokens',
     summary: 'Create a bearer token; its secret is in this response only',
-    description: 'name identifies the person: the two-person rule compares names, so give each person one name, whatever roles their tokens have.',
+    description: 'name is a person registered on the server\'s machine (`shredproof person add`), and role one of their roles: a token for anyone else, or in a role the person does not hold, is refused with 400. An admin cannot register people over HTTP, so cannot make up a second approver; and approving needs the approver\'s own key, which a token does not carry.',
     auth: ADMIN,
     body: TokenCreateBody,
     bodyExample: { name: 'carol', role: 'auditor' },
@@ -30,7 +31,7 @@ export const adminRoutes: Route[] = [
       ...problems(400, 401, 403, 413, 415, 429),
     },
     handler(ctx, { body, principal }) {
-      const { token, row } = issueToken(ctx.engine.ledger.access, {
+      const { token, row } = issueToken(ctx.engine.ledger, {
         name: body.name,
         role: body.role,
         createdBy: principal!.name,
@@ -67,6 +68,36 @@ export const adminRoutes: Route[] = [
       for (const s of ctx.streams) if (s.tokenId === params.tokenId) s.end();
       return store.token(params.tokenId);
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/whoami',
+    operationId: 'whoami',
+    tag: 'tokens',
+    summary: 'The person and role of the token presented, and the person\'s keys',
+    description: '`shredproof order approve --key` reads the name here: the approval it signs names the person.',
+    auth: ANY_ROLE,
+    responses: { 200: { description: 'Who', schema: Whoami }, ...problems(401, 429) },
+    handler(ctx, { principal }) {
+      const p = principal!;
+      const person = ctx.engine.ledger.people.person(p.name);
+      const keys = ctx.engine.ledger.people
+        .personKeys()
+        .filter((k) => k.person === p.name)
+        .map((k) => ({ keyid: k.keyid, signs: k.signs, validFrom: k.validFrom, validUntil: k.validUntil, revokedAt: k.revokedAt }));
+      return { tokenId: p.tokenId, name: p.name, role: p.role, person: person ? { roles: person.roles, keys } : null };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/people',
+    operationId: 'listPeople',
+    tag: 'tokens',
+    summary: 'Everyone registered, current and removed, with their roles and personal keys',
+    description: 'People are registered and removed on the server\'s machine (`shredproof person`); the trust root\'s approvalKeys come from the keys listed here.',
+    auth: AUDIT,
+    responses: { 200: { description: 'People and keys', schema: PeopleList }, ...problems(401, 403, 429) },
+    handler: (ctx) => ({ people: ctx.engine.ledger.people.people(), keys: ctx.engine.ledger.people.personKeys() }),
   }),
   defineRoute({
     method: 'get',

@@ -2,7 +2,7 @@
 // progress (JSON; the Server-Sent Events stream is in progress-stream.ts).
 // The use cases in src/app decide every rule; these handlers only
 // translate HTTP.
-import { approveOrder } from '../../app/approve-order.js';
+import { approveOrder, orderApprovals, signPlan } from '../../app/approve-order.js';
 import { cancelOrder } from '../../app/cancel-order.js';
 import { createOrder } from '../../app/create-order.js';
 import { NotFoundError } from '../../app/errors.js';
@@ -13,7 +13,7 @@ import { OrderDocumentSchema } from '../../app/order-document.js';
 import type { ApiContext } from '../context.js';
 import { ANY_ROLE, defineRoute, problems, type ResponseLink, type Route } from '../route.js';
 import { z } from 'zod';
-import { ApproveBody, CancelBody, EmptyBody, InventoryPage, InventoryQuery, ListOrdersQuery, Order, OrderEvents, OrderIdParams, OrderList, Progress } from '../schemas.js';
+import { ApproveBody, SignPlanBody, CancelBody, EmptyBody, InventoryPage, InventoryQuery, ListOrdersQuery, Order, OrderEvents, OrderIdParams, OrderList, Progress } from '../schemas.js';
 
 // Order powers are the operator's and the approver's only: an admin, who can mint tokens, could
 // otherwise create an order and approve it through a token minted for a name of its choosing.
@@ -43,6 +43,7 @@ export function orderView(ctx: ApiContext, o: OrderRow): z.infer<typeof Order> {
         ? { root: o.planRoot, objects: o.planCount ?? 0, bytes: o.planBytes ?? 0, plannedAt: o.plannedAt, targets: ctx.progress.planTargets(o) }
         : null,
     approval: o.approvedBy && o.approvedAt && o.approvedRoot ? { by: o.approvedBy, at: o.approvedAt, planRoot: o.approvedRoot } : null,
+    signatures: orderApprovals(o),
     execution: o.execStartedAt
       ? { startedAt: o.execStartedAt, finishedAt: o.finishedAt, batches: o.batchCount, cancelRequestedAt: o.cancelRequestedAt }
       : null,
@@ -180,15 +181,39 @@ export const orderRoutes: Route[] = [
     path: '/v1/orders/:id/approve',
     operationId: 'approveOrder',
     tag: 'orders',
-    summary: 'Approve the current plan (a second person: never the order\'s creator)',
-    description: 'planRoot must be the plan root the approver reviewed (GET /v1/orders/{id} shows plan.root): if the plan changed since, the approval is refused with STALE_PLAN. The creator is refused with SELF_APPROVAL, whatever their role.',
+    summary: 'Approve the current plan with your own key (a second person: never the order\'s creator)',
+    description:
+      'planRoot must be the plan root the approver reviewed (GET /v1/orders/{id} shows plan.root): if the plan changed since, the approval is refused with STALE_PLAN. The creator is refused with SELF_APPROVAL, whatever their role. approval is the approver\'s signature with their registered personal key over the order id, the order document\'s SHA-256 and the plan (docs/FORMAT.md section 5.9; `shredproof order approve --key` makes it): a signature by another key, over another plan, by a person without the approver role, or with signedAt more than 5 minutes from the server\'s clock is refused with APPROVAL_REFUSED. The certificate carries the signature.',
     auth: APPROVE,
     params: OrderIdParams,
     body: ApproveBody,
-    bodyExample: { planRoot: 'a10619867120cde1cdd38b97fec6422230c9527d640c421a602d1ab950250a16' },
+    bodyExample: {
+      planRoot: 'a10619867120cde1cdd38b97fec6422230c9527d640c421a602d1ab950250a16',
+      approval: { keyid: 'a6dcd1b4c9e4b9f0e1a4fd1d3f4f2c65e1b3a0f4d3f2a1b0c9d8e7f6a5b4c3d2', signedAt: '2026-11-20T09:29:58.000Z', signature: `${'A'.repeat(86)}==` },
+    },
     responses: { 200: { description: 'Approved', schema: Order, links: orderLinks('/id', 'executeOrder', 'cancelOrder') }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
     handler(ctx, { params, body, principal }) {
-      return orderView(ctx, approveOrder(ctx.engine, params.id, principal!.name, body.planRoot));
+      return orderView(ctx, approveOrder(ctx.engine, params.id, principal!.name, body.planRoot, body.approval));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/orders/:id/sign-plan',
+    operationId: 'signPlan',
+    tag: 'orders',
+    summary: 'Sign the current plan as its performer (the order\'s creator; optional)',
+    description:
+      'The operator who created the order signs the plan they will run, with their registered personal key, before it is approved (docs/FORMAT.md section 5.9; `shredproof order sign-plan --key` makes it). The certificate then names both people with their signatures. Anyone but the creator, or a signature that does not hold, is refused with APPROVAL_REFUSED.',
+    auth: WRITE,
+    params: OrderIdParams,
+    body: SignPlanBody,
+    bodyExample: {
+      planRoot: 'a10619867120cde1cdd38b97fec6422230c9527d640c421a602d1ab950250a16',
+      signature: { keyid: 'b7edd2c5d0f5c0a1f2b5ae2e4a5a3d76f2c4b1a5e4a3b2c1d0e9f8a7b6c5d4e3', signedAt: '2026-11-20T09:10:00.000Z', signature: `${'A'.repeat(86)}==` },
+    },
+    responses: { 200: { description: 'Signed', schema: Order, links: orderLinks('/id', 'approveOrder') }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
+    handler(ctx, { params, body, principal }) {
+      return orderView(ctx, signPlan(ctx.engine, params.id, principal!.name, body.planRoot, body.signature));
     },
   }),
   defineRoute({

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FILESYSTEM_PERSISTENCE } from '../../../src/adapters/storage/filesystem/filesystem-backend.js';
 import { publicKeyFromPem, trustedKey, verifyCertificate } from '../../../packages/verify/src/core/index.js';
-import { approveOrder } from '../../../src/app/approve-order.js';
+import { approveSigned } from '../../helpers/approvals.js';
 import { createOrder } from '../../../src/app/create-order.js';
 import { executeOrder } from '../../../src/app/execute-order.js';
 import { certificateFiles, finalizeOrder } from '../../../src/app/finalize-order.js';
@@ -68,7 +68,7 @@ describe('filesystem: an order removes the directories it emptied (engine)', { t
       'alice',
     );
     const plan = await planOrder(deps, order.id, 'alice');
-    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    approveSigned(deps, order.id, 'bob', plan.planRoot);
     executeOrder(deps, order.id, 'alice');
     coordinator.start();
     const done = await coordinator.waitFor(order.id);

@@ -15,7 +15,7 @@ import type { BackendsConfig } from '../../../src/config/backends-config.js';
 import { loadConfig } from '../../../src/config/config.js';
 import type { ConfineMode } from '../../../src/adapters/storage/filesystem/confine.js';
 import { FilesystemBackend } from '../../../src/adapters/storage/filesystem/filesystem-backend.js';
-import { approveOrder } from '../../../src/app/approve-order.js';
+import { approveSigned } from '../../helpers/approvals.js';
 import { createOrder } from '../../../src/app/create-order.js';
 import { executeOrder } from '../../../src/app/execute-order.js';
 import { certificateFiles } from '../../../src/app/finalize-order.js';
@@ -146,7 +146,7 @@ describe('filesystem: a plan is bound to the root it listed (issue 11, finding 8
     const order = await createOrder(deps, { reference: 'root binding (test)', targets: [{ backend: 'photos', scope: SCOPE }] }, 'alice');
     const plan = await planOrder(deps, order.id, 'alice');
     assert.equal(plan.count, 3);
-    approveOrder(deps, order.id, 'bob', plan.planRoot);
+    approveSigned(deps, order.id, 'bob', plan.planRoot);
     unlinkSync(root);
     symlinkSync(b, root);
     const worker = await composeWorker(config, backends, log); // resolves the root to tree-b

@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type AnyCertificateStatement,
+  type ApprovalVerdict,
   canonicalize,
   isStatementV2,
   type ListName,
@@ -44,6 +45,8 @@ export interface BundleResult {
   pinned: boolean;
   pin?: Pin;
   trustSha256?: string;
+  /** The approvals checked against the trust root (absent without one). */
+  approvalCheck?: ApprovalVerdict;
 }
 
 const LISTS: readonly ListName[] = ['retained', 'exceptions', 'rescan'];
@@ -83,7 +86,7 @@ export async function verifyBundle(dir: string, opts: TrustOptions): Promise<Bun
   try {
     const v = verifyTrusted(trust, (keys) => verifyCertificate(certificateBytes, keys));
     statement = v.statement;
-    Object.assign(result, { statement, keyid: v.keyid, pinned: v.pinned, ...(v.pin ? { pin: v.pin } : {}) });
+    Object.assign(result, { statement, keyid: v.keyid, pinned: v.pinned, ...(v.pin ? { pin: v.pin } : {}), ...(v.approvalCheck ? { approvalCheck: v.approvalCheck } : {}) });
     files.push({ file: 'certificate.json', status: 'valid', detail: `certificate ${v.statement.certificateId}, version ${v.statement.version}, signed by key ${v.keyid}` });
   } catch (e) {
     fail('certificate.json', e);
@@ -120,7 +123,9 @@ export async function verifyBundle(dir: string, opts: TrustOptions): Promise<Bun
     return `order ${JSON.stringify(o.reference)}${o.deadline ? `, deadline ${o.deadline}` : ''}, ${o.targets.length} target(s), ${o.holds} hold(s); its SHA-256 is order.sha256`;
   });
   if (trustFiles.trustJson) {
-    files.push({ file: 'trust.json', status: 'valid', detail: `${trust.bundleRoot?.certificateKeys.length ?? 0} key(s); ${trust.keySource === 'bundle-root' ? 'the keys were taken from it' : 'checked against the pinned trust root'}` });
+    const people = trust.bundleRoot?.approvalKeys.length ?? 0;
+    const approvers = people > 0 ? ` and ${people} approval key(s) of people` : '';
+    files.push({ file: 'trust.json', status: 'valid', detail: `${trust.bundleRoot?.certificateKeys.length ?? 0} certificate key(s)${approvers}; ${trust.keySource === 'bundle-root' ? 'the keys were taken from it' : 'checked against the pinned trust root'}` });
   }
   await check('public-key.pem', async () => {
     const key = trustedKey(publicKeyFromPem(Buffer.from(await readInput(join(dir, 'public-key.pem'), 'public key')).toString('utf8')));

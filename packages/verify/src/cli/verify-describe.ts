@@ -4,9 +4,11 @@
 // escapeForDisplay in the caller: these strings come from the inputs.
 import {
   type AnyCertificateStatement,
+  type ApprovalVerdict,
   type DestructionRecord,
   isStatementV2,
   type Pin,
+  statementApprovals,
   type VerifiedObjectProof,
 } from '../core/index.js';
 
@@ -67,6 +69,26 @@ export function summarize(s: AnyCertificateStatement, keyid: string): string[] {
   for (const t of s.targets) {
     const system = 'system' in t ? ` at ${(t as { system: string }).system}` : '';
     lines.push(`  ${t.name} (${t.kind}${system}, ${t.methods.join('+') || 'no method'}): destroyed ${t.destroyed.count}, retained ${t.retained}, exceptions ${t.exceptions}`);
+  }
+  return lines;
+}
+
+/**
+ * Who approved, and how far the verifier could check it (section 5.9): signed
+ * with the person's own key and checked against the trust root, or only the
+ * issuer's word.
+ */
+export function approvalLines(s: AnyCertificateStatement, check: ApprovalVerdict | undefined): string[] {
+  const carried = statementApprovals(s) ?? [];
+  if (!check) {
+    if (carried.length === 0) return [`approved by ${s.order.approvedBy} at ${s.order.approvedAt}: the issuer's word (no signed approval, and no trust root to ask for one)`];
+    return [`approvals: ${carried.length} signed (${carried.map((a) => `${a.role} ${a.person}`).join(', ')}), NOT checked: no trust root was given (--trust, or a bundle's trust.json)`];
+  }
+  const lines = check.approvals.map(
+    (a) => `${a.role === 'approver' ? 'approved by' : 'plan signed by the performer'} ${a.person} with their own key ${a.keyid} (signed ${a.signedAt}; in the trust root)`,
+  );
+  if (!check.approvals.some((a) => a.role === 'approver')) {
+    lines.unshift(`approved by ${s.order.approvedBy} at ${s.order.approvedAt}: the issuer's word only (not signed by the approver; this trust root does not require signed approvals for orders approved then)`);
   }
   return lines;
 }

@@ -11,6 +11,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import {
   type AnyCertificateStatement,
+  type ApprovalVerdict,
   canonicalize,
   escapeForDisplay,
   jsonForDisplay,
@@ -27,7 +28,7 @@ import { verifyRecordsFile } from '../node/fast-verify.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
 import { CliExit, type CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit.js';
 import { type BundleResult, verifyBundle } from './verify-bundle.js';
-import { describeProven, pinLines, summarize } from './verify-describe.js';
+import { approvalLines, describeProven, pinLines, summarize } from './verify-describe.js';
 import { loadTrust, readInput, type TrustOptions, unreadable, UnreadableInput } from './trust-input.js';
 
 export { describeRecord } from './verify-describe.js';
@@ -57,6 +58,7 @@ interface Verdict {
   keyid: string;
   pinned: boolean;
   pin?: Pin;
+  approvalCheck?: ApprovalVerdict;
   proven?: VerifiedObjectProof;
   bundle?: BundleResult;
 }
@@ -73,7 +75,7 @@ async function verifyFiles(opts: VerifyOptions): Promise<Verdict> {
     certificateBytes = await readInput(opts.certificate, 'certificate');
     const bytes = certificateBytes;
     const v = verifyTrusted(trust, (keys) => verifyCertificate(bytes, keys));
-    verdict = { statement: v.statement, keyid: v.keyid, pinned: v.pinned, ...(v.pin ? { pin: v.pin } : {}) };
+    verdict = { statement: v.statement, keyid: v.keyid, pinned: v.pinned, ...(v.pin ? { pin: v.pin } : {}), ...(v.approvalCheck ? { approvalCheck: v.approvalCheck } : {}) };
     checked.push('signature', 'statement');
   }
   if (opts.records && verdict) {
@@ -92,7 +94,7 @@ async function verifyFiles(opts: VerifyOptions): Promise<Verdict> {
     if (certificateBytes !== undefined && canonicalize(parseCertificate(certificateBytes)) !== canonicalize(v.proof.certificate)) {
       throw new VerificationError('PROOF_CERTIFICATE_MISMATCH', 'the proof carries a different certificate than --certificate');
     }
-    verdict ??= { statement: v.statement, keyid: v.keyid, pinned: v.pinned, ...(v.pin ? { pin: v.pin } : {}) };
+    verdict ??= { statement: v.statement, keyid: v.keyid, pinned: v.pinned, ...(v.pin ? { pin: v.pin } : {}), ...(v.approvalCheck ? { approvalCheck: v.approvalCheck } : {}) };
     verdict.proven = v;
     const e = v.entry;
     checked.push(v.list === 'records' ? `inclusion of ${e.target}:${e.locator} (sha256 ${v.record.sha256}) at leaf ${e.index}` : `inclusion of ${e.target}:${e.locator} in the ${v.list} list at leaf ${e.index}`);
@@ -106,15 +108,24 @@ async function run(opts: VerifyOptions, ctx: CliIo): Promise<void> {
     if (opts.certificate || opts.records || opts.proof) throw new CliExit(EXIT_USAGE, 'verify: --bundle checks the files of its directory; give --certificate, --records or --proof without it');
     const bundle = await verifyBundle(opts.bundle, opts);
     if (bundle.failure) throw new BundleInvalid(bundle, bundle.failure.file, bundle.failure.error);
-    verdict = { checked: bundle.files.filter((f) => f.status === 'valid').map((f) => f.file), statement: bundle.statement!, keyid: bundle.keyid!, pinned: bundle.pinned, ...(bundle.pin ? { pin: bundle.pin } : {}), bundle };
+    verdict = {
+      checked: bundle.files.filter((f) => f.status === 'valid').map((f) => f.file),
+      statement: bundle.statement!,
+      keyid: bundle.keyid!,
+      pinned: bundle.pinned,
+      ...(bundle.pin ? { pin: bundle.pin } : {}),
+      ...(bundle.approvalCheck ? { approvalCheck: bundle.approvalCheck } : {}),
+      bundle,
+    };
   } else {
     verdict = await verifyFiles(opts);
   }
   if (opts.requirePin) requirePin(verdict);
-  const { checked, statement, keyid, pinned, pin, proven, bundle } = verdict;
+  const { checked, statement, keyid, pinned, pin, proven, bundle, approvalCheck } = verdict;
   if (opts.json) {
     const shown = proven ? { list: proven.list, entry: proven.entry, ...(proven.list === 'records' ? { record: proven.record, leafIndex: proven.record.index } : {}) } : {};
-    ctx.out(jsonForDisplay({ valid: true, pinned, ...(pin ? { pin } : {}), checked, keyid, ...shown, ...(bundle ? { files: bundle.files } : {}), statement }, 2));
+    const approvals = approvalCheck ? { approvals: { checked: true, required: approvalCheck.required, signed: approvalCheck.approvals.map(({ key: _key, ...a }) => a) } } : { approvals: { checked: false } };
+    ctx.out(jsonForDisplay({ valid: true, pinned, ...(pin ? { pin } : {}), checked, keyid, ...shown, ...(bundle ? { files: bundle.files } : {}), ...approvals, statement }, 2));
     return;
   }
   const say = (line: string) => ctx.out(escapeForDisplay(line));
@@ -123,6 +134,7 @@ async function run(opts: VerifyOptions, ctx: CliIo): Promise<void> {
   if (bundle) printBundle(bundle, ctx);
   if (proven) for (const l of describeProven(proven)) say(l);
   for (const l of summarize(statement, keyid)) say(l);
+  for (const l of approvalLines(statement, approvalCheck)) say(l);
 }
 
 /** A bundle with an invalid file: the verdict names the file, and every file's line follows. */

@@ -47,6 +47,8 @@ export interface StatementPartsV2 {
   rescan: { completedAt: string; items: ListHead; statuses: RescanStatuses };
   derived?: DerivedArtifact[];
   audit?: { entries: number; head: string };
+  /** The approvals signed with people's own keys (section 5.9), when the order has any. */
+  approvals?: CertificateStatementV2['approvals'];
 }
 
 /** finishedAt <= deadline; false for a time that is not one (validation then names it). */
@@ -105,6 +107,7 @@ export class StatementBuilderV2 extends RecordStream {
       derived: parts.derived ?? [],
       ...(parts.audit ? { audit: parts.audit } : {}),
       status: completeness.exceptions > 0 ? 'complete-with-exceptions' : 'complete',
+      ...(parts.approvals !== undefined && parts.approvals.length > 0 ? { approvals: parts.approvals } : {}),
     };
     return validateStatementV2(statement);
   }

@@ -2,8 +2,12 @@
 // inside a transaction; PRAGMA user_version records how far a file has come.
 // Never edit a released migration: add a new one.
 import type Database from 'better-sqlite3';
+import { personKey } from '@shredproof/verify';
 
-const MIGRATIONS: string[] = [
+/** SQL, or a function for a step that SQL alone cannot do. */
+type Migration = string | ((db: Database.Database) => void);
+
+const MIGRATIONS: Migration[] = [
   // 1: orders, their history, the inventory with per-object outcomes, certificates
   `
   CREATE TABLE orders (
@@ -172,6 +176,48 @@ const MIGRATIONS: string[] = [
     revocation_reason  TEXT
   );
   `,
+  // 6: people, their personal keys and signed approvals (issue 15; src/app/ports/people.ts,
+  // docs/FORMAT.md section 5.9). Everyone who held a token becomes a person with the roles of
+  // their tokens (no key yet: they cannot approve until they register one), and approvals
+  // must be signed from now on.
+  (db) => {
+    db.exec(`
+    CREATE TABLE people (
+      num          INTEGER PRIMARY KEY,
+      name         TEXT NOT NULL,
+      person_key   TEXT NOT NULL,              -- personKey(name): one person, one spelling
+      roles        TEXT NOT NULL,              -- comma-separated
+      created_at   TEXT NOT NULL,
+      created_by   TEXT NOT NULL,
+      removed_at   TEXT,
+      removed_by   TEXT
+    );
+    CREATE UNIQUE INDEX people_current ON people(person_key) WHERE removed_at IS NULL;
+    CREATE TABLE person_keys (
+      keyid              TEXT PRIMARY KEY,
+      person             TEXT NOT NULL,
+      public_key_pem     TEXT NOT NULL,
+      signs              TEXT NOT NULL,      -- comma-separated: approver, performer
+      valid_from         TEXT NOT NULL,
+      valid_until        TEXT,
+      revoked_at         TEXT,
+      revocation_reason  TEXT
+    );
+    CREATE TABLE ledger_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    ALTER TABLE orders ADD COLUMN approvals TEXT;  -- JSON: the signed approvals (section 5.9)
+    `);
+    const tokens = db.prepare('SELECT name, role, created_at AS createdAt FROM tokens ORDER BY created_at, id').all() as Array<{ name: string; role: string; createdAt: string }>;
+    const byKey = new Map<string, { name: string; roles: Set<string>; createdAt: string }>();
+    for (const t of tokens) {
+      const key = personKey(t.name);
+      const p = byKey.get(key) ?? { name: t.name, roles: new Set<string>(), createdAt: t.createdAt };
+      p.roles.add(t.role);
+      byKey.set(key, p);
+    }
+    const insert = db.prepare("INSERT INTO people (name, person_key, roles, created_at, created_by) VALUES (?,?,?,?,'ledger migration 6')");
+    for (const [key, p] of byKey) insert.run(p.name, key, [...p.roles].sort().join(','), p.createdAt);
+    db.prepare("INSERT INTO ledger_settings (name, value) VALUES ('approvals_required_from', ?)").run(new Date().toISOString());
+  },
 ];
 
 export function migrate(db: Database.Database): number {
@@ -183,7 +229,9 @@ export function migrate(db: Database.Database): number {
     // IMMEDIATE, and re-read inside: another process opening the same file may have just applied this step.
     db.transaction(() => {
       if ((db.pragma('user_version', { simple: true }) as number) > v) return;
-      db.exec(MIGRATIONS[v]!);
+      const step = MIGRATIONS[v]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }

@@ -18,6 +18,7 @@ export interface RawOrder {
   approved_by: string | null;
   approved_at: string | null;
   approved_root: string | null;
+  approvals: string | null;
   epoch: string | null;
   dispatched_at: string | null;
   cancel_requested_at: string | null;
@@ -43,6 +44,7 @@ export const COLUMNS: Record<keyof Omit<OrderRow, 'num'>, string> = {
   approvedBy: 'approved_by',
   approvedAt: 'approved_at',
   approvedRoot: 'approved_root',
+  approvals: 'approvals',
   epoch: 'epoch',
   dispatchedAt: 'dispatched_at',
   cancelRequestedAt: 'cancel_requested_at',
@@ -70,6 +72,7 @@ export function toOrder(r: RawOrder): OrderRow {
     approvedBy: r.approved_by,
     approvedAt: r.approved_at,
     approvedRoot: r.approved_root,
+    approvals: r.approvals,
     epoch: r.epoch,
     dispatchedAt: r.dispatched_at,
     cancelRequestedAt: r.cancel_requested_at,

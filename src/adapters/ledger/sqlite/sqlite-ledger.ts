@@ -13,6 +13,7 @@ import { SqliteCertificateStore } from './certificate-store.js';
 import { LedgerConnection } from './connection.js';
 import { SqliteInventoryStore } from './inventory-store.js';
 import { SqliteOrderStore } from './order-store.js';
+import { SqlitePeopleStore } from './people-store.js';
 import { SqliteResultStore } from './result-store.js';
 import { SqliteSigningKeyStore } from './signing-key-store.js';
 
@@ -28,6 +29,8 @@ export class SqliteLedger implements Ledger {
   readonly certificates: SqliteCertificateStore;
   /** The certificate keys and their validity, for the trust root. */
   readonly keys: SqliteSigningKeyStore;
+  /** People and their personal keys, for tokens, the two-person rule and the trust root's approval keys. */
+  readonly people: SqlitePeopleStore;
 
   constructor(path: string) {
     this.conn = new LedgerConnection(path);
@@ -37,6 +40,7 @@ export class SqliteLedger implements Ledger {
     this.results = new SqliteResultStore(this.conn);
     this.certificates = new SqliteCertificateStore(this.conn);
     this.keys = new SqliteSigningKeyStore(this.conn);
+    this.people = new SqlitePeopleStore(this.conn);
   }
 
   close(): void {

@@ -1,7 +1,8 @@
 // Writes test/vectors/certificate/v2/valid/ (the version 2 bundle of
-// scripts/example-certificate-v2.ts) and invalid/<mutation>/ (each a full
-// copy of the bundle with one thing changed), each with expected.json
-// (README.md here describes it). Run:
+// scripts/example-certificate-v2.ts), valid-approved/ (the same bundle whose
+// statement carries signed approvals, section 5.9) and invalid/<mutation>/
+// (each a full copy of one of the two with one thing changed), each with
+// expected.json (README.md here describes it). Run:
 //   node --import tsx test/vectors/certificate/v2/generate.ts
 // test/core/certificate-vectors-v2.test.ts checks that the files on disk are
 // what this script writes. Certificates are re-signed with the example key
@@ -11,6 +12,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
+  type Approval,
+  type ApprovalRole,
+  type ApprovalSubject,
+  approvalSubjectOf,
+  base64Decode,
   base64Encode,
   bytesToHex,
   canonicalize,
@@ -19,9 +25,12 @@ import {
   concatBytes,
   type DsseEnvelope,
   hashLeaf,
+  publicKeyToPem,
   rootFromLeafHashes,
   seedSigner,
+  signApproval,
   signEnvelope,
+  type Signer,
   utf8Encode,
   type VerificationCode,
 } from '../../../../packages/verify/src/core/index.js';
@@ -48,6 +57,10 @@ export interface Expected {
   pin: Pin;
   /** Valid verdicts only: whether the key was pinned (docs/FORMAT.md section 5.8). */
   pinned?: boolean;
+  /** Valid verdicts of valid-approved/ only: the approvals verified under the bundle's trust.json (section 5.9), in the statement's order. */
+  approvals?: Array<{ role: ApprovalRole; person: string; keyid: string }>;
+  /** Valid verdicts of valid-approved/ only: whether that trust root required an approver's approval (approvalsRequiredFrom). */
+  approvalsRequired?: boolean;
   description: string;
 }
 
@@ -57,12 +70,31 @@ export interface InvalidVectorV2 {
   expected: Expected;
 }
 
-/** Codes that the trust-root, pin and order-file checks decide; every other code, the core's certificate, list and proof checks. */
-export const TRUST_PIN_ORDER_CODES: readonly VerificationCode[] = ['ORDER_MISMATCH', 'PIN_MISMATCH', 'KEY_REVOKED', 'KEY_OUTSIDE_VALIDITY', 'TRUST_ROOT_INVALID'];
+/**
+ * Codes that the trust-root, pin and order-file checks decide (the approval codes through verifyTrusted,
+ * against the trust root in force); every other code, the core's certificate, list and proof checks.
+ */
+export const TRUST_PIN_ORDER_CODES: readonly VerificationCode[] = [
+  'ORDER_MISMATCH',
+  'PIN_MISMATCH',
+  'KEY_REVOKED',
+  'KEY_OUTSIDE_VALIDITY',
+  'TRUST_ROOT_INVALID',
+  'APPROVER_UNTRUSTED',
+  'APPROVAL_INVALID',
+  'APPROVAL_MISSING',
+];
 
 export const V2_VECTOR_DIR = dirname(fileURLToPath(import.meta.url));
 
 const OTHER_SEED = new Uint8Array(32).fill(2);
+/** The published TEST seeds of valid-approved/'s people: bob@example.com approves (the pin vectors' "other key"), alice@example.com performs. */
+export const APPROVER_SEED = new Uint8Array(32).fill(2);
+export const PERFORMER_SEED = new Uint8Array(32).fill(3);
+/** A key no trust root lists. */
+const STRANGER_SEED = new Uint8Array(32).fill(4);
+/** valid-approved/'s trust.json: approvals required for orders approved from then on (the example's order.approvedAt is 2026-11-20T09:30:00.000Z). */
+const APPROVALS_REQUIRED_FROM = '2026-11-01T00:00:00Z';
 const sha = (b: Uint8Array | string) => bytesToHex(sha256(typeof b === 'string' ? utf8Encode(b) : b));
 
 /** `text` as UTF-8 with the first `marker` (ASCII) replaced by the byte 0xff, which UTF-8 never holds. */
@@ -85,7 +117,17 @@ function headOf(lines: ReadonlyArray<string | Uint8Array>) {
 
 type Statement = Record<string, any>;
 
-export function buildVectorsV2(): { valid: { files: BundleFiles; expected: Expected[] }; invalid: InvalidVectorV2[] } {
+/** An approvalKeys entry of section 5.9, its members in the order trustRootText writes them. */
+function approvalKeyOf(signer: Signer, person: string, roles: ApprovalRole[]): Statement {
+  return { keyid: signer.keyid, publicKey: publicKeyToPem(signer.publicKey).split('\n')[1]!, validFrom: '2026-01-01T00:00:00Z', person, roles };
+}
+
+export interface ValidBundleV2 {
+  files: BundleFiles;
+  expected: Expected[];
+}
+
+export function buildVectorsV2(): { valid: ValidBundleV2; validApproved: ValidBundleV2; invalid: InvalidVectorV2[] } {
   const ex = buildExampleV2();
   const v1 = buildExample();
   const signer = seedSigner(EXAMPLE_SEED);
@@ -132,6 +174,38 @@ export function buildVectorsV2(): { valid: { files: BundleFiles; expected: Expec
     expected: { code, pin, description },
   });
   const rescanBad = withInvalidByte(ex.lines.rescan[0]!, 'user-3001');
+
+  // valid-approved/: the example statement with an approver's and a performer's approval (section 5.9),
+  // each signed with the person's own TEST key over the statement's order and plan.
+  const approverKey = seedSigner(APPROVER_SEED);
+  const performerKey = seedSigner(PERFORMER_SEED);
+  const { createdBy, approvedBy } = ex.statement.order;
+  const subject = approvalSubjectOf(ex.statement);
+  const approval = (signer: Signer, role: ApprovalRole, person: string, over: ApprovalSubject = subject): Approval =>
+    signApproval(signer, over, { role, person, signedAt: role === 'approver' ? '2026-11-20T09:25:00.000Z' : '2026-11-20T09:10:00.000Z' });
+  const approvals = [approval(approverKey, 'approver', approvedBy), approval(performerKey, 'performer', createdBy)];
+  const approvedStatement = changed((s) => (s.approvals = approvals));
+  const approvedTrust = {
+    ...ex.trust,
+    approvalKeys: [approvalKeyOf(approverKey, approvedBy, ['approver']), approvalKeyOf(performerKey, createdBy, ['performer'])],
+    approvalsRequiredFrom: APPROVALS_REQUIRED_FROM,
+  };
+  /** The approved bundle with these parts changed (the approved statement and trust root unless given). */
+  const approved = (c: Change = {}): BundleFiles => bundle({ statement: approvedStatement, trust: approvedTrust, ...c });
+  /** The approved statement with approvals[0], the approver's, replaced. */
+  const approverReplaced = (a: Approval, f: (s: Statement) => void = () => {}): Statement =>
+    changed((s) => {
+      s.approvals = [a, approvals[1]];
+      f(s);
+    });
+  /** The approved trust root with approvalKeys[0], the approver's key, replaced or changed. */
+  const approverKeyChanged = (k: Statement): Statement => {
+    const root = structuredClone(approvedTrust) as Statement;
+    root.approvalKeys[0] = { ...root.approvalKeys[0], ...k };
+    return root;
+  };
+  const otherOrder = canonicalize({ ...EXAMPLE_ORDER, reference: 'FTC Docket No. C-0001 (another order)' });
+  const creatorSpelled = 'Alice@example.com';
 
   const invalid: InvalidVectorV2[] = [
     // The certificate and its statement (section 8, steps 1-4).
@@ -212,6 +286,39 @@ export function buildVectorsV2(): { valid: { files: BundleFiles; expected: Expec
     v('key-expired', 'KEY_OUTSIDE_VALIDITY', 'trust.json: validUntil 2026-11-01T00:00:00Z, before issuedAt', bundle({ trust: trustWith({ validUntil: '2026-11-01T00:00:00Z' }) })),
     v('trust-keyid-not-key-hash', 'TRUST_ROOT_INVALID', 'trust.json lists the key under another key\'s id', bundle({ trust: trustWith({ keyid: other.keyid }) })),
     v('trust-revoked-without-reason', 'TRUST_ROOT_INVALID', 'trust.json: revokedAt (after issuedAt) without revocationReason', bundle({ trust: trustWith({ revokedAt: '2027-01-01T00:00:00Z' }) })),
+    // Approvals (section 5.9), each a change to valid-approved/. The statement's own rules are the core's
+    // (STATEMENT_INVALID); the approval codes and the trust root's rules, verifyTrusted's, against trust.json.
+    v('approval-key-untrusted', 'APPROVER_UNTRUSTED', `the approver's approval is signed with a key trust.json does not list (seed 0x04 x 32), re-signed certificate`, approved({
+      statement: approverReplaced(approval(seedSigner(STRANGER_SEED), 'approver', approvedBy)),
+    })),
+    v('approval-other-plan', 'APPROVAL_INVALID', `the approver's approval is signed over another plan (inventory.rootHash ${sha('another plan')}), re-signed certificate`, approved({
+      statement: approverReplaced(approval(approverKey, 'approver', approvedBy, { ...subject, inventory: { ...subject.inventory, rootHash: sha('another plan') } })),
+    })),
+    v('approval-other-order-document', 'APPROVAL_INVALID', `the approver's approval is signed over another order document (order.sha256 ${sha(otherOrder)}), re-signed certificate`, approved({
+      statement: approverReplaced(approval(approverKey, 'approver', approvedBy, { ...subject, orderSha256: sha(otherOrder) })),
+    })),
+    v('approval-role-not-allowed', 'APPROVAL_INVALID', `trust.json lets the approver's key sign only as performer`, approved({ trust: approverKeyChanged({ roles: ['performer'] }) })),
+    v('approval-key-of-other-person', 'APPROVAL_INVALID', `the approver's approval names ${approvedBy} and is signed with ${createdBy}'s key (seed 0x03 x 32), which trust.json lists as ${createdBy}'s; re-signed certificate`, approved({
+      statement: approverReplaced(approval(performerKey, 'approver', approvedBy)),
+    })),
+    v('approval-key-revoked', 'APPROVAL_INVALID', `trust.json revokes the approver's key at 2026-11-15T00:00:00Z, before order.approvedAt ${ex.statement.order.approvedAt}`, approved({
+      trust: approverKeyChanged({ revokedAt: '2026-11-15T00:00:00Z', revocationReason: 'approver key reported lost' }),
+    })),
+    v('approval-key-expired', 'APPROVAL_INVALID', `trust.json: the approver's key is valid until 2026-11-01T00:00:00Z, before order.approvedAt ${ex.statement.order.approvedAt}`, approved({
+      trust: approverKeyChanged({ validUntil: '2026-11-01T00:00:00Z' }),
+    })),
+    v('approval-missing', 'APPROVAL_MISSING', `valid/'s certificate (no approvals) with valid-approved/'s trust.json, which requires approvals from ${APPROVALS_REQUIRED_FROM}`, approved({ envelope: ex.envelope })),
+    v('approval-by-creator', 'STATEMENT_INVALID', `order.approvedBy "${creatorSpelled}" is the creator ${createdBy} spelled otherwise, and the approver's approval is signed as "${creatorSpelled}" (trust.json lists the key under that name); re-signed certificate`, approved({
+      statement: approverReplaced(approval(approverKey, 'approver', creatorSpelled), (s) => (s.order.approvedBy = creatorSpelled)),
+      trust: approverKeyChanged({ person: creatorSpelled }),
+    })),
+    v('approval-signature-malformed', 'STATEMENT_INVALID', `the approver's approval has a 63-byte signature (its last byte dropped), re-signed certificate`, approved({
+      statement: approverReplaced({ ...approvals[0]!, signature: base64Encode(base64Decode(approvals[0]!.signature).subarray(0, 63)) }),
+    })),
+    v('trust-approval-key-is-certificate-key', 'TRUST_ROOT_INVALID', `trust.json lists the certificate key as ${approvedBy}'s approval key, and the approver's approval is signed with it; re-signed certificate`, approved({
+      statement: approverReplaced(approval(signer, 'approver', approvedBy)),
+      trust: approverKeyChanged(approvalKeyOf(signer, approvedBy, ['approver'])),
+    })),
   ];
   const files = bundle();
   const expected: Expected[] = [
@@ -219,7 +326,14 @@ export function buildVectorsV2(): { valid: { files: BundleFiles; expected: Expec
     { code: null, pin: { trustSha256: sha(files['trust.json'] as string) }, pinned: true, description: 'pinned by the SHA-256 of trust.json: valid, pinned' },
     { code: null, pin: null, pinned: false, description: 'no pin: valid, not pinned (the keys come from the bundle\'s own trust.json)' },
   ];
-  return { valid: { files, expected }, invalid };
+  const approvedFiles = approved();
+  const verified = approvals.map(({ role, person, keyid }) => ({ role, person, keyid }));
+  const approvedExpected: Expected[] = [
+    { code: null, pin: { keyid: ex.statement.issuer.keyid }, pinned: true, approvals: verified, approvalsRequired: true, description: 'pinned by the signing key\'s id: valid, pinned, approved by bob and performed by alice' },
+    { code: null, pin: { trustSha256: sha(approvedFiles['trust.json'] as string) }, pinned: true, approvals: verified, approvalsRequired: true, description: 'pinned by the SHA-256 of trust.json: valid, pinned, approved by bob and performed by alice' },
+    { code: null, pin: null, pinned: false, approvals: verified, approvalsRequired: true, description: 'no pin: valid, not pinned, approved by bob and performed by alice (the keys come from the bundle\'s own trust.json)' },
+  ];
+  return { valid: { files, expected }, validApproved: { files: approvedFiles, expected: approvedExpected }, invalid };
 }
 
 function writeBundle(dir: string, files: BundleFiles, expected: unknown): void {
@@ -231,9 +345,10 @@ function writeBundle(dir: string, files: BundleFiles, expected: unknown): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { valid, invalid } = buildVectorsV2();
-  for (const d of ['valid', 'invalid']) rmSync(join(V2_VECTOR_DIR, d), { recursive: true, force: true });
+  const { valid, validApproved, invalid } = buildVectorsV2();
+  for (const d of ['valid', 'valid-approved', 'invalid']) rmSync(join(V2_VECTOR_DIR, d), { recursive: true, force: true });
   writeBundle(join(V2_VECTOR_DIR, 'valid'), valid.files, valid.expected);
+  writeBundle(join(V2_VECTOR_DIR, 'valid-approved'), validApproved.files, validApproved.expected);
   for (const iv of invalid) writeBundle(join(V2_VECTOR_DIR, 'invalid', iv.name), iv.files, iv.expected);
-  console.log(`wrote valid/ and ${invalid.length} invalid bundles`);
+  console.log(`wrote valid/, valid-approved/ and ${invalid.length} invalid bundles`);
 }
