@@ -93,6 +93,8 @@ export const APPROVER_SEED = new Uint8Array(32).fill(2);
 export const PERFORMER_SEED = new Uint8Array(32).fill(3);
 /** A key no trust root lists. */
 const STRANGER_SEED = new Uint8Array(32).fill(4);
+/** Another approver's key, carol@example.com's. */
+const CAROL_SEED = new Uint8Array(32).fill(5);
 /** valid-approved/'s trust.json: approvals required for orders approved from then on (the example's order.approvedAt is 2026-11-20T09:30:00.000Z). */
 const APPROVALS_REQUIRED_FROM = '2026-11-01T00:00:00Z';
 const sha = (b: Uint8Array | string) => bytesToHex(sha256(typeof b === 'string' ? utf8Encode(b) : b));
@@ -298,9 +300,11 @@ export function buildVectorsV2(): { valid: ValidBundleV2; validApproved: ValidBu
       statement: approverReplaced(approval(approverKey, 'approver', approvedBy, { ...subject, orderSha256: sha(otherOrder) })),
     })),
     v('approval-role-not-allowed', 'APPROVAL_INVALID', `trust.json lets the approver's key sign only as performer`, approved({ trust: approverKeyChanged({ roles: ['performer'] }) })),
-    v('approval-key-of-other-person', 'APPROVAL_INVALID', `the approver's approval names ${approvedBy} and is signed with ${createdBy}'s key (seed 0x03 x 32), which trust.json lists as ${createdBy}'s; re-signed certificate`, approved({
-      statement: approverReplaced(approval(performerKey, 'approver', approvedBy)),
-    })),
+    ((carol: Signer) =>
+      v('approval-key-of-other-person', 'APPROVAL_INVALID', `trust.json also lists carol@example.com's approver key (seed 0x05 x 32); the approver's approval names ${approvedBy} and is signed with carol's key; re-signed certificate`, approved({
+        statement: approverReplaced(approval(carol, 'approver', approvedBy)),
+        trust: { ...approvedTrust, approvalKeys: [...approvedTrust.approvalKeys, approvalKeyOf(carol, 'carol@example.com', ['approver'])] },
+      })))(seedSigner(CAROL_SEED)),
     v('approval-key-revoked', 'APPROVAL_INVALID', `trust.json revokes the approver's key at 2026-11-15T00:00:00Z, before order.approvedAt ${ex.statement.order.approvedAt}`, approved({
       trust: approverKeyChanged({ revokedAt: '2026-11-15T00:00:00Z', revocationReason: 'approver key reported lost' }),
     })),
