@@ -15,7 +15,11 @@ const signed = (a: ApprovalShown): string => `with their own key ${shortKeyid(a.
 
 const byRole = (f: ApprovalFacts) => ({ approver: f.approvals.find((a) => a.role === 'approver'), performer: f.approvals.find((a) => a.role === 'performer') });
 
-const NOT_PINNED = 'is listed in the bundle’s trust.json, which nothing you gave pins: it is the approver’s only if that trust.json is the issuer’s.';
+/** A key id pin ties the certificate's key to the issuer, not the approval keys listed beside it in the bundle's trust.json. */
+const notPinned = (n: number): string =>
+  n === 1
+    ? 'That key is listed in the bundle’s trust.json, which nothing you gave pins: it holds only if that trust.json is the issuer’s (pin its SHA-256 to rely on it).'
+    : 'Those keys are listed in the bundle’s trust.json, which nothing you gave pins: they hold only if that trust.json is the issuer’s (pin its SHA-256 to rely on them).';
 
 /** The verdict's sentences about the approvals, after the line about the signing key. */
 export function approvalSentences(f: ApprovalFacts, approvedBy: string): string[] {
@@ -29,7 +33,7 @@ export function approvalSentences(f: ApprovalFacts, approvedBy: string): string[
       : `Approved by ${approvedBy} (not signed by the approver: this trust root does not require signed approvals). That is only the issuer’s word.`,
   ];
   if (performer) out.push(`Plan signed by the performer ${performer.person} ${signed(performer)}.`);
-  if (f.approvals.length > 0 && !f.rootPinned) out.push(`${f.approvals.length === 1 ? 'That key' : 'Each of those keys'} ${NOT_PINNED}`);
+  if (f.approvals.length > 0 && !f.rootPinned) out.push(notPinned(f.approvals.length));
   return out;
 }
 

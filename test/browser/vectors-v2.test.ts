@@ -2,9 +2,11 @@
 // the offline page (Chromium, from file://) with the folder picker as a
 // person would, with each pin its expected.json gives. The page's verdict is
 // the vector's: VALID when pinned, "Signature valid, key NOT pinned" when
-// not, INVALID with the expected code otherwise; and its verdict on each
-// file is the one `shredproof verify --bundle` gives (its verifyBundle, run
-// here on the same folder).
+// not, INVALID with the expected code and what it means otherwise; and its
+// verdict on each file is the one `shredproof verify --bundle` gives (its
+// verifyBundle, run here on the same folder). A valid bundle's approvals
+// (issue 15 item 2) are named in the verdict and the statement, each with
+// the key id of its signer.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +21,9 @@ interface Expected {
   code: string | null;
   pin: { keyid: string } | { trustSha256: string } | null;
   pinned?: boolean;
+  /** Valid verdicts of a bundle with signed approvals: each approval the trust root vouched for, and whether it demanded one. */
+  approvals?: Array<{ role: 'approver' | 'performer'; person: string; keyid: string }>;
+  approvalsRequired?: boolean;
   description: string;
 }
 
@@ -41,25 +46,47 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
   });
   after(() => p?.close());
 
-  it('valid/ with each pin of its expected.json: VALID when pinned, "Signature valid, key NOT pinned" without', async () => {
-    const dir = join(V2, 'valid');
-    const status = await chooseBundleFolder(p.page, dir);
-    assert.match(status, /^From the folder “valid”: 11 file\(s\) of the bundle sorted/);
-    assert.match(status, /Ignored, not files of a certificate bundle: expected\.json\./);
-    const cases = expectations(dir);
-    assert.equal(cases.length, 3);
-    for (const e of cases) {
-      await setPins(p.page, e.pin ?? {});
-      const v = await verifyInPage(p.page);
-      assert.equal(e.code, null);
-      assert.equal(v.verdict, e.pinned ? 'valid' : 'unpinned', `${e.description}: ${v.word} ${v.detail}`);
-      assert.equal(v.word, e.pinned ? 'VALID' : 'Signature valid, key NOT pinned');
-      const cli = await cliFiles(dir, e.pin);
-      assert.equal(cli.pinned, e.pinned);
-      assert.deepEqual(compared(await fileReports(p.page)), cli.files, e.description);
-      assert.ok(cli.files.filter((f) => f.status === 'valid').length === 11, 'every file of the bundle verified');
-    }
+  const valid = readdirSync(V2).filter((n) => /^valid(-|$)/.test(n)).sort();
+  it('there are the valid bundles: valid/, and valid-approved/ with signed approvals', () => {
+    assert.deepEqual(valid, ['valid', 'valid-approved']);
   });
+
+  for (const name of valid) {
+    it(`${name}/ with each pin of its expected.json: VALID when pinned, "Signature valid, key NOT pinned" without, and its approvals shown`, async () => {
+      const dir = join(V2, name);
+      const status = await chooseBundleFolder(p.page, dir);
+      assert.match(status, new RegExp(`^From the folder “${name}”: 11 file\\(s\\) of the bundle sorted`));
+      assert.match(status, /Ignored, not files of a certificate bundle: expected\.json\./);
+      const cases = expectations(dir);
+      assert.equal(cases.length, 3);
+      for (const e of cases) {
+        await setPins(p.page, e.pin ?? {});
+        const v = await verifyInPage(p.page);
+        assert.equal(e.code, null);
+        assert.equal(v.verdict, e.pinned ? 'valid' : 'unpinned', `${e.description}: ${v.word} ${v.detail}`);
+        assert.equal(v.word, e.pinned ? 'VALID' : 'Signature valid, key NOT pinned');
+        const cli = await cliFiles(dir, e.pin);
+        assert.equal(cli.pinned, e.pinned);
+        assert.deepEqual(compared(await fileReports(p.page)), cli.files, e.description);
+        assert.ok(cli.files.filter((f) => f.status === 'valid').length === 11, 'every file of the bundle verified');
+        await assertApprovalsShown(e);
+      }
+    });
+  }
+
+  /** The verdict and the statement name each approval the vector expects, with its key id; with none, "approved by" is the issuer's word. */
+  async function assertApprovalsShown(e: Expected): Promise<void> {
+    const line = (await p.page.textContent('#verdict-approval')) ?? '';
+    const statement = (await p.page.textContent('#statement')) ?? '';
+    const approvals = e.approvals ?? [];
+    if (approvals.length === 0) assert.match(line, /^Approved by \S+ \(not signed by the approver: this trust root does not require signed approvals\)\. That is only the issuer’s word\.$/, e.description);
+    for (const a of approvals) {
+      const lead = a.role === 'approver' ? 'Approved by' : 'Plan signed by the performer';
+      assert.ok(line.includes(`${lead} ${a.person} with their own key ${a.keyid.slice(0, 16)} (signed `), `${e.description}: ${line}`);
+      assert.ok(statement.includes(`${a.person}, ${a.role === 'approver' ? 'the approver' : 'who created the order'}, with their own key ${a.keyid} (signed `), e.description);
+    }
+    assert.match(statement, e.approvalsRequired ? /Signed approval requiredyes: / : /Signed approval requiredno: /, e.description);
+  }
 
   const invalid = readdirSync(join(V2, 'invalid')).sort();
   it(`each of the ${invalid.length} invalid bundles is INVALID with its expected code, file by file as the CLI`, async () => {
@@ -74,6 +101,7 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
       assert.equal(v.word, 'INVALID', name);
       assert.equal(v.code, e!.code, `${name} (${e!.description}): ${v.detail}`);
       assert.match(v.detail, new RegExp(`^${e!.code}: \\S+: .+`), name);
+      assert.match((await p.page.textContent('#verdict-explain')) ?? '', /^What this means: \S.+\.$/, `${name}: the code in plain language`);
       const cli = await cliFiles(dir, e!.pin);
       assert.equal(cli.code, e!.code, `${name}: the CLI`);
       const rows = await fileReports(p.page);
