@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PERSON_NAME_RE, ValidationError } from '@shredproof/verify';
 import { systemClock } from '../../app/deps.js';
 import { addPerson, removePerson, revokePersonKey, setPersonKey } from '../../app/people.js';
-import { localActor, openExistingLedger } from '../local-ledger.js';
+import { localActor, openExistingLedger, openOrCreateLedger } from '../local-ledger.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.js';
 
 export interface PersonOptions {
@@ -63,9 +63,13 @@ function readPem(path: string, command: string): string {
   }
 }
 
-/** Runs `f` against the server's ledger; a ValidationError becomes a usage error naming the options. */
-function withLedger<T>(opts: PersonOptions, command: string, f: (deps: { ledger: ReturnType<typeof openExistingLedger>; clock: typeof systemClock }) => T): T {
-  const ledger = openExistingLedger(opts.dataDir, `person ${command}`);
+/**
+ * Runs `f` against the server's ledger; a ValidationError becomes a usage
+ * error naming the options. `person add` may make the ledger (a server is set
+ * up by registering its people), the others need it.
+ */
+function withLedger<T>(opts: PersonOptions, command: string, f: (deps: { ledger: ReturnType<typeof openExistingLedger>; clock: typeof systemClock }) => T, ctx?: CliContext): T {
+  const ledger = ctx ? openOrCreateLedger(opts.dataDir, `person ${command}`, ctx) : openExistingLedger(opts.dataDir, `person ${command}`);
   try {
     return f({ ledger, clock: systemClock });
   } catch (e) {
@@ -82,7 +86,7 @@ function withLedger<T>(opts: PersonOptions, command: string, f: (deps: { ledger:
 export function personAdd(opts: AddOptions, ctx: CliContext): void {
   const pem = opts.publicKey === undefined ? undefined : readPem(opts.publicKey, 'add');
   const roles = opts.roles.split(',').map((r) => r.trim()).filter(Boolean);
-  const added = withLedger(opts, 'add', (deps) => addPerson(deps, { name: opts.name, roles, ...(pem !== undefined ? { publicKeyPem: pem } : {}) }, localActor()));
+  const added = withLedger(opts, 'add', (deps) => addPerson(deps, { name: opts.name, roles, ...(pem !== undefined ? { publicKeyPem: pem } : {}) }, localActor()), ctx);
   if (opts.json) return ctx.out(JSON.stringify(added, null, 2));
   ctx.out(`added ${added.person.name}: roles ${added.person.roles.join(', ')}`);
   if (added.key) ctx.out(`key ${added.key.keyid} from ${added.key.validFrom}: signs as ${added.key.signs.join(', ') || 'nothing (no approver or operator role)'}`);

@@ -7,7 +7,7 @@ import { ValidationError } from '@shredproof/verify';
 import { addPerson } from '../../app/people.js';
 import { issueToken } from '../../app/tokens.js';
 import { openLedgerFile } from '../../main/offline.js';
-import { localActor } from '../local-ledger.js';
+import { localActor, openExistingLedger, openOrCreateLedger } from '../local-ledger.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.js';
 
 export interface TokenOptions {
@@ -27,17 +27,8 @@ export interface CreateOptions extends TokenOptions {
  * refuse a missing ledger, which is a mistyped --data-dir or DATA_DIR.
  */
 function openLedger(opts: TokenOptions, ctx: CliContext, command: 'create' | 'list' | 'revoke') {
-  const dir = resolve(opts.dataDir ?? process.env.DATA_DIR ?? './data');
-  const path = join(dir, 'ledger.sqlite');
-  const exists = existsSync(path);
-  if (!exists && command !== 'create') {
-    throw new CliExit(EXIT_USAGE, `token ${command}: no ledger at ${path}: is --data-dir (or DATA_DIR) the directory of \`shredproof serve\`? It is made by the first \`serve\` or \`token create\`.`);
-  }
-  const ledger = openLedgerFile(path);
-  if (!exists) ctx.err(`token create: no ledger was at ${path}; created a new one there (the server must use --data-dir ${dir})`);
-  return ledger;
+  return command === 'create' ? openOrCreateLedger(opts.dataDir, 'token create', ctx) : openExistingLedger(opts.dataDir, `token ${command}`);
 }
-
 
 export function createToken(opts: CreateOptions, ctx: CliContext): void {
   let expiresAt: Date | undefined;
