@@ -433,6 +433,8 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
     if approved or required:
         print("approvals OK, %s by the trust root, openssl verified each: %s"
               % ("required" if required else "not required", ", ".join(approved)))
+    elif s.get("approvals"):
+        print("approvals NOT checked: no trust root lists the approvers' keys")
     how = {"--keyid": "by its key id", "--trust-sha256": "by the SHA-256 of trust.json",
            "--trust": "by the trust root " + json.dumps(pinned)}
     print("key %s: %s; openssl must verify the signature with %s" % (keyid, "pinned " + how[pin] if pin else

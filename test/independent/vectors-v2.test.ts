@@ -2,22 +2,40 @@
 // there) through the independent check: python3 with check_certificate.py
 // --bundle and check_proof.py, and openssl for the signature
 // (test/helpers/independent-check.ts). Every verdict of valid/expected.json
-// passes with its pin, and says whether the key was pinned; every invalid
-// vector fails, and the first FAIL line names the expected reason code (the
-// one code the scripts cannot name, SIGNATURE_INVALID, is openssl's to find).
-// The version 1 vectors run in test/core/independent.test.ts.
+// and valid-approved/expected.json passes with its pin, and says whether the
+// key was pinned and, for valid-approved/, which approvals openssl verified
+// (the script runs openssl on each approval itself, section 5.9); every
+// invalid vector fails, and the first FAIL line names the expected reason
+// code (the one code the scripts cannot name for the certificate,
+// SIGNATURE_INVALID, is openssl's to find). The version 1 vectors run in
+// test/core/independent.test.ts.
 //
 // Then what the vectors do not cover: a pin by a trust root file, a bundle of
 // a certificate and a key alone, the URL-safe base64 that section 1 lets a
 // reader accept, a public-key.pem that is not the signing key, a version 1
-// certificate given as a bundle, and a value the script cannot put in RFC 8785
-// form (refused, not accepted).
+// certificate given as a bundle, a value the script cannot put in RFC 8785
+// form (refused, not accepted), and for approvals: the pinned trust root's
+// approval keys are the ones that count, a bundle without a trust root has
+// its approvals' own rules checked and nothing more, and a creator whose name
+// differs from the approver's only by Unicode compatibility forms is the same
+// person.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import {
+  approvalSubjectOf,
+  type Approval,
+  canonicalizeToBytes,
+  publicKeyToPem,
+  seedSigner,
+  signApproval,
+  signEnvelope,
+} from '../../packages/verify/src/core/index.js';
+import { CERTIFICATE_PAYLOAD_TYPE_V2, type CertificateStatementV2 } from '../../packages/verify/src/core/statement-v2.js';
+import { EXAMPLE_SEED } from '../../scripts/example-certificate-v2.js';
 import { independentCheck } from '../helpers/independent-check.js';
 import { V2_VECTOR_DIR } from '../vectors/certificate/v2/generate.js';
 import { VECTOR_DIR } from '../vectors/certificate/generate.js';
@@ -27,10 +45,14 @@ interface Verdict {
   code: string | null;
   pin: Pin;
   pinned?: boolean;
+  /** valid-approved/ only: the approvals checked, in the statement's order, and whether the trust root required one. */
+  approvals?: Array<{ role: string; person: string; keyid: string }>;
+  approvalsRequired?: boolean;
   description: string;
 }
 
 const VALID = join(V2_VECTOR_DIR, 'valid');
+const APPROVED = join(V2_VECTOR_DIR, 'valid-approved');
 const KEYID = '34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e';
 const work = mkdtempSync(join(tmpdir(), 'sp-vectors-v2-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -48,28 +70,41 @@ function codesOf(line: string): string[] {
   return [];
 }
 
-/** A copy of the valid bundle, changed by `f`. */
-function copy(name: string, f: (dir: string) => void): string {
+/** A copy of a valid bundle (valid/ unless from is given), changed by `f`. */
+function copy(name: string, f: (dir: string) => void, from = VALID): string {
   const dir = join(work, name);
-  cpSync(VALID, dir, { recursive: true });
+  cpSync(from, dir, { recursive: true });
   rmSync(join(dir, 'expected.json'));
   f(dir);
   return dir;
 }
 
+/** The script's line of the approvals it checked under the trust root, as the verdicts of valid-approved/ list them. */
+function approvalsLine(v: Verdict): string {
+  const each = (v.approvals ?? []).map((a) => `${a.role} ${a.person} (key ${a.keyid})`).join(', ');
+  return `approvals OK, ${v.approvalsRequired ? 'required' : 'not required'} by the trust root, openssl verified each: ${each}`;
+}
+
 describe('independent check (python3 + openssl) of the v2 vectors', () => {
-  const verdicts = JSON.parse(readFileSync(join(VALID, 'expected.json'), 'utf8')) as Verdict[];
-  for (const v of verdicts) {
-    it(`valid: ${v.description}`, () => {
-      const [python, openssl, out] = independentCheck(VALID, { bundle: true, pin: pinArgs(v.pin) });
-      assert.equal(python, 0, out);
-      assert.equal(openssl, 0, out);
-      assert.match(out, /^bundle OK: certificate\.json, records\.ndjson \(5\), retained\.ndjson \(1\), exceptions\.ndjson \(1\), rescan\.ndjson \(2\), order\.json, trust\.json, public-key\.pem, proofs\/exception-0\.json, proofs\/record-2\.json, proofs\/retained-0\.json$/m);
-      assert.equal(out.match(/^Signature Verified Successfully$/gm)?.length, 4, 'the certificate and the three proofs');
-      assert.equal(out.match(/^proof OK: /gm)?.length, 3, out);
-      assert.match(out, KEY_LINE);
-      assert.equal(/^key [0-9a-f]{64}: pinned by /m.test(out), v.pinned, out);
-    });
+  for (const [name, dir] of [['valid', VALID], ['valid-approved', APPROVED]] as const) {
+    const verdicts = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Verdict[];
+    for (const v of verdicts) {
+      it(`${name}: ${v.description}`, () => {
+        const [python, openssl, out] = independentCheck(dir, { bundle: true, pin: pinArgs(v.pin) });
+        assert.equal(python, 0, out);
+        assert.equal(openssl, 0, out);
+        assert.match(out, /^bundle OK: certificate\.json, records\.ndjson \(5\), retained\.ndjson \(1\), exceptions\.ndjson \(1\), rescan\.ndjson \(2\), order\.json, trust\.json, public-key\.pem, proofs\/exception-0\.json, proofs\/record-2\.json, proofs\/retained-0\.json$/m);
+        assert.equal(out.match(/^Signature Verified Successfully$/gm)?.length, 4, 'the certificate and the three proofs');
+        assert.equal(out.match(/^proof OK: /gm)?.length, 3, out);
+        assert.match(out, KEY_LINE);
+        assert.equal(/^key [0-9a-f]{64}: pinned by /m.test(out), v.pinned, out);
+        if (name === 'valid') assert.doesNotMatch(out, /^approvals/m, 'valid/ carries no approvals, and its trust root requires none');
+        else {
+          assert.ok(v.approvals && v.approvals.length > 0 && v.approvalsRequired !== undefined, 'valid-approved/ verdicts list the approvals');
+          assert.equal(out.match(/^approvals.*$/m)?.[0], approvalsLine(v), out);
+        }
+      });
+    }
   }
 
   const invalid = join(V2_VECTOR_DIR, 'invalid');
@@ -149,6 +184,52 @@ describe('independent check of v2 bundles beyond the vectors', () => {
     const [python, , out] = check(join(VECTOR_DIR, 'valid'));
     assert.equal(python, 1);
     assert.equal(firstFail(out), 'FAIL: a version 1 certificate: check it with the version 1 usage, without --bundle');
+  });
+
+  const approvedBy = 'bob@example.com';
+  const bobKeyid = () => (JSON.parse(readFileSync(join(APPROVED, 'trust.json'), 'utf8')) as { approvalKeys: Array<{ keyid: string; person: string }> }).approvalKeys.find((k) => k.person === approvedBy)!.keyid;
+
+  it("checks approvals under the pinned trust root (--trust FILE), not the bundle's: one without the approver's key is APPROVER_UNTRUSTED", () => {
+    const root = JSON.parse(readFileSync(join(APPROVED, 'trust.json'), 'utf8')) as { approvalKeys: Array<{ person: string }> };
+    root.approvalKeys = root.approvalKeys.filter((k) => k.person !== approvedBy);
+    const trust = join(work, 'no-approver-trust.json');
+    writeFileSync(trust, JSON.stringify(root));
+    let [python, openssl, out] = check(APPROVED, ['--trust', join(APPROVED, 'trust.json')]);
+    assert.equal(python + openssl, 0, out);
+    [python, , out] = check(APPROVED, ['--trust', trust]);
+    assert.equal(python, 1);
+    assert.match(firstFail(out) ?? '', new RegExp(`^FAIL: APPROVER_UNTRUSTED: approvals\\[0\\] \\(approver ${approvedBy}\\): key ${bobKeyid()} `));
+  });
+
+  it('without a trust root (certificate and public-key.pem alone), checks only the approvals\' own rules: valid, no approval checked', () => {
+    const dir = copy('approved-alone', (d) => {
+      for (const f of readdirSync(d)) if (!['certificate.json', 'public-key.pem'].includes(f)) rmSync(join(d, f), { recursive: true });
+    }, APPROVED);
+    const [python, openssl, out] = check(dir, ['--keyid', KEYID]);
+    assert.equal(python + openssl, 0, out);
+    assert.equal(out.match(/^approvals.*$/m)?.[0], "approvals NOT checked: no trust root lists the approvers' keys", out);
+  });
+
+  it('refuses an approver whose name is the creator\'s in full-width letters (NFKC folds them: STATEMENT_INVALID)', () => {
+    // The approver is the creator, approving with a key the trust root lists for them; only the same-person rule fails.
+    const creator = 'alice@example.com';
+    const dir = copy('approved-by-fullwidth-creator', (d) => {
+      const approverKey = seedSigner(new Uint8Array(32).fill(9));
+      const env = JSON.parse(readFileSync(join(d, 'certificate.json'), 'utf8')) as { payload: string };
+      const s = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as CertificateStatementV2;
+      s.order.createdBy = '\uff41\uff4c\uff49\uff43\uff45@example.com'; // ａｌｉｃｅ@example.com
+      s.order.approvedBy = creator;
+      const approval: Approval = signApproval(approverKey, approvalSubjectOf(s), { role: 'approver', person: creator, signedAt: '2026-11-20T09:25:00.000Z' });
+      s.approvals = [approval];
+      writeFileSync(join(d, 'certificate.json'), JSON.stringify(signEnvelope(CERTIFICATE_PAYLOAD_TYPE_V2, canonicalizeToBytes(s), [seedSigner(EXAMPLE_SEED)])));
+      const root = JSON.parse(readFileSync(join(d, 'trust.json'), 'utf8')) as { approvalKeys: unknown[] };
+      root.approvalKeys = [{ keyid: approverKey.keyid, publicKey: publicKeyToPem(approverKey.publicKey).split('\n')[1], validFrom: '2026-01-01T00:00:00Z', person: creator, roles: ['approver'] }];
+      writeFileSync(join(d, 'trust.json'), JSON.stringify(root));
+      rmSync(join(d, 'proofs'), { recursive: true }); // they carry the certificate as it was
+    }, APPROVED);
+    const [python, , out] = check(dir, ['--keyid', KEYID]);
+    assert.equal(python, 1);
+    assert.equal(firstFail(out), `FAIL: STATEMENT_INVALID: approvals[0]: ${creator} created the order and cannot approve it`);
   });
 
   it('refuses a value it cannot put in RFC 8785 form (a fraction in a record), rather than accept it', () => {

@@ -103,13 +103,16 @@ func approvalPayload(a approval, c *certificate) []byte {
 }
 
 // verifyApproval checks one approval's signature, strictly as 5.1 asks: the
-// key a canonical point of large order (which crypto/ed25519 does not check),
-// S < L and R canonical (which it does). crypto/ed25519 checks the
-// cofactorless equation [S]B = R + [k]A, where RFC 8032 5.1.7 and the core
-// (noble, zip215: false) check [8][S]B = [8]R + [8][k]A. They differ only for
-// a key with a small-order component, whose holder crafts a signature that
-// only the cofactored equation accepts: a key registered by its own person,
-// who gains nothing by it but a signature that this checker refuses.
+// key a canonical encoding of a point of large order (crypto/ed25519 checks
+// neither, so strictKey does), S < L and R canonical (crypto/ed25519 checks
+// both). crypto/ed25519 then checks the cofactorless equation
+// [S]B = R + [k]A, which RFC 8032 5.1.7 allows in place of the cofactored
+// [8][S]B = [8]R + [8][k]A. The two differ only for a key with a small-order
+// component and a signature made to pass one equation alone; such a key is
+// its own person's, registered in the trust root, and nobody else can make
+// a signature under it that either equation accepts. So it does not matter
+// here: at worst this checker refuses an approval that a cofactored verifier
+// accepts, never the reverse.
 func verifyApproval(pub ed25519.PublicKey, a approval, c *certificate) bool {
 	return strictKey(pub) && len(a.sig) == ed25519.SignatureSize && ed25519.Verify(pub, pae(approvalPayloadType, approvalPayload(a, c)), a.sig)
 }

@@ -4,8 +4,9 @@
 // -mod=readonly from the modules go.sum pins, it accepts a real
 // `shredproof demo` bundle (version 2) with `shredproof prove` proofs,
 // rejects each tampering with the code of FORMAT.md section 8, and gives every
-// certificate vector of either version its expected code, but for the
-// trust-root and pin vectors, which it does not check (see TRUST_AND_PIN).
+// certificate vector of either version its expected code, trust roots and
+// signed approvals (5.7, 5.9) included, but for the pin vectors, which it
+// does not check (see PINS).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,9 +35,9 @@ const write = (name: string, value: unknown) => {
 };
 
 /** The demo's files, one flag each: what --bundle reads, given by hand. */
-const demoFiles = (over: Record<string, string> = {}) =>
-  Object.entries({ certificate: 'certificate.json', 'public-key': 'public-key.pem', records: 'records.ndjson', retained: 'retained.ndjson', exceptions: 'exceptions.ndjson', rescan: 'rescan.ndjson', order: 'order.json' })
-    .flatMap(([flag, file]) => [`--${flag}`, over[flag] ?? D(file)]);
+const BUNDLE_FLAGS = { certificate: 'certificate.json', 'public-key': 'public-key.pem', records: 'records.ndjson', retained: 'retained.ndjson', exceptions: 'exceptions.ndjson', rescan: 'rescan.ndjson', order: 'order.json', trust: 'trust.json' };
+const filesOf = (dir: string, over: Record<string, string> = {}) => Object.entries(BUNDLE_FLAGS).flatMap(([flag, file]) => [`--${flag}`, over[flag] ?? join(dir, file)]);
+const demoFiles = (over: Record<string, string> = {}) => filesOf(demo, over);
 
 /** Each case exits 1 with its code first on stdout. */
 function assertInvalid(cases: Array<[string, string[], string]>): void {
@@ -82,10 +83,16 @@ describe('the Go checker (test/interop), on a demo bundle of version 2', () => {
       /^exceptions\.ndjson: 0 entries, merkle root e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855$/m,
       /^rescan\.ndjson: 2 entries, merkle root [0-9a-f]{64}$/m,
       new RegExp(`^order\\.json: sha256 ${sha256(D('order.json'))}, reference `, 'm'),
-      /^not checked: trust\.json \(trust roots and pins are out of this checker's scope\)$/m,
+      /^trust root: key [0-9a-f]{64} in force at issuedAt \S+; \d+ approval keys, approvals (not required|required from \S+)$/m,
       /^ignored: photos-to-check$/m,
     ];
     for (const re of expected) assert.match(r.out, re);
+    // The server's signed approvals (section 5.9), each checked against the demo's trust.json.
+    const statement = JSON.parse(Buffer.from((JSON.parse(read(D('certificate.json'))) as Envelope).payload, 'base64').toString('utf8')) as {
+      approvals?: Array<{ role: string; person: string; keyid: string }>;
+    };
+    const approvals = [...r.out.matchAll(/^approval: (\S+) (\S+), key ([0-9a-f]{64}), signed at \S+$/gm)].map((m) => ({ role: m[1], person: m[2], keyid: m[3] }));
+    assert.deepEqual(approvals, (statement.approvals ?? []).map(({ role, person, keyid }) => ({ role, person, keyid })));
     const byHand = goCheck(...demoFiles());
     assert.equal(byHand.code, 0, byHand.out);
     // DSSE's keyid is an optional hint: a signature without one is tried against the key.
@@ -151,6 +158,7 @@ describe('the Go checker (test/interop), on a demo bundle of version 2', () => {
       ['retained.ndjson given as exceptions.ndjson', demoFiles({ exceptions: D('retained.ndjson') }), 'RECORD_INVALID'],
       ['order.json indented', demoFiles({ order: files.orderIndented }), 'ORDER_MISMATCH'],
       ['order.json with a final newline', demoFiles({ order: files.orderNewline }), 'ORDER_MISMATCH'],
+      ['a trust root that does not list the key', demoFiles({ trust: join(VECTORS, 'v2', 'valid', 'trust.json') }), 'KEY_UNTRUSTED'],
       ["a flipped byte in the proof's certificate signature", proofArgs('proof-sig-flipped'), 'SIGNATURE_INVALID'],
       ['a different public key, for the proof', ['--proof', T('proof.json'), '--public-key', OTHER_KEY], 'KEY_UNTRUSTED'],
       ['a tampered entry in the proof', proofArgs('proof-entry-tampered'), 'MERKLE_ROOT_MISMATCH'],
@@ -173,6 +181,7 @@ describe('the Go checker (test/interop), on a demo bundle of version 2', () => {
       ['no public key', ['--certificate', D('certificate.json')]],
       ['records without a certificate', ['--public-key', D('public-key.pem'), '--proof', T('proof.json'), '--records', D('records.ndjson')]],
       ['a list without a certificate', ['--public-key', D('public-key.pem'), '--retained', D('retained.ndjson')]],
+      ['a trust root without a certificate', ['--public-key', D('public-key.pem'), '--proof', T('proof.json'), '--trust', D('trust.json')]],
       ['a list with a version 1 certificate', ['--certificate', v1('certificate.json'), '--public-key', v1('public-key.pem'), '--rescan', D('rescan.ndjson')]],
       ['a bundle with other files', ['--bundle', demo, '--records', D('records.ndjson')]],
       ['a bundle without certificate.json', ['--bundle', join(demo, 'photos-to-check')]],
@@ -188,22 +197,23 @@ describe('the Go checker (test/interop), on a demo bundle of version 2', () => {
   });
 });
 
-// The vectors' codes that trust.json (5.7) and pins (5.8) decide
-// (test/vectors/certificate/v2/README.md, "Who decides which code"). The Go
-// checker trusts the key it is given (--public-key, or a bundle's
-// public-key.pem): it checks the formats, the trees and the order, not which
-// key speaks for the issuer, so it has nothing to say about these vectors.
-// test/core/certificate-vectors-v2.test.ts checks their codes.
-const TRUST_AND_PIN: Record<string, string> = {
-  'key-expired': "trust.json's validUntil",
-  'key-not-yet-valid': "trust.json's validFrom",
-  'key-revoked': "trust.json's revokedAt",
-  'trust-keyid-not-key-hash': "trust.json's own rules",
-  'trust-revoked-without-reason': "trust.json's own rules",
+// The vectors' codes that pins (5.8) decide (test/vectors/certificate/v2/README.md,
+// "Who decides which code"). The Go checker takes the key and the trust root
+// it is given (--public-key or a bundle's public-key.pem, --trust or its
+// trust.json): it checks the formats, the trees, the order, the trust root's
+// rules, windows and approvals, not which key speaks for the issuer, so it
+// has nothing to say about these vectors. test/core/certificate-vectors-v2.test.ts
+// checks their codes.
+const PINS: Record<string, string> = {
   'pin-keyid-other-key': 'a --keyid pin',
   'pin-trust-sha256-other': 'a --trust-sha256 pin',
 };
-const TRUST_AND_PIN_CODES = ['PIN_MISMATCH', 'KEY_REVOKED', 'KEY_OUTSIDE_VALIDITY', 'TRUST_ROOT_INVALID'];
+const PIN_CODES = ['PIN_MISMATCH'];
+
+interface ApprovedVerdict {
+  approvals: Array<{ role: string; person: string; keyid: string }>;
+  approvalsRequired: boolean;
+}
 
 describe('the Go checker (test/interop), on the certificate vectors', () => {
   it('gives every version 1 vector its expected code', () => {
@@ -263,18 +273,44 @@ describe('the Go checker (test/interop), on the certificate vectors', () => {
     for (const name of names) {
       const d = join(VECTORS, 'v2', 'invalid', name);
       const code = expectedCode(d);
-      // A new vector of these codes, or one of them given another code, must be looked at here.
-      assert.equal(TRUST_AND_PIN_CODES.includes(code), name in TRUST_AND_PIN, `${name} (${code})`);
-      if (!(name in TRUST_AND_PIN)) {
+      // A new vector of this code, or one of these given another code, must be looked at here.
+      assert.equal(PIN_CODES.includes(code), name in PINS, `${name} (${code})`);
+      if (!(name in PINS)) {
         checked.push([name, ['--bundle', d], code]);
         continue;
       }
       // Everything the Go checker does check is valid in these bundles (README, "Who decides which code").
       const r = goCheck('--bundle', d);
       assert.equal(r.code, 0, `${name}: ${r.out}`);
-      t.diagnostic(`not checked by the Go checker: ${name} (${code}, decided by ${TRUST_AND_PIN[name]}); it trusts the key it is given`);
+      t.diagnostic(`not checked by the Go checker: ${name} (${code}, decided by ${PINS[name]}); it trusts the key it is given`);
     }
-    for (const name of Object.keys(TRUST_AND_PIN)) assert.ok(names.includes(name), `${name} missing`);
+    for (const name of Object.keys(PINS)) assert.ok(names.includes(name), `${name} missing`);
+    for (const name of ['approval-key-untrusted', 'approval-other-plan', 'approval-missing', 'trust-approval-key-is-certificate-key', 'key-revoked']) {
+      assert.ok(names.includes(name), `${name} missing: the trust root and approval vectors are checked here`);
+    }
     assertInvalid(checked);
+  });
+
+  it('accepts the approved bundle (valid-approved/) and reports each approval that its expected.json lists', () => {
+    const approved = join(VECTORS, 'v2', 'valid-approved');
+    const [v] = JSON.parse(read(join(approved, 'expected.json'))) as ApprovedVerdict[];
+    assert.ok(v && v.approvals.length > 0, 'valid-approved/ lists its approvals');
+    for (const args of [['--bundle', approved], filesOf(approved)]) {
+      const r = goCheck(...args);
+      assert.equal(r.code, 0, r.out);
+      const required = v.approvalsRequired ? 'required from \\S+' : 'not required';
+      assert.match(r.out, new RegExp(`^trust root: key [0-9a-f]{64} in force at issuedAt \\S+; \\d+ approval keys, approvals ${required}$`, 'm'));
+      const got = [...r.out.matchAll(/^approval: (\S+) (\S+), key ([0-9a-f]{64}), signed at \S+$/gm)].map((m) => ({ role: m[1], person: m[2], keyid: m[3] }));
+      assert.deepEqual(got, v.approvals, r.out);
+    }
+    // Without a trust root the approvals' own rules are checked (step 4), and their keys are not.
+    const alone = goCheck('--certificate', join(approved, 'certificate.json'), '--public-key', join(approved, 'public-key.pem'));
+    assert.equal(alone.code, 0, alone.out);
+    assert.match(alone.out, /^not checked: approvals \(no trust root lists the approvers' keys\)$/m);
+    // The trust root given is the one in force: without the approver's key, the approval is not the root's.
+    const root = JSON.parse(read(join(approved, 'trust.json'))) as { approvalKeys: Array<{ keyid: string }> };
+    const approverKeyid = v.approvals.find((a) => a.role === 'approver')!.keyid;
+    const other = write('no-approver-trust.json', { ...root, approvalKeys: root.approvalKeys.filter((k) => k.keyid !== approverKeyid) });
+    assertInvalid([['a trust root without the approver\'s key', filesOf(approved, { trust: other }), 'APPROVER_UNTRUSTED']]);
   });
 });
