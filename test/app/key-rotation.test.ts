@@ -4,10 +4,16 @@
 // a rotated-away key refuses to sign, a retired key refuses to start; then
 // the current trust root verifies every bundle, pinned, with the CLI and with
 // python3 + openssl, and `key revoke` turns exactly the certificates signed
-// after the compromise INVALID (KEY_REVOKED).
+// after the compromise INVALID (KEY_REVOKED). Each bundle is also fetched over
+// HTTP (`order fetch`), an object of it proved (`prove`), and verified in the
+// offline page in Chromium, before and after the revocation. Each order was
+// approved with the approver's own key (test/helpers/approvals.ts), and every
+// verifier checks that signature against the same trust root.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { parseTrustRoot } from '../../packages/verify/src/core/index.js';
 import { certificateFiles } from '../../src/app/finalize-order.js';
@@ -15,6 +21,11 @@ import { trustRootFile } from '../../src/app/trust-root.js';
 import { loadConfig } from '../../src/config/config.js';
 import { composeCoordinator, type CoordinatorRuntime } from '../../src/main/coordinator.js';
 import { silentLogger } from '../../src/log.js';
+import { createApp } from '../../src/http/app.js';
+import { buildVerifierPage } from '../../src/verifier-page/build.js';
+import { chooseBundleFolder, setPins } from '../browser/page-actions.js';
+import { issueTestToken } from '../helpers/approvals.js';
+import { openVerifierPage, type VerifierPage, verifyInPage } from '../helpers/browser.js';
 import { executeDemoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 import { independentCheck } from '../helpers/independent-check.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -22,13 +33,21 @@ import { runCli } from '../helpers/run-cli.js';
 describe('key rotation and revocation', { timeout: 300_000 }, () => {
   let h: Harness;
   const runtimes: CoordinatorRuntime[] = [];
+  let server: Server | undefined;
+  let page: VerifierPage | undefined;
   after(async () => {
+    await page?.close();
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
     for (const r of runtimes) await r.close();
     await h?.close();
   });
 
   const key = (...args: string[]) => runCli('key', ...args, '--data-dir', h.config.dataDir);
+  /** Each order destroys the photos again (put back from a copy taken at the start), so that each certificate has records to prove. */
   const certify = async (runtime: CoordinatorRuntime) => {
+    const copy = join(h.dir, 'store-copy');
+    if (!existsSync(copy)) cpSync(h.dataset.root, copy, { recursive: true });
+    else cpSync(copy, h.dataset.root, { recursive: true });
     const id = await executeDemoOrder({ ...h, runtime });
     const done = await runtime.coordinator.waitFor(id);
     assert.match(done.state, /^certified/, done.failure ?? '');
@@ -90,6 +109,35 @@ describe('key rotation and revocation', { timeout: 300_000 }, () => {
       assert.deepEqual([py, ossl], [0, 0], text);
     }
 
+    // What a regulator does with each: fetch the bundle over HTTP, prove one destroyed object,
+    // verify in the offline page with the same trust root pinned. Whatever key signed it.
+    const app = createApp(runtime.deps, { http: { authFailuresPerMinute: 10_000 }, verifierPage: buildVerifierPage });
+    server = await new Promise<Server>((resolve) => {
+      const srv = app.listen(0, '127.0.0.1', () => resolve(srv));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const token = issueTestToken(runtime.deps, { name: 'audrey', role: 'auditor', createdBy: 'test', now: new Date() }).token;
+    page = await openVerifierPage();
+    const fetched = new Map<string, string>();
+    for (const o of [a, b, c]) {
+      const dir = join(h.dir, `fetched-${o.id}`);
+      const f = await runCli('order', 'fetch', o.id, '--out', dir, '--server', url, '--token', token);
+      assert.equal(f.code, 0, f.stdout + f.stderr);
+      fetched.set(o.id, dir);
+      const v = await runCli('verify', '--bundle', dir, '--trust', trust);
+      assert.equal(v.code, 0, v.stdout);
+      assert.match(v.stdout, new RegExp(`^ +certificate.json +VALID: .* signed by key ${o.keyid}$`, 'm'));
+      assert.match(v.stdout, /^approved by bob with their own key [0-9a-f]{64} \(signed .*; in the trust root\)$/m);
+      const locator = (JSON.parse(readFileSync(join(dir, 'records.ndjson'), 'utf8').split('\n')[0]!) as { locator: string }).locator;
+      const p = await runCli('prove', '--certificate', join(dir, 'certificate.json'), '--records', join(dir, 'records.ndjson'), '--public-key', join(dir, 'public-key.pem'), '--locator', locator, '--out', join(dir, 'proof.json'));
+      assert.equal(p.code, 0, p.stdout + p.stderr);
+      assert.equal((await runCli('verify', '--proof', join(dir, 'proof.json'), '--trust', trust)).code, 0, `${o.id}: the proof verifies with the trust root`);
+      await chooseBundleFolder(page.page, dir);
+      await setPins(page.page, { trust });
+      const shown = await verifyInPage(page.page);
+      assert.equal(shown.verdict, 'valid', `${o.id} in the page: ${JSON.stringify(shown)}`);
+    }
+
     // key 2 compromised after B was issued: B stays valid. Then since before B: B is INVALID, A and C are not.
     const afterB = new Date(Date.parse(b.issuedAt) + 1).toISOString();
     assert.equal((await key('revoke', '--keyid', b.keyid, '--compromised-since', afterB, '--reason', 'laptop stolen (test)')).code, 0);
@@ -105,6 +153,16 @@ describe('key rotation and revocation', { timeout: 300_000 }, () => {
     assert.equal(py, 1, text);
     assert.match(text, /FAIL: KEY_REVOKED/);
     for (const o of [a, c]) assert.equal((await verifyBundle(o.id, trust)).code, 0, o.id);
+    // The page, given the new trust root, says so too, for B only. (A file of its own: a page holds
+    // on to the file it was given, and one changed on disk since cannot be read again.)
+    const revokedTrust = join(h.dir, 'trust-after-revocation.json');
+    writeFileSync(revokedTrust, trustRootFile(runtime.deps));
+    for (const o of [a, b, c]) {
+      await chooseBundleFolder(page.page, fetched.get(o.id)!);
+      await setPins(page.page, { trust: revokedTrust });
+      const shown = await verifyInPage(page.page);
+      assert.deepEqual([shown.verdict, shown.code], o === b ? ['invalid', 'KEY_REVOKED'] : ['valid', undefined], `${o.id}: ${JSON.stringify(shown)}`);
+    }
 
     // key list says it; every change is in the audit log.
     const list = JSON.parse((await key('list', '--json')).stdout) as { keys: Array<{ keyid: string; status: string }> };
