@@ -1,16 +1,21 @@
 // The pages the API serves, in real Chromium over HTTP: /verify (the offline
 // verifier, with its own strict CSP sent as the header) verifies a
-// certificate fetched from the API; /docs renders the OpenAPI document with
-// locally served assets. No console errors: a CSP violation would be one.
+// certificate fetched from the API, and the whole bundle with the approvals
+// signed by the people's own keys (checked against the served trust.json);
+// /docs renders the OpenAPI document with locally served assets. No console
+// errors: a CSP violation would be one.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { demoOrder } from '../../src/demo/dataset.js';
-import { type ApiHarness, startApiHarness, waitForState } from '../helpers/api-harness.js';
+import { type ApiHarness, approvalBody, startApiHarness, waitForState } from '../helpers/api-harness.js';
+import { personSigner, signedBy } from '../helpers/approvals.js';
 import { CHROMIUM, chooseFiles, requireChromium, SCREENSHOT_DIR, verifyInPage } from '../helpers/browser.js';
+import { chooseBundleFolder, setPins } from './page-actions.js';
 
 describe('pages served by the API, in Chromium', () => {
   let api: ApiHarness;
@@ -28,8 +33,14 @@ describe('pages served by the API, in Chromium', () => {
     });
     id = ((await (await api.call('/v1/orders', { method: 'POST', json: demoOrder('photos') })).json()) as { id: string }).id;
     await api.call(`/v1/orders/${id}/plan`, { method: 'POST' });
-    const planned = await waitForState(api, id, ['planned']);
-    await api.call(`/v1/orders/${id}/approve`, { method: 'POST', as: 'bob', json: { planRoot: planned.plan.root } });
+    const planned = (await waitForState(api, id, ['planned'])) as Parameters<typeof approvalBody>[0];
+    // alice signs her plan as its performer, bob approves it: each with their own (test) key.
+    const row = { id, documentSha256: planned.documentSha256, planRoot: planned.plan.root, planCount: planned.plan.objects } as Parameters<typeof signedBy>[1];
+    const { keyid, signedAt, signature } = signedBy({ clock: { now: () => new Date() } }, row, 'alice', 'performer');
+    const signed = await api.call(`/v1/orders/${id}/sign-plan`, { method: 'POST', json: { planRoot: planned.plan.root, signature: { keyid, signedAt, signature } } });
+    assert.equal(signed.status, 200, await signed.text());
+    const approved = await api.call(`/v1/orders/${id}/approve`, { method: 'POST', as: 'bob', json: approvalBody(planned, 'bob') });
+    assert.equal(approved.status, 200, await approved.text());
     await api.call(`/v1/orders/${id}/execute`, { method: 'POST' });
     await waitForState(api, id, ['certified']);
   });
@@ -67,6 +78,44 @@ describe('pages served by the API, in Chromium', () => {
     assert.equal(verdict.verdict, 'valid', JSON.stringify(verdict));
     assert.deepEqual(errors, []);
     assert.deepEqual(requests.filter((u) => !u.startsWith('blob:')), [`${api.url}/verify`], 'the page asks for nothing but itself');
+    await page.close();
+  });
+
+  it('/verify verifies the bundle fetched from the API, and says who approved and who signed the plan, with their own keys', async () => {
+    const bundle = join(dir, 'bundle');
+    mkdirSync(bundle);
+    const save = async (file: string, path: string, as: 'audrey' | null = 'audrey') => {
+      const r = await api.call(path, { as });
+      assert.equal(r.status, 200, path);
+      const text = await r.text();
+      writeFileSync(join(bundle, file), text);
+      return text;
+    };
+    await save('certificate.json', `/v1/orders/${id}/certificate`);
+    await save('records.ndjson', `/v1/orders/${id}/records`);
+    await save('order.json', `/v1/orders/${id}/order.json`);
+    for (const list of ['retained', 'exceptions', 'rescan']) await save(`${list}.ndjson`, `/v1/orders/${id}/lists/${list}`);
+    const trust = await save('trust.json', '/v1/trust.json', null);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${api.url}/verify`);
+    await chooseBundleFolder(page, bundle);
+    // The SHA-256 of trust.json as published out of band: it vouches for the signing key and the people's keys alike.
+    await setPins(page, { trustSha256: createHash('sha256').update(trust).digest('hex') });
+    const verdict = await verifyInPage(page);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'served-verify-approvals.png'), fullPage: true });
+    assert.equal(verdict.verdict, 'valid', JSON.stringify(verdict));
+    const short = (name: string) => personSigner(name).keyid.slice(0, 16);
+    assert.match(
+      (await page.textContent('#verdict-approval')) ?? '',
+      new RegExp(`^Approved by bob with their own key ${short('bob')} \\(signed [^)]+\\)\\. Plan signed by the performer alice with their own key ${short('alice')} \\(signed [^)]+\\)\\.$`),
+    );
+    const statement = (await page.textContent('#statement')) ?? '';
+    assert.ok(statement.includes(`bob, the approver, with their own key ${personSigner('bob').keyid}`), statement);
+    assert.ok(statement.includes(`alice, who created the order, with their own key ${personSigner('alice').keyid}`), statement);
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

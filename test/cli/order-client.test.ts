@@ -3,9 +3,10 @@
 // worker. Every subcommand in text and --json; the server's refusals printed
 // with their code and each field; usage errors, an unreachable server and a
 // refused token with their exit codes; a progress stream that drops and is
-// followed again.
+// followed again. Approvals and performer signatures are signed with keys
+// made by `shredproof person keygen` and registered with `person set-key`.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ describe('shredproof order (the API client)', () => {
   let as: (who: keyof ApiHarness['tokens'], ...args: string[]) => ReturnType<typeof runCli>;
   let id: string;
   let planRoot: string;
+  /** The private key files and key ids that `person keygen` made for alice and bob. */
+  const keys = {} as Record<'alice' | 'bob', { file: string; keyid: string }>;
 
   const writeJson = (name: string, v: unknown) => {
     const f = join(dir, name);
@@ -37,7 +40,8 @@ describe('shredproof order (the API client)', () => {
     const planned = await as('alice', 'order', 'plan', o.id, '--json');
     assert.equal(planned.code, 0, planned.stderr);
     const root = JSON.parse(planned.stdout).plan.root as string;
-    assert.equal((await as('bob', 'order', 'approve', o.id, '--plan-root', root)).code, 0);
+    const approved = await as('bob', 'order', 'approve', o.id, '--plan-root', root, '--key', keys.bob.file);
+    assert.equal(approved.code, 0, approved.stderr);
     return { id: o.id, root };
   }
 
@@ -45,6 +49,17 @@ describe('shredproof order (the API client)', () => {
     api = await startApiHarness({ objects: 100, batchSize: 10 });
     dir = mkdtempSync(join(tmpdir(), 'sp-order-cli-'));
     as = (who, ...args) => runCli(...args, '--server', api.url, '--token', api.tokens[who]);
+    // Each makes their own key; the server's machine registers its public half (their harness test key stops then).
+    for (const name of ['alice', 'bob'] as const) {
+      const made = await runCli('person', 'keygen', '--name', name, '--dir', join(dir, 'keys'));
+      assert.equal(made.code, 0, made.stderr);
+      const keyid = /^keyid ([0-9a-f]{64})$/m.exec(made.stdout)![1]!;
+      const set = await runCli('person', 'set-key', '--name', name, '--public-key', join(dir, 'keys', `${name}.pub.pem`), '--data-dir', api.config.dataDir);
+      assert.equal(set.code, 0, set.stderr);
+      assert.match(set.stdout, new RegExp(`^key ${keyid} of ${name} from \\S+: signs as `));
+      keys[name] = { file: join(dir, 'keys', `${name}.key.pem`), keyid };
+    }
+    assert.equal(statSync(keys.bob.file).mode & 0o777, 0o600);
   });
   after(async () => {
     await api?.close();
@@ -123,31 +138,68 @@ describe('shredproof order (the API client)', () => {
     assert.notEqual(replanned.plan.root, first.plan.root);
   });
 
-  it('approve: the creator is refused even with an approver token (exit 1, SELF_APPROVAL)', async () => {
-    const r = await as('aliceApprover', 'order', 'approve', id, '--plan-root', planRoot);
+  it('approve: the creator is refused even with an approver token and her own key (exit 1, SELF_APPROVAL)', async () => {
+    const r = await as('aliceApprover', 'order', 'approve', id, '--plan-root', planRoot, '--key', keys.alice.file);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^order approve: refused by the server: 409 SELF_APPROVAL: /);
   });
 
-  it('approve: an operator token is refused (exit 1, 403 FORBIDDEN); a bad or missing --plan-root is a usage error', async () => {
-    const r = await as('olga', 'order', 'approve', id, '--plan-root', planRoot);
+  it('approve: an operator token is refused (exit 1, 403 FORBIDDEN); a bad or missing --plan-root or --key is a usage error', async () => {
+    const r = await as('olga', 'order', 'approve', id, '--plan-root', planRoot, '--key', keys.bob.file);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /403 FORBIDDEN: approveOrder needs the role approver; this token's role is operator/);
-    const bad = await as('bob', 'order', 'approve', id, '--plan-root', 'abc');
+    const bad = await as('bob', 'order', 'approve', id, '--plan-root', 'abc', '--key', keys.bob.file);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--plan-root must be 64 lowercase hex digits/);
-    const none = await as('bob', 'order', 'approve', id);
+    const none = await as('bob', 'order', 'approve', id, '--key', keys.bob.file);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /required option '--plan-root <hex>'/);
+    const noKey = await as('bob', 'order', 'approve', id, '--plan-root', planRoot);
+    assert.equal(noKey.code, 2);
+    assert.match(noKey.stderr, /required option '--key <file>'/);
+    const missing = await as('bob', 'order', 'approve', id, '--plan-root', planRoot, '--key', join(dir, 'keys', 'nobody.key.pem'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^order approve: --key .*nobody\.key\.pem: no such file \(shredproof person keygen makes one\)$/);
+    const notKey = await as('bob', 'order', 'approve', id, '--plan-root', planRoot, '--key', join(dir, 'keys', 'bob.pub.pem'));
+    assert.equal(notKey.code, 2, notKey.stderr);
+    assert.equal(api.runtime.deps.ledger.getOrder(id)!.state, 'planned');
   });
 
-  it('approve: a root other than the current plan is refused (exit 1, STALE_PLAN); bob approves the root he saw', async () => {
-    const stale = await as('bob', 'order', 'approve', id, '--plan-root', 'ab'.repeat(32));
+  it('approve: a key that is not bob\'s own is refused (exit 1, 409 APPROVAL_REFUSED), and the order stays planned', async () => {
+    const r = await as('bob', 'order', 'approve', id, '--plan-root', planRoot, '--key', keys.alice.file);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^order approve: refused by the server: 409 APPROVAL_REFUSED: .*key ${keys.alice.keyid} is not registered to bob`));
+    const j = await as('bob', 'order', 'approve', id, '--plan-root', planRoot, '--key', keys.alice.file, '--json');
+    assert.equal(j.code, 1);
+    assert.equal(JSON.parse(j.stdout).code, 'APPROVAL_REFUSED');
+    const o = (await (await api.call(`/v1/orders/${id}`)).json()) as any;
+    assert.deepEqual([o.state, o.approval, o.signatures], ['planned', null, []]);
+  });
+
+  it('sign-plan: alice signs her plan as its performer with her key; bob cannot (403), nor can olga sign alice\'s order', async () => {
+    const byBob = await as('bob', 'order', 'sign-plan', id, '--plan-root', planRoot, '--key', keys.bob.file);
+    assert.equal(byBob.code, 1);
+    assert.match(byBob.stderr, /403 FORBIDDEN: signPlan needs the role operator/);
+    const byOlga = await as('olga', 'order', 'sign-plan', id, '--plan-root', planRoot, '--key', keys.alice.file);
+    assert.equal(byOlga.code, 1);
+    assert.match(byOlga.stderr, /409 APPROVAL_REFUSED: only the order's creator \(alice\) may sign its plan as performer, not olga/);
+    const r = await as('alice', 'order', 'sign-plan', id, '--plan-root', planRoot, '--key', keys.alice.file);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `signed the plan ${planRoot} of ${id} as performer with key ${keys.alice.keyid}`);
+    const o = (await (await api.call(`/v1/orders/${id}`)).json()) as any;
+    assert.deepEqual(o.signatures.map((a: any) => [a.role, a.person, a.keyid]), [['performer', 'alice', keys.alice.keyid]]);
+    assert.equal(o.state, 'planned');
+  });
+
+  it('approve: a root other than the current plan is refused (exit 1, STALE_PLAN); bob approves the root he saw, with his key', async () => {
+    const stale = await as('bob', 'order', 'approve', id, '--plan-root', 'ab'.repeat(32), '--key', keys.bob.file);
     assert.equal(stale.code, 1);
     assert.match(stale.stderr, /409 STALE_PLAN/);
-    const r = await as('bob', 'order', 'approve', id, '--plan-root', planRoot);
+    const r = await as('bob', 'order', 'approve', id, '--plan-root', planRoot, '--key', keys.bob.file);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, `approved ${id} by bob for plan root ${planRoot}`);
+    assert.equal(r.stdout, `approved ${id} by bob for plan root ${planRoot} with key ${keys.bob.keyid}`);
+    const o = (await (await api.call(`/v1/orders/${id}`)).json()) as any;
+    assert.deepEqual(o.signatures.map((a: any) => [a.role, a.person, a.keyid]), [['performer', 'alice', keys.alice.keyid], ['approver', 'bob', keys.bob.keyid]]);
   });
 
   it('execute starts the order without waiting; a second execute is refused (ALREADY_EXECUTED)', async () => {
@@ -209,6 +261,9 @@ describe('shredproof order (the API client)', () => {
     assert.equal(v.code, 0, v.stdout);
     assert.match(v.stdout, /^VALID \(certificate\.json, records\.ndjson, /);
     assert.match(v.stdout, /^key pinned: yes, by the key id /m);
+    // Both signatures are checked against the bundle's trust.json, which lists the keys registered with person set-key.
+    assert.match(v.stdout, new RegExp(`^plan signed by the performer alice with their own key ${keys.alice.keyid} \\(signed \\S+; in the trust root\\)$`, 'm'));
+    assert.match(v.stdout, new RegExp(`^approved by bob with their own key ${keys.bob.keyid} \\(signed \\S+; in the trust root\\)$`, 'm'));
     const again = await as('audrey', 'order', 'fetch', id, '--out', out);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /certificate\.json exists; choose another --out or give --force/);

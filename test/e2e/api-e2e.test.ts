@@ -1,15 +1,19 @@
 // End to end, as an operator runs it: a real `shredproof serve --no-worker`
 // process and a separate `shredproof worker` process against the machine's
-// Redis; tokens made with `shredproof token create`; one order driven from
-// create to certificate only through the HTTP API, with the `shredproof
-// order` client as separate processes; the certificate fetched over HTTP is
-// checked by `shredproof verify` and by the independent openssl + python
-// check, and against the files themselves; the audit log names who did
-// what, with which token, from where. Both processes stop cleanly on SIGTERM.
+// Redis; people who make their own keys with `shredproof person keygen`,
+// registered with `shredproof person add --public-key`, and tokens made with
+// `shredproof token create`; one order driven from create to certificate only
+// through the HTTP API, with the `shredproof order` client as separate
+// processes, the plan signed by its performer and approved with the
+// approver's own key; the certificate fetched over HTTP is checked by
+// `shredproof verify` (the approvals against the served trust.json) and by
+// the independent openssl + python check, and against the files themselves;
+// the audit log names who did what, with which token, from where. Both
+// processes stop cleanly on SIGTERM.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -56,6 +60,8 @@ describe('end to end: shredproof serve + shredproof worker, driven over HTTP', {
   let worker: Proc | undefined;
   const tokens: Record<'alice' | 'bob' | 'audrey', { token: string; id: string }> = {} as never;
   let orderId: string;
+  /** The personal keys of alice and bob, each made in a directory of its own (their own machines). */
+  const keys = {} as Record<'alice' | 'bob', { file: string; pub: string; keyid: string }>;
   const certDir = () => join(dir, 'fetched');
   /** The CLI client as one person, against the server. */
   const order = (who: keyof typeof tokens, args: string[], input?: string) =>
@@ -87,12 +93,33 @@ describe('end to end: shredproof serve + shredproof worker, driven over HTTP', {
       LOG_LEVEL: 'warn',
     };
     const keygen = shredproof(['keygen', '--dir', join(dir, 'keys')], env);
-    // One at a time: each opens the ledger (and the first one creates it).
-    for (const [name, role] of [['alice', 'operator'], ['bob', 'approver'], ['audrey', 'auditor']] as const) {
+    // alice and bob each make their own key, on their own machine: no ledger is involved.
+    const personal = (['alice', 'bob'] as const).map(async (name) => {
+      const home = join(dir, `home-${name}`);
+      const r = await shredproof(['person', 'keygen', '--name', name, '--dir', home], {});
+      assert.equal(r.code, 0, r.stderr);
+      const keyid = /^keyid ([0-9a-f]{64})$/m.exec(r.stdout)?.[1];
+      assert.ok(keyid, r.stdout);
+      const file = join(home, `${name}.key.pem`);
+      assert.match(r.stdout, new RegExp(`^private key ${file} \\(mode 0600\\): keep it; it never leaves this machine$`, 'm'));
+      keys[name] = { file, pub: join(home, `${name}.pub.pem`), keyid };
+    });
+    await Promise.all(personal);
+    // One at a time: each opens the ledger. The auditor's token comes first and creates the ledger (and registers
+    // audrey, who signs nothing); alice and bob are registered with their public keys before their tokens are made.
+    const token = async (name: 'alice' | 'bob' | 'audrey', role: string) => {
       const r = await shredproof(['token', 'create', '--role', role, '--name', name, '--json'], env);
       assert.equal(r.code, 0, r.stderr);
-      const { token, info } = JSON.parse(r.stdout);
-      tokens[name] = { token, id: info.id };
+      const { token: t, info } = JSON.parse(r.stdout);
+      tokens[name] = { token: t, id: info.id };
+      return r;
+    };
+    assert.match((await token('audrey', 'auditor')).stderr, /registered the person audrey with the role auditor/);
+    for (const [name, role, signs] of [['alice', 'operator', 'performer'], ['bob', 'approver', 'approver']] as const) {
+      const added = await shredproof(['person', 'add', '--name', name, '--roles', role, '--public-key', keys[name].pub], env);
+      assert.equal(added.code, 0, added.stderr);
+      assert.deepEqual(added.stdout.split('\n').map((l) => l.replace(/ from \S+:/, ' from T:')), [`added ${name}: roles ${role}`, `key ${keys[name].keyid} from T: signs as ${signs}`]);
+      assert.doesNotMatch((await token(name, role)).stderr, /registered the person/);
     }
     assert.equal((await keygen).code, 0);
     serve = spawnShredproof(['serve', '--no-worker'], env);
@@ -119,11 +146,31 @@ describe('end to end: shredproof serve + shredproof worker, driven over HTTP', {
     assert.equal(o.plan.targets.photos.held, ds.held.size);
   });
 
-  it('bob approves the plan root he reviewed; alice executes; with --no-worker nothing runs until a worker starts', async () => {
+  it('each private key is the person\'s alone: mode 0600, in a directory only they can enter', () => {
+    for (const name of ['alice', 'bob'] as const) {
+      assert.equal(statSync(keys[name].file).mode & 0o777, 0o600, keys[name].file);
+      assert.equal(statSync(join(dir, `home-${name}`)).mode & 0o077, 0, `home-${name} is open to others`);
+      assert.match(readFileSync(keys[name].file, 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
+      assert.match(readFileSync(keys[name].pub, 'utf8'), /^-----BEGIN PUBLIC KEY-----\n/);
+    }
+  });
+
+  it('alice signs the plan as its performer; bob cannot approve with a key not his, and approves with his own', async () => {
     const root = (await get('bob', `/v1/orders/${orderId}`)).plan.root;
-    const approved = await order('bob', ['approve', orderId, '--plan-root', root]);
+    const signed = await order('alice', ['sign-plan', orderId, '--plan-root', root, '--key', keys.alice.file]);
+    assert.equal(signed.code, 0, signed.stderr);
+    assert.equal(signed.stdout, `signed the plan ${root} of ${orderId} as performer with key ${keys.alice.keyid}`);
+    const wrong = await order('bob', ['approve', orderId, '--plan-root', root, '--key', keys.alice.file]);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, new RegExp(`409 APPROVAL_REFUSED: .*key ${keys.alice.keyid} is not registered to bob`));
+    const approved = await order('bob', ['approve', orderId, '--plan-root', root, '--key', keys.bob.file]);
     assert.equal(approved.code, 0, approved.stderr);
-    assert.equal(approved.stdout, `approved ${orderId} by bob for plan root ${root}`);
+    assert.equal(approved.stdout, `approved ${orderId} by bob for plan root ${root} with key ${keys.bob.keyid}`);
+    const o = await get('audrey', `/v1/orders/${orderId}`);
+    assert.deepEqual(o.signatures.map((a: any) => `${a.role} ${a.person} ${a.keyid}`), [`performer alice ${keys.alice.keyid}`, `approver bob ${keys.bob.keyid}`]);
+  });
+
+  it('alice executes; with --no-worker nothing runs until a worker starts', async () => {
     const executed = await order('alice', ['execute', orderId]);
     assert.equal(executed.code, 0, executed.stderr);
     await sleep(1000);
@@ -146,6 +193,17 @@ describe('end to end: shredproof serve + shredproof worker, driven over HTTP', {
     const verified = await shredproof(['verify', '--certificate', files[0]!, '--public-key', files[2]!, '--records', files[1]!], {});
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /^VALID \(signature, statement, records\)/);
+    // The whole bundle, pinned by the SHA-256 of its trust.json: both signatures checked against the keys it lists.
+    const trustSha256 = createHash('sha256').update(readFileSync(join(certDir(), 'trust.json'))).digest('hex');
+    const bundle = await shredproof(['verify', '--bundle', certDir(), '--trust-sha256', trustSha256], {});
+    assert.equal(bundle.code, 0, bundle.stdout + bundle.stderr);
+    assert.match(bundle.stdout, new RegExp(`^approved by bob with their own key ${keys.bob.keyid} \\(signed \\S+; in the trust root\\)$`, 'm'));
+    assert.match(bundle.stdout, new RegExp(`^plan signed by the performer alice with their own key ${keys.alice.keyid} \\(signed \\S+; in the trust root\\)$`, 'm'));
+    // The served trust.json is the one in the bundle, and lists the keys alice and bob made.
+    const served = await (await fetch(`${url}/v1/trust.json`)).text();
+    assert.equal(served, readFileSync(join(certDir(), 'trust.json'), 'utf8'));
+    const listed = JSON.parse(served).approvalKeys.map((k: any) => `${k.person} ${k.keyid}`).sort();
+    assert.deepEqual(listed, [`alice ${keys.alice.keyid}`, `bob ${keys.bob.keyid}`]);
     const [py, ossl, out] = independentCheck(certDir());
     assert.deepEqual([py, ossl], [0, 0], out);
     // The public key the server serves is the one the operator generated.
@@ -168,21 +226,32 @@ describe('end to end: shredproof serve + shredproof worker, driven over HTTP', {
   it('the audit log has the writes of alice and bob with their token ids and address, and its hash chain holds', async () => {
     const { entries, nextCursor } = await get('audrey', '/v1/audit?limit=1000');
     assert.equal(nextCursor, null);
-    const writes = entries.filter((e: any) => e.orderId === orderId && e.tokenId !== null && e.method === 'POST');
+    // The writes on the order, by their path: it names the order whatever the answer was.
+    const writes = entries.filter((e: any) => e.tokenId !== null && e.method === 'POST' && (e.path === '/v1/orders' ? e.orderId === orderId : e.path.startsWith(`/v1/orders/${orderId}/`)));
     const seen = writes.map((e: any) => `${e.action} ${e.actor} ${e.role} ${e.tokenId} ${e.status} ${e.remote}`);
     const alice = `${tokens.alice.id} `;
     assert.deepEqual(seen, [
       `createOrder alice operator ${alice}201 127.0.0.1`,
       `planOrder alice operator ${alice}202 127.0.0.1`,
+      `signPlan alice operator ${alice}200 127.0.0.1`,
+      `approveOrder bob approver ${tokens.bob.id} 409 127.0.0.1`,
       `approveOrder bob approver ${tokens.bob.id} 200 127.0.0.1`,
       `executeOrder alice operator ${alice}202 127.0.0.1`,
     ]);
     for (const e of writes) assert.equal(e.userAgent, 'shredproof-cli/0.1.0');
     // The state changes, in the same log, with the actor the ledger recorded.
     const states = entries.filter((e: any) => e.orderId === orderId && e.action.startsWith('order.')).map((e: any) => `${e.action}:${e.actor}`);
-    assert.deepEqual(states, ['order.draft:alice', 'order.planning:alice', 'order.planned:alice', 'order.approved:bob', 'order.executing:alice', 'order.finalizing:coordinator', 'order.certified:coordinator']);
-    // The tokens were made on the command line, and say so.
+    assert.deepEqual(states, ['order.draft:alice', 'order.planning:alice', 'order.planned:alice', 'order.sign-plan:alice', 'order.approved:bob', 'order.executing:alice', 'order.finalizing:coordinator', 'order.certified:coordinator']);
+    // The tokens were made on the command line, and say so; so were the people and their keys.
     assert.equal(entries.filter((e: any) => e.action === 'token.create').length, 3);
+    assert.deepEqual(entries.filter((e: any) => e.action === 'person.add').map((e: any) => e.detail), [
+      'person audrey registered with roles auditor',
+      'person alice registered with roles operator',
+      'person bob registered with roles approver',
+    ]);
+    const keyEntries = entries.filter((e: any) => e.action === 'person.key').map((e: any) => e.detail.replace(/ from \S+:/, ' from T:'));
+    assert.deepEqual(keyEntries, [`key ${keys.alice.keyid} of alice from T: signs as performer`, `key ${keys.bob.keyid} of bob from T: signs as approver`]);
+    assert.ok(entries.filter((e: any) => /^(person|token)\./.test(e.action)).every((e: any) => e.actor.startsWith('local')));
     const chain = await get('audrey', '/v1/audit/verify');
     assert.equal(chain.ok, true);
     assert.ok(chain.entries >= entries.length);

@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { removePerson } from '../../src/app/people.js';
+import { issueToken } from '../../src/app/tokens.js';
 import { issueTestToken } from '../helpers/approvals.js';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
 import { sleep, withTimeout } from '../helpers/procs.js';
@@ -143,6 +145,8 @@ describe('HTTP API: the audit log', () => {
 
   it('records who, when, what, from where and how it ended, for every write and every state change', async () => {
     const created = (await (await api.call('/v1/orders', { method: 'POST', json: ORDER, headers: { 'user-agent': 'audit-test/1' } })).json()) as any;
+    // A refused write is logged with its order too: the handler threw, and the order id must not be lost with it.
+    assert.equal((await api.call(`/v1/orders/${created.id}/execute`, { method: 'POST', as: 'olga' })).status, 409);
     await api.call(`/v1/orders/${created.id}/cancel`, { method: 'POST', as: 'olga', json: { reason: 'audit test' } });
     const r = await api.call(`/v1/audit?orderId=${created.id}`, { as: 'audrey' });
     const { entries } = (await r.json()) as any;
@@ -150,6 +154,7 @@ describe('HTTP API: the audit log', () => {
     assert.deepEqual(view, [
       ['alice', 'order.draft', null],
       ['alice', 'createOrder', 201],
+      ['olga', 'executeOrder', 409],
       ['olga', 'order.cancelled', null],
       ['olga', 'cancelOrder', 200],
     ]);
@@ -161,7 +166,7 @@ describe('HTTP API: the audit log', () => {
     assert.equal(write.method, 'POST');
     assert.equal(write.path, '/v1/orders');
     assert.ok(Date.parse(write.at) <= Date.now());
-    assert.match(entries[2].detail, /draft -> cancelled: cancelled before execution: audit test/);
+    assert.match(entries[3].detail, /draft -> cancelled: cancelled before execution: audit test/);
   });
 
   it('pages with a cursor, and its hash chain verifies', async () => {
@@ -250,6 +255,23 @@ describe('HTTP API: a progress stream outlives no revocation (issue 11, item 11)
     } finally {
       a.abort();
       b.abort();
+    }
+  });
+
+  it('ends the streams of a person removed on the server\'s machine: every token of theirs is revoked at once', async () => {
+    const deps = api.runtime.deps;
+    const reader = issueTestToken(deps, { name: 'ruth', role: 'auditor', createdBy: 'test', now: new Date() });
+    const second = issueToken(deps.ledger, { name: 'ruth', role: 'auditor', createdBy: 'test', now: new Date() });
+    const s = await openStream(reader.token);
+    try {
+      // What `shredproof person remove` does, in another process: the API is not told.
+      assert.deepEqual(removePerson(deps, 'ruth', 'test'), { tokensRevoked: 2 });
+      await withTimeout(s.ended, 5000, () => 'the stream stayed open 5 s after its person was removed');
+      assert.equal(await statusWith(reader.token), 401);
+      assert.equal(await statusWith(second.token), 401);
+      assert.ok(deps.ledger.access.token(second.row.id)!.revokedAt, 'the token is revoked, not only refused');
+    } finally {
+      s.abort();
     }
   });
 

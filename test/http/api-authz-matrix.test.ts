@@ -6,6 +6,7 @@
 // role, and every non-public route answers 401 without a token.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { addPerson } from '../../src/app/people.js';
 import { ROUTES } from '../../src/http/app.js';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
 
@@ -19,6 +20,7 @@ const EXPECTED: Record<string, Who[] | 'public'> = {
   getOrder: ALL,
   planOrder: ['operator'],
   approveOrder: ['approver'],
+  signPlan: ['operator'],
   executeOrder: ['operator'],
   cancelOrder: ['operator'],
   getOrderHistory: ALL,
@@ -36,6 +38,8 @@ const EXPECTED: Record<string, Who[] | 'public'> = {
   createToken: ['admin'],
   listTokens: ['admin'],
   revokeToken: ['admin'],
+  whoami: ALL,
+  listPeople: ['auditor', 'admin'],
   listAudit: ['auditor', 'admin'],
   verifyAudit: ['auditor', 'admin'],
   health: 'public',
@@ -45,6 +49,11 @@ const EXPECTED: Record<string, Who[] | 'public'> = {
   verifierPage: 'public',
 };
 
+const SIGNED = { keyid: '1'.repeat(64), signedAt: '2026-01-01T00:00:00Z', signature: `${'A'.repeat(86)}==` };
+
+/** The answer of the use case to the bodies below, where it proves that the body got through: a draft is not planned, and matrix-made is registered. */
+const REACHED: Record<string, number> = { approveOrder: 409, signPlan: 409, createToken: 201 };
+
 const TOKEN_OF: Record<Who, 'olga' | 'bob' | 'audrey' | 'ada'> = { operator: 'olga', approver: 'bob', auditor: 'audrey', admin: 'ada' };
 
 describe('authorization matrix: every route x every role', () => {
@@ -52,6 +61,8 @@ describe('authorization matrix: every route x every role', () => {
   let orderId: string;
   before(async () => {
     api = await startApiHarness({ objects: 10, coordinator: false });
+    // A registered person, so that the admin's token request reaches issueToken's success path.
+    addPerson(api.runtime.deps, { name: 'matrix-made', roles: ['auditor'] }, 'test');
     // A real draft order, so that order routes reach their handlers; it is re-created whenever a request changed it.
     orderId = ((await (await api.call('/v1/orders', { method: 'POST', as: 'alice', json: { reference: 'matrix', targets: [{ backend: 'photos', scope: { include: ['nothing/**'] } }] } })).json()) as { id: string }).id;
   });
@@ -68,7 +79,9 @@ describe('authorization matrix: every route x every role', () => {
       .replace(':tokenId', 'tok_0000000000000000');
     const bodies: Record<string, unknown> = {
       '/v1/orders': { reference: 'matrix', targets: [{ backend: 'photos', scope: { include: ['nothing/**'] } }] },
-      [`/v1/orders/${orderId}/approve`]: { planRoot: '0'.repeat(64) },
+      // Well-formed signatures (that hold over nothing): the request passes the body's schema and reaches the use case.
+      [`/v1/orders/${orderId}/approve`]: { planRoot: '0'.repeat(64), approval: SIGNED },
+      [`/v1/orders/${orderId}/sign-plan`]: { planRoot: '0'.repeat(64), signature: SIGNED },
       [`/v1/orders/${orderId}/cancel`]: { reason: 'authorization matrix' },
       '/v1/tokens': { name: 'matrix-made', role: 'auditor' },
     };
@@ -90,6 +103,8 @@ describe('authorization matrix: every route x every role', () => {
         if (allowed) {
           assert.ok(res.status !== 401 && res.status !== 403, `expected to pass auth, got ${res.status}`);
           assert.ok(res.status < 500, `no server error (${res.status})`);
+          const reached = REACHED[route.operationId];
+          if (reached) assert.equal(res.status, reached, 'the body passed its schema and the use case answered');
         } else if (who === 'nobody') {
           assert.equal(res.status, 401);
           assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer realm="shredproof"/);

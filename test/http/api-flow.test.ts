@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { canonicalize, RecordsVerifier, publicKeyFromPem, trustedKey, verifyCertificate, verifyObjectProof } from '../../packages/verify/src/core/index.js';
 import { demoOrder } from '../../src/demo/dataset.js';
-import { type ApiHarness, startApiHarness, waitForState } from '../helpers/api-harness.js';
+import { type ApiHarness, approvalBody, startApiHarness, waitForState } from '../helpers/api-harness.js';
+import { personSigner } from '../helpers/approvals.js';
 
 const OBJECTS = 120;
 /** Copies of one content in scope: more than an AMBIGUOUS answer lists (20), so the lookup stops early. */
@@ -72,18 +73,20 @@ describe('HTTP API: an order from create to certificate', () => {
     assert.deepEqual(seen.sort(), [...api.dataset.inScope.keys()].sort());
   });
 
-  it('refuses to let alice approve her own order, even with an approver token (409 SELF_APPROVAL)', async () => {
+  it('refuses to let alice approve her own order, even with an approver token and her own key (409 SELF_APPROVAL)', async () => {
     const o = (await (await api.call(`/v1/orders/${id}`)).json()) as any;
-    const r = await api.call(`/v1/orders/${id}/approve`, { method: 'POST', as: 'aliceApprover', json: { planRoot: o.plan.root } });
+    const r = await api.call(`/v1/orders/${id}/approve`, { method: 'POST', as: 'aliceApprover', json: approvalBody(o, 'alice') });
     assert.equal(r.status, 409);
     assert.equal(r.headers.get('content-type'), 'application/problem+json; charset=utf-8');
     const p = (await r.json()) as any;
     assert.equal(p.code, 'SELF_APPROVAL');
-    assert.equal(((await (await api.call(`/v1/orders/${id}`)).json()) as any).state, 'planned');
+    const after = (await (await api.call(`/v1/orders/${id}`)).json()) as any;
+    assert.deepEqual([after.state, after.approval, after.signatures], ['planned', null, []]);
   });
 
   it('refuses an approval for another plan root (409 STALE_PLAN) and an execute before approval (409 NOT_APPROVED)', async () => {
-    const r = await api.call(`/v1/orders/${id}/approve`, { method: 'POST', as: 'bob', json: { planRoot: 'ab'.repeat(32) } });
+    const o = (await (await api.call(`/v1/orders/${id}`, { as: 'bob' })).json()) as any;
+    const r = await api.call(`/v1/orders/${id}/approve`, { method: 'POST', as: 'bob', json: approvalBody(o, 'bob', 'ab'.repeat(32)) });
     assert.equal(r.status, 409);
     assert.equal(((await r.json()) as any).code, 'STALE_PLAN');
     const e = await api.call(`/v1/orders/${id}/execute`, { method: 'POST' });
@@ -93,10 +96,14 @@ describe('HTTP API: an order from create to certificate', () => {
 
   it('bob approves the plan he saw; alice executes; the SSE stream reports progress until the end', async () => {
     const o = (await (await api.call(`/v1/orders/${id}`, { as: 'bob' })).json()) as any;
-    const a = await api.call(`/v1/orders/${id}/approve`, { method: 'POST', as: 'bob', json: { planRoot: o.plan.root } });
+    const body = approvalBody(o, 'bob');
+    const a = await api.call(`/v1/orders/${id}/approve`, { method: 'POST', as: 'bob', json: body });
     assert.equal(a.status, 200);
     const approved = (await a.json()) as any;
     assert.deepEqual([approved.state, approved.approval.by, approved.approval.planRoot], ['approved', 'bob', o.plan.root]);
+    // The order carries bob's own signature, by his key, as the certificate will.
+    assert.equal(body.approval.keyid, personSigner('bob').keyid);
+    assert.deepEqual(approved.signatures, [{ role: 'approver', person: 'bob', ...body.approval }]);
 
     const stream = await api.call(`/v1/orders/${id}/progress/stream?intervalMs=200`, { as: 'audrey' });
     assert.equal(stream.status, 200);

@@ -44,11 +44,24 @@ describe('HTTP API: bad input', () => {
     assert.ok(paths.some((x: string) => x.startsWith('$.targets[1].scope')), JSON.stringify(p.errors));
   });
 
-  it('an approve body with a bad plan root or unknown field: 400 naming it, order unchanged', async () => {
+  it('an approve body with a bad plan root, an unknown field or no signature: 400 naming each, order unchanged', async () => {
     const r = await api.call(`/v1/orders/${draft}/approve`, { method: 'POST', as: 'bob', json: { planRoot: 'XYZ', note: 'hi' } });
     const p = await problem(r, 400, 'INVALID_REQUEST');
-    assert.deepEqual(p.errors.map((e: any) => e.path).sort(), ['$.note', '$.planRoot']);
+    assert.deepEqual(p.errors.map((e: any) => e.path).sort(), ['$.approval', '$.note', '$.planRoot']);
     assert.equal(api.runtime.deps.ledger.getOrder(draft)!.state, 'draft');
+  });
+
+  it('a malformed signed approval (key id, time, signature, unknown member): 400 naming each, order unchanged', async () => {
+    const approval = { keyid: 'ABC', signedAt: `2026-01-01T00:00:00Z${' '.repeat(30)}`, signature: 'c2ln', by: 'bob' };
+    const r = await api.call(`/v1/orders/${draft}/approve`, { method: 'POST', as: 'bob', json: { planRoot: 'ab'.repeat(32), approval } });
+    const p = await problem(r, 400, 'INVALID_REQUEST');
+    assert.deepEqual(p.errors.map((e: any) => e.path).sort(), ['$.approval.by', '$.approval.keyid', '$.approval.signature', '$.approval.signedAt']);
+    // sign-plan names its signature `signature`
+    const s = await api.call(`/v1/orders/${draft}/sign-plan`, { method: 'POST', json: { planRoot: 'ab'.repeat(32), approval } });
+    const ps = await problem(s, 400, 'INVALID_REQUEST');
+    assert.deepEqual(ps.errors.map((e: any) => e.path).sort(), ['$.approval', '$.signature']);
+    const row = api.runtime.deps.ledger.getOrder(draft)!;
+    assert.deepEqual([row.state, row.approvals], ['draft', null]);
   });
 
   it('a missing body where one is required: 400; a body that is not JSON: 415', async () => {

@@ -8,10 +8,19 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { openApiDocument, ROUTES } from '../../src/http/app.js';
-import { type ApiHarness, startApiHarness, waitForState } from '../helpers/api-harness.js';
+import { addPerson } from '../../src/app/people.js';
+import { type ApiHarness, approvalBody, startApiHarness, waitForState } from '../helpers/api-harness.js';
+import { signedBy } from '../helpers/approvals.js';
 import { demoOrder } from '../helpers/engine-harness.js';
 
 type Json = Record<string, any>;
+
+/** The body of POST /v1/orders/{id}/sign-plan: `name`'s performer signature with their test key over the order as GET shows it. */
+function signPlanBody(order: Json, name: string) {
+  const row = { id: order.id, documentSha256: order.documentSha256, planRoot: order.plan.root, planCount: order.plan.objects } as Parameters<typeof signedBy>[1];
+  const { keyid, signedAt, signature } = signedBy({ clock: { now: () => new Date() } }, row, name, 'performer');
+  return { planRoot: order.plan.root, signature: { keyid, signedAt, signature } };
+}
 
 describe('OpenAPI document', () => {
   let api: ApiHarness;
@@ -110,11 +119,28 @@ describe('OpenAPI document', () => {
   it('is as strict as the server about a token\'s name', async () => {
     const ajv = new Ajv2020.default({ strict: false });
     const schema = doc.paths['/v1/tokens'].post.requestBody.content['application/json'].schema;
-    for (const name of ['', ' spaces ', '-lead', 'a'.repeat(65), 'a'.repeat(64), 'carol.b@example-1', 'é', 'tab\there']) {
+    const names = ['', ' spaces ', '-lead', 'a'.repeat(65), 'a'.repeat(64), 'carol.b@example-1', 'é', 'tab\there'];
+    // Tokens are only for registered people: register every name the server's own name rule (addPerson) takes,
+    // so that what remains to compare is the shape of the name.
+    const registered = names.filter((name) => {
+      try {
+        addPerson(api.runtime.deps, { name, roles: ['auditor'] }, 'test');
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(registered, ['a'.repeat(64), 'carol.b@example-1']);
+    for (const name of names) {
       const documented = ajv.validate(schema, { name, role: 'auditor' });
       const accepted = (await api.call('/v1/tokens', { method: 'POST', as: 'ada', json: { name, role: 'auditor' } })).status === 201;
       assert.equal(documented, accepted, `name ${JSON.stringify(name)}: the document ${documented ? 'allows' : 'refuses'} it, the server ${accepted ? 'accepts' : 'refuses'} it`);
     }
+    // What the document cannot say: a well-formed name of nobody registered is refused, naming $.name.
+    assert.equal(ajv.validate(schema, { name: 'nobody', role: 'auditor' }), true);
+    const r = await api.call('/v1/tokens', { method: 'POST', as: 'ada', json: { name: 'nobody', role: 'auditor' } });
+    assert.equal(r.status, 400);
+    assert.deepEqual(((await r.json()) as Json).errors.map((e: Json) => e.path), ['$.name']);
   });
 
   it('describes real responses: a live order\'s answers validate against their declared schemas', async () => {
@@ -134,9 +160,15 @@ describe('OpenAPI document', () => {
     const created = await check(await api.call('/v1/orders', { method: 'POST', json: demoOrder('photos') }), '/v1/orders', 'post');
     await check(await api.call('/v1/orders', { method: 'POST', json: { reference: 1 } }), '/v1/orders', 'post');
     await check(await api.call(`/v1/orders/${created.id}/plan`, { method: 'POST' }), '/v1/orders/{id}/plan', 'post');
-    const planned = await waitForState(api, created.id, ['planned']);
-    await check(await api.call(`/v1/orders/${created.id}/approve`, { method: 'POST', as: 'alice', json: { planRoot: planned.plan.root } }), '/v1/orders/{id}/approve', 'post');
-    await check(await api.call(`/v1/orders/${created.id}/approve`, { method: 'POST', as: 'bob', json: { planRoot: planned.plan.root } }), '/v1/orders/{id}/approve', 'post');
+    const planned = (await waitForState(api, created.id, ['planned'])) as Json & Parameters<typeof approvalBody>[0];
+    await check(await api.call(`/v1/orders/${created.id}/approve`, { method: 'POST', as: 'alice', json: approvalBody(planned, 'alice') }), '/v1/orders/{id}/approve', 'post');
+    await check(await api.call(`/v1/orders/${created.id}/approve`, { method: 'POST', as: 'aliceApprover', json: approvalBody(planned, 'alice') }), '/v1/orders/{id}/approve', 'post');
+    await check(await api.call(`/v1/orders/${created.id}/sign-plan`, { method: 'POST', as: 'olga', json: signPlanBody(planned, 'olga') }), '/v1/orders/{id}/sign-plan', 'post');
+    const signed = await check(await api.call(`/v1/orders/${created.id}/sign-plan`, { method: 'POST', json: signPlanBody(planned, 'alice') }), '/v1/orders/{id}/sign-plan', 'post');
+    assert.deepEqual(signed.signatures.map((a: Json) => `${a.role} ${a.person}`), ['performer alice']);
+    await check(await api.call(`/v1/orders/${created.id}/approve`, { method: 'POST', as: 'bob', json: approvalBody(planned, 'bob', 'ab'.repeat(32)) }), '/v1/orders/{id}/approve', 'post');
+    const approved = await check(await api.call(`/v1/orders/${created.id}/approve`, { method: 'POST', as: 'bob', json: approvalBody(planned, 'bob') }), '/v1/orders/{id}/approve', 'post');
+    assert.deepEqual(approved.signatures.map((a: Json) => `${a.role} ${a.person}`), ['performer alice', 'approver bob']);
     await check(await api.call(`/v1/orders/${created.id}/execute`, { method: 'POST' }), '/v1/orders/{id}/execute', 'post');
     await waitForState(api, created.id, ['certified']);
     await check(await api.call(`/v1/orders/${created.id}`), '/v1/orders/{id}', 'get');
@@ -150,8 +182,16 @@ describe('OpenAPI document', () => {
     await check(await api.call('/v1/audit?limit=5', { as: 'audrey' }), '/v1/audit', 'get');
     await check(await api.call('/v1/audit/verify', { as: 'audrey' }), '/v1/audit/verify', 'get');
     await check(await api.call('/v1/tokens', { as: 'ada' }), '/v1/tokens', 'get');
+    addPerson(api.runtime.deps, { name: 'new', roles: ['auditor'] }, 'test');
     await check(await api.call('/v1/tokens', { method: 'POST', as: 'ada', json: { name: 'new', role: 'auditor' } }), '/v1/tokens', 'post');
+    await check(await api.call('/v1/tokens', { method: 'POST', as: 'ada', json: { name: 'made-up', role: 'approver' } }), '/v1/tokens', 'post');
     await check(await api.call('/v1/tokens', { as: 'bob' }), '/v1/tokens', 'get');
+    const me = await check(await api.call('/v1/whoami', { as: 'bob' }), '/v1/whoami', 'get');
+    assert.equal(me.person.keys.length, 1);
+    await check(await fetch(`${api.url}/v1/whoami`), '/v1/whoami', 'get');
+    const people = await check(await api.call('/v1/people', { as: 'audrey' }), '/v1/people', 'get');
+    assert.ok(people.keys.length >= 5);
+    await check(await api.call('/v1/people', { as: 'bob' }), '/v1/people', 'get');
     await check(await fetch(`${api.url}/readyz`), '/readyz', 'get');
   });
 

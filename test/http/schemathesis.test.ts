@@ -7,7 +7,8 @@
 // refuses or the reverse, and any error answer that is not
 // application/problem+json. Real orders (certified, planned, draft) are made
 // first and offered to the generator as a dictionary of ids, so that
-// operations reach past 404. The failures are listed from schemathesis's JUnit
+// operations reach past 404; the people's personal keys likewise, so that
+// generated approvals reach the signature check rather than the key lookup. The failures are listed from schemathesis's JUnit
 // report, the counts from its JSON report; every exchange from its HAR file.
 // What is left out, and why, is said in the configuration (schemathesis-reports.ts).
 //
@@ -49,6 +50,20 @@ interface RunResult {
   exchanges: number;
 }
 
+/**
+ * The configuration with the personal keys of the people as a dictionary for
+ * the key ids of signed approvals: a generated key id is never registered, and
+ * every generated approval would stop at the key lookup.
+ */
+function withPersonKeys(toml: string, keyids: string[]): string {
+  const list = `[${keyids.map((k) => JSON.stringify(k)).join(', ')}]`;
+  const out = toml
+    .replace('\n[parameters]\n', `\n[dictionaries.person-keys]\nvalues = ${list}\n\n[parameters]\n`)
+    .replace('\n[parameters]\n', '\n[parameters]\n"body.approval.keyid" = { dictionary = "person-keys", probability = 0.7 }\n"body.signature.keyid" = { dictionary = "person-keys", probability = 0.7 }\n');
+  assert.match(out, /"body\.approval\.keyid" = \{ dictionary = "person-keys"/, 'the configuration has no [parameters] table to add the personal keys to');
+  return out;
+}
+
 function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,6 +91,8 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
   const tokens = {} as Record<Role, { token: string; id: string }>;
   const orders: Record<'certified' | 'planned' | 'draft', string> = {} as never;
   let keyid: string;
+  /** The personal keys of bob (approver) and olga (operator), registered with `shredproof person set-key`. */
+  const personKeyids: string[] = [];
   const throwaway: string[] = [];
   const results: RunResult[] = [];
 
@@ -135,19 +152,34 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
     };
     for (const role of ROLES) tokens[role] = await token(role, PEOPLE[role]);
     for (let i = 0; i < 3; i++) throwaway.push((await token('auditor', `throwaway-${i}`)).id);
+    // `token create` registered bob and olga without keys: each makes their own and the server's machine registers it.
+    for (const name of [PEOPLE.approver, PEOPLE.operator]) {
+      const made = await runCli('person', 'keygen', '--name', name, '--dir', join(dir, 'people'));
+      assert.equal(made.code, 0, made.stderr);
+      const set = await runCli('person', 'set-key', '--name', name, '--public-key', join(dir, 'people', `${name}.pub.pem`), '--json', '--data-dir', env.DATA_DIR!);
+      assert.equal(set.code, 0, set.stderr);
+      personKeyids.push((JSON.parse(set.stdout) as { keyid: string }).keyid);
+    }
     serve = spawnShredproof(['serve'], env);
     const end = Date.now() + 30_000;
     while ((await fetch(`${url}/readyz`).catch(() => undefined))?.status !== 200) {
       if (serve.child.exitCode !== null || Date.now() > end) throw new Error(`shredproof serve did not become ready:\n${serve.output()}`);
       await sleep(200);
     }
-    // Real orders in three states, made by olga and approved by bob, for the generator to use.
+    // Real orders in three states, made by olga, signed by her as performer and approved by bob with their keys
+    // (as the CLI does it), for the generator to use.
     const doc = { reference: 'schemathesis seed', targets: [{ backend: 'photos', scope: { include: ['users/**'] } }] };
     const create = async () => (await api('operator', '/v1/orders', { method: 'POST', json: doc })).id as string;
+    const sign = async (role: Role, command: 'approve' | 'sign-plan', id: string, planRoot: string) => {
+      const key = join(dir, 'people', `${PEOPLE[role]}.key.pem`);
+      const r = await runCli('order', command, id, '--plan-root', planRoot, '--key', key, '--server', url, '--token', tokens[role].token);
+      assert.equal(r.code, 0, r.stderr);
+    };
     orders.certified = await create();
     await api('operator', `/v1/orders/${orders.certified}/plan`, { method: 'POST' });
     const planned = await waitFor(orders.certified, ['planned']);
-    await api('approver', `/v1/orders/${orders.certified}/approve`, { method: 'POST', json: { planRoot: planned.plan.root } });
+    await sign('operator', 'sign-plan', orders.certified, planned.plan.root);
+    await sign('approver', 'approve', orders.certified, planned.plan.root);
     await api('operator', `/v1/orders/${orders.certified}/execute`, { method: 'POST' });
     orders.planned = await create();
     await api('operator', `/v1/orders/${orders.planned}/plan`, { method: 'POST' });
@@ -179,7 +211,7 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
       const reportDir = join(runDir, 'reports');
       mkdirSync(reportDir, { recursive: true });
       const configFile = join(runDir, 'schemathesis.toml');
-      writeFileSync(configFile, configToml({ seed: SEED, examples: EXAMPLES, extraChecks: EXTRA_CHECKS, orders: Object.values(orders), keyid, throwaway, reportDir }));
+      writeFileSync(configFile, withPersonKeys(configToml({ seed: SEED, examples: EXAMPLES, extraChecks: EXTRA_CHECKS, orders: Object.values(orders), keyid, throwaway, reportDir }), personKeyids));
       const t0 = Date.now();
       const { code, output } = await run(
         SCHEMATHESIS,
@@ -205,6 +237,11 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
       assert.equal(summary.operations.errored, 0, `operations that schemathesis could not test:\n${output.slice(-4000)}`);
       assert.ok(summary.operations.tested >= 25, `only ${summary.operations.tested} operations tested:\n${output.slice(-4000)}`);
       assert.ok(har.log.entries.some((e: Json) => e.response.status === 200 && /\/v1\/orders\/ord-/.test(e.request.url)), 'no request reached a real order');
+      // The operations of signed approvals were exercised too: whoami answers every role.
+      assert.ok(har.log.entries.some((e: Json) => e.response.status === 200 && new URL(e.request.url).pathname === '/v1/whoami'), 'no request reached GET /v1/whoami');
+      for (const op of ['/approve', '/sign-plan']) {
+        assert.ok(har.log.entries.some((e: Json) => e.request.method === 'POST' && e.request.url.endsWith(op)), `no request reached POST /v1/orders/{id}${op}`);
+      }
       assert.deepEqual(failures, [], `schemathesis as ${role} (seed ${SEED}; exit ${code}) found ${failures.length}:\n\n${failures.join('\n\n')}`);
       assert.equal(code, 0, `schemathesis exited ${code}:\n${output.slice(-4000)}`);
     });
