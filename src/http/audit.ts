@@ -35,10 +35,14 @@ export class AuditRecorder {
   /** Records the write once its response is sent (or the client went away), with the final status. */
   onWriteFinished(req: Request, res: Response, who: Principal, action: string): void {
     let done = false;
+    // Read the order id now, while the route's parameters are set: when a handler throws, express
+    // has reset req.params by the time the error's answer finishes, and a refused write (the very
+    // thing an auditor looks for) would be logged without its order.
+    const routeId = typeof req.params.id === 'string' && req.params.id.startsWith('ord-') ? req.params.id : undefined;
     const record = () => {
       if (done) return;
       done = true;
-      const orderId = typeof req.params.id === 'string' && req.params.id.startsWith('ord-') ? req.params.id : ((res.locals.orderId as string | undefined) ?? null);
+      const orderId = routeId ?? (res.locals.orderId as string | undefined) ?? null;
       this.append({
         at: this.clock.now().toISOString(),
         actor: who.name,

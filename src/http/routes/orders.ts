@@ -123,7 +123,7 @@ export const orderRoutes: Route[] = [
         schema: Order,
         links: {
           ...orderLinks('/id', 'getOrderInventory', 'planOrder', 'executeOrder', 'cancelOrder', ...CERTIFIED),
-          approveOrder: { operationId: 'approveOrder', parameters: { id: '$response.body#/id' }, requestBody: { planRoot: '$response.body#/plan/root' }, description: 'Approve the plan this answer shows' },
+          approveOrder: { operationId: 'approveOrder', parameters: { id: '$response.body#/id' }, description: 'Approve the plan this answer shows (plan.root), with a signature by the approver\'s own key over it (docs/FORMAT.md section 5.9)' },
         },
       },
       ...problems(400, 401, 404, 429),
