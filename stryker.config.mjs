@@ -33,6 +33,8 @@ const CORE_PARTS = {
   crypto: ['bytes', 'ed25519', 'dsse'],
   // Certificate version 2 (issue 14): the statement, its lists, the trust root, pins and the order file.
   v2: ['statement-v2', 'statement-shape', 'statement-builder-v2', 'list', 'time', 'trust-root', 'pin', 'order-file'],
+  // Signed approvals (issue 15): the approval payload, its signature and the checks against the trust root.
+  approval: ['approval'],
 };
 const part = process.env.STRYKER_PART;
 if (scope === 'core' && part !== undefined && !Object.hasOwn(CORE_PARTS, part)) {
@@ -67,6 +69,7 @@ const scopes = {
       'test/core/pin.test.ts',
       'test/core/order-file.test.ts',
       'test/core/certificate-vectors-v2.test.ts',
+      'test/core/approval.test.ts',
     ],
     // The slow files (property tests of thousands of runs, the CLI in child processes): added
     // with STRYKER_FULL=1, which with the incremental report re-tests only the mutants that the
