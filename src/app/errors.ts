@@ -20,6 +20,7 @@ export const APP_ERROR_CODES = {
   SELF_APPROVAL: 'rule',
   STALE_PLAN: 'rule',
   APPROVAL_REFUSED: 'rule',
+  MANIFEST_MISMATCH: 'rule',
   NOT_APPROVED: 'rule',
   ALREADY_EXECUTED: 'rule',
   NOT_CANCELLABLE: 'rule',

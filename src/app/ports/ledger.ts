@@ -4,6 +4,7 @@
 // (src/adapters/ledger/sqlite) that keeps them all in one database, so that
 // `atomically` spans them.
 import type { AccessStore } from './access.js';
+import type { ArtifactStore } from './artifacts.js';
 import type { CertificateStore } from './certificates.js';
 import type { InventoryStore } from './inventory.js';
 import type { OrderStore } from './orders.js';
@@ -23,6 +24,8 @@ export interface Ledger extends OrderStore, InventoryStore, ResultStore, Certifi
   readonly keys: SigningKeyStore;
   /** People and their personal keys (src/app/ports/people.ts). */
   readonly people: PeopleStore;
+  /** The lineage registry (src/app/ports/artifacts.ts). */
+  readonly artifacts: ArtifactStore;
 }
 
 // The ledger's types, for callers that import them from here.

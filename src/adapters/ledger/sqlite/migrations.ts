@@ -218,6 +218,31 @@ const MIGRATIONS: Migration[] = [
     for (const [key, p] of byKey) insert.run(p.name, key, [...p.roles].sort().join(','), p.createdAt);
     db.prepare("INSERT INTO ledger_settings (name, value) VALUES ('approvals_required_from', ?)").run(new Date().toISOString());
   },
+  // 7: the lineage registry (issue 16; src/app/ports/artifacts.ts). Rows are added, never changed.
+  `
+  CREATE TABLE artifacts (
+    num            INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    kind           TEXT NOT NULL,
+    description    TEXT NOT NULL,
+    location       TEXT NOT NULL,            -- JSON
+    inputs         TEXT NOT NULL,            -- JSON array
+    registered_at  TEXT NOT NULL,
+    registered_by  TEXT NOT NULL,
+    manifest_size  INTEGER,                  -- the declared manifest's tree, when an input is one
+    manifest_root  TEXT,
+    manifest_at    TEXT                      -- when its lines were uploaded and matched
+  );
+  CREATE TABLE artifact_manifest (
+    artifact_num  INTEGER NOT NULL REFERENCES artifacts(num),
+    idx           INTEGER NOT NULL,
+    backend       TEXT NOT NULL,
+    locator       TEXT NOT NULL,
+    sha256        TEXT NOT NULL,
+    PRIMARY KEY (artifact_num, idx)
+  );
+  CREATE INDEX artifact_manifest_object ON artifact_manifest(backend, locator);
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

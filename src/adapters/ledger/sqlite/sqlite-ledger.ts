@@ -9,6 +9,7 @@ import type { OrderStore } from '../../../app/ports/orders.js';
 import type { ResultStore } from '../../../app/ports/results.js';
 import type { CertificateStore } from '../../../app/ports/certificates.js';
 import { SqliteAccessStore } from './access-store.js';
+import { SqliteArtifactStore } from './artifact-store.js';
 import { SqliteCertificateStore } from './certificate-store.js';
 import { LedgerConnection } from './connection.js';
 import { SqliteInventoryStore } from './inventory-store.js';
@@ -31,6 +32,8 @@ export class SqliteLedger implements Ledger {
   readonly keys: SqliteSigningKeyStore;
   /** People and their personal keys, for tokens, the two-person rule and the trust root's approval keys. */
   readonly people: SqlitePeopleStore;
+  /** The lineage registry: artifacts derived from the data, and what from. */
+  readonly artifacts: SqliteArtifactStore;
 
   constructor(path: string) {
     this.conn = new LedgerConnection(path);
@@ -41,6 +44,7 @@ export class SqliteLedger implements Ledger {
     this.certificates = new SqliteCertificateStore(this.conn);
     this.keys = new SqliteSigningKeyStore(this.conn);
     this.people = new SqlitePeopleStore(this.conn);
+    this.artifacts = new SqliteArtifactStore(this.conn);
   }
 
   close(): void {
