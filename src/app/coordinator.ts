@@ -18,6 +18,8 @@ export class Coordinator {
   private lastJobCheck = new Map<string, number>();
   private lastPendingCheck = new Map<string, number>();
   private lastAuditCheckpoint = 0;
+  /** The last reason each order could not be finalized, so that a wait (a derived artifact's disposition) is logged once, not every tick. */
+  private finalizeBlocked = new Map<string, string>();
   private stopped = false;
 
   constructor(
@@ -65,8 +67,12 @@ export class Coordinator {
       await finalizeOrder(this.deps, id);
       this.lastJobCheck.delete(id);
       this.lastPendingCheck.delete(id);
+      this.finalizeBlocked.delete(id);
     } catch (e) {
-      this.deps.log.error({ orderId: id, err: (e as Error).message }, 'finalize failed; will retry');
+      const err = (e as Error).message;
+      if (this.finalizeBlocked.get(id) === err) return;
+      this.finalizeBlocked.set(id, err);
+      this.deps.log.error({ orderId: id, err }, 'finalize failed; will retry (logged again only if the reason changes)');
     }
   }
 

@@ -21,6 +21,7 @@ export const APP_ERROR_CODES = {
   STALE_PLAN: 'rule',
   APPROVAL_REFUSED: 'rule',
   MANIFEST_MISMATCH: 'rule',
+  DISPOSITION_MISSING: 'rule',
   NOT_APPROVED: 'rule',
   ALREADY_EXECUTED: 'rule',
   NOT_CANCELLABLE: 'rule',

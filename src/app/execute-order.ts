@@ -7,7 +7,7 @@ import { samePerson } from '@shredproof/verify';
 import type { OrderRow } from './ports/orders.js';
 import type { BatchJobData, OrderSpec } from './batch-types.js';
 import { jobIdFor } from './batch-types.js';
-import { orderDocument } from './create-order.js';
+import { planTargets } from './plan-targets.js';
 import { planBindings } from './plan-order.js';
 import type { EngineDeps } from './deps.js';
 import { NotFoundError, QueueAuthError, RuleError } from './errors.js';
@@ -39,15 +39,16 @@ export function newEpoch(): string {
 const DEFAULT_SPEC_TTL_S = 6 * 3600;
 
 function specOf(deps: EngineDeps, order: OrderRow): OrderSpec {
-  const doc = orderDocument(order);
+  const targets = planTargets(order);
   const ttl = deps.specTtlSeconds ?? DEFAULT_SPEC_TTL_S;
   const bindings = planBindings(deps.ledger, order.id);
   return {
     orderId: order.id,
     epoch: order.epoch!,
     planRoot: order.approvedRoot!,
-    targets: Object.fromEntries(doc.targets.map((t) => [t.backend, { backend: t.backend, scope: t.scope, ...(bindings[t.backend] ? { binding: bindings[t.backend] } : {}) }])),
-    holds: doc.holds,
+    // A derived artifact's target carries the holds of its backend under its own name (plan-targets.ts).
+    targets: Object.fromEntries(targets.map((t) => [t.name, { backend: t.backend, scope: t.scope, ...(bindings[t.name] ? { binding: bindings[t.name] } : {}) }])),
+    holds: targets.flatMap((t) => t.holds),
     expiresAt: new Date(deps.clock.now().getTime() + ttl * 1000).toISOString(),
   };
 }

@@ -19,8 +19,9 @@ import { type CertificateLists, writeLists } from './certificate-lists.js';
 import { writeDurably, writeLinesDurably } from './durable-files.js';
 import type { OrderRow } from './ports/orders.js';
 import { orderDocument } from './create-order.js';
+import { plannedArtifacts, planTargets } from './plan-targets.js';
 import type { EngineDeps } from './deps.js';
-import { NotFoundError } from './errors.js';
+import { NotFoundError, RuleError } from './errors.js';
 import { type Rescan, rescan } from './rescan.js';
 import { assertMaySign, trustRootFile } from './trust-root.js';
 
@@ -65,6 +66,29 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
   return done;
 }
 
+/**
+ * Every derived artifact of the plan is accounted for: destroyed here (its
+ * target's objects), or given a disposition. One that has neither blocks the
+ * certificate, named in the order's failure, until it gets one.
+ */
+function assertDispositions(deps: EngineDeps, order: OrderRow): void {
+  const missing = plannedArtifacts(order).filter((a) => !('target' in a.location));
+  if (missing.length === 0) return;
+  const names = missing.map((a) => `${a.artifact} (${a.kind}, at ${'vendor' in a.location ? `vendor ${a.location.vendor}` : '?'}; derived ${a.lineage.join(' -> ')})`);
+  const why = `no certificate yet: derived artifact(s) with no disposition: ${names.join('; ')}. An approver must give each one (docs/ORDERS.md "Derived artifacts")`;
+  if (order.failure !== why) deps.ledger.patch(order.id, { failure: why }, deps.clock.now().toISOString());
+  throw new RuleError('DISPOSITION_MISSING', why);
+}
+
+/** The certificate's account of each derived artifact (docs/FORMAT.md section 5.10). */
+function derivedSection(order: OrderRow): CertificateStatementV2['derivedArtifacts'] {
+  const planned = plannedArtifacts(order);
+  if (order.derived === null) return undefined;
+  return planned.flatMap((a) =>
+    'target' in a.location ? [{ name: a.artifact, kind: a.kind, description: a.description, lineage: a.lineage, disposition: 'destroyed' as const, target: a.location.target }] : [],
+  );
+}
+
 /** Takes the order into 'finalizing' (once every object is resolved) and re-scans every target's scope. */
 async function collect(deps: EngineDeps, id: string): Promise<Collected> {
   let order = deps.ledger.getOrder(id);
@@ -74,6 +98,8 @@ async function collect(deps: EngineDeps, id: string): Promise<Collected> {
     order = deps.ledger.transition(id, ['executing'], 'finalizing', 'coordinator', finishedAt, { finishedAt }, 'all objects resolved');
     if (order.execStartedAt) deps.metrics?.phase('execute', (Date.parse(finishedAt) - Date.parse(order.execStartedAt)) / 1000);
   }
+  // Execution is over; the certificate waits, in finalizing, for a disposition of every derived artifact.
+  assertDispositions(deps, order);
   const { items, leftBehind } = await rescan(deps, order);
   return { order, finishedAt, items, leftBehind, rescanAt: deps.clock.now().toISOString() };
 }
@@ -139,19 +165,20 @@ function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilde
     },
     execution: { startedAt: order.execStartedAt!, finishedAt: c.finishedAt },
     approvals: orderApprovals(order),
-    targets: doc.targets.map((t) => {
+    targets: planTargets(order).map((t) => {
       const backend = deps.backends.get(t.backend);
-      const listed = lists.perTarget.get(t.backend);
+      const listed = lists.perTarget.get(t.name);
       return {
-        name: t.backend,
+        name: t.name,
         kind: backend.kind,
         system: backend.system,
-        planned: progress.perTarget[t.backend]?.total ?? 0,
+        planned: progress.perTarget[t.name]?.total ?? 0,
         retained: listed?.retained ?? 0,
         exceptions: listed?.exceptions ?? 0,
-        persistence: [...backend.persistence, ...(c.leftBehind.get(t.backend) ?? [])],
+        persistence: [...backend.persistence, ...(c.leftBehind.get(t.name) ?? [])],
       };
     }),
+    derivedArtifacts: derivedSection(order),
     retained: lists.retained,
     exceptions: lists.exceptions,
     rescan: { completedAt: c.rescanAt, items: lists.rescan, statuses: lists.statuses },

@@ -15,7 +15,7 @@
 import type { ItemResult } from './ports/results.js';
 import type { FinishedJob } from './ports/execution-queue.js';
 import type { Intent, Outcome } from './batch-types.js';
-import { holdsFor, orderDocument } from './create-order.js';
+import { planTarget } from './plan-targets.js';
 import type { EngineDeps } from './deps.js';
 import { QueueAuthError } from './errors.js';
 import { planBindings } from './plan-order.js';
@@ -117,10 +117,9 @@ export async function ingestBatch(deps: EngineDeps, job: EndedBatch): Promise<vo
     const withIntent = unresolved.filter((i) => state.intents.has(i.seq));
     const gone = new Set<number>();
     if (withIntent.length > 0) {
-      const doc = orderDocument(order);
-      const t = doc.targets.find((x) => x.backend === job.target)!;
+      const t = planTarget(order, job.target)!;
       // With the plan's binding: absent under another root proves nothing.
-      const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend), planBindings(deps.ledger, orderId)[t.backend]);
+      const session = await deps.backends.get(t.backend).openTarget(t.scope, t.holds, planBindings(deps.ledger, orderId)[t.name]);
       try {
         const probes = await session.probe(withIntent);
         withIntent.forEach((i, k) => {

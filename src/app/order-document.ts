@@ -35,6 +35,8 @@ export const OrderDocumentSchema = z.strictObject({
     )
     .max(10_000)
     .default([]),
+  // Reach what was derived from the data too: planning walks the lineage registry (docs/ORDERS.md "Derived artifacts").
+  includeDerived: z.boolean().optional(),
   derived: z
     .array(z.strictObject({ name: z.string().min(1).max(200), description: z.string().min(1).max(2000), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() }))
     .max(1000)

@@ -8,7 +8,9 @@ import type { InventoryEntry, InventoryStore } from './ports/inventory.js';
 import { NO_PLAN, type OrderRow, type OrderState } from './ports/orders.js';
 import { nodeHasher } from '@shredproof/verify/node';
 import type { TargetBinding } from './ports/storage-backend.js';
-import { holdsFor, orderDocument } from './create-order.js';
+import { orderDocument } from './create-order.js';
+import { walkLineage } from './lineage-walk.js';
+import { type PlannedArtifact, type PlanTarget, planTargets } from './plan-targets.js';
 import type { EngineDeps } from './deps.js';
 import { NotFoundError, RuleError } from './errors.js';
 
@@ -35,6 +37,8 @@ export interface PlanReport {
   held: Array<{ target: string; locator: string; holdId: string }>;
   /** The first objects (up to 100) that the plan found it cannot destroy: what to fix before approving. */
   findings: Array<{ target: string; locator: string; problem: string }>;
+  /** With includeDerived: the artifacts derived from the ordered data, with their lineage (docs/ORDERS.md). */
+  derived: PlannedArtifact[];
 }
 
 /** Inventory leaf input: RFC 8785 JSON of {index, locator, salt, size, target} (docs/FORMAT.md section 6). */
@@ -96,69 +100,118 @@ export function startPlan(
   return { order: started, done };
 }
 
+/** What listing one target added to the plan (its counts are in report.targets[target.name]). */
+interface Listing {
+  seq: number;
+  firstBatch: number;
+}
+
+/**
+ * Lists one target into the inventory and the tree. Batches are numbered here,
+ * as the objects are listed, exactly as assignBatches would number them at
+ * execute: per target in plan order, `batchSize` pending (not held) objects
+ * each, never spanning two targets. Execute then starts without touching the
+ * inventory. An object another target of the plan already lists (an artifact
+ * stored under the order's own scope) is left to that target: it is destroyed
+ * once.
+ */
+async function listTarget(
+  deps: EngineDeps,
+  id: string,
+  t: PlanTarget,
+  earlier: readonly PlanTarget[],
+  at: Listing,
+  tree: MerkleRootBuilder,
+  report: PlanReport,
+  bindings: Record<string, TargetBinding>,
+  onProgress?: (listed: number) => void,
+): Promise<void> {
+  let pendingInTarget = 0;
+  const session = await deps.backends.get(t.backend).openTarget(t.scope, t.holds);
+  if (session.binding) bindings[t.name] = session.binding;
+  const tp: TargetPlan = (report.targets[t.name] = { objects: 0, bytes: 0, held: 0, sample: [] });
+  const sameStore = earlier.filter((x) => x.backend === t.backend);
+  try {
+    for await (const listed of session.list()) {
+      const page = sameStore.length === 0 ? listed : listed.filter((o) => !sameStore.some((x) => deps.ledger.findByLocator(id, x.name, o.locator)));
+      // One call to the CSPRNG per page: 16 fresh random bytes per object.
+      const salts = randomBytes(16 * page.length).toString('hex');
+      const entries: InventoryEntry[] = page.map((o, k) => ({
+        seq: at.seq++,
+        target: t.name,
+        locator: o.locator,
+        size: o.size,
+        salt: salts.slice(32 * k, 32 * k + 32),
+        ...(o.unnameable !== undefined
+          ? { exception: { code: 'UNNAMEABLE', reason: `${o.unnameable}; not destroyed, and not certified` } }
+          : o.heldBy
+            ? { heldBy: o.heldBy }
+            : { batch: at.firstBatch + Math.floor(pendingInTarget++ / deps.batchSize) }),
+      }));
+      deps.ledger.appendInventory(id, entries);
+      for (const e of entries) {
+        tree.addLeaf(inventoryLeaf(e));
+        tp.objects++;
+        tp.bytes += e.size;
+        if (e.exception) {
+          tp.unnameable = (tp.unnameable ?? 0) + 1;
+          if (report.findings.length < 100) report.findings.push({ target: e.target, locator: e.locator, problem: e.exception.reason });
+        } else if (e.heldBy) {
+          tp.held++;
+          if (report.held.length < 100) report.held.push({ target: e.target, locator: e.locator, holdId: e.heldBy });
+        } else if (tp.sample.length < 20) tp.sample.push(e.locator);
+      }
+      onProgress?.(at.seq);
+    }
+  } finally {
+    await session.close();
+  }
+  at.firstBatch += Math.ceil(pendingInTarget / deps.batchSize);
+  report.count += tp.objects;
+  report.bytes += tp.bytes;
+}
+
 async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, onProgress?: (listed: number) => void): Promise<PlanReport> {
   const id = order.id;
   const doc = orderDocument(order);
   deps.ledger.clearInventory(id);
   deps.ledger.setPlanBindings(id, null);
   const tree = new MerkleRootBuilder(nodeHasher);
-  const report: PlanReport = { orderId: id, planRoot: '', count: 0, bytes: 0, plannedAt: '', targets: {}, held: [], findings: [] };
-  let seq = 0;
-  // Batches are numbered here, as the objects are listed, exactly as assignBatches would number them
-  // at execute: per target in plan order, `batchSize` pending (not held) objects each, never spanning
-  // two targets. Execute then starts without touching the inventory.
-  let firstBatch = 0;
+  const report: PlanReport = { orderId: id, planRoot: '', count: 0, bytes: 0, plannedAt: '', targets: {}, held: [], findings: [], derived: [] };
+  const at: Listing = { seq: 0, firstBatch: 0 };
   const bindings: Record<string, TargetBinding> = {};
-  for (const t of doc.targets) {
-    let pendingInTarget = 0;
-    const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
-    if (session.binding) bindings[t.backend] = session.binding;
-    const tp: TargetPlan = (report.targets[t.backend] = { objects: 0, bytes: 0, held: 0, sample: [] });
-    try {
-      for await (const page of session.list()) {
-        // One call to the CSPRNG per page: 16 fresh random bytes per object.
-        const salts = randomBytes(16 * page.length).toString('hex');
-        const entries: InventoryEntry[] = page.map((o, k) => ({
-          seq: seq++,
-          target: t.backend,
-          locator: o.locator,
-          size: o.size,
-          salt: salts.slice(32 * k, 32 * k + 32),
-          ...(o.unnameable !== undefined
-            ? { exception: { code: 'UNNAMEABLE', reason: `${o.unnameable}; not destroyed, and not certified` } }
-            : o.heldBy
-              ? { heldBy: o.heldBy }
-              : { batch: firstBatch + Math.floor(pendingInTarget++ / deps.batchSize) }),
-        }));
-        deps.ledger.appendInventory(id, entries);
-        for (const e of entries) {
-          tree.addLeaf(inventoryLeaf(e));
-          tp.objects++;
-          tp.bytes += e.size;
-          if (e.exception) {
-            tp.unnameable = (tp.unnameable ?? 0) + 1;
-            if (report.findings.length < 100) report.findings.push({ target: e.target, locator: e.locator, problem: e.exception.reason });
-          } else if (e.heldBy) {
-            tp.held++;
-            if (report.held.length < 100) report.held.push({ target: e.target, locator: e.locator, holdId: e.heldBy });
-          } else if (tp.sample.length < 20) tp.sample.push(e.locator);
-        }
-        onProgress?.(seq);
-      }
-    } finally {
-      await session.close();
+  // The order's own targets first: the lineage walk looks for their objects in the inventory.
+  const own = planTargets({ ...order, derived: null });
+  const listed: PlanTarget[] = [];
+  for (const t of own) {
+    await listTarget(deps, id, t, listed, at, tree, report, bindings, onProgress);
+    listed.push(t);
+  }
+  let derived: PlannedArtifact[] = [];
+  if (doc.includeDerived) {
+    const walk = await walkLineage(deps, id, own);
+    derived = walk.reached;
+    report.derived = derived;
+    for (const u of walk.undecided) if (report.findings.length < 100) report.findings.push({ target: `artifact ${u.artifact}`, locator: '', problem: u.problem });
+    for (const t of planTargets({ ...order, derived: JSON.stringify(derived) }).slice(own.length)) {
+      await listTarget(deps, id, t, listed, at, tree, report, bindings, onProgress);
+      listed.push(t);
     }
-    firstBatch += Math.ceil(pendingInTarget / deps.batchSize);
-    report.count += tp.objects;
-    report.bytes += tp.bytes;
   }
   report.planRoot = bytesToHex(tree.root());
   report.plannedAt = deps.clock.now().toISOString();
-  const planned: Partial<OrderRow> = { planRoot: report.planRoot, planCount: report.count, planBytes: report.bytes, plannedAt: report.plannedAt };
+  const planned: Partial<OrderRow> = {
+    planRoot: report.planRoot,
+    planCount: report.count,
+    planBytes: report.bytes,
+    plannedAt: report.plannedAt,
+    derived: doc.includeDerived ? JSON.stringify(derived) : null,
+  };
   deps.ledger.atomically(() => {
     deps.ledger.setPlanBindings(id, Object.keys(bindings).length > 0 ? JSON.stringify(bindings) : null);
-    deps.ledger.transition(id, ['planning'], 'planned', actor, report.plannedAt, planned, `plan ${report.planRoot}: ${report.count} objects`);
+    const reach = doc.includeDerived ? `; ${derived.length} derived artifact(s)` : '';
+    deps.ledger.transition(id, ['planning'], 'planned', actor, report.plannedAt, planned, `plan ${report.planRoot}: ${report.count} objects${reach}`);
   });
-  deps.log.info({ orderId: id, count: report.count, bytes: report.bytes, planRoot: report.planRoot }, 'order planned');
+  deps.log.info({ orderId: id, count: report.count, bytes: report.bytes, planRoot: report.planRoot, derived: derived.length }, 'order planned');
   return report;
 }

@@ -9,7 +9,7 @@ import type { RescanItem } from '@shredproof/verify';
 import type { TargetBinding, TargetSession } from './ports/storage-backend.js';
 import { ITEM_STATUS } from './ports/inventory.js';
 import type { OrderRow } from './ports/orders.js';
-import { holdsFor, orderDocument } from './create-order.js';
+import { planTargets } from './plan-targets.js';
 import type { EngineDeps } from './deps.js';
 import { planBindings } from './plan-order.js';
 
@@ -32,19 +32,22 @@ export interface Rescan {
  * session that can tidy removes what destroying left behind (tidy).
  */
 export async function rescan(deps: EngineDeps, order: OrderRow): Promise<Rescan> {
-  const doc = orderDocument(order);
   const bindings = planBindings(deps.ledger, order.id);
   const items: RescanItem[] = [];
   const leftBehind = new Map<string, string[]>();
-  for (const t of doc.targets) {
-    const session = await deps.backends.get(t.backend).openTarget(t.scope, holdsFor(doc, t.backend));
+  const targets = planTargets(order);
+  for (const [i, t] of targets.entries()) {
+    const session = await deps.backends.get(t.backend).openTarget(t.scope, t.holds);
+    // An object on the same store that an earlier target of the plan lists is that target's (plan-order.ts).
+    const earlier = targets.slice(0, i).filter((x) => x.backend === t.backend);
     try {
-      if (session.tidy) leftBehind.set(t.backend, await tidy(deps, order.id, t.backend, session, bindings[t.backend]));
+      if (session.tidy) leftBehind.set(t.name, await tidy(deps, order.id, t.name, session, bindings[t.name]));
       for await (const page of session.list()) {
         const survivors: Array<{ item: RescanItem; seq: number; sha256: string }> = [];
         for (const o of page) {
-          const row = deps.ledger.findByLocator(order.id, t.backend, o.locator);
-          const item: RescanItem = { target: t.backend, locator: o.locator, status: row ? RESCAN_STATUS[row.status]! : 'unplanned' };
+          if (earlier.some((x) => deps.ledger.findByLocator(order.id, x.name, o.locator))) continue;
+          const row = deps.ledger.findByLocator(order.id, t.name, o.locator);
+          const item: RescanItem = { target: t.name, locator: o.locator, status: row ? RESCAN_STATUS[row.status]! : 'unplanned' };
           items.push(item);
           if (row?.status === ITEM_STATUS.destroyed && row.sha256) survivors.push({ item, seq: row.seq, sha256: row.sha256 });
         }

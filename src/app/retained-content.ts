@@ -6,7 +6,7 @@
 // and nothing here destroys. The plan's binding still applies: on a store
 // that is not the one planned, nothing is read.
 import { setImmediate } from 'node:timers/promises';
-import { orderDocument } from './create-order.js';
+import { planTargets } from './plan-targets.js';
 import type { EngineDeps } from './deps.js';
 import type { OrderRow } from './ports/orders.js';
 import { planBindings } from './plan-order.js';
@@ -30,19 +30,18 @@ export const heldKey = (target: string, locator: string) => `${target}\u0000${lo
 export async function retainedContent(deps: EngineDeps, order: OrderRow, retained: ReadonlyArray<{ target: string; locator: string }>): Promise<Map<string, HeldContent>> {
   const found = new Map<string, HeldContent>();
   if (retained.length === 0) return found;
-  const doc = orderDocument(order);
   const bindings = planBindings(deps.ledger, order.id);
-  for (const t of doc.targets) {
-    const locators = retained.filter((r) => r.target === t.backend).map((r) => r.locator);
+  for (const t of planTargets(order)) {
+    const locators = retained.filter((r) => r.target === t.name).map((r) => r.locator);
     if (locators.length === 0) continue;
     // No holds: they are what makes hash() refuse. The scope and the plan's binding stay.
-    const session = await deps.backends.get(t.backend).openTarget(t.scope, [], bindings[t.backend]);
+    const session = await deps.backends.get(t.backend).openTarget(t.scope, [], bindings[t.name]);
     try {
       for (let i = 0; i < locators.length; i += BATCH) {
         const batch = locators.slice(i, i + BATCH);
         const outcomes = await session.hash(batch.map((locator) => ({ locator })));
         outcomes.forEach((o, k) => {
-          if (o.status === 'hashed') found.set(heldKey(t.backend, batch[k]!), { sha256: o.sha256, size: o.size });
+          if (o.status === 'hashed') found.set(heldKey(t.name, batch[k]!), { sha256: o.sha256, size: o.size });
         });
         await setImmediate();
       }

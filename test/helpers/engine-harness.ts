@@ -34,6 +34,8 @@ export interface HarnessOptions {
   worker?: boolean;
   redisUrl?: string;
   env?: Record<string, string>;
+  /** More backends beside `photos` (the demo dataset), for orders that reach other stores. */
+  extraBackends?: BackendsConfig;
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
@@ -41,7 +43,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   await requireRedis(redisUrl);
   const dir = mkdtempSync(join(tmpdir(), 'sp-engine-'));
   const dataset = writeDataset(join(dir, 'store'), opts.objects);
-  const backends: BackendsConfig = { photos: { kind: 'filesystem', root: dataset.root, threads: 4 } };
+  const backends: BackendsConfig = { photos: { kind: 'filesystem', root: dataset.root, threads: 4 }, ...opts.extraBackends };
   const backendsFile = join(dir, 'backends.json');
   writeFileSync(backendsFile, JSON.stringify({ backends }));
   const keys = await generateKeys(join(dir, 'keys'));

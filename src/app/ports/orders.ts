@@ -35,6 +35,8 @@ export interface OrderRow {
   approvedRoot: string | null;
   /** JSON of the approvals signed with people's own keys (docs/FORMAT.md section 5.9): the performer's, then the approver's. */
   approvals: string | null;
+  /** JSON of the derived artifacts the plan reached (src/app/plan-targets.ts), or null without includeDerived. */
+  derived: string | null;
   epoch: string | null;
   dispatchedAt: string | null;
   cancelRequestedAt: string | null;
@@ -54,6 +56,7 @@ export const NO_PLAN = {
   approvedAt: null,
   approvedRoot: null,
   approvals: null,
+  derived: null,
 } as const satisfies Partial<OrderRow>;
 
 export interface OrderEvent {

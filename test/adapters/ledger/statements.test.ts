@@ -39,7 +39,7 @@ describe('the ledger with cached statements', () => {
       ledger.createOrder(
         {
           id: 'ord-1', reference: 'r', state: 'draft', document: '{}', documentSha256: '0'.repeat(64), createdBy: 'alice', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
-          planRoot: null, planCount: null, planBytes: null, plannedAt: null, approvedBy: null, approvedAt: null, approvedRoot: null, approvals: null,
+          planRoot: null, planCount: null, planBytes: null, plannedAt: null, approvedBy: null, approvedAt: null, approvedRoot: null, approvals: null, derived: null,
           epoch: null, dispatchedAt: null, cancelRequestedAt: null, batchCount: null, execStartedAt: null, finishedAt: null, failure: null,
         } as never,
         'alice',

@@ -49,6 +49,8 @@ export interface StatementPartsV2 {
   audit?: { entries: number; head: string };
   /** The approvals signed with people's own keys (section 5.9), when the order has any. */
   approvals?: CertificateStatementV2['approvals'];
+  /** The order's derived artifacts (section 5.10), when it included them. */
+  derivedArtifacts?: CertificateStatementV2['derivedArtifacts'];
 }
 
 /** finishedAt <= deadline; false for a time that is not one (validation then names it). */
@@ -108,6 +110,7 @@ export class StatementBuilderV2 extends RecordStream {
       ...(parts.audit ? { audit: parts.audit } : {}),
       status: completeness.exceptions > 0 ? 'complete-with-exceptions' : 'complete',
       ...(parts.approvals !== undefined && parts.approvals.length > 0 ? { approvals: parts.approvals } : {}),
+      ...(parts.derivedArtifacts !== undefined ? { derivedArtifacts: parts.derivedArtifacts } : {}),
     };
     return validateStatementV2(statement);
   }

@@ -4,6 +4,7 @@
 // of which the statement holds only the heads (tree root, count, file digest).
 // It also names the tool, each target's system and the order's deadline.
 import { type Approval, checkApprovalsAgainstOrder, checkApprovalShape } from './approval.js';
+import { checkDerivedArtifacts, DERIVED_TARGET_PREFIX, type DerivedArtifactEntry } from './derived-artifacts.js';
 import { ValidationError } from './errors.js';
 import type { CertificateStatement, DerivedArtifact, TargetSummary, TreeHead } from './statement.js';
 import { checkSharedShape, checkSharedSums, checkTreeHead, MERKLE_ALGORITHM, STATEMENT_TYPE } from './statement-shape.js';
@@ -58,6 +59,8 @@ export interface CertificateStatementV2 {
   status: 'complete' | 'complete-with-exceptions';
   /** The approvals signed with people's own keys (section 5.9); absent from certificates issued before they existed. */
   approvals?: Approval[];
+  /** The derived artifacts the order reached, and what became of each (section 5.10). */
+  derivedArtifacts?: DerivedArtifactEntry[];
 }
 
 export type AnyCertificateStatement = CertificateStatement | CertificateStatementV2;
@@ -146,6 +149,9 @@ export function validateStatementV2(value: unknown): CertificateStatementV2 {
     checkSharedSums(v2, c);
     listProblems(v2, c);
     if (v2.approvals !== undefined) checkApprovalsAgainstOrder(c, v2.approvals, v2.order);
+    const targetNames = v2.targets.map((t) => t.name);
+    if (v2.derivedArtifacts !== undefined) checkDerivedArtifacts(c, v2.derivedArtifacts, targetNames);
+    else if (targetNames.some((t) => t.startsWith(DERIVED_TARGET_PREFIX))) c.add('$.derivedArtifacts', `is missing, but the statement has derived artifacts' targets (${DERIVED_TARGET_PREFIX}...)`);
   }
   if (c.problems.length > 0) throw new ValidationError('invalid certificate statement', c.problems);
   return s as unknown as CertificateStatementV2;

@@ -243,6 +243,10 @@ const MIGRATIONS: Migration[] = [
   );
   CREATE INDEX artifact_manifest_object ON artifact_manifest(backend, locator);
   `,
+  // 8: the derived artifacts an order's plan reached (src/app/plan-targets.ts), kept with the plan.
+  `
+  ALTER TABLE orders ADD COLUMN derived TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -19,6 +19,7 @@ export interface RawOrder {
   approved_at: string | null;
   approved_root: string | null;
   approvals: string | null;
+  derived: string | null;
   epoch: string | null;
   dispatched_at: string | null;
   cancel_requested_at: string | null;
@@ -45,6 +46,7 @@ export const COLUMNS: Record<keyof Omit<OrderRow, 'num'>, string> = {
   approvedAt: 'approved_at',
   approvedRoot: 'approved_root',
   approvals: 'approvals',
+  derived: 'derived',
   epoch: 'epoch',
   dispatchedAt: 'dispatched_at',
   cancelRequestedAt: 'cancel_requested_at',
@@ -73,6 +75,7 @@ export function toOrder(r: RawOrder): OrderRow {
     approvedAt: r.approved_at,
     approvedRoot: r.approved_root,
     approvals: r.approvals,
+    derived: r.derived,
     epoch: r.epoch,
     dispatchedAt: r.dispatched_at,
     cancelRequestedAt: r.cancel_requested_at,

@@ -1,0 +1,84 @@
+// The certificate's derived section (docs/FORMAT.md section 5.10): each
+// artifact derived from the ordered data (a model, embeddings, a cache, a
+// vendor's copy), its lineage back to the data, and what became of it. A
+// version 2 statement may carry it as `derivedArtifacts`; certificates issued
+// before it existed have none (and their `derived[]` is free text, proving
+// nothing).
+//
+// What a verifier can check here is the statement's own consistency: every
+// lineage starts at one of the order's targets and runs through artifacts
+// the section lists; a destroyed artifact names the target whose records
+// (section 3) are its objects, so the record checks and the per-target sums
+// cover it like any target.
+import type { Checker } from './validate.js';
+
+export const DISPOSITIONS = ['destroyed', 'retained-with-justification', 'held-by-vendor'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+/** The prefix of a derived artifact's target name; no other target name has it. */
+export const DERIVED_TARGET_PREFIX = 'derived:';
+
+export interface DerivedArtifactEntry {
+  name: string;
+  /** model, checkpoint, embeddings, vector-index, feature-table, cache, export, vendor-copy. */
+  kind: string;
+  description: string;
+  /** From the order's data to this artifact: one of the order's targets, then each artifact in turn, this one last. */
+  lineage: string[];
+  disposition: Disposition;
+  /** destroyed: the target (`derived:<name>`) whose records are this artifact's objects. */
+  target?: string;
+}
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/**
+ * Field problems of `derivedArtifacts` against the statement's targets.
+ * Returns the entries when their shape holds (for the caller's own use).
+ */
+export function checkDerivedArtifacts(c: Checker, value: unknown, targetNames: readonly string[]): DerivedArtifactEntry[] | undefined {
+  const list = c.array(value, '$.derivedArtifacts');
+  if (!list) return undefined;
+  const before = c.problems.length;
+  const names = new Map<string, number>();
+  list.forEach((v, i) => {
+    const at = `$.derivedArtifacts[${i}]`;
+    const o = c.object(v, at);
+    if (!o) return;
+    const name = c.string(o.name, `${at}.name`, { pattern: NAME });
+    c.string(o.kind, `${at}.kind`, { max: 50 });
+    c.string(o.description, `${at}.description`, { max: 2000 });
+    c.literal(o.disposition, `${at}.disposition`, DISPOSITIONS);
+    const lineage = c.stringArray(o.lineage, `${at}.lineage`);
+    if (lineage && lineage.length < 2) c.add(`${at}.lineage`, 'must run from one of the order\'s targets to this artifact: two names at least');
+    if (name !== undefined) {
+      const first = names.get(name);
+      if (first !== undefined) c.add(`${at}.name`, `repeats $.derivedArtifacts[${first}].name ${name}`);
+      else names.set(name, i);
+    }
+    if (o.disposition === 'destroyed') {
+      const want = `${DERIVED_TARGET_PREFIX}${String(o.name)}`;
+      if (o.target !== want) c.add(`${at}.target`, `must be ${JSON.stringify(want)}: the target whose records are its objects`);
+      else if (!targetNames.includes(want)) c.add(`${at}.target`, `names no target of the statement (${want})`);
+    } else if (o.target !== undefined) {
+      c.add(`${at}.target`, `is only for a destroyed artifact, not ${String(o.disposition)}`);
+    }
+  });
+  if (c.problems.length > before) return undefined;
+  const entries = list as DerivedArtifactEntry[];
+  const own = targetNames.filter((t) => !t.startsWith(DERIVED_TARGET_PREFIX));
+  entries.forEach((e, i) => {
+    const at = `$.derivedArtifacts[${i}].lineage`;
+    if (!own.includes(e.lineage[0]!)) c.add(`${at}[0]`, `${JSON.stringify(e.lineage[0])} is not one of the order's own targets (${own.join(', ')})`);
+    if (e.lineage[e.lineage.length - 1] !== e.name) c.add(`${at}`, `must end with the artifact itself, ${e.name}`);
+    e.lineage.slice(1, -1).forEach((step, k) => {
+      if (!names.has(step)) c.add(`${at}[${k + 1}]`, `${JSON.stringify(step)} is not an artifact of this section`);
+    });
+    if (new Set(e.lineage).size !== e.lineage.length) c.add(at, 'names one step twice: lineage cannot be a cycle');
+  });
+  // Every derived target is some destroyed artifact's: none certifies objects of an artifact the section does not list.
+  for (const t of targetNames) {
+    if (t.startsWith(DERIVED_TARGET_PREFIX) && !entries.some((e) => e.target === t)) c.add('$.targets', `target ${t} is no destroyed artifact's of $.derivedArtifacts`);
+  }
+  return c.problems.length > before ? undefined : entries;
+}

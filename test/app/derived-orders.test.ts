@@ -1,0 +1,125 @@
+// Orders that reach what was derived from the data (issue 16, item 3), on
+// real files through the real engine (ledger, Redis queue, worker): the
+// lineage registry holds a model trained on the users' photos, a model
+// fine-tuned from it, and a model trained on the press kit only. An order
+// over users/** with includeDerived plans the two face models with their
+// lineage, destroys their files with the hashes this test computed itself,
+// and certifies them, each as its own target derived:<name>, in a derived
+// section that every check of the core accepts; the press-kit model is left
+// alone. An artifact at a vendor, with no disposition, blocks the
+// certificate with a message naming it.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isStatementV2, trustedKey, validateStatementV2, verifyCertificate } from '../../packages/verify/src/core/index.js';
+import { registerArtifact } from '../../src/app/artifacts.js';
+import { createOrder } from '../../src/app/create-order.js';
+import { executeOrder } from '../../src/app/execute-order.js';
+import { certificateFiles } from '../../src/app/finalize-order.js';
+import { planOrder } from '../../src/app/plan-order.js';
+import { plannedArtifacts } from '../../src/app/plan-targets.js';
+import { readCertificateView } from '../helpers/certificate-checks.js';
+import { approveSigned } from '../helpers/approvals.js';
+import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 }, () => {
+  let h: Harness;
+  let models: string;
+  const files: Record<string, Buffer> = {
+    'face-v1/weights.bin': Buffer.from('weights of the face model, version 1'),
+    'face-v1/config.json': Buffer.from('{"layers": 12}'),
+    'face-v1-ft/weights.bin': Buffer.from('fine-tuned weights'),
+    'logo-model/weights.bin': Buffer.from('a model of the press kit only'),
+  };
+  before(async () => {
+    const dir = join((await import('node:os')).tmpdir(), `sp-derived-models-${process.pid}`);
+    models = join(dir, 'models');
+    for (const [path, bytes] of Object.entries(files)) {
+      mkdirSync(join(models, path, '..'), { recursive: true });
+      writeFileSync(join(models, path), bytes);
+    }
+    h = await startHarness({ objects: 20, extraBackends: { models: { kind: 'filesystem', root: models } } });
+    h.runtime.coordinator.start();
+    const deps = h.runtime.deps;
+    const register = (x: unknown) => registerArtifact(deps, x, 'trainer');
+    await register({ name: 'face-model-v1', kind: 'model', description: 'face recognition, trained on user photos', location: { backend: 'models', scope: { include: ['face-v1/**'] } }, inputs: [{ scope: { backend: 'photos', scope: { include: ['users/**'] } } }] });
+    await register({ name: 'face-model-v1-ft', kind: 'model', description: 'fine-tuned from face-model-v1', location: { backend: 'models', scope: { include: ['face-v1-ft/**'] } }, inputs: [{ artifact: 'face-model-v1' }] });
+    await register({ name: 'logo-model', kind: 'model', description: 'trained on the press kit', location: { backend: 'models', scope: { include: ['logo-model/**'] } }, inputs: [{ scope: { backend: 'photos', scope: { include: ['press-kit/**'] } } }] });
+  });
+  after(() => h?.close());
+
+  it('plans the two face models with their lineage, destroys their files, and certifies each in the derived section', async () => {
+    const deps = h.runtime.deps;
+    const order = await createOrder(deps, { ...(demoOrder('photos') as object), includeDerived: true }, 'alice');
+    const plan = await planOrder(deps, order.id, 'alice');
+    assert.deepEqual(
+      plan.derived.map((a) => [a.artifact, a.lineage.join(' > ')]),
+      [
+        ['face-model-v1', 'photos > face-model-v1'],
+        ['face-model-v1-ft', 'photos > face-model-v1 > face-model-v1-ft'],
+      ],
+    );
+    assert.deepEqual([plan.targets['derived:face-model-v1']!.objects, plan.targets['derived:face-model-v1-ft']!.objects], [2, 1]);
+    assert.deepEqual(plannedArtifacts(deps.ledger.getOrder(order.id)!).map((a) => a.artifact), ['face-model-v1', 'face-model-v1-ft']);
+    approveSigned(deps, order.id, 'bob', plan.planRoot);
+    executeOrder(deps, order.id, 'alice');
+    const done = await h.runtime.coordinator.waitFor(order.id);
+    assert.equal(done.state, 'certified', done.failure ?? '');
+
+    // The models' files are gone, the press-kit model is not.
+    for (const p of ['face-v1/weights.bin', 'face-v1/config.json', 'face-v1-ft/weights.bin']) assert.equal(existsSync(join(models, p)), false, p);
+    assert.equal(existsSync(join(models, 'logo-model/weights.bin')), true);
+
+    const cert = certificateFiles(h.config.dataDir, order.id);
+    await readCertificateView(cert.dir); // every file of the bundle verifies, the records file included
+    const { statement: s } = verifyCertificate(readFileSync(cert.certificate), [trustedKey(deps.signer.publicKey)]);
+    assert.ok(isStatementV2(s));
+    assert.deepEqual(
+      s.derivedArtifacts?.map((a) => [a.name, a.disposition, a.target, a.lineage.join(' > ')]),
+      [
+        ['face-model-v1', 'destroyed', 'derived:face-model-v1', 'photos > face-model-v1'],
+        ['face-model-v1-ft', 'destroyed', 'derived:face-model-v1-ft', 'photos > face-model-v1 > face-model-v1-ft'],
+      ],
+    );
+    assert.deepEqual(s.targets.map((t) => t.name), ['photos', 'derived:face-model-v1', 'derived:face-model-v1-ft']);
+    assert.deepEqual(s.targets.slice(1).map((t) => [t.planned, t.destroyed.count, t.kind]), [[2, 2, 'filesystem'], [1, 1, 'filesystem']]);
+    // Each model file's record carries the hash this test computed from the bytes it wrote.
+    const records = readFileSync(cert.records, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { target: string; locator: string; sha256: string });
+    for (const [path, bytes] of Object.entries(files).filter(([p]) => !p.startsWith('logo'))) {
+      const target = path.startsWith('face-v1-ft/') ? 'derived:face-model-v1-ft' : 'derived:face-model-v1';
+      const r = records.find((x) => x.target === target && x.locator === path);
+      assert.equal(r?.sha256, sha256(bytes), path);
+    }
+    // The section is checked with the statement: a lineage that does not start at an order target is refused.
+    const bad = structuredClone(s);
+    bad.derivedArtifacts![1]!.lineage = ['somewhere', 'face-model-v1', 'face-model-v1-ft'];
+    assert.throws(() => validateStatementV2(bad), /\$\.derivedArtifacts\[1\]\.lineage\[0\]: "somewhere" is not one of the order's own targets/);
+    const dropped = structuredClone(s);
+    dropped.derivedArtifacts = dropped.derivedArtifacts!.slice(0, 1);
+    assert.throws(() => validateStatementV2(dropped), /target derived:face-model-v1-ft is no destroyed artifact's/);
+  });
+
+  it('an artifact at a vendor, with no disposition, blocks the certificate with a message naming it', async () => {
+    const deps = h.runtime.deps;
+    // The store again: the first order destroyed the photos the walk looks for.
+    await registerArtifact(deps, { name: 'labels-at-acme', kind: 'vendor-copy', description: 'photos sent for labelling', location: { vendor: 'Acme Labeling', description: 's3://acme-intake/shredproof' }, inputs: [{ scope: { backend: 'photos', scope: { include: ['users/**'] } } }] }, 'trainer');
+    const order = await createOrder(deps, { ...(demoOrder('photos') as object), includeDerived: true, targets: [{ backend: 'photos', scope: { include: ['users/**', 'press-kit/**'] } }] }, 'alice');
+    const plan = await planOrder(deps, order.id, 'alice');
+    assert.ok(plan.derived.some((a) => a.artifact === 'labels-at-acme' && 'vendor' in a.location), JSON.stringify(plan.derived));
+    approveSigned(deps, order.id, 'bob', plan.planRoot);
+    executeOrder(deps, order.id, 'alice');
+    const deadline = Date.now() + 60_000;
+    let o = deps.ledger.getOrder(order.id)!;
+    while (!(o.state === 'finalizing' && o.failure) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      o = deps.ledger.getOrder(order.id)!;
+    }
+    assert.equal(o.state, 'finalizing', JSON.stringify({ progress: deps.ledger.progress(order.id), events: deps.ledger.events(order.id), derived: o.derived }));
+    assert.match(o.failure ?? '', /derived artifact\(s\) with no disposition: labels-at-acme \(vendor-copy, at vendor Acme Labeling; derived photos -> labels-at-acme\)/);
+    assert.equal(deps.ledger.certificate(order.id), undefined, 'no certificate');
+  });
+});
