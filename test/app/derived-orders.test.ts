@@ -10,7 +10,8 @@
 // certificate with a message naming it.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isStatementV2, trustedKey, validateStatementV2, verifyCertificate } from '../../packages/verify/src/core/index.js';
@@ -29,6 +30,7 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 }, () => {
   let h: Harness;
   let models: string;
+  let dir: string;
   const files: Record<string, Buffer> = {
     'face-v1/weights.bin': Buffer.from('weights of the face model, version 1'),
     'face-v1/config.json': Buffer.from('{"layers": 12}'),
@@ -36,7 +38,7 @@ describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 },
     'logo-model/weights.bin': Buffer.from('a model of the press kit only'),
   };
   before(async () => {
-    const dir = join((await import('node:os')).tmpdir(), `sp-derived-models-${process.pid}`);
+    dir = mkdtempSync(join(tmpdir(), 'sp-derived-models-'));
     models = join(dir, 'models');
     for (const [path, bytes] of Object.entries(files)) {
       mkdirSync(join(models, path, '..'), { recursive: true });
@@ -50,7 +52,10 @@ describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 },
     await register({ name: 'face-model-v1-ft', kind: 'model', description: 'fine-tuned from face-model-v1', location: { backend: 'models', scope: { include: ['face-v1-ft/**'] } }, inputs: [{ artifact: 'face-model-v1' }] });
     await register({ name: 'logo-model', kind: 'model', description: 'trained on the press kit', location: { backend: 'models', scope: { include: ['logo-model/**'] } }, inputs: [{ scope: { backend: 'photos', scope: { include: ['press-kit/**'] } } }] });
   });
-  after(() => h?.close());
+  after(async () => {
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('plans the two face models with their lineage, destroys their files, and certifies each in the derived section', async () => {
     const deps = h.runtime.deps;
