@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ValidationError } from '@shredproof/verify';
 import { addPerson } from '../../app/people.js';
-import { issueToken } from '../../app/tokens.js';
+import { isRole, issueToken, TOKEN_NAME_RE } from '../../app/tokens.js';
 import { openLedgerFile } from '../../main/offline.js';
 import { localActor, openExistingLedger, openOrCreateLedger } from '../local-ledger.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.js';
@@ -44,7 +44,8 @@ export function createToken(opts: CreateOptions, ctx: CliContext): void {
     const issued = ledger.atomically(() => {
       // On the server's machine, whoever holds the ledger registers people: a name not yet
       // registered becomes a person with this one role (shredproof person add gives more, and a key).
-      if (!ledger.people.person(opts.name) && !ledger.people.people().some((p) => p.name === opts.name && p.removedAt === null)) {
+      // A bad role or name is issueToken's to name (--role, --name), not the registry's.
+      if (isRole(opts.role) && TOKEN_NAME_RE.test(opts.name) && !ledger.people.person(opts.name)) {
         addPerson({ ledger, clock: { now: () => now } }, { name: opts.name, roles: [opts.role] }, localActor());
         ctx.err(`token create: registered the person ${opts.name} with the role ${opts.role} (shredproof person list)`);
       }
