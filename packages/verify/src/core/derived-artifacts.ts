@@ -10,6 +10,8 @@
 // the section lists; a destroyed artifact names the target whose records
 // (section 3) are its objects, so the record checks and the per-target sums
 // cover it like any target.
+import { tryBase64Decode } from './bytes.js';
+import { PERSON_NAME_RE } from './person.js';
 import type { Checker } from './validate.js';
 
 export const DISPOSITIONS = ['destroyed', 'retained-with-justification', 'held-by-vendor'] as const;
@@ -17,6 +19,27 @@ export type Disposition = (typeof DISPOSITIONS)[number];
 
 /** The prefix of a derived artifact's target name; no other target name has it. */
 export const DERIVED_TARGET_PREFIX = 'derived:';
+
+/** A vendor's certificate bundle, bound into ours (vendors/<name>/ in the bundle, section 10). */
+export interface VendorEvidence {
+  /** The vendor, as the artifact's registration names it. */
+  name: string;
+  certificateId: string;
+  /** SHA-256 of the vendor's certificate.json bytes. */
+  certificateSha256: string;
+  /** The key id that signed the vendor's certificate. */
+  keyid: string;
+  /** SHA-256 of the vendor's trust.json bytes: our signed statement pins the vendor's trust root. */
+  trustSha256: string;
+}
+
+/** An approver's signature over a disposition (section 5.10), made with their own key as an approval is (section 5.9). */
+export interface DispositionSignature {
+  person: string;
+  keyid: string;
+  signedAt: string;
+  signature: string;
+}
 
 export interface DerivedArtifactEntry {
   name: string;
@@ -28,9 +51,35 @@ export interface DerivedArtifactEntry {
   disposition: Disposition;
   /** destroyed: the target (`derived:<name>`) whose records are this artifact's objects. */
   target?: string;
+  /** retained-with-justification: why, in the approver's words. */
+  justification?: string;
+  /** held-by-vendor: the vendor's own certificate. */
+  vendor?: VendorEvidence;
+  /** Every disposition but destroyed: the approver who decided it, signed. */
+  signedBy?: DispositionSignature;
 }
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+function checkVendor(c: Checker, v: unknown, at: string): void {
+  const o = c.object(v, at);
+  if (!o) return;
+  c.string(o.name, `${at}.name`, { max: 200 });
+  c.string(o.certificateId, `${at}.certificateId`, { max: 200 });
+  c.hex(o.certificateSha256, `${at}.certificateSha256`, 32);
+  c.hex(o.keyid, `${at}.keyid`, 32);
+  c.hex(o.trustSha256, `${at}.trustSha256`, 32);
+}
+
+function checkSignedBy(c: Checker, v: unknown, at: string): void {
+  const o = c.object(v, at);
+  if (!o) return;
+  c.string(o.person, `${at}.person`, { pattern: PERSON_NAME_RE });
+  c.hex(o.keyid, `${at}.keyid`, 32);
+  c.time(o.signedAt, `${at}.signedAt`);
+  const sig = typeof o.signature === 'string' ? tryBase64Decode(o.signature) : undefined;
+  if (!sig || sig.length !== 64) c.add(`${at}.signature`, 'must be the base64 of a 64-byte Ed25519 signature');
+}
 
 /**
  * Field problems of `derivedArtifacts` against the statement's targets.
@@ -56,12 +105,21 @@ export function checkDerivedArtifacts(c: Checker, value: unknown, targetNames: r
       if (first !== undefined) c.add(`${at}.name`, `repeats $.derivedArtifacts[${first}].name ${name}`);
       else names.set(name, i);
     }
+    const only = (member: string, when: Disposition) => {
+      if (o[member] !== undefined && o.disposition !== when) c.add(`${at}.${member}`, `is only for a ${when} artifact, not ${String(o.disposition)}`);
+    };
+    only('target', 'destroyed');
+    only('justification', 'retained-with-justification');
+    only('vendor', 'held-by-vendor');
     if (o.disposition === 'destroyed') {
       const want = `${DERIVED_TARGET_PREFIX}${String(o.name)}`;
       if (o.target !== want) c.add(`${at}.target`, `must be ${JSON.stringify(want)}: the target whose records are its objects`);
       else if (!targetNames.includes(want)) c.add(`${at}.target`, `names no target of the statement (${want})`);
-    } else if (o.target !== undefined) {
-      c.add(`${at}.target`, `is only for a destroyed artifact, not ${String(o.disposition)}`);
+      if (o.signedBy !== undefined) c.add(`${at}.signedBy`, 'is only for a disposition an approver decided; destroyed is the order\'s own');
+    } else if (o.disposition === 'retained-with-justification' || o.disposition === 'held-by-vendor') {
+      if (o.disposition === 'retained-with-justification') c.string(o.justification, `${at}.justification`, { max: 5000 });
+      else checkVendor(c, o.vendor, `${at}.vendor`);
+      checkSignedBy(c, o.signedBy, `${at}.signedBy`);
     }
   });
   if (c.problems.length > before) return undefined;

@@ -7,6 +7,7 @@ export * from './canonical-json.js';
 export * from './certificate.js';
 export * from './display-text.js';
 export * from './derived-artifacts.js';
+export * from './disposition.js';
 export * from './dsse.js';
 export * from './ed25519.js';
 export * from './errors.js';

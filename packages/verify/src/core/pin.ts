@@ -12,7 +12,8 @@ import { type ApprovalVerdict, checkApprovals } from './approval.js';
 import { bytesToHex, utf8Encode } from './bytes.js';
 import type { TrustedKey } from './ed25519.js';
 import { isVerificationError, VerificationError } from './errors.js';
-import type { AnyCertificateStatement } from './statement-v2.js';
+import { checkDispositions } from './disposition.js';
+import { type AnyCertificateStatement, isStatementV2 } from './statement-v2.js';
 import { checkKeyWindow, parseTrustRoot, type TrustRoot, trustRootKeys } from './trust-root.js';
 
 export interface TrustSources {
@@ -122,7 +123,8 @@ export function resolveTrust(sources: TrustSources): ResolvedTrust {
  *  - the pinned root's dates and revocations, else the bundle root's
  *    (KEY_REVOKED, KEY_OUTSIDE_VALIDITY);
  *  - that root's approval keys, over the statement's approvals (section 5.9:
- *    APPROVER_UNTRUSTED, APPROVAL_INVALID, APPROVAL_MISSING).
+ *    APPROVER_UNTRUSTED, APPROVAL_INVALID, APPROVAL_MISSING) and its signed
+ *    dispositions of derived artifacts (section 5.10).
  */
 export function verifyTrusted<T extends { keyid: string; statement: AnyCertificateStatement }>(
   trust: ResolvedTrust,
@@ -155,6 +157,7 @@ export function verifyTrusted<T extends { keyid: string; statement: AnyCertifica
   if (trust.root) {
     checkKeyWindow(trust.root, result.keyid, result.statement.issuedAt);
     approvalCheck = checkApprovals(trust.root, result.statement);
+    if (isStatementV2(result.statement)) checkDispositions(trust.root, result.statement);
   }
   const verdict: TrustVerdict = { pinned: trust.pins.length > 0 };
   if (trust.pin) verdict.pin = trust.pin;
