@@ -33,23 +33,28 @@ function keyInForce(k: PersonKeyRow, now: string): boolean {
 }
 
 /**
- * Checks a signed approval by `person` in `role` over the order's current
- * plan: the person is registered, holds the role, the key is theirs, in force
- * now and allowed to sign in that role, signedAt is within SIGNED_AT_SKEW_MS of
- * now, and the signature holds. APPROVAL_REFUSED, naming what failed.
+ * The checks every signature of a person shares (an approval, a disposition):
+ * the person is registered, holds `needs`, the key is theirs, in force now and
+ * allowed to sign as `signs`, and signedAt is within SIGNED_AT_SKEW_MS of now.
+ * Returns the key; `refuse` makes the error for what failed.
  */
-export function checkSignedApproval(deps: Pick<EngineDeps, 'ledger' | 'clock'>, order: OrderRow, role: ApprovalRole, person: string, signed: SignedApproval): Approval {
-  const refuse = (why: string) => new RuleError('APPROVAL_REFUSED', `the ${role} signature of ${person} on order ${order.id} is refused: ${why}`);
+export function checkSignerKey(
+  deps: Pick<EngineDeps, 'ledger' | 'clock'>,
+  person: string,
+  needs: 'approver' | 'operator',
+  signs: ApprovalRole,
+  signed: Pick<SignedApproval, 'keyid' | 'signedAt'>,
+  refuse: (why: string) => Error,
+): PersonKeyRow {
   const now = deps.clock.now();
   const at = now.toISOString();
   const row = deps.ledger.people.person(person);
   if (!row) throw refuse(`${JSON.stringify(person)} is not a registered person (shredproof person add)`);
-  const needs = role === 'approver' ? 'approver' : 'operator';
   if (!row.roles.includes(needs)) throw refuse(`${person} does not hold the ${needs} role (roles: ${row.roles.join(', ')})`);
   const key = deps.ledger.people.personKeys().find((k) => k.keyid === signed.keyid);
   if (!key || key.person !== person) throw refuse(`key ${signed.keyid} is not registered to ${person} (shredproof person list shows their keys)`);
   if (!keyInForce(key, at)) throw refuse(`key ${signed.keyid} is not in force now (valid from ${key.validFrom}${key.validUntil ? ` until ${key.validUntil}` : ''}${key.revokedAt ? `, revoked at ${key.revokedAt}` : ''})`);
-  if (!key.signs.includes(role)) throw refuse(`key ${signed.keyid} may sign only as ${key.signs.join(', ') || 'nothing'}`);
+  if (!key.signs.includes(signs)) throw refuse(`key ${signed.keyid} may sign only as ${key.signs.join(', ') || 'nothing'}`);
   if (!SIGNED_AT_RE.test(signed.signedAt) || Number.isNaN(Date.parse(signed.signedAt))) {
     throw refuse(`signedAt ${JSON.stringify(signed.signedAt)} is not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)`);
   }
@@ -57,6 +62,17 @@ export function checkSignedApproval(deps: Pick<EngineDeps, 'ledger' | 'clock'>, 
   if (Math.abs(skew) > SIGNED_AT_SKEW_MS) {
     throw refuse(`signedAt ${signed.signedAt} is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} the server's clock (${at}); at most ${SIGNED_AT_SKEW_MS / 1000} s are allowed: check the signer's clock and sign again`);
   }
+  return key;
+}
+
+/**
+ * Checks a signed approval by `person` in `role` over the order's current
+ * plan: checkSignerKey, then the signature over this order's document and
+ * current plan. APPROVAL_REFUSED, naming what failed.
+ */
+export function checkSignedApproval(deps: Pick<EngineDeps, 'ledger' | 'clock'>, order: OrderRow, role: ApprovalRole, person: string, signed: SignedApproval): Approval {
+  const refuse = (why: string) => new RuleError('APPROVAL_REFUSED', `the ${role} signature of ${person} on order ${order.id} is refused: ${why}`);
+  const key = checkSignerKey(deps, person, role === 'approver' ? 'approver' : 'operator', role, signed, refuse);
   const approval: Approval = { role, person, keyid: signed.keyid, signedAt: signed.signedAt, signature: signed.signature };
   if (!approvalSignatureHolds(approval, approvalSubject(order), publicKeyFromPem(key.publicKeyPem))) {
     throw refuse(`the signature does not hold over order ${order.id}, order document ${order.documentSha256} and plan ${order.planRoot} (${order.planCount} objects): was it made for this order's current plan?`);

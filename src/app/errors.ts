@@ -22,6 +22,7 @@ export const APP_ERROR_CODES = {
   APPROVAL_REFUSED: 'rule',
   MANIFEST_MISMATCH: 'rule',
   DISPOSITION_MISSING: 'rule',
+  DISPOSITION_REFUSED: 'rule',
   NOT_APPROVED: 'rule',
   ALREADY_EXECUTED: 'rule',
   NOT_CANCELLABLE: 'rule',

@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { type CertificateStatementV2, publicKeyToPem, signCertificate, StatementBuilderV2 } from '@shredproof/verify';
+import { type CertificateStatementV2, type DerivedArtifactEntry, publicKeyToPem, signCertificate, StatementBuilderV2 } from '@shredproof/verify';
 import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
 import { packageVersion } from '../version.js';
 import { type CertificateLists, writeLists } from './certificate-lists.js';
@@ -72,7 +72,7 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
  * certificate, named in the order's failure, until it gets one.
  */
 function assertDispositions(deps: EngineDeps, order: OrderRow): void {
-  const missing = plannedArtifacts(order).filter((a) => !('target' in a.location));
+  const missing = plannedArtifacts(order).filter((a) => !('target' in a.location) && !a.disposition);
   if (missing.length === 0) return;
   const names = missing.map((a) => `${a.artifact} (${a.kind}, at ${'vendor' in a.location ? `vendor ${a.location.vendor}` : '?'}; derived ${a.lineage.join(' -> ')})`);
   const why = `no certificate yet: derived artifact(s) with no disposition: ${names.join('; ')}. An approver must give each one (docs/ORDERS.md "Derived artifacts")`;
@@ -84,9 +84,18 @@ function assertDispositions(deps: EngineDeps, order: OrderRow): void {
 function derivedSection(order: OrderRow): CertificateStatementV2['derivedArtifacts'] {
   const planned = plannedArtifacts(order);
   if (order.derived === null) return undefined;
-  return planned.flatMap((a) =>
-    'target' in a.location ? [{ name: a.artifact, kind: a.kind, description: a.description, lineage: a.lineage, disposition: 'destroyed' as const, target: a.location.target }] : [],
-  );
+  return planned.map((a): DerivedArtifactEntry => {
+    const base = { name: a.artifact, kind: a.kind, description: a.description, lineage: a.lineage };
+    if ('target' in a.location) return { ...base, disposition: 'destroyed', target: a.location.target };
+    const d = a.disposition!; // assertDispositions saw to it
+    return {
+      ...base,
+      disposition: d.disposition,
+      ...(d.justification !== undefined ? { justification: d.justification } : {}),
+      ...(d.disposition === 'held-by-vendor' ? { vendor: a.vendorEvidence! } : {}),
+      signedBy: d.signedBy,
+    };
+  });
 }
 
 /** Takes the order into 'finalizing' (once every object is resolved) and re-scans every target's scope. */

@@ -5,7 +5,7 @@
 // execution, ingest, the re-scan and the certificate all walk this one list,
 // so that an artifact's objects are destroyed, probed and certified exactly
 // like the order's own.
-import { DERIVED_TARGET_PREFIX } from '@shredproof/verify';
+import { DERIVED_TARGET_PREFIX, type Disposition, type DispositionSignature, type VendorEvidence } from '@shredproof/verify';
 import { holdsFor, orderDocument } from './create-order.js';
 import type { ArtifactKind } from './ports/artifacts.js';
 import type { OrderRow } from './ports/orders.js';
@@ -23,6 +23,14 @@ export interface PlannedArtifact {
   lineage: string[];
   /** Where it lives: its target in this plan, or a vendor (no objects here). */
   location: { target: string; backend: string; scope: unknown } | { vendor: string; description: string };
+  /** An artifact at a vendor: the vendor's certificate, once attached and verified (src/app/vendor-certificates.ts). */
+  vendorEvidence?: VendorEvidence;
+  /** An approver's signed decision about an artifact at a vendor (src/app/dispositions.ts). */
+  disposition?: {
+    disposition: Exclude<Disposition, 'destroyed'>;
+    justification?: string;
+    signedBy: DispositionSignature;
+  };
 }
 
 export interface PlanTarget {

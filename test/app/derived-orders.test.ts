@@ -7,14 +7,17 @@
 // and certifies them, each as its own target derived:<name>, in a derived
 // section that every check of the core accepts; the press-kit model is left
 // alone. An artifact at a vendor, with no disposition, blocks the
-// certificate with a message naming it.
+// certificate with a message naming it, until an approver (not the creator)
+// signs a disposition, which the certificate carries and verifiers check.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isStatementV2, trustedKey, validateStatementV2, verifyCertificate } from '../../packages/verify/src/core/index.js';
+import { checkDispositions, isStatementV2, resolveTrust, signDisposition, trustedKey, validateStatementV2, verifyCertificate, verifyTrusted } from '../../packages/verify/src/core/index.js';
+import { disposeArtifact } from '../../src/app/dispositions.js';
+import { RuleError } from '../../src/app/errors.js';
 import { registerArtifact } from '../../src/app/artifacts.js';
 import { createOrder } from '../../src/app/create-order.js';
 import { executeOrder } from '../../src/app/execute-order.js';
@@ -22,7 +25,7 @@ import { certificateFiles } from '../../src/app/finalize-order.js';
 import { planOrder } from '../../src/app/plan-order.js';
 import { plannedArtifacts } from '../../src/app/plan-targets.js';
 import { readCertificateView } from '../helpers/certificate-checks.js';
-import { approveSigned } from '../helpers/approvals.js';
+import { approveSigned, ensurePerson, personSigner } from '../helpers/approvals.js';
 import { demoOrder, type Harness, startHarness } from '../helpers/engine-harness.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -126,5 +129,34 @@ describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 },
     assert.equal(o.state, 'finalizing', JSON.stringify({ progress: deps.ledger.progress(order.id), events: deps.ledger.events(order.id), derived: o.derived }));
     assert.match(o.failure ?? '', /derived artifact\(s\) with no disposition: labels-at-acme \(vendor-copy, at vendor Acme Labeling; derived photos -> labels-at-acme\)/);
     assert.equal(deps.ledger.certificate(order.id), undefined, 'no certificate');
+
+    // The approver decides, with their own key: kept by the vendor for a stated reason. Refused first:
+    // by the order's creator, for an artifact the order destroys, held-by-vendor without the vendor's
+    // certificate, a signature over another justification.
+    const bob = ensurePerson(deps, 'bob', 'approver');
+    const why = 'Acme holds the labelled copies under the 2025 processing agreement until its own deletion run';
+    const decide = (person: string, signer = personSigner(person), over = why, disposition: 'retained-with-justification' | 'held-by-vendor' = 'retained-with-justification') =>
+      signDisposition(signer, { orderId: order.id, orderSha256: o.documentSha256, artifact: 'labels-at-acme', disposition, ...(disposition === 'retained-with-justification' ? { justification: over } : {}) }, { person, signedAt: new Date().toISOString() });
+    const refused = (f: () => unknown, pattern: RegExp) =>
+      assert.throws(f, (e: unknown) => e instanceof RuleError && e.code === 'DISPOSITION_REFUSED' && pattern.test(e.message));
+    refused(() => disposeArtifact(deps, order.id, 'labels-at-acme', 'alice', { disposition: 'retained-with-justification', justification: why, signature: decide('alice') }), /alice created order/);
+    refused(() => disposeArtifact(deps, order.id, 'face-model-v1', 'bob', { disposition: 'retained-with-justification', justification: why, signature: decide('bob', bob) }), /the order destroys it/);
+    refused(() => disposeArtifact(deps, order.id, 'labels-at-acme', 'bob', { disposition: 'held-by-vendor', signature: decide('bob', bob, why, 'held-by-vendor') }), /no certificate of the vendor Acme Labeling is attached/);
+    refused(() => disposeArtifact(deps, order.id, 'labels-at-acme', 'bob', { disposition: 'retained-with-justification', justification: why, signature: decide('bob', bob, 'another reason') }), /the signature does not hold/);
+    assert.equal(plannedArtifacts(deps.ledger.getOrder(order.id)!).find((a) => a.artifact === 'labels-at-acme')!.disposition, undefined, 'nothing recorded');
+    disposeArtifact(deps, order.id, 'labels-at-acme', 'bob', { disposition: 'retained-with-justification', justification: why, signature: decide('bob', bob) });
+    const done = await h.runtime.coordinator.waitFor(order.id);
+    assert.match(done.state, /^certified/, done.failure ?? '');
+    const cert = certificateFiles(h.config.dataDir, order.id);
+    // Verified with the trust root, which checks bob's signature over the disposition.
+    const trust = resolveTrust({ bundleRoot: readFileSync(cert.trust) });
+    const { statement } = verifyTrusted(trust, (keys) => verifyCertificate(readFileSync(cert.certificate), keys));
+    assert.ok(isStatementV2(statement));
+    const entry = statement.derivedArtifacts!.find((a) => a.name === 'labels-at-acme')!;
+    assert.deepEqual([entry.disposition, entry.justification, entry.signedBy?.person, entry.signedBy?.keyid], ['retained-with-justification', why, 'bob', bob.keyid]);
+    // The same statement with the justification changed after bob signed: every verifier with the trust root refuses it.
+    const forged = structuredClone(statement);
+    forged.derivedArtifacts!.find((a) => a.name === 'labels-at-acme')!.justification = 'we kept it';
+    assert.throws(() => checkDispositions(trust.root!, forged), (e: unknown) => (e as { code?: string }).code === 'APPROVAL_INVALID');
   });
 });
