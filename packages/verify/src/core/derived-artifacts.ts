@@ -11,6 +11,7 @@
 // (section 3) are its objects, so the record checks and the per-target sums
 // cover it like any target.
 import { tryBase64Decode } from './bytes.js';
+import { VerificationError } from './errors.js';
 import { PERSON_NAME_RE } from './person.js';
 import type { Checker } from './validate.js';
 
@@ -139,4 +140,39 @@ export function checkDerivedArtifacts(c: Checker, value: unknown, targetNames: r
     if (t.startsWith(DERIVED_TARGET_PREFIX) && !entries.some((e) => e.target === t)) c.add('$.targets', `target ${t} is no destroyed artifact's of $.derivedArtifacts`);
   }
   return c.problems.length > before ? undefined : entries;
+}
+
+/** Where a bundle carries a held-by-vendor artifact's evidence: the vendor's own bundle (section 10). */
+export function vendorBundleDir(artifact: string): string {
+  return `vendors/${artifact}`;
+}
+
+/** What a verifier read and verified of a vendor's bundle, to hold against the entry that binds it. */
+export interface VendorBundleFacts {
+  /** SHA-256 of its certificate.json and trust.json bytes. */
+  certificateSha256: string;
+  trustSha256: string;
+  /** The key that signed its certificate, and its statement's certificate id and order reference. */
+  keyid: string;
+  certificateId: string;
+  orderReference: string;
+}
+
+/**
+ * Section 5.10's binding of a vendor's bundle to our statement: the very
+ * certificate and trust root our statement names (by SHA-256), signed by the
+ * key it names, for an order whose reference names ours. The vendor bundle
+ * itself must verify, with its trust.json pinned (the caller does that).
+ * VENDOR_CERTIFICATE_MISMATCH naming what differs.
+ */
+export function checkVendorBinding(entry: DerivedArtifactEntry, ourOrderId: string, facts: VendorBundleFacts): void {
+  const v = entry.vendor;
+  const where = `${vendorBundleDir(entry.name)}`;
+  const fail = (why: string) => new VerificationError('VENDOR_CERTIFICATE_MISMATCH', `${where}: ${why}`);
+  if (!v) throw fail('the statement binds no vendor certificate for it');
+  if (facts.certificateSha256 !== v.certificateSha256) throw fail(`certificate.json has SHA-256 ${facts.certificateSha256}; the statement binds ${v.certificateSha256}`);
+  if (facts.trustSha256 !== v.trustSha256) throw fail(`trust.json has SHA-256 ${facts.trustSha256}; the statement pins ${v.trustSha256}`);
+  if (facts.keyid !== v.keyid) throw fail(`signed by key ${facts.keyid}; the statement names ${v.keyid}`);
+  if (facts.certificateId !== v.certificateId) throw fail(`is certificate ${facts.certificateId}; the statement names ${v.certificateId}`);
+  if (!facts.orderReference.includes(ourOrderId)) throw fail(`is for the vendor's order ${JSON.stringify(facts.orderReference)}, whose reference does not name ours (${ourOrderId})`);
 }

@@ -47,6 +47,8 @@ export const VERIFICATION_CODES = [
   'APPROVER_UNTRUSTED',
   'APPROVAL_INVALID',
   'APPROVAL_MISSING',
+  // derived artifacts (section 5.10): a vendor's certificate bundle that is not the one the statement binds
+  'VENDOR_CERTIFICATE_MISMATCH',
 ] as const;
 
 export type VerificationCode = (typeof VERIFICATION_CODES)[number];
