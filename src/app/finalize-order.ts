@@ -8,11 +8,12 @@
 // transaction), and clean up the order's state in Redis. Safe to run again
 // after a crash: everything is recomputed from the ledger.
 import { orderApprovals } from './approve-order.js';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { type CertificateStatementV2, type DerivedArtifactEntry, publicKeyToPem, signCertificate, StatementBuilderV2 } from '@shredproof/verify';
+import { type CertificateStatementV2, type DerivedArtifactEntry, publicKeyToPem, signCertificate, StatementBuilderV2, vendorBundleDir } from '@shredproof/verify';
+import { vendorBundlesDir } from './vendor-certificates.js';
 import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
 import { packageVersion } from '../version.js';
 import { type CertificateLists, writeLists } from './certificate-lists.js';
@@ -72,7 +73,7 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
  * certificate, named in the order's failure, until it gets one.
  */
 function assertDispositions(deps: EngineDeps, order: OrderRow): void {
-  const missing = plannedArtifacts(order).filter((a) => !('target' in a.location) && !a.disposition);
+  const missing = plannedArtifacts(order).filter((a) => !('target' in a.location) && !(a.disposition && (a.disposition.disposition !== 'held-by-vendor' || a.vendorEvidence)));
   if (missing.length === 0) return;
   const names = missing.map((a) => `${a.artifact} (${a.kind}, at ${'vendor' in a.location ? `vendor ${a.location.vendor}` : '?'}; derived ${a.lineage.join(' -> ')})`);
   const why = `no certificate yet: derived artifact(s) with no disposition: ${names.join('; ')}. An approver must give each one (docs/ORDERS.md "Derived artifacts")`;
@@ -212,6 +213,13 @@ function sign(deps: EngineDeps, statement: CertificateStatementV2): string {
  * are there.
  */
 function publish(deps: EngineDeps, order: OrderRow, files: CertificateFiles, statement: CertificateStatementV2, envelopeText: string): OrderRow {
+  // Each held-by-vendor artifact's evidence, the vendor's own bundle, as the statement binds it (section 5.10).
+  for (const e of statement.derivedArtifacts ?? []) {
+    if (e.disposition !== 'held-by-vendor') continue;
+    const to = join(files.dir, vendorBundleDir(e.name));
+    rmSync(to, { recursive: true, force: true });
+    cpSync(join(vendorBundlesDir(deps.dataDir, order.id), e.name), to, { recursive: true });
+  }
   writeDurably(files.order, order.document);
   writeDurably(files.trust, trustRootFile(deps));
   writeDurably(files.publicKey, publicKeyToPem(deps.signer.publicKey));

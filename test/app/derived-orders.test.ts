@@ -11,12 +11,13 @@
 // signs a disposition, which the certificate carries and verifiers check.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkDispositions, isStatementV2, resolveTrust, signDisposition, trustedKey, validateStatementV2, verifyCertificate, verifyTrusted } from '../../packages/verify/src/core/index.js';
 import { disposeArtifact } from '../../src/app/dispositions.js';
+import { addVendor, attachVendorCertificate, checkVendorDir } from '../../src/app/vendor-certificates.js';
 import { RuleError } from '../../src/app/errors.js';
 import { registerArtifact } from '../../src/app/artifacts.js';
 import { createOrder } from '../../src/app/create-order.js';
@@ -158,5 +159,85 @@ describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 },
     const forged = structuredClone(statement);
     forged.derivedArtifacts!.find((a) => a.name === 'labels-at-acme')!.justification = 'we kept it';
     assert.throws(() => checkDispositions(trust.root!, forged), (e: unknown) => (e as { code?: string }).code === 'APPROVAL_INVALID');
+  });
+
+  it('a vendor\'s certificate, issued by a second shredproof with its own key, is attached, bound and carried; forged, mis-pinned or another order\'s are refused', async () => {
+    const deps = h.runtime.deps;
+    await registerArtifact(deps, { name: 'copy-at-vendor', kind: 'vendor-copy', description: 'photos sent to the vendor', location: { vendor: 'Vendor Inc', description: 'the vendor\'s photo store' }, inputs: [{ scope: { backend: 'photos', scope: { include: ['users/**'] } } }] }, 'trainer');
+    const order = await createOrder(deps, { ...(demoOrder('photos') as object), includeDerived: true }, 'alice');
+    const plan = await planOrder(deps, order.id, 'alice');
+    assert.ok(plan.derived.some((a) => a.artifact === 'copy-at-vendor'));
+    // The vendor: another shredproof, its own key and ledger, runs an order that names ours.
+    const vendor = await startHarness({ objects: 6 });
+    try {
+      vendor.runtime.coordinator.start();
+      // Each vendor order destroys the vendor's photos afresh (put back from a copy), so that each certificate has records.
+      const vendorStore = join(vendor.dir, 'store-copy');
+      cpSync(vendor.dataset.root, vendorStore, { recursive: true });
+      const vendorCertificate = async (reference: string) => {
+        cpSync(vendorStore, vendor.dataset.root, { recursive: true });
+        const vo = await createOrder(vendor.runtime.deps, { ...(demoOrder('photos') as object), reference }, 'vera');
+        const vp = await planOrder(vendor.runtime.deps, vo.id, 'vera');
+        approveSigned(vendor.runtime.deps, vo.id, 'victor', vp.planRoot);
+        executeOrder(vendor.runtime.deps, vo.id, 'vera');
+        assert.match((await vendor.runtime.coordinator.waitFor(vo.id)).state, /^certified/);
+        return certificateFiles(vendor.config.dataDir, vo.id).dir;
+      };
+      const theirs = await vendorCertificate(`Deletion of photos received from Example Corp under their order ${order.id}`);
+      const attach = (dir: string) => attachVendorCertificate(deps, order.id, 'copy-at-vendor', dir, 'alice');
+      const refusedWith = async (dir: string, pattern: RegExp) =>
+        assert.rejects(attach(dir), (e: unknown) => e instanceof RuleError && e.code === 'VENDOR_CERTIFICATE_REFUSED' && pattern.test(e.message));
+      // Not pinned yet: refused, with what to do.
+      await refusedWith(theirs, /no vendor named "Vendor Inc" is registered: pin it/);
+      // Pinned to another trust root (another key): refused.
+      addVendor(deps, { name: 'Vendor Inc', trustJson: readFileSync(join(certificateFiles(h.config.dataDir, deps.ledger.listOrders()[0]!.id).dir, 'trust.json'), 'utf8') }, 'root');
+      await refusedWith(theirs, /is not the trust root Vendor Inc is pinned to/);
+      // A vendor is pinned once: the rest goes through a second vendor, pinned to the vendor's real trust root.
+      const pinned = readFileSync(join(theirs, 'trust.json'), 'utf8');
+      await registerArtifact(deps, { name: 'copy-at-vendor-2', kind: 'vendor-copy', description: 'the same, pinned right', location: { vendor: 'Vendor Two', description: 'x' }, inputs: [{ artifact: 'copy-at-vendor' }] }, 'trainer');
+      addVendor(deps, { name: 'Vendor Two', trustJson: pinned }, 'root');
+      const order2 = await createOrder(deps, { ...(demoOrder('photos') as object), includeDerived: true }, 'alice');
+      const plan2 = await planOrder(deps, order2.id, 'alice');
+      assert.ok(plan2.derived.some((a) => a.artifact === 'copy-at-vendor-2'), JSON.stringify(plan2.derived.map((a) => a.artifact)));
+      const attach2 = (dir: string) => attachVendorCertificate(deps, order2.id, 'copy-at-vendor-2', dir, 'alice');
+      const refused2 = async (dir: string, pattern: RegExp) =>
+        assert.rejects(attach2(dir), (e: unknown) => e instanceof RuleError && e.code === 'VENDOR_CERTIFICATE_REFUSED' && pattern.test(e.message));
+      // For another order (its reference names order 1, not order 2): refused.
+      await refused2(theirs, /whose reference does not name ours .* it covers another scope/);
+      const forOrder2 = await vendorCertificate(`Deletion under Example Corp order ${order2.id}`);
+      // Forged: a record of the vendor's bundle changed after it was signed.
+      const forged = join(vendor.dir, 'forged');
+      cpSync(forOrder2, forged, { recursive: true });
+      writeFileSync(join(forged, 'records.ndjson'), readFileSync(join(forged, 'records.ndjson'), 'utf8').replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) + 1}`));
+      await refused2(forged, /it does not verify: MERKLE_ROOT_MISMATCH: records\.ndjson/);
+      assert.equal(plannedArtifacts(deps.ledger.getOrder(order2.id)!).find((a) => a.artifact === 'copy-at-vendor-2')!.vendorEvidence, undefined, 'nothing attached');
+      // The right one: attached; then bob decides held-by-vendor over its digests; the order runs; both vendor artifacts decided.
+      const evidence = await attach2(forOrder2);
+      assert.equal(evidence.certificateSha256, sha256(readFileSync(join(forOrder2, 'certificate.json'))));
+      const bob = ensurePerson(deps, 'bob', 'approver');
+      const o2 = deps.ledger.getOrder(order2.id)!;
+      const held = signDisposition(bob, { orderId: order2.id, orderSha256: o2.documentSha256, artifact: 'copy-at-vendor-2', disposition: 'held-by-vendor', vendor: evidence }, { person: 'bob', signedAt: new Date().toISOString() });
+      disposeArtifact(deps, order2.id, 'copy-at-vendor-2', 'bob', { disposition: 'held-by-vendor', signature: held });
+      for (const other of plannedArtifacts(o2).filter((a) => 'vendor' in a.location && a.artifact !== 'copy-at-vendor-2')) {
+        const why = 'kept by the vendor under contract, pending its own run';
+        const sig = signDisposition(bob, { orderId: order2.id, orderSha256: o2.documentSha256, artifact: other.artifact, disposition: 'retained-with-justification', justification: why }, { person: 'bob', signedAt: new Date().toISOString() });
+        disposeArtifact(deps, order2.id, other.artifact, 'bob', { disposition: 'retained-with-justification', justification: why, signature: sig });
+      }
+      approveSigned(deps, order2.id, 'bob', plan2.planRoot);
+      executeOrder(deps, order2.id, 'alice');
+      const done = await h.runtime.coordinator.waitFor(order2.id);
+      assert.match(done.state, /^certified/, done.failure ?? '');
+      const cert = certificateFiles(h.config.dataDir, order2.id);
+      const trust = resolveTrust({ bundleRoot: readFileSync(cert.trust) });
+      const { statement } = verifyTrusted(trust, (keys) => verifyCertificate(readFileSync(cert.certificate), keys));
+      assert.ok(isStatementV2(statement));
+      const entry = statement.derivedArtifacts!.find((a) => a.name === 'copy-at-vendor-2')!;
+      assert.deepEqual(entry.vendor, evidence);
+      // Our bundle carries the vendor's, and it checks out recursively against what our statement binds.
+      await checkVendorDir(join(cert.dir, 'vendors', 'copy-at-vendor-2'), entry, order2.id);
+      assert.equal(readFileSync(join(cert.dir, 'vendors', 'copy-at-vendor-2', 'certificate.json'), 'utf8'), readFileSync(join(forOrder2, 'certificate.json'), 'utf8'));
+    } finally {
+      await vendor.close();
+    }
   });
 });

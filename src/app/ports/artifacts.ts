@@ -40,7 +40,20 @@ export interface ManifestEntry {
   sha256: string;
 }
 
+/** A vendor who holds copies of the data, pinned to its own trust root (its certificates are verified against it). */
+export interface VendorRow {
+  name: string;
+  /** The vendor's trust.json, exactly as given; its SHA-256 is the pin. */
+  trustJson: string;
+  trustSha256: string;
+  addedAt: string;
+  addedBy: string;
+}
+
 export interface ArtifactStore {
+  vendors(): VendorRow[];
+  vendor(name: string): VendorRow | undefined;
+  addVendor(row: VendorRow): VendorRow;
   /** Every artifact, in order of registration. */
   artifacts(): ArtifactRow[];
   artifact(name: string): ArtifactRow | undefined;

@@ -1,5 +1,5 @@
 // The lineage registry (src/app/ports/artifacts.ts) in the ledger.
-import type { ArtifactRow, ArtifactStore, ManifestEntry } from '../../../app/ports/artifacts.js';
+import type { ArtifactRow, ArtifactStore, ManifestEntry, VendorRow } from '../../../app/ports/artifacts.js';
 import type { LedgerConnection } from './connection.js';
 
 interface RawArtifact {
@@ -16,6 +16,7 @@ interface RawArtifact {
   manifestAt: string | null;
 }
 
+const VENDOR_COLUMNS = 'name, trust_json AS trustJson, trust_sha256 AS trustSha256, added_at AS addedAt, added_by AS addedBy';
 const COLUMNS = `num, name, kind, description, location, inputs, registered_at AS registeredAt, registered_by AS registeredBy,
                  manifest_size AS manifestSize, manifest_root AS manifestRoot, manifest_at AS manifestAt`;
 
@@ -34,6 +35,19 @@ function toArtifact(r: RawArtifact): ArtifactRow {
 
 export class SqliteArtifactStore implements ArtifactStore {
   constructor(private readonly conn: LedgerConnection) {}
+
+  vendors(): VendorRow[] {
+    return this.conn.sql(`SELECT ${VENDOR_COLUMNS} FROM vendors ORDER BY added_at, name`).all() as VendorRow[];
+  }
+
+  vendor(name: string): VendorRow | undefined {
+    return this.conn.sql(`SELECT ${VENDOR_COLUMNS} FROM vendors WHERE name = ?`).get(name) as VendorRow | undefined;
+  }
+
+  addVendor(row: VendorRow): VendorRow {
+    this.conn.sql('INSERT INTO vendors (name, trust_json, trust_sha256, added_at, added_by) VALUES (?,?,?,?,?)').run(row.name, row.trustJson, row.trustSha256, row.addedAt, row.addedBy);
+    return this.vendor(row.name)!;
+  }
 
   artifacts(): ArtifactRow[] {
     return (this.conn.sql(`SELECT ${COLUMNS} FROM artifacts ORDER BY num`).all() as RawArtifact[]).map(toArtifact);

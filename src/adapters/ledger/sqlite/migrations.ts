@@ -247,6 +247,16 @@ const MIGRATIONS: Migration[] = [
   `
   ALTER TABLE orders ADD COLUMN derived TEXT;
   `,
+  // 9: vendors and the trust roots they are pinned to (src/app/vendor-certificates.ts).
+  `
+  CREATE TABLE vendors (
+    name          TEXT PRIMARY KEY,
+    trust_json    TEXT NOT NULL,             -- the vendor's trust.json, exactly as given
+    trust_sha256  TEXT NOT NULL,
+    added_at      TEXT NOT NULL,
+    added_by      TEXT NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -1,0 +1,184 @@
+// Vendor chaining (docs/ORDERS.md "Derived artifacts"): a vendor who held a
+// copy of the data runs its own deletion and sends its own certificate
+// bundle. The server checks it the way a regulator would, against the trust
+// root the vendor is pinned to here (registered on the server's machine,
+// `shredproof vendor add`), and against this order: its certificate must be
+// for an order whose reference names ours. Accepted, the bundle is kept with
+// the order and becomes the evidence of a `held-by-vendor` disposition;
+// finalize copies it into our bundle as vendors/<artifact>/, and our signed
+// statement binds it by SHA-256 (docs/FORMAT.md section 5.10).
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  checkVendorBinding,
+  type DerivedArtifactEntry,
+  isStatementV2,
+  LIST_NAMES,
+  parseTrustRoot,
+  resolveTrust,
+  ValidationError,
+  VerificationError,
+  vendorBundleDir,
+  type VendorEvidence,
+  verifyCertificate,
+  verifyListFile,
+  verifyOrderFile,
+  verifyTrusted,
+} from '@shredproof/verify';
+import { verifyRecordsFile } from '@shredproof/verify/node';
+import type { EngineDeps } from './deps.js';
+import { openArtifact } from './dispositions.js';
+import { NotFoundError, RuleError } from './errors.js';
+import { plannedArtifacts } from './plan-targets.js';
+import type { VendorRow } from './ports/artifacts.js';
+
+type VendorDeps = Pick<EngineDeps, 'ledger' | 'clock' | 'dataDir'>;
+
+/** The files of a vendor bundle the server accepts; only certificate.json and trust.json are required. */
+export const VENDOR_BUNDLE_FILES = ['certificate.json', 'records.ndjson', ...LIST_NAMES.map((l) => `${l}.ndjson`), 'order.json', 'trust.json', 'public-key.pem'] as const;
+const VENDOR_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._&-]{0,199}$/;
+/** How deep vendors of vendors are followed (docs/FORMAT.md section 5.10). */
+const MAX_DEPTH = 4;
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Pins a vendor to its trust root (its trust.json, exactly as the vendor publishes it), audited. */
+export function addVendor(deps: Pick<EngineDeps, 'ledger' | 'clock'>, input: { name: string; trustJson: string }, actor: string): VendorRow {
+  const problems = [];
+  if (!VENDOR_NAME.test(input.name)) problems.push({ path: '$.name', problem: 'must be 1-200 characters: letters, digits, spaces and . _ & - (not first)' });
+  else if (deps.ledger.artifacts.vendor(input.name)) problems.push({ path: '$.name', problem: `a vendor named ${input.name} is registered already` });
+  try {
+    parseTrustRoot(input.trustJson, "the vendor's trust root");
+  } catch (e) {
+    problems.push({ path: '$.trust', problem: e instanceof Error ? e.message : String(e) });
+  }
+  if (problems.length > 0) throw new ValidationError('invalid vendor', problems);
+  const at = deps.clock.now().toISOString();
+  return deps.ledger.atomically(() => {
+    const row = deps.ledger.artifacts.addVendor({ name: input.name, trustJson: input.trustJson, trustSha256: sha256(Buffer.from(input.trustJson, 'utf8')), addedAt: at, addedBy: actor });
+    deps.ledger.access.appendAudit({ at, actor, action: 'vendor.add', detail: `vendor ${row.name} pinned to trust root ${row.trustSha256}` });
+    return row;
+  });
+}
+
+/** Where an order keeps the vendor bundles it accepted, one directory per artifact. */
+export function vendorBundlesDir(dataDir: string, orderId: string): string {
+  return join(dataDir, 'vendor-bundles', orderId);
+}
+
+/**
+ * Verifies a certificate bundle in `dir` as a regulator would, with its
+ * trust.json pinned by `trustSha256`: the certificate (and its signing key's
+ * window and approvals, against that trust root), order.json, the lists, the
+ * records, and its own vendors, recursively. Returns the facts checkVendorBinding
+ * holds against the entry that binds it. Throws VerificationError with the
+ * file's path in the message.
+ */
+export async function verifyVendorBundle(dir: string, trustSha256: string, depth = 0): Promise<{ facts: Parameters<typeof checkVendorBinding>[2]; statementOrderId: string }> {
+  const at = (f: string) => join(dir, f);
+  const read = (f: string) => readFileSync(at(f));
+  for (const f of ['certificate.json', 'trust.json']) {
+    if (!existsSync(at(f))) throw new VerificationError('VENDOR_CERTIFICATE_MISMATCH', `${f} is missing from the vendor's bundle`);
+  }
+  const where = (f: string, e: unknown) =>
+    e instanceof VerificationError ? new VerificationError(e.code, `${f}: ${e.message}`, { cause: e }) : e;
+  const certificateBytes = read('certificate.json');
+  const trustBytes = read('trust.json');
+  let verified;
+  try {
+    verified = verifyTrusted(resolveTrust({ bundleRoot: trustBytes, trustSha256 }), (keys) => verifyCertificate(certificateBytes, keys));
+  } catch (e) {
+    throw where('certificate.json', e);
+  }
+  const { statement, keyid } = verified;
+  if (!isStatementV2(statement)) throw new VerificationError('VENDOR_CERTIFICATE_MISMATCH', 'certificate.json: a vendor certificate must be of version 2');
+  try {
+    if (existsSync(at('order.json'))) verifyOrderFile(read('order.json'), statement);
+  } catch (e) {
+    throw where('order.json', e);
+  }
+  for (const list of LIST_NAMES) {
+    try {
+      verifyListFile(list, statement, read(`${list}.ndjson`));
+    } catch (e) {
+      throw where(`${list}.ndjson`, e);
+    }
+  }
+  try {
+    await verifyRecordsFile(statement, at('records.ndjson'));
+  } catch (e) {
+    throw where('records.ndjson', e);
+  }
+  for (const entry of statement.derivedArtifacts ?? []) {
+    if (entry.disposition !== 'held-by-vendor' || !entry.vendor) continue;
+    if (depth + 1 >= MAX_DEPTH) throw new VerificationError('VENDOR_CERTIFICATE_MISMATCH', `vendors nest deeper than ${MAX_DEPTH}`);
+    await checkVendorDir(join(dir, vendorBundleDir(entry.name)), entry, statement.order.id, depth + 1);
+  }
+  return {
+    facts: { certificateSha256: sha256(certificateBytes), trustSha256: sha256(trustBytes), keyid, certificateId: statement.certificateId, orderReference: statement.order.reference },
+    statementOrderId: statement.order.id,
+  };
+}
+
+/** A held-by-vendor entry's bundle in `dir`: verified, then bound to the entry (docs/FORMAT.md section 5.10). */
+export async function checkVendorDir(dir: string, entry: DerivedArtifactEntry, ourOrderId: string, depth = 0): Promise<void> {
+  if (!existsSync(dir)) throw new VerificationError('VENDOR_CERTIFICATE_MISMATCH', `${vendorBundleDir(entry.name)}/ is missing: the statement says ${entry.name} is held by a vendor, whose certificate must come with it`);
+  const { facts } = await verifyVendorBundle(dir, entry.vendor!.trustSha256, depth);
+  checkVendorBinding(entry, ourOrderId, facts);
+}
+
+/**
+ * Attaches a vendor's certificate bundle (the files in `dir`) to an order's
+ * artifact at that vendor: the artifact is the plan's and at a vendor; the
+ * vendor is registered here, and the bundle's trust.json is the one it is
+ * pinned to; the bundle verifies; its order's reference names ours. Then the
+ * bundle is kept with the order and its digests recorded, audited.
+ * VENDOR_CERTIFICATE_REFUSED naming what failed; nothing changes then.
+ */
+export async function attachVendorCertificate(deps: VendorDeps, orderId: string, name: string, dir: string, actor: string): Promise<VendorEvidence> {
+  const order = deps.ledger.getOrder(orderId);
+  if (!order) throw new NotFoundError(`no order ${orderId}`);
+  const artifact = openArtifact(order, name);
+  const refuse = (why: string) => new RuleError('VENDOR_CERTIFICATE_REFUSED', `the vendor certificate for ${name} is refused: ${why}`);
+  if (!('vendor' in artifact.location)) throw refuse('the artifact is not at a vendor'); // openArtifact saw to it
+  const vendorName = artifact.location.vendor;
+  const vendor = deps.ledger.artifacts.vendor(vendorName);
+  if (!vendor) throw refuse(`no vendor named ${JSON.stringify(vendorName)} is registered: pin it to its trust root first (shredproof vendor add --name ${JSON.stringify(vendorName)} --trust FILE)`);
+  const unknown = readdirSync(dir).filter((f) => !(VENDOR_BUNDLE_FILES as readonly string[]).includes(f) && f !== 'vendors');
+  if (unknown.length > 0) throw refuse(`the bundle has files a certificate bundle does not: ${unknown.join(', ')}`);
+  if (!existsSync(join(dir, 'trust.json'))) throw refuse('the bundle has no trust.json');
+  const got = sha256(readFileSync(join(dir, 'trust.json')));
+  if (got !== vendor.trustSha256) {
+    throw refuse(`its trust.json (SHA-256 ${got}) is not the trust root ${vendorName} is pinned to (${vendor.trustSha256}): another key, or a changed trust root; if the vendor changed it, pin the new one knowingly`);
+  }
+  let facts;
+  try {
+    ({ facts } = await verifyVendorBundle(dir, vendor.trustSha256));
+  } catch (e) {
+    if (e instanceof VerificationError) throw refuse(`it does not verify: ${e.code}: ${e.message}`);
+    throw e;
+  }
+  if (!facts.orderReference.includes(orderId)) {
+    throw refuse(`it certifies the vendor's order ${JSON.stringify(facts.orderReference)}, whose reference does not name ours (${orderId}): it covers another scope`);
+  }
+  const evidence: VendorEvidence = { name: vendorName, certificateId: facts.certificateId, certificateSha256: facts.certificateSha256, keyid: facts.keyid, trustSha256: facts.trustSha256 };
+  const keep = join(vendorBundlesDir(deps.dataDir, orderId), name);
+  rmSync(keep, { recursive: true, force: true });
+  mkdirSync(keep, { recursive: true });
+  cpSync(dir, keep, { recursive: true });
+  const at = deps.clock.now().toISOString();
+  deps.ledger.atomically(() => {
+    const now = deps.ledger.getOrder(orderId)!;
+    openArtifact(now, name);
+    // A new certificate replaces the old one, and any held-by-vendor decision made over the old one.
+    const derived = plannedArtifacts(now).map((a) => {
+      if (a.artifact !== name) return a;
+      const { disposition, ...rest } = a;
+      return disposition?.disposition === 'held-by-vendor' ? { ...rest, vendorEvidence: evidence } : { ...a, vendorEvidence: evidence };
+    });
+    deps.ledger.patch(orderId, { derived: JSON.stringify(derived) }, at);
+    deps.ledger.access.appendAudit({ at, actor, action: 'order.vendor-certificate', orderId, detail: `${name}: certificate ${evidence.certificateId} of ${vendorName}, key ${evidence.keyid}, SHA-256 ${evidence.certificateSha256}` });
+  });
+  return evidence;
+}
