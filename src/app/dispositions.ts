@@ -17,7 +17,7 @@ import type { OrderRow, OrderState } from './ports/orders.js';
 const OPEN: readonly OrderState[] = ['planned', 'approved', 'executing', 'finalizing'];
 
 export interface DispositionInput {
-  disposition: Exclude<Disposition, 'destroyed'>;
+  disposition: Exclude<Disposition, 'destroyed' | 'not-in-plan'>;
   justification?: string;
   signature: SignedApproval;
 }

@@ -20,7 +20,8 @@ import { type CertificateLists, writeLists } from './certificate-lists.js';
 import { writeDurably, writeLinesDurably } from './durable-files.js';
 import type { OrderRow } from './ports/orders.js';
 import { orderDocument } from './create-order.js';
-import { plannedArtifacts, planTargets } from './plan-targets.js';
+import { walkLineage } from './lineage-walk.js';
+import { type PlannedArtifact, plannedArtifacts, planTargets } from './plan-targets.js';
 import type { EngineDeps } from './deps.js';
 import { NotFoundError, RuleError } from './errors.js';
 import { type Rescan, rescan } from './rescan.js';
@@ -50,6 +51,8 @@ export function certificateFiles(dataDir: string, orderId: string): CertificateF
 /** What the statement needs from outside the records: the order as it enters finalizing, and the re-scan. */
 interface Collected extends Rescan {
   order: OrderRow;
+  /** Artifacts the lineage reaches now that the plan did not (registered after it). */
+  unplannedArtifacts: PlannedArtifact[];
   finishedAt: string;
   rescanAt: string;
 }
@@ -81,11 +84,16 @@ function assertDispositions(deps: EngineDeps, order: OrderRow): void {
   throw new RuleError('DISPOSITION_MISSING', why);
 }
 
-/** The certificate's account of each derived artifact (docs/FORMAT.md section 5.10). */
-function derivedSection(order: OrderRow): CertificateStatementV2['derivedArtifacts'] {
+/**
+ * The certificate's account of each derived artifact (docs/FORMAT.md section
+ * 5.10), and of each one the registry now says was derived from this order's
+ * data but was registered after the plan (not-in-plan: reported, not passed over).
+ */
+function derivedSection(order: OrderRow, unplanned: readonly PlannedArtifact[]): CertificateStatementV2['derivedArtifacts'] {
   const planned = plannedArtifacts(order);
   if (order.derived === null) return undefined;
-  return planned.map((a): DerivedArtifactEntry => {
+  const late = unplanned.map((a): DerivedArtifactEntry => ({ name: a.artifact, kind: a.kind, description: a.description, lineage: a.lineage, disposition: 'not-in-plan' }));
+  return [...planned.map((a): DerivedArtifactEntry => {
     const base = { name: a.artifact, kind: a.kind, description: a.description, lineage: a.lineage };
     if ('target' in a.location) return { ...base, disposition: 'destroyed', target: a.location.target };
     const d = a.disposition!; // assertDispositions saw to it
@@ -96,7 +104,7 @@ function derivedSection(order: OrderRow): CertificateStatementV2['derivedArtifac
       ...(d.disposition === 'held-by-vendor' ? { vendor: a.vendorEvidence! } : {}),
       signedBy: d.signedBy,
     };
-  });
+  }), ...late];
 }
 
 /** Takes the order into 'finalizing' (once every object is resolved) and re-scans every target's scope. */
@@ -111,7 +119,14 @@ async function collect(deps: EngineDeps, id: string): Promise<Collected> {
   // Execution is over; the certificate waits, in finalizing, for a disposition of every derived artifact.
   assertDispositions(deps, order);
   const { items, leftBehind } = await rescan(deps, order);
-  return { order, finishedAt, items, leftBehind, rescanAt: deps.clock.now().toISOString() };
+  // The lineage again, as it stands now: what was registered after the plan is reported, never passed over.
+  let unplannedArtifacts: PlannedArtifact[] = [];
+  if (order.derived !== null) {
+    const known = new Set(plannedArtifacts(order).map((a) => a.artifact));
+    const own = planTargets({ ...order, derived: null });
+    unplannedArtifacts = (await walkLineage(deps, id, own)).reached.filter((a) => !known.has(a.artifact));
+  }
+  return { order, finishedAt, items, leftBehind, unplannedArtifacts, rescanAt: deps.clock.now().toISOString() };
 }
 
 /**
@@ -188,7 +203,7 @@ function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilde
         persistence: [...backend.persistence, ...(c.leftBehind.get(t.name) ?? [])],
       };
     }),
-    derivedArtifacts: derivedSection(order),
+    derivedArtifacts: derivedSection(order, c.unplannedArtifacts),
     retained: lists.retained,
     exceptions: lists.exceptions,
     rescan: { completedAt: c.rescanAt, items: lists.rescan, statuses: lists.statuses },

@@ -27,7 +27,7 @@ export interface PlannedArtifact {
   vendorEvidence?: VendorEvidence;
   /** An approver's signed decision about an artifact at a vendor (src/app/dispositions.ts). */
   disposition?: {
-    disposition: Exclude<Disposition, 'destroyed'>;
+    disposition: Exclude<Disposition, 'destroyed' | 'not-in-plan'>;
     justification?: string;
     signedBy: DispositionSignature;
   };

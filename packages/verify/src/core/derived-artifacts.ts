@@ -15,7 +15,12 @@ import { VerificationError } from './errors.js';
 import { PERSON_NAME_RE } from './person.js';
 import type { Checker } from './validate.js';
 
-export const DISPOSITIONS = ['destroyed', 'retained-with-justification', 'held-by-vendor'] as const;
+/**
+ * not-in-plan: derived from the ordered data by the registry as it stood at
+ * the certificate, but registered after the plan: this order did not reach
+ * it, and says so (as the re-scan reports unplanned objects); a new order must.
+ */
+export const DISPOSITIONS = ['destroyed', 'retained-with-justification', 'held-by-vendor', 'not-in-plan'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
 
 /** The prefix of a derived artifact's target name; no other target name has it. */
@@ -117,6 +122,8 @@ export function checkDerivedArtifacts(c: Checker, value: unknown, targetNames: r
       if (o.target !== want) c.add(`${at}.target`, `must be ${JSON.stringify(want)}: the target whose records are its objects`);
       else if (!targetNames.includes(want)) c.add(`${at}.target`, `names no target of the statement (${want})`);
       if (o.signedBy !== undefined) c.add(`${at}.signedBy`, 'is only for a disposition an approver decided; destroyed is the order\'s own');
+    } else if (o.disposition === 'not-in-plan') {
+      if (o.signedBy !== undefined) c.add(`${at}.signedBy`, 'is only for a disposition an approver decided; not-in-plan is a report');
     } else if (o.disposition === 'retained-with-justification' || o.disposition === 'held-by-vendor') {
       if (o.disposition === 'retained-with-justification') c.string(o.justification, `${at}.justification`, { max: 5000 });
       else checkVendor(c, o.vendor, `${at}.vendor`);

@@ -20,7 +20,7 @@ export interface DispositionDecision {
   orderId: string;
   orderSha256: string;
   artifact: string;
-  disposition: Exclude<Disposition, 'destroyed'>;
+  disposition: Exclude<Disposition, 'destroyed' | 'not-in-plan'>;
   /** retained-with-justification. */
   justification?: string;
   /** held-by-vendor: the vendor certificate's and trust root's digests. */
@@ -54,7 +54,7 @@ export function dispositionSignatureHolds(s: DispositionSignature, d: Dispositio
 
 /** The decision a statement's entry states, for its order. */
 export function decisionOf(order: { id: string; sha256: string }, e: DerivedArtifactEntry): DispositionDecision | undefined {
-  if (e.disposition === 'destroyed') return undefined;
+  if (e.disposition === 'destroyed' || e.disposition === 'not-in-plan') return undefined;
   const d: DispositionDecision = { orderId: order.id, orderSha256: order.sha256, artifact: e.name, disposition: e.disposition };
   if (e.justification !== undefined) d.justification = e.justification;
   if (e.vendor !== undefined) d.vendor = { certificateSha256: e.vendor.certificateSha256, trustSha256: e.vendor.trustSha256 };
