@@ -122,9 +122,8 @@ async function collect(deps: EngineDeps, id: string): Promise<Collected> {
   // The lineage again, as it stands now: what was registered after the plan is reported, never passed over.
   let unplannedArtifacts: PlannedArtifact[] = [];
   if (order.derived !== null) {
-    const known = new Set(plannedArtifacts(order).map((a) => a.artifact));
     const own = planTargets({ ...order, derived: null });
-    unplannedArtifacts = (await walkLineage(deps, id, own)).reached.filter((a) => !known.has(a.artifact));
+    unplannedArtifacts = (await walkLineage(deps, id, own, plannedArtifacts(order))).reached;
   }
   return { order, finishedAt, items, leftBehind, unplannedArtifacts, rescanAt: deps.clock.now().toISOString() };
 }

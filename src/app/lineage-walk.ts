@@ -61,12 +61,22 @@ function planned(a: ArtifactRow, lineage: string[]): PlannedArtifact {
   return { artifact: a.name, kind: a.kind, description: a.description, lineage, location };
 }
 
-/** Walks the registry for an order whose own targets (`own`) are listed in the inventory. */
-export async function walkLineage(deps: EngineDeps, orderId: string, own: readonly PlanTarget[]): Promise<LineageWalk> {
-  const paths = new Map<string, string[]>();
+/**
+ * Walks the registry for an order whose own targets (`own`) are listed in the
+ * inventory. `known`: artifacts an earlier walk reached (the plan's), taken as
+ * reached with their lineage whatever the stores hold now: at the
+ * certificate, the data a scope input named may be destroyed, and what was
+ * derived through a planned artifact must still be found. (An artifact whose
+ * only link is a scope input, registered after the plan, is found only while
+ * some of that data remains, held objects for instance; one with an uploaded
+ * manifest is found by the inventory, always.)
+ */
+export async function walkLineage(deps: EngineDeps, orderId: string, own: readonly PlanTarget[], known: readonly PlannedArtifact[] = []): Promise<LineageWalk> {
+  const paths = new Map<string, string[]>(known.map((a) => [a.artifact, a.lineage]));
   const reached: PlannedArtifact[] = [];
   const undecided: LineageWalk['undecided'] = [];
   for (const a of deps.ledger.artifacts.artifacts()) {
+    if (paths.has(a.name)) continue;
     let path: string[] | undefined;
     let cannotTell: string | undefined;
     for (const input of a.inputs) {

@@ -75,9 +75,14 @@ describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 },
     assert.deepEqual([plan.targets['derived:face-model-v1']!.objects, plan.targets['derived:face-model-v1-ft']!.objects], [2, 1]);
     assert.deepEqual(plannedArtifacts(deps.ledger.getOrder(order.id)!).map((a) => a.artifact), ['face-model-v1', 'face-model-v1-ft']);
     approveSigned(deps, order.id, 'bob', plan.planRoot);
+    // Registered after the plan: not destroyed by this order, and reported in its certificate.
+    mkdirSync(join(models, 'late'), { recursive: true });
+    writeFileSync(join(models, 'late', 'vectors.bin'), 'embeddings computed after the plan');
+    await registerArtifact(deps, { name: 'late-embeddings', kind: 'embeddings', description: 'computed after the plan', location: { backend: 'models', scope: { include: ['late/**'] } }, inputs: [{ artifact: 'face-model-v1' }] }, 'trainer');
     executeOrder(deps, order.id, 'alice');
     const done = await h.runtime.coordinator.waitFor(order.id);
     assert.equal(done.state, 'certified', done.failure ?? '');
+    assert.equal(existsSync(join(models, 'late', 'vectors.bin')), true, 'not in the plan, not destroyed');
 
     // The models' files are gone, the press-kit model is not.
     for (const p of ['face-v1/weights.bin', 'face-v1/config.json', 'face-v1-ft/weights.bin']) assert.equal(existsSync(join(models, p)), false, p);
@@ -92,6 +97,7 @@ describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 },
       [
         ['face-model-v1', 'destroyed', 'derived:face-model-v1', 'photos > face-model-v1'],
         ['face-model-v1-ft', 'destroyed', 'derived:face-model-v1-ft', 'photos > face-model-v1 > face-model-v1-ft'],
+        ['late-embeddings', 'not-in-plan', undefined, 'photos > face-model-v1 > late-embeddings'],
       ],
     );
     assert.deepEqual(s.targets.map((t) => t.name), ['photos', 'derived:face-model-v1', 'derived:face-model-v1-ft']);
@@ -108,7 +114,7 @@ describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 },
     bad.derivedArtifacts![1]!.lineage = ['somewhere', 'face-model-v1', 'face-model-v1-ft'];
     assert.throws(() => validateStatementV2(bad), /\$\.derivedArtifacts\[1\]\.lineage\[0\]: "somewhere" is not one of the order's own targets/);
     const dropped = structuredClone(s);
-    dropped.derivedArtifacts = dropped.derivedArtifacts!.slice(0, 1);
+    dropped.derivedArtifacts = dropped.derivedArtifacts!.filter((a) => a.name !== 'face-model-v1-ft');
     assert.throws(() => validateStatementV2(dropped), /target derived:face-model-v1-ft is no destroyed artifact's/);
   });
 
