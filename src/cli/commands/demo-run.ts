@@ -2,14 +2,18 @@
 // the real queue, ledger and worker; then the outputs are verified and
 // summarized. ./demo.ts declares the command and loads this file only when the
 // demo runs: it pulls in the engine and every backend driver.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { composeCoordinator } from '../../main/coordinator.js';
 import { composeWorker } from '../../main/worker.js';
 import { loadConfig } from '../../config/config.js';
-import { type ApprovalRole, isStatementV2, LIST_NAMES, resolveTrust, signApproval, type Signer, verifyCertificate, verifyListFile, verifyOrderFile, verifyTrusted } from '@shredproof/verify';
+import { type ApprovalRole, isStatementV2, LIST_NAMES, resolveTrust, signApproval, signDisposition, type Signer, vendorBundleDir, verifyCertificate, verifyListFile, verifyOrderFile, verifyTrusted } from '@shredproof/verify';
+import { registerArtifact } from '../../app/artifacts.js';
+import { disposeArtifact } from '../../app/dispositions.js';
+import { addVendor, attachVendorCertificate, checkVendorDir } from '../../app/vendor-certificates.js';
+import { DEMO_VENDOR, runDemoVendor } from './demo-vendor.js';
 import { demoOrder, writeDataset } from '../../demo/dataset.js';
 import { approvalSubject, approveOrder, signPlan } from '../../app/approve-order.js';
 import { addPerson } from '../../app/people.js';
@@ -40,7 +44,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     throw new CliExit(EXIT_USAGE, `demo: --objects must be a whole number from 1 to 5000000, got ${JSON.stringify(opts.objects)}`);
   }
   const out = resolve(opts.out);
-  for (const f of [...BUNDLE_FILES, PHOTOS_TO_CHECK]) {
+  for (const f of [...BUNDLE_FILES, 'vendors', PHOTOS_TO_CHECK]) {
     if (existsSync(join(out, f))) throw new CliExit(EXIT_USAGE, `demo: ${join(out, f)} exists; choose another --out or remove it`);
   }
   const work = mkdtempSync(join(tmpdir(), 'shredproof-demo-'));
@@ -57,7 +61,12 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     SHREDPROOF_ISSUER: 'shredproof demo (ephemeral key)',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
-  const backends = { photos: { kind: 'filesystem' as const, root: ds.root } };
+  // A face model trained on the photos: a derived artifact the order reaches (docs/ORDERS.md section 7).
+  const models = join(work, 'models');
+  mkdirSync(join(models, 'face-v1'), { recursive: true });
+  writeFileSync(join(models, 'face-v1', 'weights.bin'), randomBytes(64 * 1024));
+  writeFileSync(join(models, 'face-v1', 'config.json'), '{"architecture": "demo", "trainedOn": "users/**"}\n');
+  const backends = { photos: { kind: 'filesystem' as const, root: ds.root }, models: { kind: 'filesystem' as const, root: models } };
   const log = createLogger({ level: config.logLevel });
   let runtime;
   try {
@@ -82,14 +91,28 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
       return signApproval(people.get(name)!, approvalSubject(o), { role, person: name, signedAt: new Date().toISOString() });
     };
     ctx.out(`demo: people demo-operator and demo-approver registered with their own keys (${[...people.values()].map((p) => p.keyid.slice(0, 12)).join(', ')})`);
-    const order = await createOrder(deps, demoOrder('photos'), 'demo-operator');
-    ctx.out(`demo: order ${order.id} created by demo-operator`);
+    // The lineage registry: the model trained on the photos, and the copies a labelling vendor received.
+    await registerArtifact(deps, { name: 'face-model-v1', kind: 'model', description: 'face recognition model trained on the user photos', location: { backend: 'models', scope: { include: ['face-v1/**'] } }, inputs: [{ scope: { backend: 'photos', scope: { include: ['users/**'] } } }] }, 'demo-trainer');
+    await registerArtifact(deps, { name: 'labelling-copies', kind: 'vendor-copy', description: 'copies of user photos sent for labelling', location: { vendor: DEMO_VENDOR, description: "the vendor's labelling store" }, inputs: [{ scope: { backend: 'photos', scope: { include: ['users/**'] } } }] }, 'demo-trainer');
+    const order = await createOrder(deps, { ...(demoOrder('photos') as object), includeDerived: true }, 'demo-operator');
+    ctx.out(`demo: order ${order.id} created by demo-operator, reaching what was derived from the photos`);
     // The order's scope is users/**: the press-kit files outside it are never listed, so they are not in the total.
     const inScope = ds.inScope.size + ds.held.size;
     const planBar = progressBar('plan');
     const plan = await planOrder(deps, order.id, 'demo-operator', (n) => planBar.update(n, inScope));
     planBar.finish(plan.count, plan.count);
     ctx.out(`demo: planned ${plan.count} objects (${plan.targets.photos!.held} held), inventory root ${plan.planRoot}`);
+    for (const a of plan.derived) ctx.out(`demo:   derived ${a.artifact} (${a.kind}): ${a.lineage.join(' > ')}${'vendor' in a.location ? `, at the vendor ${a.location.vendor}` : `, ${plan.targets[a.location.target]?.objects ?? 0} objects`}`);
+    // The vendor deletes its copies with its own shredproof and sends its certificate; we pin the vendor,
+    // attach the certificate, and the approver signs the disposition held-by-vendor over it.
+    const copies = [...ds.inScope.keys()].slice(0, 10);
+    const vendorRun = await runDemoVendor(work, ds.root, copies, order.id, log);
+    addVendor(deps, { name: DEMO_VENDOR, trustJson: readFileSync(vendorRun.trust, 'utf8') }, 'demo');
+    const evidence = await attachVendorCertificate(deps, order.id, 'labelling-copies', vendorRun.bundle, 'demo-operator');
+    const decided = deps.ledger.getOrder(order.id)!;
+    const held = signDisposition(people.get('demo-approver')!, { orderId: order.id, orderSha256: decided.documentSha256, artifact: 'labelling-copies', disposition: 'held-by-vendor', vendor: evidence }, { person: 'demo-approver', signedAt: new Date().toISOString() });
+    disposeArtifact(deps, order.id, 'labelling-copies', 'demo-approver', { disposition: 'held-by-vendor', signature: held });
+    ctx.out(`demo: ${DEMO_VENDOR} destroyed its ${vendorRun.destroyed} copies and certified it (certificate ${evidence.certificateId}, key ${evidence.keyid.slice(0, 16)}...); demo-approver signed: held by vendor`);
     // A person who later asks "was my photo destroyed?" holds a copy of it: keep three, and one held photo.
     mkdirSync(join(out, PHOTOS_TO_CHECK), { recursive: true });
     const kept = [...[...ds.inScope.keys()].slice(0, 3), ...[...ds.held.keys()].slice(0, 1)];
@@ -113,6 +136,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     }
     const files = certificateFiles(config.dataDir, order.id);
     for (const f of BUNDLE_FILES) copyFileSync(join(files.dir, f), join(out, f));
+    cpSync(join(files.dir, 'vendors'), join(out, 'vendors'), { recursive: true });
 
     // Verify the whole bundle with the core verifier, as a regulator would, pinned by the key id
     // that keygen printed above (the regulator's copy comes from the settlement, not from us).
@@ -124,6 +148,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     verifyOrderFile(read('order.json'), statement);
     for (const list of LIST_NAMES) verifyListFile(list, statement, read(`${list}.ndjson`));
     await verifyRecordsFile(statement, join(out, 'records.ndjson'));
+    for (const e of statement.derivedArtifacts ?? []) if (e.disposition === 'held-by-vendor') await checkVendorDir(join(out, vendorBundleDir(e.name)), e, statement.order.id);
     const survivors = [...ds.held.keys(), ...ds.outOfScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
     const leftover = [...ds.inScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
     const secs = (Date.now() - t0) / 1000;
@@ -132,9 +157,13 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     ctx.out(`  destroyed ${statement.completeness.destroyed} objects, ${(statement.records.bytes / 1e6).toFixed(1)} MB; retained ${statement.completeness.retained} under hold; exceptions ${statement.completeness.exceptions}`);
     ctx.out(`  merkle root ${statement.merkle.rootHash}; key id ${keys.keyid} (pinned)`);
     for (const a of approvalCheck.approvals) ctx.out(`  ${a.role === 'approver' ? 'approved by' : 'plan signed by'} ${a.person} with their own key ${a.keyid} (checked against trust.json)`);
+    for (const e of statement.derivedArtifacts ?? []) {
+      const what = e.disposition === 'destroyed' ? `destroyed (${statement.targets.find((t) => t.name === e.target)?.destroyed.count ?? 0} objects, target ${e.target})` : e.disposition === 'held-by-vendor' ? `held by ${e.vendor!.name}, whose certificate ${e.vendor!.certificateId} is in vendors/${e.name}/ and verified` : e.disposition;
+      ctx.out(`  derived ${e.name} (${e.kind}, ${e.lineage.join(' > ')}): ${what}`);
+    }
     ctx.out(`  held and out-of-scope files still present: ${survivors} of ${ds.held.size + ds.outOfScope.size}; in-scope files left: ${leftover}`);
     ctx.out(`  ${secs.toFixed(1)} s in all`);
-    ctx.out(`  wrote the certificate bundle into ${out}: ${BUNDLE_FILES.join(', ')}`);
+    ctx.out(`  wrote the certificate bundle into ${out}: ${BUNDLE_FILES.join(', ')}, vendors/`);
     ctx.out(`  and copies of ${kept.length} photos taken before the order ran (one of them held) into ${join(out, PHOTOS_TO_CHECK)}`);
     ctx.out(`  check it yourself: npx shredproof verify --bundle ${out} --keyid ${keys.keyid}`);
     ctx.out(`  was this photo destroyed? npx shredproof prove --certificate ${join(out, 'certificate.json')} --records ${join(out, 'records.ndjson')} --public-key ${join(out, 'public-key.pem')} --file ${join(out, PHOTOS_TO_CHECK, kept[0]!.replaceAll('/', '_'))}`);
