@@ -70,6 +70,7 @@ const scopes = {
       'test/core/order-file.test.ts',
       'test/core/certificate-vectors-v2.test.ts',
       'test/core/approval.test.ts',
+      'test/core/json-survivors.test.ts',
     ],
     // The slow files (property tests of thousands of runs, the CLI in child processes): added
     // with STRYKER_FULL=1, which with the incremental report re-tests only the mutants that the
