@@ -2,8 +2,10 @@
 // chosen with a picker, sorted into its files by name as `shredproof verify
 // --bundle DIR` reads a directory: certificate.json, records.ndjson, the
 // three lists, order.json, trust.json and public-key.pem at the top,
-// proofs/*.json below; anything else is listed as ignored, never guessed at.
-import { BUNDLE_NAMES, FILE_SLOTS, type FileSlot, type NamedFile } from './protocol.js';
+// proofs/*.json below, and a vendor's own bundle in vendors/<artifact>/,
+// sorted the same way (docs/FORMAT.md section 5.10); anything else is listed
+// as ignored, never guessed at.
+import { type BundleInput, BUNDLE_NAMES, FILE_SLOTS, type FileSlot, type NamedFile, type VendorBundleInput } from './protocol.js';
 
 /** A file and its path inside what was dropped or chosen, '/'-separated. */
 export interface PathFile {
@@ -17,6 +19,7 @@ export interface SortedBundle {
   slots: Partial<Record<FileSlot, File>>;
   proofs: NamedFile[];
   ignored: string[];
+  vendors: VendorBundleInput[];
 }
 
 // The File System Access API's handles, as far as the page uses them (TypeScript's DOM library lacks their async iteration).
@@ -84,6 +87,37 @@ export function chosenFiles(input: HTMLInputElement): PathFile[] {
 
 const SLOT_OF_NAME = new Map(FILE_SLOTS.map((s) => [BUNDLE_NAMES[s], s]));
 const PROOF = /^proofs\/[^/]+\.json$/;
+const VENDOR = /^vendors\/([^/]+)\/(.+)$/;
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The files of one bundle, paths relative to it; a vendor's bundle inside it in turn (how deep is checked when verifying). */
+function sortInside(files: readonly PathFile[]): Omit<SortedBundle, 'folder'> {
+  const sorted: Omit<SortedBundle, 'folder'> = { slots: {}, proofs: [], ignored: [], vendors: [] };
+  const vendorFiles = new Map<string, PathFile[]>();
+  for (const { path, file } of files) {
+    const slot = SLOT_OF_NAME.get(path);
+    const vendor = VENDOR.exec(path);
+    if (slot && !sorted.slots[slot]) sorted.slots[slot] = file;
+    else if (PROOF.test(path)) sorted.proofs.push({ name: path, file });
+    else if (vendor) vendorFiles.set(vendor[1]!, [...(vendorFiles.get(vendor[1]!) ?? []), { path: vendor[2]!, file }]);
+    else sorted.ignored.push(path);
+  }
+  sorted.proofs.sort((a, b) => byName(a.name, b.name));
+  sorted.ignored.sort();
+  sorted.vendors = [...vendorFiles.keys()].sort(byName).map((artifact) => ({ artifact, bundle: bundleOf(sortInside(vendorFiles.get(artifact)!)) }));
+  return sorted;
+}
+
+/** A sorted bundle as the worker takes it. */
+export function bundleOf(sorted: Omit<SortedBundle, 'folder'>): BundleInput {
+  return { ...sorted.slots, proofs: sorted.proofs, ignored: sorted.ignored, vendors: sorted.vendors };
+}
+
+/** How many files a bundle's vendor bundles hold, theirs included. */
+export function vendorFileCount(vendors: readonly VendorBundleInput[]): number {
+  return vendors.reduce((n, { bundle: b }) => n + FILE_SLOTS.filter((s) => b[s]).length + b.proofs.length + b.ignored.length + vendorFileCount(b.vendors), 0);
+}
 
 /**
  * Sorts files into a bundle. A dropped or chosen folder arrives as
@@ -94,17 +128,8 @@ const PROOF = /^proofs\/[^/]+\.json$/;
 export function sortBundle(files: readonly PathFile[]): SortedBundle {
   const top = files[0]?.path.split('/')[0];
   const inside = top !== undefined && files.every((f) => f.path.startsWith(`${top}/`)) ? files.map((f) => f.path.slice(top.length + 1)) : undefined;
-  const isBundlePath = (path: string) => SLOT_OF_NAME.has(path) || PROOF.test(path);
+  const isBundlePath = (path: string) => SLOT_OF_NAME.has(path) || PROOF.test(path) || VENDOR.test(path);
   const oneFolder = inside !== undefined && inside.some(isBundlePath);
-  const sorted: SortedBundle = { slots: {}, proofs: [], ignored: [], ...(oneFolder ? { folder: top } : {}) };
-  files.forEach(({ path: full, file }, i) => {
-    const path = oneFolder ? inside[i]! : full;
-    const slot = SLOT_OF_NAME.get(path);
-    if (slot && !sorted.slots[slot]) sorted.slots[slot] = file;
-    else if (PROOF.test(path)) sorted.proofs.push({ name: path, file });
-    else sorted.ignored.push(path);
-  });
-  sorted.proofs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  sorted.ignored.sort();
-  return sorted;
+  const sorted = sortInside(oneFolder ? files.map((f, i) => ({ path: inside[i]!, file: f.file })) : files);
+  return oneFolder ? { folder: top, ...sorted } : sorted;
 }

@@ -45,7 +45,7 @@ const CODE_TEXT: Readonly<Record<VerificationCode, string>> = {
   APPROVAL_MISSING:
     'The trust root requires the approver to sign each order with their own key, and this certificate carries no such approval: nothing shows that a second person approved the plan.',
   VENDOR_CERTIFICATE_MISMATCH:
-    'A derived artifact is said to be held by a vendor, but the vendor certificate in the bundle is not the one this certificate names (another file, another trust root or key, or one for another order): nothing shows the vendor destroyed it.',
+    'A derived artifact is said to be held by a vendor, but the vendor’s own certificate bundle is missing, or is not the one this certificate names (another certificate, another trust root or key, or one for another order): nothing shows the vendor destroyed it.',
 };
 
 /** The plain-language meaning of a reason code. */

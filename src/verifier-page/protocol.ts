@@ -25,8 +25,22 @@ export interface NamedFile {
   file: File;
 }
 
-/** What the person chose: the bundle's files by role, its proofs, and the names of dropped files the format does not define. */
-export type BundleInput = Partial<Record<FileSlot, File>> & { proofs: NamedFile[]; ignored: string[] };
+/**
+ * What the person chose: the bundle's files by role, its proofs, the names
+ * of dropped files the format does not define, and the vendors' own bundles
+ * it carries (vendors/<artifact>/, docs/FORMAT.md section 5.10).
+ */
+export type BundleInput = Partial<Record<FileSlot, File>> & { proofs: NamedFile[]; ignored: string[]; vendors: VendorBundleInput[] };
+
+/** A held-by-vendor artifact's evidence: the vendor's bundle, found in vendors/<artifact>/ of a dropped bundle. */
+export interface VendorBundleInput {
+  /** The folder's name: the artifact it is the evidence of. */
+  artifact: string;
+  bundle: BundleInput;
+}
+
+/** A vendor bundle may carry vendors of its own, to this depth (docs/FORMAT.md section 5.10); ours is depth 0. */
+export const MAX_VENDOR_DEPTH = 4;
 
 /** Pins (docs/FORMAT.md section 5.8): what the person holds from the settlement or the docket, never from the bundle. */
 export interface PinInput {
@@ -112,10 +126,24 @@ export interface ListView {
 export type ListViews = Partial<Record<ListName, ListView>>;
 export const MAX_LIST_ROWS = 500;
 
+/** What became of one held-by-vendor artifact's bundle, vendors/<artifact>/, for the derived section's tree. */
+export interface VendorShown {
+  artifact: string;
+  /** "vendors/<artifact>/" */
+  dir: string;
+  /** verified: the vendor's bundle verified and is the one the statement binds; missing: it was not given. */
+  status: 'verified' | 'invalid' | 'missing';
+  /** invalid and missing: the first failure in it, with its path. */
+  code?: VerificationCode;
+  file?: string;
+}
+
 interface Checked {
   files: FileReport[];
   facts: TrustFacts;
   lists: ListViews;
+  /** The held-by-vendor artifacts' bundles, in the statement's order. */
+  vendors: VendorShown[];
   elapsedMs: number;
 }
 

@@ -4,11 +4,12 @@
 // their heads, and the lists are shown from their files when those were
 // given and verified (./file-jobs.ts), else the page says which file to add.
 // Under "Approved by", what the trust root made of the approvals
-// (./render-approval.ts).
+// (./render-approval.ts); the derived section as a tree (./render-derived.ts).
 import { type AnyCertificateStatement, type CertificateStatement, type CertificateStatementV2, type ExceptionEntry, isStatementV2, type RescanEntry, type RetainedEntry } from '@shredproof/verify';
 import { bytes, count, h, time } from './dom.js';
-import type { ApprovalFacts, ListView, ListViews } from './protocol.js';
+import type { ApprovalFacts, ListView, ListViews, VendorShown } from './protocol.js';
 import { approvalRows } from './render-approval.js';
+import { renderDerived } from './render-derived.js';
 import { type Cell, facts, listOrNone, mono, table } from './render-parts.js';
 
 type Rows = { total: number; rows: Cell[][] };
@@ -96,7 +97,18 @@ function commitments(s: AnyCertificateStatement): HTMLDListElement {
   return facts(rows);
 }
 
-export function renderStatement(s: AnyCertificateStatement, lists: ListViews = {}, approvals?: ApprovalFacts): DocumentFragment {
+/** The order's own words on derived artifacts (free text, proving nothing): shown when it has some, or when the certificate has no derived section. */
+function namedDerived(s: AnyCertificateStatement): HTMLElement[] {
+  if (isStatementV2(s) && s.derivedArtifacts !== undefined && s.derived.length === 0) return [];
+  return listOrNone(
+    'Derived artifacts (models, indexes) named by the order',
+    s.derived.length,
+    () => h('div', null, h('p', { class: 'note' }, 'Listed as the order names them. This certificate does not prove anything about their destruction.'), table('Derived artifacts', ['name', 'description', 'SHA-256'], s.derived.map((d) => [d.name, d.description, d.sha256 ? mono(d.sha256) : '']))),
+    'None listed.',
+  );
+}
+
+export function renderStatement(s: AnyCertificateStatement, lists: ListViews = {}, approvals?: ApprovalFacts, vendors: readonly VendorShown[] = []): DocumentFragment {
   const f = document.createDocumentFragment();
   const c = s.completeness;
   const l = isStatementV2(s)
@@ -127,12 +139,8 @@ export function renderStatement(s: AnyCertificateStatement, lists: ListViews = {
     ...v2List('Exceptions: planned but not destroyed', 'Exceptions', EXCEPTIONS_HEAD, c.exceptions, 'exceptions.ndjson', l.exceptions, 'None.'),
     ...v2List('Retained under a legal hold', 'Retained items', RETAINED_HEAD, c.retained, 'retained.ndjson', l.retained, 'None.'),
     ...v2List('Still present after execution (re-scan)', 'Re-scan', RESCAN_HEAD, s.rescan.remaining, 'rescan.ndjson', l.rescan, 'Nothing in scope was left.'),
-    ...listOrNone(
-      'Derived artifacts (models, indexes) named by the order',
-      s.derived.length,
-      () => h('div', null, h('p', { class: 'note' }, 'Listed as the order names them. This certificate does not prove anything about their destruction.'), table('Derived artifacts', ['name', 'description', 'SHA-256'], s.derived.map((d) => [d.name, d.description, d.sha256 ? mono(d.sha256) : '']))),
-      'None listed.',
-    ),
+    ...(isStatementV2(s) && s.derivedArtifacts !== undefined ? renderDerived(s, approvals, vendors) : []),
+    ...namedDerived(s),
     h('h3', null, 'Commitments'),
     commitments(s),
   );

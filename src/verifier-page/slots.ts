@@ -2,20 +2,23 @@
 // bundle (docs/FORMAT.md section 10), each with its picker, and the bundle
 // box that takes the whole set at once (several files, or a folder) and
 // sorts it into those boxes by name (./bundle-drop.ts). A dropped or chosen
-// file shows in its box's picker as if it had been chosen there.
-import { type PathFile, sortBundle } from './bundle-drop.js';
+// file shows in its box's picker as if it had been chosen there. A vendor's
+// bundle in vendors/<artifact>/ has no box: it is kept, and named, with the
+// bundle that carries it.
+import { type PathFile, sortBundle, vendorFileCount } from './bundle-drop.js';
 import { byId, bytes, setText } from './dom.js';
-import { type BundleInput, FILE_SLOTS, type FileSlot, type NamedFile } from './protocol.js';
+import { type BundleInput, FILE_SLOTS, type FileSlot, type NamedFile, type VendorBundleInput } from './protocol.js';
 
 const chosen: Partial<Record<FileSlot, File>> = {};
 let proofs: NamedFile[] = [];
 let ignored: string[] = [];
+let vendors: VendorBundleInput[] = [];
 let onChange: () => void = () => undefined;
 
 const bundleStatus = byId('bundle-status');
 
 export function bundleInput(): BundleInput {
-  return { ...chosen, proofs: [...proofs], ignored: [...ignored] };
+  return { ...chosen, proofs: [...proofs], ignored: [...ignored], vendors: [...vendors] };
 }
 
 function showInPicker(input: HTMLInputElement, files: readonly File[]): void {
@@ -71,11 +74,15 @@ export function chooseBundle(files: readonly PathFile[]): void {
   if (proofs.length > 0) showInPicker(byId<HTMLInputElement>('file-proof'), proofs.map((p) => p.file));
   render('proof');
   ignored = sorted.ignored;
+  vendors = sorted.vendors;
   const found = FILE_SLOTS.filter((s) => sorted.slots[s]).length + proofs.length;
   const missing = sorted.slots.certificate || proofs.length > 0 ? '' : ' It has no certificate.json, and no proof that carries one: there is nothing to verify.';
   const from = sorted.folder !== undefined ? `From the folder “${sorted.folder}”: ` : '';
   const listed = ignored.length > 10 ? `${ignored.slice(0, 10).join(', ')} and ${ignored.length - 10} more` : ignored.join(', ');
-  setText(bundleStatus, `${from}${found} file(s) of the bundle sorted into their boxes below.${ignored.length ? ` Ignored, not files of a certificate bundle: ${listed}.` : ''}${missing}`);
+  const vendorText = vendors.length
+    ? ` With ${vendors.length === 1 ? 'a vendor’s own bundle' : `${vendors.length} vendors’ own bundles`}, checked with it: ${vendors.map((v) => `vendors/${v.artifact}/`).join(', ')} (${vendorFileCount(vendors)} file(s)).`
+    : '';
+  setText(bundleStatus, `${from}${found} file(s) of the bundle sorted into their boxes below.${vendorText}${ignored.length ? ` Ignored, not files of a certificate bundle: ${listed}.` : ''}${missing}`);
   onChange();
 }
 
@@ -83,6 +90,7 @@ export function clearAll(): void {
   for (const slot of FILE_SLOTS) delete chosen[slot];
   proofs = [];
   ignored = [];
+  vendors = [];
   for (const slot of [...FILE_SLOTS, 'proof'] as const) render(slot);
   bundleStatus.textContent = '';
   onChange();

@@ -6,13 +6,15 @@
 // hold is INVALID PIN_MISMATCH). Each has its own word, colour, symbol and
 // data-verdict, inside one polite live region that a screen reader reads
 // whole. A valid verdict says who approved and whether their own key says
-// so; an INVALID one what its code means. Below it: what to compare, one
-// line per file, and the statement.
-import type { AnyCertificateStatement, Pin } from '@shredproof/verify';
+// so, and what became of the derived artifacts; an INVALID one what its
+// code means. Below it: what to compare, one line per file (a vendor's
+// files by their path in vendors/<artifact>/), and the statement.
+import { type AnyCertificateStatement, isStatementV2, type Pin } from '@shredproof/verify';
 import { explainCode } from './code-text.js';
 import { byId, h, replaceChildren } from './dom.js';
-import type { FileReport, TrustFacts, VerifyOutcome } from './protocol.js';
+import type { FileReport, TrustFacts, VendorShown, VerifyOutcome } from './protocol.js';
 import { approvalSentences } from './render-approval.js';
+import { derivedSummary } from './render-derived.js';
 import { renderKey } from './render-check.js';
 import { facts, mono } from './render-parts.js';
 import { renderStatement } from './render-statement.js';
@@ -134,6 +136,13 @@ function approvalPara(f: TrustFacts, s: AnyCertificateStatement): HTMLElement | 
   return f.approvals ? para('verdict-approval', approvalSentences(f.approvals, s.order.approvedBy).join(' ')) : null;
 }
 
+/** What became of the derived artifacts, when the certificate accounts for them (docs/FORMAT.md section 5.10); the statement below shows each. */
+function derivedPara(s: AnyCertificateStatement, vendors: readonly VendorShown[]): HTMLElement | null {
+  if (!isStatementV2(s) || s.derivedArtifacts === undefined) return null;
+  const bundles = vendors.length === 0 ? '' : vendors.length === 1 ? ' The vendor’s own certificate bundle verified.' : ` The ${vendors.length} vendors’ own certificate bundles verified.`;
+  return para('verdict-derived', `${derivedSummary(s)}${bundles} See “Derived artifacts” below.`);
+}
+
 export function showOutcome(o: VerifyOutcome): void {
   if (o.verdict === 'error') {
     setVerdict('error', VERDICT_WORDS.error, o.message);
@@ -148,7 +157,7 @@ export function showOutcome(o: VerifyOutcome): void {
     const explain = para('verdict-explain', h('strong', null, 'What this means: '), explainCode(o.code));
     setVerdict('invalid', VERDICT_WORDS.invalid, h('span', { class: 'code', id: 'verdict-code' }, o.code), `: ${o.message}`, explain, ...extra);
   } else if (o.verdict === 'valid') {
-    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), approvalPara(f, o.statement), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`));
+    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), approvalPara(f, o.statement), derivedPara(o.statement, o.vendors), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`));
   } else {
     setVerdict(
       'unpinned',
@@ -156,6 +165,7 @@ export function showOutcome(o: VerifyOutcome): void {
       para('verdict-pin', 'Every file checks out, but nothing you gave ties the signing key to the issuer: anyone can make a key and sign with it.'),
       compareHint(f),
       approvalPara(f, o.statement),
+      derivedPara(o.statement, o.vendors),
       para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`),
     );
   }
@@ -168,7 +178,7 @@ export function showOutcome(o: VerifyOutcome): void {
         : o.verdict === 'unpinned'
           ? 'What the certificate states (signature verified; key NOT pinned)'
           : 'What the certificate states (its signature verified; a later check failed, see above)';
-    replaceChildren(ui.statement, renderStatement(o.statement, o.lists, f.approvals));
+    replaceChildren(ui.statement, renderStatement(o.statement, o.lists, f.approvals, o.vendors));
     ui.statementBox.hidden = false;
   }
 }

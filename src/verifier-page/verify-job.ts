@@ -2,19 +2,16 @@
 // in the order and with the codes of `shredproof verify --bundle`
 // (packages/verify/src/cli/verify-bundle.ts, docs/FORMAT.md sections 8 and 10):
 // keys and pins, certificate, records, lists, order, trust.json,
-// public-key.pem, proofs. Each file gets its own verdict; the first failure
-// is the page's. Without a certificate the proofs carry it, as with
-// `shredproof verify --proof`. What verified is kept for the photo check.
+// public-key.pem, proofs, then the vendors' own bundles (section 5.10,
+// ./vendor-job.ts). Each file gets its own verdict; the first failure is the
+// page's. Without a certificate the proofs carry it, as with `shredproof
+// verify --proof`. What verified is kept for the photo check.
 import {
   type AnyCertificateStatement,
-  type ApprovalVerdict,
   canonicalize,
-  type DestructionRecord,
   isStatementV2,
   LIST_NAMES,
   parseCertificate,
-  type ResolvedTrust,
-  type RetainedEntry,
   isVerificationError,
   VerificationError,
   verifyCertificate,
@@ -22,89 +19,17 @@ import {
   verifyOrderFile,
   verifyTrusted,
 } from '@shredproof/verify';
-import { type RetainedIndex, type VerifiedRecords, verifyList, verifyRecordsBlob } from './file-jobs.js';
+import { Run, type VerifiedSession } from './bundle-run.js';
+import { verifyList, verifyRecordsBlob } from './file-jobs.js';
 import { readBytes, UsageProblem } from './job-io.js';
 import { pageMerkleHasher } from './page-hasher.js';
-import { BUNDLE_NAMES, FILE_SLOTS, type FileReport, type FileSlot, type ListViews, type NamedFile, type ProgressFn, type TrustFacts, type VerifyOutcome, type VerifyRequest } from './protocol.js';
-import { approvalFacts, bundleSigner, FileFailure, keyInfo, type PageTrust, readPemKey, resolvePageTrust } from './trust-job.js';
+import { BUNDLE_NAMES, type FileSlot, type ProgressFn, type VerifyOutcome, type VerifyRequest } from './protocol.js';
+import { bundleSigner, FileFailure, type PageTrust, readPemKey, resolvePageTrust } from './trust-job.js';
+import { checkVendors } from './vendor-job.js';
 
-/** What the last verification established; the photo check searches it. */
-export interface VerifiedSession {
-  statement: AnyCertificateStatement;
-  pinned: boolean;
-  records?: VerifiedRecords;
-  /** Destroyed records proved by proof files, each with its audit path's length. */
-  recordProofs: Array<{ record: DestructionRecord; proofLength: number }>;
-  /** Retained entries proved by proof files. */
-  heldProofs: RetainedEntry[];
-  retained?: RetainedIndex;
-}
-
-/** What verifyTrusted returns, in the part the page shows. */
-interface Trusted {
-  keyid: string;
-  pinned: boolean;
-  pin?: TrustFacts['pin'];
-  statement: AnyCertificateStatement;
-  approvalCheck?: ApprovalVerdict;
-}
+export type { VerifiedSession };
 
 const NEEDS_CERTIFICATE: readonly FileSlot[] = ['records', 'retained', 'exceptions', 'rescan', 'order'];
-
-class Run {
-  readonly files: FileReport[] = [];
-  readonly facts: TrustFacts = { pinned: false };
-  readonly lists: ListViews = {};
-  readonly checked: string[] = [];
-  failure: { file: string; error: VerificationError } | undefined;
-  statement: AnyCertificateStatement | undefined;
-  session: Omit<VerifiedSession, 'statement' | 'pinned'> = { recordProofs: [], heldProofs: [] };
-
-  constructor(readonly req: VerifyRequest) {}
-
-  /** The name of the file chosen for a role, when it differs from the bundle's. */
-  #chosen(file: string): { chosen?: string } {
-    const slot = FILE_SLOTS.find((s) => BUNDLE_NAMES[s] === file);
-    const name = slot ? this.req.bundle[slot]?.name : undefined;
-    return name !== undefined && name !== file ? { chosen: name } : {};
-  }
-
-  valid(file: string, detail: string): void {
-    this.files.push({ file, status: 'valid', detail, ...this.#chosen(file) });
-  }
-
-  fail(file: string, error: VerificationError): void {
-    this.files.push({ file, status: 'invalid', code: error.code, detail: error.message, ...this.#chosen(file) });
-    this.failure ??= { file, error };
-  }
-
-  /** Every chosen file but `except`, as not checked: nothing can be checked without keys or a valid certificate. */
-  notCheckedRest(except: string, why: string): void {
-    const b = this.req.bundle;
-    const names = [...FILE_SLOTS.filter((s) => b[s]).map((s) => BUNDLE_NAMES[s]), ...b.proofs.map((p) => p.name), ...b.ignored];
-    for (const file of names) if (file !== except) this.files.push({ file, status: 'not checked', detail: why, ...this.#chosen(file) });
-  }
-
-  /** Runs one file's check if that file was chosen: its detail line when valid, its code when not. */
-  async check(slot: FileSlot, run: (file: File) => Promise<string> | string): Promise<void> {
-    const file = this.req.bundle[slot];
-    if (!file) return;
-    try {
-      this.valid(BUNDLE_NAMES[slot], await run(file));
-    } catch (e) {
-      if (!isVerificationError(e)) throw e;
-      this.fail(BUNDLE_NAMES[slot], e);
-    }
-  }
-
-  trusted(v: Trusted, trust: ResolvedTrust): void {
-    this.statement ??= v.statement;
-    this.facts.signer ??= keyInfo(trust.keys, v.keyid);
-    this.facts.approvals ??= approvalFacts(v.approvalCheck, trust);
-    this.facts.pinned = v.pinned;
-    if (v.pin) this.facts.pin = v.pin;
-  }
-}
 
 const proofWhat = { records: 'one object', retained: 'one entry kept under a legal hold', exceptions: 'one exception', rescan: 'one re-scan finding' } as const;
 
@@ -112,7 +37,7 @@ const proofWhat = { records: 'one object', retained: 'one entry kept under a leg
 async function checkProofs(run: Run, t: PageTrust, certificate: string | undefined): Promise<void> {
   let ours = certificate;
   let first = 'certificate.json';
-  for (const { name, file } of run.req.bundle.proofs) {
+  for (const { name, file } of run.bundle.proofs) {
     const bytes = await readBytes(file, 'proof file');
     try {
       const v = verifyTrusted(t.trust, (keys) => verifyObjectProof(bytes, keys, { hasher: pageMerkleHasher() }));
@@ -136,10 +61,10 @@ async function checkProofs(run: Run, t: PageTrust, certificate: string | undefin
 }
 
 async function checkBundle(run: Run, progress: ProgressFn): Promise<void> {
-  const b = run.req.bundle;
+  const b = run.bundle;
   let t: PageTrust;
   try {
-    t = await resolvePageTrust(b, run.req.pins, run.facts);
+    t = await resolvePageTrust(b, run.pins, run.facts);
   } catch (e) {
     if (!(e instanceof FileFailure)) throw e;
     run.fail(e.file, e.error);
@@ -180,9 +105,10 @@ async function checkBundle(run: Run, progress: ProgressFn): Promise<void> {
       if (key.keyid !== signer) throw new VerificationError('KEY_UNTRUSTED', `public-key.pem is key ${key.keyid}, not the key that signed (${signer})`);
       return `the signing key ${key.keyid}`;
     });
-  } else if (b.publicKey) run.files.push({ file: 'public-key.pem', status: 'not checked', detail: 'no signature verified to compare it with' });
+  } else if (b.publicKey) run.note('public-key.pem', 'not checked', 'no signature verified to compare it with');
   if (b.certificate) await checkProofs(run, t, certificate);
-  for (const file of b.ignored) run.files.push({ file, status: 'ignored', detail: 'not a file of a certificate bundle' });
+  await checkVendors(run, (inner) => checkBundle(inner, progress));
+  for (const file of b.ignored) run.note(file, 'ignored', 'not a file of a certificate bundle');
 }
 
 /** records.ndjson, the three lists and order.json, against the verified statement. */
@@ -195,7 +121,7 @@ async function checkDataFiles(run: Run, statement: AnyCertificateStatement, prog
   });
   for (const list of LIST_NAMES) {
     if (!isStatementV2(statement)) {
-      if (run.req.bundle[list]) run.files.push({ file: BUNDLE_NAMES[list], status: 'ignored', detail: 'a version 1 certificate holds this list in its statement' });
+      if (run.bundle[list]) run.note(BUNDLE_NAMES[list], 'ignored', 'a version 1 certificate holds this list in its statement');
       continue;
     }
     await run.check(list, async (file) => {
@@ -226,20 +152,20 @@ export async function runVerify(req: VerifyRequest, progress: ProgressFn): Promi
   const started = performance.now();
   const usage = usageProblem(req);
   if (usage) return { outcome: { verdict: 'error', message: usage } };
-  const run = new Run(req);
+  const run = new Run(req.bundle, req.pins);
   try {
     await checkBundle(run, progress);
   } catch (e) {
     if (e instanceof UsageProblem) return { outcome: { verdict: 'error', message: e.message } };
     throw e;
   }
-  const { files, facts, lists, statement, failure } = run;
+  const { files, facts, lists, vendors, statement, failure } = run;
   const elapsedMs = Math.round(performance.now() - started);
   if (failure) {
     const message = `${failure.file}: ${failure.error.message}`;
-    return { outcome: { verdict: 'invalid', code: failure.error.code, file: failure.file, message, files, facts, lists, elapsedMs, ...(statement ? { statement } : {}) } };
+    return { outcome: { verdict: 'invalid', code: failure.error.code, file: failure.file, message, files, facts, lists, vendors, elapsedMs, ...(statement ? { statement } : {}) } };
   }
   if (!statement) throw new Error('unreachable: a certificate or a proof verified');
-  const outcome: VerifyOutcome = { verdict: facts.pinned ? 'valid' : 'unpinned', statement, checked: run.checked, files, facts, lists, elapsedMs };
+  const outcome: VerifyOutcome = { verdict: facts.pinned ? 'valid' : 'unpinned', statement, checked: run.checked, files, facts, lists, vendors, elapsedMs };
   return { outcome, session: { statement, pinned: facts.pinned, ...run.session } };
 }

@@ -6,7 +6,10 @@
 // verdict on each file is the one `shredproof verify --bundle` gives (its
 // verifyBundle, run here on the same folder). A valid bundle's approvals
 // (issue 15 item 2) are named in the verdict and the statement, each with
-// the key id of its signer.
+// the key id of its signer; valid-derived/'s signed dispositions and its
+// vendor's bundle (docs/FORMAT.md section 5.10) in the derived section's
+// tree. An invalid vector that names its file is INVALID at that path, a
+// vendor's file by its path in vendors/<artifact>/.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +27,11 @@ interface Expected {
   /** Valid verdicts of a bundle with signed approvals: each approval the trust root vouched for, and whether it demanded one. */
   approvals?: Array<{ role: 'approver' | 'performer'; person: string; keyid: string }>;
   approvalsRequired?: boolean;
+  /** valid-derived/: the signed dispositions and the vendor bundles verified, in the statement's order. */
+  dispositions?: Array<{ artifact: string; disposition: string; person: string; keyid: string }>;
+  vendors?: Array<{ artifact: string; dir: string; certificateId: string; keyid: string }>;
+  /** Invalid vectors of section 5.10: the file the verdict names. */
+  file?: string;
   description: string;
 }
 
@@ -47,8 +55,8 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
   after(() => p?.close());
 
   const valid = readdirSync(V2).filter((n) => /^valid(-|$)/.test(n)).sort();
-  it('there are the valid bundles: valid/, and valid-approved/ with signed approvals', () => {
-    assert.deepEqual(valid, ['valid', 'valid-approved']);
+  it('there are the valid bundles: valid/, valid-approved/ with signed approvals, valid-derived/ with derived artifacts and a vendor', () => {
+    assert.deepEqual(valid, ['valid', 'valid-approved', 'valid-derived']);
   });
 
   for (const name of valid) {
@@ -57,6 +65,8 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
       const status = await chooseBundleFolder(p.page, dir);
       assert.match(status, new RegExp(`^From the folder “${name}”: 11 file\\(s\\) of the bundle sorted`));
       assert.match(status, /Ignored, not files of a certificate bundle: expected\.json\./);
+      const vendorFiles = name === 'valid-derived' ? 8 : 0;
+      if (vendorFiles) assert.match(status, / With a vendor’s own bundle, checked with it: vendors\/labels-at-acme\/ \(8 file\(s\)\)\./);
       const cases = expectations(dir);
       assert.equal(cases.length, 3);
       for (const e of cases) {
@@ -68,8 +78,9 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
         const cli = await cliFiles(dir, e.pin);
         assert.equal(cli.pinned, e.pinned);
         assert.deepEqual(compared(await fileReports(p.page)), cli.files, e.description);
-        assert.ok(cli.files.filter((f) => f.status === 'valid').length === 11, 'every file of the bundle verified');
+        assert.equal(cli.files.filter((f) => f.status === 'valid').length, 11 + vendorFiles, 'every file of the bundle verified, its vendor’s too');
         await assertApprovalsShown(e);
+        await assertDerivedShown(e);
       }
     });
   }
@@ -88,6 +99,20 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
     assert.match(statement, e.approvalsRequired ? /Signed approval requiredyes: / : /Signed approval requiredno: /, e.description);
   }
 
+  /** valid-derived/: each signed disposition with its signer's key id, each vendor with its certificate, key and bundle verified. */
+  async function assertDerivedShown(e: Expected): Promise<void> {
+    const tree = await p.page.locator('#statement .derived-tree').count();
+    assert.equal(tree, e.vendors || e.dispositions ? 1 : 0, `${e.description}: a derived section exactly when the vector has one`);
+    const node = async (artifact: string) => (await p.page.textContent(`#statement li[data-artifact="${artifact}"] > .derived-node`)) ?? '';
+    for (const d of e.dispositions ?? []) {
+      assert.ok((await node(d.artifact)).includes(`Decided and signed by ${d.person} with their own key ${d.keyid} (signed `), `${e.description}: ${d.artifact}`);
+    }
+    for (const v of e.vendors ?? []) {
+      const text = await node(v.artifact);
+      assert.ok(text.includes(`the vendor’s own certificate ${v.certificateId}, signed by the vendor’s key ${v.keyid}: its bundle, ${v.dir}, verified, with its trust.json pinned`), `${e.description}: ${text}`);
+    }
+  }
+
   const invalid = readdirSync(join(V2, 'invalid')).sort();
   it(`each of the ${invalid.length} invalid bundles is INVALID with its expected code, file by file as the CLI`, async () => {
     assert.ok(invalid.length >= 40, `${invalid.length} vectors`);
@@ -101,6 +126,7 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
       assert.equal(v.word, 'INVALID', name);
       assert.equal(v.code, e!.code, `${name} (${e!.description}): ${v.detail}`);
       assert.match(v.detail, new RegExp(`^${e!.code}: \\S+: .+`), name);
+      if (e!.file !== undefined) assert.ok(v.detail.startsWith(`${e!.code}: ${e!.file}: `), `${name}: the verdict names ${e!.file}: ${v.detail}`);
       assert.match((await p.page.textContent('#verdict-explain')) ?? '', /^What this means: \S.+\.$/, `${name}: the code in plain language`);
       const cli = await cliFiles(dir, e!.pin);
       assert.equal(cli.code, e!.code, `${name}: the CLI`);
@@ -108,6 +134,7 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
       assert.deepEqual(compared(rows), cli.files, `${name}: the page's verdict on each file is the CLI's`);
       // The verdict is the first failure, in the CLI's order.
       assert.equal(rows.find((r) => r.status === 'invalid')?.code, e!.code, name);
+      if (e!.file !== undefined) assert.equal(rows.find((r) => r.file === e!.file)?.code, e!.code, `${name}: the row of ${e!.file}`);
       if (name === 'pin-keyid-other-key' || name === 'records-line-altered') await p.screenshot(`v2-invalid-${name}`);
     }
   });
