@@ -156,16 +156,30 @@ export async function uploadManifest(deps: ArtifactDeps, name: string, lines: As
   try {
     const file = join(dir, 'manifest.ndjson');
     const out = createWriteStream(file);
+    // An error of the file itself (a full disk) surfaces at end(); one emitted after a refusal below must not
+    // go unheard: with no listener it would be an uncaught exception, and the server would stop.
+    let writeError: Error | undefined;
+    out.on('error', (e) => (writeError ??= e));
     const tree = new MerkleRootBuilder(nodeHasher);
     let n = 0;
-    for await (const line of lines) {
-      if (line === '') continue; // a final newline, or blank lines: not inputs
-      parseManifestLine(line, n);
-      tree.addLeaf(utf8Encode(line));
-      n++;
-      if (!out.write(line + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+    try {
+      for await (const line of lines) {
+        if (line === '') continue; // a final newline, or blank lines: not inputs
+        parseManifestLine(line, n);
+        tree.addLeaf(utf8Encode(line));
+        n++;
+        if (!out.write(line + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+      }
+    } catch (e) {
+      // A bad line, a body over its limit, a client gone: close the file before its directory goes.
+      await new Promise<void>((r) => {
+        out.once('close', () => r());
+        out.destroy();
+      });
+      throw e;
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    if (writeError) throw writeError;
     const got = { treeSize: n, rootHash: bytesToHex(tree.root()) };
     const want = artifact.manifest;
     if (got.treeSize !== want.treeSize || got.rootHash !== want.rootHash) {

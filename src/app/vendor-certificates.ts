@@ -16,6 +16,7 @@ import {
   isStatementV2,
   LIST_NAMES,
   parseTrustRoot,
+  referenceNames,
   resolveTrust,
   ValidationError,
   VerificationError,
@@ -124,6 +125,11 @@ export async function verifyVendorBundle(dir: string, trustSha256: string, depth
 /** A held-by-vendor entry's bundle in `dir`: verified, then bound to the entry (docs/FORMAT.md section 5.10). */
 export async function checkVendorDir(dir: string, entry: DerivedArtifactEntry, ourOrderId: string, depth = 0): Promise<void> {
   if (!existsSync(dir)) throw new VerificationError('VENDOR_CERTIFICATE_MISMATCH', `${vendorBundleDir(entry.name)}/ is missing: the statement says ${entry.name} is held by a vendor, whose certificate must come with it`);
+  // The files our statement binds first (VENDOR_CERTIFICATE_MISMATCH), then the bundle they make (docs/FORMAT.md section 5.10).
+  for (const [file, want] of [['certificate.json', entry.vendor!.certificateSha256], ['trust.json', entry.vendor!.trustSha256]] as const) {
+    const got = existsSync(join(dir, file)) ? sha256(readFileSync(join(dir, file))) : 'none (the file is missing)';
+    if (got !== want) throw new VerificationError('VENDOR_CERTIFICATE_MISMATCH', `${vendorBundleDir(entry.name)}/${file} has SHA-256 ${got}; the statement binds ${want}`);
+  }
   const { facts } = await verifyVendorBundle(dir, entry.vendor!.trustSha256, depth);
   checkVendorBinding(entry, ourOrderId, facts);
 }
@@ -159,7 +165,7 @@ export async function attachVendorCertificate(deps: VendorDeps, orderId: string,
     if (e instanceof VerificationError) throw refuse(`it does not verify: ${e.code}: ${e.message}`);
     throw e;
   }
-  if (!facts.orderReference.includes(orderId)) {
+  if (!referenceNames(facts.orderReference, orderId)) {
     throw refuse(`it certifies the vendor's order ${JSON.stringify(facts.orderReference)}, whose reference does not name ours (${orderId}): it covers another scope`);
   }
   const evidence: VendorEvidence = { name: vendorName, certificateId: facts.certificateId, certificateSha256: facts.certificateSha256, keyid: facts.keyid, trustSha256: facts.trustSha256 };

@@ -7,6 +7,7 @@ import { type Command, CommanderError } from 'commander';
 import { processOutput } from '@shredproof/verify/cli';
 import { ShredproofCommand } from './command.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrorDocument } from './context.js';
+import { registerArtifact } from './commands/artifact.js';
 import { registerDemo } from './commands/demo.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerOrder } from './commands/order/index.js';
@@ -14,6 +15,7 @@ import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerKey } from './commands/key.js';
 import { registerPerson } from './commands/person.js';
+import { registerVendor } from './commands/vendor.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerProve, registerVerify } from './commands/verify.js';
 import { registerWorker } from './commands/worker.js';
@@ -35,7 +37,9 @@ export function buildProgram(ctx: CliContext): Command {
   registerToken(program, ctx);
   registerKey(program, ctx);
   registerPerson(program, ctx);
+  registerVendor(program, ctx);
   registerOrder(program, ctx);
+  registerArtifact(program, ctx);
   registerVerifierPage(program, ctx);
   return program;
 }

@@ -5,7 +5,7 @@
 // callers can tell "the server said no" from "no server answered".
 import type { z } from 'zod';
 import type { ProblemBody } from '../http/problem.js';
-import type { AuditEntry, ObjectProof, Order, OrderEvents, OrderList, Progress, PublicKey, SignedApproval, Whoami } from '../http/schemas.js';
+import type { Artifact, ArtifactLineage, ArtifactList, AuditEntry, ObjectProof, Order, OrderEvents, OrderList, Progress, PublicKey, SignedApproval, Whoami } from '../http/schemas.js';
 import { parseSse, type SseEvent } from './sse.js';
 
 export type OrderView = z.infer<typeof Order>;
@@ -18,6 +18,9 @@ export type ObjectProofView = z.infer<typeof ObjectProof>;
 export type PublicKeyView = z.infer<typeof PublicKey>;
 export type AuditEntryView = z.infer<typeof AuditEntry>;
 export type Problem = ProblemBody;
+export type ArtifactView = z.infer<typeof Artifact>;
+export type ArtifactListView = z.infer<typeof ArtifactList>;
+export type ArtifactLineageView = z.infer<typeof ArtifactLineage>;
 
 /** The server answered with an error status. `problem` is its problem+json body, when it sent one. */
 export class ApiError extends Error {
@@ -252,6 +255,64 @@ export class ShredproofClient {
 
   verifyAudit(): Promise<{ ok: boolean; entries: number; brokenAt?: number }> {
     return this.json('GET', '/v1/audit/verify');
+  }
+
+  private artifactPath(name: string, rest = ''): string {
+    return `/v1/artifacts/${encodeURIComponent(name)}${rest}`;
+  }
+
+  /** Registers an artifact of the lineage registry (docs/API.md, "Derived artifacts"). */
+  registerArtifact(document: unknown): Promise<ArtifactView> {
+    return this.json('POST', '/v1/artifacts', { json: document });
+  }
+
+  listArtifacts(query: { limit?: number; cursor?: string } = {}): Promise<ArtifactListView> {
+    return this.json('GET', '/v1/artifacts', { query });
+  }
+
+  /** An artifact with what it was derived from and what was derived from it. */
+  getArtifact(name: string): Promise<ArtifactLineageView> {
+    return this.json('GET', this.artifactPath(name));
+  }
+
+  /**
+   * Uploads an artifact's manifest: NDJSON, sent as it is produced (`lines`
+   * each without their newline). No timeout: the answer comes once the
+   * server has read and hashed every line, however many; `signal` ends it.
+   */
+  async uploadArtifactManifest(name: string, lines: AsyncIterable<string> | Iterable<string>, signal?: AbortSignal): Promise<ArtifactView> {
+    const encoder = new TextEncoder();
+    // Lines go in chunks of about 64 KiB, not one chunk each.
+    async function* body(): AsyncGenerator<Uint8Array> {
+      let batch = '';
+      for await (const line of lines) {
+        batch += `${line}\n`;
+        if (batch.length >= 65_536) {
+          yield encoder.encode(batch);
+          batch = '';
+        }
+      }
+      if (batch) yield encoder.encode(batch);
+    }
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json, application/problem+json', 'content-type': 'application/x-ndjson' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      // Node's fetch takes an async iterable as a streamed body, with duplex: 'half'; RequestInit's type knows neither.
+      res = await this.fetchImpl(new URL(this.server + this.artifactPath(name, '/manifest')), { method: 'PUT', headers, body: body(), duplex: 'half', ...(signal ? { signal } : {}) } as unknown as RequestInit);
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason ?? e;
+      throw new UnreachableError(this.server, networkReason(e), { cause: e });
+    }
+    if (!res.ok) throw await errorOf(res);
+    return (await res.json()) as ArtifactView;
+  }
+
+  /** The uploaded manifest of an artifact, as a stream of NDJSON (its exact lines, each ended by a newline). */
+  async artifactManifest(name: string, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.request('GET', this.artifactPath(name, '/manifest'), { accept: 'application/x-ndjson, application/problem+json', ...(signal ? { signal } : {}) });
+    if (!res.body) throw new ApiError(res.status, undefined, 'the manifest response has no body');
+    return res.body;
   }
 }
 

@@ -13,6 +13,7 @@ import { buildOpenApi } from './openapi.js';
 import { HttpProblem, problemHandler } from './problem.js';
 import { mount, type Route } from './route.js';
 import { adminRoutes } from './routes/admin.js';
+import { artifactRoutes } from './routes/artifacts.js';
 import { bundleRoutes } from './routes/bundle.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { orderRoutes } from './routes/orders.js';
@@ -24,7 +25,7 @@ const require = createRequire(import.meta.url);
 export const API_VERSION = packageVersion();
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export const ROUTES: readonly Route[] = [...orderRoutes, streamOrderProgress, ...certificateRoutes, ...bundleRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
+export const ROUTES: readonly Route[] = [...orderRoutes, streamOrderProgress, ...certificateRoutes, ...bundleRoutes, ...artifactRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
 
 let openapiCache: unknown;
 export function openApiDocument(): unknown {
@@ -46,7 +47,7 @@ function cors(origins: readonly string[]): express.RequestHandler {
       res.set({
         'Access-Control-Allow-Origin': origin,
         'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-        'Access-Control-Allow-Methods': 'GET, POST, DELETE',
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
         'Access-Control-Max-Age': '600',
       });
       if (req.method === 'OPTIONS') return void res.status(204).end();

@@ -77,6 +77,11 @@ export function buildOpenApi(routes: readonly Route[], info: OpenApiInfo): Json 
       const media = { schema: c.convert(r.body, 'input'), ...(r.bodyExample !== undefined ? { example: r.bodyExample } : {}) };
       op.requestBody = { required: !r.bodyOptional, content: { 'application/json': media } };
     }
+    if (r.rawBody) {
+      // A streamed body of its own media type: a string to the document (OpenAPI 3.1, section 4.8.14.3).
+      const media = { schema: { type: 'string', description: r.rawBody.description }, ...(r.rawBody.example !== undefined ? { example: r.rawBody.example } : {}) };
+      op.requestBody = { required: true, content: { [r.rawBody.contentType]: media } };
+    }
     op.responses = Object.fromEntries(
       Object.entries(r.responses).map(([status, spec]) => [
         status,
@@ -114,6 +119,7 @@ export function buildOpenApi(routes: readonly Route[], info: OpenApiInfo): Json 
       { name: 'keys', description: 'Public keys that certificates are signed with' },
       { name: 'audit', description: 'The append-only audit log' },
       { name: 'tokens', description: 'API tokens (admin)' },
+      { name: 'artifacts', description: 'The lineage registry: models, embeddings, caches and vendor copies derived from the data, and the manifests of their inputs' },
       { name: 'system', description: 'Health, readiness, metrics, this document' },
     ],
     paths,

@@ -30,7 +30,7 @@ export const PROBLEM_TABLE = [
   { status: 409, code: 'MANIFEST_MISMATCH', title: RULE },
   { status: 409, code: 'DISPOSITION_MISSING', title: RULE },
   { status: 409, code: 'DISPOSITION_REFUSED', title: RULE },
-  { status: 422, code: 'VENDOR_CERTIFICATE_REFUSED', title: 'The vendor certificate is refused' },
+  { status: 409, code: 'VENDOR_CERTIFICATE_REFUSED', title: RULE },
   { status: 409, code: 'NOT_APPROVED', title: RULE },
   { status: 409, code: 'ALREADY_EXECUTED', title: RULE },
   { status: 409, code: 'NOT_CANCELLABLE', title: RULE },

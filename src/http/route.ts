@@ -3,6 +3,7 @@
 // mount() turns the table into express routes (authentication, role check,
 // validation, audit, metrics); openapi.ts turns the same table into the
 // OpenAPI 3.1 document; the authorization matrix test walks it.
+import type { Readable } from 'node:stream';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../app/ports/access.js';
@@ -13,7 +14,7 @@ import { presentedTokenId, type Principal } from '../app/tokens.js';
 import type { FailureKey } from './auth-failures.js';
 import { principalOf, setPrincipal } from './principal.js';
 
-export type Method = 'get' | 'post' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'delete';
 
 /**
  * An OpenAPI link (3.1, section 4.8.20): how a value of this response feeds
@@ -39,6 +40,8 @@ export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
+  /** With rawBody: the body as it arrives, in chunks, never parsed or buffered whole (413 past its limit). */
+  raw: AsyncIterable<Buffer> | undefined;
   principal: Principal | undefined;
   req: Request;
   res: Response;
@@ -59,6 +62,13 @@ export interface Route<P = any, Q = any, B = any> {
   body?: z.ZodType<B>;
   /** The use case validates the body itself (with this schema and more rules); the route only documents it. */
   bodyValidatedBy?: 'use-case';
+  /**
+   * A body the handler reads itself, as a stream (a manifest of millions of
+   * lines): no JSON parser; 415 for another content type; 413 once more than
+   * limitBytes arrived, or at once when Content-Length declares more. Not
+   * with `body`.
+   */
+  rawBody?: RawBodySpec;
   /** A body the client may leave out (plan, execute). */
   bodyOptional?: boolean;
   /** A valid body, shown in the OpenAPI document (and sent first by schemathesis's examples phase). */
@@ -70,6 +80,16 @@ export interface Route<P = any, Q = any, B = any> {
    * handler wrote the response itself (streams, PEM, HTML).
    */
   handler(ctx: ApiContext, input: RouteInput<P, Q, B>): unknown;
+}
+
+export interface RawBodySpec {
+  /** The one media type taken, such as application/x-ndjson (parameters such as charset are allowed). */
+  contentType: string;
+  /** The largest body taken, in bytes: enforced while it streams. */
+  limitBytes: number;
+  /** What the body is, for the OpenAPI document (which shows it as a string of that media type). */
+  description: string;
+  example?: string;
 }
 
 /** The roles every authenticated route allows to read. */
@@ -164,6 +184,45 @@ function declaredSizeStep(limit: number): RequestHandler {
   };
 }
 
+/**
+ * For a route with rawBody: the content type (415) and the declared size
+ * (413, at once, like declaredSizeStep) before a byte is read. A client that
+ * waits for `100 Continue` was not told to send a body over the JSON limit
+ * (http-server.ts cannot know this route's own limit): it is told here.
+ */
+function rawBodyStep(ctx: ApiContext, spec: RawBodySpec): RequestHandler {
+  const size = declaredSizeStep(spec.limitBytes);
+  return (req, res, next) => {
+    if (req.is(spec.contentType) !== spec.contentType) {
+      // The body is not read: the connection is closed after the answer (see declaredSizeStep).
+      return next(new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', `The body must be ${spec.contentType}`, `send Content-Type: ${spec.contentType}`, undefined, { Connection: 'close' }));
+    }
+    size(req, res, (e?: unknown) => {
+      if (e) return next(e);
+      // http-server.ts asked for the body already unless its declared size is over the JSON limit.
+      const declared = req.get('content-length');
+      const notAsked = declared !== undefined && /^\d+$/.test(declared) && Number(declared) > ctx.http.bodyLimitBytes;
+      if (notAsked && req.get('expect')?.toLowerCase() === '100-continue') res.writeContinue();
+      next();
+    });
+  };
+}
+
+/**
+ * The body of a rawBody route as it arrives, refused with 413 once more than
+ * `limit` bytes came. The stream is read without being destroyed when the
+ * reader stops early (a bad line): destroying a request destroys its socket,
+ * and the answer that says what was wrong would never leave.
+ */
+export async function* limitedBody(req: Readable, limit: number): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    seen += chunk.length;
+    if (seen > limit) throw new HttpProblem(413, 'BODY_TOO_LARGE', 'The request body is too large', `the body exceeds the limit of ${limit} bytes`, undefined, { Connection: 'close' });
+    yield chunk;
+  }
+}
+
 function handle(ctx: ApiContext, route: Route): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -180,9 +239,12 @@ function handle(ctx: ApiContext, route: Route): RequestHandler {
         }
         body = sent ? (route.bodyValidatedBy === 'use-case' ? req.body : parsePart(route.body, req.body, 'body')) : undefined;
       }
-      const out = await route.handler(ctx, { params, query, body, principal: principalOf(req), req, res });
+      const raw = route.rawBody ? limitedBody(req, route.rawBody.limitBytes) : undefined;
+      const out = await route.handler(ctx, { params, query, body, raw, principal: principalOf(req), req, res });
       if (out !== undefined && !res.headersSent) res.status(route.successStatus ?? 200).json(out);
     } catch (e) {
+      // A streamed body refused before its end: the rest is not read (it may be gigabytes); the connection is closed after the answer.
+      if (route.rawBody && !req.complete && !res.headersSent) res.set('Connection', 'close');
       next(e);
     }
   };
@@ -197,7 +259,7 @@ export function mount(app: Express, ctx: ApiContext, routes: readonly Route[], j
   const allowed = new Map<string, string[]>();
   for (const route of routes) {
     const guard: RequestHandler[] = route.auth === 'public' ? [] : [authStep(ctx, route)];
-    const parse: RequestHandler[] = route.body ? [declaredSizeStep(ctx.http.bodyLimitBytes), jsonBody] : [];
+    const parse: RequestHandler[] = route.rawBody ? [rawBodyStep(ctx, route.rawBody)] : route.body ? [declaredSizeStep(ctx.http.bodyLimitBytes), jsonBody] : [];
     app[route.method](route.path, ctx.metrics.httpTimer(route.path), ...guard, ...parse, handle(ctx, route));
     allowed.set(route.path, [...(allowed.get(route.path) ?? []), route.method.toUpperCase()]);
   }

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { ORDER_STATES } from '../app/ports/orders.js';
 import { ROLES } from '../app/ports/access.js';
 import { TOKEN_NAME_RE } from '../app/tokens.js';
+import { ARTIFACT_NAME } from '../app/artifacts.js';
+import { ARTIFACT_KINDS } from '../app/ports/artifacts.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const timestamp = z.string().meta({ format: 'date-time' });
@@ -274,3 +276,43 @@ export const Problem = z
     errorId: z.string().optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+export const ArtifactNameParams = z.strictObject({
+  name: z.string().regex(ARTIFACT_NAME, 'is not an artifact name (1-100 characters: lowercase letters, digits, and . _ - not first)'),
+});
+
+export const ListArtifactsQuery = z.strictObject({
+  limit: limit(500, 100),
+  cursor: cursor.optional(),
+});
+
+const InBackend = z.object({ backend: z.string(), scope: z.record(z.string(), z.unknown()) });
+
+/** An artifact of the lineage registry (src/app/ports/artifacts.ts), as registered: never changed after, except that its manifest is uploaded. */
+export const Artifact = z
+  .object({
+    name: z.string(),
+    kind: z.enum(ARTIFACT_KINDS),
+    description: z.string(),
+    location: z.union([InBackend, z.object({ vendor: z.string(), description: z.string() })]).meta({ description: 'In a configured backend and a scope (like an order target), or at a vendor.' }),
+    inputs: z
+      .array(z.union([z.object({ scope: InBackend }), z.object({ artifact: z.string() }), z.object({ manifest: z.object({ treeSize: z.number().int(), rootHash: hex64 }) })]))
+      .meta({ description: 'What it was derived from: data in a backend\'s scope, other artifacts, or a manifest (the RFC 6962 tree over the lines of its inputs).' }),
+    registeredAt: timestamp,
+    registeredBy: z.string(),
+    manifest: z
+      .object({ treeSize: z.number().int(), rootHash: hex64, uploadedAt: timestamp.nullable() })
+      .nullable()
+      .meta({ description: 'With a manifest input: its tree, and when its lines were uploaded (null: not yet).' }),
+  })
+  .meta({ id: 'Artifact' });
+
+export const ArtifactList = z.object({ artifacts: z.array(Artifact), nextCursor: z.string().nullable() });
+
+export const ArtifactLineage = z
+  .object({
+    artifact: Artifact,
+    derivedFrom: z.array(z.string()).meta({ description: 'The artifacts it names as inputs, directly.' }),
+    usedBy: z.array(z.string()).meta({ description: 'The artifacts that name it as an input, directly.' }),
+  })
+  .meta({ id: 'ArtifactLineage' });

@@ -4,18 +4,25 @@
 // pinned, valid but key NOT pinned, INVALID), --require-pin, the
 // verifier's own copy of trust.json, one line per file, and --json. The
 // approved bundle (valid-approved/) names each signed approval with its key.
+// The derived bundle (valid-derived/, docs/FORMAT.md section 5.10) names
+// each artifact, its signed disposition and its vendor, and checks the
+// vendor's bundle in vendors/<name>/ as a bundle of its own, each of its
+// files on its own line; a vendor that fails names its own file.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { verifyBundle } from '../../packages/verify/src/cli/verify-bundle.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const V2 = fileURLToPath(new URL('../vectors/certificate/v2/', import.meta.url));
 const VALID = join(V2, 'valid');
-/** The bundles that verify: valid/ and valid-approved/ (the same with signed approvals, section 5.9). */
-const VALID_DIRS = ['valid', 'valid-approved'];
+/** The bundles that verify: valid/, valid-approved/ (the same with signed approvals, section 5.9) and valid-derived/ (section 5.10). */
+const VALID_DIRS = ['valid', 'valid-approved', 'valid-derived'];
+const DERIVED = join(V2, 'valid-derived');
+const VENDOR_FILES = ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem'].map((f) => `vendors/labels-at-acme/${f}`);
 const dir = mkdtempSync(join(tmpdir(), 'sp-bundle-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,10 +30,16 @@ interface Expected {
   code: string | null;
   pin: { keyid: string } | { trustSha256: string } | null;
   pinned?: boolean;
-  /** valid-approved/ only: the approvals verified against its trust.json. */
+  /** valid-approved/ and valid-derived/ only: the approvals verified against its trust.json. */
   approvals?: Array<{ role: string; person: string; keyid: string }>;
+  /** valid-derived/ only: the signed dispositions and the vendor bundles verified. */
+  dispositions?: Array<{ artifact: string; disposition: string; person: string; keyid: string }>;
+  vendors?: Array<{ artifact: string; dir: string; certificateId: string; keyid: string }>;
+  /** The invalid vectors of section 5.10: the file named with the code. */
+  file?: string;
   description: string;
 }
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const pinArgs = (pin: Expected['pin']) => (pin === null ? [] : 'keyid' in pin ? ['--keyid', pin.keyid] : ['--trust-sha256', pin.trustSha256]);
 const expectations = (d: string): Expected[] => [JSON.parse(readFileSync(join(d, 'expected.json'), 'utf8'))].flat();
@@ -50,8 +63,13 @@ describe('verify --bundle on every version 2 vector', () => {
         assert.match(r.stdout, /^  expected\.json +ignored/m);
         // Each signed approval is named, with the person's own key that the trust root vouched for.
         for (const a of e.approvals ?? []) assert.match(r.stdout, new RegExp(`^.*${a.person.replaceAll('.', '\\.')}.* ${a.keyid}\\b`, 'm'), `${e.description}: ${a.role}`);
+        // Section 5.10: each vendor file on its own line, each signed disposition and each vendor named with its key.
+        for (const f of e.vendors ? VENDOR_FILES : []) assert.match(r.stdout, new RegExp(`^  ${esc(f)} +VALID`, 'm'), `${e.description}: ${f}`);
+        for (const d of e.dispositions ?? []) assert.match(r.stdout, new RegExp(`^  ${esc(d.artifact)} \\(.*decided by ${esc(d.person)} with their own key ${d.keyid} \\(signed \\S+; in the trust root\\)$`, 'm'), `${e.description}: ${d.artifact}`);
+        for (const v of e.vendors ?? []) assert.match(r.stdout, new RegExp(`^  ${esc(v.artifact)} \\(.*HELD BY VENDOR .*: its certificate ${esc(v.certificateId)}, signed by key ${v.keyid} `, 'm'), `${e.description}: ${v.artifact}`);
       }
-      assert.equal(cases.every((e) => (e.approvals?.length ?? 0) > 0), name === 'valid-approved', 'valid-approved/ expects its approvals to be named');
+      assert.equal(cases.every((e) => (e.approvals?.length ?? 0) > 0), name !== 'valid', 'valid-approved/ and valid-derived/ expect their approvals to be named');
+      assert.equal(cases.every((e) => (e.vendors?.length ?? 0) > 0 && (e.dispositions?.length ?? 0) > 0), name === 'valid-derived', 'valid-derived/ expects its vendor and dispositions to be named');
     });
   }
 
@@ -62,6 +80,11 @@ describe('verify --bundle on every version 2 vector', () => {
         assert.equal(r.code, 1, `${e.description}: ${r.stdout}${r.stderr}`);
         assert.match(r.stdout, new RegExp(`^INVALID ${e.code}: `), `${e.description}: ${r.stdout}`);
         assert.match(r.stdout, new RegExp(`^  \\S+ +INVALID ${e.code}`, 'm'), 'the file is named on its own line');
+        // The derived and vendor vectors name their file (a vendor's own, by its path in the bundle).
+        if (e.file) {
+          assert.match(r.stdout, new RegExp(`^INVALID ${e.code}: ${esc(e.file)}: `), `${e.description}: ${r.stdout}`);
+          assert.match(r.stdout, new RegExp(`^  ${esc(e.file)} +INVALID ${e.code}: `, 'm'), `${e.description}: ${r.stdout}`);
+        }
       }
     });
   }
@@ -142,5 +165,59 @@ describe('the three verdicts, --require-pin and --trust', () => {
     assert.equal((await runCli('verify', '--bundle', dir)).code, 2);
     assert.equal((await runCli('verify', '--bundle', join(dir, 'none'))).code, 2);
     assert.equal((await runCli('verify', '--bundle', VALID, '--certificate', join(VALID, 'certificate.json'))).code, 2);
+  });
+});
+
+describe('verify --bundle: the vendors of a derived section (docs/FORMAT.md section 5.10)', () => {
+  it('follows vendors to a depth of four: valid-derived/ checked as a bundle at depth 3 is valid, at depth 4 its vendor is one too deep', async () => {
+    const three = await verifyBundle(DERIVED, {}, 3);
+    assert.equal(three.failure, undefined, JSON.stringify(three.failure));
+    assert.deepEqual(three.vendors?.map((v) => [v.artifact, v.dir, v.certificateId]), [['labels-at-acme', 'vendors/labels-at-acme/', 'acme-cert-0001']]);
+    const four = await verifyBundle(DERIVED, {}, 4);
+    assert.deepEqual([four.failure?.file, four.failure?.error.code], ['vendors/labels-at-acme/', 'VENDOR_CERTIFICATE_MISMATCH']);
+    assert.match(four.failure!.error.message, /nest deeper than 4/);
+  });
+
+  it('lists a directory under vendors/ that no held-by-vendor artifact names as ignored, and vendors/ in a bundle without a derived section too', async () => {
+    const extra = join(dir, 'derived-extra');
+    cpSync(DERIVED, extra, { recursive: true });
+    cpSync(join(DERIVED, 'vendors', 'labels-at-acme'), join(extra, 'vendors', 'someone-else'), { recursive: true });
+    const r = await runCli('verify', '--bundle', extra);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /^ {2}vendors\/someone-else +ignored: no held-by-vendor artifact of the statement names it$/m);
+    const plain = join(dir, 'valid-with-vendors');
+    cpSync(VALID, plain, { recursive: true });
+    cpSync(join(DERIVED, 'vendors'), join(plain, 'vendors'), { recursive: true });
+    const p = await runCli('verify', '--bundle', plain);
+    assert.equal(p.code, 0, p.stdout);
+    assert.match(p.stdout, /^ {2}vendors\/labels-at-acme +ignored: /m);
+    assert.doesNotMatch(p.stdout, /^derived artifacts/m);
+  });
+
+  it('a vendor bundle without its certificate.json is VENDOR_CERTIFICATE_MISMATCH naming that file, the others not checked', async () => {
+    const d = join(dir, 'derived-no-vendor-certificate');
+    cpSync(DERIVED, d, { recursive: true });
+    rmSync(join(d, 'vendors', 'labels-at-acme', 'certificate.json'));
+    const r = await runCli('verify', '--bundle', d);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /^INVALID VENDOR_CERTIFICATE_MISMATCH: vendors\/labels-at-acme\/certificate\.json: is missing; the statement binds one with SHA-256 [0-9a-f]{64}$/m);
+    assert.match(r.stdout, /^ {2}vendors\/labels-at-acme\/records\.ndjson not checked: not the vendor bundle the statement binds$/m);
+  });
+
+  it('--json: each vendor file in files, valid; an invalid vendor names its own file', async () => {
+    const doc = JSON.parse((await runCli('verify', '--bundle', DERIVED, '--json')).stdout) as { valid: boolean; files: Array<{ file: string; status: string }> };
+    assert.equal(doc.valid, true);
+    assert.deepEqual(doc.files.filter((f) => f.file.startsWith('vendors/')).map((f) => [f.file, f.status]).sort(), VENDOR_FILES.map((f) => [f, 'valid']).sort());
+    const bad = JSON.parse((await runCli('verify', '--bundle', join(V2, 'invalid', 'vendor-bundle-tampered'), '--json')).stdout) as { valid: boolean; code: string; file: string };
+    assert.deepEqual([bad.valid, bad.code, bad.file], [false, 'MERKLE_ROOT_MISMATCH', 'vendors/labels-at-acme/records.ndjson']);
+  });
+
+  it('without a trust root, says the dispositions were NOT checked, and names the vendor bundle that --bundle checks', async () => {
+    const r = await runCli('verify', '--certificate', join(DERIVED, 'certificate.json'), '--public-key', join(DERIVED, 'public-key.pem'));
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /^derived artifacts: 4 /m);
+    assert.match(r.stdout, /^ {2}face-model-v1 \(model\): destroyed, its objects the records of target derived:face-model-v1; lineage training-exports > face-model-v1$/m);
+    assert.match(r.stdout, /^ {2}face-eval-scores \(feature-table\): RETAINED, justified: "Kept for the court-ordered bias audit.*; decided by bob@example\.com with their own key [0-9a-f]{64} \(signed \S+; NOT checked: no trust root\)$/m);
+    assert.match(r.stdout, /^ {2}labels-at-acme \(vendor-copy\): HELD BY VENDOR .*\(its bundle, vendors\/labels-at-acme\/, is what verify --bundle checks\)/m);
   });
 });

@@ -1,14 +1,19 @@
 // The version 2 bundle vectors (test/vectors/certificate/v2/): on disk
-// exactly as the generator writes them; the valid bundles (valid/ and
-// valid-approved/) verify in the core; each invalid bundle whose code the core
-// decides (certificate, records, lists, proofs) fails with that code. The
-// vectors for order.json, trust.json, pins and approvals (section 5.9) are
-// listed here by name, and what the core checks of them is valid; the trust,
-// pin and order checks give their codes, and valid-approved/ the approvals its
-// expected.json names. Files are read as bytes, as verifiers read them.
+// exactly as the generator writes them; the valid bundles (valid/,
+// valid-approved/ and valid-derived/) verify in the core; each invalid bundle
+// whose code the core decides (certificate, records, lists, proofs) fails with
+// that code. The vectors for order.json, trust.json, pins, approvals (section
+// 5.9) and signed dispositions (5.10) are listed here by name, and what the
+// core checks of them is valid; the trust, pin and order checks give their
+// codes, and the valid bundles the approvals and dispositions their
+// expected.json names. The vendor vectors (5.10) are listed too: their outer
+// bundle is valid, and the vendor check (vendors/<name>/ bound, then verified
+// as a bundle with its trust.json pinned, then its key, id and order) gives
+// their code and file. Files are read as bytes, as verifiers read them.
 // Then signing and verifying v2 certificates, and the payload type mix-ups.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -17,6 +22,8 @@ import {
   canonicalizeToBytes,
   CERTIFICATE_PAYLOAD_TYPE,
   type CertificateStatement,
+  checkVendorBinding,
+  type DerivedArtifactEntry,
   publicKeyFromPem,
   seedSigner,
   signEnvelope,
@@ -61,12 +68,16 @@ const TRUST_PIN_ORDER_VECTORS = [
   'approval-key-expired',
   'approval-missing',
   'trust-approval-key-is-certificate-key',
+  'derived-disposition-signature-wrong',
+  'derived-disposition-key-untrusted',
 ];
+/** Vectors that the vendor check decides (section 5.10): vendors/labels-at-acme/ of an otherwise valid bundle. */
+const VENDOR_VECTORS = ['vendor-bundle-missing', 'vendor-certificate-other', 'vendor-trust-other', 'vendor-order-other', 'vendor-bundle-tampered'];
 /** The bundles that verify, each with an array of verdicts in its expected.json. */
-const VALID_DIRS = ['valid', 'valid-approved'];
+const VALID_DIRS = ['valid', 'valid-approved', 'valid-derived'];
 
 const invalidNames = readdirSync(join(V2_VECTOR_DIR, 'invalid')).sort();
-const coreNames = invalidNames.filter((n) => !TRUST_PIN_ORDER_VECTORS.includes(n));
+const coreNames = invalidNames.filter((n) => !TRUST_PIN_ORDER_VECTORS.includes(n) && !VENDOR_VECTORS.includes(n));
 
 /** Every file under `dir`, by path relative to it. */
 function filesUnder(dir: string, prefix = ''): string[] {
@@ -114,8 +125,61 @@ function verifyBundleCore(dir: string): string {
 
 const expectedOf = (dir: string) => JSON.parse(readFileSync(join(V2_VECTOR_DIR, dir, 'expected.json'), 'utf8'));
 
+/** A failure of the vendor check: its code and the file it names, a path inside the outer bundle. */
+class VendorFailure extends Error {
+  constructor(
+    readonly code: string,
+    readonly file: string,
+  ) {
+    super(`${code} at ${file}`);
+  }
+}
+
+const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * The core's check of each held-by-vendor entry's bundle, in the order of
+ * README.md ("Derived artifacts and vendors"): bound by its two digests, then
+ * verified as a bundle with its trust.json pinned, then its key, id and order
+ * reference. Returns what was verified; throws VendorFailure.
+ */
+function checkVendors(dir: string, entries: readonly DerivedArtifactEntry[], ourOrderId: string, prefix = '', depth = 1): Array<{ artifact: string; dir: string; certificateId: string; keyid: string }> {
+  const verified = [];
+  for (const e of entries) {
+    if (e.disposition !== 'held-by-vendor') continue;
+    const at = `${prefix}vendors/${e.name}/`;
+    const vd = join(dir, 'vendors', e.name);
+    if (depth > 4) throw new VendorFailure('VENDOR_CERTIFICATE_MISMATCH', at);
+    for (const [f, want] of [['certificate.json', e.vendor!.certificateSha256], ['trust.json', e.vendor!.trustSha256]] as const) {
+      if (!existsSync(join(vd, f)) || sha256Hex(readFileSync(join(vd, f))) !== want) throw new VendorFailure('VENDOR_CERTIFICATE_MISMATCH', existsSync(vd) ? `${at}${f}` : at);
+    }
+    const read = (f: string) => new Uint8Array(readFileSync(join(vd, f)));
+    let file = 'certificate.json';
+    try {
+      const v = verifyTrusted(resolveTrust({ bundleRoot: read('trust.json'), trustSha256: e.vendor!.trustSha256 }), (keys) => verifyCertificate(read('certificate.json'), keys));
+      assert.ok(isStatementV2(v.statement));
+      const s = v.statement;
+      for (const f of ['records.ndjson', ...LIST_NAMES.map((l) => `${l}.ndjson`), 'order.json']) {
+        file = f;
+        if (!existsSync(join(vd, f))) continue;
+        if (f === 'records.ndjson') verifyRecordsFile(s, read(f));
+        else if (f === 'order.json') verifyOrderFile(read(f), s);
+        else verifyListFile(f.replace('.ndjson', '') as (typeof LIST_NAMES)[number], s, read(f));
+      }
+      file = 'certificate.json';
+      checkVendorBinding(e, ourOrderId, { certificateSha256: sha256Hex(read('certificate.json')), trustSha256: sha256Hex(read('trust.json')), keyid: v.keyid, certificateId: s.certificateId, orderReference: s.order.reference });
+      checkVendors(vd, s.derivedArtifacts ?? [], s.order.id, at, depth + 1);
+      verified.push({ artifact: e.name, dir: at, certificateId: s.certificateId, keyid: v.keyid });
+    } catch (err) {
+      if (err instanceof VerificationError) throw new VendorFailure(err.code, `${at}${file}`);
+      throw err;
+    }
+  }
+  return verified;
+}
+
 describe('certificate vectors, version 2', () => {
-  const { valid, validApproved, invalid } = buildVectorsV2();
+  const { valid, validApproved, validDerived, invalid } = buildVectorsV2();
 
   it('are on disk exactly as generate.ts writes them', () => {
     const same = (dir: string, files: Record<string, string | Uint8Array>, expected: unknown) => {
@@ -125,6 +189,7 @@ describe('certificate vectors, version 2', () => {
     };
     same('valid', valid.files, valid.expected);
     same('valid-approved', validApproved.files, validApproved.expected);
+    same('valid-derived', validDerived.files, validDerived.expected);
     assert.deepEqual(readdirSync(V2_VECTOR_DIR).filter((d) => statSync(join(V2_VECTOR_DIR, d)).isDirectory()).sort(), ['invalid', ...VALID_DIRS]);
     assert.deepEqual(invalidNames, invalid.map((v) => v.name).sort());
     for (const v of invalid) same(`invalid/${v.name}`, v.files, v.expected);
@@ -162,8 +227,10 @@ describe('certificate vectors, version 2', () => {
       assert.equal(typeof description, 'string', name);
       assert.ok(pin === null || typeof pin === 'object', name);
       assert.equal(TRUST_PIN_ORDER_CODES.includes(code), TRUST_PIN_ORDER_VECTORS.includes(name), `${name} (${code})`);
+      // A vendor vector's code is the vendor check's, or a code of the vendor's own bundle, named by its path.
+      assert.equal(code === 'VENDOR_CERTIFICATE_MISMATCH' || expectedOf(`invalid/${name}`).file?.startsWith('vendors/') === true, VENDOR_VECTORS.includes(name), `${name} (${code})`);
     }
-    for (const name of TRUST_PIN_ORDER_VECTORS) assert.ok(invalidNames.includes(name), `${name} missing`);
+    for (const name of [...TRUST_PIN_ORDER_VECTORS, ...VENDOR_VECTORS]) assert.ok(invalidNames.includes(name), `${name} missing`);
   });
 
   for (const name of coreNames) {
@@ -184,7 +251,7 @@ describe('certificate vectors, version 2', () => {
 
   // The same vectors through the trust, pin and order checks of the core (pin.ts, trust-root.ts,
   // order-file.ts): each gives its expected code, and valid/ each verdict of its expected.json.
-  type Verdict = { code: string | null; pinned?: boolean; approvals?: Expected['approvals']; approvalsRequired?: boolean };
+  type Verdict = Pick<Expected, 'pinned' | 'approvals' | 'approvalsRequired' | 'dispositions' | 'vendors'> & { code: string | null; file?: string };
   const trustPinOrder = (dir: string, pin: Expected['pin']): Verdict => {
     const read = (f: string) => readFileSync(join(dir, f));
     try {
@@ -198,9 +265,16 @@ describe('certificate vectors, version 2', () => {
         verdict.approvals = v.approvalCheck.approvals.map(({ role, person, keyid }) => ({ role, person, keyid }));
         verdict.approvalsRequired = v.approvalCheck.required;
       }
+      // Section 5.10: verifyTrusted checked each signed disposition; then the vendors of the bundle.
+      const derived = isStatementV2(v.statement) ? v.statement.derivedArtifacts : undefined;
+      if (derived) {
+        verdict.dispositions = derived.filter((a) => a.signedBy).map((a) => ({ artifact: a.name, disposition: a.disposition, person: a.signedBy!.person, keyid: a.signedBy!.keyid }));
+        verdict.vendors = checkVendors(dir, derived, v.statement.order.id);
+      }
       return verdict;
     } catch (e) {
       if (e instanceof VerificationError) return { code: e.code };
+      if (e instanceof VendorFailure) return { code: e.code, file: e.file };
       throw e;
     }
   };
@@ -209,6 +283,15 @@ describe('certificate vectors, version 2', () => {
     it(`invalid/${name} fails the trust, pin and order checks with its code`, () => {
       const { code, pin } = expectedOf(`invalid/${name}`);
       assert.deepEqual(trustPinOrder(join(V2_VECTOR_DIR, 'invalid', name), pin), { code });
+    });
+  }
+
+  for (const name of VENDOR_VECTORS) {
+    it(`invalid/${name}: the core's checks of the outer bundle are valid; the vendor check gives its code, naming its file`, () => {
+      const dir = join(V2_VECTOR_DIR, 'invalid', name);
+      assert.equal(verifyBundleCore(dir), 'ok');
+      const { code, pin, file } = expectedOf(`invalid/${name}`);
+      assert.deepEqual(trustPinOrder(dir, pin), { code, file });
     });
   }
 
@@ -228,6 +311,32 @@ describe('certificate vectors, version 2', () => {
       assert.equal(e.approvalsRequired, true);
     }
     for (const e of expectedOf('valid') as Expected[]) assert.ok(!('approvals' in e) && !('approvalsRequired' in e), e.description);
+  });
+
+  it('valid-derived/ is the order README.md describes: its derived section, its dispositions by bob, its vendor bundle bound by SHA-256', () => {
+    const d = join(V2_VECTOR_DIR, 'valid-derived');
+    const keys = [trustedKey(publicKeyFromPem(readFileSync(join(d, 'public-key.pem'), 'utf8')))];
+    const s = verifyCertificate(readFileSync(join(d, 'certificate.json')), keys).statement as CertificateStatementV2;
+    assert.deepEqual(s.derivedArtifacts?.map((a) => [a.name, a.disposition, a.lineage.join(' > ')]), [
+      ['face-model-v1', 'destroyed', 'training-exports > face-model-v1'],
+      ['face-model-v1-ft', 'destroyed', 'training-exports > face-model-v1 > face-model-v1-ft'],
+      ['labels-at-acme', 'held-by-vendor', 'training-exports > labels-at-acme'],
+      ['face-eval-scores', 'retained-with-justification', 'training-exports > face-model-v1 > face-eval-scores'],
+    ]);
+    assert.deepEqual(s.targets.filter((t) => t.name.startsWith('derived:')).map((t) => [t.name, t.destroyed.count]), [['derived:face-model-v1', 2], ['derived:face-model-v1-ft', 1]]);
+    assert.ok(readFileSync(join(d, 'trust.json')).equals(readFileSync(join(V2_VECTOR_DIR, 'valid-approved', 'trust.json'))), "valid-approved/'s trust.json");
+    const root = parseTrustRoot(readFileSync(join(d, 'trust.json')));
+    const bob = root.approvalKeys.find((k) => k.person === s.order.approvedBy && k.roles.includes('approver'))!;
+    for (const e of expectedOf('valid-derived') as Expected[]) {
+      assert.deepEqual(e.dispositions?.map((x) => [x.artifact, x.person, x.keyid]), [['labels-at-acme', bob.person, bob.keyid], ['face-eval-scores', bob.person, bob.keyid]]);
+      assert.deepEqual(e.vendors, [{ artifact: 'labels-at-acme', dir: 'vendors/labels-at-acme/', certificateId: 'acme-cert-0001', keyid: seedSigner(new Uint8Array(32).fill(6)).keyid }]);
+    }
+    const vendor = s.derivedArtifacts![2]!.vendor!;
+    const vd = (f: string) => readFileSync(join(d, 'vendors', 'labels-at-acme', f));
+    assert.deepEqual([sha256Hex(vd('certificate.json')), sha256Hex(vd('trust.json'))], [vendor.certificateSha256, vendor.trustSha256]);
+    const theirs = verifyCertificate(vd('certificate.json'), [trustedKey(publicKeyFromPem(vd('public-key.pem').toString('utf8')))]);
+    assert.equal(theirs.keyid, vendor.keyid);
+    assert.ok(theirs.statement.order.reference.includes(s.order.id), theirs.statement.order.reference);
   });
 
   it('order.json is the RFC 8785 bytes of the order, with no final newline, and its SHA-256 is order.sha256', async () => {

@@ -6,6 +6,7 @@
 // role, and every non-public route answers 401 without a token.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { manifestLine, manifestTree } from '../../src/app/artifacts.js';
 import { addPerson } from '../../src/app/people.js';
 import { ROUTES } from '../../src/http/app.js';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
@@ -47,12 +48,21 @@ const EXPECTED: Record<string, Who[] | 'public'> = {
   metrics: ALL,
   openapi: 'public',
   verifierPage: 'public',
+  createArtifact: ['operator'],
+  listArtifacts: ALL,
+  getArtifact: ALL,
+  uploadArtifactManifest: ['operator'],
+  getArtifactManifest: ALL,
 };
 
 const SIGNED = { keyid: '1'.repeat(64), signedAt: '2026-01-01T00:00:00Z', signature: `${'A'.repeat(86)}==` };
 
 /** The answer of the use case to the bodies below, where it proves that the body got through: a draft is not planned, and matrix-made is registered. */
-const REACHED: Record<string, number> = { approveOrder: 409, signPlan: 409, createToken: 201 };
+const REACHED: Record<string, number> = { approveOrder: 409, signPlan: 409, createToken: 201, createArtifact: 201, uploadArtifactManifest: 200 };
+
+/** An artifact with a manifest of one line, registered in before(): its routes reach their handlers, and the upload stores. */
+const MANIFEST = [{ backend: 'photos', locator: 'users/u-1/photo-1.jpg', sha256: 'a'.repeat(64) }];
+const ARTIFACT = { name: 'matrix-manifest', kind: 'model', description: 'authorization matrix', location: { vendor: 'V', description: 'T' }, inputs: [{ manifest: manifestTree(MANIFEST) }] };
 
 const TOKEN_OF: Record<Who, 'olga' | 'bob' | 'audrey' | 'ada'> = { operator: 'olga', approver: 'bob', auditor: 'audrey', admin: 'ada' };
 
@@ -65,6 +75,7 @@ describe('authorization matrix: every route x every role', () => {
     addPerson(api.runtime.deps, { name: 'matrix-made', roles: ['auditor'] }, 'test');
     // A real draft order, so that order routes reach their handlers; it is re-created whenever a request changed it.
     orderId = ((await (await api.call('/v1/orders', { method: 'POST', as: 'alice', json: { reference: 'matrix', targets: [{ backend: 'photos', scope: { include: ['nothing/**'] } }] } })).json()) as { id: string }).id;
+    assert.equal((await api.call('/v1/artifacts', { method: 'POST', as: 'alice', json: ARTIFACT })).status, 201);
   });
   after(async () => api?.close());
 
@@ -76,7 +87,8 @@ describe('authorization matrix: every route x every role', () => {
     const p = path
       .replace(':id', orderId)
       .replace(':keyid', api.runtime.deps.signer.keyid)
-      .replace(':tokenId', 'tok_0000000000000000');
+      .replace(':tokenId', 'tok_0000000000000000')
+      .replace(':name', ARTIFACT.name);
     const bodies: Record<string, unknown> = {
       '/v1/orders': { reference: 'matrix', targets: [{ backend: 'photos', scope: { include: ['nothing/**'] } }] },
       // Well-formed signatures (that hold over nothing): the request passes the body's schema and reaches the use case.
@@ -84,7 +96,10 @@ describe('authorization matrix: every route x every role', () => {
       [`/v1/orders/${orderId}/sign-plan`]: { planRoot: '0'.repeat(64), signature: SIGNED },
       [`/v1/orders/${orderId}/cancel`]: { reason: 'authorization matrix' },
       '/v1/tokens': { name: 'matrix-made', role: 'auditor' },
+      // Registered once, by the one role allowed.
+      '/v1/artifacts': { ...ARTIFACT, name: 'matrix-made' },
     };
+    if (method === 'put') return { path: p, init: { method: 'PUT', body: MANIFEST.map((e) => `${manifestLine(e)}\n`).join(''), headers: { 'content-type': 'application/x-ndjson' } } };
     const extra = p.endsWith('/proof') ? '?leafIndex=0' : '';
     return { path: p + extra, init: { method: method.toUpperCase(), ...(method !== 'get' && bodies[p] !== undefined ? { json: bodies[p] } : {}) } };
   }

@@ -9,6 +9,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { openApiDocument, ROUTES } from '../../src/http/app.js';
 import { addPerson } from '../../src/app/people.js';
+import { manifestLine, manifestTree } from '../../src/app/artifacts.js';
 import { type ApiHarness, approvalBody, startApiHarness, waitForState } from '../helpers/api-harness.js';
 import { signedBy } from '../helpers/approvals.js';
 import { demoOrder } from '../helpers/engine-harness.js';
@@ -193,6 +194,42 @@ describe('OpenAPI document', () => {
     assert.ok(people.keys.length >= 5);
     await check(await api.call('/v1/people', { as: 'bob' }), '/v1/people', 'get');
     await check(await fetch(`${api.url}/readyz`), '/readyz', 'get');
+
+    // The lineage registry: JSON answers, and a manifest that goes up and comes back as NDJSON.
+    const entries = [{ backend: 'photos', locator: 'users/u-1/photo-1.jpg', sha256: 'b'.repeat(64) }];
+    const lines = entries.map((e) => `${manifestLine(e)}\n`).join('');
+    const artifact = { name: 'openapi-model', kind: 'model', description: 'd', location: { backend: 'photos', scope: { include: ['models/**'] } }, inputs: [{ manifest: manifestTree(entries) }] };
+    await check(await api.call('/v1/artifacts', { method: 'POST', json: artifact }), '/v1/artifacts', 'post');
+    await check(await api.call('/v1/artifacts', { method: 'POST', json: artifact }), '/v1/artifacts', 'post');
+    await check(await api.call('/v1/artifacts', { method: 'POST', json: { ...artifact, name: 'openapi-tuned', inputs: [{ artifact: 'openapi-model' }] } }), '/v1/artifacts', 'post');
+    await check(await api.call('/v1/artifacts?limit=1'), '/v1/artifacts', 'get');
+    await check(await api.call('/v1/artifacts/openapi-model'), '/v1/artifacts/{name}', 'get');
+    await check(await api.call('/v1/artifacts/nothing'), '/v1/artifacts/{name}', 'get');
+    const ndjson = (body: string, type = 'application/x-ndjson') => ({ method: 'PUT', body, headers: { 'content-type': type } });
+    await check(await api.call('/v1/artifacts/openapi-model/manifest', ndjson('{}\n')), '/v1/artifacts/{name}/manifest', 'put');
+    await check(await api.call('/v1/artifacts/openapi-model/manifest', ndjson(lines + lines)), '/v1/artifacts/{name}/manifest', 'put');
+    await check(await api.call('/v1/artifacts/openapi-model/manifest', ndjson(lines, 'application/json')), '/v1/artifacts/{name}/manifest', 'put');
+    await check(await api.call('/v1/artifacts/openapi-model/manifest', { method: 'GET' }), '/v1/artifacts/{name}/manifest', 'get');
+    const stored = await check(await api.call('/v1/artifacts/openapi-model/manifest', ndjson(lines)), '/v1/artifacts/{name}/manifest', 'put');
+    assert.ok(stored.manifest.uploadedAt);
+    const back = await api.call('/v1/artifacts/openapi-model/manifest');
+    assert.ok(doc.paths['/v1/artifacts/{name}/manifest'].get.responses['200'].content[back.headers.get('content-type')!]);
+    assert.equal(await back.text(), lines);
+  });
+
+  it('documents the manifest upload as a streamed NDJSON body, not JSON', () => {
+    const put = doc.paths['/v1/artifacts/{name}/manifest'].put;
+    assert.deepEqual(Object.keys(put.requestBody.content), ['application/x-ndjson']);
+    assert.equal(put.requestBody.required, true);
+    assert.equal(put.requestBody.content['application/x-ndjson'].schema.type, 'string');
+    assert.match(put.requestBody.content['application/x-ndjson'].example, /^\{"backend":"photos","locator":"[^"]+","sha256":"[0-9a-f]{64}"\}\n$/);
+    assert.deepEqual(Object.keys(put.responses).sort(), ['200', '400', '401', '403', '404', '409', '413', '415', '429']);
+    // Every other write still takes JSON.
+    for (const methods of Object.values(doc.paths as Json)) {
+      for (const [method, op] of Object.entries(methods as Json)) {
+        if (op.requestBody && op.operationId !== 'uploadArtifactManifest') assert.deepEqual(Object.keys(op.requestBody.content), ['application/json'], `${method} ${op.operationId}`);
+      }
+    }
   });
 
   it('has a readable docs page whose assets are served locally', async () => {

@@ -1,6 +1,10 @@
 // What test/http/schemathesis.test.ts gives schemathesis (its configuration,
 // with the reasons for what it leaves out) and how it reads the reports back
 // (JUnit for the failures, HAR for every exchange).
+import { fileURLToPath } from 'node:url';
+
+/** How schemathesis sends application/x-ndjson (the manifest upload), which it has no serializer for. */
+export const HOOKS_FILE = fileURLToPath(new URL('./schemathesis-hooks.py', import.meta.url));
 
 type Json = Record<string, any>;
 
@@ -55,11 +59,12 @@ export function nonProblemErrors(har: Json): string[] {
   return out;
 }
 
-export function configToml(c: { seed: number; examples: number; extraChecks: readonly string[]; orders: string[]; keyid: string; throwaway: string[]; reportDir: string }): string {
+export function configToml(c: { seed: number; examples: number; extraChecks: readonly string[]; orders: string[]; artifacts: string[]; keyid: string; throwaway: string[]; reportDir: string }): string {
   const list = (xs: string[]) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
   return `# Written by test/http/schemathesis.test.ts for one run.
 seed = ${c.seed}
 continue-on-failure = true
+hooks = ${JSON.stringify(HOOKS_FILE)}
 request-timeout = 15
 
 [auth.openapi.bearer]
@@ -106,6 +111,8 @@ algorithms = []
 
 [dictionaries.orders]
 values = ${list(c.orders)}
+[dictionaries.artifacts]
+values = ${list(c.artifacts)}
 [dictionaries.keys]
 values = ${list([c.keyid])}
 [dictionaries.throwaway-tokens]
@@ -120,6 +127,9 @@ values = ["photos"]
 "body.holds[*].target" = { dictionary = "backends", probability = 0.7 }
 "query.orderId" = { dictionary = "orders", probability = 0.5 }
 "path.keyid" = { dictionary = "keys", probability = 0.5 }
+"path.name" = { dictionary = "artifacts", probability = 0.6 }
+"body.location.backend" = { dictionary = "backends", probability = 0.7 }
+"body.inputs[*].scope.backend" = { dictionary = "backends", probability = 0.7 }
 
 # For the same reason as above: ids are taken from the dictionary of tokens
 # made to be revoked, or generated, never from other responses.
@@ -134,9 +144,13 @@ phases.coverage.extra-data-sources.responses = false
 # - proof: exactly one of locator, sha256 and leafIndex (parameters have no oneOf);
 # - create an order: a hold's target must be one of the order's targets, ids
 #   unique, and scopes are the backend's to judge (docs/ORDERS.md);
-# - create a token: expiresAt must be in the future (a document has no clock).
+# - create a token: expiresAt must be in the future (a document has no clock);
+# - register an artifact: a new name, inputs registered before it, one
+#   manifest at most, scopes the backend's to judge;
+# - upload a manifest: its lines must be the tree the artifact was registered
+#   with (any string is an NDJSON body to the document).
 [[operations]]
-include-operation-id = ["getObjectProof", "createOrder", "createToken"]
+include-operation-id = ["getObjectProof", "createOrder", "createToken", "createArtifact", "uploadArtifactManifest"]
 checks.positive_data_acceptance.enabled = false
 
 # A progress stream lasts until the order ends: read its first event and close it.

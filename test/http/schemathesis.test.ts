@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { manifestLine, manifestTree } from '../../src/app/artifacts.js';
 import { writeDataset } from '../../src/demo/dataset.js';
 import { kill, type Proc, sleep, spawnShredproof } from '../helpers/procs.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
@@ -94,6 +95,7 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
   /** The personal keys of bob (approver) and olga (operator), registered with `shredproof person set-key`. */
   const personKeyids: string[] = [];
   const throwaway: string[] = [];
+  const artifacts: string[] = [];
   const results: RunResult[] = [];
 
   const api = async (who: Role, path: string, init: { method?: string; json?: unknown } = {}): Promise<Json> => {
@@ -187,6 +189,16 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
     await waitFor(orders.certified, ['certified']);
     await waitFor(orders.planned, ['planned']);
     keyid = ((await (await fetch(`${url}/v1/keys`)).json()) as Json).keys[0].keyid;
+    // Artifacts for the generator: one with its manifest uploaded, one derived from it, one whose manifest is awaited.
+    const entries = [{ backend: 'photos', locator: 'users/u-1/photo-1.jpg', sha256: 'c'.repeat(64) }];
+    const manifest = { treeSize: 1, rootHash: manifestTree(entries).rootHash };
+    const artifact = (name: string, inputs: unknown[]) => api('operator', '/v1/artifacts', { method: 'POST', json: { name, kind: 'model', description: 'schemathesis seed', location: { backend: 'photos', scope: { include: [`models/${name}/**`] } }, inputs } });
+    await artifact('seed-model', [{ manifest }]);
+    await artifact('seed-tuned', [{ artifact: 'seed-model' }]);
+    await artifact('seed-awaiting', [{ manifest }]);
+    const up = await fetch(`${url}/v1/artifacts/seed-model/manifest`, { method: 'PUT', headers: { authorization: `Bearer ${tokens.operator.token}`, 'content-type': 'application/x-ndjson' }, body: `${manifestLine(entries[0]!)}\n` });
+    assert.equal(up.status, 200, await up.text());
+    artifacts.push('seed-model', 'seed-tuned', 'seed-awaiting');
   });
 
   after(async () => {
@@ -211,7 +223,7 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
       const reportDir = join(runDir, 'reports');
       mkdirSync(reportDir, { recursive: true });
       const configFile = join(runDir, 'schemathesis.toml');
-      writeFileSync(configFile, withPersonKeys(configToml({ seed: SEED, examples: EXAMPLES, extraChecks: EXTRA_CHECKS, orders: Object.values(orders), keyid, throwaway, reportDir }), personKeyids));
+      writeFileSync(configFile, withPersonKeys(configToml({ seed: SEED, examples: EXAMPLES, extraChecks: EXTRA_CHECKS, orders: Object.values(orders), artifacts, keyid, throwaway, reportDir }), personKeyids));
       const t0 = Date.now();
       const { code, output } = await run(
         SCHEMATHESIS,
@@ -239,6 +251,9 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
       assert.ok(har.log.entries.some((e: Json) => e.response.status === 200 && /\/v1\/orders\/ord-/.test(e.request.url)), 'no request reached a real order');
       // The operations of signed approvals were exercised too: whoami answers every role.
       assert.ok(har.log.entries.some((e: Json) => e.response.status === 200 && new URL(e.request.url).pathname === '/v1/whoami'), 'no request reached GET /v1/whoami');
+      // The manifest upload went out as NDJSON (the hooks file's serializer), and reads reached real artifacts.
+      assert.ok(har.log.entries.some((e: Json) => e.request.method === 'PUT' && /\/v1\/artifacts\/[^/]+\/manifest$/.test(new URL(e.request.url).pathname) && (e.request.headers as Json[]).some((h) => h.name.toLowerCase() === 'content-type' && h.value.startsWith('application/x-ndjson'))), 'no NDJSON request reached PUT /v1/artifacts/{name}/manifest');
+      assert.ok(har.log.entries.some((e: Json) => e.response.status === 200 && /^\/v1\/artifacts\/seed-/.test(new URL(e.request.url).pathname)), 'no request reached a real artifact');
       for (const op of ['/approve', '/sign-plan']) {
         assert.ok(har.log.entries.some((e: Json) => e.request.method === 'POST' && e.request.url.endsWith(op)), `no request reached POST /v1/orders/{id}${op}`);
       }

@@ -6,18 +6,34 @@ PAE) and the raw signature, for `openssl pkeyutl -verify -rawin`.
 
 usage, version 1: check_certificate.py CERTIFICATE PUBLIC_KEY_PEM RECORDS OUT_PAE OUT_SIG
 usage, version 2: check_certificate.py --bundle DIR OUT_PAE OUT_SIG OUT_KEY [--keyid HEX | --trust-sha256 HEX | --trust FILE]
-  checks the bundle DIR (FORMAT.md sections 5.4 to 5.9, 8 and 10) and writes to
+  checks the bundle DIR (FORMAT.md sections 5.4 to 5.10, 8 and 10) and writes to
   OUT_KEY the public key (PEM) under which openssl must verify the signature.
-  The approvals that the statement carries (5.9) are signatures too: this
-  script runs the same `openssl pkeyutl -verify -rawin` on each of them itself,
-  under the approver's key from the trust root, and fails when openssl does.
+  The approvals and signed dispositions that the statement carries (5.9, 5.10)
+  are signatures too: this script runs the same `openssl pkeyutl -verify -rawin`
+  on each of them itself, under the approver's key from the trust root, and
+  fails when openssl does. So it does for each vendor's bundle in
+  DIR/vendors/NAME/ (5.10), which it checks as a bundle of its own.
 exit 0 when every check passes, 1 (with the reason) otherwise.
 """
 import base64, datetime, hashlib, json, os, re, subprocess, sys, tempfile, unicodedata
 
 PAYLOAD_TYPE = "application/vnd.shredproof.certificate.v1+json"
 
+WHERE = []   # the vendor bundles being checked (5.10), outermost first: every line from inside one names it
+
+
+def names_order(reference, order_id):
+    # The reference names the order as a whole word (FORMAT.md 5.10): not inside a longer id.
+    word = re.escape(order_id)
+    return re.search(r"(?<![A-Za-z0-9._-])" + word + r"(?![A-Za-z0-9._-])", reference) is not None
+
+def say(line):
+    print("".join(WHERE) + ": " + line if WHERE else line)
+
 def fail(*why):
+    if WHERE:   # after the reason code, if there is one
+        n = 1 if re.fullmatch("[A-Z][A-Z0-9_]+", why[0]) else 0
+        why = why[:n] + ("in " + "".join(WHERE),) + why[n:]
     print("FAIL:", ": ".join(why))
     sys.exit(1)
 
@@ -187,6 +203,12 @@ ENVELOPE = {"payloadType": string, "payload": string, "signatures": [{"keyid": s
 KEY = {"keyid": hex32, "publicKey": string, "validFrom": time, "validUntil?": time, "revokedAt?": time, "revocationReason?": string}
 TRUST = {"issuer": string, "certificateKeys": [KEY], "approvalKeys?": [dict(KEY, person=person, roles=[role])],
          "approvalsRequiredFrom?": time}
+DISPOSITIONS = ("destroyed", "retained-with-justification", "held-by-vendor")
+ARTIFACT = {"name": lambda v: isinstance(v, str) and re.fullmatch("[a-z0-9][a-z0-9._-]{0,99}", v) is not None,
+            "kind": chars(50), "description": chars(2000), "lineage": [string], "disposition": lambda v: v in DISPOSITIONS,
+            "target?": string, "justification?": chars(5000),
+            "vendor?": {"name": chars(200), "certificateId": chars(200), "certificateSha256": hex32, "keyid": hex32, "trustSha256": hex32},
+            "signedBy?": {"person": person, "keyid": hex32, "signedAt": time, "signature": signature}}
 
 def shape(value, schema, where, code, exact=False):   # exact: no member but the schema's
     if isinstance(schema, dict):
@@ -304,6 +326,76 @@ def check_approvals(s, root):   # section 5.9, under the trust root in force; re
          % (o["approvedAt"], root.get("approvalsRequiredFrom")))
     return verified, required
 
+DISPOSITION_TYPE = "application/vnd.shredproof.disposition.v1+json"
+
+def check_derived(s, st):   # section 5.10: the statement's own rules for its derived section
+    names = [x["name"] for x in s["targets"]]
+    own, derived = [n for n in names if not n.startswith("derived:")], [n for n in names if n.startswith("derived:")]
+    st("derivedArtifacts" in s or not derived, "targets derived:... without derivedArtifacts")
+    shape(s.get("derivedArtifacts", []), [ARTIFACT], "statement.derivedArtifacts", "STATEMENT_INVALID")
+    arts = s.get("derivedArtifacts", [])
+    listed = [a["name"] for a in arts]
+    st(len(set(listed)) == len(listed), "two derived artifacts have one name")
+    for i, a in enumerate(arts):
+        at, d, line = "derivedArtifacts[%d] (%s)" % (i, a["name"]), a["disposition"], a["lineage"]
+        for member, only in (("target", "destroyed"), ("justification", "retained-with-justification"), ("vendor", "held-by-vendor")):
+            st((member in a) == (d == only), "%s: %s is there exactly for %s" % (at, member, only))
+        st(("signedBy" in a) == (d != "destroyed"), at + ": signedBy is there exactly for a disposition an approver decided")
+        st(d != "destroyed" or a["target"] == "derived:" + a["name"] and a["target"] in names, at + ": target is not derived:<name> of targets[]")
+        st(len(line) >= 2 and line[0] in own, "%s: lineage must start at one of the order's targets (%s)" % (at, ", ".join(own)))
+        st(line[-1] == a["name"] and set(line[1:-1]) <= set(listed) and len(set(line)) == len(line),
+           at + ": lineage must run through artifacts of the section to this one, no name twice")
+    for n in derived:
+        st(any(a.get("target") == n for a in arts), "target %s is no destroyed artifact's" % n)
+
+def in_force(k, t):   # section 5.7's window of a key, at time t
+    return ("revokedAt" not in k or instant(t) < instant(k["revokedAt"])) and instant(k["validFrom"]) <= instant(t) \
+        and ("validUntil" not in k or instant(t) < instant(k["validUntil"]))
+
+def check_dispositions(s, root):   # section 5.10, under the trust root in force, as approvals are (5.9)
+    keys, o, verified = {k["keyid"]: k for k in root.get("approvalKeys", [])}, s["order"], []
+    for n, a in enumerate(s.get("derivedArtifacts", [])):
+        if "signedBy" not in a:
+            continue
+        b, where, bad = a["signedBy"], "derivedArtifacts[%d] (%s, %s)" % (n, a["name"], a["disposition"]), "APPROVAL_INVALID"
+        rule(b["keyid"] in keys, "APPROVER_UNTRUSTED", where + ": key %s is not among the trust root's approvalKeys" % b["keyid"])
+        k = keys[b["keyid"]]
+        rule(k["person"] == b["person"] and "approver" in k["roles"], bad, where + ": the key is not an approver's key of " + b["person"])
+        rule(in_force(k, b["signedAt"]), bad, where + ": the key is not in force at signedAt " + b["signedAt"])
+        body = {"type": "shredproof.disposition", "version": 1, "order": {"id": o["id"], "sha256": o["sha256"]},
+                "artifact": a["name"], "disposition": a["disposition"], "person": b["person"], "signedAt": b["signedAt"]}
+        if "justification" in a:
+            body["justification"] = a["justification"]
+        if "vendor" in a:
+            body["vendor"] = {"certificateSha256": a["vendor"]["certificateSha256"], "trustSha256": a["vendor"]["trustSha256"]}
+        rule(openssl_verifies(b64(k["publicKey"], where, bad), pae(DISPOSITION_TYPE, canonical(body)), unb64(b["signature"])),
+             bad, where + ": openssl: the signature does not hold over this order, this artifact and this decision")
+        verified.append("%s %s by %s (key %s)" % (a["disposition"], a["name"], b["person"], b["keyid"]))
+    return verified
+
+def check_vendors(folder, s, depth):   # section 5.10: each held-by-vendor artifact's bundle, bound, then checked as one
+    checked = []
+    for a in [a for a in s.get("derivedArtifacts", []) if a["disposition"] == "held-by-vendor"]:
+        v, at, here = a["vendor"], "vendors/%s/" % a["name"], os.path.join(folder, "vendors", a["name"])
+        mismatch = lambda ok, why: rule(ok, "VENDOR_CERTIFICATE_MISMATCH", at + why)
+        mismatch(depth < 4, ": vendors nest deeper than four")
+        mismatch(os.path.isdir(here), ": missing, but the statement says %s is held by a vendor" % a["name"])
+        for name, want in (("certificate.json", v["certificateSha256"]), ("trust.json", v["trustSha256"])):
+            path = os.path.join(here, name)
+            mismatch(os.path.isfile(path) and hashlib.sha256(open(path, "rb").read()).hexdigest() == want,
+                     name + ": missing, or not the file whose SHA-256 the statement names")
+        WHERE.append(at)
+        with tempfile.TemporaryDirectory() as tmp:
+            theirs = bundle(here, *[os.path.join(tmp, f) for f in ("pae", "sig", "key")], "--trust-sha256", v["trustSha256"], depth + 1)
+        WHERE.pop()
+        mismatch(theirs["keyid"] == v["keyid"], "certificate.json: signed by key %s, not %s" % (theirs["keyid"], v["keyid"]))
+        mismatch(theirs["id"] == v["certificateId"], "certificate.json: certificate %s, not %s" % (theirs["id"], v["certificateId"]))
+        mismatch(names_order(theirs["reference"], s["order"]["id"]), "certificate.json: order.reference %s does not name order %s"
+                 % (json.dumps(theirs["reference"]), s["order"]["id"]))
+        say("vendor %s OK: certificate %s signed by key %s, for %s" % (at, v["certificateId"], v["keyid"], json.dumps(theirs["reference"])))
+        checked.append(at)
+    return checked
+
 def read_list(data, name, head, targets):   # sections 3 and 5.5, and step 5 of section 8
     lines, entries, where = data.split(b"\n"), [], name + ".ndjson"
     rule(lines.pop() == b"", "RECORD_INVALID", where + ": the last line does not end in \\n")
@@ -325,7 +417,7 @@ def read_list(data, name, head, targets):   # sections 3 and 5.5, and step 5 of 
     rule(hashlib.sha256(data).hexdigest() == head["sha256"], "RECORDS_DIGEST_MISMATCH", where + ": not the statement's SHA-256")
     return entries
 
-def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
+def bundle(folder, out_pae, out_sig, out_key, pin="", pinned="", depth=0):
     read = lambda name: open(os.path.join(folder, name), "rb").read()
     have = lambda name: os.path.isfile(os.path.join(folder, name))
     envelope = loads(read("certificate.json"), "certificate.json")                     # steps 1 and 2
@@ -353,6 +445,8 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
     open(out_pae, "wb").write(pae(pt, payload))
     open(out_sig, "wb").write(b64(signed[0]["sig"], "the signature", "BASE64_INVALID"))
     open(out_key, "w").write(pem_text(spki))
+    rule(not depth or openssl_verifies(spki, pae(pt, payload), b64(signed[0]["sig"], "the signature", "BASE64_INVALID")),
+         "SIGNATURE_INVALID", "certificate.json: openssl: the signature does not hold")   # a vendor's: checked here
 
     s = loads(payload, "the statement")                                                # step 4, section 5.4
     rule(isinstance(s, dict) and s.get("type") == "shredproof.certificate", "STATEMENT_INVALID", "the statement's type")
@@ -382,6 +476,7 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
         st(a["person"] == o["approvedBy" if a["role"] == "approver" else "createdBy"], "approvals[%d]: not the order's person" % n)
         st(a["role"] != "approver" or person_key(a["person"]) != person_key(o["createdBy"]),
            "approvals[%d]: %s created the order and cannot approve it" % (n, a["person"]))
+    check_derived(s, st)
     st(s["status"] == ("complete-with-exceptions" if c["exceptions"] else "complete"), "status")
     st(s["issuer"]["keyid"] == keyid, "issuer.keyid is not the signing key's")
     rule(canonical(s) == payload, "STATEMENT_NOT_CANONICAL", "the payload is not the statement's RFC 8785 form")
@@ -420,6 +515,7 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
         rule(instant(entry["validFrom"]) <= at and ("validUntil" not in entry or at < instant(entry["validUntil"])),
              "KEY_OUTSIDE_VALIDITY", "issuedAt %s is outside the validity of key %s" % (s["issuedAt"], keyid))
     approved, required = check_approvals(s, root) if entry else ([], False)            # section 5.9, with a trust root
+    decided = check_dispositions(s, root) if entry else []                             # section 5.10
     checked += ["trust.json"] * bool(own) + ["public-key.pem"] * bool(pem)
     proofs = os.path.join(folder, "proofs")
     for name in sorted(os.listdir(proofs)) if os.path.isdir(proofs) else []:           # section 10; check_proof.py does the rest
@@ -429,16 +525,23 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned=""):
         rule(isinstance(proof, dict) and proof.get("certificate") == envelope,
              "PROOF_CERTIFICATE_MISMATCH", "proofs/%s carries another certificate" % name)
         checked.append("proofs/" + name)
-    print("bundle OK: " + ", ".join(checked))
+    checked += check_vendors(folder, s, depth)                                         # step 11, section 5.10
+    say("bundle OK: " + ", ".join(checked))
     if approved or required:
-        print("approvals OK, %s by the trust root, openssl verified each: %s"
-              % ("required" if required else "not required", ", ".join(approved)))
+        say("approvals OK, %s by the trust root, openssl verified each: %s"
+            % ("required" if required else "not required", ", ".join(approved)))
     elif s.get("approvals"):
-        print("approvals NOT checked: no trust root lists the approvers' keys")
+        say("approvals NOT checked: no trust root lists the approvers' keys")
+    if decided:
+        say("dispositions OK, openssl verified each: " + ", ".join(decided))
+    elif any("signedBy" in a for a in s.get("derivedArtifacts", [])):
+        say("dispositions NOT checked: no trust root lists the approvers' keys")
     how = {"--keyid": "by its key id", "--trust-sha256": "by the SHA-256 of trust.json",
            "--trust": "by the trust root " + json.dumps(pinned)}
-    print("key %s: %s; openssl must verify the signature with %s" % (keyid, "pinned " + how[pin] if pin else
-          "NOT pinned, it comes from the bundle: compare it with the key id published in the settlement or docket", out_key))
+    say("key %s: %s; %s" % (keyid, "pinned " + how[pin] if pin else
+        "NOT pinned, it comes from the bundle: compare it with the key id published in the settlement or docket",
+        "openssl verified the signature" if depth else "openssl must verify the signature with " + out_key))
+    return {"keyid": keyid, "id": s["certificateId"], "reference": o["reference"]}
 
 if sys.argv[1:2] == ["--bundle"] and len(sys.argv) in (6, 8) and sys.argv[6:7] in ([], ["--keyid"], ["--trust-sha256"], ["--trust"]):
     bundle(*sys.argv[2:])

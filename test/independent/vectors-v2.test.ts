@@ -1,10 +1,13 @@
 // The version 2 bundle vectors (test/vectors/certificate/v2/, README.md
 // there) through the independent check: python3 with check_certificate.py
 // --bundle and check_proof.py, and openssl for the signature
-// (test/helpers/independent-check.ts). Every verdict of valid/expected.json
-// and valid-approved/expected.json passes with its pin, and says whether the
-// key was pinned and, for valid-approved/, which approvals openssl verified
-// (the script runs openssl on each approval itself, section 5.9); every
+// (test/helpers/independent-check.ts). Every verdict of valid/expected.json,
+// valid-approved/expected.json and valid-derived/expected.json passes with
+// its pin, and says whether the key was pinned and, for valid-approved/ and
+// valid-derived/, which approvals openssl verified (the script runs openssl
+// on each approval itself, section 5.9), and for valid-derived/ which signed
+// dispositions and which vendor bundle (5.10: checked as a bundle of its own,
+// its signature by openssl too); every
 // invalid vector fails, and the first FAIL line names the expected reason
 // code (the one code the scripts cannot name for the certificate,
 // SIGNATURE_INVALID, is openssl's to find). The version 1 vectors run in
@@ -18,7 +21,8 @@
 // approval keys are the ones that count, a bundle without a trust root has
 // its approvals' own rules checked and nothing more, and a creator whose name
 // differs from the approver's only by Unicode compatibility forms is the same
-// person.
+// person; a derived bundle without a trust root, whose dispositions are not
+// checked but whose vendor bundle is.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,11 +52,17 @@ interface Verdict {
   /** valid-approved/ only: the approvals checked, in the statement's order, and whether the trust root required one. */
   approvals?: Array<{ role: string; person: string; keyid: string }>;
   approvalsRequired?: boolean;
+  /** valid-derived/ only: the signed dispositions and the vendor bundles verified. */
+  dispositions?: Array<{ artifact: string; disposition: string; person: string; keyid: string }>;
+  vendors?: Array<{ artifact: string; dir: string; certificateId: string; keyid: string }>;
+  /** The derived and vendor vectors: the file the code is for. */
+  file?: string;
   description: string;
 }
 
 const VALID = join(V2_VECTOR_DIR, 'valid');
 const APPROVED = join(V2_VECTOR_DIR, 'valid-approved');
+const DERIVED = join(V2_VECTOR_DIR, 'valid-derived');
 const KEYID = '34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e';
 const work = mkdtempSync(join(tmpdir(), 'sp-vectors-v2-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -85,23 +95,46 @@ function approvalsLine(v: Verdict): string {
   return `approvals OK, ${v.approvalsRequired ? 'required' : 'not required'} by the trust root, openssl verified each: ${each}`;
 }
 
+/** The files the script names in its "bundle OK" line for each valid bundle. */
+const BUNDLE_OK: Record<string, string> = {
+  valid: 'certificate.json, records.ndjson (5), retained.ndjson (1), exceptions.ndjson (1), rescan.ndjson (2), order.json, trust.json, public-key.pem, proofs/exception-0.json, proofs/record-2.json, proofs/retained-0.json',
+  'valid-derived': 'certificate.json, records.ndjson (8), retained.ndjson (1), exceptions.ndjson (1), rescan.ndjson (2), order.json, trust.json, public-key.pem, proofs/exception-0.json, proofs/record-2.json, proofs/retained-0.json, vendors/labels-at-acme/',
+};
+BUNDLE_OK['valid-approved'] = BUNDLE_OK.valid!;
+
+/** The script's lines of the dispositions and vendors it checked (section 5.10), as valid-derived/'s verdicts list them. */
+function derivedLines(v: Verdict): string[] {
+  const each = (v.dispositions ?? []).map((d) => `${d.disposition} ${d.artifact} by ${d.person} (key ${d.keyid})`).join(', ');
+  return [`dispositions OK, openssl verified each: ${each}`, ...(v.vendors ?? []).map((x) => `vendor ${x.dir} OK: certificate ${x.certificateId} signed by key ${x.keyid}, for `)];
+}
+
 describe('independent check (python3 + openssl) of the v2 vectors', () => {
-  for (const [name, dir] of [['valid', VALID], ['valid-approved', APPROVED]] as const) {
+  for (const [name, dir] of [['valid', VALID], ['valid-approved', APPROVED], ['valid-derived', DERIVED]] as const) {
     const verdicts = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Verdict[];
     for (const v of verdicts) {
       it(`${name}: ${v.description}`, () => {
         const [python, openssl, out] = independentCheck(dir, { bundle: true, pin: pinArgs(v.pin) });
         assert.equal(python, 0, out);
         assert.equal(openssl, 0, out);
-        assert.match(out, /^bundle OK: certificate\.json, records\.ndjson \(5\), retained\.ndjson \(1\), exceptions\.ndjson \(1\), rescan\.ndjson \(2\), order\.json, trust\.json, public-key\.pem, proofs\/exception-0\.json, proofs\/record-2\.json, proofs\/retained-0\.json$/m);
+        assert.ok(out.split('\n').includes(`bundle OK: ${BUNDLE_OK[name]}`), out);
         assert.equal(out.match(/^Signature Verified Successfully$/gm)?.length, 4, 'the certificate and the three proofs');
         assert.equal(out.match(/^proof OK: /gm)?.length, 3, out);
         assert.match(out, KEY_LINE);
         assert.equal(/^key [0-9a-f]{64}: pinned by /m.test(out), v.pinned, out);
         if (name === 'valid') assert.doesNotMatch(out, /^approvals/m, 'valid/ carries no approvals, and its trust root requires none');
         else {
-          assert.ok(v.approvals && v.approvals.length > 0 && v.approvalsRequired !== undefined, 'valid-approved/ verdicts list the approvals');
+          assert.ok(v.approvals && v.approvals.length > 0 && v.approvalsRequired !== undefined, `${name}/ verdicts list the approvals`);
           assert.equal(out.match(/^approvals.*$/m)?.[0], approvalsLine(v), out);
+        }
+        if (name !== 'valid-derived') assert.doesNotMatch(out, /^(dispositions|vendor) /m);
+        else {
+          assert.ok((v.dispositions?.length ?? 0) > 0 && (v.vendors?.length ?? 0) > 0, 'valid-derived/ verdicts list the dispositions and the vendors');
+          const [dispositions, ...vendors] = derivedLines(v);
+          assert.equal(out.match(/^dispositions.*$/m)?.[0], dispositions, out);
+          for (const line of vendors) assert.ok(out.split('\n').some((l) => l.startsWith(line)), `${line}: ${out}`);
+          // The vendor's bundle is checked as one: its own line, its key pinned by the SHA-256 our statement binds.
+          assert.match(out, /^vendors\/labels-at-acme\/: bundle OK: certificate\.json, records\.ndjson \(2\), /m);
+          assert.match(out, /^vendors\/labels-at-acme\/: key [0-9a-f]{64}: pinned by the SHA-256 of trust\.json; openssl verified the signature$/m);
         }
       });
     }
@@ -122,6 +155,11 @@ describe('independent check (python3 + openssl) of the v2 vectors', () => {
       const line = firstFail(out);
       assert.ok(line, `no FAIL line: ${out}`);
       assert.ok(codesOf(line).includes(v.code!), `want ${v.code}, got: ${line}`);
+      // A vendor's failure names the vendor's directory and its file.
+      if (v.file?.startsWith('vendors/')) {
+        const at = v.file.lastIndexOf('/') + 1;
+        assert.ok(line.includes(v.file.slice(0, at)) && line.includes(v.file.slice(at)), `want ${v.file} named: ${line}`);
+      }
     });
   }
 });
@@ -230,6 +268,20 @@ describe('independent check of v2 bundles beyond the vectors', () => {
     const [python, , out] = check(dir, ['--keyid', KEYID]);
     assert.equal(python, 1);
     assert.equal(firstFail(out), `FAIL: STATEMENT_INVALID: approvals[0]: ${creator} created the order and cannot approve it`);
+  });
+
+  it('a derived bundle without a trust root: its dispositions are not checked (said so), its vendor bundle is', () => {
+    const dir = copy('derived-alone', (d) => {
+      for (const f of readdirSync(d)) if (!['certificate.json', 'public-key.pem', 'vendors'].includes(f)) rmSync(join(d, f), { recursive: true });
+    }, DERIVED);
+    const [python, openssl, out] = check(dir, ['--keyid', KEYID]);
+    assert.equal(python + openssl, 0, out);
+    assert.match(out, /^bundle OK: certificate\.json, public-key\.pem, vendors\/labels-at-acme\/$/m);
+    assert.equal(out.match(/^dispositions.*$/m)?.[0], "dispositions NOT checked: no trust root lists the approvers' keys", out);
+    rmSync(join(dir, 'vendors'), { recursive: true });
+    const [missing, , again] = check(dir, ['--keyid', KEYID]);
+    assert.equal(missing, 1);
+    assert.match(firstFail(again) ?? '', /^FAIL: VENDOR_CERTIFICATE_MISMATCH: vendors\/labels-at-acme\/: missing/);
   });
 
   it('refuses a value it cannot put in RFC 8785 form (a fraction in a record), rather than accept it', () => {

@@ -17,7 +17,7 @@ func readBundle(dir string, in *inputs) error {
 	if err != nil {
 		return err
 	}
-	in.bundle = true
+	in.bundle, in.dir = true, dir
 	at := func(name string) string { return filepath.Join(dir, name) }
 	for _, e := range entries {
 		name := e.Name()
@@ -36,6 +36,8 @@ func readBundle(dir string, in *inputs) error {
 			in.key = at(name)
 		case name == "public-key.pem":
 			in.notes = append(in.notes, "not used: public-key.pem (the key is --public-key)")
+		case name == "vendors" && e.IsDir(): // step 11, vendors.go
+			in.vendors = true
 		case name == "proofs" && e.IsDir():
 			proofs, err := os.ReadDir(at(name))
 			if err != nil {

@@ -5,11 +5,13 @@
 // `shredproof demo` bundle (version 2) with `shredproof prove` proofs,
 // rejects each tampering with the code of FORMAT.md section 8, and gives every
 // certificate vector of either version its expected code, trust roots and
-// signed approvals (5.7, 5.9) included, but for the pin vectors, which it
-// does not check (see PINS).
+// signed approvals (5.7, 5.9) included, the derived section with its signed
+// dispositions and the vendor bundles of valid-derived/ (5.10: vendors/NAME/
+// bound by SHA-256, then checked as a bundle of its own) too, but for the
+// pin vectors, which it does not check (see PINS).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -213,6 +215,9 @@ const PIN_CODES = ['PIN_MISMATCH'];
 interface ApprovedVerdict {
   approvals: Array<{ role: string; person: string; keyid: string }>;
   approvalsRequired: boolean;
+  /** valid-derived/ only (section 5.10). */
+  dispositions?: Array<{ artifact: string; disposition: string; person: string; keyid: string }>;
+  vendors?: Array<{ artifact: string; dir: string; certificateId: string; keyid: string }>;
 }
 
 describe('the Go checker (test/interop), on the certificate vectors', () => {
@@ -288,6 +293,9 @@ describe('the Go checker (test/interop), on the certificate vectors', () => {
     for (const name of ['approval-key-untrusted', 'approval-other-plan', 'approval-missing', 'trust-approval-key-is-certificate-key', 'key-revoked']) {
       assert.ok(names.includes(name), `${name} missing: the trust root and approval vectors are checked here`);
     }
+    for (const name of ['derived-lineage-not-from-target', 'derived-disposition-key-untrusted', 'vendor-trust-other', 'vendor-order-other', 'vendor-bundle-tampered']) {
+      assert.ok(names.includes(name), `${name} missing: the derived and vendor vectors are checked here`);
+    }
     assertInvalid(checked);
   });
 
@@ -312,5 +320,32 @@ describe('the Go checker (test/interop), on the certificate vectors', () => {
     const approverKeyid = v.approvals.find((a) => a.role === 'approver')!.keyid;
     const other = write('no-approver-trust.json', { ...root, approvalKeys: root.approvalKeys.filter((k) => k.keyid !== approverKeyid) });
     assertInvalid([['a trust root without the approver\'s key', filesOf(approved, { trust: other }), 'APPROVER_UNTRUSTED']]);
+  });
+
+  it('accepts the derived bundle (valid-derived/): each signed disposition and the vendor bundle that its expected.json lists, checked as a bundle of its own', () => {
+    const derived = join(VECTORS, 'v2', 'valid-derived');
+    const [v] = JSON.parse(read(join(derived, 'expected.json'))) as ApprovedVerdict[];
+    assert.ok(v && (v.dispositions?.length ?? 0) > 0 && (v.vendors?.length ?? 0) > 0, 'valid-derived/ lists its dispositions and vendors');
+    const r = goCheck('--bundle', derived);
+    assert.equal(r.code, 0, r.out);
+    const decided = [...r.out.matchAll(/^disposition: (\S+) (\S+) by (\S+), key ([0-9a-f]{64}), signed at \S+$/gm)].map((m) => ({ artifact: m[2], disposition: m[1], person: m[3], keyid: m[4] }));
+    assert.deepEqual(decided, v.dispositions, r.out);
+    const vendors = [...r.out.matchAll(/^vendor: (\S+), certificate (\S+) signed by key ([0-9a-f]{64}), for "/gm)].map((m) => [m[1], m[2], m[3]]);
+    assert.deepEqual(vendors, v.vendors!.map((x) => [x.dir, x.certificateId, x.keyid]), r.out);
+    // The vendor's own files, each checked, by their path in the bundle.
+    assert.match(r.out, /^vendors\/labels-at-acme\/: records: 2, merkle root [0-9a-f]{64}$/m);
+    assert.match(r.out, /^vendors\/labels-at-acme\/: trust root: key [0-9a-f]{64} in force at issuedAt /m);
+    // Without a trust root the dispositions are not checked, and a vendor bundle needs --bundle.
+    const alone = goCheck('--certificate', join(derived, 'certificate.json'), '--public-key', join(derived, 'public-key.pem'));
+    assert.equal(alone.code, 0, alone.out);
+    assert.match(alone.out, /^not checked: dispositions \(no trust root lists the approvers' keys\)$/m);
+    assert.match(alone.out, /^not checked: vendors\/labels-at-acme\/ \(give --bundle\)$/m);
+    // A directory under vendors/ that no held-by-vendor artifact names is listed as ignored.
+    const extra = join(dir, 'derived-extra');
+    cpSync(derived, extra, { recursive: true });
+    cpSync(join(derived, 'vendors', 'labels-at-acme'), join(extra, 'vendors', 'someone-else'), { recursive: true });
+    const ignored = goCheck('--bundle', extra);
+    assert.equal(ignored.code, 0, ignored.out);
+    assert.match(ignored.out, /^ignored: vendors\/someone-else$/m);
   });
 });

@@ -18,9 +18,11 @@
 // present. The key is --public-key, else the bundle's public-key.pem; with a
 // trust root (--trust, a bundle's trust.json) it must be one of the root's
 // certificate keys, in force when the certificate was issued, and the
-// statement's approvals are checked against the root's approval keys. Which
-// key speaks for the issuer, pins (5.8), is out of scope: the trust root is
-// taken as given.
+// statement's approvals and signed dispositions (5.10) are checked against
+// the root's approval keys. A bundle's vendors/NAME/ (5.10) is checked as a
+// bundle of its own, once its certificate.json and trust.json are the ones
+// the statement binds by SHA-256. Which key speaks for the issuer, pins
+// (5.8), is out of scope: the trust root is taken as given.
 //
 // It prints VALID and a line per file checked, or INVALID <CODE>: <reason>
 // with a code of section 8, and exits 0 when valid, 1 when invalid, and 2 for
@@ -35,6 +37,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -57,6 +60,11 @@ type inputs struct {
 	proofs                           []string
 	bundle                           bool
 	notes                            []string // bundle files not checked, printed last
+	dir                              string   // a bundle's directory, and how deep in vendors/ it is (0: the one given)
+	depth                            int
+	vendors                          bool // the bundle has a vendors/ directory
+	verified                         *certificate
+	keyid                            string // the key that verified it
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -153,6 +161,7 @@ func check(in *inputs) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	in.verified, in.keyid = cert, key.id
 	if root != nil && root.certificateKeys[key.id].id == "" { // step 3: the key is the trust root's
 		return nil, fail("KEY_UNTRUSTED", "key %s is not among the trust root's certificateKeys", key.id)
 	}
@@ -189,25 +198,28 @@ func check(in *inputs) ([]string, error) {
 		digest, err := verifyOrder(data, cert)
 		return []string{fmt.Sprintf("order.json: sha256 %s, reference %s", digest, show(fmt.Sprint(cert.order["reference"])))}, err
 	})
-	steps = append(steps, func() ([]string, error) { // step 9: the key's window, then the approvals
-		if root == nil && len(cert.approvals) > 0 {
-			return []string{"not checked: approvals (no trust root lists the approvers' keys)"}, nil
-		} else if root == nil {
-			return nil, nil
+	steps = append(steps, func() ([]string, error) { // step 9: the key's window, then the approvals and dispositions
+		if root == nil {
+			return notChecked(cert), nil
 		}
 		if err := checkSigningKey(root, key, cert.issuedAt); err != nil {
 			return nil, err
 		}
 		lines, required, err := checkApprovals(root, cert)
+		if err != nil {
+			return nil, err
+		}
 		approvals := "not required"
 		if required {
 			approvals = "required from " + root.approvalsRequiredFrom
 		}
 		line := fmt.Sprintf("trust root: key %s in force at issuedAt %s; %d approval keys, approvals %s", key.id, cert.issuedAt, len(root.approvalKeys), approvals)
-		return append([]string{line}, lines...), err
+		decided, err := checkDispositions(root, cert)
+		return append(append([]string{line}, lines...), decided...), err
 	})
 	if cert.version == 2 {
-		steps = append(steps, proofs) // step 10
+		steps = append(steps, proofs)                                                     // step 10
+		steps = append(steps, func() ([]string, error) { return checkVendors(in, cert) }) // step 11
 	}
 	for _, step := range steps {
 		lines, err := step()
@@ -217,6 +229,18 @@ func check(in *inputs) ([]string, error) {
 		summary = append(summary, lines...)
 	}
 	return summary, nil
+}
+
+// notChecked names what needs a trust root: the approvals and the signed dispositions.
+func notChecked(cert *certificate) []string {
+	var lines []string
+	if len(cert.approvals) > 0 {
+		lines = append(lines, "not checked: approvals (no trust root lists the approvers' keys)")
+	}
+	if slices.ContainsFunc(cert.derived, func(a artifact) bool { return a.signedBy != nil }) {
+		lines = append(lines, "not checked: dispositions (no trust root lists the approvers' keys)")
+	}
+	return lines
 }
 
 // checkFile checks records.ndjson or a list file, when given.

@@ -22,6 +22,7 @@ type certificate struct {
 	inventory   map[string]any    // and its inventory member: the plan that approvals sign (5.9)
 	issuedAt    string
 	approvals   []approval // version 2: the statement's approvals (5.9), checked against order
+	derived     []artifact // version 2: the derived section (5.10)
 }
 
 // listHead is what the statement commits to for one file: its RFC 6962 tree
@@ -267,7 +268,10 @@ func checkV2(s map[string]any, c *certificate) error {
 		return fail("STATEMENT_INVALID", "execution.withinDeadline is %t, but finishedAt %s and deadline %s say otherwise",
 			within, get(s, "execution.finishedAt"), deadline)
 	}
-	return readApprovals(s, c)
+	if err := readApprovals(s, c); err != nil {
+		return err
+	}
+	return readDerived(s, c)
 }
 
 // get follows a dotted path of object members; nil when one is missing.

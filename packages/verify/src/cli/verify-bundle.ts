@@ -2,7 +2,8 @@
 // (docs/FORMAT.md section 10), each with its own verdict. The certificate is
 // checked first, with the keys the options and the bundle give
 // (trust-input.ts); without it nothing else can be checked. Files the format
-// does not define are listed as ignored.
+// does not define are listed as ignored. A held-by-vendor artifact's bundle,
+// vendors/<name>/, is checked last, as a bundle of its own (verify-vendors.ts).
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,20 +29,11 @@ import { verifyRecordsFile } from '../node/fast-verify.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
 import { bundleTrustFiles, loadTrust, readInput, type TrustOptions, unreadable } from './trust-input.js';
 import { CliExit, EXIT_USAGE } from './exit.js';
+import { type CheckedBundle, checkVendors, type FileReport } from './verify-vendors.js';
 
-export interface FileReport {
-  file: string;
-  status: 'valid' | 'invalid' | 'not checked' | 'ignored';
-  detail?: string;
-  code?: string;
-}
+export type { FileReport };
 
-export interface BundleResult {
-  files: FileReport[];
-  /** The first invalid file's error, in the order of the files above. */
-  failure?: { file: string; error: VerificationError };
-  statement?: AnyCertificateStatement;
-  keyid?: string;
+export interface BundleResult extends CheckedBundle {
   pinned: boolean;
   pin?: Pin;
   trustSha256?: string;
@@ -50,7 +42,7 @@ export interface BundleResult {
 }
 
 const LISTS: readonly ListName[] = ['retained', 'exceptions', 'rescan'];
-const KNOWN = new Set(['certificate.json', 'records.ndjson', 'order.json', 'trust.json', 'public-key.pem', 'proofs', ...LISTS.map((l) => `${l}.ndjson`)]);
+const KNOWN = new Set(['certificate.json', 'records.ndjson', 'order.json', 'trust.json', 'public-key.pem', 'proofs', 'vendors', ...LISTS.map((l) => `${l}.ndjson`)]);
 
 async function entriesOf(dir: string): Promise<Set<string>> {
   try {
@@ -61,7 +53,8 @@ async function entriesOf(dir: string): Promise<Set<string>> {
   }
 }
 
-export async function verifyBundle(dir: string, opts: TrustOptions): Promise<BundleResult> {
+/** `depth`: 0 for the bundle given, 1 for its vendors' bundles, and so on. */
+export async function verifyBundle(dir: string, opts: TrustOptions, depth = 0): Promise<BundleResult> {
   const names = await entriesOf(dir);
   if (!names.has('certificate.json')) throw new CliExit(EXIT_USAGE, `verify: ${dir} has no certificate.json: it is not a certificate bundle`);
   const files: FileReport[] = [];
@@ -133,6 +126,7 @@ export async function verifyBundle(dir: string, opts: TrustOptions): Promise<Bun
     return `the signing key ${key.keyid}`;
   });
   if (names.has('proofs')) await checkProofs(dir, trust, certificateBytes, files, fail);
+  await checkVendors(dir, statement, depth, result, verifyBundle);
   for (const n of [...names].sort()) if (!KNOWN.has(n)) files.push({ file: n, status: 'ignored', detail: 'not a file of a certificate bundle' });
   return result;
 }

@@ -76,19 +76,47 @@ export function summarize(s: AnyCertificateStatement, keyid: string): string[] {
 /**
  * Who approved, and how far the verifier could check it (section 5.9): signed
  * with the person's own key and checked against the trust root, or only the
- * issuer's word.
+ * issuer's word. Then the derived artifacts, whose dispositions approvers sign.
  */
 export function approvalLines(s: AnyCertificateStatement, check: ApprovalVerdict | undefined): string[] {
   const carried = statementApprovals(s) ?? [];
   if (!check) {
-    if (carried.length === 0) return [`approved by ${s.order.approvedBy} at ${s.order.approvedAt}: the issuer's word (no signed approval, and no trust root to ask for one)`];
-    return [`approvals: ${carried.length} signed (${carried.map((a) => `${a.role} ${a.person}`).join(', ')}), NOT checked: no trust root was given (--trust, or a bundle's trust.json)`];
+    const unchecked = carried.length === 0
+      ? `approved by ${s.order.approvedBy} at ${s.order.approvedAt}: the issuer's word (no signed approval, and no trust root to ask for one)`
+      : `approvals: ${carried.length} signed (${carried.map((a) => `${a.role} ${a.person}`).join(', ')}), NOT checked: no trust root was given (--trust, or a bundle's trust.json)`;
+    return [unchecked, ...derivedLines(s, false)];
   }
   const lines = check.approvals.map(
     (a) => `${a.role === 'approver' ? 'approved by' : 'plan signed by the performer'} ${a.person} with their own key ${a.keyid} (signed ${a.signedAt}; in the trust root)`,
   );
   if (!check.approvals.some((a) => a.role === 'approver')) {
     lines.unshift(`approved by ${s.order.approvedBy} at ${s.order.approvedAt}: the issuer's word only (not signed by the approver; this trust root does not require signed approvals for orders approved then)`);
+  }
+  return [...lines, ...derivedLines(s, true)];
+}
+
+/**
+ * The derived section (section 5.10), one line per artifact: what it is,
+ * what became of it and its lineage; for a vendor's copy, the vendor's
+ * certificate and key, and for a kept one, why and who signed it. A signed
+ * disposition was checked against the trust root exactly when approvals were
+ * (`checked`); a vendor's bundle, by `verify --bundle`, which fails without it.
+ */
+export function derivedLines(s: AnyCertificateStatement, checked: boolean): string[] {
+  const entries = isStatementV2(s) ? s.derivedArtifacts : undefined;
+  if (!entries) return [];
+  const lines = [`derived artifacts: ${entries.length} (each from the ordered data; lineage from an order target to the artifact)`];
+  for (const e of entries) {
+    const signed = e.signedBy
+      ? `; decided by ${e.signedBy.person} with their own key ${e.signedBy.keyid} (signed ${e.signedBy.signedAt}; ${checked ? 'in the trust root' : 'NOT checked: no trust root'})`
+      : '';
+    const what =
+      e.disposition === 'destroyed'
+        ? `destroyed, its objects the records of target ${e.target}`
+        : e.disposition === 'held-by-vendor'
+          ? `HELD BY VENDOR ${e.vendor!.name}: its certificate ${e.vendor!.certificateId}, signed by key ${e.vendor!.keyid} (its bundle, vendors/${e.name}/, is what verify --bundle checks)`
+          : `RETAINED, justified: ${JSON.stringify(e.justification)}`;
+    lines.push(`  ${e.name} (${e.kind}): ${what}; lineage ${e.lineage.join(' > ')}${signed}`);
   }
   return lines;
 }

@@ -154,6 +154,22 @@ export function vendorBundleDir(artifact: string): string {
   return `vendors/${artifact}`;
 }
 
+/** Characters an order id is made of: a reference names an order only where none of them is next to it. */
+const ID_CHAR = /[A-Za-z0-9._-]/;
+
+/**
+ * Whether a vendor order's `reference` names our order: it contains our id as
+ * a whole word, not inside a longer id (`ord-1` is not named by `ord-12`).
+ */
+export function referenceNames(reference: string, orderId: string): boolean {
+  for (let at = reference.indexOf(orderId); at !== -1; at = reference.indexOf(orderId, at + 1)) {
+    const before = reference[at - 1];
+    const after = reference[at + orderId.length];
+    if ((before === undefined || !ID_CHAR.test(before)) && (after === undefined || !ID_CHAR.test(after))) return true;
+  }
+  return false;
+}
+
 /** What a verifier read and verified of a vendor's bundle, to hold against the entry that binds it. */
 export interface VendorBundleFacts {
   /** SHA-256 of its certificate.json and trust.json bytes. */
@@ -181,5 +197,5 @@ export function checkVendorBinding(entry: DerivedArtifactEntry, ourOrderId: stri
   if (facts.trustSha256 !== v.trustSha256) throw fail(`trust.json has SHA-256 ${facts.trustSha256}; the statement pins ${v.trustSha256}`);
   if (facts.keyid !== v.keyid) throw fail(`signed by key ${facts.keyid}; the statement names ${v.keyid}`);
   if (facts.certificateId !== v.certificateId) throw fail(`is certificate ${facts.certificateId}; the statement names ${v.certificateId}`);
-  if (!facts.orderReference.includes(ourOrderId)) throw fail(`is for the vendor's order ${JSON.stringify(facts.orderReference)}, whose reference does not name ours (${ourOrderId})`);
+  if (!referenceNames(facts.orderReference, ourOrderId)) throw fail(`is for the vendor's order ${JSON.stringify(facts.orderReference)}, whose reference does not name ours (${ourOrderId})`);
 }

@@ -1,8 +1,9 @@
 // Writes test/vectors/certificate/v2/valid/ (the version 2 bundle of
 // scripts/example-certificate-v2.ts), valid-approved/ (the same bundle whose
-// statement carries signed approvals, section 5.9) and invalid/<mutation>/
-// (each a full copy of one of the two with one thing changed), each with
-// expected.json (README.md here describes it). Run:
+// statement carries signed approvals, section 5.9), valid-derived/ (an order
+// that reached derived artifacts, section 5.10: derived.ts) and
+// invalid/<mutation>/ (each a full copy of one of the three with one thing
+// changed), each with expected.json (README.md here describes it). Run:
 //   node --import tsx test/vectors/certificate/v2/generate.ts
 // test/core/certificate-vectors-v2.test.ts checks that the files on disk are
 // what this script writes. Certificates are re-signed with the example key
@@ -48,6 +49,7 @@ import {
   trustRootFor,
   trustText,
 } from '../../../../scripts/example-certificate-v2.js';
+import { buildDerivedVectors } from './derived.js';
 
 export type Pin = { keyid: string } | { trustSha256: string } | null;
 
@@ -61,6 +63,12 @@ export interface Expected {
   approvals?: Array<{ role: ApprovalRole; person: string; keyid: string }>;
   /** Valid verdicts of valid-approved/ only: whether that trust root required an approver's approval (approvalsRequiredFrom). */
   approvalsRequired?: boolean;
+  /** Valid verdicts of valid-derived/ only: the signed dispositions verified under the bundle's trust.json (section 5.10), in the statement's order. */
+  dispositions?: Array<{ artifact: string; disposition: string; person: string; keyid: string }>;
+  /** Valid verdicts of valid-derived/ only: the vendor bundles verified and bound (section 5.10), in the statement's order. */
+  vendors?: Array<{ artifact: string; dir: string; certificateId: string; keyid: string }>;
+  /** The invalid vectors of section 5.10 only: the bundle file a verifier names with the code. */
+  file?: string;
   description: string;
 }
 
@@ -129,7 +137,7 @@ export interface ValidBundleV2 {
   expected: Expected[];
 }
 
-export function buildVectorsV2(): { valid: ValidBundleV2; validApproved: ValidBundleV2; invalid: InvalidVectorV2[] } {
+export function buildVectorsV2(): { valid: ValidBundleV2; validApproved: ValidBundleV2; validDerived: ValidBundleV2; invalid: InvalidVectorV2[] } {
   const ex = buildExampleV2();
   const v1 = buildExample();
   const signer = seedSigner(EXAMPLE_SEED);
@@ -337,7 +345,8 @@ export function buildVectorsV2(): { valid: ValidBundleV2; validApproved: ValidBu
     { code: null, pin: { trustSha256: sha(approvedFiles['trust.json'] as string) }, pinned: true, approvals: verified, approvalsRequired: true, description: 'pinned by the SHA-256 of trust.json: valid, pinned, approved by bob and performed by alice' },
     { code: null, pin: null, pinned: false, approvals: verified, approvalsRequired: true, description: 'no pin: valid, not pinned, approved by bob and performed by alice (the keys come from the bundle\'s own trust.json)' },
   ];
-  return { valid: { files, expected }, validApproved: { files: approvedFiles, expected: approvedExpected }, invalid };
+  const derived = buildDerivedVectors(ex, approvedTrust);
+  return { valid: { files, expected }, validApproved: { files: approvedFiles, expected: approvedExpected }, validDerived: derived.valid, invalid: [...invalid, ...derived.invalid] };
 }
 
 function writeBundle(dir: string, files: BundleFiles, expected: unknown): void {
@@ -349,10 +358,11 @@ function writeBundle(dir: string, files: BundleFiles, expected: unknown): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { valid, validApproved, invalid } = buildVectorsV2();
-  for (const d of ['valid', 'valid-approved', 'invalid']) rmSync(join(V2_VECTOR_DIR, d), { recursive: true, force: true });
+  const { valid, validApproved, validDerived, invalid } = buildVectorsV2();
+  for (const d of ['valid', 'valid-approved', 'valid-derived', 'invalid']) rmSync(join(V2_VECTOR_DIR, d), { recursive: true, force: true });
   writeBundle(join(V2_VECTOR_DIR, 'valid'), valid.files, valid.expected);
   writeBundle(join(V2_VECTOR_DIR, 'valid-approved'), validApproved.files, validApproved.expected);
+  writeBundle(join(V2_VECTOR_DIR, 'valid-derived'), validDerived.files, validDerived.expected);
   for (const iv of invalid) writeBundle(join(V2_VECTOR_DIR, 'invalid', iv.name), iv.files, iv.expected);
-  console.log(`wrote valid/, valid-approved/ and ${invalid.length} invalid bundles`);
+  console.log(`wrote valid/, valid-approved/, valid-derived/ and ${invalid.length} invalid bundles`);
 }
