@@ -53,7 +53,9 @@ describe('verifier page: a certificate made by shredproof demo', () => {
     const lines = readFileSync(files.records, 'utf8').split('\n').length - 1;
     assert.match(v.detail, new RegExp(`records file \\(${lines} records\\)`));
     const reports = (await fileReports(p.page)).filter((r) => r.status !== 'ignored');
-    assert.deepEqual(reports.map((r) => `${r.file} ${r.status}`), ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem'].map((f) => `${f} valid`));
+    // Our bundle's files, then the vendor's own bundle, verified with the trust root our statement pins (issue 16).
+    const bundleFiles = ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem'];
+    assert.deepEqual(reports.map((r) => `${r.file} ${r.status}`), [...bundleFiles, ...bundleFiles.map((f) => `vendors/labelling-copies/${f}`)].map((f) => `${f} valid`));
     const statement = (await p.page.textContent('#statement')) ?? '';
     assert.match(statement, /Demo order: delete every user photo/);
     assert.match(statement, /hold-demo-1/); // from the verified retained.ndjson

@@ -37,7 +37,13 @@ describe('shredproof demo', () => {
     for (const f of ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem']) {
       assert.match(verify.stdout, new RegExp(`^  ${f.replace('.', '\\.')} +VALID`, 'm'), f);
     }
-    assert.match(verify.stdout, /destroyed 380 of 400 planned objects/);
+    // 380 photos (20 held) and the face model's 2 files, derived from them.
+    assert.match(verify.stdout, /destroyed 382 of 402 planned objects/);
+    // The derived section: the model destroyed, the vendor's copies held by the vendor whose certificate came
+    // with the bundle and verified, pinned by the SHA-256 our signed statement gives.
+    assert.match(verify.stdout, /^ +vendors\/labelling-copies\/certificate\.json +VALID/m);
+    assert.match(verify.stdout, /face-model-v1.*destroyed/);
+    assert.match(verify.stdout, /labelling-copies.*held by/i);
     // Without the pin it is still valid, and says plainly that the key was not pinned.
     const unpinned = spawnCli(['verify', '--bundle', out]);
     assert.equal(unpinned.code, 0, unpinned.stdout + unpinned.stderr);
@@ -50,7 +56,7 @@ describe('shredproof demo', () => {
     const [py, ossl, text] = independentCheck(out);
     assert.equal(py, 0, text);
     assert.equal(ossl, 0, text);
-    assert.equal(readFileSync(join(out, 'records.ndjson'), 'utf8').split('\n').length - 1, 380);
+    assert.equal(readFileSync(join(out, 'records.ndjson'), 'utf8').split('\n').length - 1, 382);
     // a second run into the same directory refuses to overwrite
     const again = spawnCli(['demo', '--out', out, '--objects', '10']);
     assert.equal(again.code, 2, again.stdout + again.stderr);

@@ -63,9 +63,9 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
   });
   // A face model trained on the photos: a derived artifact the order reaches (docs/ORDERS.md section 7).
   const models = join(work, 'models');
+  const modelFiles: Record<string, Uint8Array | string> = { 'face-v1/weights.bin': randomBytes(64 * 1024), 'face-v1/config.json': '{"architecture": "demo", "trainedOn": "users/**"}\n' };
   mkdirSync(join(models, 'face-v1'), { recursive: true });
-  writeFileSync(join(models, 'face-v1', 'weights.bin'), randomBytes(64 * 1024));
-  writeFileSync(join(models, 'face-v1', 'config.json'), '{"architecture": "demo", "trainedOn": "users/**"}\n');
+  for (const [path, bytes] of Object.entries(modelFiles)) writeFileSync(join(models, path), bytes);
   const backends = { photos: { kind: 'filesystem' as const, root: ds.root }, models: { kind: 'filesystem' as const, root: models } };
   const log = createLogger({ level: config.logLevel });
   let runtime;
@@ -97,7 +97,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     const order = await createOrder(deps, { ...(demoOrder('photos') as object), includeDerived: true }, 'demo-operator');
     ctx.out(`demo: order ${order.id} created by demo-operator, reaching what was derived from the photos`);
     // The order's scope is users/**: the press-kit files outside it are never listed, so they are not in the total.
-    const inScope = ds.inScope.size + ds.held.size;
+    const inScope = ds.inScope.size + ds.held.size + Object.keys(modelFiles).length;
     const planBar = progressBar('plan');
     const plan = await planOrder(deps, order.id, 'demo-operator', (n) => planBar.update(n, inScope));
     planBar.finish(plan.count, plan.count);
