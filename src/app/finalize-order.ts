@@ -122,8 +122,7 @@ async function collect(deps: EngineDeps, id: string): Promise<Collected> {
   // The lineage again, as it stands now: what was registered after the plan is reported, never passed over.
   let unplannedArtifacts: PlannedArtifact[] = [];
   if (order.derived !== null) {
-    const own = planTargets({ ...order, derived: null });
-    unplannedArtifacts = (await walkLineage(deps, id, own, plannedArtifacts(order))).reached;
+    unplannedArtifacts = (await walkLineage(deps, id, planTargets(order), plannedArtifacts(order))).reached;
   }
   return { order, finishedAt, items, leftBehind, unplannedArtifacts, rescanAt: deps.clock.now().toISOString() };
 }

@@ -41,18 +41,21 @@ async function scopeMeetsPlan(deps: EngineDeps, orderId: string, target: PlanTar
   }
 }
 
-/** Whether an uploaded manifest names an object the plan lists under one of the order's targets. */
-function manifestMeetsPlan(deps: EngineDeps, orderId: string, own: readonly PlanTarget[], artifact: string): string | undefined {
-  const byBackend = new Map(own.map((t) => [t.backend, t]));
+/** The first target of the plan (by the order of `listed`) that lists an object an uploaded manifest names. */
+function manifestMeetsPlan(deps: EngineDeps, orderId: string, listed: readonly PlanTarget[], artifact: string): PlanTarget | undefined {
+  let first: number | undefined;
   for (let after = -1; ; ) {
     const page = deps.ledger.artifacts.manifestEntries(artifact, { after, limit: 5000 });
-    if (page.length === 0) return undefined;
+    if (page.length === 0) break;
     for (const e of page) {
-      const t = byBackend.get(e.backend);
-      if (t && deps.ledger.findByLocator(orderId, t.name, e.locator)) return t.name;
+      listed.forEach((t, i) => {
+        if ((first === undefined || i < first) && t.backend === e.backend && deps.ledger.findByLocator(orderId, t.name, e.locator)) first = i;
+      });
+      if (first === 0) return listed[0];
     }
     after = page[page.length - 1]!.index;
   }
+  return first === undefined ? undefined : listed[first];
 }
 
 function planned(a: ArtifactRow, lineage: string[]): PlannedArtifact {
@@ -62,17 +65,27 @@ function planned(a: ArtifactRow, lineage: string[]): PlannedArtifact {
 }
 
 /**
- * Walks the registry for an order whose own targets (`own`) are listed in the
- * inventory. `known`: artifacts an earlier walk reached (the plan's), taken as
- * reached with their lineage whatever the stores hold now: at the
- * certificate, the data a scope input named may be destroyed, and what was
- * derived through a planned artifact must still be found. (An artifact whose
- * only link is a scope input, registered after the plan, is found only while
- * some of that data remains, held objects for instance; one with an uploaded
- * manifest is found by the inventory, always.)
+ * Walks the registry for an order whose targets `listed` (the order's own,
+ * then any artifact's already listed) are in the inventory, and returns the
+ * artifacts it reaches that `known` does not hold. `known`: artifacts an
+ * earlier walk reached, taken as reached with their lineage whatever the
+ * stores hold now: at the certificate, the data a scope input named may be
+ * destroyed, and what was derived through a planned artifact must still be
+ * found. Planning walks again after listing what a walk reached, until a walk
+ * reaches nothing new: an artifact whose scope input is another artifact's
+ * files is reached through it. (An artifact whose only link is a scope input,
+ * registered after the plan, is found only while some of that data remains,
+ * held objects for instance; one with an uploaded manifest is found by the
+ * inventory, always.)
  */
-export async function walkLineage(deps: EngineDeps, orderId: string, own: readonly PlanTarget[], known: readonly PlannedArtifact[] = []): Promise<LineageWalk> {
+export async function walkLineage(deps: EngineDeps, orderId: string, listed: readonly PlanTarget[], known: readonly PlannedArtifact[] = []): Promise<LineageWalk> {
   const paths = new Map<string, string[]>(known.map((a) => [a.artifact, a.lineage]));
+  /** The lineage that a hit in target `t` gives: the order's target itself, or the path of the artifact whose target it is. */
+  const through = (t: PlanTarget, name: string): string[] | undefined => {
+    if (t.artifact === undefined) return [t.name, name];
+    const p = paths.get(t.artifact);
+    return p ? [...p, name] : undefined;
+  };
   const reached: PlannedArtifact[] = [];
   const undecided: LineageWalk['undecided'] = [];
   for (const a of deps.ledger.artifacts.artifacts()) {
@@ -84,11 +97,13 @@ export async function walkLineage(deps: EngineDeps, orderId: string, own: readon
         const through = paths.get(input.artifact);
         if (through) path = [...through, a.name];
       } else if ('scope' in input) {
-        const t = own.find((x) => x.backend === input.scope.backend);
-        if (t && (await scopeMeetsPlan(deps, orderId, t, input.scope.scope))) path = [t.name, a.name];
+        for (const t of listed.filter((x) => x.backend === input.scope.backend)) {
+          if (await scopeMeetsPlan(deps, orderId, t, input.scope.scope)) path = through(t, a.name);
+          if (path) break;
+        }
       } else if (a.manifest?.uploadedAt) {
-        const t = manifestMeetsPlan(deps, orderId, own, a.name);
-        if (t) path = [t, a.name];
+        const t = manifestMeetsPlan(deps, orderId, listed, a.name);
+        if (t) path = through(t, a.name);
       } else {
         cannotTell = `its manifest (${input.manifest.treeSize} inputs) was declared but never uploaded: the plan cannot tell whether it was derived from this order's data; upload it (shredproof artifact register) and plan again`;
       }

@@ -187,16 +187,22 @@ async function listAndCommit(deps: EngineDeps, order: OrderRow, actor: string, o
     await listTarget(deps, id, t, listed, at, tree, report, bindings, onProgress);
     listed.push(t);
   }
-  let derived: PlannedArtifact[] = [];
+  const derived: PlannedArtifact[] = [];
   if (doc.includeDerived) {
-    const walk = await walkLineage(deps, id, own);
-    derived = walk.reached;
-    report.derived = derived;
-    for (const u of walk.undecided) if (report.findings.length < 100) report.findings.push({ target: `artifact ${u.artifact}`, locator: '', problem: u.problem });
-    for (const t of planTargets({ ...order, derived: JSON.stringify(derived) }).slice(own.length)) {
-      await listTarget(deps, id, t, listed, at, tree, report, bindings, onProgress);
-      listed.push(t);
+    // Walk, list what the walk reached, and walk again from it, until a walk reaches nothing new.
+    for (;;) {
+      const walk = await walkLineage(deps, id, listed, derived);
+      if (walk.reached.length === 0) {
+        for (const u of walk.undecided) if (report.findings.length < 100) report.findings.push({ target: `artifact ${u.artifact}`, locator: '', problem: u.problem });
+        break;
+      }
+      derived.push(...walk.reached);
+      for (const t of planTargets({ ...order, derived: JSON.stringify(derived) }).slice(listed.length)) {
+        await listTarget(deps, id, t, listed, at, tree, report, bindings, onProgress);
+        listed.push(t);
+      }
     }
+    report.derived = derived;
   }
   report.planRoot = bytesToHex(tree.root());
   report.plannedAt = deps.clock.now().toISOString();

@@ -45,6 +45,9 @@ function decision(s: CertificateStatementV2, e: DerivedArtifactEntry, approvals:
   if (e.disposition === 'destroyed') return [...head, 'DESTROYED. Its objects are target ', h('code', null, e.target ?? ''), `: ${destroyedCount(s, e.target ?? '')}.`];
   const by = e.signedBy ? signedBy(e.signedBy, approvals) : [];
   if (e.disposition === 'retained-with-justification') return [...head, `RETAINED, not destroyed. Why, in the approver’s words: “${e.justification ?? ''}”`, ...by];
+  if (e.disposition === 'not-in-plan') {
+    return [...head, 'NOT IN THE PLAN, NOT DESTROYED by this order: it was registered after the plan, and found derived from this order’s data when the certificate was made. A new order must reach it.'];
+  }
   const v = e.vendor;
   return [
     ...head,
@@ -102,6 +105,7 @@ export function derivedSummary(s: CertificateStatementV2): string {
     n('destroyed') ? `${count(n('destroyed'))} destroyed` : '',
     n('retained-with-justification') ? `${count(n('retained-with-justification'))} retained with a signed justification` : '',
     n('held-by-vendor') ? `${count(n('held-by-vendor'))} held by ${n('held-by-vendor') === 1 ? 'a vendor' : 'vendors'}` : '',
+    n('not-in-plan') ? `${count(n('not-in-plan'))} NOT in the plan and not destroyed (registered after it)` : '',
   ].filter(Boolean);
   return `${plural(entries.length, 'derived artifact', 'derived artifacts')}: ${parts.join(', ')}.`;
 }

@@ -203,7 +203,7 @@ ENVELOPE = {"payloadType": string, "payload": string, "signatures": [{"keyid": s
 KEY = {"keyid": hex32, "publicKey": string, "validFrom": time, "validUntil?": time, "revokedAt?": time, "revocationReason?": string}
 TRUST = {"issuer": string, "certificateKeys": [KEY], "approvalKeys?": [dict(KEY, person=person, roles=[role])],
          "approvalsRequiredFrom?": time}
-DISPOSITIONS = ("destroyed", "retained-with-justification", "held-by-vendor")
+DISPOSITIONS = ("destroyed", "retained-with-justification", "held-by-vendor", "not-in-plan")
 ARTIFACT = {"name": lambda v: isinstance(v, str) and re.fullmatch("[a-z0-9][a-z0-9._-]{0,99}", v) is not None,
             "kind": chars(50), "description": chars(2000), "lineage": [string], "disposition": lambda v: v in DISPOSITIONS,
             "target?": string, "justification?": chars(5000),
@@ -340,7 +340,7 @@ def check_derived(s, st):   # section 5.10: the statement's own rules for its de
         at, d, line = "derivedArtifacts[%d] (%s)" % (i, a["name"]), a["disposition"], a["lineage"]
         for member, only in (("target", "destroyed"), ("justification", "retained-with-justification"), ("vendor", "held-by-vendor")):
             st((member in a) == (d == only), "%s: %s is there exactly for %s" % (at, member, only))
-        st(("signedBy" in a) == (d != "destroyed"), at + ": signedBy is there exactly for a disposition an approver decided")
+        st(("signedBy" in a) == (d in ("retained-with-justification", "held-by-vendor")), at + ": signedBy is there exactly for a disposition an approver decided")
         st(d != "destroyed" or a["target"] == "derived:" + a["name"] and a["target"] in names, at + ": target is not derived:<name> of targets[]")
         st(len(line) >= 2 and line[0] in own, "%s: lineage must start at one of the order's targets (%s)" % (at, ", ".join(own)))
         st(line[-1] == a["name"] and set(line[1:-1]) <= set(listed) and len(set(line)) == len(line),

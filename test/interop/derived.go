@@ -31,7 +31,7 @@ func init() {
 	kinds["description"] = text(1, 2000, false)
 	kinds["justification"] = text(1, 5000, false)
 	kinds["vendor-text"] = text(1, 200, false)
-	kinds["disposition"] = oneOf("destroyed", "retained-with-justification", "held-by-vendor")
+	kinds["disposition"] = oneOf("destroyed", "retained-with-justification", "held-by-vendor", "not-in-plan")
 }
 
 var artifactShape = []member{{"name", "artifact-name"}, {"kind", "artifact-kind"}, {"description", "description"},
@@ -113,7 +113,8 @@ func readArtifact(item any, c *certificate) (artifact, error) {
 			return artifact{}, fmt.Errorf("%s is there exactly for a %s artifact, not %s", m[0], m[1], a.disposition)
 		}
 	}
-	if _, has := o["signedBy"]; has != (a.disposition != "destroyed") {
+	decided := a.disposition == "retained-with-justification" || a.disposition == "held-by-vendor"
+	if _, has := o["signedBy"]; has != decided {
 		return artifact{}, fmt.Errorf("signedBy is there exactly for a disposition an approver decided, not %s", a.disposition)
 	}
 	if a.disposition == "destroyed" && (a.target != derivedPrefix+a.name || c.targets[a.target] == nil) {
