@@ -35,6 +35,8 @@ const CORE_PARTS = {
   v2: ['statement-v2', 'statement-shape', 'statement-builder-v2', 'list', 'time', 'trust-root', 'pin', 'order-file'],
   // Signed approvals (issue 15): the approval payload, its signature and the checks against the trust root.
   approval: ['approval'],
+  // Derived artifacts (issue 16): the statement's derived section, signed dispositions, the vendor binding.
+  derived: ['derived-artifacts', 'disposition'],
 };
 const part = process.env.STRYKER_PART;
 if (scope === 'core' && part !== undefined && !Object.hasOwn(CORE_PARTS, part)) {
@@ -71,6 +73,8 @@ const scopes = {
       'test/core/certificate-vectors-v2.test.ts',
       'test/core/approval.test.ts',
       'test/core/json-survivors.test.ts',
+      'test/core/v2-survivors.test.ts',
+      'test/core/derived-artifacts.test.ts',
     ],
     // The slow files (property tests of thousands of runs, the CLI in child processes): added
     // with STRYKER_FULL=1, which with the incremental report re-tests only the mutants that the
