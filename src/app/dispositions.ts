@@ -43,6 +43,8 @@ export function disposeArtifact(deps: EngineDeps, orderId: string, name: string,
     if (input.disposition === 'retained-with-justification' && !(typeof input.justification === 'string' && input.justification.trim().length > 0)) {
       throw refuse('retained-with-justification needs the justification');
     }
+    // The certificate holds at most 5,000 characters of it (docs/FORMAT.md section 5.10): a longer one would stop the certificate.
+    if (input.justification !== undefined && input.justification.length > 5000) throw refuse(`the justification is ${input.justification.length} characters; at most 5000`);
     if (input.disposition === 'held-by-vendor' && input.justification !== undefined) throw refuse('held-by-vendor takes no justification: the vendor certificate is the evidence');
     if (input.disposition === 'held-by-vendor' && !artifact.vendorEvidence) {
       throw refuse(`no certificate of the vendor ${'vendor' in artifact.location ? artifact.location.vendor : ''} is attached for ${name}: attach it first (shredproof order attach-vendor-certificate)`);

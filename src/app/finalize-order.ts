@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { type CertificateStatementV2, type DerivedArtifactEntry, publicKeyToPem, signCertificate, StatementBuilderV2, vendorBundleDir } from '@shredproof/verify';
-import { vendorBundlesDir } from './vendor-certificates.js';
+import { vendorEvidenceDir } from './vendor-certificates.js';
 import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
 import { packageVersion } from '../version.js';
 import { type CertificateLists, writeLists } from './certificate-lists.js';
@@ -231,7 +231,7 @@ function publish(deps: EngineDeps, order: OrderRow, files: CertificateFiles, sta
     if (e.disposition !== 'held-by-vendor') continue;
     const to = join(files.dir, vendorBundleDir(e.name));
     rmSync(to, { recursive: true, force: true });
-    cpSync(join(vendorBundlesDir(deps.dataDir, order.id), e.name), to, { recursive: true });
+    cpSync(vendorEvidenceDir(deps.dataDir, order.id, e.name, e.vendor!.certificateSha256), to, { recursive: true });
   }
   writeDurably(files.order, order.document);
   writeDurably(files.trust, trustRootFile(deps));

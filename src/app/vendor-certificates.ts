@@ -8,7 +8,7 @@
 // finalize copies it into our bundle as vendors/<artifact>/, and our signed
 // statement binds it by SHA-256 (docs/FORMAT.md section 5.10).
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkVendorBinding,
@@ -68,6 +68,11 @@ export function vendorBundlesDir(dataDir: string, orderId: string): string {
   return join(dataDir, 'vendor-bundles', orderId);
 }
 
+/** One accepted vendor bundle, named by the SHA-256 of its certificate.json: what the order's evidence binds. */
+export function vendorEvidenceDir(dataDir: string, orderId: string, artifact: string, certificateSha256: string): string {
+  return join(vendorBundlesDir(dataDir, orderId), artifact, certificateSha256);
+}
+
 /**
  * Verifies a certificate bundle in `dir` as a regulator would, with its
  * trust.json pinned by `trustSha256`: the certificate (and its signing key's
@@ -79,7 +84,8 @@ export function vendorBundlesDir(dataDir: string, orderId: string): string {
 export async function verifyVendorBundle(dir: string, trustSha256: string, depth = 0): Promise<{ facts: Parameters<typeof checkVendorBinding>[2]; statementOrderId: string }> {
   const at = (f: string) => join(dir, f);
   const read = (f: string) => readFileSync(at(f));
-  for (const f of ['certificate.json', 'trust.json']) {
+  // A vendor's bundle is checked whole: every file of a version 2 bundle but public-key.pem and order.json (checked when there).
+  for (const f of ['certificate.json', 'trust.json', 'records.ndjson', ...LIST_NAMES.map((l) => `${l}.ndjson`)]) {
     if (!existsSync(at(f))) throw new VerificationError('VENDOR_CERTIFICATE_MISMATCH', `${f} is missing from the vendor's bundle`);
   }
   const where = (f: string, e: unknown) =>
@@ -169,10 +175,15 @@ export async function attachVendorCertificate(deps: VendorDeps, orderId: string,
     throw refuse(`it certifies the vendor's order ${JSON.stringify(facts.orderReference)}, whose reference does not name ours (${orderId}): it covers another scope`);
   }
   const evidence: VendorEvidence = { name: vendorName, certificateId: facts.certificateId, certificateSha256: facts.certificateSha256, keyid: facts.keyid, trustSha256: facts.trustSha256 };
-  const keep = join(vendorBundlesDir(deps.dataDir, orderId), name);
-  rmSync(keep, { recursive: true, force: true });
-  mkdirSync(keep, { recursive: true });
-  cpSync(dir, keep, { recursive: true });
+  // Kept under the certificate's own digest: a second attach, or finalize copying the evidence meanwhile, never
+  // sees files that disagree with the digests the order records (a directory, once written, is never rewritten).
+  const keep = vendorEvidenceDir(deps.dataDir, orderId, name, evidence.certificateSha256);
+  if (!existsSync(keep)) {
+    const staging = `${keep}.${process.pid}-${Date.now()}.tmp`;
+    mkdirSync(staging, { recursive: true });
+    cpSync(dir, staging, { recursive: true });
+    renameSync(staging, keep);
+  }
   const at = deps.clock.now().toISOString();
   deps.ledger.atomically(() => {
     const now = deps.ledger.getOrder(orderId)!;

@@ -5,7 +5,23 @@
 // callers can tell "the server said no" from "no server answered".
 import type { z } from 'zod';
 import type { ProblemBody } from '../http/problem.js';
-import type { Artifact, ArtifactLineage, ArtifactList, AuditEntry, ObjectProof, Order, OrderEvents, OrderList, Progress, PublicKey, SignedApproval, Whoami } from '../http/schemas.js';
+import type {
+  Artifact,
+  ArtifactLineage,
+  ArtifactList,
+  AuditEntry,
+  DispositionBody,
+  ObjectProof,
+  Order,
+  OrderEvents,
+  OrderList,
+  Progress,
+  PublicKey,
+  SignedApproval,
+  VendorBundleUpload,
+  VendorCertificate,
+  Whoami,
+} from '../http/schemas.js';
 import { parseSse, type SseEvent } from './sse.js';
 
 export type OrderView = z.infer<typeof Order>;
@@ -21,6 +37,11 @@ export type Problem = ProblemBody;
 export type ArtifactView = z.infer<typeof Artifact>;
 export type ArtifactListView = z.infer<typeof ArtifactList>;
 export type ArtifactLineageView = z.infer<typeof ArtifactLineage>;
+export type VendorCertificateView = z.infer<typeof VendorCertificate>;
+export type VendorBundleUploadView = z.infer<typeof VendorBundleUpload>;
+export type DispositionRequest = z.infer<typeof DispositionBody>;
+/** A body sent as it is read (a file of gigabytes): chunks, never held whole. */
+export type StreamedBody = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 /** The server answered with an error status. `problem` is its problem+json body, when it sent one. */
 export class ApiError extends Error {
@@ -294,18 +315,55 @@ export class ShredproofClient {
       }
       if (batch) yield encoder.encode(batch);
     }
-    const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json, application/problem+json', 'content-type': 'application/x-ndjson' };
+    return (await this.streamUp('PUT', this.artifactPath(name, '/manifest'), 'application/x-ndjson', body(), signal).then((r) => r.json())) as ArtifactView;
+  }
+
+  /** A request whose body streams as it is read. No timeout: the answer comes once the server has read it all; `signal` ends it. */
+  private async streamUp(method: string, path: string, contentType: string, body: StreamedBody, signal?: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json, application/problem+json', 'content-type': contentType };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let res: Response;
     try {
       // Node's fetch takes an async iterable as a streamed body, with duplex: 'half'; RequestInit's type knows neither.
-      res = await this.fetchImpl(new URL(this.server + this.artifactPath(name, '/manifest')), { method: 'PUT', headers, body: body(), duplex: 'half', ...(signal ? { signal } : {}) } as unknown as RequestInit);
+      res = await this.fetchImpl(new URL(this.server + path), { method, headers, body, duplex: 'half', ...(signal ? { signal } : {}) } as unknown as RequestInit);
     } catch (e) {
       if (signal?.aborted) throw signal.reason ?? e;
       throw new UnreachableError(this.server, networkReason(e), { cause: e });
     }
     if (!res.ok) throw await errorOf(res);
-    return (await res.json()) as ArtifactView;
+    return res;
+  }
+
+  private derivedPath(id: string, artifact: string, rest: string): string {
+    return this.orderPath(id, `/derived/${encodeURIComponent(artifact)}${rest}`);
+  }
+
+  /** Stages one file of a vendor's certificate bundle for an order's artifact at that vendor (docs/API.md, "Derived artifacts in orders"). */
+  async uploadVendorBundleFile(id: string, artifact: string, file: string, body: StreamedBody, signal?: AbortSignal): Promise<VendorBundleUploadView> {
+    const res = await this.streamUp('PUT', this.derivedPath(id, artifact, `/vendor-bundle/${encodeURIComponent(file)}`), 'application/octet-stream', body, signal);
+    return (await res.json()) as VendorBundleUploadView;
+  }
+
+  /** Attaches the vendor certificate staged for the artifact: the server verifies it against the vendor's pinned trust root. */
+  attachVendorCertificate(id: string, artifact: string): Promise<VendorCertificateView> {
+    return this.json('POST', this.derivedPath(id, artifact, '/vendor-certificate'));
+  }
+
+  /** An approver's signed disposition of an artifact at a vendor (docs/FORMAT.md section 5.10). */
+  disposeArtifact(id: string, artifact: string, body: DispositionRequest): Promise<OrderView> {
+    return this.json('POST', this.derivedPath(id, artifact, '/disposition'), { json: body });
+  }
+
+  /** A file of a vendor's bundle that a certified order's bundle carries, as a stream; undefined when it carries none (404 NOT_FOUND). */
+  async vendorBundleFile(id: string, artifact: string, file: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    try {
+      const res = await this.request('GET', this.orderPath(id, `/vendors/${encodeURIComponent(artifact)}/${encodeURIComponent(file)}`), { accept: 'application/octet-stream, application/problem+json' });
+      if (!res.body) throw new ApiError(res.status, undefined, `the vendor file ${file} response has no body`);
+      return res.body;
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
   }
 
   /** The uploaded manifest of an artifact, as a stream of NDJSON (its exact lines, each ended by a newline). */

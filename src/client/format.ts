@@ -31,7 +31,19 @@ export function formatPlan(o: OrderView): string[] {
   const held = Object.values(o.plan.targets).reduce((a, t) => a + t.held, 0);
   const lines = [`plan       ${count(o.plan.objects, 'object')}, ${formatBytes(o.plan.bytes)}, ${held} held; planned ${o.plan.plannedAt}`, `plan root  ${o.plan.root}`];
   for (const [name, t] of Object.entries(o.plan.targets)) lines.push(`  ${name}: ${count(t.objects, 'object')}, ${formatBytes(t.bytes)}, ${t.held} held`);
+  for (const a of o.plan.derived ?? []) lines.push(formatDerived(a));
   return lines;
+}
+
+/** One derived artifact of a plan, on one line: its lineage, where it is, and what became of it so far. */
+export function formatDerived(a: NonNullable<OrderView['plan']>['derived'][number]): string {
+  const head = `  derived ${a.artifact} (${a.kind}): ${a.lineage.join(' > ')}`;
+  if ('target' in a.location) return `${head}; destroyed with the order as ${a.location.target}`;
+  const c = a.vendorCertificate;
+  const cert = c ? `vendor certificate ${c.certificateId} (key ${c.keyid}) attached` : 'no vendor certificate';
+  const d = a.disposition;
+  const decided = d ? `${d.disposition} signed by ${d.signedBy.person} (key ${d.signedBy.keyid})` : 'no disposition yet';
+  return `${head}; at vendor ${a.location.vendor}; ${cert}; ${decided}`;
 }
 
 /** One line of progress, for logs and terminals without a bar. */

@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { bundleRoutes } from './routes/bundle.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { derivedRoutes } from './routes/derived.js';
 import { orderRoutes } from './routes/orders.js';
 import { streamOrderProgress } from './routes/progress-stream.js';
 import { systemRoutes } from './routes/system.js';
@@ -25,7 +26,7 @@ const require = createRequire(import.meta.url);
 export const API_VERSION = packageVersion();
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export const ROUTES: readonly Route[] = [...orderRoutes, streamOrderProgress, ...certificateRoutes, ...bundleRoutes, ...artifactRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
+export const ROUTES: readonly Route[] = [...orderRoutes, ...derivedRoutes, streamOrderProgress, ...certificateRoutes, ...bundleRoutes, ...artifactRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
 
 let openapiCache: unknown;
 export function openApiDocument(): unknown {

@@ -7,6 +7,7 @@ import { ROLES } from '../app/ports/access.js';
 import { TOKEN_NAME_RE } from '../app/tokens.js';
 import { ARTIFACT_NAME } from '../app/artifacts.js';
 import { ARTIFACT_KINDS } from '../app/ports/artifacts.js';
+import { VENDOR_BUNDLE_FILES } from '../app/vendor-certificates.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const timestamp = z.string().meta({ format: 'date-time' });
@@ -71,6 +72,39 @@ const Counts = z.object({
   bytesDestroyed: z.number().int(),
 });
 
+/** A vendor's certificate, verified against the vendor's pinned trust root and attached (docs/ORDERS.md section 7). */
+export const VendorCertificate = z
+  .object({
+    name: z.string().meta({ description: 'The vendor, as the artifact\'s registration names it.' }),
+    certificateId: z.string(),
+    certificateSha256: hex64.meta({ description: 'SHA-256 of the vendor\'s certificate.json: what a held-by-vendor disposition signs.' }),
+    keyid: hex64.meta({ description: 'The key that signed the vendor\'s certificate.' }),
+    trustSha256: hex64.meta({ description: 'SHA-256 of the vendor\'s trust.json: what a held-by-vendor disposition signs.' }),
+  })
+  .meta({ id: 'VendorCertificate' });
+
+/** A derived artifact that the plan reached, with what became of it so far. */
+const PlannedArtifact = z
+  .object({
+    artifact: z.string(),
+    kind: z.enum(ARTIFACT_KINDS),
+    description: z.string(),
+    lineage: z.array(z.string()).meta({ description: 'From the ordered data to this artifact: the order\'s target, then each artifact in turn.' }),
+    location: z
+      .union([z.object({ target: z.string(), backend: z.string(), scope: z.record(z.string(), z.unknown()) }), z.object({ vendor: z.string(), description: z.string() })])
+      .meta({ description: 'Its target in this plan (derived:<name>: destroyed like the order\'s own objects), or a vendor (it needs a disposition).' }),
+    vendorCertificate: VendorCertificate.nullable().meta({ description: 'At a vendor: the vendor\'s certificate, once attached.' }),
+    disposition: z
+      .object({
+        disposition: z.enum(['retained-with-justification', 'held-by-vendor']),
+        justification: z.string().optional(),
+        signedBy: z.object({ person: z.string(), keyid: hex64, signedAt: timestamp, signature: z.string() }),
+      })
+      .nullable()
+      .meta({ description: 'At a vendor: the approver\'s signed decision, once given.' }),
+  })
+  .meta({ id: 'PlannedArtifact' });
+
 export const Order = z
   .object({
     id: z.string(),
@@ -88,6 +122,7 @@ export const Order = z
         bytes: z.number().int(),
         plannedAt: timestamp,
         targets: z.record(z.string(), z.object({ objects: z.number().int(), bytes: z.number().int(), held: z.number().int() })),
+        derived: z.array(PlannedArtifact).meta({ description: 'With includeDerived: the artifacts derived from the ordered data that the plan reached (docs/ORDERS.md section 7).' }),
       })
       .nullable(),
     approval: z.object({ by: z.string(), at: timestamp, planRoot: hex64 }).nullable(),
@@ -316,3 +351,45 @@ export const ArtifactLineage = z
     usedBy: z.array(z.string()).meta({ description: 'The artifacts that name it as an input, directly.' }),
   })
   .meta({ id: 'ArtifactLineage' });
+
+export const DerivedArtifactParams = OrderIdParams.extend({ artifact: ArtifactNameParams.shape.name });
+
+export const VendorFileParams = DerivedArtifactParams.extend({
+  file: z.enum(VENDOR_BUNDLE_FILES).meta({ description: 'A file of a certificate bundle (docs/FORMAT.md section 10).' }),
+});
+
+export const VendorBundleUpload = z
+  .object({
+    artifact: z.string(),
+    file: z.string(),
+    size: z.number().int().meta({ description: 'Bytes received.' }),
+    sha256: hex64.meta({ description: 'SHA-256 of the bytes received.' }),
+    staged: z.array(z.string()).meta({ description: 'Every file staged for this artifact so far, this one included.' }),
+  })
+  .meta({ id: 'VendorBundleUpload' });
+
+/** A signature with the approver's own key over a disposition (docs/FORMAT.md section 5.10). */
+const SignedDisposition = z
+  .strictObject({
+    keyid: SignedApproval.shape.keyid,
+    signedAt: SignedApproval.shape.signedAt,
+    signature: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{86}==$/, 'must be the base64 of a 64-byte Ed25519 signature')
+      .meta({ description: 'Ed25519 over PAE(application/vnd.shredproof.disposition.v1+json, the disposition payload of docs/FORMAT.md section 5.10).' }),
+  })
+  .meta({ id: 'SignedDisposition' });
+
+export const DispositionBody = z.discriminatedUnion('disposition', [
+  z.strictObject({
+    disposition: z.literal('retained-with-justification'),
+    // 5,000 characters: what a certificate's derived section takes (docs/FORMAT.md section 5.10).
+    justification: z.string().max(5000).regex(/\S/, 'must say why').meta({ description: 'Why it is kept, in the approver\'s words; signed as given.' }),
+    signature: SignedDisposition,
+  }),
+  z.strictObject({
+    disposition: z.literal('held-by-vendor'),
+    // Signed over the vendor certificate's certificateSha256 and trustSha256 (GET /v1/orders/{id}: plan.derived[].vendorCertificate).
+    signature: SignedDisposition,
+  }),
+]);

@@ -53,12 +53,29 @@ const EXPECTED: Record<string, Who[] | 'public'> = {
   getArtifact: ALL,
   uploadArtifactManifest: ['operator'],
   getArtifactManifest: ALL,
+  uploadVendorBundleFile: ['operator'],
+  attachVendorCertificate: ['operator'],
+  disposeArtifact: ['approver'],
+  getVendorBundleFile: ALL,
 };
 
 const SIGNED = { keyid: '1'.repeat(64), signedAt: '2026-01-01T00:00:00Z', signature: `${'A'.repeat(86)}==` };
 
-/** The answer of the use case to the bodies below, where it proves that the body got through: a draft is not planned, and matrix-made is registered. */
-const REACHED: Record<string, number> = { approveOrder: 409, signPlan: 409, createToken: 201, createArtifact: 201, uploadArtifactManifest: 200 };
+/**
+ * The answer of the use case to the bodies below, where it proves that the body got through: a draft is not planned
+ * (nor open to a vendor's certificate or a disposition, nor certified), and matrix-made is registered.
+ */
+const REACHED: Record<string, number> = {
+  approveOrder: 409,
+  signPlan: 409,
+  createToken: 201,
+  createArtifact: 201,
+  uploadArtifactManifest: 200,
+  uploadVendorBundleFile: 409,
+  attachVendorCertificate: 409,
+  disposeArtifact: 409,
+  getVendorBundleFile: 404,
+};
 
 /** An artifact with a manifest of one line, registered in before(): its routes reach their handlers, and the upload stores. */
 const MANIFEST = [{ backend: 'photos', locator: 'users/u-1/photo-1.jpg', sha256: 'a'.repeat(64) }];
@@ -88,7 +105,9 @@ describe('authorization matrix: every route x every role', () => {
       .replace(':id', orderId)
       .replace(':keyid', api.runtime.deps.signer.keyid)
       .replace(':tokenId', 'tok_0000000000000000')
-      .replace(':name', ARTIFACT.name);
+      .replace(':name', ARTIFACT.name)
+      .replace(':artifact', 'matrix-vendor')
+      .replace(':file', 'trust.json');
     const bodies: Record<string, unknown> = {
       '/v1/orders': { reference: 'matrix', targets: [{ backend: 'photos', scope: { include: ['nothing/**'] } }] },
       // Well-formed signatures (that hold over nothing): the request passes the body's schema and reaches the use case.
@@ -98,7 +117,9 @@ describe('authorization matrix: every route x every role', () => {
       '/v1/tokens': { name: 'matrix-made', role: 'auditor' },
       // Registered once, by the one role allowed.
       '/v1/artifacts': { ...ARTIFACT, name: 'matrix-made' },
+      [`/v1/orders/${orderId}/derived/matrix-vendor/disposition`]: { disposition: 'retained-with-justification', justification: 'authorization matrix', signature: SIGNED },
     };
+    if (method === 'put' && p.includes('/vendor-bundle/')) return { path: p, init: { method: 'PUT', body: '{}', headers: { 'content-type': 'application/octet-stream' } } };
     if (method === 'put') return { path: p, init: { method: 'PUT', body: MANIFEST.map((e) => `${manifestLine(e)}\n`).join(''), headers: { 'content-type': 'application/x-ndjson' } } };
     const extra = p.endsWith('/proof') ? '?leafIndex=0' : '';
     return { path: p + extra, init: { method: method.toUpperCase(), ...(method !== 'get' && bodies[p] !== undefined ? { json: bodies[p] } : {}) } };

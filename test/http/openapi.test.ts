@@ -10,8 +10,10 @@ import addFormats from 'ajv-formats';
 import { openApiDocument, ROUTES } from '../../src/http/app.js';
 import { addPerson } from '../../src/app/people.js';
 import { manifestLine, manifestTree } from '../../src/app/artifacts.js';
+import { VENDOR_BUNDLE_FILES } from '../../src/app/vendor-certificates.js';
+import { signDisposition } from '../../packages/verify/src/core/index.js';
 import { type ApiHarness, approvalBody, startApiHarness, waitForState } from '../helpers/api-harness.js';
-import { signedBy } from '../helpers/approvals.js';
+import { personSigner, signedBy } from '../helpers/approvals.js';
 import { demoOrder } from '../helpers/engine-harness.js';
 
 type Json = Record<string, any>;
@@ -144,11 +146,12 @@ describe('OpenAPI document', () => {
     assert.deepEqual(((await r.json()) as Json).errors.map((e: Json) => e.path), ['$.name']);
   });
 
-  it('describes real responses: a live order\'s answers validate against their declared schemas', async () => {
+  /** Checks a JSON answer against the schema the document declares for its status, and returns its body. */
+  function checker() {
     const ajv = new Ajv2020.default({ strict: false, allErrors: true });
     addFormats.default(ajv);
     ajv.addSchema({ $id: 'doc', components: doc.components });
-    const check = async (res: Response, path: string, method: string) => {
+    return async (res: Response, path: string, method: string) => {
       const spec = doc.paths[path][method].responses[String(res.status)];
       assert.ok(spec, `${method} ${path} declares ${res.status}`);
       const [type, media] = Object.entries(spec.content as Json)[0]!;
@@ -158,6 +161,44 @@ describe('OpenAPI document', () => {
       assert.ok(ajv.validate(schema, body), `${method} ${path} ${res.status}: ${ajv.errorsText()}`);
       return body as Json;
     };
+  }
+
+  it('describes the answers about an order\'s derived artifacts at vendors: plan.derived, staging, attaching, dispositions', async () => {
+    const check = checker();
+    const copy = { name: 'openapi-vendor-copy', kind: 'vendor-copy', description: 'd', location: { vendor: 'OpenAPI Vendor', description: 'v' }, inputs: [{ scope: { backend: 'photos', scope: { include: ['users/**'] } } }] };
+    await check(await api.call('/v1/artifacts', { method: 'POST', json: copy }), '/v1/artifacts', 'post');
+    const created = await check(await api.call('/v1/orders', { method: 'POST', json: { ...(demoOrder('photos') as object), includeDerived: true } }), '/v1/orders', 'post');
+    await api.call(`/v1/orders/${created.id}/plan`, { method: 'POST' });
+    await waitForState(api, created.id, ['planned']);
+    const planned = await check(await api.call(`/v1/orders/${created.id}`), '/v1/orders/{id}', 'get');
+    assert.deepEqual(planned.plan.derived.map((a: Json) => [a.artifact, a.location.vendor, a.vendorCertificate, a.disposition]), [[copy.name, 'OpenAPI Vendor', null, null]]);
+    const base = `/v1/orders/${created.id}/derived/${copy.name}`;
+    const upload = '/v1/orders/{id}/derived/{artifact}/vendor-bundle/{file}';
+    const octets = (body: string, type = 'application/octet-stream') => ({ method: 'PUT', body, headers: { 'content-type': type } });
+    const staged = await check(await api.call(`${base}/vendor-bundle/trust.json`, octets('{}')), upload, 'put');
+    assert.deepEqual(staged.staged, ['trust.json']);
+    await check(await api.call(`${base}/vendor-bundle/notes.txt`, octets('{}')), upload, 'put');
+    await check(await api.call(`${base}/vendor-bundle/trust.json`, octets('{}', 'application/json')), upload, 'put');
+    await check(await api.call(`/v1/orders/${created.id}/derived/nothing/vendor-bundle/trust.json`, octets('{}')), upload, 'put');
+    const attach = '/v1/orders/{id}/derived/{artifact}/vendor-certificate';
+    await check(await api.call(`${base}/vendor-certificate`, { method: 'POST' }), attach, 'post');
+    await check(await api.call(`${base}/vendor-certificate`, { method: 'POST', json: { extra: 1 } }), attach, 'post');
+    const dispose = '/v1/orders/{id}/derived/{artifact}/disposition';
+    const why = 'kept under contract';
+    const s = signDisposition(personSigner('bob'), { orderId: planned.id, orderSha256: planned.documentSha256, artifact: copy.name, disposition: 'retained-with-justification', justification: why }, { person: 'bob', signedAt: new Date().toISOString() });
+    const body = { disposition: 'retained-with-justification', justification: why, signature: { keyid: s.keyid, signedAt: s.signedAt, signature: s.signature } };
+    await check(await api.call(`${base}/disposition`, { method: 'POST', as: 'bob', json: { ...body, justification: undefined } }), dispose, 'post');
+    await check(await api.call(`${base}/disposition`, { method: 'POST', as: 'bob', json: { ...body, justification: 'another reason' } }), dispose, 'post');
+    const decided = await check(await api.call(`${base}/disposition`, { method: 'POST', as: 'bob', json: body }), dispose, 'post');
+    assert.equal(decided.plan.derived[0].disposition.justification, why);
+    await check(await api.call(`/v1/orders/${created.id}/vendors/${copy.name}/trust.json`), '/v1/orders/{id}/vendors/{artifact}/{file}', 'get');
+    // A vendor's file is served as it is: bytes, not JSON.
+    assert.deepEqual(Object.keys(doc.paths['/v1/orders/{id}/vendors/{artifact}/{file}'].get.responses['200'].content), ['application/octet-stream']);
+    await check(await api.call(`/v1/orders/${created.id}/cancel`, { method: 'POST', json: { reason: 'only for the document' } }), '/v1/orders/{id}/cancel', 'post');
+  });
+
+  it('describes real responses: a live order\'s answers validate against their declared schemas', async () => {
+    const check = checker();
     const created = await check(await api.call('/v1/orders', { method: 'POST', json: demoOrder('photos') }), '/v1/orders', 'post');
     await check(await api.call('/v1/orders', { method: 'POST', json: { reference: 1 } }), '/v1/orders', 'post');
     await check(await api.call(`/v1/orders/${created.id}/plan`, { method: 'POST' }), '/v1/orders/{id}/plan', 'post');
@@ -217,6 +258,14 @@ describe('OpenAPI document', () => {
     assert.equal(await back.text(), lines);
   });
 
+  it('documents the upload of a vendor\'s bundle file as a streamed body of bytes, not JSON', () => {
+    const put = doc.paths['/v1/orders/{id}/derived/{artifact}/vendor-bundle/{file}'].put;
+    assert.deepEqual(Object.keys(put.requestBody.content), ['application/octet-stream']);
+    assert.equal(put.requestBody.required, true);
+    assert.deepEqual(put.parameters.find((p: Json) => p.name === 'file').schema.enum, [...VENDOR_BUNDLE_FILES]);
+    assert.deepEqual(Object.keys(put.responses).sort(), ['200', '400', '401', '403', '404', '409', '413', '415', '429']);
+  });
+
   it('documents the manifest upload as a streamed NDJSON body, not JSON', () => {
     const put = doc.paths['/v1/artifacts/{name}/manifest'].put;
     assert.deepEqual(Object.keys(put.requestBody.content), ['application/x-ndjson']);
@@ -227,7 +276,7 @@ describe('OpenAPI document', () => {
     // Every other write still takes JSON.
     for (const methods of Object.values(doc.paths as Json)) {
       for (const [method, op] of Object.entries(methods as Json)) {
-        if (op.requestBody && op.operationId !== 'uploadArtifactManifest') assert.deepEqual(Object.keys(op.requestBody.content), ['application/json'], `${method} ${op.operationId}`);
+        if (op.requestBody && !['uploadArtifactManifest', 'uploadVendorBundleFile'].includes(op.operationId)) assert.deepEqual(Object.keys(op.requestBody.content), ['application/json'], `${method} ${op.operationId}`);
       }
     }
   });

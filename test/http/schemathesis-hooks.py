@@ -3,7 +3,11 @@
 # application/x-ndjson (PUT /v1/artifacts/{name}/manifest). Its document
 # says "a string": a generated string goes as its UTF-8 bytes; what the
 # negative phases make instead (numbers, objects, null) goes as its JSON text,
-# which is just as much a body the server must refuse.
+# which is just as much a body the server must refuse. The other raw body,
+# application/octet-stream (PUT /v1/orders/{id}/derived/{artifact}/
+# vendor-bundle/{file}), takes any bytes: schemathesis's own serializer sends
+# a string as its UTF-8 bytes and anything else as its JSON text, and does not
+# expect the server to refuse what the negative phases make of it.
 import json
 
 import schemathesis

@@ -59,7 +59,18 @@ export function nonProblemErrors(har: Json): string[] {
   return out;
 }
 
-export function configToml(c: { seed: number; examples: number; extraChecks: readonly string[]; orders: string[]; artifacts: string[]; keyid: string; throwaway: string[]; reportDir: string }): string {
+export function configToml(c: {
+  seed: number;
+  examples: number;
+  extraChecks: readonly string[];
+  orders: string[];
+  artifacts: string[];
+  /** A planned order and the artifact at a vendor that its plan reached. */
+  derived: { order: string; artifact: string };
+  keyid: string;
+  throwaway: string[];
+  reportDir: string;
+}): string {
   const list = (xs: string[]) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
   return `# Written by test/http/schemathesis.test.ts for one run.
 seed = ${c.seed}
@@ -113,6 +124,10 @@ algorithms = []
 values = ${list(c.orders)}
 [dictionaries.artifacts]
 values = ${list(c.artifacts)}
+[dictionaries.derived-orders]
+values = ${list([c.derived.order])}
+[dictionaries.derived-artifacts]
+values = ${list([c.derived.artifact])}
 [dictionaries.keys]
 values = ${list([c.keyid])}
 [dictionaries.throwaway-tokens]
@@ -138,6 +153,13 @@ include-operation-id = "revokeToken"
 parameters = { "path.tokenId" = { dictionary = "throwaway-tokens", probability = 0.5 } }
 phases.fuzzing.extra-data-sources.responses = false
 phases.coverage.extra-data-sources.responses = false
+
+# An order's derived artifact at a vendor exists only in the plan of one
+# order: its routes take that order and that artifact most of the time, or
+# they would rarely reach past 404.
+[[operations]]
+include-operation-id = ["uploadVendorBundleFile", "attachVendorCertificate", "disposeArtifact", "getVendorBundleFile"]
+parameters = { "path.id" = { dictionary = "derived-orders", probability = 0.7 }, "path.artifact" = { dictionary = "derived-artifacts", probability = 0.7 } }
 
 # Rules that OpenAPI cannot state, so that a request the document allows is
 # still refused with 400; each is checked by the server and named in errors[]:

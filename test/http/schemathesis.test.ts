@@ -91,6 +91,11 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
   let serve: Proc | undefined;
   const tokens = {} as Record<Role, { token: string; id: string }>;
   const orders: Record<'certified' | 'planned' | 'draft', string> = {} as never;
+  /**
+   * A planned order that reaches the copy at the vendor, for the derived routes only: it is in no other
+   * dictionary, so that the runs that cancel the seeded orders leave it planned (open to a vendor's bundle).
+   */
+  let derivedOrder: string;
   let keyid: string;
   /** The personal keys of bob (approver) and olga (operator), registered with `shredproof person set-key`. */
   const personKeyids: string[] = [];
@@ -168,10 +173,16 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
       if (serve.child.exitCode !== null || Date.now() > end) throw new Error(`shredproof serve did not become ready:\n${serve.output()}`);
       await sleep(200);
     }
+    // A copy of the photos at a vendor, which the planned order below reaches: its vendor-bundle, vendor-certificate
+    // and disposition routes then answer past their 404s.
+    await api('operator', '/v1/artifacts', {
+      method: 'POST',
+      json: { name: 'seed-vendor-copy', kind: 'vendor-copy', description: 'schemathesis seed', location: { vendor: 'Seed Vendor', description: 'their bucket' }, inputs: [{ scope: { backend: 'photos', scope: { include: ['users/**'] } } }] },
+    });
     // Real orders in three states, made by olga, signed by her as performer and approved by bob with their keys
-    // (as the CLI does it), for the generator to use.
+    // (as the CLI does it), for the generator to use; and one more, planned, that reaches the copy at the vendor.
     const doc = { reference: 'schemathesis seed', targets: [{ backend: 'photos', scope: { include: ['users/**'] } }] };
-    const create = async () => (await api('operator', '/v1/orders', { method: 'POST', json: doc })).id as string;
+    const create = async (derived = false) => (await api('operator', '/v1/orders', { method: 'POST', json: { ...doc, ...(derived ? { includeDerived: true } : {}) } })).id as string;
     const sign = async (role: Role, command: 'approve' | 'sign-plan', id: string, planRoot: string) => {
       const key = join(dir, 'people', `${PEOPLE[role]}.key.pem`);
       const r = await runCli('order', command, id, '--plan-root', planRoot, '--key', key, '--server', url, '--token', tokens[role].token);
@@ -185,9 +196,13 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
     await api('operator', `/v1/orders/${orders.certified}/execute`, { method: 'POST' });
     orders.planned = await create();
     await api('operator', `/v1/orders/${orders.planned}/plan`, { method: 'POST' });
+    derivedOrder = await create(true);
+    await api('operator', `/v1/orders/${derivedOrder}/plan`, { method: 'POST' });
     orders.draft = await create();
     await waitFor(orders.certified, ['certified']);
     await waitFor(orders.planned, ['planned']);
+    const reached = await waitFor(derivedOrder, ['planned']);
+    assert.deepEqual(reached.plan.derived.map((a: Json) => a.artifact), ['seed-vendor-copy']);
     keyid = ((await (await fetch(`${url}/v1/keys`)).json()) as Json).keys[0].keyid;
     // Artifacts for the generator: one with its manifest uploaded, one derived from it, one whose manifest is awaited.
     const entries = [{ backend: 'photos', locator: 'users/u-1/photo-1.jpg', sha256: 'c'.repeat(64) }];
@@ -223,7 +238,7 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
       const reportDir = join(runDir, 'reports');
       mkdirSync(reportDir, { recursive: true });
       const configFile = join(runDir, 'schemathesis.toml');
-      writeFileSync(configFile, withPersonKeys(configToml({ seed: SEED, examples: EXAMPLES, extraChecks: EXTRA_CHECKS, orders: Object.values(orders), artifacts, keyid, throwaway, reportDir }), personKeyids));
+      writeFileSync(configFile, withPersonKeys(configToml({ seed: SEED, examples: EXAMPLES, extraChecks: EXTRA_CHECKS, orders: Object.values(orders), artifacts, derived: { order: derivedOrder, artifact: 'seed-vendor-copy' }, keyid, throwaway, reportDir }), personKeyids));
       const t0 = Date.now();
       const { code, output } = await run(
         SCHEMATHESIS,
@@ -254,6 +269,14 @@ describe('schemathesis against a live shredproof serve, per role', { timeout: 42
       // The manifest upload went out as NDJSON (the hooks file's serializer), and reads reached real artifacts.
       assert.ok(har.log.entries.some((e: Json) => e.request.method === 'PUT' && /\/v1\/artifacts\/[^/]+\/manifest$/.test(new URL(e.request.url).pathname) && (e.request.headers as Json[]).some((h) => h.name.toLowerCase() === 'content-type' && h.value.startsWith('application/x-ndjson'))), 'no NDJSON request reached PUT /v1/artifacts/{name}/manifest');
       assert.ok(har.log.entries.some((e: Json) => e.response.status === 200 && /^\/v1\/artifacts\/seed-/.test(new URL(e.request.url).pathname)), 'no request reached a real artifact');
+      // The derived routes reached the planned order's artifact at the vendor: past their 404s, to the use cases.
+      const derivedPath = (e: Json) => new URL(e.request.url).pathname.startsWith(`/v1/orders/${derivedOrder}/derived/seed-vendor-copy/`);
+      if (role === 'operator' || role === 'approver') {
+        assert.ok(har.log.entries.some((e: Json) => derivedPath(e) && ![400, 401, 403, 404].includes(e.response.status)), 'no request reached the derived routes of the planned order\'s vendor copy');
+      }
+      if (role === 'operator') {
+        assert.ok(har.log.entries.some((e: Json) => e.request.method === 'PUT' && derivedPath(e) && e.response.status === 200), 'no vendor bundle file was staged');
+      }
       for (const op of ['/approve', '/sign-plan']) {
         assert.ok(har.log.entries.some((e: Json) => e.request.method === 'POST' && e.request.url.endsWith(op)), `no request reached POST /v1/orders/{id}${op}`);
       }

@@ -8,6 +8,7 @@ import { createOrder } from '../../app/create-order.js';
 import { NotFoundError } from '../../app/errors.js';
 import { executeOrder } from '../../app/execute-order.js';
 import { startPlan } from '../../app/plan-order.js';
+import { type PlannedArtifact, plannedArtifacts } from '../../app/plan-targets.js';
 import type { OrderRow } from '../../app/ports/orders.js';
 import { OrderDocumentSchema } from '../../app/order-document.js';
 import type { ApiContext } from '../context.js';
@@ -27,6 +28,20 @@ export function getOrderOr404(ctx: ApiContext, id: string): OrderRow {
   return order;
 }
 
+/** A planned artifact as the API shows it: where it is, and (at a vendor) its certificate and disposition so far. */
+function derivedView(a: PlannedArtifact) {
+  const { artifact, kind, description, lineage, location } = a;
+  return {
+    artifact,
+    kind,
+    description,
+    lineage,
+    location: 'target' in location ? { ...location, scope: location.scope as Record<string, unknown> } : location,
+    vendorCertificate: a.vendorEvidence ?? null,
+    disposition: a.disposition ?? null,
+  };
+}
+
 export function orderView(ctx: ApiContext, o: OrderRow): z.infer<typeof Order> {
   const cert = ctx.engine.ledger.certificate(o.id);
   return {
@@ -40,7 +55,7 @@ export function orderView(ctx: ApiContext, o: OrderRow): z.infer<typeof Order> {
     document: JSON.parse(o.document) as Record<string, unknown>,
     plan:
       o.planRoot && o.plannedAt
-        ? { root: o.planRoot, objects: o.planCount ?? 0, bytes: o.planBytes ?? 0, plannedAt: o.plannedAt, targets: ctx.progress.planTargets(o) }
+        ? { root: o.planRoot, objects: o.planCount ?? 0, bytes: o.planBytes ?? 0, plannedAt: o.plannedAt, targets: ctx.progress.planTargets(o), derived: plannedArtifacts(o).map(derivedView) }
         : null,
     approval: o.approvedBy && o.approvedAt && o.approvedRoot ? { by: o.approvedBy, at: o.approvedAt, planRoot: o.approvedRoot } : null,
     signatures: orderApprovals(o),

@@ -1,18 +1,23 @@
-// `shredproof order create|plan|approve|execute|status|wait|cancel|fetch|proof`:
+// `shredproof order create|plan|approve|execute|status|wait|cancel|fetch|proof`,
+// and attach-vendor-certificate and dispose for derived artifacts at vendors:
 // the command-line client of the HTTP API (src/client), one file per
 // subcommand. It talks to a running `shredproof serve`; the server decides
 // every rule, and its refusals are printed with their code and each field
 // they name.
 //
 // Exit codes: 0 done; 1 the server refused (any problem+json other than 401),
-// or the order ended other than certified (wait), or its plan failed (plan);
+// or the order ended other than certified (wait), or its plan failed (plan),
+// or the order does not allow the step (dispose --held-by-vendor with no vendor
+// certificate attached; a document that does not hash as the server says);
 // 2 the request could not be put: bad usage, an unreadable or non-JSON file,
 // no token, a server that cannot be reached, or a token it does not accept.
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { registerApprove } from './approve.js';
+import { registerAttachVendor } from './attach-vendor.js';
 import { registerCancel } from './cancel.js';
 import { registerCreate } from './create.js';
+import { registerDispose } from './dispose.js';
 import { registerExecute } from './execute.js';
 import { registerFetch } from './fetch.js';
 import { registerPlan } from './plan.js';
@@ -28,16 +33,17 @@ Token: --token-file F, --token T, else SHREDPROOF_TOKEN. A token given with
 or the variable.
 
 Exit codes: 0 done; 1 the server refused (its code, detail and each bad field
-are printed), the order did not end certified (wait) or its plan failed (plan);
+are printed), the order did not end certified (wait) or its plan failed (plan),
+or dispose --held-by-vendor found no vendor certificate attached;
 2 usage error, unreadable input, no token, server unreachable, or token not
 accepted (401).`;
 
 export function registerOrder(program: Command, ctx: CliContext): void {
   const order = program
     .command('order')
-    .description('drive deletion orders through a shredproof server\'s HTTP API (create, plan, approve, execute, status, wait, cancel, fetch, proof)')
+    .description('drive deletion orders through a shredproof server\'s HTTP API (create, plan, approve, execute, status, wait, cancel, fetch, proof, attach-vendor-certificate, dispose)')
     .addHelpText('after', EXIT_HELP);
-  for (const register of [registerCreate, registerPlan, registerApprove, registerExecute, registerStatus, registerWait, registerCancel, registerFetch, registerProof]) {
+  for (const register of [registerCreate, registerPlan, registerApprove, registerExecute, registerStatus, registerWait, registerCancel, registerFetch, registerProof, registerAttachVendor, registerDispose]) {
     register(order, ctx);
   }
 }
