@@ -400,3 +400,12 @@ describe('verifyTrusted: approvalCheck (section 5.9 through the pins of section 
     assertFails(() => verify(rootJson([ALICE_KEY])), 'APPROVER_UNTRUSTED');
   });
 });
+
+describe('approvals: the person is a name of people, not any text (Stryker, part approval)', () => {
+  it('refuses an approval whose person is not a person\'s name, naming the field', () => {
+    for (const person of ['bob smith', '.bob', 'bob\n', 'b'.repeat(65)]) {
+      const statement = statementWith([{ ...byBob, person }], (s) => (s.order.approvedBy = person));
+      assert.ok(pathsOf(() => validateStatementV2(statement)).includes('$.approvals[0].person'), person);
+    }
+  });
+});
