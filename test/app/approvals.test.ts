@@ -18,7 +18,7 @@ import { approvalSubject, approveOrder, type SignedApproval, signPlan } from '..
 import type { EngineDeps } from '../../src/app/deps.js';
 import { RuleError } from '../../src/app/errors.js';
 import { addPerson, removePerson, revokePersonKey, setPersonKey } from '../../src/app/people.js';
-import type { OrderRow } from '../../src/app/ports/orders.js';
+import { NO_PLAN, type OrderRow } from '../../src/app/ports/orders.js';
 import { authenticate, issueToken } from '../../src/app/tokens.js';
 import { trustRootFile } from '../../src/app/trust-root.js';
 import { migrate } from '../../src/adapters/ledger/sqlite/migrations.js';
@@ -67,15 +67,7 @@ describe('signed approvals and people (issue 15)', () => {
         createdBy: 'alice',
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
-        planRoot: null,
-        planCount: null,
-        planBytes: null,
-        plannedAt: null,
-        approvedBy: null,
-        approvedAt: null,
-        approvedRoot: null,
-        approvals: null,
-        derived: null,
+        ...NO_PLAN,
         epoch: null,
         dispatchedAt: null,
         cancelRequestedAt: null,

@@ -12,6 +12,7 @@ import { EMPTY_SHA256, isStatementV2, STATEMENT_VERSION_V2, validateStatementV2 
 import { compareTimes } from '../../packages/verify/src/core/time.js';
 import { buildExample } from '../../scripts/example-certificate.js';
 import { buildExampleV2 } from '../../scripts/example-certificate-v2.js';
+import { statementParts } from './statement-parts.js';
 
 type Any = any;
 const ex = buildExampleV2();
@@ -197,21 +198,7 @@ const v1 = buildExample();
 const records = v1.lines.map((l) => JSON.parse(l) as DestructionRecord);
 
 function parts(over: Partial<StatementPartsV2> = {}): StatementPartsV2 {
-  const s = ex.statement;
-  return {
-    certificateId: s.certificateId,
-    issuedAt: s.issuedAt,
-    issuer: s.issuer,
-    tool: s.tool,
-    order: s.order,
-    inventory: s.inventory,
-    execution: { startedAt: s.execution.startedAt, finishedAt: s.execution.finishedAt },
-    targets: s.targets.map((t) => ({ name: t.name, kind: t.kind, system: t.system, persistence: t.persistence, planned: t.planned, retained: t.retained, exceptions: t.exceptions })),
-    retained: s.retained,
-    exceptions: s.exceptions,
-    rescan: { completedAt: s.rescan.completedAt, items: s.rescan.items, statuses: s.rescan.statuses },
-    ...over,
-  };
+  return statementParts(ex.statement, over);
 }
 
 /** The example's records with nothing retained, no exception and an empty re-scan. */
