@@ -82,13 +82,17 @@ const scopes = {
     slowTestFiles: ['test/core/merkle.test.ts', 'test/cli/keygen-verify.test.ts', 'test/node/fast-verify.test.ts'],
   },
   engine: {
-    mutate: ['src/app/ingest.ts', 'src/app/finalize-order.ts'],
+    // ingest and finalize, and what finalize came to call since: the re-scan (which revokes the records of
+    // objects still present), the durable writer, the lists and the plan's targets (docs/coverage/engine-survivors.md).
+    mutate: ['src/app/ingest.ts', 'src/app/finalize-order.ts', 'src/app/rescan.ts', 'src/app/durable-files.ts', 'src/app/certificate-lists.ts', 'src/app/plan-targets.ts'],
     testFiles: [
       'test/app/ingest.test.ts',
       'test/app/finalize-order.test.ts',
+      'test/app/engine-survivors.test.ts',
       'test/app/engine.test.ts',
       'test/app/queue-trust.test.ts',
       'test/app/cancel.test.ts',
+      'test/app/derived-orders.test.ts',
     ],
     // Each of these runs orders to the end: a mutant that stops an order from finishing makes
     // them wait until Stryker's timeout, about a minute per file. Added with STRYKER_FULL=1.
