@@ -5,10 +5,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { KeyOptions, RevokeOptions, RotateOptions } from './key-run.js';
+import { DATA_DIR_OPTION } from './data-dir-option.js';
 
 export function registerKey(program: Command, ctx: CliContext): void {
   const key = program.command('key').description('the certificate signing keys over time: list, rotate, revoke (on the server machine)');
-  const dataDir = ['--data-dir <dir>', "the server's data directory (env DATA_DIR, default ./data)"] as const;
+  const dataDir = DATA_DIR_OPTION;
   const keyFile = ['--key <file>', 'the signing key the server is configured with (env SHREDPROOF_KEY, default keys/signing-key.pem)'] as const;
   const run = () => import('./key-run.js');
 

@@ -7,10 +7,11 @@ import type { Command } from 'commander';
 import { ROLES } from '../../app/ports/access.js';
 import type { CliContext } from '../context.js';
 import type { AddOptions, KeygenOptions, PersonOptions, RevokeKeyOptions, SetKeyOptions } from './person-run.js';
+import { DATA_DIR_OPTION } from './data-dir-option.js';
 
 export function registerPerson(program: Command, ctx: CliContext): void {
   const person = program.command('person').description("people, their roles and the personal keys they approve with (keygen on the person's machine; the rest on the server machine)");
-  const dataDir = ['--data-dir <dir>', "the server's data directory (env DATA_DIR, default ./data)"] as const;
+  const dataDir = DATA_DIR_OPTION;
   const run = () => import('./person-run.js');
 
   person

@@ -8,10 +8,11 @@ import type { Command } from 'commander';
 import { ROLES } from '../../app/ports/access.js';
 import type { CliContext } from '../context.js';
 import type { CreateOptions, TokenOptions } from './token-run.js';
+import { DATA_DIR_OPTION } from './data-dir-option.js';
 
 export function registerToken(program: Command, ctx: CliContext): void {
   const token = program.command('token').description('manage API bearer tokens (on the server machine, against DATA_DIR)');
-  const dataDir = ['--data-dir <dir>', 'the server\'s data directory (env DATA_DIR, default ./data)'] as const;
+  const dataDir = DATA_DIR_OPTION;
   const run = () => import('./token-run.js');
 
   token

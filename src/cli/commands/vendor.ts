@@ -4,10 +4,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { VendorAddOptions, VendorOptions } from './vendor-run.js';
+import { DATA_DIR_OPTION } from './data-dir-option.js';
 
 export function registerVendor(program: Command, ctx: CliContext): void {
   const vendor = program.command('vendor').description("vendors who hold copies of the data, pinned to their own trust roots (on the server machine)");
-  const dataDir = ['--data-dir <dir>', "the server's data directory (env DATA_DIR, default ./data)"] as const;
+  const dataDir = DATA_DIR_OPTION;
   const run = () => import('./vendor-run.js');
   vendor
     .command('add')
