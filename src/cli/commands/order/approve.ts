@@ -4,7 +4,7 @@
 // the order's creator signs the plan as its performer. The key never leaves
 // this machine: only the signature is sent.
 import { createHash } from 'node:crypto';
-import { type ApprovalRole, canonicalize, signApproval } from '@shredproof/verify';
+import { type ApprovalRole, canonicalize, type Signer, signApproval } from '@shredproof/verify';
 import type { Command } from 'commander';
 import type { OrderView, ShredproofClient, SignedApprovalBody } from '../../../client/api-client.js';
 import { CliExit, type CliContext, EXIT_INVALID } from '../../context.js';
@@ -16,24 +16,28 @@ interface SignOptions extends Common {
   passphraseEnv?: string;
 }
 
-/**
- * The signature of this client's person, in `role`, over the order as the
- * server shows it and the plan root the person reviewed. The order document is
- * hashed here (RFC 8785), never taken on the server's word.
- */
-async function sign(name: string, client: ShredproofClient, id: string, opts: SignOptions, role: ApprovalRole): Promise<SignedApprovalBody> {
+/** The person's own key of --key (decrypted with --passphrase-env), or a usage error of the command `name` naming the option. */
+export async function personalSigner(name: string, opts: { key: string; passphraseEnv?: string }): Promise<Signer> {
   let passphrase: string | undefined;
   if (opts.passphraseEnv !== undefined) {
     passphrase = process.env[opts.passphraseEnv];
     if (!passphrase) throw usage(name, `environment variable ${opts.passphraseEnv} is empty or not set`);
   }
   const { loadSigner } = await import('../../../adapters/keys/pem-keys.js');
-  let signer;
   try {
-    signer = await loadSigner(opts.key, passphrase);
+    return await loadSigner(opts.key, passphrase);
   } catch (e) {
     throw usage(name, `--key ${opts.key}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message} (shredproof person keygen makes one)`);
   }
+}
+
+/**
+ * The signature of this client's person, in `role`, over the order as the
+ * server shows it and the plan root the person reviewed. The order document is
+ * hashed here (RFC 8785), never taken on the server's word.
+ */
+async function sign(name: string, client: ShredproofClient, id: string, opts: SignOptions, role: ApprovalRole): Promise<SignedApprovalBody> {
+  const signer = await personalSigner(name, opts);
   const [me, order] = await Promise.all([client.whoami(), client.getOrder(id)]);
   const documentSha256 = createHash('sha256').update(canonicalize(order.document)).digest('hex');
   if (documentSha256 !== order.documentSha256) {

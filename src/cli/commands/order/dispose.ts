@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import type { DispositionRequest } from '../../../client/api-client.js';
 import { CliExit, type CliContext, EXIT_INVALID } from '../../context.js';
 import { type Common, common, print, run, usage } from './shared.js';
+import { personalSigner } from './approve.js';
 
 interface DisposeOptions extends Common {
   artifact: string;
@@ -19,19 +20,7 @@ interface DisposeOptions extends Common {
   passphraseEnv?: string;
 }
 
-async function loadKey(opts: DisposeOptions) {
-  let passphrase: string | undefined;
-  if (opts.passphraseEnv !== undefined) {
-    passphrase = process.env[opts.passphraseEnv];
-    if (!passphrase) throw usage('dispose', `environment variable ${opts.passphraseEnv} is empty or not set`);
-  }
-  const { loadSigner } = await import('../../../adapters/keys/pem-keys.js');
-  try {
-    return await loadSigner(opts.key, passphrase);
-  } catch (e) {
-    throw usage('dispose', `--key ${opts.key}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message} (shredproof person keygen makes one)`);
-  }
-}
+const loadKey = (opts: DisposeOptions) => personalSigner('dispose', opts);
 
 export function registerDispose(order: Command, ctx: CliContext): void {
   common(order.command('dispose <id>'))
