@@ -9,7 +9,9 @@ import { type ListHead, ListBuilder, type ListEntryOf, type ListName, type Resca
 import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
 import { orderDocument } from './create-order.js';
 import type { EngineDeps } from './deps.js';
+import { retainedArtifactHold } from './dispositions.js';
 import { writeLinesDurably } from './durable-files.js';
+import { plannedArtifacts } from './plan-targets.js';
 import type { OrderRow } from './ports/orders.js';
 import { heldKey, retainedContent } from './retained-content.js';
 
@@ -28,6 +30,12 @@ const salt = () => randomBytes(16).toString('hex');
 /** Writes the three lists into `dir` and returns their heads and counts. */
 export async function writeLists(deps: EngineDeps, order: OrderRow, rescanItems: readonly RescanItem[], dir: string): Promise<CertificateLists> {
   const holdReason = new Map(orderDocument(order).holds.map((h) => [h.id, h.reason]));
+  // A derived artifact an approver retained before execution: its objects are kept under its own hold (./dispositions.ts).
+  for (const a of plannedArtifacts(order)) {
+    if ('target' in a.location && a.disposition) {
+      holdReason.set(retainedArtifactHold(a.artifact), `derived artifact ${a.artifact} retained with justification, signed by ${a.disposition.signedBy.person} (derivedArtifacts)`);
+    }
+  }
   const held = deps.ledger.retained(order.id);
   const content = await retainedContent(deps, order, held);
   const retained = await writeList(join(dir, 'retained.ndjson'), 'retained', held, (r, index) => {

@@ -95,11 +95,14 @@ function derivedSection(order: OrderRow, unplanned: readonly PlannedArtifact[]):
   const late = unplanned.map((a): DerivedArtifactEntry => ({ name: a.artifact, kind: a.kind, description: a.description, lineage: a.lineage, disposition: 'not-in-plan' }));
   return [...planned.map((a): DerivedArtifactEntry => {
     const base = { name: a.artifact, kind: a.kind, description: a.description, lineage: a.lineage };
-    if ('target' in a.location) return { ...base, disposition: 'destroyed', target: a.location.target };
+    const here = 'target' in a.location ? { target: a.location.target } : {};
+    // Found here and not retained before execution: destroyed with the rest.
+    if ('target' in a.location && !a.disposition) return { ...base, disposition: 'destroyed', target: a.location.target };
     const d = a.disposition!; // assertDispositions saw to it
     return {
       ...base,
       disposition: d.disposition,
+      ...here,
       ...(d.justification !== undefined ? { justification: d.justification } : {}),
       ...(d.disposition === 'held-by-vendor' ? { vendor: a.vendorEvidence! } : {}),
       signedBy: d.signedBy,

@@ -7,6 +7,8 @@ import { canonicalize, type FieldProblem, ValidationError } from '@shredproof/ve
 /** Backend and target names: safe in job ids, Redis keys and file names. */
 export const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** The hold ids of retained derived artifacts (src/app/dispositions.ts); an order's own holds may not use it. */
+export const RETAINED_ARTIFACT_HOLD_PREFIX = 'derived.';
 
 const Scope = z.record(z.string(), z.unknown());
 
@@ -89,6 +91,9 @@ export function parseOrderDocument(input: unknown, knownBackends: ReadonlySet<st
   holds.forEach((h, i) => {
     if (typeof h.target === 'string' && NAME.test(h.target) && !seen.has(h.target)) problems.push({ path: `$.holds[${i}].target`, problem: `is not a target of this order` });
     if (typeof h.id === 'string' && holdIds.has(h.id)) problems.push({ path: `$.holds[${i}].id`, problem: 'repeats another hold id' });
+    if (typeof h.id === 'string' && h.id.startsWith(RETAINED_ARTIFACT_HOLD_PREFIX)) {
+      problems.push({ path: `$.holds[${i}].id`, problem: `must not start with "${RETAINED_ARTIFACT_HOLD_PREFIX}": such holds keep the objects of a derived artifact an approver retained` });
+    }
     if (typeof h.id === 'string') holdIds.add(h.id);
   });
   if (problems.length > 0 || !r.success) throw new ValidationError('invalid order', problems);

@@ -24,6 +24,13 @@ function destroyedCount(s: CertificateStatementV2, target: string): string {
   return rest.length ? `${done}; ${rest.join(', ')}` : done;
 }
 
+/** Where a retained artifact's objects are listed, when the plan found them here (section 5.10). */
+function keptCount(s: CertificateStatementV2, target: string): Child[] {
+  const t = s.targets.find((x) => x.name === target);
+  if (!t) return [];
+  return [' Its objects are target ', h('code', null, target), `: ${plural(t.retained, 'object kept', 'objects kept')}, each in retained.ndjson with its content hash; none destroyed.`];
+}
+
 /** Who decided a disposition, and what the trust root makes of their key (checked by verifyTrusted with the certificate). */
 function signedBy(by: DispositionSignature, approvals: ApprovalFacts | undefined): Child[] {
   const lead = [` Decided and signed by ${by.person} with their own key `, mono(by.keyid), ` (signed ${time(by.signedAt)}).`];
@@ -44,7 +51,10 @@ function decision(s: CertificateStatementV2, e: DerivedArtifactEntry, approvals:
   const head: Child[] = [h('strong', null, e.name), ` (${e.kind}): `];
   if (e.disposition === 'destroyed') return [...head, 'DESTROYED. Its objects are target ', h('code', null, e.target ?? ''), `: ${destroyedCount(s, e.target ?? '')}.`];
   const by = e.signedBy ? signedBy(e.signedBy, approvals) : [];
-  if (e.disposition === 'retained-with-justification') return [...head, `RETAINED, not destroyed. Why, in the approver’s words: “${e.justification ?? ''}”`, ...by];
+  if (e.disposition === 'retained-with-justification') {
+    const kept = e.target ? keptCount(s, e.target) : [];
+    return [...head, `RETAINED, not destroyed. Why, in the approver’s words: “${e.justification ?? ''}”`, ...kept, ...by];
+  }
   if (e.disposition === 'not-in-plan') {
     return [...head, 'NOT IN THE PLAN, NOT DESTROYED by this order: it was registered after the plan, and found derived from this order’s data when the certificate was made. A new order must reach it.'];
   }

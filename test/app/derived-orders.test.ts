@@ -115,7 +115,7 @@ describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 },
     assert.throws(() => validateStatementV2(bad), /\$\.derivedArtifacts\[1\]\.lineage\[0\]: "somewhere" is not one of the order's own targets/);
     const dropped = structuredClone(s);
     dropped.derivedArtifacts = dropped.derivedArtifacts!.filter((a) => a.name !== 'face-model-v1-ft');
-    assert.throws(() => validateStatementV2(dropped), /target derived:face-model-v1-ft is no destroyed artifact's/);
+    assert.throws(() => validateStatementV2(dropped), /target derived:face-model-v1-ft is no artifact's of \$\.derivedArtifacts/);
   });
 
   it('an artifact at a vendor, with no disposition, blocks the certificate with a message naming it', async () => {
@@ -147,7 +147,7 @@ describe('orders that reach derived artifacts (issue 16)', { timeout: 180_000 },
     const refused = (f: () => unknown, pattern: RegExp) =>
       assert.throws(f, (e: unknown) => e instanceof RuleError && e.code === 'DISPOSITION_REFUSED' && pattern.test(e.message));
     refused(() => disposeArtifact(deps, order.id, 'labels-at-acme', 'alice', { disposition: 'retained-with-justification', justification: why, signature: decide('alice') }), /alice created order/);
-    refused(() => disposeArtifact(deps, order.id, 'face-model-v1', 'bob', { disposition: 'retained-with-justification', justification: why, signature: decide('bob', bob) }), /the order destroys it/);
+    refused(() => disposeArtifact(deps, order.id, 'face-model-v1', 'bob', { disposition: 'retained-with-justification', justification: why, signature: decide('bob', bob) }), /is finalizing: face-model-v1 is in derived:face-model-v1 of this plan, and an artifact the order destroys itself is retained only before execution starts/);
     refused(() => disposeArtifact(deps, order.id, 'labels-at-acme', 'bob', { disposition: 'held-by-vendor', signature: decide('bob', bob, why, 'held-by-vendor') }), /no certificate of the vendor Acme Labeling is attached/);
     refused(() => disposeArtifact(deps, order.id, 'labels-at-acme', 'bob', { disposition: 'retained-with-justification', justification: why, signature: decide('bob', bob, 'another reason') }), /the signature does not hold/);
     assert.equal(plannedArtifacts(deps.ledger.getOrder(order.id)!).find((a) => a.artifact === 'labels-at-acme')!.disposition, undefined, 'nothing recorded');

@@ -58,7 +58,7 @@ const derivedTree = (pinned: boolean, vendorBundle = 'verified, with its trust.j
   '0 training-exports: the order’s own data (a target of this order)',
   '1 face-model-v1 (model): DESTROYED. Its objects are target derived:face-model-v1: 2 objects destroyed. [face recognition model trained on the October exports]',
   '2 face-model-v1-ft (model): DESTROYED. Its objects are target derived:face-model-v1-ft: 1 object destroyed. [face-model-v1 fine-tuned on the same exports]',
-  `2 face-eval-scores (feature-table): RETAINED, not destroyed. Why, in the approver’s words: “${JUSTIFICATION}”${bobSigned('10:03:00', pinned)} [per-user match scores of face-model-v1's October evaluation]`,
+  `2 face-eval-scores (feature-table): RETAINED, not destroyed. Why, in the approver’s words: “${JUSTIFICATION}” Its objects are target derived:face-eval-scores: 1 object kept, each in retained.ndjson with its content hash; none destroyed.${bobSigned('10:03:00', pinned)} [per-user match scores of face-model-v1's October evaluation]`,
   `1 ${acme(vendorBundle)}${bobSigned('10:02:00', pinned)} [the October exports as sent to Acme Labeling for annotation]`,
 ];
 

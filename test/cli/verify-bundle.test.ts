@@ -217,7 +217,7 @@ describe('verify --bundle: the vendors of a derived section (docs/FORMAT.md sect
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /^derived artifacts: 4 /m);
     assert.match(r.stdout, /^ {2}face-model-v1 \(model\): destroyed, its objects the records of target derived:face-model-v1; lineage training-exports > face-model-v1$/m);
-    assert.match(r.stdout, /^ {2}face-eval-scores \(feature-table\): RETAINED, justified: "Kept for the court-ordered bias audit.*; decided by bob@example\.com with their own key [0-9a-f]{64} \(signed \S+; NOT checked: no trust root\)$/m);
+    assert.match(r.stdout, /^ {2}face-eval-scores \(feature-table\): RETAINED, justified: "Kept for the court-ordered bias audit.*"; its objects, the entries of target derived:face-eval-scores in retained\.ndjson, were kept, none destroyed; lineage training-exports > face-model-v1 > face-eval-scores; decided by bob@example\.com with their own key [0-9a-f]{64} \(signed \S+; NOT checked: no trust root\)$/m);
     assert.match(r.stdout, /^ {2}labels-at-acme \(vendor-copy\): HELD BY VENDOR .*\(its bundle, vendors\/labels-at-acme\/, is what verify --bundle checks\)/m);
   });
 });

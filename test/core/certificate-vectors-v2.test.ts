@@ -323,7 +323,13 @@ describe('certificate vectors, version 2', () => {
       ['labels-at-acme', 'held-by-vendor', 'training-exports > labels-at-acme'],
       ['face-eval-scores', 'retained-with-justification', 'training-exports > face-model-v1 > face-eval-scores'],
     ]);
-    assert.deepEqual(s.targets.filter((t) => t.name.startsWith('derived:')).map((t) => [t.name, t.destroyed.count]), [['derived:face-model-v1', 2], ['derived:face-model-v1-ft', 1]]);
+    assert.deepEqual(s.targets.filter((t) => t.name.startsWith('derived:')).map((t) => [t.name, t.destroyed.count, t.retained]), [
+      ['derived:face-model-v1', 2, 0],
+      ['derived:face-model-v1-ft', 1, 0],
+      ['derived:face-eval-scores', 0, 1],
+    ]);
+    const kept = readFileSync(join(d, 'retained.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(kept.filter((r) => r.target === 'derived:face-eval-scores').map((r) => r.holdId), ['derived.face-eval-scores'], 'its object, retained under its own hold');
     assert.ok(readFileSync(join(d, 'trust.json')).equals(readFileSync(join(V2_VECTOR_DIR, 'valid-approved', 'trust.json'))), "valid-approved/'s trust.json");
     const root = parseTrustRoot(readFileSync(join(d, 'trust.json')));
     const bob = root.approvalKeys.find((k) => k.person === s.order.approvedBy && k.roles.includes('approver'))!;

@@ -25,14 +25,15 @@ const DIR = join(V2_VECTOR_DIR, 'valid-derived');
 const read = (f: string) => readFileSync(join(DIR, f));
 const statement = verifyCertificate(read('certificate.json'), [trustedKey(publicKeyFromPem(read('public-key.pem').toString('utf8')))]).statement as CertificateStatementV2;
 const root = parseTrustRoot(read('trust.json'));
-const TARGETS = statement.targets.map((t) => t.name);
+type TargetRow = { name: string; destroyed: { count: number } };
+const TARGETS: readonly TargetRow[] = statement.targets;
 const bob = seedSigner(new Uint8Array(32).fill(2));
 const alice = seedSigner(new Uint8Array(32).fill(3));
 const entries = (): DerivedArtifactEntry[] => structuredClone(statement.derivedArtifacts!);
 const [MODEL, FINE_TUNED, VENDOR, RETAINED] = [0, 1, 2, 3];
 
 /** The paths checkDerivedArtifacts names for these entries (and targets), sorted. */
-function pathsOf(value: unknown, targets: readonly string[] = TARGETS): string[] {
+function pathsOf(value: unknown, targets: readonly TargetRow[] = TARGETS): string[] {
   const c = new Checker();
   const got = checkDerivedArtifacts(c, value, targets);
   assert.equal(got === undefined, c.problems.length > 0, 'entries are returned exactly when no problem was found');
@@ -67,20 +68,33 @@ describe('checkDerivedArtifacts: the statement rules of section 5.10', () => {
   });
 
   it('names: the registry\'s pattern, no two alike', () => {
-    for (const name of ['-model', 'Face', 'a'.repeat(101), '']) assert.deepEqual(pathsOf(changed((a) => (a[RETAINED].name = name))), ['$.derivedArtifacts[3].name'], name);
-    assert.deepEqual(pathsOf(changed((a) => a.push(structuredClone(a[RETAINED])))), ['$.derivedArtifacts[4].name']);
+    // The vendor's copy: no target, so the name is all that changes.
+    for (const name of ['-model', 'Face', 'a'.repeat(101), '']) assert.deepEqual(pathsOf(changed((a) => (a[VENDOR].name = name))), ['$.derivedArtifacts[2].name'], name);
+    assert.deepEqual(pathsOf(changed((a) => a.push(structuredClone(a[VENDOR])))), ['$.derivedArtifacts[4].name']);
   });
 
   it('a destroyed artifact is the target derived:<name> of the statement, and carries no signature', () => {
     assert.deepEqual(pathsOf(changed((a) => delete a[MODEL].target)), ['$.derivedArtifacts[0].target']);
     assert.deepEqual(pathsOf(changed((a) => (a[MODEL].target = 'derived:face-model-v1-ft'))), ['$.derivedArtifacts[0].target']);
-    assert.deepEqual(pathsOf(entries(), TARGETS.filter((t) => t !== 'derived:face-model-v1')), ['$.derivedArtifacts[0].target']);
+    assert.deepEqual(pathsOf(entries(), TARGETS.filter((t) => t.name !== 'derived:face-model-v1')), ['$.derivedArtifacts[0].target']);
     assert.deepEqual(pathsOf(changed((a) => (a[MODEL].signedBy = a[RETAINED].signedBy))), ['$.derivedArtifacts[0].signedBy']);
   });
 
-  it('every derived: target is a destroyed artifact\'s; none certifies objects of an artifact the section does not list', () => {
+  it('a retained artifact names its target derived:<name> only when the plan listed its objects, and then that target destroyed none', () => {
+    assert.equal(statement.derivedArtifacts![RETAINED]!.target, 'derived:face-eval-scores', 'the vector\'s retained artifact was planned here');
+    assert.deepEqual(pathsOf(changed((a) => delete a[RETAINED].target), TARGETS.filter((t) => t.name !== 'derived:face-eval-scores')), [], 'one retained elsewhere (at a vendor) names none');
+    assert.deepEqual(pathsOf(changed((a) => (a[RETAINED].target = 'derived:face-model-v1'))), ['$.derivedArtifacts[3].target']);
+    assert.deepEqual(pathsOf(entries(), TARGETS.filter((t) => t.name !== 'derived:face-eval-scores')), ['$.derivedArtifacts[3].target']);
+    const destroyedOne = TARGETS.map((t) => (t.name === 'derived:face-eval-scores' ? { ...t, destroyed: { count: 1 } } : t));
+    assert.deepEqual(pathsOf(entries(), destroyedOne), ['$.derivedArtifacts[3].target'], 'retained whole: its target destroyed nothing');
+    const model = changed((a) => Object.assign(a[MODEL], { disposition: 'retained-with-justification', justification: 'kept', signedBy: a[RETAINED].signedBy }));
+    assert.deepEqual(pathsOf(model), ['$.derivedArtifacts[0].target'], 'a model whose target destroyed 2 objects is not retained');
+    assert.deepEqual(pathsOf(changed((a) => Object.assign(a[RETAINED], { disposition: 'not-in-plan', justification: undefined, signedBy: undefined }))), ['$.derivedArtifacts[3].target']);
+  });
+
+  it('every derived: target is a destroyed or retained artifact\'s; none certifies objects of an artifact the section does not list', () => {
     assert.deepEqual(pathsOf(changed((a) => a.splice(FINE_TUNED, 1))), ['$.targets']);
-    assert.deepEqual(pathsOf(entries(), [...TARGETS, 'derived:logo-model']), ['$.targets']);
+    assert.deepEqual(pathsOf(entries(), [...TARGETS, { name: 'derived:logo-model', destroyed: { count: 0 } }]), ['$.targets']);
     const { derivedArtifacts: _gone, ...without } = structuredClone(statement);
     assert.throws(() => validateStatementV2(without), (e: Error & { fields?: Array<{ path: string }> }) => e.fields?.some((f) => f.path === '$.derivedArtifacts') === true);
   });
@@ -97,7 +111,7 @@ describe('checkDerivedArtifacts: the statement rules of section 5.10', () => {
     assert.deepEqual(pathsOf(changed((a) => delete a[VENDOR].signedBy)), ['$.derivedArtifacts[2].signedBy']);
     const short = base64Encode(base64Decode(statement.derivedArtifacts![RETAINED]!.signedBy!.signature).subarray(0, 63));
     assert.deepEqual(pathsOf(changed((a) => (a[RETAINED].signedBy.signature = short))), ['$.derivedArtifacts[3].signedBy.signature']);
-    assert.deepEqual(pathsOf(changed((a) => (a[RETAINED].disposition = 'deleted'))), ['$.derivedArtifacts[3].disposition', '$.derivedArtifacts[3].justification']);
+    assert.deepEqual(pathsOf(changed((a) => (a[RETAINED].disposition = 'deleted'))), ['$.derivedArtifacts[3].disposition', '$.derivedArtifacts[3].justification', '$.derivedArtifacts[3].target']);
   });
 });
 

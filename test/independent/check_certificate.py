@@ -338,15 +338,19 @@ def check_derived(s, st):   # section 5.10: the statement's own rules for its de
     st(len(set(listed)) == len(listed), "two derived artifacts have one name")
     for i, a in enumerate(arts):
         at, d, line = "derivedArtifacts[%d] (%s)" % (i, a["name"]), a["disposition"], a["lineage"]
-        for member, only in (("target", "destroyed"), ("justification", "retained-with-justification"), ("vendor", "held-by-vendor")):
+        for member, only in (("justification", "retained-with-justification"), ("vendor", "held-by-vendor")):
             st((member in a) == (d == only), "%s: %s is there exactly for %s" % (at, member, only))
+        st(("target" in a) if d == "destroyed" else ("target" not in a or d == "retained-with-justification"),
+           at + ": target is there for destroyed, and may be for retained-with-justification, for no other disposition")
+        t = next((x for x in s["targets"] if "target" in a and x["name"] == a["target"] == "derived:" + a["name"]), None)
+        st("target" not in a or t is not None, at + ": target is not derived:<name> of targets[]")
+        st(d != "retained-with-justification" or t is None or t["destroyed"]["count"] == 0, at + ": retained whole, but its target destroyed objects")
         st(("signedBy" in a) == (d in ("retained-with-justification", "held-by-vendor")), at + ": signedBy is there exactly for a disposition an approver decided")
-        st(d != "destroyed" or a["target"] == "derived:" + a["name"] and a["target"] in names, at + ": target is not derived:<name> of targets[]")
         st(len(line) >= 2 and line[0] in own, "%s: lineage must start at one of the order's targets (%s)" % (at, ", ".join(own)))
         st(line[-1] == a["name"] and set(line[1:-1]) <= set(listed) and len(set(line)) == len(line),
            at + ": lineage must run through artifacts of the section to this one, no name twice")
     for n in derived:
-        st(any(a.get("target") == n for a in arts), "target %s is no destroyed artifact's" % n)
+        st(any(a.get("target") == n for a in arts), "target %s is no artifact's of derivedArtifacts" % n)
 
 def in_force(k, t):   # section 5.7's window of a key, at time t
     return ("revokedAt" not in k or instant(t) < instant(k["revokedAt"])) and instant(k["validFrom"]) <= instant(t) \

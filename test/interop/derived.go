@@ -90,14 +90,15 @@ func readDerived(s map[string]any, c *certificate) error {
 	}
 	for _, t := range derived {
 		if !slices.ContainsFunc(c.derived, func(a artifact) bool { return a.target == t }) {
-			return fail("STATEMENT_INVALID", "target %s is no destroyed artifact's of derivedArtifacts", t)
+			return fail("STATEMENT_INVALID", "target %s is no artifact's of derivedArtifacts", t)
 		}
 	}
 	return nil
 }
 
 // readArtifact reads one entry: its members, each member that belongs to its
-// disposition and no other, and a destroyed artifact's target derived:NAME.
+// disposition and no other, and the target derived:NAME of a destroyed
+// artifact, or of a retained one the plan listed, which destroyed nothing.
 func readArtifact(item any, c *certificate) (artifact, error) {
 	if err := checkShape(item, artifactShape); err != nil {
 		return artifact{}, err
@@ -108,17 +109,25 @@ func readArtifact(item any, c *certificate) (artifact, error) {
 	for _, step := range o["lineage"].([]any) {
 		a.lineage = append(a.lineage, step.(string))
 	}
-	for _, m := range [][2]string{{"target", "destroyed"}, {"justification", "retained-with-justification"}, {"vendor", "held-by-vendor"}} {
+	for _, m := range [][2]string{{"justification", "retained-with-justification"}, {"vendor", "held-by-vendor"}} {
 		if _, has := o[m[0]]; has != (a.disposition == m[1]) {
 			return artifact{}, fmt.Errorf("%s is there exactly for a %s artifact, not %s", m[0], m[1], a.disposition)
 		}
+	}
+	// A target is a destroyed artifact's; a retained one names its target only when the plan listed its objects.
+	_, hasTarget := o["target"]
+	if hasTarget != (a.disposition == "destroyed") && !(hasTarget && a.disposition == "retained-with-justification") {
+		return artifact{}, fmt.Errorf("target is there for a destroyed artifact, may be for a retained-with-justification one, and is for no other: not %s", a.disposition)
 	}
 	decided := a.disposition == "retained-with-justification" || a.disposition == "held-by-vendor"
 	if _, has := o["signedBy"]; has != decided {
 		return artifact{}, fmt.Errorf("signedBy is there exactly for a disposition an approver decided, not %s", a.disposition)
 	}
-	if a.disposition == "destroyed" && (a.target != derivedPrefix+a.name || c.targets[a.target] == nil) {
+	if hasTarget && (a.target != derivedPrefix+a.name || c.targets[a.target] == nil) {
 		return artifact{}, fmt.Errorf("target %q is not %s%s of targets[]", a.target, derivedPrefix, a.name)
+	}
+	if hasTarget && a.disposition == "retained-with-justification" && c.targets[a.target].count != 0 {
+		return artifact{}, fmt.Errorf("is retained whole, but its target %s destroyed %d object(s)", a.target, c.targets[a.target].count)
 	}
 	if v, has := o["vendor"]; has {
 		if err := checkShape(v, vendorShape); err != nil {

@@ -73,6 +73,12 @@ export interface InventoryStore {
    * planned without batches): then execute calls assignBatches.
    */
   plannedBatchCount(id: string): number | null;
+  /**
+   * Before execution: keeps every pending object of `target` under `holdId`
+   * (retained, out of its batch), and numbers the later batches down so that
+   * they stay 0..n-1. Returns how many objects it kept.
+   */
+  retainTarget(id: string, target: string, holdId: string): number;
   pendingCount(id: string): number;
   /** Batches that still hold pending objects. */
   pendingBatches(id: string): number[];

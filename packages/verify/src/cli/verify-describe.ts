@@ -116,7 +116,7 @@ export function derivedLines(s: AnyCertificateStatement, checked: boolean): stri
         : e.disposition === 'held-by-vendor'
           ? `HELD BY VENDOR ${e.vendor!.name}: its certificate ${e.vendor!.certificateId}, signed by key ${e.vendor!.keyid} (its bundle, vendors/${e.name}/, is what verify --bundle checks)`
           : e.disposition === 'retained-with-justification'
-            ? `RETAINED, justified: ${JSON.stringify(e.justification)}`
+            ? `RETAINED, justified: ${JSON.stringify(e.justification)}${e.target ? `; its objects, the entries of target ${e.target} in retained.ndjson, were kept, none destroyed` : ''}`
             : 'NOT IN THE PLAN: registered after it, found derived from this order\'s data when the certificate was made; NOT destroyed by this order (a new order must reach it)';
     lines.push(`  ${e.name} (${e.kind}): ${what}; lineage ${e.lineage.join(' > ')}${signed}`);
   }

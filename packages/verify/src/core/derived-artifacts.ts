@@ -55,7 +55,11 @@ export interface DerivedArtifactEntry {
   /** From the order's data to this artifact: one of the order's targets, then each artifact in turn, this one last. */
   lineage: string[];
   disposition: Disposition;
-  /** destroyed: the target (`derived:<name>`) whose records are this artifact's objects. */
+  /**
+   * The target (`derived:<name>`) that lists the artifact's objects: for
+   * destroyed, its records; for an artifact the plan found here and an
+   * approver retained before execution, its entries of retained.ndjson.
+   */
   target?: string;
   /** retained-with-justification: why, in the approver's words. */
   justification?: string;
@@ -91,7 +95,8 @@ function checkSignedBy(c: Checker, v: unknown, at: string): void {
  * Field problems of `derivedArtifacts` against the statement's targets.
  * Returns the entries when their shape holds (for the caller's own use).
  */
-export function checkDerivedArtifacts(c: Checker, value: unknown, targetNames: readonly string[]): DerivedArtifactEntry[] | undefined {
+export function checkDerivedArtifacts(c: Checker, value: unknown, targets: ReadonlyArray<{ name: string; destroyed: { count: number } }>): DerivedArtifactEntry[] | undefined {
+  const targetNames = targets.map((t) => t.name);
   const list = c.array(value, '$.derivedArtifacts');
   if (!list) return undefined;
   const before = c.problems.length;
@@ -114,13 +119,21 @@ export function checkDerivedArtifacts(c: Checker, value: unknown, targetNames: r
     const only = (member: string, when: Disposition) => {
       if (o[member] !== undefined && o.disposition !== when) c.add(`${at}.${member}`, `is only for a ${when} artifact, not ${String(o.disposition)}`);
     };
-    only('target', 'destroyed');
     only('justification', 'retained-with-justification');
     only('vendor', 'held-by-vendor');
+    const want = `${DERIVED_TARGET_PREFIX}${String(o.name)}`;
+    if (o.target !== undefined && o.disposition !== 'destroyed' && o.disposition !== 'retained-with-justification') {
+      c.add(`${at}.target`, `is only for a destroyed or retained-with-justification artifact, not ${String(o.disposition)}`);
+    } else if (o.disposition === 'destroyed' || o.target !== undefined) {
+      // A retained artifact names a target only when the plan found its objects here: all of them are then kept.
+      const target = targets.find((t) => t.name === want);
+      if (o.target !== want) c.add(`${at}.target`, `must be ${JSON.stringify(want)}: the target that lists its objects`);
+      else if (!target) c.add(`${at}.target`, `names no target of the statement (${want})`);
+      else if (o.disposition === 'retained-with-justification' && target.destroyed.count !== 0) {
+        c.add(`${at}.target`, `${want} destroyed ${target.destroyed.count} object(s) of an artifact retained whole`);
+      }
+    }
     if (o.disposition === 'destroyed') {
-      const want = `${DERIVED_TARGET_PREFIX}${String(o.name)}`;
-      if (o.target !== want) c.add(`${at}.target`, `must be ${JSON.stringify(want)}: the target whose records are its objects`);
-      else if (!targetNames.includes(want)) c.add(`${at}.target`, `names no target of the statement (${want})`);
       if (o.signedBy !== undefined) c.add(`${at}.signedBy`, 'is only for a disposition an approver decided; destroyed is the order\'s own');
     } else if (o.disposition === 'not-in-plan') {
       if (o.signedBy !== undefined) c.add(`${at}.signedBy`, 'is only for a disposition an approver decided; not-in-plan is a report');
@@ -142,9 +155,9 @@ export function checkDerivedArtifacts(c: Checker, value: unknown, targetNames: r
     });
     if (new Set(e.lineage).size !== e.lineage.length) c.add(at, 'names one step twice: lineage cannot be a cycle');
   });
-  // Every derived target is some destroyed artifact's: none certifies objects of an artifact the section does not list.
+  // Every derived target is some listed artifact's (destroyed or retained): none certifies objects of an artifact the section does not list.
   for (const t of targetNames) {
-    if (t.startsWith(DERIVED_TARGET_PREFIX) && !entries.some((e) => e.target === t)) c.add('$.targets', `target ${t} is no destroyed artifact's of $.derivedArtifacts`);
+    if (t.startsWith(DERIVED_TARGET_PREFIX) && !entries.some((e) => e.target === t)) c.add('$.targets', `target ${t} is no artifact's of $.derivedArtifacts`);
   }
   return c.problems.length > before ? undefined : entries;
 }

@@ -150,7 +150,7 @@ export function validateStatementV2(value: unknown): CertificateStatementV2 {
     listProblems(v2, c);
     if (v2.approvals !== undefined) checkApprovalsAgainstOrder(c, v2.approvals, v2.order);
     const targetNames = v2.targets.map((t) => t.name);
-    if (v2.derivedArtifacts !== undefined) checkDerivedArtifacts(c, v2.derivedArtifacts, targetNames);
+    if (v2.derivedArtifacts !== undefined) checkDerivedArtifacts(c, v2.derivedArtifacts, v2.targets);
     else if (targetNames.some((t) => t.startsWith(DERIVED_TARGET_PREFIX))) c.add('$.derivedArtifacts', `is missing, but the statement has derived artifacts' targets (${DERIVED_TARGET_PREFIX}...)`);
   }
   if (c.problems.length > 0) throw new ValidationError('invalid certificate statement', c.problems);

@@ -135,6 +135,19 @@ export class SqliteInventoryStore implements InventoryStore {
     return new Set(rows.map((r) => r.seq));
   }
 
+  retainTarget(id: string, target: string, holdId: string): number {
+    const num = this.conn.orderNum(id);
+    return this.conn.atomically(() => {
+      // A target's batches are one contiguous range (assignBatches, plan-order.ts): the ones after it move down by its width.
+      const range = this.sql('SELECT MIN(batch) AS lo, MAX(batch) AS hi FROM inventory WHERE order_num = ? AND status = 0 AND target = ?').get(num, target) as { lo: number | null; hi: number | null };
+      const kept = this.sql('UPDATE inventory SET status = 3, held_by = ?, batch = NULL WHERE order_num = ? AND status = 0 AND target = ?').run(holdId, num, target).changes;
+      if (range.lo !== null && range.hi !== null) {
+        this.sql('UPDATE inventory SET batch = batch - ? WHERE order_num = ? AND batch > ?').run(range.hi - range.lo + 1, num, range.hi);
+      }
+      return kept;
+    });
+  }
+
   /** Batches that still hold pending objects. */
   pendingBatches(id: string): number[] {
     return (this.sql('SELECT DISTINCT batch FROM inventory WHERE order_num = ? AND status = 0 ORDER BY batch').all(this.conn.orderNum(id)) as Array<{ batch: number }>).map(

@@ -75,6 +75,7 @@ export class SqliteLedger implements Ledger {
   inventoryInOrder: InventoryStore['inventoryInOrder'] = (...a) => this.inventory.inventoryInOrder(...a);
   assignBatches: InventoryStore['assignBatches'] = (...a) => this.inventory.assignBatches(...a);
   plannedBatchCount: InventoryStore['plannedBatchCount'] = (...a) => this.inventory.plannedBatchCount(...a);
+  retainTarget: InventoryStore['retainTarget'] = (...a) => this.inventory.retainTarget(...a);
   pendingCount: InventoryStore['pendingCount'] = (...a) => this.inventory.pendingCount(...a);
   pendingBatches: InventoryStore['pendingBatches'] = (...a) => this.inventory.pendingBatches(...a);
   batchItems: InventoryStore['batchItems'] = (...a) => this.inventory.batchItems(...a);

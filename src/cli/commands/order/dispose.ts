@@ -1,8 +1,9 @@
 // `shredproof order dispose <id> --artifact A (--retain TEXT | --held-by-vendor) --key FILE`:
-// an approver decides what became of a derived artifact at a vendor, and
-// signs that decision with their own key (docs/FORMAT.md section 5.10):
-// kept, for the reason given, or held by the vendor, whose attached
-// certificate the signature then covers by its digests. The key never
+// an approver decides what became of a derived artifact at a vendor, or
+// keeps one the plan found here before execution starts, and signs that
+// decision with their own key (docs/FORMAT.md section 5.10): kept, for the
+// reason given, or held by the vendor, whose attached certificate the
+// signature then covers by its digests. The key never
 // leaves this machine: only the signature is sent.
 import { createHash } from 'node:crypto';
 import { canonicalize, type DispositionDecision, signDisposition } from '@shredproof/verify';
@@ -24,9 +25,9 @@ const loadKey = (opts: DisposeOptions) => personalSigner('dispose', opts);
 
 export function registerDispose(order: Command, ctx: CliContext): void {
   common(order.command('dispose <id>'))
-    .description("decide what became of a derived artifact at a vendor, signed with your own key (an approver; never the order's creator)")
-    .requiredOption('--artifact <name>', 'the derived artifact at a vendor, as the plan lists it (order status shows them)')
-    .option('--retain <text>', 'retained-with-justification: it is kept, for this reason (signed as given)')
+    .description("decide what became of a derived artifact at a vendor, or keep one the plan found here before execution; signed with your own key (an approver; never the order's creator)")
+    .requiredOption('--artifact <name>', 'the derived artifact, as the plan lists it (order status shows them)')
+    .option('--retain <text>', 'retained-with-justification: it is kept, for this reason (signed as given); for an artifact found here, only before execution starts')
     .option('--held-by-vendor', "held-by-vendor: the vendor destroyed it, as its attached certificate says (order attach-vendor-certificate)")
     .requiredOption('--key <file>', 'your personal key (shredproof person keygen): the decision is signed with it, and the certificate carries the signature')
     .option('--passphrase-env <VAR>', 'the passphrase of an encrypted --key, in this environment variable')

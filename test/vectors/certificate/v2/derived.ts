@@ -5,7 +5,8 @@
 //
 // valid-derived/ destroys two models (each its own target derived:<name>,
 // with records), keeps one feature table with an approver's signed
-// justification, and leaves one copy at a vendor, whose own certificate
+// justification (its target derived:face-eval-scores destroyed nothing; its
+// object is in retained.ndjson), and leaves one copy at a vendor, whose own certificate
 // bundle (signed with the vendor's TEST key, seed 0x06 x 32) is in
 // vendors/labels-at-acme/ and is bound into our statement by SHA-256.
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -175,7 +176,31 @@ export function derivedBundle(ex: ExampleV2, approvedTrust: unknown, c: DerivedC
     { target: 'photos', locator: 'user-3001/evidence.jpg', size: 1200, salt: exSalt(5) },
     { target: 'training-exports', locator: '2026-10/locked.tar', size: 4096, salt: exSalt(6) },
   ];
-  const inventory = inventoryHead([...v1Inventory, ...held, ...ours.inventory], v1.statement.inventory.plannedAt);
+  // face-eval-scores is here too: an approver retained it before execution, so its one object is in
+  // retained.ndjson under the hold derived.face-eval-scores, and its target destroyed nothing.
+  const scoresContent = utf8Encode('user,score (TEST)');
+  const scores = { target: 'derived:face-eval-scores', locator: 'face-eval-scores/2026-10.parquet', size: scoresContent.length, salt: salt('scores') };
+  const inventory = inventoryHead([...v1Inventory, ...held, ...ours.inventory, scores], v1.statement.inventory.plannedAt);
+  const lists = { retained: new ListBuilder('retained'), exceptions: new ListBuilder('exceptions'), rescan: new ListBuilder('rescan') };
+  const listLines = {
+    retained: [
+      ...ex.lines.retained.map((l) => lists.retained.add(JSON.parse(l))),
+      lists.retained.add({
+        index: ex.lines.retained.length,
+        ...scores,
+        holdId: 'derived.face-eval-scores',
+        reason: 'derived artifact face-eval-scores retained with justification, signed by bob@example.com (derivedArtifacts)',
+        salt: salt('retained scores'),
+        sha256: sha(scoresContent),
+        size: scoresContent.length,
+      }),
+    ],
+    exceptions: ex.lines.exceptions.map((l) => lists.exceptions.add(JSON.parse(l))),
+    rescan: [
+      ...ex.lines.rescan.map((l) => lists.rescan.add(JSON.parse(l))),
+      lists.rescan.add({ index: ex.lines.rescan.length, target: scores.target, locator: scores.locator, status: 'held', salt: salt('rescan scores') }),
+    ],
+  };
   const system = 'models-01.example.com:/srv/models';
   const s = ex.statement;
   const vendor = vendorBundle(ORDER_ID, c.vendor);
@@ -201,6 +226,7 @@ export function derivedBundle(ex: ExampleV2, approvedTrust: unknown, c: DerivedC
       description: "per-user match scores of face-model-v1's October evaluation",
       lineage: ['training-exports', 'face-model-v1', 'face-eval-scores'],
       disposition: 'retained-with-justification',
+      target: 'derived:face-eval-scores',
       justification: JUSTIFICATION,
       signedBy: decide({ artifact: 'face-eval-scores', disposition: 'retained-with-justification', justification: JUSTIFICATION }, '2026-11-20T10:03:00.000Z', c.retainedSigner),
     },
@@ -219,22 +245,22 @@ export function derivedBundle(ex: ExampleV2, approvedTrust: unknown, c: DerivedC
       ...s.targets.map((t) => ({ ...t })),
       { name: 'derived:face-model-v1', kind: 'filesystem', system, persistence: PERSISTENCE, planned: 2, retained: 0, exceptions: 0 },
       { name: 'derived:face-model-v1-ft', kind: 'filesystem', system, persistence: PERSISTENCE, planned: 1, retained: 0, exceptions: 0 },
+      { name: 'derived:face-eval-scores', kind: 'filesystem', system, persistence: PERSISTENCE, planned: 1, retained: 1, exceptions: 0 },
     ],
-    retained: s.retained,
-    exceptions: s.exceptions,
-    rescan: { completedAt: s.rescan.completedAt, items: s.rescan.items, statuses: s.rescan.statuses },
+    retained: lists.retained.head(),
+    exceptions: lists.exceptions.head(),
+    rescan: { completedAt: s.rescan.completedAt, items: lists.rescan.head(), statuses: lists.rescan.countsByStatus() },
     approvals: [approval(APPROVER_SEED, 'approver', s.order.approvedBy, '2026-11-20T09:25:00.000Z'), approval(PERFORMER_SEED, 'performer', s.order.createdBy, '2026-11-20T09:10:00.000Z')],
     derivedArtifacts: artifacts,
   });
   // The change comes after the builder's validation: an invalid vector's statement is signed all the same.
   const changed = structuredClone(statement);
   c.artifacts?.(changed.derivedArtifacts!);
-  return { statement: changed, files: filesOf(ex, changed, signer, records, approvedTrust, vendor.files, c) };
+  return { statement: changed, files: filesOf(ex, changed, signer, { records, ...listLines }, approvedTrust, vendor.files, c) };
 }
 
-function filesOf(ex: ExampleV2, statement: CertificateStatementV2, signer: Signer, records: string[], trust: unknown, vendorFiles: BundleFiles, c: DerivedChange): BundleFiles {
+function filesOf(ex: ExampleV2, statement: CertificateStatementV2, signer: Signer, lines: ExampleV2['lines'], trust: unknown, vendorFiles: BundleFiles, c: DerivedChange): BundleFiles {
   const envelope = signEnvelope(CERTIFICATE_PAYLOAD_TYPE_V2, canonicalizeToBytes(statement), [signer]);
-  const lines = { ...ex.lines, records };
   const ours = bundleFiles({ ...ex, envelope, lines, orderJson: ORDER_JSON, trustJson: trustText(trust), proofs: proofsFor(envelope, lines) });
   const theirs = c.vendorFiles ? c.vendorFiles(vendorFiles) : vendorFiles;
   return { ...ours, ...Object.fromEntries(Object.entries(theirs).map(([f, b]) => [`${VENDOR_DIR}/${f}`, b])) };
@@ -271,6 +297,9 @@ export function buildDerivedVectors(ex: ExampleV2, approvedTrust: unknown): { va
     }),
     v('derived-target-unaccounted', 'STATEMENT_INVALID', 'certificate.json', 'the entry of face-model-v1-ft removed from derivedArtifacts; its target derived:face-model-v1-ft (with its record) stays; re-signed certificate', {
       artifacts: (a) => a.splice(1, 1),
+    }),
+    v('derived-retained-but-destroyed', 'STATEMENT_INVALID', 'certificate.json', 'face-model-v1 is said retained-with-justification (bob\'s signature of face-eval-scores copied), but its target derived:face-model-v1 destroyed its 2 objects; re-signed certificate', {
+      artifacts: (a) => Object.assign(a[0]!, { disposition: 'retained-with-justification', justification: JUSTIFICATION, signedBy: a[3]!.signedBy }),
     }),
     // The signed dispositions, against trust.json (verifyTrusted).
     v('derived-disposition-signature-wrong', 'APPROVAL_INVALID', 'certificate.json', 'face-eval-scores\'s justification changed after bob signed the disposition; re-signed certificate', {
