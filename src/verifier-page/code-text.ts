@@ -46,6 +46,20 @@ const CODE_TEXT: Readonly<Record<VerificationCode, string>> = {
     'The trust root requires the approver to sign each order with their own key, and this certificate carries no such approval: nothing shows that a second person approved the plan.',
   VENDOR_CERTIFICATE_MISMATCH:
     'A derived artifact is said to be held by a vendor, but the vendor’s own certificate bundle is missing, or is not the one this certificate names (another certificate, another trust root or key, or one for another order): nothing shows the vendor destroyed it.',
+  NOTE_MALFORMED:
+    'A transparency log file (its checkpoint, a signed note or the receipt) is not in the format its specification gives: it was damaged or altered, or is not the file it is named for.',
+  NOTE_SIGNATURE_INVALID:
+    'A signature of the log or of a witness on the checkpoint does not hold: the checkpoint was altered after it was signed.',
+  NOTE_UNVERIFIED:
+    'The checkpoint is not signed by the transparency log the trust root names: nothing shows this certificate was published in that log.',
+  RECEIPT_MISSING:
+    'The trust root requires every certificate from a date on to be published in its transparency log, and this one carries no receipt: the issuer could have issued it in secret.',
+  RECEIPT_MISMATCH:
+    'The receipt does not prove that this certificate is in the log: its inclusion proof leads to another entry or another tree than its checkpoint signs.',
+  COSIGNATURE_MISSING:
+    'The trust root requires witnesses to have seen the log’s checkpoint, and not enough of them cosigned it: the log could be showing this certificate to you alone.',
+  LOG_INCONSISTENT:
+    'The log’s new checkpoint does not extend the one kept before: its history was rewritten, or it shows different histories to different people.',
 };
 
 /** The plain-language meaning of a reason code. */

@@ -49,6 +49,14 @@ export const VERIFICATION_CODES = [
   'APPROVAL_MISSING',
   // derived artifacts (section 5.10): a vendor's certificate bundle that is not the one the statement binds
   'VENDOR_CERTIFICATE_MISMATCH',
+  // the transparency log (section 12): signed notes, checkpoints, receipts, witnesses
+  'NOTE_MALFORMED',
+  'NOTE_SIGNATURE_INVALID',
+  'NOTE_UNVERIFIED',
+  'RECEIPT_MISSING',
+  'RECEIPT_MISMATCH',
+  'COSIGNATURE_MISSING',
+  'LOG_INCONSISTENT',
 ] as const;
 
 export type VerificationCode = (typeof VERIFICATION_CODES)[number];

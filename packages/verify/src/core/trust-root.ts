@@ -14,6 +14,7 @@ import { base64Encode, tryBase64Decode } from './bytes.js';
 import { keyIdOf, publicKeyFromPem, publicKeyToPem, type TrustedKey, trustedKey } from './ed25519.js';
 import { ValidationError, VerificationError } from './errors.js';
 import { PERSON_NAME_RE } from './person.js';
+import { NOTE_KEY_COSIGNATURE_V1, NOTE_KEY_ED25519, type NoteKeyType, parseVerifierKey } from './signed-note.js';
 import { decodeInput, parseJsonInput } from './strict-json.js';
 import { Checker, isObject, isRfc3339Utc } from './validate.js';
 
@@ -33,6 +34,25 @@ export interface TrustRootKey {
   revokedAt?: string;
   /** Present exactly when revokedAt is. */
   revocationReason?: string;
+  /**
+   * The index of the revocation's entry in the transparency log (section
+   * 12): a certificate by this key whose receipt's index is greater was
+   * logged after it, whatever its issuedAt says. Only with revokedAt.
+   */
+  revocationLogIndex?: number;
+}
+
+/** The issuer's transparency log (section 12): its origin, its keys, and what verifiers require of receipts. */
+export interface TrustLog {
+  origin: string;
+  /** Verifier keys (signed-note) of the log, type 0x01, as strings. */
+  keys: string[];
+  /** Witnesses whose cosignatures (type 0x04 verifier keys) count. */
+  witnesses: string[];
+  /** How many of them must have cosigned a receipt's checkpoint; 0 when absent. */
+  witnessQuorum: number;
+  /** A certificate issued at or after this instant must carry a receipt. */
+  receiptsRequiredFrom?: string;
 }
 
 export const APPROVAL_KEY_ROLES = ['approver', 'performer'] as const;
@@ -55,6 +75,8 @@ export interface TrustRoot {
   approvalKeys: ApprovalKey[];
   /** Orders approved at or after this instant must carry an approval signed by an approver's key. */
   approvalsRequiredFrom?: string;
+  /** The transparency log, when the issuer runs one. */
+  log?: TrustLog;
 }
 
 /**
@@ -99,12 +121,15 @@ function checkKey(c: Checker, v: unknown, path: string): TrustRootKey | undefine
   if (reason !== undefined && typeof reason !== 'string') c.add(`${path}.revocationReason`, 'must be a string');
   if (o.revokedAt !== undefined && reason === undefined) c.add(`${path}.revocationReason`, 'is missing: revokedAt needs a reason');
   if (o.revokedAt === undefined && reason !== undefined) c.add(`${path}.revokedAt`, 'is missing: revocationReason is given without it');
+  const logIndex = o.revocationLogIndex === undefined ? undefined : c.count(o.revocationLogIndex, `${path}.revocationLogIndex`);
+  if (o.revocationLogIndex !== undefined && o.revokedAt === undefined) c.add(`${path}.revocationLogIndex`, 'is only for a revoked key');
   if (keyid === undefined || !raw || validFrom === undefined) return undefined;
   const key: TrustRootKey = { keyid, publicKey: o.publicKey as string, validFrom };
   if (validUntil !== undefined) key.validUntil = validUntil;
   if (revokedAt !== undefined && typeof reason === 'string') {
     key.revokedAt = revokedAt;
     key.revocationReason = reason;
+    if (logIndex !== undefined) key.revocationLogIndex = logIndex;
   }
   return key;
 }
@@ -120,6 +145,34 @@ function checkApprovalKey(c: Checker, v: unknown, path: string): ApprovalKey | u
   if (roles && new Set(roles).size !== roles.length) c.add(`${path}.roles`, 'must not repeat a role');
   if (!key || person === undefined || !roles || c.problems.length > before) return undefined;
   return { ...key, person, roles: roles as ApprovalKey['roles'] };
+}
+
+/** The `log` member (section 12.7): an origin, one log key at least, witnesses each once, a quorum they can meet. */
+function checkLog(c: Checker, v: unknown): TrustLog | undefined {
+  const o = c.object(v, '$.log');
+  if (!o) return undefined;
+  const before = c.problems.length;
+  // eslint-disable-next-line no-control-regex
+  const origin = c.string(o.origin, '$.log.origin', { pattern: /^[^\u0000-\u001f]{1,255}$/ });
+  const keys = c.stringArray(o.keys, '$.log.keys');
+  if (keys && keys.length === 0) c.add('$.log.keys', 'must list the log\'s key');
+  keys?.forEach((k, i) => vkeyProblem(c, k, `$.log.keys[${i}]`, NOTE_KEY_ED25519));
+  const witnesses = o.witnesses === undefined ? [] : c.stringArray(o.witnesses, '$.log.witnesses');
+  witnesses?.forEach((k, i) => vkeyProblem(c, k, `$.log.witnesses[${i}]`, NOTE_KEY_COSIGNATURE_V1));
+  if (witnesses && new Set(witnesses.map((w) => w.split('+')[0])).size !== witnesses.length) c.add('$.log.witnesses', 'names a witness twice');
+  const quorum = o.witnessQuorum === undefined ? 0 : c.count(o.witnessQuorum, '$.log.witnessQuorum');
+  if (quorum !== undefined && witnesses && quorum > witnesses.length) c.add('$.log.witnessQuorum', `is ${quorum}, but only ${witnesses.length} witness(es) are listed`);
+  const required = o.receiptsRequiredFrom === undefined ? undefined : c.time(o.receiptsRequiredFrom, '$.log.receiptsRequiredFrom');
+  if (c.problems.length > before || origin === undefined || !keys || !witnesses || quorum === undefined) return undefined;
+  return { origin, keys, witnesses, witnessQuorum: quorum, ...(required !== undefined ? { receiptsRequiredFrom: required } : {}) };
+}
+
+function vkeyProblem(c: Checker, vkey: string, path: string, type: NoteKeyType): void {
+  try {
+    parseVerifierKey(vkey, type);
+  } catch (e) {
+    c.add(path, e instanceof Error ? e.message : String(e));
+  }
 }
 
 /**
@@ -165,9 +218,11 @@ function validateTrustRoot(value: unknown, what: string): TrustRoot {
     });
   }
   const requiredFrom = value.approvalsRequiredFrom === undefined ? undefined : c.time(value.approvalsRequiredFrom, '$.approvalsRequiredFrom');
+  const log = value.log === undefined ? undefined : checkLog(c, value.log);
   if (c.problems.length > 0) throw new ValidationError(`${what} is invalid`, c.problems);
   const root: TrustRoot = { type: TRUST_ROOT_TYPE, version: TRUST_ROOT_VERSION, issuer: value.issuer as string, certificateKeys: keys, approvalKeys };
   if (requiredFrom !== undefined) root.approvalsRequiredFrom = requiredFrom;
+  if (log) root.log = log;
   return root;
 }
 
@@ -232,6 +287,7 @@ export interface TrustRootKeyInput {
   validUntil?: string;
   revokedAt?: string;
   revocationReason?: string;
+  revocationLogIndex?: number;
 }
 
 export interface ApprovalKeyInput extends TrustRootKeyInput {
@@ -249,6 +305,7 @@ export function buildTrustRoot(input: {
   keys: readonly TrustRootKeyInput[];
   approvalKeys?: readonly ApprovalKeyInput[];
   approvalsRequiredFrom?: string;
+  log?: TrustLog;
 }): TrustRoot {
   const entry = (k: TrustRootKeyInput): Record<string, unknown> => {
     // A key of the wrong size is written as it is, and then named by validateTrustRoot like any bad key.
@@ -257,6 +314,7 @@ export function buildTrustRoot(input: {
     if (k.validUntil !== undefined) key.validUntil = k.validUntil;
     if (k.revokedAt !== undefined) key.revokedAt = k.revokedAt;
     if (k.revocationReason !== undefined) key.revocationReason = k.revocationReason;
+    if (k.revocationLogIndex !== undefined) key.revocationLogIndex = k.revocationLogIndex;
     return key;
   };
   const root: Record<string, unknown> = { type: TRUST_ROOT_TYPE, version: TRUST_ROOT_VERSION, issuer: input.issuer, certificateKeys: input.keys.map(entry) };
@@ -264,6 +322,11 @@ export function buildTrustRoot(input: {
     root.approvalKeys = input.approvalKeys.map((k) => ({ person: k.person, roles: k.roles, ...entry(k) }));
   }
   if (input.approvalsRequiredFrom !== undefined) root.approvalsRequiredFrom = input.approvalsRequiredFrom;
+  if (input.log !== undefined) {
+    const { witnesses, witnessQuorum, ...log } = input.log;
+    // Written as given, the optional members only when they say something.
+    root.log = { ...log, ...(witnesses.length > 0 ? { witnesses } : {}), ...(witnessQuorum > 0 ? { witnessQuorum } : {}) };
+  }
   return validateTrustRoot(root, 'the trust root');
 }
 
