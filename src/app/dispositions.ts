@@ -32,19 +32,19 @@ export interface DispositionInput {
   signature: SignedApproval;
 }
 
-/** The planned artifact `name` of an order that may still take a disposition, or the rule it breaks. */
-function decidable(order: OrderRow, name: string): PlannedArtifact {
-  if (!OPEN.includes(order.state)) throw new RuleError('DISPOSITION_REFUSED', `order ${order.id} is ${order.state}: a derived artifact's disposition is given between the plan and the certificate`);
+/** The planned artifact `name` of an order that may still take a disposition or a vendor's certificate, or the rule it breaks (under `code`). */
+function decidable(order: OrderRow, name: string, code: 'DISPOSITION_REFUSED' | 'VENDOR_CERTIFICATE_REFUSED'): PlannedArtifact {
+  if (!OPEN.includes(order.state)) throw new RuleError(code, `order ${order.id} is ${order.state}: a derived artifact's disposition and its vendor's certificate are given between the plan and the certificate`);
   const artifact = plannedArtifacts(order).find((a) => a.artifact === name);
   if (!artifact) throw new NotFoundError(`order ${order.id}'s plan reached no derived artifact ${name}`);
   return artifact;
 }
 
-/** The planned artifact `name`, at a vendor, of an order that may still take its vendor's certificate, or the rule it breaks. */
+/** The planned artifact `name`, at a vendor, of an order that may still take its vendor's certificate, or the rule it breaks (VENDOR_CERTIFICATE_REFUSED). */
 export function openArtifact(order: OrderRow, name: string): PlannedArtifact {
-  const artifact = decidable(order, name);
+  const artifact = decidable(order, name, 'VENDOR_CERTIFICATE_REFUSED');
   if ('target' in artifact.location) {
-    throw new RuleError('DISPOSITION_REFUSED', `artifact ${name} is in ${artifact.location.target} of this plan, not at a vendor: the order destroys it with the rest, and no vendor's certificate is needed`);
+    throw new RuleError('VENDOR_CERTIFICATE_REFUSED', `artifact ${name} is in ${artifact.location.target} of this plan, not at a vendor: the order destroys it with the rest, and no vendor's certificate is needed`);
   }
   return artifact;
 }
@@ -53,7 +53,7 @@ export function disposeArtifact(deps: EngineDeps, orderId: string, name: string,
   return deps.ledger.atomically(() => {
     const order = deps.ledger.getOrder(orderId);
     if (!order) throw new NotFoundError(`no order ${orderId}`);
-    const artifact = decidable(order, name);
+    const artifact = decidable(order, name, 'DISPOSITION_REFUSED');
     const refuse = (why: string) => new RuleError('DISPOSITION_REFUSED', `the disposition of ${name} by ${approver} is refused: ${why}`);
     const here = 'target' in artifact.location ? artifact.location.target : undefined;
     if (here !== undefined && input.disposition !== 'retained-with-justification') {

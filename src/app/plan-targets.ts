@@ -25,6 +25,15 @@ export interface PlannedArtifact {
   location: { target: string; backend: string; scope: unknown } | { vendor: string; description: string };
   /** An artifact at a vendor: the vendor's certificate, once attached and verified (src/app/vendor-certificates.ts). */
   vendorEvidence?: VendorEvidence;
+  /**
+   * With vendorEvidence: what the vendor's certificate says of its own run (its statement's `status` and
+   * `completeness`), shown to the people deciding the disposition. Kept here only: our statement binds the
+   * vendor's certificate by its digests (vendorEvidence), never these.
+   */
+  vendorStatus?: {
+    status: 'complete' | 'complete-with-exceptions';
+    completeness: { planned: number; destroyed: number; retained: number; exceptions: number };
+  };
   /** An approver's signed decision about an artifact at a vendor (src/app/dispositions.ts). */
   disposition?: {
     disposition: Exclude<Disposition, 'destroyed' | 'not-in-plan'>;

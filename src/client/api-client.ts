@@ -338,7 +338,11 @@ export class ShredproofClient {
     return this.orderPath(id, `/derived/${encodeURIComponent(artifact)}${rest}`);
   }
 
-  /** Stages one file of a vendor's certificate bundle for an order's artifact at that vendor (docs/API.md, "Derived artifacts in orders"). */
+  /**
+   * Stages one file of a vendor's certificate bundle for an order's artifact at that vendor (docs/API.md, "Derived
+   * artifacts in orders"). `file` is its path in the bundle (`vendors/<artifact>/...` for a file of the vendor's own
+   * vendors' bundles): one segment of the URL, each / percent-encoded, as the route takes it.
+   */
   async uploadVendorBundleFile(id: string, artifact: string, file: string, body: StreamedBody, signal?: AbortSignal): Promise<VendorBundleUploadView> {
     const res = await this.streamUp('PUT', this.derivedPath(id, artifact, `/vendor-bundle/${encodeURIComponent(file)}`), 'application/octet-stream', body, signal);
     return (await res.json()) as VendorBundleUploadView;

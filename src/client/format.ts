@@ -40,7 +40,9 @@ export function formatDerived(a: NonNullable<OrderView['plan']>['derived'][numbe
   const head = `  derived ${a.artifact} (${a.kind}): ${a.lineage.join(' > ')}`;
   if ('target' in a.location) return `${head}; destroyed with the order as ${a.location.target}`;
   const c = a.vendorCertificate;
-  const cert = c ? `vendor certificate ${c.certificateId} (key ${c.keyid}) attached` : 'no vendor certificate';
+  const s = a.vendorStatus;
+  const run = s ? `: ${s.status} (planned ${s.completeness.planned}, destroyed ${s.completeness.destroyed}, retained ${s.completeness.retained}, exceptions ${s.completeness.exceptions})` : '';
+  const cert = c ? `vendor certificate ${c.certificateId} (key ${c.keyid}) attached${run}` : 'no vendor certificate';
   const d = a.disposition;
   const decided = d ? `${d.disposition} signed by ${d.signedBy.person} (key ${d.signedBy.keyid})` : 'no disposition yet';
   return `${head}; at vendor ${a.location.vendor}; ${cert}; ${decided}`;

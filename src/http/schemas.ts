@@ -83,6 +83,16 @@ export const VendorCertificate = z
   })
   .meta({ id: 'VendorCertificate' });
 
+/** What a vendor's certificate says of its own run (PlannedArtifact.vendorStatus), shown to the approver; our certificate binds only the digests. */
+export const VendorStatus = z
+  .object({
+    status: z.enum(['complete', 'complete-with-exceptions']).meta({ description: 'The vendor\'s statement\'s status: complete-with-exceptions when objects were not destroyed.' }),
+    completeness: z
+      .object({ planned: z.number().int(), destroyed: z.number().int(), retained: z.number().int(), exceptions: z.number().int() })
+      .meta({ description: 'The vendor\'s statement\'s completeness: objects planned, destroyed, retained under a hold, and not destroyed (exceptions).' }),
+  })
+  .meta({ id: 'VendorStatus' });
+
 /** A derived artifact that the plan reached, with what became of it so far. */
 const PlannedArtifact = z
   .object({
@@ -94,6 +104,7 @@ const PlannedArtifact = z
       .union([z.object({ target: z.string(), backend: z.string(), scope: z.record(z.string(), z.unknown()) }), z.object({ vendor: z.string(), description: z.string() })])
       .meta({ description: 'Its target in this plan (derived:<name>: destroyed like the order\'s own objects), or a vendor (it needs a disposition).' }),
     vendorCertificate: VendorCertificate.nullable().meta({ description: 'At a vendor: the vendor\'s certificate, once attached.' }),
+    vendorStatus: VendorStatus.nullable().meta({ description: 'With vendorCertificate: what it says of the vendor\'s own run, its status and counts (not in our certificate, which binds its digests).' }),
     disposition: z
       .object({
         disposition: z.enum(['retained-with-justification', 'held-by-vendor']),

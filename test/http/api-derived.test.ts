@@ -108,10 +108,10 @@ describe('HTTP API: derived artifacts at vendors in an order', { timeout: 300_00
   it('plan.derived lists each artifact at a vendor with its lineage, no certificate and no disposition yet', async () => {
     const o = await order();
     assert.deepEqual(
-      (o.plan.derived as Json[]).map((a) => [a.artifact, a.kind, a.lineage.join(' > '), a.location, a.vendorCertificate, a.disposition]),
+      (o.plan.derived as Json[]).map((a) => [a.artifact, a.kind, a.lineage.join(' > '), a.location, a.vendorCertificate, a.vendorStatus, a.disposition]),
       [
-        [ACME, 'vendor-copy', `photos > ${ACME}`, { vendor: 'Acme Labeling', description: "Acme Labeling's intake bucket" }, null, null],
-        [BETA, 'vendor-copy', `photos > ${BETA}`, { vendor: 'Beta Vendor', description: "Beta Vendor's intake bucket" }, null, null],
+        [ACME, 'vendor-copy', `photos > ${ACME}`, { vendor: 'Acme Labeling', description: "Acme Labeling's intake bucket" }, null, null, null],
+        [BETA, 'vendor-copy', `photos > ${BETA}`, { vendor: 'Beta Vendor', description: "Beta Vendor's intake bucket" }, null, null, null],
       ],
     );
   });
@@ -160,10 +160,10 @@ describe('HTTP API: derived artifacts at vendors in an order', { timeout: 300_00
     assert.equal((await derived(BETA)).vendorCertificate, null);
   });
 
-  it('attaches the vendor\'s own certificate: 200 with the evidence, which the order then shows', async () => {
+  it('attaches the vendor\'s own certificate: 200 with the evidence and the vendor\'s run; the order then shows the evidence', async () => {
     await stage(BETA, theirs);
     const r = await attach(BETA);
-    const evidence = (await r.json()) as Json;
+    const { vendorStatus, ...evidence } = (await r.json()) as Json;
     assert.equal(r.status, 200, JSON.stringify(evidence));
     const vendorKey = vendor.runtime.deps.signer.keyid;
     assert.deepEqual(evidence, {
@@ -173,7 +173,14 @@ describe('HTTP API: derived artifacts at vendors in an order', { timeout: 300_00
       keyid: vendorKey,
       trustSha256: sha256(readFileSync(join(theirs, 'trust.json'))),
     });
+    // What the vendor's certificate says of its own run, as its statement has it: complete, no exception.
+    const { statement } = verifyCertificate(readFileSync(join(theirs, 'certificate.json'), 'utf8'), [trustedKey(vendor.runtime.deps.signer.publicKey)]);
+    assert.ok(isStatementV2(statement));
+    assert.deepEqual(vendorStatus, { status: 'complete', completeness: statement.completeness });
+    assert.equal(statement.completeness.exceptions, 0);
     assert.deepEqual((await derived(BETA)).vendorCertificate, evidence);
+    // plan.derived shows the vendor's run beside its certificate, for the approver who decides next.
+    assert.deepEqual((await derived(BETA)).vendorStatus, vendorStatus);
     // The attempt's files are gone; nothing is left staged.
     assert.deepEqual(readdirSync(join(api.config.dataDir, 'vendor-uploads', id)), []);
     const audit = api.runtime.deps.ledger.access.audit({ limit: 100_000 }).filter((e) => e.orderId === id).map((e) => `${e.action} ${e.status ?? ''}`.trim());
@@ -238,8 +245,8 @@ describe('HTTP API: derived artifacts at vendors in an order', { timeout: 300_00
     await problem(await api.call(`/v1/orders/${id}/vendors/${BETA}/secrets.txt`, { as: 'audrey' }), 400, 'INVALID_REQUEST');
     await problem(await api.call(`/v1/orders/${id}/vendors/${BETA}/certificate.json`, { as: null }), 401, 'UNAUTHENTICATED');
     // Certified: no more uploads, certificates or dispositions for it.
-    await problem(await put(BETA, 'trust.json', readFileSync(join(theirs, 'trust.json'))), 409, 'DISPOSITION_REFUSED');
-    await problem(await attach(BETA), 409, 'DISPOSITION_REFUSED');
+    await problem(await put(BETA, 'trust.json', readFileSync(join(theirs, 'trust.json'))), 409, 'VENDOR_CERTIFICATE_REFUSED');
+    await problem(await attach(BETA), 409, 'VENDOR_CERTIFICATE_REFUSED');
   });
 
   it('a vendor file of an order without a certificate is 404 NO_CERTIFICATE', async () => {

@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import { openApiDocument, ROUTES } from '../../src/http/app.js';
 import { addPerson } from '../../src/app/people.js';
 import { manifestLine, manifestTree } from '../../src/app/artifacts.js';
-import { VENDOR_BUNDLE_FILES } from '../../src/app/vendor-certificates.js';
+import { VENDOR_BUNDLE_FILES, VENDOR_BUNDLE_PATH_PATTERN } from '../../src/app/vendor-certificates.js';
 import { signDisposition } from '../../packages/verify/src/core/index.js';
 import { type ApiHarness, approvalBody, startApiHarness, waitForState } from '../helpers/api-harness.js';
 import { personSigner, signedBy } from '../helpers/approvals.js';
@@ -262,7 +262,11 @@ describe('OpenAPI document', () => {
     const put = doc.paths['/v1/orders/{id}/derived/{artifact}/vendor-bundle/{file}'].put;
     assert.deepEqual(Object.keys(put.requestBody.content), ['application/octet-stream']);
     assert.equal(put.requestBody.required, true);
-    assert.deepEqual(put.parameters.find((p: Json) => p.name === 'file').schema.enum, [...VENDOR_BUNDLE_FILES]);
+    // {file} is a path in the bundle (vendors/<artifact>/... for the vendor's own vendors), one URL segment with its / as %2F.
+    const file = put.parameters.find((p: Json) => p.name === 'file');
+    assert.deepEqual([file.in, file.required, file.schema.type, file.schema.pattern], ['path', true, 'string', VENDOR_BUNDLE_PATH_PATTERN]);
+    for (const f of VENDOR_BUNDLE_FILES) assert.ok(new RegExp(file.schema.pattern).test(f) && new RegExp(file.schema.pattern).test(`vendors/acme/${f}`), f);
+    assert.match(file.description, /%2F/);
     assert.deepEqual(Object.keys(put.responses).sort(), ['200', '400', '401', '403', '404', '409', '413', '415', '429']);
   });
 

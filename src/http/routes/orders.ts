@@ -28,7 +28,7 @@ export function getOrderOr404(ctx: ApiContext, id: string): OrderRow {
   return order;
 }
 
-/** A planned artifact as the API shows it: where it is, and (at a vendor) its certificate and disposition so far. */
+/** A planned artifact as the API shows it: where it is, and (at a vendor) its certificate, what that says of the vendor's run, and its disposition so far. */
 function derivedView(a: PlannedArtifact) {
   const { artifact, kind, description, lineage, location } = a;
   return {
@@ -38,6 +38,7 @@ function derivedView(a: PlannedArtifact) {
     lineage,
     location: 'target' in location ? { ...location, scope: location.scope as Record<string, unknown> } : location,
     vendorCertificate: a.vendorEvidence ?? null,
+    vendorStatus: a.vendorStatus ?? null,
     disposition: a.disposition ?? null,
   };
 }
