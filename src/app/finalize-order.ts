@@ -23,7 +23,7 @@ import { orderDocument } from './create-order.js';
 import { walkLineage } from './lineage-walk.js';
 import { type PlannedArtifact, plannedArtifacts, planTargets } from './plan-targets.js';
 import type { EngineDeps } from './deps.js';
-import { NotFoundError, RuleError } from './errors.js';
+import { NotFoundError, RuleError, StateConflictError } from './errors.js';
 import { type Rescan, rescan } from './rescan.js';
 import { assertMaySign, trustRootFile } from './trust-root.js';
 
@@ -115,6 +115,10 @@ async function collect(deps: EngineDeps, id: string): Promise<Collected> {
   let order = deps.ledger.getOrder(id);
   if (!order) throw new NotFoundError(`no order ${id}`);
   const finishedAt = order.finishedAt ?? deps.clock.now().toISOString();
+  // Only a finished execution is finalized: an object still pending would leave the order in
+  // 'finalizing', where no result applies any more and every retry fails its sums.
+  const pending = order.state === 'executing' ? deps.ledger.pendingCount(id) : 0;
+  if (pending > 0) throw new StateConflictError(`order ${id} has ${pending} object(s) still pending: it is finalized once every object is destroyed, retained or an exception`, order.state);
   if (order.state === 'executing') {
     order = deps.ledger.transition(id, ['executing'], 'finalizing', 'coordinator', finishedAt, { finishedAt }, 'all objects resolved');
     if (order.execStartedAt) deps.metrics?.phase('execute', (Date.parse(finishedAt) - Date.parse(order.execStartedAt)) / 1000);

@@ -15,7 +15,7 @@ import { pino } from 'pino';
 import { parseRecordLine, publicKeyToPem } from '../../packages/verify/src/core/index.js';
 import { cancelOrder } from '../../src/app/cancel-order.js';
 import type { EngineDeps } from '../../src/app/deps.js';
-import { NotFoundError } from '../../src/app/errors.js';
+import { NotFoundError, StateConflictError } from '../../src/app/errors.js';
 import { certificateFiles, finalizeOrder } from '../../src/app/finalize-order.js';
 import type { ItemResult } from '../../src/app/ports/ledger.js';
 import type { HashOutcome, ObjectRef, StorageBackend, StorageBackends, TargetSession } from '../../src/app/ports/storage-backend.js';
@@ -225,5 +225,19 @@ describe('finalizeOrder', { timeout: 120_000 }, () => {
     const entry = statement.retained.find((r) => r.locator === kept.locator)!;
     assert.deepEqual({ ...entry, index: 0, salt: '' }, { index: 0, salt: '', target: 'photos', locator: kept.locator, holdId: 'hold-found-late', reason: 'legal hold', sha256: s.h.dataset.inScope.get(kept.locator), size: kept.size });
     await assert.rejects(finalizeOrder(s.deps, 'ord-none'), (e: unknown) => e instanceof NotFoundError);
+  });
+
+  it('an execution with an object still pending is not finalized: STATE_CONFLICT naming the count, and the order stays executing', async () => {
+    const s = await setup();
+    const [last, ...done] = s.items as [Item, ...Item[]];
+    for (const i of done) unlinkSync(s.path(i));
+    s.deps.ledger.applyResults(s.orderId, done.map((i) => s.destroyed(i, '2026-12-01T10:00:00.000Z')));
+    await assert.rejects(finalizeOrder(s.deps, s.orderId), (e: unknown) => e instanceof StateConflictError && /has 1 object\(s\) still pending/.test(e.message));
+    assert.equal(s.deps.ledger.getOrder(s.orderId)!.state, 'executing');
+    assert.equal(s.deps.ledger.certificate(s.orderId), undefined);
+    // Its result comes in: then it is finalized.
+    unlinkSync(s.path(last));
+    s.deps.ledger.applyResults(s.orderId, [s.destroyed(last, '2026-12-01T10:00:01.000Z')]);
+    assert.equal((await finalizeOrder(s.deps, s.orderId)).state, 'certified');
   });
 });
