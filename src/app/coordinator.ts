@@ -9,6 +9,7 @@ import { dispatch } from './execute-order.js';
 import type { EngineDeps } from './deps.js';
 import { finalizeOrder } from './finalize-order.js';
 import { ingestFinished } from './ingest.js';
+import { signCheckpoint } from './transparency-log.js';
 
 export const TERMINAL_STATES: readonly OrderState[] = ['certified', 'certified-with-exceptions', 'failed', 'cancelled'];
 
@@ -20,6 +21,8 @@ export class Coordinator {
   private lastAuditCheckpoint = 0;
   /** The last reason each order could not be finalized, so that a wait (a derived artifact's disposition) is logged once, not every tick. */
   private finalizeBlocked = new Map<string, string>();
+  /** Why the log last refused to sign, so that it is logged once. */
+  private logRefusal: string | undefined;
   private stopped = false;
 
   constructor(
@@ -52,6 +55,7 @@ export class Coordinator {
       if (deps.ledger.pendingCount(current.id) === 0) await this.finalize(current.id);
     }
     for (const order of deps.ledger.listOrders({ state: ['finalizing'], limit: 1000 })) await this.finalize(order.id);
+    this.signLogCheckpoint();
     if (now - this.lastAuditCheckpoint >= (this.opts.auditCheckpointMs ?? 600_000)) {
       this.lastAuditCheckpoint = now;
       try {
@@ -59,6 +63,26 @@ export class Coordinator {
       } catch (e) {
         deps.log.error({ err: (e as Error).message }, 'could not sign an audit checkpoint; will retry');
       }
+    }
+  }
+
+  /**
+   * A checkpoint of the transparency log once it grew (a key, a revocation or
+   * a vendor certificate logged by a command, a certificate whose receipt
+   * was not written). A log whose history was changed is refused, and said
+   * once, loudly: it signs nothing more until a person looks.
+   */
+  private signLogCheckpoint(): void {
+    const { deps } = this;
+    if (!deps.logKey || deps.ledger.tlog.size() === (deps.ledger.tlog.latestCheckpoint()?.size ?? 0)) return;
+    try {
+      signCheckpoint({ ledger: deps.ledger, clock: deps.clock, logKey: deps.logKey });
+      this.logRefusal = undefined;
+    } catch (e) {
+      const err = (e as Error).message;
+      if (this.logRefusal === err) return;
+      this.logRefusal = err;
+      deps.log.error({ err, code: (e as { code?: string }).code }, 'SECURITY: the transparency log refused to sign a checkpoint; will retry (logged again only if the reason changes)');
     }
   }
 

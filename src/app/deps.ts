@@ -7,6 +7,7 @@ import type { ExecutionQueue } from './ports/execution-queue.js';
 import type { Ledger } from './ports/ledger.js';
 import type { EngineMetrics } from './ports/metrics.js';
 import type { StorageBackends } from './ports/storage-backend.js';
+import type { LogKey } from './ports/transparency-log.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -25,4 +26,6 @@ export interface EngineDeps {
   /** How long a published order spec stays valid (workers refuse an expired one); default 6 hours. */
   specTtlSeconds?: number;
   metrics?: EngineMetrics;
+  /** The transparency log's key and origin: only the coordinator holds it (it signs the checkpoints). */
+  logKey?: LogKey;
 }

@@ -24,6 +24,7 @@ export const APP_ERROR_CODES = {
   DISPOSITION_MISSING: 'rule',
   DISPOSITION_REFUSED: 'rule',
   VENDOR_CERTIFICATE_REFUSED: 'rule',
+  LOG_REFUSED: 'rule',
   NOT_APPROVED: 'rule',
   ALREADY_EXECUTED: 'rule',
   NOT_CANCELLABLE: 'rule',

@@ -12,7 +12,8 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { type CertificateStatementV2, type DerivedArtifactEntry, publicKeyToPem, signCertificate, StatementBuilderV2, vendorBundleDir } from '@shredproof/verify';
+import { type CertificateStatementV2, certificateLogEvent, type DerivedArtifactEntry, publicKeyToPem, RECEIPT_FILE, signCertificate, StatementBuilderV2, vendorBundleDir } from '@shredproof/verify';
+import { appendToLog, receiptFor, signCheckpoint } from './transparency-log.js';
 import { vendorEvidenceDir } from './vendor-certificates.js';
 import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
 import { packageVersion } from '../version.js';
@@ -66,8 +67,27 @@ export async function finalizeOrder(deps: EngineDeps, id: string): Promise<Order
   const statement = buildStatement(deps, collected, builder, lists);
   const envelopeText = sign(deps, statement);
   const done = publish(deps, collected.order, files, statement, envelopeText);
+  writeReceipt(deps, files, statement.certificateId);
   await cleanUp(deps, id, statement, t0);
   return done;
+}
+
+/**
+ * Signs a checkpoint that covers the new certificate and writes its receipt
+ * into the bundle (docs/FORMAT.md section 12.5). The certificate is logged
+ * already (publish); if this fails, the coordinator signs the checkpoint on
+ * its next turn and the server gives the receipt (GET /log/proof/{id}, and
+ * with the bundle's files): the failure is logged, not the order's.
+ */
+function writeReceipt(deps: EngineDeps, files: CertificateFiles, certificateId: string): void {
+  if (!deps.logKey) return;
+  try {
+    signCheckpoint({ ledger: deps.ledger, clock: deps.clock, logKey: deps.logKey });
+    const receipt = receiptFor(deps.ledger.tlog, certificateId);
+    if (receipt !== undefined) writeDurably(join(files.dir, RECEIPT_FILE), receipt);
+  } catch (e) {
+    deps.log.warn({ certificateId, err: e }, 'no receipt written with the bundle; the server gives it once a checkpoint covers the certificate');
+  }
 }
 
 /**
@@ -254,6 +274,9 @@ function publish(deps: EngineDeps, order: OrderRow, files: CertificateFiles, sta
       envelope: envelopeText,
       recordsPath: files.records,
     });
+    // In the transparency log in the same transaction: a certificate exists exactly when its entry does.
+    const envelope = JSON.parse(envelopeText) as { payload: string };
+    appendToLog(deps.ledger, [{ event: certificateLogEvent(envelope, statement), ref: statement.certificateId }], statement.issuedAt);
     return deps.ledger.transition(order.id, ['finalizing'], final, 'coordinator', statement.issuedAt, {}, `certificate ${statement.certificateId}`);
   });
 }

@@ -3,6 +3,7 @@
 // "People"). Registered on the server's machine only (`shredproof person`);
 // every change is in the audit log, and the trust root's approval keys
 // (docs/FORMAT.md section 5.9) come from here.
+import { appendToLog, revocationRef } from './transparency-log.js';
 import { type FieldProblem, keyIdOf, PERSON_NAME_RE, personKey, publicKeyFromPem, ValidationError } from '@shredproof/verify';
 import type { EngineDeps } from './deps.js';
 import { ROLES, type Role } from './ports/access.js';
@@ -90,6 +91,7 @@ function registerKey(deps: PeopleDeps, name: string, roles: readonly Role[], key
   const row = deps.ledger.people.addPersonKey({ keyid: key.keyid, person: name, publicKeyPem: key.pem, signs: signsFor(roles), validFrom: at });
   const signs = row.signs.length > 0 ? `signs as ${row.signs.join(', ')}` : 'signs nothing (no approver or operator role)';
   deps.ledger.access.appendAudit({ at, actor, action: 'person.key', detail: `key ${row.keyid} of ${name} from ${at}: ${signs}` });
+  appendToLog(deps.ledger, [{ event: { type: 'key', role: 'approval', keyid: row.keyid, validFrom: row.validFrom, person: name, roles: [...row.signs] } }], at);
   return row;
 }
 
@@ -131,6 +133,7 @@ export function revokePersonKey(deps: PeopleDeps, keyid: string, since: string, 
   return deps.ledger.atomically(() => {
     const row = deps.ledger.people.revokePersonKey(keyid, since, reason)!;
     deps.ledger.access.appendAudit({ at, actor, action: 'person.key-revoke', detail: `key ${keyid} of ${row.person} compromised since ${row.revokedAt}: ${reason}` });
+    appendToLog(deps.ledger, [{ event: { type: 'key-revocation', role: 'approval', keyid, revokedAt: row.revokedAt!, reason }, ref: revocationRef(keyid) }], at);
     return row;
   });
 }

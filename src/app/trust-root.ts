@@ -5,9 +5,10 @@
 // instant it is revoked. Every change is in the audit log.
 import { buildTrustRoot, publicKeyFromPem, publicKeyToPem, trustRootText } from '@shredproof/verify';
 import type { EngineDeps } from './deps.js';
+import { appendToLog, revocationRef, trustLog } from './transparency-log.js';
 import { keyStatus, type SigningKeyRow } from './ports/signing-keys.js';
 
-type KeyDeps = Pick<EngineDeps, 'ledger' | 'signer' | 'clock'>;
+type KeyDeps = Pick<EngineDeps, 'ledger' | 'signer' | 'clock'> & Partial<Pick<EngineDeps, 'logKey'>>;
 
 /** The configured key cannot sign: it was retired or revoked (shredproof key list says which and when). */
 export class KeyNotUsableError extends Error {
@@ -39,6 +40,7 @@ export function registerSigningKey(deps: KeyDeps, actor = 'coordinator'): Signin
     const earliest = keys.earliestIssuedBy(deps.signer.keyid);
     const row = keys.recordSigningKey(deps.signer.keyid, publicKeyToPem(deps.signer.publicKey), earliest !== undefined && earliest < now ? earliest : now);
     access.appendAudit({ at: now, actor, action: 'key.add', detail: `key ${row.keyid} signs certificates from ${row.validFrom}` });
+    appendToLog(deps.ledger, [{ event: { type: 'key', role: 'certificate', keyid: row.keyid, validFrom: row.validFrom } }], now);
     return row;
   });
 }
@@ -63,13 +65,18 @@ export function assertMaySign(deps: KeyDeps, at: string): void {
 export function trustRootFile(deps: KeyDeps & Pick<EngineDeps, 'issuerName'>): string {
   // The history is read, not changed: a retired configured key still lets the trust root be served.
   if (!deps.ledger.keys.signingKeys().some((k) => k.keyid === deps.signer.keyid)) registerSigningKey(deps);
-  const keys = deps.ledger.keys.signingKeys().map(keyWindow);
+  // A revocation in the log dates itself: a certificate logged after it is invalid whatever it says (section 12.8).
+  const keys = deps.ledger.keys.signingKeys().map((k) => {
+    const logIndex = k.revokedAt !== null ? deps.ledger.tlog.entryIndex(revocationRef(k.keyid)) : undefined;
+    return { ...keyWindow(k), ...(logIndex !== undefined ? { revocationLogIndex: logIndex } : {}) };
+  });
   // People's keys that may sign approvals (section 5.9): a key registered for a role that signs nothing is left out.
   const approvalKeys = deps.ledger.people
     .personKeys()
     .filter((k) => k.signs.length > 0)
     .map((k) => ({ ...keyWindow(k), person: k.person, roles: k.signs }));
-  return trustRootText(buildTrustRoot({ issuer: deps.issuerName, keys, approvalKeys, approvalsRequiredFrom: deps.ledger.people.approvalsRequiredFrom() }));
+  const log = trustLog(deps.ledger.tlog, deps.logKey);
+  return trustRootText(buildTrustRoot({ issuer: deps.issuerName, keys, approvalKeys, approvalsRequiredFrom: deps.ledger.people.approvalsRequiredFrom(), ...(log ? { log } : {}) }));
 }
 
 /** A key row's public key and window, as buildTrustRoot takes them. */

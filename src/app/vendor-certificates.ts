@@ -16,6 +16,7 @@ import {
   isStatementV2,
   LIST_NAMES,
   parseTrustRoot,
+  RECEIPT_FILE,
   referenceNames,
   resolveTrust,
   ValidationError,
@@ -31,6 +32,7 @@ import { verifyRecordsFile } from '@shredproof/verify/node';
 import { ARTIFACT_NAME } from './artifacts.js';
 import type { EngineDeps } from './deps.js';
 import { openArtifact } from './dispositions.js';
+import { appendToLog } from './transparency-log.js';
 import { NotFoundError, RuleError } from './errors.js';
 import { type PlannedArtifact, plannedArtifacts } from './plan-targets.js';
 import type { VendorRow } from './ports/artifacts.js';
@@ -38,7 +40,7 @@ import type { VendorRow } from './ports/artifacts.js';
 type VendorDeps = Pick<EngineDeps, 'ledger' | 'clock' | 'dataDir'>;
 
 /** The files of a vendor bundle the server accepts; only certificate.json and trust.json are required. */
-export const VENDOR_BUNDLE_FILES = ['certificate.json', 'records.ndjson', ...LIST_NAMES.map((l) => `${l}.ndjson`), 'order.json', 'trust.json', 'public-key.pem'] as const;
+export const VENDOR_BUNDLE_FILES = ['certificate.json', 'records.ndjson', ...LIST_NAMES.map((l) => `${l}.ndjson`), 'order.json', 'trust.json', 'public-key.pem', RECEIPT_FILE] as const;
 const VENDOR_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._&-]{0,199}$/;
 /** How deep vendors of vendors are followed (docs/FORMAT.md section 5.10). */
 const MAX_DEPTH = 4;
@@ -313,6 +315,8 @@ export async function attachVendorCertificateWithStatus(
     const { status, completeness: n } = vendorStatus;
     const run = `${status}: planned ${n.planned}, destroyed ${n.destroyed}, retained ${n.retained}, exceptions ${n.exceptions}`;
     deps.ledger.access.appendAudit({ at, actor, action: 'order.vendor-certificate', orderId, detail: `${name}: certificate ${evidence.certificateId} of ${vendorName}, key ${evidence.keyid}, SHA-256 ${evidence.certificateSha256}, ${run}` });
+    const { certificateId, certificateSha256, trustSha256, keyid } = evidence;
+    appendToLog(deps.ledger, [{ event: { type: 'vendor-certificate', orderId, artifact: name, vendor: evidence.name, certificateId, certificateSha256, trustSha256, keyid } }], at);
   });
   return { evidence, vendorStatus };
 }

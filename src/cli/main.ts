@@ -16,6 +16,8 @@ import { registerToken } from './commands/token.js';
 import { registerKey } from './commands/key.js';
 import { registerPerson } from './commands/person.js';
 import { registerVendor } from './commands/vendor.js';
+import { registerLog } from './commands/log.js';
+import { registerWitness } from './commands/witness.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerProve, registerVerify } from './commands/verify.js';
 import { registerWorker } from './commands/worker.js';
@@ -38,6 +40,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerKey(program, ctx);
   registerPerson(program, ctx);
   registerVendor(program, ctx);
+  registerLog(program, ctx);
+  registerWitness(program, ctx);
   registerOrder(program, ctx);
   registerArtifact(program, ctx);
   registerVerifierPage(program, ctx);

@@ -358,7 +358,21 @@ export class ShredproofClient {
     return this.json('POST', this.derivedPath(id, artifact, '/disposition'), { json: body });
   }
 
-  /** A file of a vendor's bundle that a certified order's bundle carries, as a stream; undefined when it carries none (404 NOT_FOUND). */
+  /**
+   * A file of a vendor's bundle that a certified order's bundle carries (vendors/<artifact>/), as a stream; undefined
+   * when it carries none (404 NOT_FOUND). `file` is its path in the vendor's bundle (`vendors/<name>/...` for a file of
+   * the vendor's own vendors' bundles): one segment of the URL, each / percent-encoded, as the route takes it.
+   */
+  /** The newest receipt of a certificate from the server's transparency log (docs/FORMAT.md section 12.5), or undefined when it has none. */
+  async logReceipt(certificateId: string): Promise<string | undefined> {
+    try {
+      return await (await this.request('GET', `/log/proof/${encodeURIComponent(certificateId)}`, { accept: 'text/plain, application/problem+json' })).text();
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
   async vendorBundleFile(id: string, artifact: string, file: string): Promise<ReadableStream<Uint8Array> | undefined> {
     try {
       const res = await this.request('GET', this.orderPath(id, `/vendors/${encodeURIComponent(artifact)}/${encodeURIComponent(file)}`), { accept: 'application/octet-stream, application/problem+json' });

@@ -1,6 +1,7 @@
 // Configuration, parsed once from the environment (and command-line flags
 // that override it) into one typed object. Secrets stay in the environment
 // and never appear in logs or job data.
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '@shredproof/verify';
@@ -16,6 +17,10 @@ const Env = z.object({
   // Container secrets: the PEM itself, or a file descriptor to read it from (systemd credentials, `3<key.pem`); either wins over SHREDPROOF_KEY.
   SHREDPROOF_KEY_PEM: z.string().startsWith('-----BEGIN ', 'must hold a PEM private key').optional(),
   SHREDPROOF_KEY_FD: z.coerce.number().int().min(3, 'must be a file descriptor number from 3 up (0-2 are the standard streams)').max(1_000_000).optional(),
+  /** The transparency log's own key (docs/FORMAT.md section 12); default DATA_DIR/log-key.pem, made on first start. */
+  SHREDPROOF_LOG_KEY_FILE: z.string().min(1).optional(),
+  /** The log's origin, every checkpoint's first line; default <host name>/shredproof. Fixed at the log's first entry. */
+  SHREDPROOF_LOG_ORIGIN: z.string().regex(/^[^\s+\u0000-\u001f]{1,255}$/u, 'must be 1 to 255 characters without spaces, "+" or control characters, such as example.com/shredproof').optional(),
   /** The queue key shared by the coordinator and the workers; default DATA_DIR/queue.key. */
   SHREDPROOF_QUEUE_KEY_FILE: z.string().min(1).optional(),
   /** How long a published order spec stays valid without the coordinator renewing it. */
@@ -54,6 +59,8 @@ export interface Config {
   /** A file descriptor to read the private key's PEM from (SHREDPROOF_KEY_FD), instead of keyPath. */
   keyFd?: number;
   queueKeyPath: string;
+  /** The transparency log's key file (made on first start) and origin. */
+  log: { keyPath: string; origin: string };
   specTtlSeconds: number;
   /** Unset: composeCoordinator refuses to start (nothing that signs runs without a name). */
   issuerName: string | undefined;
@@ -106,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.SHREDPROOF_KEY_PEM !== undefined ? { keyPem: e.SHREDPROOF_KEY_PEM } : {}),
     ...(e.SHREDPROOF_KEY_FD !== undefined ? { keyFd: e.SHREDPROOF_KEY_FD } : {}),
     queueKeyPath: resolve(e.SHREDPROOF_QUEUE_KEY_FILE ?? join(dataDir, 'queue.key')),
+    log: { keyPath: resolve(e.SHREDPROOF_LOG_KEY_FILE ?? join(dataDir, 'log-key.pem')), origin: e.SHREDPROOF_LOG_ORIGIN ?? `${hostname().toLowerCase()}/shredproof` },
     specTtlSeconds: e.SHREDPROOF_SPEC_TTL_S,
     issuerName: e.SHREDPROOF_ISSUER,
     backendsFile: resolve(e.SHREDPROOF_BACKENDS),

@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import type { EngineDeps } from '../app/deps.js';
 import { type ApiContext, createApiContext, DEFAULT_HTTP, type HttpSettings } from './context.js';
 import { listenWithHandlers, requestLogger } from './http-server.js';
+import { mountLog } from './log-routes.js';
 import { buildOpenApi } from './openapi.js';
 import { HttpProblem, problemHandler } from './problem.js';
 import { mount, type Route } from './route.js';
@@ -70,6 +71,7 @@ export function createApp(engine: EngineDeps, opts: { http?: Partial<HttpSetting
   if (http.corsOrigins.length > 0) app.use(cors(http.corsOrigins));
   // Parsed per route, after authentication: a write with a bad body is still audited, and no one unauthenticated makes the server parse JSON.
   mount(app, ctx, ROUTES, express.json({ limit: http.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  mountLog(app, ctx);
   app.get('/docs', (_req, res) => void res.type('text/html').send(DOCS_HTML));
   app.get('/docs/init.js', (_req, res) => void res.type('text/javascript').send(DOCS_INIT));
   app.use('/docs/assets', express.static(require('swagger-ui-dist').getAbsoluteFSPath() as string, { index: false, fallthrough: false }));

@@ -31,6 +31,7 @@ export const PROBLEM_TABLE = [
   { status: 409, code: 'DISPOSITION_MISSING', title: RULE },
   { status: 409, code: 'DISPOSITION_REFUSED', title: RULE },
   { status: 409, code: 'VENDOR_CERTIFICATE_REFUSED', title: RULE },
+  { status: 409, code: 'LOG_REFUSED', title: RULE },
   { status: 409, code: 'NOT_APPROVED', title: RULE },
   { status: 409, code: 'ALREADY_EXECUTED', title: RULE },
   { status: 409, code: 'NOT_CANCELLABLE', title: RULE },

@@ -7,7 +7,7 @@ import { ROLES } from '../app/ports/access.js';
 import { TOKEN_NAME_RE } from '../app/tokens.js';
 import { ARTIFACT_NAME } from '../app/artifacts.js';
 import { ARTIFACT_KINDS } from '../app/ports/artifacts.js';
-import { VENDOR_BUNDLE_FILES } from '../app/vendor-certificates.js';
+import { MAX_VENDOR_LEVELS, VENDOR_BUNDLE_FILES, VENDOR_BUNDLE_PATH_PATTERN, vendorBundlePathProblem } from '../app/vendor-certificates.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const timestamp = z.string().meta({ format: 'date-time' });
@@ -365,8 +365,24 @@ export const ArtifactLineage = z
 
 export const DerivedArtifactParams = OrderIdParams.extend({ artifact: ArtifactNameParams.shape.name });
 
+/**
+ * {file} of GET /v1/orders/{id}/vendors/{artifact}/{file}: a path in the vendor's bundle that our bundle carries as
+ * vendors/{artifact}/, one URL segment with each / as %2F. Attacker controlled, and a path on disk:
+ * vendorBundlePathProblem, the rule of the upload's {file}, takes only a file of a bundle under vendors/<artifact>/
+ * directories, nested no deeper than verifiers follow counting from our bundle.
+ */
 export const VendorFileParams = DerivedArtifactParams.extend({
-  file: z.enum(VENDOR_BUNDLE_FILES).meta({ description: 'A file of a certificate bundle (docs/FORMAT.md section 10).' }),
+  file: z
+    .string()
+    .superRefine((path, ctx) => {
+      const problem = vendorBundlePathProblem(path);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({
+      description: `A file of the vendor's certificate bundle (docs/FORMAT.md section 10), by its path in that bundle: one of ${VENDOR_BUNDLE_FILES.join(', ')}, or the same in the bundle of one of the vendor's own vendors, vendors/<artifact>/ (up to ${MAX_VENDOR_LEVELS} levels: our bundle carries the vendor's as vendors/{artifact}/, one level more). Each / is sent percent-encoded, %2F: vendors%2Flabels-at-beta%2Fcertificate.json. No .., no empty segment, no backslash, not absolute.`,
+      pattern: VENDOR_BUNDLE_PATH_PATTERN,
+      examples: ['certificate.json', 'vendors/labels-at-beta/records.ndjson'],
+    }),
 });
 
 export const VendorBundleUpload = z

@@ -4,7 +4,8 @@
 // runs it; a worker never loads this file.
 import type { Signer } from '@shredproof/verify';
 import { closeSync, readFileSync } from 'node:fs';
-import { loadSigner, signerFromPem } from '../adapters/keys/pem-keys.js';
+import { loadOrCreateLogKey, loadSigner, signerFromPem } from '../adapters/keys/pem-keys.js';
+import { claimOrigin, type LogKey } from '../app/transparency-log.js';
 import { SqliteLedger } from '../adapters/ledger/sqlite/sqlite-ledger.js';
 import { BullmqExecQueue } from '../adapters/queue/bullmq-exec-queue.js';
 import { checkPrivateFile, loadQueueAuth } from '../adapters/queue/queue-key.js';
@@ -83,7 +84,12 @@ export async function composeCoordinator(
   const signer = opts.signer ?? (await loadConfiguredSigner(config));
   // The key history first: a retired or revoked key stops the start here, before Redis is touched.
   const ledger = new SqliteLedger(config.ledgerPath);
+  let logKey: LogKey;
   try {
+    // The log's key and origin before the key history: registering a new signing key logs it.
+    const { signer: logSigner, created } = await loadOrCreateLogKey(config.log.keyPath);
+    logKey = { origin: claimOrigin(ledger.tlog, config.log.origin), signer: logSigner };
+    if (created) log.info({ path: config.log.keyPath, origin: logKey.origin }, 'transparency log key created');
     registerSigningKey({ ledger, signer, clock: systemClock });
   } catch (e) {
     ledger.close();
@@ -116,6 +122,7 @@ export async function composeCoordinator(
     dataDir: config.dataDir,
     batchSize: config.batchSize,
     specTtlSeconds: config.specTtlSeconds,
+    logKey,
   };
   const coordinator = new Coordinator(deps, { intervalMs: opts.intervalMs ?? 200 });
   let closed = false;

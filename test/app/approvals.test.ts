@@ -228,13 +228,13 @@ describe('signed approvals and people (issue 15)', () => {
     old.close();
     const raw = new Database(path);
     // Undo migration 6 to stand for a version 5 file with tokens in it.
-    raw.exec('DROP TABLE people; DROP TABLE person_keys; DROP TABLE ledger_settings; DROP TABLE artifact_manifest; DROP TABLE artifacts; ALTER TABLE orders DROP COLUMN derived; DROP TABLE vendors; ALTER TABLE orders DROP COLUMN approvals; PRAGMA user_version = 5;');
+    raw.exec('DROP TABLE people; DROP TABLE person_keys; DROP TABLE ledger_settings; DROP TABLE artifact_manifest; DROP TABLE artifacts; ALTER TABLE orders DROP COLUMN derived; DROP TABLE vendors; DROP TABLE log_cosignatures; DROP TABLE log_checkpoints; DROP TABLE log_nodes; DROP TABLE log_entries; DROP TABLE log_witnesses; ALTER TABLE orders DROP COLUMN approvals; PRAGMA user_version = 5;');
     const insert = raw.prepare("INSERT INTO tokens (id, name, role, secret_sha256, created_at, created_by) VALUES (?,?,?,'x',?,'root')");
     insert.run('tok_1', 'olga', 'operator', '2026-01-01T00:00:00.000Z');
     insert.run('tok_2', 'olga', 'approver', '2026-01-02T00:00:00.000Z');
     insert.run('tok_3', 'ada', 'admin', '2026-01-03T00:00:00.000Z');
     now = new Date();
-    assert.equal(migrate(raw), 9);
+    assert.equal(migrate(raw), 10);
     const people = raw.prepare('SELECT name, roles, created_at AS createdAt, created_by AS createdBy FROM people ORDER BY num').all();
     assert.deepEqual(people, [
       { name: 'olga', roles: 'approver,operator', createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'ledger migration 6' },

@@ -11,14 +11,22 @@
 // does not carry; every path that is not a file of a bundle is refused with
 // 400 naming {file} and the problem, and nothing is staged. The CLI walks the
 // bundle, sends every file, names what it skips and prints the vendor's run.
+// Certified, our bundle carries both levels: GET .../vendors/{artifact}/{file}
+// serves every file of the tree by the same kind of path (400 for a bad one,
+// 404 for one not there, never through a link), and the bundle fetched
+// through the API or with `order fetch` verifies with `verify --bundle`,
+// vendors of vendors included. `order fetch` refuses a server whose
+// statements name a vendor's bundle it cannot fetch, writing nothing.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { base64Decode, isStatementV2, signDisposition, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
+import { base64Decode, base64Encode, isStatementV2, signDisposition, trustedKey, verifyCertificate } from '../../packages/verify/src/core/index.js';
 import { registerArtifact } from '../../src/app/artifacts.js';
 import { createOrder } from '../../src/app/create-order.js';
 import { disposeArtifact } from '../../src/app/dispositions.js';
@@ -49,6 +57,7 @@ function declared(body: unknown, path: string, method: string, status: number): 
 }
 const UPLOAD = '/v1/orders/{id}/derived/{artifact}/vendor-bundle/{file}';
 const ATTACH = '/v1/orders/{id}/derived/{artifact}/vendor-certificate';
+const SERVE = '/v1/orders/{id}/vendors/{artifact}/{file}';
 
 /** Paths in a bundle that are files of one, and the problem each other path has. */
 const GOOD = ['certificate.json', 'public-key.pem', 'vendors/copy-at-sub/records.ndjson', 'vendors/a/vendors/b.c/vendors/d_e-f/trust.json'];
@@ -302,4 +311,210 @@ describe('vendors of vendors through the HTTP API and the CLI', { timeout: 300_0
     assert.match(v.stdout, /^VALID \(/);
     assert.match(v.stdout, /^ {2}vendors\/copy-via-api\/vendors\/copy-at-sub\/records\.ndjson +VALID/m);
   });
+  /** GET .../vendors/{artifact}/{file}, {file} a path in the vendor's bundle, its / as %2F. */
+  const serve = (artifact: string, path: string, as: 'audrey' | null = 'audrey') => api.call(`/v1/orders/${id}/vendors/${artifact}/${encodeURIComponent(path)}`, { as });
+  /** Our certified bundle, as the server keeps it. */
+  const ours = () => certificateFiles(api.config.dataDir, id).dir;
+
+  it('GET vendors/{artifact}/{file} serves every file of the tree by its path in the vendor\'s bundle, vendors of vendors included, byte for byte', async () => {
+    for (const a of ['copy-via-api', 'copy-via-cli']) {
+      const tree = walk(join(ours(), 'vendors', a));
+      assert.deepEqual(tree, files, a);
+      for (const path of tree) {
+        const r = await serve(a, path);
+        assert.equal(r.status, 200, `${a} ${path}`);
+        assert.equal(r.headers.get('content-type'), 'application/octet-stream');
+        assert.equal(r.headers.get('content-disposition'), `attachment; filename="${a}-${path.replaceAll('/', '-')}"`);
+        assert.deepEqual(Buffer.from(await r.arrayBuffer()), readFileSync(join(nested, path)), `${a} ${path}`);
+      }
+    }
+    assert.ok(files.includes('vendors/copy-at-sub/certificate.json') && files.includes('vendors/copy-at-sub/records.ndjson'), files.join(', '));
+    await problem(await serve('copy-via-api', 'vendors/copy-at-sub/records.ndjson', null), 401, 'UNAUTHENTICATED');
+  });
+
+  it('answers a path the route takes but the certificate does not carry 404 NOT_FOUND, naming it', async () => {
+    const absent = [
+      ...VENDOR_BUNDLE_FILES.map((f) => `vendors/copy-at-sub/${f}`).filter((f) => !files.includes(f)),
+      'vendors/copy-at-other/certificate.json',
+      'vendors/copy-at-sub/vendors/further/trust.json',
+      'vendors/copy-at-sub/vendors/b/vendors/c/certificate.json',
+    ];
+    for (const path of absent) {
+      const p = await problem(await serve('copy-via-api', path), 404, 'NOT_FOUND');
+      assert.equal(p.detail, `certificate ${api.runtime.deps.ledger.certificate(id)!.certificateId} of order ${id} carries no vendors/copy-via-api/${path}: the artifact is not held by a vendor, or its vendor's bundle has no such file`);
+      declared(p, SERVE, 'get', 404);
+    }
+  });
+
+  it('refuses each path that is not a file of a bundle: 400 naming {file} and the problem; the bundle is unchanged', async () => {
+    const before = walk(ours());
+    for (const [path, want] of BAD.filter(([p]) => p !== '')) {
+      const p = await problem(await serve('copy-via-api', path), 400, 'INVALID_REQUEST');
+      assert.equal(p.errors.length, 1, JSON.stringify(p));
+      assert.deepEqual([p.errors[0].in, p.errors[0].path], ['path', '$.file'], JSON.stringify(path));
+      assert.match(p.errors[0].problem, want, JSON.stringify(path));
+      assert.match(p.detail, /^path \$\.file: /);
+      declared(p, SERVE, 'get', 400);
+    }
+    // Four levels in the vendor's bundle are five from ours: one more than verifiers follow.
+    const deep = await problem(await serve('copy-via-api', 'vendors/a/vendors/b/vendors/c/vendors/d/certificate.json'), 400, 'INVALID_REQUEST');
+    assert.match(deep.errors[0].problem, /^nests vendors\/ 4 levels deep, at most 3/);
+    assert.deepEqual(walk(ours()), before);
+  });
+
+  it('never follows a link in the kept bundle, to a file, to a directory or as the artifact\'s directory, and serves no directory: 404', async () => {
+    const dir = ours();
+    const at = join(dir, 'vendors', 'copy-via-api', 'vendors');
+    const secret = join(api.config.dataDir, 'outside-secret.json');
+    writeFileSync(secret, '{"secret": true}');
+    mkdirSync(join(at, 'linked', 'certificate.json'), { recursive: true });
+    const made = [join(at, 'escape'), join(at, 'linked'), join(dir, 'vendors', 'copy-linked'), secret];
+    try {
+      symlinkSync(dir, join(at, 'escape'), 'dir'); // our own bundle, outside vendors/copy-via-api/
+      symlinkSync(secret, join(at, 'linked', 'trust.json'), 'file');
+      symlinkSync(join(dir, 'vendors', 'copy-via-api'), join(dir, 'vendors', 'copy-linked'), 'dir');
+      // Each is there when links are followed: without the guard, each would be served.
+      for (const f of [join(at, 'escape', 'certificate.json'), join(at, 'linked', 'trust.json'), join(dir, 'vendors', 'copy-linked', 'certificate.json')]) assert.ok(statSync(f).isFile(), f);
+      await problem(await serve('copy-via-api', 'vendors/escape/certificate.json'), 404, 'NOT_FOUND');
+      await problem(await serve('copy-via-api', 'vendors/linked/trust.json'), 404, 'NOT_FOUND');
+      // A directory where a file should be is not one either: a problem, not a broken 200.
+      await problem(await serve('copy-via-api', 'vendors/linked/certificate.json'), 404, 'NOT_FOUND');
+      await problem(await serve('copy-linked', 'certificate.json'), 404, 'NOT_FOUND');
+      await problem(await serve('copy-linked', 'vendors/copy-at-sub/trust.json'), 404, 'NOT_FOUND');
+    } finally {
+      for (const f of made) rmSync(f, { recursive: true, force: true });
+    }
+    assert.deepEqual(walk(join(dir, 'vendors', 'copy-via-api')), files);
+  });
+
+  it('our bundle fetched through the API, file by file, verifies with verify --bundle, vendors of vendors included', async () => {
+    const out = join(vendor.dir, 'fetched-through-api');
+    mkdirSync(out);
+    const get = async (path: string, accept?: string) => {
+      const r = await api.call(path, { as: 'audrey', ...(accept ? { headers: { accept } } : {}) });
+      assert.equal(r.status, 200, `${path}: ${await r.clone().text()}`);
+      return Buffer.from(await r.arrayBuffer());
+    };
+    const certificate = await get(`/v1/orders/${id}/certificate`);
+    writeFileSync(join(out, 'certificate.json'), certificate);
+    writeFileSync(join(out, 'records.ndjson'), await get(`/v1/orders/${id}/records`));
+    for (const l of ['retained', 'exceptions', 'rescan']) writeFileSync(join(out, `${l}.ndjson`), await get(`/v1/orders/${id}/lists/${l}`));
+    writeFileSync(join(out, 'order.json'), await get(`/v1/orders/${id}/order.json`));
+    writeFileSync(join(out, 'trust.json'), await get('/v1/trust.json'));
+    const keyid = api.runtime.deps.signer.keyid;
+    writeFileSync(join(out, 'public-key.pem'), await get(`/v1/keys/${keyid}`, 'application/x-pem-file'));
+    // The bundles the statements name: ours names each artifact, the vendor's certificate its own vendor's.
+    const { statement } = verifyCertificate(certificate.toString('utf8'), [trustedKey(api.runtime.deps.signer.publicKey)]);
+    assert.ok(isStatementV2(statement));
+    // Its receipt, from the server's transparency log (its trust.json requires one).
+    writeFileSync(join(out, 'receipt.tlog-proof'), await get(`/log/proof/${statement.certificateId}`));
+    for (const e of statement.derivedArtifacts!) {
+      const inner = JSON.parse(new TextDecoder().decode(base64Decode((JSON.parse((await get(`/v1/orders/${id}/vendors/${e.name}/certificate.json`)).toString('utf8')) as Json).payload))) as Json;
+      const theirs = (inner.derivedArtifacts as Json[]).filter((x) => x.disposition === 'held-by-vendor').map((x) => `vendors/${x.name}/`);
+      assert.deepEqual(theirs, ['vendors/copy-at-sub/']);
+      for (const prefix of ['', ...theirs]) {
+        for (const f of VENDOR_BUNDLE_FILES) {
+          const r = await serve(e.name, `${prefix}${f}`);
+          if (r.status === 404) continue;
+          assert.equal(r.status, 200, `${e.name} ${prefix}${f}`);
+          mkdirSync(join(out, 'vendors', e.name, prefix), { recursive: true });
+          writeFileSync(join(out, 'vendors', e.name, prefix, f), Buffer.from(await r.arrayBuffer()));
+        }
+      }
+      assert.deepEqual(walk(join(out, 'vendors', e.name)), files, e.name);
+    }
+    const v = await runCli('verify', '--bundle', out, '--keyid', keyid);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /^VALID \(/);
+    for (const a of ['copy-via-api', 'copy-via-cli']) for (const f of files) assert.match(v.stdout, new RegExp(`^ {2}vendors/${a}/${f.replaceAll('.', '\\.')} +VALID`, 'm'), `${a} ${f}`);
+  });
+
+  it('order fetch writes the whole tree, vendors of vendors included, and the bundle verifies with verify --bundle', async () => {
+    const out = join(vendor.dir, 'fetched-by-cli');
+    const fetch = (...more: string[]) => runCli('order', 'fetch', id, '--out', out, '--server', api.url, '--token', api.tokens.audrey, ...more);
+    const f = await fetch('--json');
+    assert.equal(f.code, 0, f.stderr);
+    const server = walk(join(ours(), 'vendors'));
+    assert.deepEqual((JSON.parse(f.stdout).files as string[]).filter((x) => x.startsWith('vendors/')).sort(), server.map((x) => `vendors/${x}`));
+    assert.deepEqual(walk(join(out, 'vendors')), server);
+    for (const x of server) assert.deepEqual(readFileSync(join(out, 'vendors', x)), readFileSync(join(ours(), 'vendors', x)), x);
+    const keyid = api.runtime.deps.signer.keyid;
+    const v = await runCli('verify', '--bundle', out, '--keyid', keyid);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /^VALID \(/);
+    for (const a of ['copy-via-api', 'copy-via-cli']) for (const x of files) assert.match(v.stdout, new RegExp(`^ {2}vendors/${a}/${x.replaceAll('.', '\\.')} +VALID`, 'm'), `${a} ${x}`);
+    assert.doesNotMatch(v.stdout, /ignored|not checked/);
+    // A file of a vendor's vendor already there: refused before anything is written, naming it (exit 2); --force overwrites.
+    const kept = 'vendors/copy-via-cli/vendors/copy-at-sub/records.ndjson';
+    for (const f of walk(out)) if (f !== kept) unlinkSync(join(out, f));
+    const again = await fetch();
+    assert.equal(again.code, 2, again.stdout + again.stderr);
+    assert.equal(again.stderr, `order fetch: ${join(out, kept)} exists; choose another --out or give --force`);
+    assert.deepEqual(walk(out), [kept]);
+    assert.equal((await fetch('--force')).code, 0);
+    assert.equal((await runCli('verify', '--bundle', out, '--keyid', keyid)).code, 0);
+  });
+});
+
+describe('order fetch against a server whose statements name vendor bundles it cannot fetch', () => {
+  /** The envelopes the fake server serves, by path: '' for ours, else {artifact}/{file} as the route takes them. */
+  const served = new Map<string, string>();
+  const asked: string[] = [];
+  let server: Server;
+  let url: string;
+  let tmp: string;
+  let out: string;
+  const envelope = (held: unknown[]) =>
+    JSON.stringify({
+      payload: base64Encode(new TextEncoder().encode(JSON.stringify({ derivedArtifacts: held.map((name) => ({ name, disposition: 'held-by-vendor' })) }))),
+      payloadType: 'application/vnd.shredproof.certificate.v2+json',
+      signatures: [{ keyid: 'f'.repeat(64), sig: 'AA==' }],
+    });
+  const fetch = () => runCli('order', 'fetch', 'ord-fake', '--out', out, '--server', url, '--token', 'fake');
+
+  before(async () => {
+    server = createServer((req, res) => {
+      const parts = (req.url ?? '').split('/').map(decodeURIComponent);
+      asked.push(parts.join('/'));
+      const key = parts[4] === 'certificate' ? '' : parts[4] === 'vendors' ? `${parts[5]}/${parts[6]}` : undefined;
+      const body = key === undefined ? undefined : served.get(key);
+      if (body === undefined) {
+        res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'urn:shredproof:problem:not-found', title: 'Not found', status: 404, code: 'NOT_FOUND' }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    tmp = mkdtempSync(join(tmpdir(), 'shredproof-fetch-'));
+    out = join(tmp, 'out');
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const cases: Array<[string, Record<string, unknown[]>, RegExp]> = [
+    ['our statement names no artifact name', { '': ['Not A Name'] }, /^order fetch: the server's certificate for ord-fake names a held-by-vendor artifact "Not A Name" that cannot be fetched: its certificate's path, vendors\/Not A Name\/certificate\.json, has "Not A Name" in vendors\/, not an artifact name/],
+    ['a vendor\'s statement names ..', { '': ['a'], 'a/certificate.json': ['..'] }, /^order fetch: the server's vendors\/a\/certificate\.json of ord-fake names a held-by-vendor artifact "\.\." that cannot be fetched: its certificate's path in vendors\/a\/, vendors\/\.\.\/certificate\.json, has a \.\. segment/],
+    ['a vendor\'s statement names a name that is no string', { '': ['a'], 'a/certificate.json': [7] }, /^order fetch: the server's vendors\/a\/certificate\.json of ord-fake names a held-by-vendor artifact 7 that cannot be fetched: its name is not a string$/m],
+    [
+      'vendors nest deeper than verifiers follow',
+      { '': ['a'], 'a/certificate.json': ['b'], 'a/vendors/b/certificate.json': ['c'], 'a/vendors/b/vendors/c/certificate.json': ['d'], 'a/vendors/b/vendors/c/vendors/d/certificate.json': ['e'] },
+      /^order fetch: the server's vendors\/a\/vendors\/b\/vendors\/c\/vendors\/d\/certificate\.json of ord-fake names a held-by-vendor artifact "e" that cannot be fetched: its certificate's path in vendors\/a\/, vendors\/b\/vendors\/c\/vendors\/d\/vendors\/e\/certificate\.json, nests vendors\/ 4 levels deep, at most 3/,
+    ],
+  ];
+  for (const [what, statements, want] of cases) {
+    it(`refuses when ${what}: exit 1 naming the certificate, the artifact and the problem; nothing is written, nothing bad is asked for`, async () => {
+      served.clear();
+      asked.length = 0;
+      for (const [k, held] of Object.entries(statements)) served.set(k, envelope(held));
+      const r = await fetch();
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, want);
+      assert.equal(existsSync(out), false, 'nothing written');
+      // Only the certificate and the certificates of the bundles the path rule takes were asked for.
+      assert.deepEqual(asked, ['/v1/orders/ord-fake/certificate', ...Object.keys(statements).filter((k) => k).map((k) => `/v1/orders/ord-fake/vendors/${k}`)]);
+    });
+  }
 });

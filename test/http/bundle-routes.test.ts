@@ -82,7 +82,7 @@ describe('bundle routes', { timeout: 180_000 }, () => {
     writeFileSync(join(out, 'audrey.token'), api.tokens.audrey, { mode: 0o600 });
     const f = await runCli('order', 'fetch', id, '--out', dir, '--server', api.url, '--token-file', join(out, 'audrey.token'));
     assert.equal(f.code, 0, f.stdout + f.stderr);
-    assert.deepEqual(readdirSync(dir).sort(), ['certificate.json', 'exceptions.ndjson', 'order.json', 'public-key.pem', 'records.ndjson', 'rescan.ndjson', 'retained.ndjson', 'trust.json']);
+    assert.deepEqual(readdirSync(dir).sort(), ['certificate.json', 'exceptions.ndjson', 'order.json', 'public-key.pem', 'receipt.tlog-proof', 'records.ndjson', 'rescan.ndjson', 'retained.ndjson', 'trust.json']);
     const keyid = trustedKey(publicKeyFromPem(readFileSync(join(dir, 'public-key.pem'), 'utf8'))).keyid;
     const v = await runCli('verify', '--bundle', dir, '--keyid', keyid);
     assert.equal(v.code, 0, v.stdout + v.stderr);

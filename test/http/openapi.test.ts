@@ -270,6 +270,17 @@ describe('OpenAPI document', () => {
     assert.deepEqual(Object.keys(put.responses).sort(), ['200', '400', '401', '403', '404', '409', '413', '415', '429']);
   });
 
+  it('documents {file} of a vendor\'s file served as the upload\'s: a path in the bundle, one URL segment with its / as %2F', () => {
+    const get = doc.paths['/v1/orders/{id}/vendors/{artifact}/{file}'].get;
+    const file = get.parameters.find((p: Json) => p.name === 'file');
+    const upload = doc.paths['/v1/orders/{id}/derived/{artifact}/vendor-bundle/{file}'].put.parameters.find((p: Json) => p.name === 'file');
+    assert.deepEqual([file.in, file.required, file.schema.type, file.schema.pattern], ['path', true, 'string', VENDOR_BUNDLE_PATH_PATTERN]);
+    assert.equal(file.schema.pattern, upload.schema.pattern);
+    assert.ok(new RegExp(file.schema.pattern).test('vendors/acme/vendors/beta/records.ndjson'));
+    assert.match(file.description, /%2F/);
+    assert.deepEqual(Object.keys(get.responses).sort(), ['200', '400', '401', '404', '429']);
+  });
+
   it('documents the manifest upload as a streamed NDJSON body, not JSON', () => {
     const put = doc.paths['/v1/artifacts/{name}/manifest'].put;
     assert.deepEqual(Object.keys(put.requestBody.content), ['application/x-ndjson']);

@@ -118,3 +118,22 @@ async function syncDir(dir: string): Promise<void> {
     await fh.close();
   }
 }
+
+/**
+ * The transparency log's key (docs/FORMAT.md section 12), a key of its own:
+ * loaded from `path`, or made there (PKCS#8 PEM, mode 0600, in a 0700
+ * directory) on the coordinator's first start, as the queue key is. Its
+ * public half is in the trust root; it never signs a certificate.
+ */
+export async function loadOrCreateLogKey(path: string): Promise<{ signer: Signer; created: boolean }> {
+  let created = false;
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    await writeNew(path, pem, 0o600);
+    created = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot create the log key ${path}: ${(e as Error).message}`);
+  }
+  return { signer: await loadSigner(path), created };
+}

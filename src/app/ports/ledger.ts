@@ -11,6 +11,7 @@ import type { OrderStore } from './orders.js';
 import type { PeopleStore } from './people.js';
 import type { ResultStore } from './results.js';
 import type { SigningKeyStore } from './signing-keys.js';
+import type { LogStore } from './transparency-log.js';
 
 export interface LedgerTransactions {
   /** Runs `f` in one transaction (for use cases that must change several things at once). */
@@ -26,6 +27,8 @@ export interface Ledger extends OrderStore, InventoryStore, ResultStore, Certifi
   readonly people: PeopleStore;
   /** The lineage registry (src/app/ports/artifacts.ts). */
   readonly artifacts: ArtifactStore;
+  /** The transparency log (src/app/ports/transparency-log.ts). */
+  readonly tlog: LogStore;
 }
 
 // The ledger's types, for callers that import them from here.

@@ -2,6 +2,7 @@
 // against the server's ledger, opened through the offline commands'
 // composition root (src/main/offline.ts), and its key files (src/adapters/keys).
 // Every change is in the audit log, in the same transaction.
+import { appendToLog, revocationRef } from '../../app/transparency-log.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isInstant, keyIdOf, publicKeyFromPem, type Signer } from '@shredproof/verify';
@@ -106,7 +107,11 @@ export function revokeKey(opts: RevokeOptions, ctx: CliContext): void {
     const now = new Date().toISOString();
     const done = ledger.atomically(() => {
       const k = ledger.keys.revokeSigningKey(opts.keyid, since, reason);
-      if (k) ledger.access.appendAudit({ at: now, actor: localActor(), action: 'key.revoke', detail: `key ${k.keyid} compromised since ${since}: ${reason}` });
+      if (k) {
+        ledger.access.appendAudit({ at: now, actor: localActor(), action: 'key.revoke', detail: `key ${k.keyid} compromised since ${since}: ${reason}` });
+        // In the transparency log too: its index dates the revocation independently of any certificate's issuedAt.
+        appendToLog(ledger, [{ event: { type: 'key-revocation', role: 'certificate', keyid: k.keyid, revokedAt: k.revokedAt!, reason }, ref: revocationRef(k.keyid) }], now);
+      }
       return k;
     });
     if (!done) throw new CliExit(EXIT_INVALID, `key revoke: no key ${opts.keyid} in the history (shredproof key list)`);

@@ -1,14 +1,19 @@
 // The rest of a certificate bundle (docs/FORMAT.md section 10) beside the
 // certificate and records: the order as approved, whose bytes the statement's
 // order.sha256 is, the list files of a version 2 certificate, and the bundle
-// of each vendor that holds a derived artifact (vendors/<artifact>/).
+// of each vendor that holds a derived artifact (vendors/<artifact>/), the
+// bundles of its own vendors included (vendors/<artifact>/vendors/...).
+import { constants } from 'node:fs';
+import { type FileHandle, lstat, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { LIST_NAMES, vendorBundleDir } from '@shredproof/verify';
 import { z } from 'zod';
 import { trustRootFile } from '../../app/trust-root.js';
+import { MAX_VENDOR_LEVELS, VENDOR_BUNDLE_FILES } from '../../app/vendor-certificates.js';
 import type { ApiContext } from '../context.js';
 import { HttpProblem } from '../problem.js';
-import { sendFile, sendNdjsonFile } from '../stream-file.js';
+import { sendNdjsonFile } from '../stream-file.js';
 import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
 import { OrderIdParams, VendorFileParams } from '../schemas.js';
 import { listPath } from '../list-proofs.js';
@@ -16,6 +21,51 @@ import { certified } from './certificates.js';
 import { getOrderOr404 } from './orders.js';
 
 const ListParams = OrderIdParams.extend({ list: z.enum(LIST_NAMES) });
+
+/** What a missing file or directory makes open and lstat answer: the bundle carries no such file. */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
+const absent = (e: unknown) => ABSENT.has((e as NodeJS.ErrnoException).code ?? '');
+
+/** lstat, or undefined when there is nothing at `path`. */
+async function lstatOrNone(path: string) {
+  try {
+    return await lstat(path);
+  } catch (e) {
+    if (absent(e)) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Opens `file` (a path VendorFileParams took) of the vendor's bundle that our bundle in `dir` carries for
+ * `artifact`, or undefined when it carries no such regular file. Each directory on the way, vendors/ and the
+ * artifact's included, must be one and not a link, and the file is opened without following one: a bundle attached
+ * from disk is copied with its links, and a link could lead out of vendors/<artifact>/.
+ */
+async function openVendorFile(dir: string, artifact: string, file: string): Promise<FileHandle | undefined> {
+  const segments = [...vendorBundleDir(artifact).split('/'), ...file.split('/')];
+  let at = dir;
+  for (const s of segments.slice(0, -1)) {
+    at = join(at, s);
+    if ((await lstatOrNone(at))?.isDirectory() !== true) return undefined;
+  }
+  const path = join(at, segments.at(-1)!);
+  // lstat where O_NOFOLLOW is unknown (Windows); O_NOFOLLOW where a link could replace the file after it.
+  if ((await lstatOrNone(path))?.isFile() !== true) return undefined;
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    if (absent(e)) return undefined;
+    throw e;
+  }
+  // Opened before any header is sent, so that a file that is not there is still a problem document, not a broken 200.
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    return undefined;
+  }
+  return handle;
+}
 
 export const bundleRoutes: Route[] = [
   defineRoute({
@@ -73,9 +123,9 @@ export const bundleRoutes: Route[] = [
     path: '/v1/orders/:id/vendors/:artifact/:file',
     operationId: 'getVendorBundleFile',
     tag: 'certificates',
-    summary: 'A file of a vendor\'s certificate bundle that the certificate carries (vendors/{artifact}/{file}), byte for byte, streamed',
+    summary: 'A file of a vendor\'s certificate bundle that the certificate carries (vendors/{artifact}/{file}), its vendors\' bundles included, byte for byte, streamed',
     description:
-      'A certified order whose derived artifact is held by a vendor carries the vendor\'s own certificate bundle, as it was attached and verified; the statement binds its certificate.json and trust.json by SHA-256 (docs/FORMAT.md section 5.10). 404 NOT_FOUND when the certificate carries no such file (the artifact was not held by a vendor, or the vendor\'s bundle has no such file: order.json and public-key.pem are optional).',
+      `A certified order whose derived artifact is held by a vendor carries the vendor's own certificate bundle, as it was attached and verified, the bundles of the vendor's own vendors in it; the statement binds its certificate.json and trust.json by SHA-256, and each bundle's statement binds its vendors' (docs/FORMAT.md section 5.10). {file} is the file's path in the vendor's bundle, each / percent-encoded: one of ${VENDOR_BUNDLE_FILES.join(', ')}, or such a file of the bundle of one of the vendor's own vendors, vendors/<artifact>/ followed by such a path (at most ${MAX_VENDOR_LEVELS} levels of vendors/); 400 naming the problem otherwise (.., an empty segment, a backslash, an absolute path, another directory or file, too deep). 404 NOT_FOUND when the certificate carries no such file (the artifact was not held by a vendor, or the vendor's bundle has no such file: order.json and public-key.pem are optional).`,
     auth: ANY_ROLE,
     params: VendorFileParams,
     responses: {
@@ -85,11 +135,13 @@ export const bundleRoutes: Route[] = [
     },
     async handler(ctx: ApiContext, { params, res }) {
       const cert = certified(ctx, params.id);
-      // Both parameters passed their schemas: an artifact name and a bundle file's name, neither with '/' nor '..'.
-      const path = join(dirname(cert.recordsPath), vendorBundleDir(params.artifact), params.file);
-      return sendFile(res, path, 'application/octet-stream', `${params.artifact}-${params.file}`, () =>
-        new HttpProblem(404, 'NOT_FOUND', 'Not found', `certificate ${cert.certificateId} of order ${params.id} carries no ${vendorBundleDir(params.artifact)}/${params.file}: the artifact is not held by a vendor, or its vendor's bundle has no such file`),
-      );
+      const file = await openVendorFile(dirname(cert.recordsPath), params.artifact, params.file);
+      if (!file) {
+        throw new HttpProblem(404, 'NOT_FOUND', 'Not found', `certificate ${cert.certificateId} of order ${params.id} carries no ${vendorBundleDir(params.artifact)}/${params.file}: the artifact is not held by a vendor, or its vendor's bundle has no such file`);
+      }
+      res.status(200).type('application/octet-stream').set('Content-Disposition', `attachment; filename="${params.artifact}-${params.file.replaceAll('/', '-')}"`);
+      await pipeline(file.createReadStream(), res);
+      return undefined;
     },
   }),
 ];

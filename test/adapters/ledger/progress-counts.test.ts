@@ -106,7 +106,7 @@ describe('ledger: progress counters kept by triggers', () => {
       const db = new Database(path);
       db.exec('DROP TRIGGER inventory_counts_insert; DROP TRIGGER inventory_counts_delete; DROP TRIGGER inventory_counts_update; DROP TABLE inventory_counts');
       // And what migrations 6 and 7 add, which a schema 2 file does not have either.
-      db.exec('DROP TABLE people; DROP TABLE person_keys; DROP TABLE ledger_settings; ALTER TABLE orders DROP COLUMN approvals; DROP TABLE artifact_manifest; DROP TABLE artifacts; ALTER TABLE orders DROP COLUMN derived; DROP TABLE vendors');
+      db.exec('DROP TABLE people; DROP TABLE person_keys; DROP TABLE ledger_settings; ALTER TABLE orders DROP COLUMN approvals; DROP TABLE artifact_manifest; DROP TABLE artifacts; ALTER TABLE orders DROP COLUMN derived; DROP TABLE vendors; DROP TABLE log_cosignatures; DROP TABLE log_checkpoints; DROP TABLE log_nodes; DROP TABLE log_entries; DROP TABLE log_witnesses');
       db.pragma('user_version = 2');
       db.close();
       const again = new SqliteLedger(path);

@@ -109,7 +109,7 @@ describe('SqliteLedger', () => {
 
   describe('schema migrations', () => {
     it('are applied once; re-opening is a no-op that keeps every row', () => {
-      assert.equal(raw().pragma('user_version', { simple: true }), 9);
+      assert.equal(raw().pragma('user_version', { simple: true }), 10);
       const schema = () => raw().prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all();
       const before = schema();
       assert.ok(before.length >= 4, 'tables and indexes exist');
@@ -123,17 +123,17 @@ describe('SqliteLedger', () => {
       }
       ledger = new SqliteLedger(path);
       assert.deepEqual(schema(), before);
-      assert.equal(raw().pragma('user_version', { simple: true }), 9);
+      assert.equal(raw().pragma('user_version', { simple: true }), 10);
       assert.equal(raw().pragma('journal_mode', { simple: true }), 'wal');
     });
 
     it('migrate() on an up-to-date database changes nothing', () => {
       const db = new Database(join(dir, 'm.sqlite'));
       try {
-        assert.equal(migrate(db), 9);
+        assert.equal(migrate(db), 10);
         db.prepare("INSERT INTO orders (id, reference, document, document_sha256, state, created_by, created_at, updated_at) VALUES ('o','r','{}','x','draft','a','t','t')").run();
-        assert.equal(migrate(db), 9);
-        assert.equal(db.pragma('user_version', { simple: true }), 9);
+        assert.equal(migrate(db), 10);
+        assert.equal(db.pragma('user_version', { simple: true }), 10);
         assert.equal((db.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n, 1);
       } finally {
         db.close();
@@ -144,21 +144,21 @@ describe('SqliteLedger', () => {
       ledger.createOrder(orderRow('ord-1'), 'alice');
       ledger.close();
       const w = new Database(path);
-      w.pragma('user_version = 10');
+      w.pragma('user_version = 11');
       w.close();
       assert.throws(() => new SqliteLedger(path), (e: Error) => {
-        assert.match(e.message, /ledger schema version 10 is newer than this shredproof \(9\); upgrade shredproof/);
+        assert.match(e.message, /ledger schema version 11 is newer than this shredproof \(10\); upgrade shredproof/);
         return true;
       });
       const r = raw();
-      assert.equal(r.pragma('user_version', { simple: true }), 10);
+      assert.equal(r.pragma('user_version', { simple: true }), 11);
       assert.equal((r.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n, 1);
       // An empty file that claims a newer schema is refused too (and gets no tables).
       const other = join(dir, 'new.sqlite');
       const e = new Database(other);
-      e.pragma('user_version = 10');
+      e.pragma('user_version = 11');
       e.close();
-      assert.throws(() => new SqliteLedger(other), /schema version 10 is newer/);
+      assert.throws(() => new SqliteLedger(other), /schema version 11 is newer/);
       const o = new Database(other, { readonly: true });
       opened.push(o);
       assert.equal((o.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n, 0);

@@ -74,3 +74,30 @@ export function tileOfNode(r: NodeRange, size: number): { tile: TileCoord; offse
   const tile = tileAt(level, Math.floor(position / TILE_WIDTH), size)!;
   return { tile, offset: position % TILE_WIDTH, count: below };
 }
+
+/** A tile's hashes as the log serves them: `width` hashes of 32 bytes, concatenated. */
+export type TileReader = (t: TileCoord) => Uint8Array;
+
+/**
+ * MTH(D[r.start:r.end]) of a tree of `size` leaves, from its tiles (the
+ * spec's "clients can compute any desired proof"): a perfect subtree is
+ * hashed up from the tile row that holds it; any other range is split as
+ * RFC 6962 splits it. A tile of the wrong length is INDEX_OUT_OF_RANGE.
+ * Nothing here is trusted by itself: the caller checks what it computes
+ * against a signed root (a consistency or inclusion proof).
+ */
+export function rangeHashFromTiles(r: NodeRange, size: number, read: TileReader, hasher: { hashChildren(l: Uint8Array, r: Uint8Array): Uint8Array }): Uint8Array {
+  const width = r.end - r.start;
+  let k = 0;
+  while (2 ** k < width) k++;
+  if (2 ** k !== width || r.start % width !== 0) {
+    const split = 2 ** (k - 1);
+    return hasher.hashChildren(rangeHashFromTiles({ start: r.start, end: r.start + split }, size, read, hasher), rangeHashFromTiles({ start: r.start + split, end: r.end }, size, read, hasher));
+  }
+  const { tile, offset, count } = tileOfNode(r, size);
+  const bytes = read(tile);
+  if (bytes.length !== 32 * tile.width) throw new VerificationError('INDEX_OUT_OF_RANGE', `${tilePath(tile)} is ${bytes.length} bytes, not ${32 * tile.width}`);
+  let row = Array.from({ length: count }, (_, i) => bytes.subarray(32 * (offset + i), 32 * (offset + i + 1)));
+  while (row.length > 1) row = Array.from({ length: row.length / 2 }, (_, i) => hasher.hashChildren(row[2 * i]!, row[2 * i + 1]!));
+  return row[0]!;
+}

@@ -257,6 +257,44 @@ const MIGRATIONS: Migration[] = [
     added_by      TEXT NOT NULL
   );
   `,
+  // 10: the transparency log (issue 17; src/app/transparency-log.ts, docs/FORMAT.md section 12).
+  // Entries and tree nodes are appended, never changed; a checkpoint is signed once per size.
+  `
+  CREATE TABLE log_entries (
+    idx        INTEGER PRIMARY KEY,          -- the leaf index, from 0
+    type       TEXT NOT NULL,                -- the event's type (section 12.1)
+    ref        TEXT,                         -- a certificate's id, for its receipt
+    entry      BLOB NOT NULL,                -- the leaf input, exactly
+    logged_at  TEXT NOT NULL
+  );
+  CREATE INDEX log_entries_ref ON log_entries(ref) WHERE ref IS NOT NULL;
+  -- Every perfect subtree: MTH(D[idx * 2^level, (idx + 1) * 2^level)). Proofs and tiles read these, nothing is recomputed.
+  CREATE TABLE log_nodes (
+    level  INTEGER NOT NULL,
+    idx    INTEGER NOT NULL,
+    hash   BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+  ) WITHOUT ROWID;
+  CREATE TABLE log_checkpoints (
+    size       INTEGER PRIMARY KEY,
+    root       BLOB NOT NULL,
+    note       TEXT NOT NULL,                -- the signed note as the log signed it
+    signed_at  TEXT NOT NULL
+  );
+  CREATE TABLE log_cosignatures (
+    size       INTEGER NOT NULL REFERENCES log_checkpoints(size),
+    witness    TEXT NOT NULL,                -- the witness's verifier key
+    line       TEXT NOT NULL,                -- its signature line, ending in a newline
+    time       INTEGER NOT NULL,             -- the time it signed (POSIX seconds)
+    added_at   TEXT NOT NULL,
+    PRIMARY KEY (size, witness)
+  );
+  CREATE TABLE log_witnesses (
+    vkey       TEXT PRIMARY KEY,             -- type 0x04 verifier key (section 12.4)
+    added_at   TEXT NOT NULL,
+    added_by   TEXT NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

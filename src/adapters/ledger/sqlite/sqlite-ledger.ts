@@ -13,6 +13,7 @@ import { SqliteArtifactStore } from './artifact-store.js';
 import { SqliteCertificateStore } from './certificate-store.js';
 import { LedgerConnection } from './connection.js';
 import { SqliteInventoryStore } from './inventory-store.js';
+import { SqliteLogStore } from './log-store.js';
 import { SqliteOrderStore } from './order-store.js';
 import { SqlitePeopleStore } from './people-store.js';
 import { SqliteResultStore } from './result-store.js';
@@ -34,6 +35,8 @@ export class SqliteLedger implements Ledger {
   readonly people: SqlitePeopleStore;
   /** The lineage registry: artifacts derived from the data, and what from. */
   readonly artifacts: SqliteArtifactStore;
+  /** The transparency log of certificates and keys. */
+  readonly tlog: SqliteLogStore;
 
   constructor(path: string) {
     this.conn = new LedgerConnection(path);
@@ -45,6 +48,7 @@ export class SqliteLedger implements Ledger {
     this.keys = new SqliteSigningKeyStore(this.conn);
     this.people = new SqlitePeopleStore(this.conn);
     this.artifacts = new SqliteArtifactStore(this.conn);
+    this.tlog = new SqliteLogStore(this.conn);
   }
 
   close(): void {
