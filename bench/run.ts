@@ -25,6 +25,7 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<BenchResult[]
   s3: { title: 'S3 on s3rver, 10,000 objects: an order through the engine against the naive GetObject + DeleteObject loop (issue 4)', run: () => benchS3(10_000) },
   postgres: { title: 'PostgreSQL, 1,000,000 rows destroyed and certified through the engine: rows/s and peak RSS (issue 4)', run: () => benchPostgres(1_000_000) },
   page: { title: 'Offline verifier page in headless Chromium: 1,000,000 records, proofs, photo lookup, against the same core code in Node (issue 6)', run: async () => (await import('./verifier-page.js')).benchVerifierPage(1_000_000) },
+  tlog: { title: 'Transparency log: appends, proofs and tiles at 1,000, 100,000 and 1,000,000 entries, against proofs from an in-memory tree (issue 17)', run: async () => (await import('./tlog.js')).benchTlog() },
   api: { title: 'HTTP API under load: order status and per-object proofs while 100,000 objects execute, against the same requests with nothing executing (issue 5)', run: async () => (await import('./api.js')).benchApi(100_000, 10_000) },
 };
 

@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { composeCoordinator } from '../../main/coordinator.js';
 import { composeWorker } from '../../main/worker.js';
 import { loadConfig } from '../../config/config.js';
-import { type ApprovalRole, isStatementV2, LIST_NAMES, resolveTrust, signApproval, signDisposition, type Signer, vendorBundleDir, verifyCertificate, verifyListFile, verifyOrderFile, verifyTrusted } from '@shredproof/verify';
+import { type ApprovalRole, checkCertificateReceipt, isStatementV2, LIST_NAMES, parseCertificate, RECEIPT_FILE, resolveTrust, signApproval, signDisposition, type Signer, vendorBundleDir, verifyCertificate, verifyListFile, verifyOrderFile, verifyTrusted } from '@shredproof/verify';
 import { registerArtifact } from '../../app/artifacts.js';
 import { disposeArtifact } from '../../app/dispositions.js';
 import { addVendor, attachVendorCertificate, checkVendorDir } from '../../app/vendor-certificates.js';
@@ -28,7 +28,7 @@ import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.j
 import { progressBar } from '../progress.js';
 
 /** The certificate bundle the demo hands over (docs/FORMAT.md section 10). */
-const BUNDLE_FILES = ['certificate.json', 'records.ndjson', ...LIST_NAMES.map((l) => `${l}.ndjson`), 'order.json', 'trust.json', 'public-key.pem'];
+const BUNDLE_FILES = ['certificate.json', 'records.ndjson', ...LIST_NAMES.map((l) => `${l}.ndjson`), 'order.json', 'trust.json', 'public-key.pem', RECEIPT_FILE];
 /** Copies of a few photos taken before they are destroyed, kept outside the store: a newcomer's photo check then says FOUND. */
 const PHOTOS_TO_CHECK = 'photos-to-check';
 
@@ -59,6 +59,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     SHREDPROOF_KEY: keys.privateKeyPath,
     SHREDPROOF_PREFIX: `shredproof-demo-${randomUUID().slice(0, 8)}`,
     SHREDPROOF_ISSUER: 'shredproof demo (ephemeral key)',
+    SHREDPROOF_LOG_ORIGIN: 'demo.shredproof.invalid/log',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
   // A face model trained on the photos: a derived artifact the order reaches (docs/ORDERS.md section 7).
@@ -149,6 +150,9 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     for (const list of LIST_NAMES) verifyListFile(list, statement, read(`${list}.ndjson`));
     await verifyRecordsFile(statement, join(out, 'records.ndjson'));
     for (const e of statement.derivedArtifacts ?? []) if (e.disposition === 'held-by-vendor') await checkVendorDir(join(out, vendorBundleDir(e.name)), e, statement.order.id);
+    // The receipt: the certificate is in the transparency log the trust root names (docs/FORMAT.md section 12.8).
+    const receipt = checkCertificateReceipt(trust.root!, parseCertificate(read('certificate.json')) as { payload: string }, statement, read(RECEIPT_FILE));
+    if (!receipt) throw new CliExit(EXIT_INVALID, 'demo: the trust root names no transparency log');
     const survivors = [...ds.held.keys(), ...ds.outOfScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
     const leftover = [...ds.inScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
     const secs = (Date.now() - t0) / 1000;
@@ -156,6 +160,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     ctx.out(`VERIFIED certificate ${statement.certificateId} (${done.state})`);
     ctx.out(`  destroyed ${statement.completeness.destroyed} objects, ${(statement.records.bytes / 1e6).toFixed(1)} MB; retained ${statement.completeness.retained} under hold; exceptions ${statement.completeness.exceptions}`);
     ctx.out(`  merkle root ${statement.merkle.rootHash}; key id ${keys.keyid} (pinned)`);
+    ctx.out(`  logged as entry ${receipt.index} of the transparency log ${receipt.origin}; its receipt (${RECEIPT_FILE}) proves it against a checkpoint of ${receipt.treeSize} entries signed by the log key in trust.json`);
     for (const a of approvalCheck.approvals) ctx.out(`  ${a.role === 'approver' ? 'approved by' : 'plan signed by'} ${a.person} with their own key ${a.keyid} (checked against trust.json)`);
     for (const e of statement.derivedArtifacts ?? []) {
       const what = e.disposition === 'destroyed' ? `destroyed (${statement.targets.find((t) => t.name === e.target)?.destroyed.count ?? 0} objects, target ${e.target})` : e.disposition === 'held-by-vendor' ? `held by ${e.vendor!.name}, whose certificate ${e.vendor!.certificateId} is in vendors/${e.name}/ and verified` : e.disposition;
