@@ -88,6 +88,7 @@ export async function composeCoordinator(
   try {
     // The log's key and origin before the key history: registering a new signing key logs it.
     const { signer: logSigner, created } = await loadOrCreateLogKey(config.log.keyPath);
+    checkPrivateFile(config.log.keyPath, 'the transparency log key');
     logKey = { origin: claimOrigin(ledger.tlog, config.log.origin), signer: logSigner };
     if (created) log.info({ path: config.log.keyPath, origin: logKey.origin }, 'transparency log key created');
     registerSigningKey({ ledger, signer, clock: systemClock });

@@ -49,6 +49,18 @@ describe('files holding secrets', () => {
     const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: freshPrefix(), SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_ISSUER: 'test issuer', LOG_LEVEL: 'silent' });
     await assert.rejects(composeCoordinator(config, {}, silentLogger()), /the signing key .* is readable or writable by group or others \(mode 0640\): run chmod 600/);
   });
+
+  it('the transparency log key: made 0600 on first start, and refused once group or others can read it', async () => {
+    await requireRedis();
+    const dir = tmp();
+    const keys = await generateKeys(join(dir, 'keys'));
+    const config = loadConfig({ DATA_DIR: join(dir, 'data'), REDIS_URL, SHREDPROOF_PREFIX: freshPrefix(), SHREDPROOF_KEY: keys.privateKeyPath, SHREDPROOF_ISSUER: 'test issuer', LOG_LEVEL: 'silent' });
+    const runtime = await composeCoordinator(config, {}, silentLogger());
+    await runtime.close();
+    assert.equal(mode(config.log.keyPath), 0o600);
+    chmodSync(config.log.keyPath, 0o644);
+    await assert.rejects(composeCoordinator(config, {}, silentLogger()), /the transparency log key .* is readable or writable by group or others \(mode 0644\): run chmod 600/);
+  });
 });
 
 describe('the signing key from elsewhere than a file (issue 15: container secrets), and its owner', () => {
