@@ -3,10 +3,11 @@
 // what the person compares, and what verified (for the statement view and
 // the photo check). A vendor's bundle (vendors/<artifact>/, docs/FORMAT.md
 // section 5.10) is verified as a bundle of its own, in a Run whose files are
-// reported with its path in ours: "vendors/<artifact>/records.ndjson".
+// reported with its path in ours: "vendors/<artifact>/records.ndjson". What
+// the receipt of the transparency log proved (section 12.8) is kept too.
 import { type AnyCertificateStatement, type ApprovalVerdict, type DestructionRecord, isVerificationError, type ResolvedTrust, type RetainedEntry, type VerificationError } from '@shredproof/verify';
 import type { RetainedIndex, VerifiedRecords } from './file-jobs.js';
-import { type BundleInput, BUNDLE_NAMES, FILE_SLOTS, type FileReport, type FileSlot, type ListViews, type PinInput, type TrustFacts, type VendorShown } from './protocol.js';
+import { type BundleInput, BUNDLE_NAMES, FILE_SLOTS, type FileReport, type FileSlot, type ListViews, type PinInput, type ReceiptShown, type TrustFacts, type VendorShown } from './protocol.js';
 import { approvalFacts, keyInfo } from './trust-job.js';
 
 /** What the last verification established; the photo check searches it. */
@@ -42,6 +43,7 @@ export class Run {
   readonly lists: ListViews = {};
   readonly checked: string[] = [];
   readonly vendors: VendorShown[] = [];
+  receipt: ReceiptShown | undefined;
   failure: { file: string; error: VerificationError } | undefined;
   statement: AnyCertificateStatement | undefined;
   session: Omit<VerifiedSession, 'statement' | 'pinned'> = { recordProofs: [], heldProofs: [] };

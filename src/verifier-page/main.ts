@@ -43,7 +43,7 @@ function showProgress(p: Extract<WorkerReply, { type: 'progress' }>): void {
 
 const worker = new VerifierWorker(__WORKER_SOURCE__, showProgress);
 
-const NEEDS_CERTIFICATE: readonly FileSlot[] = ['records', 'retained', 'exceptions', 'rescan', 'order'];
+const NEEDS_CERTIFICATE: readonly FileSlot[] = ['records', 'retained', 'exceptions', 'rescan', 'order', 'receipt'];
 
 /** Why Verify cannot run yet, or '' when it can. The worker checks again: these are hints, not checks. */
 function inputsProblem(): string {

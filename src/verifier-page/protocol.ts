@@ -4,7 +4,7 @@
 import type { AnyCertificateStatement, ApprovalRole, DestructionRecord, ListEntry, ListName, Pin, RetainedEntry, VerificationCode } from '@shredproof/verify';
 
 /** The single files of a certificate bundle (docs/FORMAT.md section 10), by role, in the order the CLI checks them. */
-export const FILE_SLOTS = ['certificate', 'records', 'retained', 'exceptions', 'rescan', 'order', 'trust', 'publicKey'] as const;
+export const FILE_SLOTS = ['certificate', 'records', 'retained', 'exceptions', 'rescan', 'order', 'trust', 'publicKey', 'receipt'] as const;
 export type FileSlot = (typeof FILE_SLOTS)[number];
 
 /** Each role's name in a bundle: what the reports call the file, and how a dropped bundle is sorted. */
@@ -17,6 +17,7 @@ export const BUNDLE_NAMES: Readonly<Record<FileSlot, string>> = {
   order: 'order.json',
   trust: 'trust.json',
   publicKey: 'public-key.pem',
+  receipt: 'receipt.tlog-proof',
 };
 
 /** A file with the name a report gives it: "proofs/record-2.json" for a proof of a dropped bundle. */
@@ -138,12 +139,39 @@ export interface VendorShown {
   file?: string;
 }
 
+/**
+ * What the page says about the certificate's receipt from the issuer's
+ * transparency log (docs/FORMAT.md section 12.8): what it proved, or why it
+ * was not checked. Absent when the bundle has no receipt and the trust root
+ * names no log, or when the receipt failed (the verdict says so).
+ */
+export type ReceiptShown =
+  | {
+      status: 'verified';
+      /** The certificate's entry in the log, and the checkpoint that includes it. */
+      index: number;
+      treeSize: number;
+      rootHash: string;
+      origin: string;
+      /** The log keys whose signature verified, as name+hint. */
+      logKeys: string[];
+      /** The witnesses whose cosignatures verified, each with the time it signed (POSIX seconds). */
+      cosignatures: Array<{ witness: string; time: number }>;
+      /** How many witnesses the trust root requires. */
+      witnessQuorum: number;
+      /** The trust root naming the log is pinned (the person's own, or the bundle's by its SHA-256). */
+      rootPinned: boolean;
+    }
+  /** no-log: a receipt, but no trust root with a log to check it; not-required: no receipt, and the log does not require one for this certificate. */
+  | { status: 'no-log' | 'not-required'; reason: string };
+
 interface Checked {
   files: FileReport[];
   facts: TrustFacts;
   lists: ListViews;
   /** The held-by-vendor artifacts' bundles, in the statement's order. */
   vendors: VendorShown[];
+  receipt?: ReceiptShown;
   elapsedMs: number;
 }
 

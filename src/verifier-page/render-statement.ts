@@ -4,12 +4,14 @@
 // their heads, and the lists are shown from their files when those were
 // given and verified (./file-jobs.ts), else the page says which file to add.
 // Under "Approved by", what the trust root made of the approvals
-// (./render-approval.ts); the derived section as a tree (./render-derived.ts).
+// (./render-approval.ts); the derived section as a tree (./render-derived.ts);
+// last, the receipt of the issuer's transparency log (./render-receipt.ts).
 import { type AnyCertificateStatement, type CertificateStatement, type CertificateStatementV2, type ExceptionEntry, isStatementV2, type RescanEntry, type RetainedEntry } from '@shredproof/verify';
 import { bytes, count, h, time } from './dom.js';
-import type { ApprovalFacts, ListView, ListViews, VendorShown } from './protocol.js';
+import type { ApprovalFacts, ListView, ListViews, ReceiptShown, VendorShown } from './protocol.js';
 import { approvalRows } from './render-approval.js';
 import { renderDerived } from './render-derived.js';
+import { receiptSection } from './render-receipt.js';
 import { type Cell, facts, listOrNone, mono, table } from './render-parts.js';
 
 type Rows = { total: number; rows: Cell[][] };
@@ -108,7 +110,7 @@ function namedDerived(s: AnyCertificateStatement): HTMLElement[] {
   );
 }
 
-export function renderStatement(s: AnyCertificateStatement, lists: ListViews = {}, approvals?: ApprovalFacts, vendors: readonly VendorShown[] = []): DocumentFragment {
+export function renderStatement(s: AnyCertificateStatement, lists: ListViews = {}, approvals?: ApprovalFacts, vendors: readonly VendorShown[] = [], receipt?: ReceiptShown): DocumentFragment {
   const f = document.createDocumentFragment();
   const c = s.completeness;
   const l = isStatementV2(s)
@@ -143,6 +145,7 @@ export function renderStatement(s: AnyCertificateStatement, lists: ListViews = {
     ...namedDerived(s),
     h('h3', null, 'Commitments'),
     commitments(s),
+    ...(receipt ? receiptSection(receipt) : []),
   );
   return f;
 }

@@ -6,14 +6,16 @@
 // hold is INVALID PIN_MISMATCH). Each has its own word, colour, symbol and
 // data-verdict, inside one polite live region that a screen reader reads
 // whole. A valid verdict says who approved and whether their own key says
-// so, and what became of the derived artifacts; an INVALID one what its
+// so, what became of the derived artifacts, and what the receipt of the
+// issuer's transparency log proves (section 12.8); an INVALID one what its
 // code means. Below it: what to compare, one line per file (a vendor's
 // files by their path in vendors/<artifact>/), and the statement.
 import { type AnyCertificateStatement, isStatementV2, type Pin } from '@shredproof/verify';
 import { explainCode } from './code-text.js';
 import { byId, h, replaceChildren } from './dom.js';
-import type { FileReport, TrustFacts, VendorShown, VerifyOutcome } from './protocol.js';
+import type { FileReport, ReceiptShown, TrustFacts, VendorShown, VerifyOutcome } from './protocol.js';
 import { approvalSentences } from './render-approval.js';
+import { receiptSentences } from './render-receipt.js';
 import { derivedSummary } from './render-derived.js';
 import { renderKey } from './render-check.js';
 import { facts, mono } from './render-parts.js';
@@ -143,6 +145,11 @@ function derivedPara(s: AnyCertificateStatement, vendors: readonly VendorShown[]
   return para('verdict-derived', `${derivedSummary(s)}${bundles} See “Derived artifacts” below.`);
 }
 
+/** What the receipt of the issuer's transparency log proves, and what it does not (docs/FORMAT.md section 12.8). */
+function receiptPara(r: ReceiptShown | undefined): HTMLElement | null {
+  return r ? para('verdict-log', receiptSentences(r)) : null;
+}
+
 export function showOutcome(o: VerifyOutcome): void {
   if (o.verdict === 'error') {
     setVerdict('error', VERDICT_WORDS.error, o.message);
@@ -157,7 +164,7 @@ export function showOutcome(o: VerifyOutcome): void {
     const explain = para('verdict-explain', h('strong', null, 'What this means: '), explainCode(o.code));
     setVerdict('invalid', VERDICT_WORDS.invalid, h('span', { class: 'code', id: 'verdict-code' }, o.code), `: ${o.message}`, explain, ...extra);
   } else if (o.verdict === 'valid') {
-    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), approvalPara(f, o.statement), derivedPara(o.statement, o.vendors), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`));
+    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), approvalPara(f, o.statement), derivedPara(o.statement, o.vendors), receiptPara(o.receipt), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`));
   } else {
     setVerdict(
       'unpinned',
@@ -166,6 +173,7 @@ export function showOutcome(o: VerifyOutcome): void {
       compareHint(f),
       approvalPara(f, o.statement),
       derivedPara(o.statement, o.vendors),
+      receiptPara(o.receipt),
       para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`),
     );
   }
@@ -178,7 +186,7 @@ export function showOutcome(o: VerifyOutcome): void {
         : o.verdict === 'unpinned'
           ? 'What the certificate states (signature verified; key NOT pinned)'
           : 'What the certificate states (its signature verified; a later check failed, see above)';
-    replaceChildren(ui.statement, renderStatement(o.statement, o.lists, f.approvals, o.vendors));
+    replaceChildren(ui.statement, renderStatement(o.statement, o.lists, f.approvals, o.vendors, o.receipt));
     ui.statementBox.hidden = false;
   }
 }

@@ -3,7 +3,8 @@
 // (packages/verify/src/cli/verify-bundle.ts, docs/FORMAT.md sections 8 and 10):
 // keys and pins, certificate, records, lists, order, trust.json,
 // public-key.pem, proofs, then the vendors' own bundles (section 5.10,
-// ./vendor-job.ts). Each file gets its own verdict; the first failure is the
+// ./vendor-job.ts), then the receipt of the transparency log (section 12.8,
+// ./receipt-job.ts). Each file gets its own verdict; the first failure is the
 // page's. Without a certificate the proofs carry it, as with `shredproof
 // verify --proof`. What verified is kept for the photo check.
 import {
@@ -25,11 +26,12 @@ import { readBytes, UsageProblem } from './job-io.js';
 import { pageMerkleHasher } from './page-hasher.js';
 import { BUNDLE_NAMES, type FileSlot, type ProgressFn, type VerifyOutcome, type VerifyRequest } from './protocol.js';
 import { bundleSigner, FileFailure, type PageTrust, readPemKey, resolvePageTrust } from './trust-job.js';
+import { checkReceipt } from './receipt-job.js';
 import { checkVendors } from './vendor-job.js';
 
 export type { VerifiedSession };
 
-const NEEDS_CERTIFICATE: readonly FileSlot[] = ['records', 'retained', 'exceptions', 'rescan', 'order'];
+const NEEDS_CERTIFICATE: readonly FileSlot[] = ['records', 'retained', 'exceptions', 'rescan', 'order', 'receipt'];
 
 const proofWhat = { records: 'one object', retained: 'one entry kept under a legal hold', exceptions: 'one exception', rescan: 'one re-scan finding' } as const;
 
@@ -73,11 +75,13 @@ async function checkBundle(run: Run, progress: ProgressFn): Promise<void> {
   }
   if (t.trust.pin) run.facts.pin = t.trust.pin; // shown beside a PIN_MISMATCH; a verdict that holds sets it again
   let certificate: string | undefined;
+  let envelope: { payload: string } | undefined;
   if (b.certificate) {
     const bytes = await readBytes(b.certificate, 'certificate');
     try {
       run.trusted(verifyTrusted(t.trust, (keys) => verifyCertificate(bytes, keys)), t.trust);
-      certificate = canonicalize(parseCertificate(bytes));
+      envelope = parseCertificate(bytes) as { payload: string }; // verified: an envelope
+      certificate = canonicalize(envelope);
     } catch (e) {
       if (!isVerificationError(e)) throw e;
       if (e.code === 'PIN_MISMATCH') run.facts.unpinnedSigner = bundleSigner(t, (keys) => verifyCertificate(bytes, keys));
@@ -108,6 +112,7 @@ async function checkBundle(run: Run, progress: ProgressFn): Promise<void> {
   } else if (b.publicKey) run.note('public-key.pem', 'not checked', 'no signature verified to compare it with');
   if (b.certificate) await checkProofs(run, t, certificate);
   await checkVendors(run, (inner) => checkBundle(inner, progress));
+  if (envelope) await checkReceipt(run, t, envelope);
   for (const file of b.ignored) run.note(file, 'ignored', 'not a file of a certificate bundle');
 }
 
@@ -160,12 +165,13 @@ export async function runVerify(req: VerifyRequest, progress: ProgressFn): Promi
     throw e;
   }
   const { files, facts, lists, vendors, statement, failure } = run;
+  const receipt = run.receipt ? { receipt: run.receipt } : {};
   const elapsedMs = Math.round(performance.now() - started);
   if (failure) {
     const message = `${failure.file}: ${failure.error.message}`;
-    return { outcome: { verdict: 'invalid', code: failure.error.code, file: failure.file, message, files, facts, lists, vendors, elapsedMs, ...(statement ? { statement } : {}) } };
+    return { outcome: { verdict: 'invalid', code: failure.error.code, file: failure.file, message, files, facts, lists, vendors, ...receipt, elapsedMs, ...(statement ? { statement } : {}) } };
   }
   if (!statement) throw new Error('unreachable: a certificate or a proof verified');
-  const outcome: VerifyOutcome = { verdict: facts.pinned ? 'valid' : 'unpinned', statement, checked: run.checked, files, facts, lists, vendors, elapsedMs };
+  const outcome: VerifyOutcome = { verdict: facts.pinned ? 'valid' : 'unpinned', statement, checked: run.checked, files, facts, lists, vendors, ...receipt, elapsedMs };
   return { outcome, session: { statement, pinned: facts.pinned, ...run.session } };
 }

@@ -1,8 +1,10 @@
 // The page verifies what `shredproof demo` writes (a real order through the
 // real queue, ledger and worker), from file:// with no network: its output
 // folder chosen whole, as the bundle it is, pinned by the demo key's id; the
-// photos it kept are found destroyed, or kept under the demo's legal hold. A
-// tampered records line is reported with the same code as Node gives.
+// photos it kept are found destroyed, or kept under the demo's legal hold;
+// its receipt from the demo's transparency log proves its entry (docs/FORMAT.md
+// section 12.8). A tampered records line is reported with the same code as
+// Node gives.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +47,7 @@ describe('verifier page: a certificate made by shredproof demo', () => {
 
   it('verifies its output folder from file:// as a bundle, every file, and shows the demo order', async () => {
     const status = await chooseBundleFolder(p.page, out);
-    assert.match(status, /^From the folder “out”: 8 file\(s\) of the bundle sorted .* Ignored, not files of a certificate bundle: photos-to-check\/.*\.jpg\.$/);
+    assert.match(status, /^From the folder “out”: 9 file\(s\) of the bundle sorted .* Ignored, not files of a certificate bundle: photos-to-check\/.*\.jpg\.$/);
     // Pinned by the demo key's id, as a regulator pins the key id published in the settlement.
     await p.page.fill('#pin-keyid', trustedKey(publicKeyFromPem(readFileSync(files.publicKey, 'utf8'))).keyid);
     const v = await verifyInPage(p.page);
@@ -54,12 +56,15 @@ describe('verifier page: a certificate made by shredproof demo', () => {
     assert.match(v.detail, new RegExp(`records file \\(${lines} records\\)`));
     const reports = (await fileReports(p.page)).filter((r) => r.status !== 'ignored');
     // Our bundle's files, then the vendor's own bundle, verified with the trust root our statement pins (issue 16).
+    // Each bundle's receipt is checked last, after its vendors (docs/FORMAT.md section 8, step 12).
     const bundleFiles = ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem'];
-    assert.deepEqual(reports.map((r) => `${r.file} ${r.status}`), [...bundleFiles, ...bundleFiles.map((f) => `vendors/labelling-copies/${f}`)].map((f) => `${f} valid`));
+    const withReceipt = [...bundleFiles, 'receipt.tlog-proof'];
+    assert.deepEqual(reports.map((r) => `${r.file} ${r.status}`), [...bundleFiles, ...withReceipt.map((f) => `vendors/labelling-copies/${f}`), 'receipt.tlog-proof'].map((f) => `${f} valid`));
     const statement = (await p.page.textContent('#statement')) ?? '';
     assert.match(statement, /Demo order: delete every user photo/);
     assert.match(statement, /hold-demo-1/); // from the verified retained.ndjson
     assert.match(statement, /demo-approver/);
+    assert.match((await p.page.textContent('#verdict-log')) ?? '', /^Published in the issuer’s transparency log: this certificate is entry \d+ of /);
     assert.ok(p.page.url().startsWith('file://'));
     await p.screenshot('demo-valid');
     const kept = readdirSync(join(out, 'photos-to-check')).sort();

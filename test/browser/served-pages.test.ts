@@ -1,7 +1,8 @@
 // The pages the API serves, in real Chromium over HTTP: /verify (the offline
 // verifier, with its own strict CSP sent as the header) verifies a
 // certificate fetched from the API, and the whole bundle with the approvals
-// signed by the people's own keys (checked against the served trust.json);
+// signed by the people's own keys (checked against the served trust.json)
+// and the certificate's receipt from the log (docs/FORMAT.md section 12.8);
 // /docs renders the OpenAPI document with locally served assets. No console
 // errors: a CSP violation would be one.
 import assert from 'node:assert/strict';
@@ -91,11 +92,14 @@ describe('pages served by the API, in Chromium', () => {
       writeFileSync(join(bundle, file), text);
       return text;
     };
-    await save('certificate.json', `/v1/orders/${id}/certificate`);
+    const certificate = JSON.parse(await save('certificate.json', `/v1/orders/${id}/certificate`)) as { payload: string };
     await save('records.ndjson', `/v1/orders/${id}/records`);
     await save('order.json', `/v1/orders/${id}/order.json`);
     for (const list of ['retained', 'exceptions', 'rescan']) await save(`${list}.ndjson`, `/v1/orders/${id}/lists/${list}`);
     const trust = await save('trust.json', '/v1/trust.json', null);
+    // The trust root names the log and requires receipts: the receipt is the log's, public like it.
+    const { certificateId } = JSON.parse(Buffer.from(certificate.payload, 'base64').toString('utf8')) as { certificateId: string };
+    await save('receipt.tlog-proof', `/log/proof/${certificateId}`, null);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -115,6 +119,7 @@ describe('pages served by the API, in Chromium', () => {
     const statement = (await page.textContent('#statement')) ?? '';
     assert.ok(statement.includes(`bob, the approver, with their own key ${personSigner('bob').keyid}`), statement);
     assert.ok(statement.includes(`alice, who created the order, with their own key ${personSigner('alice').keyid}`), statement);
+    assert.match((await page.textContent('#verdict-log')) ?? '', /^Published in the issuer’s transparency log: this certificate is entry \d+ of /);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -8,7 +8,8 @@
 // (issue 15 item 2) are named in the verdict and the statement, each with
 // the key id of its signer; valid-derived/'s signed dispositions and its
 // vendor's bundle (docs/FORMAT.md section 5.10) in the derived section's
-// tree. An invalid vector that names its file is INVALID at that path, a
+// tree; valid-logged/'s receipt (section 12.8) in the verdict, by its entry
+// and log. An invalid vector that names its file is INVALID at that path, a
 // vendor's file by its path in vendors/<artifact>/.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -30,7 +31,9 @@ interface Expected {
   /** valid-derived/: the signed dispositions and the vendor bundles verified, in the statement's order. */
   dispositions?: Array<{ artifact: string; disposition: string; person: string; keyid: string }>;
   vendors?: Array<{ artifact: string; dir: string; certificateId: string; keyid: string }>;
-  /** Invalid vectors of section 5.10: the file the verdict names. */
+  /** valid-logged/: what its receipt proved. */
+  receipt?: { index: number; treeSize: number; origin: string };
+  /** Invalid vectors of sections 5.10 and 12: the file the verdict names. */
   file?: string;
   description: string;
 }
@@ -55,15 +58,16 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
   after(() => p?.close());
 
   const valid = readdirSync(V2).filter((n) => /^valid(-|$)/.test(n)).sort();
-  it('there are the valid bundles: valid/, valid-approved/ with signed approvals, valid-derived/ with derived artifacts and a vendor', () => {
-    assert.deepEqual(valid, ['valid', 'valid-approved', 'valid-derived']);
+  it('there are the valid bundles: valid/, valid-approved/ with signed approvals, valid-derived/ with derived artifacts and a vendor, valid-logged/ with a receipt', () => {
+    assert.deepEqual(valid, ['valid', 'valid-approved', 'valid-derived', 'valid-logged']);
   });
 
   for (const name of valid) {
     it(`${name}/ with each pin of its expected.json: VALID when pinned, "Signature valid, key NOT pinned" without, and its approvals shown`, async () => {
       const dir = join(V2, name);
       const status = await chooseBundleFolder(p.page, dir);
-      assert.match(status, new RegExp(`^From the folder “${name}”: 11 file\\(s\\) of the bundle sorted`));
+      const receipt = name === 'valid-logged' ? 1 : 0;
+      assert.match(status, new RegExp(`^From the folder “${name}”: ${11 + receipt} file\\(s\\) of the bundle sorted`));
       assert.match(status, /Ignored, not files of a certificate bundle: expected\.json\./);
       const vendorFiles = name === 'valid-derived' ? 8 : 0;
       if (vendorFiles) assert.match(status, / With a vendor’s own bundle, checked with it: vendors\/labels-at-acme\/ \(8 file\(s\)\)\./);
@@ -78,9 +82,10 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
         const cli = await cliFiles(dir, e.pin);
         assert.equal(cli.pinned, e.pinned);
         assert.deepEqual(compared(await fileReports(p.page)), cli.files, e.description);
-        assert.equal(cli.files.filter((f) => f.status === 'valid').length, 11 + vendorFiles, 'every file of the bundle verified, its vendor’s too');
+        assert.equal(cli.files.filter((f) => f.status === 'valid').length, 11 + vendorFiles + receipt, 'every file of the bundle verified, its vendor’s and its receipt too');
         await assertApprovalsShown(e);
         await assertDerivedShown(e);
+        await assertReceiptShown(e);
       }
     });
   }
@@ -111,6 +116,13 @@ describe('verifier page: the version 2 bundle vectors, as `shredproof verify --b
       const text = await node(v.artifact);
       assert.ok(text.includes(`the vendor’s own certificate ${v.certificateId}, signed by the vendor’s key ${v.keyid}: its bundle, ${v.dir}, verified, with its trust.json pinned`), `${e.description}: ${text}`);
     }
+  }
+
+  /** valid-logged/: the verdict says which entry of which log the receipt proved; a bundle with no receipt and no log says nothing of one. */
+  async function assertReceiptShown(e: Expected): Promise<void> {
+    const line = await p.page.locator('#verdict-log').allTextContents();
+    if (!e.receipt) return assert.deepEqual(line, [], e.description);
+    assert.ok(line[0]?.startsWith(`Published in the issuer’s transparency log: this certificate is entry ${e.receipt.index} of ${e.receipt.origin}, in a checkpoint of its first ${e.receipt.treeSize} entries `), `${e.description}: ${line[0]}`);
   }
 
   const invalid = readdirSync(join(V2, 'invalid')).sort();

@@ -7,7 +7,9 @@
 // The derived bundle (valid-derived/, docs/FORMAT.md section 5.10) names
 // each artifact, its signed disposition and its vendor, and checks the
 // vendor's bundle in vendors/<name>/ as a bundle of its own, each of its
-// files on its own line; a vendor that fails names its own file.
+// files on its own line; a vendor that fails names its own file. The logged
+// bundle (valid-logged/, section 12) says what its receipt proved; the
+// receipt vectors name receipt.tlog-proof (more in verify-bundle-receipt.test.ts).
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,8 +21,8 @@ import { runCli } from '../helpers/run-cli.js';
 
 const V2 = fileURLToPath(new URL('../vectors/certificate/v2/', import.meta.url));
 const VALID = join(V2, 'valid');
-/** The bundles that verify: valid/, valid-approved/ (the same with signed approvals, section 5.9) and valid-derived/ (section 5.10). */
-const VALID_DIRS = ['valid', 'valid-approved', 'valid-derived'];
+/** The bundles that verify: valid/, valid-approved/ (the same with signed approvals, section 5.9), valid-derived/ (section 5.10) and valid-logged/ (section 12). */
+const VALID_DIRS = ['valid', 'valid-approved', 'valid-derived', 'valid-logged'];
 const DERIVED = join(V2, 'valid-derived');
 const VENDOR_FILES = ['certificate.json', 'records.ndjson', 'retained.ndjson', 'exceptions.ndjson', 'rescan.ndjson', 'order.json', 'trust.json', 'public-key.pem'].map((f) => `vendors/labels-at-acme/${f}`);
 const dir = mkdtempSync(join(tmpdir(), 'sp-bundle-'));
@@ -35,7 +37,9 @@ interface Expected {
   /** valid-derived/ only: the signed dispositions and the vendor bundles verified. */
   dispositions?: Array<{ artifact: string; disposition: string; person: string; keyid: string }>;
   vendors?: Array<{ artifact: string; dir: string; certificateId: string; keyid: string }>;
-  /** The invalid vectors of section 5.10: the file named with the code. */
+  /** valid-logged/ only: what its receipt proved (section 12.8). */
+  receipt?: { index: number; treeSize: number; origin: string; logKeys: string[]; cosignatures: Array<{ witness: string; time: number }> };
+  /** The invalid vectors of sections 5.10 and 12: the file named with the code. */
   file?: string;
   description: string;
 }
@@ -67,6 +71,11 @@ describe('verify --bundle on every version 2 vector', () => {
         for (const f of e.vendors ? VENDOR_FILES : []) assert.match(r.stdout, new RegExp(`^  ${esc(f)} +VALID`, 'm'), `${e.description}: ${f}`);
         for (const d of e.dispositions ?? []) assert.match(r.stdout, new RegExp(`^  ${esc(d.artifact)} \\(.*decided by ${esc(d.person)} with their own key ${d.keyid} \\(signed \\S+; in the trust root\\)$`, 'm'), `${e.description}: ${d.artifact}`);
         for (const v of e.vendors ?? []) assert.match(r.stdout, new RegExp(`^  ${esc(v.artifact)} \\(.*HELD BY VENDOR .*: its certificate ${esc(v.certificateId)}, signed by key ${v.keyid} `, 'm'), `${e.description}: ${v.artifact}`);
+        // Section 12.8: the receipt's own line and what it proved; without a receipt and a log, no word of either.
+        if (e.receipt) {
+          assert.match(r.stdout, /^ {2}receipt\.tlog-proof VALID: /m, e.description);
+          assert.match(r.stdout, new RegExp(`^transparency log: this certificate is entry ${e.receipt.index} of ${esc(e.receipt.origin)}, in its checkpoint of ${e.receipt.treeSize} entries `, 'm'), e.description);
+        } else assert.doesNotMatch(r.stdout, /receipt|transparency log/, e.description);
       }
       assert.equal(cases.every((e) => (e.approvals?.length ?? 0) > 0), name !== 'valid', 'valid-approved/ and valid-derived/ expect their approvals to be named');
       assert.equal(cases.every((e) => (e.vendors?.length ?? 0) > 0 && (e.dispositions?.length ?? 0) > 0), name === 'valid-derived', 'valid-derived/ expects its vendor and dispositions to be named');

@@ -9,7 +9,11 @@
 // expected.json names. The vendor vectors (5.10) are listed too: their outer
 // bundle is valid, and the vendor check (vendors/<name>/ bound, then verified
 // as a bundle with its trust.json pinned, then its key, id and order) gives
-// their code and file. Files are read as bytes, as verifiers read them.
+// their code and file. The receipt vectors (section 12.8) are listed too:
+// their bundle is valid up to the receipt, which the receipt check of the
+// trust root's log (checkCertificateReceipt) refuses with their code, naming
+// receipt.tlog-proof; valid-logged/'s receipt proves what its expected.json
+// says. Files are read as bytes, as verifiers read them.
 // Then signing and verifying v2 certificates, and the payload type mix-ups.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -22,9 +26,11 @@ import {
   canonicalizeToBytes,
   CERTIFICATE_PAYLOAD_TYPE,
   type CertificateStatement,
+  checkCertificateReceipt,
   checkVendorBinding,
   type DerivedArtifactEntry,
   publicKeyFromPem,
+  RECEIPT_FILE,
   seedSigner,
   signEnvelope,
   trustedKey,
@@ -39,7 +45,7 @@ import { LIST_NAMES, verifyListFile } from '../../packages/verify/src/core/list.
 import { verifyObjectProof } from '../../packages/verify/src/core/object-proof.js';
 import { verifyOrderFile } from '../../packages/verify/src/core/order-file.js';
 import { resolveTrust, verifyTrusted } from '../../packages/verify/src/core/pin.js';
-import { parseTrustRoot, trustRootText } from '../../packages/verify/src/core/trust-root.js';
+import { parseTrustRoot, trustRootKeys, trustRootText } from '../../packages/verify/src/core/trust-root.js';
 import { CERTIFICATE_PAYLOAD_TYPE_V2, type CertificateStatementV2, isStatementV2 } from '../../packages/verify/src/core/statement-v2.js';
 import { decodeInput } from '../../packages/verify/src/core/strict-json.js';
 import { compareTimes } from '../../packages/verify/src/core/time.js';
@@ -73,11 +79,23 @@ const TRUST_PIN_ORDER_VECTORS = [
 ];
 /** Vectors that the vendor check decides (section 5.10): vendors/labels-at-acme/ of an otherwise valid bundle. */
 const VENDOR_VECTORS = ['vendor-bundle-missing', 'vendor-certificate-other', 'vendor-trust-other', 'vendor-order-other', 'vendor-bundle-tampered'];
+/** Vectors that the receipt check decides (section 12.8): receipt.tlog-proof of valid-logged/, or its trust.json's revocationLogIndex. */
+const RECEIPT_VECTORS = [
+  'receipt-missing',
+  'receipt-index-changed',
+  'receipt-hash-changed',
+  'receipt-other-log-key',
+  'receipt-other-origin',
+  'receipt-log-signature-altered',
+  'receipt-cosignature-missing',
+  'receipt-malformed',
+  'receipt-key-revoked-in-log',
+];
 /** The bundles that verify, each with an array of verdicts in its expected.json. */
-const VALID_DIRS = ['valid', 'valid-approved', 'valid-derived'];
+const VALID_DIRS = ['valid', 'valid-approved', 'valid-derived', 'valid-logged'];
 
 const invalidNames = readdirSync(join(V2_VECTOR_DIR, 'invalid')).sort();
-const coreNames = invalidNames.filter((n) => !TRUST_PIN_ORDER_VECTORS.includes(n) && !VENDOR_VECTORS.includes(n));
+const coreNames = invalidNames.filter((n) => !TRUST_PIN_ORDER_VECTORS.includes(n) && !VENDOR_VECTORS.includes(n) && !RECEIPT_VECTORS.includes(n));
 
 /** Every file under `dir`, by path relative to it. */
 function filesUnder(dir: string, prefix = ''): string[] {
@@ -179,7 +197,7 @@ function checkVendors(dir: string, entries: readonly DerivedArtifactEntry[], our
 }
 
 describe('certificate vectors, version 2', () => {
-  const { valid, validApproved, validDerived, invalid } = buildVectorsV2();
+  const { valid, validApproved, validDerived, validLogged, invalid } = buildVectorsV2();
 
   it('are on disk exactly as generate.ts writes them', () => {
     const same = (dir: string, files: Record<string, string | Uint8Array>, expected: unknown) => {
@@ -190,6 +208,7 @@ describe('certificate vectors, version 2', () => {
     same('valid', valid.files, valid.expected);
     same('valid-approved', validApproved.files, validApproved.expected);
     same('valid-derived', validDerived.files, validDerived.expected);
+    same('valid-logged', validLogged.files, validLogged.expected);
     assert.deepEqual(readdirSync(V2_VECTOR_DIR).filter((d) => statSync(join(V2_VECTOR_DIR, d)).isDirectory()).sort(), ['invalid', ...VALID_DIRS]);
     assert.deepEqual(invalidNames, invalid.map((v) => v.name).sort());
     for (const v of invalid) same(`invalid/${v.name}`, v.files, v.expected);
@@ -226,11 +245,13 @@ describe('certificate vectors, version 2', () => {
       const { code, pin, description } = expectedOf(`invalid/${name}`);
       assert.equal(typeof description, 'string', name);
       assert.ok(pin === null || typeof pin === 'object', name);
-      assert.equal(TRUST_PIN_ORDER_CODES.includes(code), TRUST_PIN_ORDER_VECTORS.includes(name), `${name} (${code})`);
+      // KEY_REVOKED by the log's index is the receipt check's (section 12.8 step 5), not the trust root's dates.
+      assert.equal(TRUST_PIN_ORDER_CODES.includes(code) && !RECEIPT_VECTORS.includes(name), TRUST_PIN_ORDER_VECTORS.includes(name), `${name} (${code})`);
+      assert.equal(expectedOf(`invalid/${name}`).file === RECEIPT_FILE, RECEIPT_VECTORS.includes(name), `${name}: the receipt vectors, and only they, name ${RECEIPT_FILE}`);
       // A vendor vector's code is the vendor check's, or a code of the vendor's own bundle, named by its path.
       assert.equal(code === 'VENDOR_CERTIFICATE_MISMATCH' || expectedOf(`invalid/${name}`).file?.startsWith('vendors/') === true, VENDOR_VECTORS.includes(name), `${name} (${code})`);
     }
-    for (const name of [...TRUST_PIN_ORDER_VECTORS, ...VENDOR_VECTORS]) assert.ok(invalidNames.includes(name), `${name} missing`);
+    for (const name of [...TRUST_PIN_ORDER_VECTORS, ...VENDOR_VECTORS, ...RECEIPT_VECTORS]) assert.ok(invalidNames.includes(name), `${name} missing`);
   });
 
   for (const name of coreNames) {
@@ -251,7 +272,7 @@ describe('certificate vectors, version 2', () => {
 
   // The same vectors through the trust, pin and order checks of the core (pin.ts, trust-root.ts,
   // order-file.ts): each gives its expected code, and valid/ each verdict of its expected.json.
-  type Verdict = Pick<Expected, 'pinned' | 'approvals' | 'approvalsRequired' | 'dispositions' | 'vendors'> & { code: string | null; file?: string };
+  type Verdict = Pick<Expected, 'pinned' | 'approvals' | 'approvalsRequired' | 'dispositions' | 'vendors' | 'receipt'> & { code: string | null; file?: string };
   const trustPinOrder = (dir: string, pin: Expected['pin']): Verdict => {
     const read = (f: string) => readFileSync(join(dir, f));
     try {
@@ -270,6 +291,15 @@ describe('certificate vectors, version 2', () => {
       if (derived) {
         verdict.dispositions = derived.filter((a) => a.signedBy).map((a) => ({ artifact: a.name, disposition: a.disposition, person: a.signedBy!.person, keyid: a.signedBy!.keyid }));
         verdict.vendors = checkVendors(dir, derived, v.statement.order.id);
+      }
+      // Section 12.8, last (step 12 of section 8): with a log in the trust root in force, the receipt, if any.
+      const receipt = existsSync(join(dir, RECEIPT_FILE)) ? read(RECEIPT_FILE) : undefined;
+      try {
+        const facts = checkCertificateReceipt(trust.root!, parseCertificate(read('certificate.json')) as { payload: string }, v.statement, receipt);
+        if (facts) verdict.receipt = facts;
+      } catch (e) {
+        if (e instanceof VerificationError) return { code: e.code, file: RECEIPT_FILE };
+        throw e;
       }
       return verdict;
     } catch (e) {
@@ -291,6 +321,16 @@ describe('certificate vectors, version 2', () => {
       const dir = join(V2_VECTOR_DIR, 'invalid', name);
       assert.equal(verifyBundleCore(dir), 'ok');
       const { code, pin, file } = expectedOf(`invalid/${name}`);
+      assert.deepEqual(trustPinOrder(dir, pin), { code, file });
+    });
+  }
+
+  for (const name of RECEIPT_VECTORS) {
+    it(`invalid/${name}: the core's checks and the trust, pin and order checks are valid; the receipt check gives its code, naming ${RECEIPT_FILE}`, () => {
+      const dir = join(V2_VECTOR_DIR, 'invalid', name);
+      assert.equal(verifyBundleCore(dir), 'ok');
+      const { code, pin, file } = expectedOf(`invalid/${name}`);
+      assert.equal(file, RECEIPT_FILE);
       assert.deepEqual(trustPinOrder(dir, pin), { code, file });
     });
   }
@@ -343,6 +383,35 @@ describe('certificate vectors, version 2', () => {
     const theirs = verifyCertificate(vd('certificate.json'), [trustedKey(publicKeyFromPem(vd('public-key.pem').toString('utf8')))]);
     assert.equal(theirs.keyid, vendor.keyid);
     assert.ok(theirs.statement.order.reference.includes(s.order.id), theirs.statement.order.reference);
+  });
+
+  it('valid-logged/ is valid-approved/ with a log in trust.json and the receipt of its certificate, at an index above 0; each receipt vector changes one file of it', () => {
+    const at = (d: string, f: string) => join(V2_VECTOR_DIR, d, f);
+    const logged = filesUnder(join(V2_VECTOR_DIR, 'valid-logged'));
+    assert.deepEqual(logged, [...filesUnder(join(V2_VECTOR_DIR, 'valid-approved')), RECEIPT_FILE].sort());
+    const differ = logged.filter((f) => f !== RECEIPT_FILE && !readFileSync(at('valid-logged', f)).equals(readFileSync(at('valid-approved', f))));
+    assert.deepEqual(differ, ['expected.json', 'trust.json']);
+    // trust.json is valid-approved/'s with `log` (section 12.7), written as the server writes a trust root.
+    const text = readFileSync(at('valid-logged', 'trust.json'), 'utf8');
+    const root = parseTrustRoot(text);
+    assert.equal(trustRootText(root), text);
+    const { log, ...rest } = root;
+    assert.deepEqual(rest, parseTrustRoot(readFileSync(at('valid-approved', 'trust.json'))));
+    assert.deepEqual([log?.origin, log?.witnesses.length, log?.witnessQuorum], ['log.example.com/shredproof-test', 1, 1]);
+    const certificate = readFileSync(at('valid-logged', 'certificate.json'));
+    const { statement } = verifyCertificate(certificate, trustRootKeys(root));
+    assert.equal(compareTimes(log!.receiptsRequiredFrom!, statement.issuedAt), -1, 'a receipt is required for this certificate');
+    const facts = checkCertificateReceipt(root, parseCertificate(certificate) as { payload: string }, statement, readFileSync(at('valid-logged', RECEIPT_FILE)))!;
+    assert.ok(facts.index > 0 && facts.index < facts.treeSize, `${facts.index} of ${facts.treeSize}`);
+    for (const e of expectedOf('valid-logged') as Expected[]) assert.deepEqual(e.receipt, facts, e.description);
+    // The same bundle under valid-approved/'s trust root, which names no log: nothing to check, and nothing required.
+    assert.equal(checkCertificateReceipt(rest, parseCertificate(certificate) as { payload: string }, statement, undefined), undefined);
+    for (const name of RECEIPT_VECTORS) {
+      const files = filesUnder(join(V2_VECTOR_DIR, 'invalid', name));
+      const changed = [...new Set([...files, ...logged])].filter((f) => f !== 'expected.json' && !(files.includes(f) && logged.includes(f) && readFileSync(at(`invalid/${name}`, f)).equals(readFileSync(at('valid-logged', f)))));
+      assert.equal(changed.length, 1, `${name}: ${changed.join(', ')}`);
+      assert.ok([RECEIPT_FILE, 'trust.json'].includes(changed[0]!), `${name}: ${changed[0]}`);
+    }
   });
 
   it('order.json is the RFC 8785 bytes of the order, with no final newline, and its SHA-256 is order.sha256', async () => {

@@ -3,7 +3,9 @@
 // checked first, with the keys the options and the bundle give
 // (trust-input.ts); without it nothing else can be checked. Files the format
 // does not define are listed as ignored. A held-by-vendor artifact's bundle,
-// vendors/<name>/, is checked last, as a bundle of its own (verify-vendors.ts).
+// vendors/<name>/, is checked after the others, as a bundle of its own
+// (verify-vendors.ts); then the receipt, against the trust root's log
+// (verify-receipt.ts).
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,11 +26,13 @@ import {
   verifyTrusted,
   trustedKey,
   publicKeyFromPem,
+  RECEIPT_FILE,
 } from '../core/index.js';
 import { verifyRecordsFile } from '../node/fast-verify.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
 import { bundleTrustFiles, loadTrust, readInput, type TrustOptions, unreadable } from './trust-input.js';
 import { CliExit, EXIT_USAGE } from './exit.js';
+import { checkReceipt, type ReceiptOutcome } from './verify-receipt.js';
 import { type CheckedBundle, checkVendors, type FileReport } from './verify-vendors.js';
 
 export type { FileReport };
@@ -39,10 +43,12 @@ export interface BundleResult extends CheckedBundle {
   trustSha256?: string;
   /** The approvals checked against the trust root (absent without one). */
   approvalCheck?: ApprovalVerdict;
+  /** What the receipt proved, or why it was not checked; absent with neither a receipt nor a log in the trust root, or when it failed. */
+  receipt?: ReceiptOutcome;
 }
 
 const LISTS: readonly ListName[] = ['retained', 'exceptions', 'rescan'];
-const KNOWN = new Set(['certificate.json', 'records.ndjson', 'order.json', 'trust.json', 'public-key.pem', 'proofs', 'vendors', ...LISTS.map((l) => `${l}.ndjson`)]);
+const KNOWN = new Set(['certificate.json', 'records.ndjson', 'order.json', 'trust.json', 'public-key.pem', 'proofs', 'vendors', RECEIPT_FILE, ...LISTS.map((l) => `${l}.ndjson`)]);
 
 async function entriesOf(dir: string): Promise<Set<string>> {
   try {
@@ -127,6 +133,8 @@ export async function verifyBundle(dir: string, opts: TrustOptions, depth = 0): 
   });
   if (names.has('proofs')) await checkProofs(dir, trust, certificateBytes, files, fail);
   await checkVendors(dir, statement, depth, result, verifyBundle);
+  const receipt = await checkReceipt(dir, names, trust.root, certificateBytes, statement, files, fail);
+  if (receipt) result.receipt = receipt;
   for (const n of [...names].sort()) if (!KNOWN.has(n)) files.push({ file: n, status: 'ignored', detail: 'not a file of a certificate bundle' });
   return result;
 }

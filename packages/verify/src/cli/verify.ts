@@ -29,6 +29,7 @@ import { nodeHasher } from '../node/merkle-hasher.js';
 import { CliExit, type CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit.js';
 import { type BundleResult, verifyBundle } from './verify-bundle.js';
 import { approvalLines, describeProven, pinLines, summarize } from './verify-describe.js';
+import { receiptLines } from './verify-receipt.js';
 import { loadTrust, readInput, type TrustOptions, unreadable, UnreadableInput } from './trust-input.js';
 
 export { describeRecord } from './verify-describe.js';
@@ -125,7 +126,8 @@ async function run(opts: VerifyOptions, ctx: CliIo): Promise<void> {
   if (opts.json) {
     const shown = proven ? { list: proven.list, entry: proven.entry, ...(proven.list === 'records' ? { record: proven.record, leafIndex: proven.record.index } : {}) } : {};
     const approvals = approvalCheck ? { approvals: { checked: true, required: approvalCheck.required, signed: approvalCheck.approvals.map(({ key: _key, ...a }) => a) } } : { approvals: { checked: false } };
-    ctx.out(jsonForDisplay({ valid: true, pinned, ...(pin ? { pin } : {}), checked, keyid, ...shown, ...(bundle ? { files: bundle.files } : {}), ...approvals, statement }, 2));
+    const receipt = bundle?.receipt ? { receipt: bundle.receipt } : {};
+    ctx.out(jsonForDisplay({ valid: true, pinned, ...(pin ? { pin } : {}), checked, keyid, ...shown, ...(bundle ? { files: bundle.files } : {}), ...approvals, ...receipt, statement }, 2));
     return;
   }
   const say = (line: string) => ctx.out(escapeForDisplay(line));
@@ -135,6 +137,7 @@ async function run(opts: VerifyOptions, ctx: CliIo): Promise<void> {
   if (proven) for (const l of describeProven(proven)) say(l);
   for (const l of summarize(statement, keyid)) say(l);
   for (const l of approvalLines(statement, approvalCheck)) say(l);
+  for (const l of receiptLines(bundle?.receipt)) say(l);
 }
 
 /** A bundle with an invalid file: the verdict names the file, and every file's line follows. */

@@ -1,9 +1,11 @@
 // Writes test/vectors/certificate/v2/valid/ (the version 2 bundle of
 // scripts/example-certificate-v2.ts), valid-approved/ (the same bundle whose
 // statement carries signed approvals, section 5.9), valid-derived/ (an order
-// that reached derived artifacts, section 5.10: derived.ts) and
-// invalid/<mutation>/ (each a full copy of one of the three with one thing
-// changed), each with expected.json (README.md here describes it). Run:
+// that reached derived artifacts, section 5.10: derived.ts), valid-logged/
+// (valid-approved/ with the issuer's transparency log and its receipt,
+// section 12: logged.ts) and invalid/<mutation>/ (each a full copy of one of
+// the four with one thing changed), each with expected.json (README.md here
+// describes it). Run:
 //   node --import tsx test/vectors/certificate/v2/generate.ts
 // test/core/certificate-vectors-v2.test.ts checks that the files on disk are
 // what this script writes. Certificates are re-signed with the example key
@@ -33,6 +35,7 @@ import {
   signEnvelope,
   type Signer,
   utf8Encode,
+  type ReceiptFacts,
   type VerificationCode,
 } from '../../../../packages/verify/src/core/index.js';
 import { buildObjectProof, buildObjectProofV2, type ProofList } from '../../../../packages/verify/src/core/object-proof.js';
@@ -50,6 +53,7 @@ import {
   trustText,
 } from '../../../../scripts/example-certificate-v2.js';
 import { buildDerivedVectors } from './derived.js';
+import { buildLoggedVectors } from './logged.js';
 
 export type Pin = { keyid: string } | { trustSha256: string } | null;
 
@@ -67,7 +71,9 @@ export interface Expected {
   dispositions?: Array<{ artifact: string; disposition: string; person: string; keyid: string }>;
   /** Valid verdicts of valid-derived/ only: the vendor bundles verified and bound (section 5.10), in the statement's order. */
   vendors?: Array<{ artifact: string; dir: string; certificateId: string; keyid: string }>;
-  /** The invalid vectors of section 5.10 only: the bundle file a verifier names with the code. */
+  /** Valid verdicts of valid-logged/ only: what the receipt proved under the bundle's trust.json (section 12.8), as the core's checkCertificateReceipt reports it. */
+  receipt?: ReceiptFacts;
+  /** The invalid vectors of sections 5.10 and 12 only: the bundle file a verifier names with the code. */
   file?: string;
   description: string;
 }
@@ -80,7 +86,9 @@ export interface InvalidVectorV2 {
 
 /**
  * Codes that the trust-root, pin and order-file checks decide (the approval codes through verifyTrusted,
- * against the trust root in force); every other code, the core's certificate, list and proof checks.
+ * against the trust root in force); every other code, the core's certificate, list and proof checks, but
+ * the receipt vectors' (logged.ts: receipt-*, KEY_REVOKED by the log's index among them), which the receipt
+ * check decides.
  */
 export const TRUST_PIN_ORDER_CODES: readonly VerificationCode[] = [
   'ORDER_MISMATCH',
@@ -137,7 +145,7 @@ export interface ValidBundleV2 {
   expected: Expected[];
 }
 
-export function buildVectorsV2(): { valid: ValidBundleV2; validApproved: ValidBundleV2; validDerived: ValidBundleV2; invalid: InvalidVectorV2[] } {
+export function buildVectorsV2(): { valid: ValidBundleV2; validApproved: ValidBundleV2; validDerived: ValidBundleV2; validLogged: ValidBundleV2; invalid: InvalidVectorV2[] } {
   const ex = buildExampleV2();
   const v1 = buildExample();
   const signer = seedSigner(EXAMPLE_SEED);
@@ -346,7 +354,9 @@ export function buildVectorsV2(): { valid: ValidBundleV2; validApproved: ValidBu
     { code: null, pin: null, pinned: false, approvals: verified, approvalsRequired: true, description: 'no pin: valid, not pinned, approved by bob and performed by alice (the keys come from the bundle\'s own trust.json)' },
   ];
   const derived = buildDerivedVectors(ex, approvedTrust);
-  return { valid: { files, expected }, validApproved: { files: approvedFiles, expected: approvedExpected }, validDerived: derived.valid, invalid: [...invalid, ...derived.invalid] };
+  const validApproved = { files: approvedFiles, expected: approvedExpected };
+  const logged = buildLoggedVectors(validApproved, approvedTrust);
+  return { valid: { files, expected }, validApproved, validDerived: derived.valid, validLogged: logged.valid, invalid: [...invalid, ...derived.invalid, ...logged.invalid] };
 }
 
 function writeBundle(dir: string, files: BundleFiles, expected: unknown): void {
@@ -358,11 +368,12 @@ function writeBundle(dir: string, files: BundleFiles, expected: unknown): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { valid, validApproved, validDerived, invalid } = buildVectorsV2();
-  for (const d of ['valid', 'valid-approved', 'valid-derived', 'invalid']) rmSync(join(V2_VECTOR_DIR, d), { recursive: true, force: true });
+  const { valid, validApproved, validDerived, validLogged, invalid } = buildVectorsV2();
+  for (const d of ['valid', 'valid-approved', 'valid-derived', 'valid-logged', 'invalid']) rmSync(join(V2_VECTOR_DIR, d), { recursive: true, force: true });
   writeBundle(join(V2_VECTOR_DIR, 'valid'), valid.files, valid.expected);
   writeBundle(join(V2_VECTOR_DIR, 'valid-approved'), validApproved.files, validApproved.expected);
   writeBundle(join(V2_VECTOR_DIR, 'valid-derived'), validDerived.files, validDerived.expected);
+  writeBundle(join(V2_VECTOR_DIR, 'valid-logged'), validLogged.files, validLogged.expected);
   for (const iv of invalid) writeBundle(join(V2_VECTOR_DIR, 'invalid', iv.name), iv.files, iv.expected);
-  console.log(`wrote valid/, valid-approved/, valid-derived/ and ${invalid.length} invalid bundles`);
+  console.log(`wrote valid/, valid-approved/, valid-derived/, valid-logged/ and ${invalid.length} invalid bundles`);
 }
