@@ -164,7 +164,7 @@ describe('README: the HTTP API walkthrough', { timeout: 300_000 }, () => {
       [
         'VALID (signature, statement, records)',
         'VALID (inclusion of photos:users/u-1/photo-1.jpg)',
-        'VALID (certificate.json, records.ndjson, retained.ndjson, exceptions.ndjson, rescan.ndjson, order.json, trust.json, public-key.pem)',
+        'VALID (certificate.json, records.ndjson, retained.ndjson, exceptions.ndjson, rescan.ndjson, order.json, trust.json, public-key.pem, receipt.tlog-proof)',
       ],
     );
     // The fetched bundle is verified pinned by the key id; the curl downloads with their key file are not, and say so.
