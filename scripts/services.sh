@@ -15,12 +15,14 @@
 #   MariaDB     127.0.0.1:3306   user root, empty password on loopback, database `test`
 #   .venv-test/                  moto (S3 server with versioning), schemathesis
 #   test/interop/                Go modules, pinned by go.sum
+#   test/witness/bin/            litewitness and witnessctl (filippo.io/torchwood, pinned by
+#                                test/witness/tools/go.sum), the C2SP witness the log is tested against
 #
 # Needs root (apt-get, service start). Set SERVICES_QUIET=0 to see each step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(redis-server postgresql mariadb-server chromium poppler-utils qpdf)
+APT_PACKAGES=(redis-server postgresql mariadb-server chromium poppler-utils qpdf openssh-client)
 VENV=.venv-test
 
 say() { if [ "${SERVICES_QUIET:-1}" = 0 ]; then printf '[services] %s\n' "$*" >&2; fi; }
@@ -131,8 +133,27 @@ python_venv() {
 go_modules() {
   [ -f test/interop/go.mod ] || return 0
   command -v go >/dev/null || die "go is not installed (test/interop needs it)"
+  local want; want=$(sed -n 's/^go //p' test/interop/go.mod) # golang.org/x/mod v0.43.0 needs Go 1.26
   # -mod=readonly: go.sum must already pin every module; nothing is added here.
-  (cd test/interop && GOFLAGS=-mod=readonly go mod download) || die "go mod download failed in test/interop"
+  # Downloads each module go.mod requires: github.com/transparency-dev/merkle
+  # and golang.org/x/mod (its sumdb/note checks the log's signed notes).
+  (cd test/interop && GOFLAGS=-mod=readonly go mod download) \
+    || die "go mod download failed in test/interop (it needs Go $want or later; this is $(go env GOVERSION))"
+  # Then every package test/interop imports must build from the module cache alone.
+  (cd test/interop && GOFLAGS=-mod=readonly GOPROXY=off go list -deps ./... >/dev/null) \
+    || die "test/interop: a module it imports is not in the module cache after go mod download"
+}
+
+witness_tools() {
+  [ -f test/witness/tools/go.mod ] || return 0
+  command -v ssh-agent >/dev/null || die "ssh-agent is not installed (litewitness keeps its key in one; Debian's openssh-client has it)"
+  local stamp=test/witness/bin/.built want
+  want=$(sha256sum test/witness/tools/go.sum | cut -d' ' -f1)
+  if [ -x test/witness/bin/litewitness ] && [ -x test/witness/bin/witnessctl ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
+  act "building litewitness and witnessctl into test/witness/bin (filippo.io/torchwood, pinned by go.sum)"
+  (cd test/witness/tools && GOFLAGS=-mod=readonly go build -o ../bin/ filippo.io/torchwood/cmd/litewitness filippo.io/torchwood/cmd/witnessctl) \
+    || die "could not build litewitness from test/witness/tools (Go $(go env GOVERSION))"
+  echo "$want" >"$stamp"
 }
 
 install_packages
@@ -141,4 +162,5 @@ start_postgres
 start_mariadb
 python_venv
 go_modules
+witness_tools
 say "all services up"

@@ -18,7 +18,10 @@
 // same bytes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { base64Decode, bytesToHex, hexToBytes, seedSigner, utf8Encode } from '../../packages/verify/src/core/index.js';
+import { base64Decode, bytesToHex, hexToBytes, parseTrustRoot, publicKeyToPem, seedSigner, utf8Encode } from '../../packages/verify/src/core/index.js';
+import { sha256 as sha256Of } from '@noble/hashes/sha2.js';
+
+const spki = (pub: Uint8Array) => publicKeyToPem(pub).split('\n')[1]!;
 import { formatCheckpointText, parseCheckpointText } from '../../packages/verify/src/core/checkpoint.js';
 import { cosignatureLine, verifyCosignatures } from '../../packages/verify/src/core/cosignature.js';
 import { type TrustLog } from '../../packages/verify/src/core/trust-root.js';
@@ -159,6 +162,20 @@ describe('checkpoints (c2sp.org/tlog-checkpoint) and cosignatures (c2sp.org/tlog
     refuses(() => verifyCosignatures(parseSignedNote(CHECKPOINT_TEXT + '\n' + swapped), [parseVerifierKey(WITNESS_VKEY)]), 'NOTE_SIGNATURE_INVALID', 'time changed');
   });
 
+  it('a cosignature time is any of 1 to 2^63 - 1, signed as its decimal digits; 0 and beyond are refused', () => {
+    const key = parseVerifierKey(WITNESS_VKEY);
+    const lineAt = (timeBytes: number[]) => {
+      const sig = witnessSigner.sign(utf8Encode(`cosignature/v1\ntime ${timeBytes.reduce((t, b) => t * 256n + BigInt(b), 0n)}\n${CHECKPOINT_TEXT}`));
+      const bytes = new Uint8Array([...base64Decode(WITNESS_LINE.split(' ')[2]!.trim()).subarray(0, 4), ...timeBytes, ...sig]);
+      return `\u2014 witness.example/w1 ${Buffer.from(bytes).toString('base64')}\n`;
+    };
+    const far = [0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]; // 2^63 - 1
+    assert.equal(verifyCosignatures(parseSignedNote(CHECKPOINT_TEXT + '\n' + lineAt(far)), [key]).length, 1);
+    for (const t of [[0, 0, 0, 0, 0, 0, 0, 0], [0x80, 0, 0, 0, 0, 0, 0, 0]]) {
+      refuses(() => verifyCosignatures(parseSignedNote(CHECKPOINT_TEXT + '\n' + lineAt(t)), [key]), 'NOTE_SIGNATURE_INVALID', t.join(','));
+    }
+  });
+
   it('parses checkpoints as strictly as x/mod\'s tree notes: canonical size, a 32-byte root, non-empty lines', () => {
     const root = 'XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=';
     for (const [text, what] of [
@@ -215,6 +232,25 @@ describe('receipts (c2sp.org/tlog-proof)', () => {
       refuses(() => parseTlogProof(text), 'NOTE_MALFORMED', what);
     }
     assert.deepEqual(parseTlogProof(RECEIPT5.replace('index 5', 'extra AQI=\nindex 5')).extra, new Uint8Array([1, 2]));
+  });
+});
+
+describe('the trust root\'s log (section 12.7)', () => {
+  const root = (log: unknown) => JSON.stringify({ type: 'shredproof.trust-root', version: 1, issuer: 'x', certificateKeys: [{ keyid: bytesToHex(sha256Of(logSigner.publicKey)), publicKey: spki(logSigner.publicKey), validFrom: '2026-01-01T00:00:00Z' }], log });
+  const log = { origin: LOG_NAME, keys: [LOG_VKEY], witnesses: [WITNESS_VKEY], witnessQuorum: 1 };
+  it('reads a log, and refuses a witness twice by name or by key, a quorum beyond them, a log key of the wrong type', () => {
+    assert.deepEqual(parseTrustRoot(root(log)).log?.witnesses, [WITNESS_VKEY]);
+    const sameKeyOtherName = formatVerifierKey('witness.example/w2', NOTE_KEY_COSIGNATURE_V1, witnessSigner.publicKey);
+    for (const [bad, what] of [
+      [{ ...log, witnesses: [WITNESS_VKEY, sameKeyOtherName] }, 'one key under two names'],
+      [{ ...log, witnesses: [WITNESS_VKEY, formatVerifierKey('witness.example/w1', NOTE_KEY_COSIGNATURE_V1, logSigner.publicKey)] }, 'one name twice'],
+      [{ ...log, witnessQuorum: 2 }, 'a quorum beyond the witnesses'],
+      [{ ...log, keys: [WITNESS_VKEY] }, 'a witness key as the log key'],
+      [{ ...log, keys: [] }, 'no log key'],
+      [{ ...log, origin: 'a\nb' }, 'a control character in the origin'],
+    ] as const) {
+      refuses(() => parseTrustRoot(root(bad)), 'TRUST_ROOT_INVALID', what);
+    }
   });
 });
 

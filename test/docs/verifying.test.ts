@@ -15,10 +15,12 @@
 // the issuer would publish them (published-keyid.txt,
 // published-trust-sha256.txt); example/, the worked example of
 // docs/FORMAT.md section 11 (test/vectors/certificate/v2/valid/ without its
-// expected.json); and old/, the version 1 example
-// (test/vectors/certificate/valid/).
+// expected.json); old/, the version 1 example
+// (test/vectors/certificate/valid/); and published-log-url.txt, the URL of
+// the issuer's transparency log, served by the same engine over HTTP (for
+// the witness of section 8).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +96,7 @@ const runnable = guide.flatMap((b, i) => (b.lang === 'sh' ? [{ block: b, expecte
 const independentBlocks = runnable.filter((r) => r.block.body.includes('python3 check_')).map((r) => r.block.body);
 
 let harness: Harness | undefined;
+let logServer: ChildProcess | undefined;
 before(async () => {
   harness = await startHarness({ objects: 40 });
   const locator = [...harness.dataset.inScope.keys()][9]!; // a medium-sized photo, in the middle of the tree
@@ -111,6 +114,10 @@ before(async () => {
   const keyid = keyIdOf(publicKeyFromPem(readFileSync(files.publicKey, 'utf8')));
   writeFileSync(join(home, 'published-keyid.txt'), keyid + '\n');
   writeFileSync(join(home, 'published-trust-sha256.txt'), createHash('sha256').update(readFileSync(files.trust)).digest('hex') + '\n');
+  // In a process of its own: the guide's commands run with spawnSync, which blocks this one.
+  logServer = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../helpers/serve-log.ts', import.meta.url)), harness.config.ledgerPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) => logServer!.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  writeFileSync(join(home, 'published-log-url.txt'), `http://127.0.0.1:${port}/log\n`);
   cpSync(join(V2_VECTOR_DIR, 'valid'), join(home, 'example'), { recursive: true });
   rmSync(join(home, 'example', 'expected.json'));
   cpSync(join(VECTOR_DIR, 'valid'), join(home, 'old'), { recursive: true });
@@ -119,7 +126,10 @@ before(async () => {
   // (test/packaging/verify-package.test.ts installs the packed tarball itself).
   writeFileSync(join(binDir, 'shredproof-verify'), `#!/bin/sh\nexec "${process.execPath}" "${VERIFY_BIN}" "$@"\n`, { mode: 0o755 });
 });
-after(() => harness?.close());
+after(async () => {
+  logServer?.kill();
+  await harness?.close();
+});
 
 describe('docs/VERIFYING.md', () => {
   it('shows the independent scripts exactly as the tests use them', () => {
@@ -170,7 +180,7 @@ describe('docs/VERIFYING.md', () => {
       return JSON.stringify(root, null, 2) + '\n';
     };
     const cases: Array<[string, (dir: string) => void, string, RegExp]> = [
-      ['statement changed after signing', (d) => edit(d, 'bundle/certificate.json', (t) => JSON.stringify(reSign(JSON.parse(t), (s) => (s.issuer.name += ' (edited)')))), bundleCheck, /^Signature Verification Failure$/],
+      ['statement changed after signing', (d) => edit(d, 'bundle/certificate.json', (t) => JSON.stringify(reSign(JSON.parse(t), (s) => (s.issuer.name += ' (edited)')))), bundleCheck, /^(Signature Verification Failure|FAIL: SIGNATURE_INVALID: certificate\.json: openssl: the signature does not hold)$/],
       ['a record changed', (d) => edit(d, 'bundle/records.ndjson', (t) => t.replace(/"size":(\d+)/, (_, n) => `"size":${Number(n) + 1}`)), bundleCheck, /^FAIL: MERKLE_ROOT_MISMATCH: records\.ndjson: /],
       ['a record dropped', (d) => edit(d, 'bundle/records.ndjson', (t) => t.replace(/^.*\n/, '')), bundleCheck, /^FAIL: RECORD_INDEX_WRONG: records\.ndjson line 0 has index 1$/],
       ['a retained entry dropped', (d) => edit(d, 'bundle/retained.ndjson', (t) => t.replace(/[^\n]*\n$/, '')), bundleCheck, /^FAIL: RECORD_COUNT_MISMATCH: retained\.ndjson has \d+ lines, the statement says \d+$/],

@@ -12,7 +12,10 @@ usage, version 2: check_certificate.py --bundle DIR OUT_PAE OUT_SIG OUT_KEY [--k
   are signatures too: this script runs the same `openssl pkeyutl -verify -rawin`
   on each of them itself, under the approver's key from the trust root, and
   fails when openssl does. So it does for each vendor's bundle in
-  DIR/vendors/NAME/ (5.10), which it checks as a bundle of its own.
+  DIR/vendors/NAME/ (5.10), which it checks as a bundle of its own, and,
+  when the trust root names a transparency log (12), for the certificate
+  itself and for the log's signature and the witnesses' cosignatures on the
+  checkpoint of DIR/receipt.tlog-proof, the certificate's receipt.
 exit 0 when every check passes, 1 (with the reason) otherwise.
 """
 import base64, datetime, hashlib, json, os, re, subprocess, sys, tempfile, unicodedata
@@ -200,9 +203,13 @@ ENTRIES = {   # a record may have other members; a list entry may not
     "exceptions": dict(ENTRY, code=string, reason=string),
     "rescan": dict(ENTRY, status=lambda v: v in STATUSES)}
 ENVELOPE = {"payloadType": string, "payload": string, "signatures": [{"keyid": string, "sig": string}]}
-KEY = {"keyid": hex32, "publicKey": string, "validFrom": time, "validUntil?": time, "revokedAt?": time, "revocationReason?": string}
+KEY = {"keyid": hex32, "publicKey": string, "validFrom": time, "validUntil?": time, "revokedAt?": time, "revocationReason?": string,
+       "revocationLogIndex?": integer}
+LOG = {"origin": lambda v: chars(255, controls=False)(v) and len(v.encode("utf-16-le", "surrogatepass")) <= 510,   # section 12.7
+       "keys": [lambda v: verifier_key(v, NOTE_ED25519) is not None],
+       "witnesses?": [lambda v: verifier_key(v, NOTE_COSIGNATURE) is not None], "witnessQuorum?": integer, "receiptsRequiredFrom?": time}
 TRUST = {"issuer": string, "certificateKeys": [KEY], "approvalKeys?": [dict(KEY, person=person, roles=[role])],
-         "approvalsRequiredFrom?": time}
+         "approvalsRequiredFrom?": time, "log?": LOG}
 DISPOSITIONS = ("destroyed", "retained-with-justification", "held-by-vendor", "not-in-plan")
 ARTIFACT = {"name": lambda v: isinstance(v, str) and re.fullmatch("[a-z0-9][a-z0-9._-]{0,99}", v) is not None,
             "kind": chars(50), "description": chars(2000), "lineage": [string], "disposition": lambda v: v in DISPOSITIONS,
@@ -263,6 +270,7 @@ def trust_key(k, at, taken):   # the rules of section 5.7 for one key entry; ret
     rule(spki_keyid(spki, at, bad) == k["keyid"] and k["keyid"] not in taken, bad, at + " is not its key's SHA-256, or listed before")
     rule("validUntil" not in k or instant(k["validFrom"]) < instant(k["validUntil"]), bad, at + ": validUntil not after validFrom")
     rule(("revokedAt" in k) == ("revocationReason" in k), bad, at + ": revokedAt without revocationReason, or the reverse")
+    rule("revocationLogIndex" not in k or "revokedAt" in k, bad, at + ": revocationLogIndex without revokedAt")
     return spki
 
 def trust_root(data, what):   # sections 5.7 and 5.9; returns {keyid: (SPKI, the key's entry)} and the root
@@ -278,6 +286,10 @@ def trust_root(data, what):   # sections 5.7 and 5.9; returns {keyid: (SPKI, the
         trust_key(k, what + ": approval key " + k["keyid"], taken)
         taken.add(k["keyid"])
         rule(k["roles"] and len(set(k["roles"])) == len(k["roles"]), bad, what + ": approval key " + k["keyid"] + ": no role, or one twice")
+    log = root.get("log") or {"keys": [None]}   # 12.7; each witness once: one name, one key (its cosignature does not sign the name)
+    witnesses = [verifier_key(w, NOTE_COSIGNATURE) for w in log.get("witnesses", [])]
+    rule(log["keys"] and len({w[0] for w in witnesses}) == len({w[2] for w in witnesses}) == len(witnesses) >= log.get("witnessQuorum", 0),
+         bad, what + ": log: no key, a witness twice, or a quorum above the witnesses")
     return keys, root
 
 def person_key(name):   # section 5.9: names that differ only in compatibility forms, case or punctuation are one person
@@ -400,6 +412,128 @@ def check_vendors(folder, s, depth):   # section 5.10: each held-by-vendor artif
         checked.append(at)
     return checked
 
+# Section 12: the receipt (12.5) proves that the log holds the certificate's entry (12.1) under a checkpoint
+# (12.3), a signed note (12.2) of the log's key, cosigned by witnesses (12.4). All of it is attacker controlled.
+NOTE_ED25519, NOTE_COSIGNATURE, SPKI_PREFIX = 0x01, 0x04, bytes.fromhex("302a300506032b6570032100")
+
+def std64(text):   # 12.2, 12.5: standard padded base64 and nothing else (not section 1's other forms); None if not
+    try:
+        data = base64.b64decode(text, validate=True)
+    except ValueError:
+        return None
+    return data if base64.b64encode(data).decode() == text else None
+
+def key_name(name):   # 12.2 (C2SP signed-note): not empty, no Unicode space, no "+"; and UTF-8, so no lone surrogate
+    return name != "" and "+" not in name and not any(c.isspace() or 0xD800 <= ord(c) < 0xE000 for c in name)
+
+def verifier_key(text, kind):   # 12.2: name+hint+base64(type || key), hint = SHA-256(name \n type key)[:4]; (name, hint, key)
+    name, _, rest = text.partition("+") if isinstance(text, str) else ("", "", "")
+    hint, _, key = rest.partition("+")
+    key = std64(key)
+    ok = key_name(name) and re.fullmatch("[0-9a-f]{8}", hint) and key is not None and len(key) == 33 and key[0] == kind
+    return (name, bytes.fromhex(hint), key[1:]) if ok and hashlib.sha256(name.encode() + b"\n" + key).digest()[:4].hex() == hint else None
+
+def signed_note(data, what):   # 12.2, read strictly; returns the text and {(key name, hint): signature}
+    bad = lambda ok, why: rule(ok, "NOTE_MALFORMED", what + ": " + why)
+    try:
+        note = data.decode("utf-8")
+    except UnicodeDecodeError:
+        note = "\x00"
+    bad(not re.search("[\x00-\x09\x0b-\x1f]", note), "not UTF-8, or a control character other than the newline")
+    cut, sigs = note.rfind("\n\n"), {}
+    bad(cut >= 0 and note.endswith("\n"), "no blank line before the signature lines, or no newline after them")
+    lines = note[cut + 2:-1].split("\n")
+    bad(len(lines) <= 100, "%d signature lines, more than 100" % len(lines))
+    for line in lines:
+        m = re.fullmatch("\u2014 ([^ ]+) ([^ ]+)", line)
+        sig = std64(m.group(2)) if m and key_name(m.group(1)) else None
+        bad(sig is not None and len(sig) >= 5, "not a signature line: " + json.dumps(line)[:100])
+        bad((m.group(1), sig[:4]) not in sigs, "two signatures by the key %s+%s" % (m.group(1), sig[:4].hex()))
+        sigs[m.group(1), sig[:4]] = sig[4:]
+    return note[:cut + 1], sigs
+
+def checkpoint(text):   # 12.3: origin, tree size, root hash, extension lines; returns the first three
+    lines = text[:-1].split("\n")
+    root = std64(lines[2]) if len(lines) >= 3 else None
+    rule(root is not None and len(root) == 32 and all(lines) and re.fullmatch("0|[1-9][0-9]*", lines[1]) and int(lines[1]) < 2 ** 53,
+         "NOTE_MALFORMED", "receipt.tlog-proof: the checkpoint is not origin, size, 32-byte root and non-empty extension lines")
+    return lines[0], int(lines[1]), root
+
+def tlog_proof(data):   # 12.5 (C2SP tlog-proof): returns the index, the hashes and the checkpoint
+    cut = data.find(b"\n\n")
+    bad = lambda ok, why: rule(ok, "NOTE_MALFORMED", "receipt.tlog-proof: " + why)
+    try:
+        head = data[:cut].decode("ascii").split("\n") if cut > 0 else [""]
+    except UnicodeDecodeError:
+        head = [""]
+    bad(head[0] == "c2sp.org/tlog-proof@v1", "not c2sp.org/tlog-proof@v1, or no blank line before the checkpoint")
+    if head[1:] and head[1].startswith("extra "):   # not authenticated: read, and ignored
+        bad(std64(head.pop(1)[6:]), "extra is not standard padded base64")
+    m = re.fullmatch("index (0|[1-9][0-9]*)", head[1]) if head[1:] else None
+    bad(m and int(m.group(1)) < 2 ** 53, "no index line, or an index with a leading zero")
+    hashes = [std64(h) for h in head[2:]]
+    bad(len(hashes) <= 63 and all(h is not None and len(h) == 32 for h in hashes), "a hash not 32 bytes of standard padded base64, or over 63")
+    bad(data[cut + 2:], "no checkpoint")
+    return int(m.group(1)), hashes, data[cut + 2:]
+
+def inclusion_root(index, size, leaf, path):   # RFC 9162 section 2.1.3.2; None when the path cannot prove index in size
+    fn, sn, r = index, size - 1, leaf
+    if index >= size:
+        return None
+    for p in path:
+        if sn == 0:
+            return None
+        if fn % 2 or fn == sn:
+            r = hashlib.sha256(b"\x01" + p + r).digest()
+            while fn % 2 == 0 and fn:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = hashlib.sha256(b"\x01" + r + p).digest()
+        fn, sn = fn >> 1, sn >> 1
+    return r if sn == 0 else None
+
+def check_receipt(folder, s, payload, log, entry):   # section 12.8, under the trust root in force; returns what it proved
+    path = os.path.join(folder, "receipt.tlog-proof")
+    if not os.path.isfile(path):                                                       # step 1
+        rule("receiptsRequiredFrom" not in log or instant(s["issuedAt"]) < instant(log["receiptsRequiredFrom"]), "RECEIPT_MISSING",
+             "no receipt.tlog-proof; the trust root requires one for a certificate issued from %s on" % log.get("receiptsRequiredFrom"))
+        return "receipt NOT checked: there is none, and the trust root requires none for a certificate issued at " + s["issuedAt"]
+    index, hashes, note = tlog_proof(open(path, "rb").read())                          # step 2
+    text, sigs = signed_note(note, "receipt.tlog-proof: the checkpoint")
+    origin, size, root = checkpoint(text)
+
+    def signers(keys, kind):   # the known keys that signed (12.2); a signature of one that openssl does not verify fails
+        found = []
+        for name, hint, key in dict.fromkeys(verifier_key(k, kind) for k in keys):   # a log key listed twice counts once
+            sig, t = sigs.get((name, hint)), None
+            if sig is None:
+                continue
+            if kind == NOTE_COSIGNATURE:   # 12.4: an 8-byte time, not 0 (C2SP: at most 2^63-1), signed with the text
+                t, sig = int.from_bytes(sig[:8], "big"), sig[8:] if len(sig) == 72 else b""
+            message = text.encode() if t is None else b"cosignature/v1\ntime %d\n" % t + text.encode()
+            rule(len(sig) == 64 and t != 0 and (t or 0) < 2 ** 63 and openssl_verifies(SPKI_PREFIX + key, message, sig),
+                 "NOTE_SIGNATURE_INVALID", "receipt.tlog-proof: openssl: the %s of %s+%s does not hold"
+                 % ("signature" if t is None else "cosignature", name, hint.hex()))
+            found.append(name + "+" + hint.hex() if t is None else "%s at %d" % (name, t))
+        return found
+    signed = signers(log["keys"], NOTE_ED25519)
+    rule(signed, "NOTE_UNVERIFIED", "receipt.tlog-proof: no key of the trust root's log signed the checkpoint")
+    rule(origin == log["origin"], "NOTE_UNVERIFIED",
+         "receipt.tlog-proof: a checkpoint of %s, not of the log %s" % (json.dumps(origin), json.dumps(log["origin"])))
+    cosigned, quorum = signers(log.get("witnesses", []), NOTE_COSIGNATURE), log.get("witnessQuorum", 0)   # step 3
+    rule(len(cosigned) >= quorum, "COSIGNATURE_MISSING",
+         "receipt.tlog-proof: %d of the trust root's witnesses cosigned, %d must" % (len(cosigned), quorum))
+    event = {"type": "certificate", "certificateId": s["certificateId"], "orderId": s["order"]["id"], "issuedAt": s["issuedAt"],
+             "keyid": s["issuer"]["keyid"], "statementSha256": hashlib.sha256(payload).hexdigest()}   # step 4, the entry of 12.1
+    leaf = leaf_hash(b"shredproof.log-entry.v1\n" + canonical(event))
+    rule(inclusion_root(index, size, leaf, hashes) == root, "RECEIPT_MISMATCH",
+         "receipt.tlog-proof: the certificate's entry at index %d and %d hashes do not lead to the root of size %d" % (index, len(hashes), size))
+    rule("revocationLogIndex" not in entry or index <= entry["revocationLogIndex"], "KEY_REVOKED",   # step 5
+         "receipt.tlog-proof: logged at index %d, after key %s was revoked at index %s"
+         % (index, s["issuer"]["keyid"], entry.get("revocationLogIndex")))
+    return "receipt OK: entry %d of %d in the log %s (root %s), signed by %s, cosigned by %s (%d required); openssl verified each" \
+        % (index, size, origin, root.hex(), ", ".join(signed), ", ".join(cosigned) or "no witness", quorum)
+
 def read_list(data, name, head, targets):   # sections 3 and 5.5, and step 5 of section 8
     lines, entries, where = data.split(b"\n"), [], name + ".ndjson"
     rule(lines.pop() == b"", "RECORD_INVALID", where + ": the last line does not end in \\n")
@@ -449,8 +583,9 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned="", depth=0):
     open(out_pae, "wb").write(pae(pt, payload))
     open(out_sig, "wb").write(b64(signed[0]["sig"], "the signature", "BASE64_INVALID"))
     open(out_key, "w").write(pem_text(spki))
-    rule(not depth or openssl_verifies(spki, pae(pt, payload), b64(signed[0]["sig"], "the signature", "BASE64_INVALID")),
-         "SIGNATURE_INVALID", "certificate.json: openssl: the signature does not hold")   # a vendor's: checked here
+    # A vendor's signature is checked here; so is ours when a log is to date it: section 12.8 comes after the signature.
+    rule(not (depth or root and "log" in root) or openssl_verifies(spki, pae(pt, payload), b64(signed[0]["sig"], "the signature", "BASE64_INVALID")),
+         "SIGNATURE_INVALID", "certificate.json: openssl: the signature does not hold")
 
     s = loads(payload, "the statement")                                                # step 4, section 5.4
     rule(isinstance(s, dict) and s.get("type") == "shredproof.certificate", "STATEMENT_INVALID", "the statement's type")
@@ -530,7 +665,12 @@ def bundle(folder, out_pae, out_sig, out_key, pin="", pinned="", depth=0):
              "PROOF_CERTIFICATE_MISMATCH", "proofs/%s carries another certificate" % name)
         checked.append("proofs/" + name)
     checked += check_vendors(folder, s, depth)                                         # step 11, section 5.10
+    logged = check_receipt(folder, s, payload, root["log"], entry) if root and "log" in root else \
+        "receipt NOT checked: no trust root names a log" if have("receipt.tlog-proof") else None   # step 12, section 12.8
+    checked += ["receipt.tlog-proof"] * (logged or "").startswith("receipt OK")
     say("bundle OK: " + ", ".join(checked))
+    if logged:
+        say(logged)
     if approved or required:
         say("approvals OK, %s by the trust root, openssl verified each: %s"
             % ("required" if required else "not required", ", ".join(approved)))

@@ -7,7 +7,9 @@
 // valid-derived/, which approvals openssl verified (the script runs openssl
 // on each approval itself, section 5.9), and for valid-derived/ which signed
 // dispositions and which vendor bundle (5.10: checked as a bundle of its own,
-// its signature by openssl too); every
+// its signature by openssl too), and for valid-logged/ the receipt of
+// section 12.8 (the log's signature and the witness's cosignature verified by
+// openssl, the certificate's entry in the checkpoint's tree); every
 // invalid vector fails, and the first FAIL line names the expected reason
 // code (the one code the scripts cannot name for the certificate,
 // SIGNATURE_INVALID, is openssl's to find). The version 1 vectors run in
@@ -22,7 +24,12 @@
 // its approvals' own rules checked and nothing more, and a creator whose name
 // differs from the approver's only by Unicode compatibility forms is the same
 // person; a derived bundle without a trust root, whose dispositions are not
-// checked but whose vendor bundle is.
+// checked but whose vendor bundle is; and for receipts (section 12): the
+// pinned trust root's log is the one applied, a receipt with no log to check
+// it against and a missing receipt no rule requires are said to be
+// unchecked, a quorum of 0, a key revoked in the log at the receipt's own
+// index, the trust root's log rules (12.7), and the strict reading of the
+// receipt and its checkpoint (12.2, 12.3, 12.5).
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,7 +62,9 @@ interface Verdict {
   /** valid-derived/ only: the signed dispositions and the vendor bundles verified. */
   dispositions?: Array<{ artifact: string; disposition: string; person: string; keyid: string }>;
   vendors?: Array<{ artifact: string; dir: string; certificateId: string; keyid: string }>;
-  /** The derived and vendor vectors: the file the code is for. */
+  /** valid-logged/ only: what the receipt proves (section 12.8). */
+  receipt?: { index: number; treeSize: number; rootHash: string; origin: string; logKeys: string[]; cosignatures: Array<{ witness: string; time: number }> };
+  /** The derived, vendor and receipt vectors: the file the code is for. */
   file?: string;
   description: string;
 }
@@ -63,6 +72,7 @@ interface Verdict {
 const VALID = join(V2_VECTOR_DIR, 'valid');
 const APPROVED = join(V2_VECTOR_DIR, 'valid-approved');
 const DERIVED = join(V2_VECTOR_DIR, 'valid-derived');
+const LOGGED = join(V2_VECTOR_DIR, 'valid-logged');
 const KEYID = '34750f98bd59fcfc946da45aaabe933be154a4b5094e1c4abf42866505f3c97e';
 const work = mkdtempSync(join(tmpdir(), 'sp-vectors-v2-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -101,6 +111,15 @@ const BUNDLE_OK: Record<string, string> = {
   'valid-derived': 'certificate.json, records.ndjson (8), retained.ndjson (2), exceptions.ndjson (1), rescan.ndjson (3), order.json, trust.json, public-key.pem, proofs/exception-0.json, proofs/record-2.json, proofs/retained-0.json, vendors/labels-at-acme/',
 };
 BUNDLE_OK['valid-approved'] = BUNDLE_OK.valid!;
+BUNDLE_OK['valid-logged'] = `${BUNDLE_OK.valid!}, receipt.tlog-proof`;
+
+/** The script's line of a receipt it checked (section 12.8), as valid-logged/'s verdicts say, under the trust root in dir. */
+function receiptLine(v: Verdict, dir: string): string {
+  const r = v.receipt!;
+  const quorum = (JSON.parse(readFileSync(join(dir, 'trust.json'), 'utf8')) as { log: { witnessQuorum?: number } }).log.witnessQuorum ?? 0;
+  const cosigned = r.cosignatures.map((c) => `${c.witness} at ${c.time}`).join(', ') || 'no witness';
+  return `receipt OK: entry ${r.index} of ${r.treeSize} in the log ${r.origin} (root ${r.rootHash}), signed by ${r.logKeys.join(', ')}, cosigned by ${cosigned} (${quorum} required); openssl verified each`;
+}
 
 /** The script's lines of the dispositions and vendors it checked (section 5.10), as valid-derived/'s verdicts list them. */
 function derivedLines(v: Verdict): string[] {
@@ -109,7 +128,7 @@ function derivedLines(v: Verdict): string[] {
 }
 
 describe('independent check (python3 + openssl) of the v2 vectors', () => {
-  for (const [name, dir] of [['valid', VALID], ['valid-approved', APPROVED], ['valid-derived', DERIVED]] as const) {
+  for (const [name, dir] of [['valid', VALID], ['valid-approved', APPROVED], ['valid-derived', DERIVED], ['valid-logged', LOGGED]] as const) {
     const verdicts = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Verdict[];
     for (const v of verdicts) {
       it(`${name}: ${v.description}`, () => {
@@ -126,6 +145,11 @@ describe('independent check (python3 + openssl) of the v2 vectors', () => {
           assert.ok(v.approvals && v.approvals.length > 0 && v.approvalsRequired !== undefined, `${name}/ verdicts list the approvals`);
           assert.equal(out.match(/^approvals.*$/m)?.[0], approvalsLine(v), out);
         }
+        if (name !== 'valid-logged') assert.doesNotMatch(out, /^receipt/m, 'no receipt, and no trust root that names a log');
+        else {
+          assert.ok(v.receipt && v.receipt.logKeys.length > 0 && v.receipt.cosignatures.length > 0, 'valid-logged/ verdicts say what the receipt proves');
+          assert.equal(out.match(/^receipt.*$/m)?.[0], receiptLine(v, dir), out);
+        }
         if (name !== 'valid-derived') assert.doesNotMatch(out, /^(dispositions|vendor) /m);
         else {
           assert.ok((v.dispositions?.length ?? 0) > 0 && (v.vendors?.length ?? 0) > 0, 'valid-derived/ verdicts list the dispositions and the vendors');
@@ -141,6 +165,12 @@ describe('independent check (python3 + openssl) of the v2 vectors', () => {
   }
 
   const invalid = join(V2_VECTOR_DIR, 'invalid');
+  it('has an invalid vector of each code of section 12.8, for receipt.tlog-proof', () => {
+    const codes = readdirSync(invalid).map((name) => JSON.parse(readFileSync(join(invalid, name, 'expected.json'), 'utf8')) as Verdict).filter((v) => v.file === 'receipt.tlog-proof').map((v) => v.code);
+    for (const code of ['RECEIPT_MISSING', 'NOTE_MALFORMED', 'NOTE_UNVERIFIED', 'NOTE_SIGNATURE_INVALID', 'COSIGNATURE_MISSING', 'RECEIPT_MISMATCH', 'KEY_REVOKED']) {
+      assert.ok(codes.includes(code), `no receipt vector of ${code}`);
+    }
+  });
   for (const name of readdirSync(invalid).sort()) {
     const dir = join(invalid, name);
     const v = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Verdict;
@@ -160,6 +190,7 @@ describe('independent check (python3 + openssl) of the v2 vectors', () => {
         const at = v.file.lastIndexOf('/') + 1;
         assert.ok(line.includes(v.file.slice(0, at)) && line.includes(v.file.slice(at)), `want ${v.file} named: ${line}`);
       }
+      if (v.file === 'receipt.tlog-proof') assert.ok(line.includes(v.file), `want ${v.file} named: ${line}`);
     });
   }
 });
@@ -293,5 +324,127 @@ describe('independent check of v2 bundles beyond the vectors', () => {
     const [python, , out] = check(dir, ['--keyid', KEYID]);
     assert.equal(python, 1);
     assert.equal(firstFail(out), 'FAIL: a value this script cannot put in RFC 8785 form: 1.5');
+  });
+});
+
+/** A verifier key of the same key under another name (C2SP signed-note: the hint is SHA-256(name || 0x0A || type || key)[:4]). */
+function renamedKey(vkey: string, name: string): string {
+  const key = vkey.split('+').slice(2).join('+');
+  return `${name}+${createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from(key, 'base64')])).digest('hex').slice(0, 8)}+${key}`;
+}
+
+describe('independent check of receipts beyond the vectors (section 12)', () => {
+  interface Log { origin: string; keys: string[]; witnesses?: string[]; witnessQuorum?: number; receiptsRequiredFrom?: string }
+  interface Root { certificateKeys: Array<Record<string, unknown>>; log?: Log }
+  const root = () => JSON.parse(readFileSync(join(LOGGED, 'trust.json'), 'utf8')) as Root & { log: Log };
+  const receipt = readFileSync(join(LOGGED, 'receipt.tlog-proof'), 'utf8');
+  const witnessLine = receipt.split('\n').find((l) => l.startsWith('\u2014 witness'))!;
+  /** x/mod's test key (sumdb/note note_test.go): a valid Ed25519 verifier key, not the log's. */
+  const OTHER_LOG_KEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+  /** valid-logged/ checked under its trust root as `edit` changes it, pinned as --trust FILE, with its receipt as `receiptEdit` makes it (null: none). */
+  const check = (name: string, edit: (r: ReturnType<typeof root>) => void, receiptEdit?: (text: string) => string | null) => {
+    const dir = copy(name, (d) => {
+      const text = receiptEdit?.(receipt);
+      if (text === null) rmSync(join(d, 'receipt.tlog-proof'));
+      else if (text !== undefined) writeFileSync(join(d, 'receipt.tlog-proof'), text);
+    }, LOGGED);
+    const r = root();
+    const trust = join(work, `${name}-trust.json`);
+    edit(r);
+    writeFileSync(trust, JSON.stringify(r));
+    const [python, openssl, out] = independentCheck(dir, { bundle: true, pin: ['--trust', trust] });
+    return { python, openssl, out, fail: firstFail(out) ?? '' };
+  };
+  const same = () => undefined;
+
+  it('applies the pinned trust root\'s log: the same log passes; another log key is NOTE_UNVERIFIED, another origin too', () => {
+    const ok = check('receipt-pinned', same);
+    assert.equal(ok.python + ok.openssl, 0, ok.out);
+    assert.match(ok.out, /^receipt OK: entry 3 of 6 in the log /m);
+    assert.match(check('receipt-pinned-other-key', (r) => void (r.log.keys = [OTHER_LOG_KEY])).fail, /^FAIL: NOTE_UNVERIFIED: receipt\.tlog-proof: /);
+    assert.match(check('receipt-pinned-other-origin', (r) => void (r.log.origin = 'log.example.com/other')).fail, /^FAIL: NOTE_UNVERIFIED: receipt\.tlog-proof: /);
+  });
+
+  it('says what it did not check: a receipt under a trust root that names no log, and no receipt where none is required yet', () => {
+    const noLog = check('receipt-no-log', (r) => void delete (r as Root).log);
+    assert.equal(noLog.python + noLog.openssl, 0, noLog.out);
+    assert.ok(noLog.out.split('\n').includes(`bundle OK: ${BUNDLE_OK.valid}`), noLog.out);
+    assert.match(noLog.out, /^receipt NOT checked: no trust root names a log$/m);
+    const notYet = check('receipt-not-required', (r) => void (r.log.receiptsRequiredFrom = '2027-01-01T00:00:00Z'), () => null);
+    assert.equal(notYet.python + notYet.openssl, 0, notYet.out);
+    assert.match(notYet.out, /^receipt NOT checked: there is none, and the trust root requires none for a certificate issued at 2026-11-20T10:05:00\.000Z$/m);
+    assert.match(check('receipt-required', same, () => null).fail, /^FAIL: RECEIPT_MISSING: /);
+  });
+
+  it('counts the witnesses that cosigned against witnessQuorum: 0 needs none', () => {
+    const uncosigned = (text: string) => text.replace(`${witnessLine}\n`, '');
+    const none = check('receipt-quorum-0', (r) => void (r.log.witnessQuorum = 0), uncosigned);
+    assert.equal(none.python + none.openssl, 0, none.out);
+    assert.match(none.out, /, cosigned by no witness \(0 required\); openssl verified each$/m);
+    assert.match(check('receipt-quorum-1', same, uncosigned).fail, /^FAIL: COSIGNATURE_MISSING: /);
+  });
+
+  it('a key revoked in the log at the receipt\'s own index or later did not sign after its revocation: valid', () => {
+    const revoke = (at: number) => (r: Root) => void Object.assign(r.certificateKeys[0]!, { revokedAt: '2026-11-21T00:00:00Z', revocationReason: 'stolen', revocationLogIndex: at });
+    const atIndex = check('receipt-revoked-at-index', revoke(3));
+    assert.equal(atIndex.python + atIndex.openssl, 0, atIndex.out);
+    assert.match(check('receipt-revoked-before-index', revoke(2)).fail, /^FAIL: KEY_REVOKED: receipt\.tlog-proof: logged at index 3, after key [0-9a-f]{64} was revoked at index 2$/);
+  });
+
+  it('refuses a trust root that breaks a rule of its log (12.7): TRUST_ROOT_INVALID', () => {
+    const cases: Array<[string, (r: ReturnType<typeof root>) => void]> = [
+      ['no log key', (r) => void (r.log.keys = [])],
+      ['a witness key as the log key', (r) => void (r.log.keys = r.log.witnesses!)],
+      ['the log key as a witness', (r) => void (r.log.witnesses = r.log.keys)],
+      ['a verifier key whose hint is not its key\'s', (r) => void (r.log.keys = [OTHER_LOG_KEY.replace('c74f20a3', 'c74f20a4')])],
+      ['a witness twice', (r) => void (r.log.witnesses = [...r.log.witnesses!, ...r.log.witnesses!])],
+      ['one witness key under two names (it would count twice)', (r) => void (r.log.witnesses = [...r.log.witnesses!, renamedKey(r.log.witnesses![0]!, 'witness.example.org/w2')])],
+      ['a quorum above the witnesses', (r) => void (r.log.witnessQuorum = r.log.witnesses!.length + 1)],
+      ['an origin with a newline', (r) => void (r.log.origin += '\nx')],
+      ['revocationLogIndex without revokedAt', (r) => void (r.certificateKeys[0]!.revocationLogIndex = 9)],
+    ];
+    for (const [name, edit] of cases) assert.match(check(`receipt-trust-${name.replace(/\W+/g, '-')}`, edit).fail, /^FAIL: TRUST_ROOT_INVALID: /, name);
+  });
+
+  it('checks the certificate\'s signature itself before the receipt (12.8): a statement changed after signing is SIGNATURE_INVALID', () => {
+    const dir = copy('receipt-statement-changed', (d) => {
+      const env = JSON.parse(readFileSync(join(d, 'certificate.json'), 'utf8')) as { payload: string };
+      const s = JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as { issuer: { name: string } };
+      s.issuer.name += ' (edited)'; // still canonical: members unchanged; the signature and the receipt are of the old statement
+      writeFileSync(join(d, 'certificate.json'), JSON.stringify({ ...env, payload: Buffer.from(canonicalizeToBytes(s)).toString('base64') }));
+      rmSync(join(d, 'proofs'), { recursive: true });
+    }, LOGGED);
+    const [python, openssl, out] = independentCheck(dir, { bundle: true, pin: ['--keyid', KEYID] });
+    assert.equal(python, 1);
+    assert.notEqual(openssl, 0, 'openssl, run by the caller too, agrees');
+    assert.equal(firstFail(out), 'FAIL: SIGNATURE_INVALID: certificate.json: openssl: the signature does not hold');
+  });
+
+  it('reads the receipt and its checkpoint strictly, and verifies every signature of a known key', () => {
+    const hashes = receipt.split('\n\n')[0]!.split('\n').slice(2);
+    const timeChanged = (() => {
+      const sig = Buffer.from(witnessLine.split(' ')[2]!, 'base64');
+      sig[11]! ^= 1; // the last byte of the time
+      return witnessLine.replace(/ \S+$/, ` ${sig.toString('base64')}`);
+    })();
+    const cases: Array<[string, (t: string) => string, string]> = [
+      ['an extra line', (t) => t.replace('\nindex ', '\nextra AQI=\nindex '), ''],
+      ['a cosignature twice', (t) => t.replace(witnessLine, `${witnessLine}\n${witnessLine}`), 'NOTE_MALFORMED'],
+      ['a hyphen for the em dash', (t) => t.replace('\u2014 witness', '- witness'), 'NOTE_MALFORMED'],
+      ['a carriage return in the checkpoint', (t) => t.replace('\n6\n', '\r\n6\n'), 'NOTE_MALFORMED'],
+      ['a hash without its padding', (t) => t.replace(hashes[0]!, hashes[0]!.slice(0, -1)), 'NOTE_MALFORMED'],
+      ['extra that is not base64', (t) => t.replace('\nindex ', '\nextra !!\nindex '), 'NOTE_MALFORMED'],
+      ['another format', (t) => t.replace('tlog-proof@v1', 'tlog-proof@v2'), 'NOTE_MALFORMED'],
+      ['a checkpoint size with a leading zero', (t) => t.replace('\n6\n', '\n06\n'), 'NOTE_MALFORMED'],
+      ['the cosignature\'s time changed', (t) => t.replace(witnessLine, timeChanged), 'NOTE_SIGNATURE_INVALID'],
+      ['the checkpoint\'s size changed', (t) => t.replace('\n6\n', '\n7\n'), 'NOTE_SIGNATURE_INVALID'],
+      ['a hash dropped', (t) => t.replace(`${hashes[2]}\n`, ''), 'RECEIPT_MISMATCH'],
+      ['an index beyond the tree', (t) => t.replace('index 3', 'index 6'), 'RECEIPT_MISMATCH'],
+    ];
+    for (const [name, edit, code] of cases) {
+      const r = check(`receipt-read-${name.replace(/\W+/g, '-')}`, same, edit);
+      if (!code) assert.equal(r.python + r.openssl, 0, `${name}: ${r.out}`);
+      else assert.match(r.fail, new RegExp(`^FAIL: ${code}: receipt\\.tlog-proof: `), `${name}: ${r.out}`);
+    }
   });
 });

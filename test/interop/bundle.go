@@ -30,6 +30,8 @@ func readBundle(dir string, in *inputs) error {
 			in.order = at(name)
 		case name == "trust.json":
 			in.trust = at(name)
+		case name == "receipt.tlog-proof": // step 12, receipt.go
+			in.receipt = at(name)
 		case strings.HasSuffix(name, ".ndjson") && listFiles[strings.TrimSuffix(name, ".ndjson")] == name:
 			in.lists[strings.TrimSuffix(name, ".ndjson")] = at(name)
 		case name == "public-key.pem" && in.key == "":

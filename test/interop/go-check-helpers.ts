@@ -33,7 +33,7 @@ function findGo(): string {
     if (spawnSync(go, ['version'], { encoding: 'utf8' }).status === 0) return go;
   }
   throw new Error(
-    'go is not installed: test/interop needs Go 1.22 or later on PATH. Install it, then run `bash scripts/services.sh` (it downloads the modules test/interop/go.sum pins).',
+    'go is not installed: test/interop needs Go 1.26 or later on PATH (its go.mod says which). Install it, then run `bash scripts/services.sh` (it downloads the modules test/interop/go.sum pins).',
   );
 }
 

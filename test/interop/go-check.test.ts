@@ -1,14 +1,17 @@
 // The Go checker of test/interop, an outside implementation of docs/FORMAT.md
-// versions 1 and 2 and the certificate vectors' codes (Go's standard library
-// and transparency-dev/merkle, nothing of shredproof): built with
+// versions 1 and 2 and the certificate vectors' codes (Go's standard library,
+// transparency-dev/merkle and golang.org/x/mod/sumdb/note, nothing of
+// shredproof): built with
 // -mod=readonly from the modules go.sum pins, it accepts a real
 // `shredproof demo` bundle (version 2) with `shredproof prove` proofs,
 // rejects each tampering with the code of FORMAT.md section 8, and gives every
 // certificate vector of either version its expected code, trust roots and
 // signed approvals (5.7, 5.9) included, the derived section with its signed
 // dispositions and the vendor bundles of valid-derived/ (5.10: vendors/NAME/
-// bound by SHA-256, then checked as a bundle of its own) too, but for the
-// pin vectors, which it does not check (see PINS).
+// bound by SHA-256, then checked as a bundle of its own) and the receipt of
+// valid-logged/ (section 12.8: x/mod's note.Open for the log's signature and
+// the witness's cosignature, merkle's VerifyInclusion for the entry) too, but
+// for the pin vectors, which it does not check (see PINS).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,9 +39,12 @@ const write = (name: string, value: unknown) => {
   return T(name);
 };
 
-/** The demo's files, one flag each: what --bundle reads, given by hand. */
-const BUNDLE_FLAGS = { certificate: 'certificate.json', 'public-key': 'public-key.pem', records: 'records.ndjson', retained: 'retained.ndjson', exceptions: 'exceptions.ndjson', rescan: 'rescan.ndjson', order: 'order.json', trust: 'trust.json' };
-const filesOf = (dir: string, over: Record<string, string> = {}) => Object.entries(BUNDLE_FLAGS).flatMap(([flag, file]) => [`--${flag}`, over[flag] ?? join(dir, file)]);
+/** The demo's files, one flag each: what --bundle reads, given by hand; the receipt when the bundle has one (over.receipt '': none). */
+const BUNDLE_FLAGS = { certificate: 'certificate.json', 'public-key': 'public-key.pem', records: 'records.ndjson', retained: 'retained.ndjson', exceptions: 'exceptions.ndjson', rescan: 'rescan.ndjson', order: 'order.json', trust: 'trust.json', receipt: 'receipt.tlog-proof' };
+function filesOf(dir: string, over: Record<string, string> = {}): string[] {
+  const receipt = over.receipt ?? (existsSync(join(dir, BUNDLE_FLAGS.receipt)) ? join(dir, BUNDLE_FLAGS.receipt) : '');
+  return Object.entries(BUNDLE_FLAGS).flatMap(([flag, file]) => (flag !== 'receipt' ? [`--${flag}`, over[flag] ?? join(dir, file)] : receipt ? ['--receipt', receipt] : []));
+}
 const demoFiles = (over: Record<string, string> = {}) => filesOf(demo, over);
 
 /** Each case exits 1 with its code first on stdout. */
@@ -86,6 +92,8 @@ describe('the Go checker (test/interop), on a demo bundle of version 2', () => {
       /^rescan\.ndjson: 2 entries, merkle root [0-9a-f]{64}$/m,
       new RegExp(`^order\\.json: sha256 ${sha256(D('order.json'))}, reference `, 'm'),
       /^trust root: key [0-9a-f]{64} in force at issuedAt \S+; \d+ approval keys, approvals (not required|required from \S+)$/m,
+      // The server's transparency log (section 12): its receipt, checked by 12.8.
+      /^receipt: entry \d+ of \d+ in the log \S+ \(root [0-9a-f]{64}\), signed by \S+\+[0-9a-f]{8}, cosigned by .+ \(\d+ required\)$/m,
       /^ignored: photos-to-check$/m,
     ];
     for (const re of expected) assert.match(r.out, re);
@@ -212,6 +220,21 @@ const PINS: Record<string, string> = {
 };
 const PIN_CODES = ['PIN_MISMATCH'];
 
+/** A verifier key of the same key under another name (C2SP signed-note: the hint is SHA-256(name || 0x0A || type || key)[:4]). */
+function renamedKey(vkey: string, name: string): string {
+  const key = vkey.split('+').slice(2).join('+');
+  return `${name}+${createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from(key, 'base64')])).digest('hex').slice(0, 8)}+${key}`;
+}
+
+/** valid-logged/'s verdicts: what its receipt proves (section 12.8). */
+interface LoggedVerdict {
+  receipt: { index: number; treeSize: number; rootHash: string; origin: string; logKeys: string[]; cosignatures: Array<{ witness: string; time: number }> };
+}
+interface LoggedRoot {
+  certificateKeys: Array<Record<string, unknown>>;
+  log: { origin: string; keys: string[]; witnesses?: string[]; witnessQuorum?: number; receiptsRequiredFrom?: string };
+}
+
 interface ApprovedVerdict {
   approvals: Array<{ role: string; person: string; keyid: string }>;
   approvalsRequired: boolean;
@@ -296,6 +319,10 @@ describe('the Go checker (test/interop), on the certificate vectors', () => {
     for (const name of ['derived-lineage-not-from-target', 'derived-disposition-key-untrusted', 'vendor-trust-other', 'vendor-order-other', 'vendor-bundle-tampered']) {
       assert.ok(names.includes(name), `${name} missing: the derived and vendor vectors are checked here`);
     }
+    const receiptCodes = names.map((name) => JSON.parse(read(join(VECTORS, 'v2', 'invalid', name, 'expected.json'))) as { code: string; file?: string }).filter((v) => v.file === 'receipt.tlog-proof').map((v) => v.code);
+    for (const code of ['RECEIPT_MISSING', 'NOTE_MALFORMED', 'NOTE_UNVERIFIED', 'NOTE_SIGNATURE_INVALID', 'COSIGNATURE_MISSING', 'RECEIPT_MISMATCH', 'KEY_REVOKED']) {
+      assert.ok(receiptCodes.includes(code), `no receipt vector of ${code}: the receipt vectors (section 12.8) are checked here`);
+    }
     assertInvalid(checked);
   });
 
@@ -347,5 +374,67 @@ describe('the Go checker (test/interop), on the certificate vectors', () => {
     const ignored = goCheck('--bundle', extra);
     assert.equal(ignored.code, 0, ignored.out);
     assert.match(ignored.out, /^ignored: vendors\/someone-else$/m);
+  });
+
+  it("checks valid-logged/'s receipt (section 12.8) as its expected.json says, and refuses it altered, strictly where x/mod is lenient", () => {
+    const logged = join(VECTORS, 'v2', 'valid-logged');
+    const [v] = JSON.parse(read(join(logged, 'expected.json'))) as LoggedVerdict[];
+    const trust = JSON.parse(read(join(logged, 'trust.json'))) as LoggedRoot;
+    const r = goCheck('--bundle', logged);
+    assert.equal(r.code, 0, r.out);
+    const cosigned = v!.receipt.cosignatures.map((c) => `${c.witness} at ${c.time}`).join(', ');
+    const line = `receipt: entry ${v!.receipt.index} of ${v!.receipt.treeSize} in the log ${v!.receipt.origin} (root ${v!.receipt.rootHash}), signed by ${v!.receipt.logKeys.join(', ')}, cosigned by ${cosigned} (${trust.log.witnessQuorum ?? 0} required)`;
+    assert.ok(r.out.split('\n').includes(line), `want ${line}:\n${r.out}`);
+
+    // By hand: --receipt; the trust root as --trust FILE, changed; the receipt as --receipt FILE, changed.
+    const receipt = read(join(logged, 'receipt.tlog-proof'));
+    const witnessLine = receipt.split('\n').find((l) => l.startsWith('\u2014 witness'))!;
+    const logLine = receipt.split('\n').find((l) => l.startsWith(`\u2014 ${trust.log.origin} `))!;
+    const args = (name: string, edit: (root: LoggedRoot) => void = () => {}, receiptText: string | null = receipt) => {
+      const root = JSON.parse(read(join(logged, 'trust.json'))) as LoggedRoot;
+      edit(root);
+      return filesOf(logged, { trust: write(`${name}-trust.json`, root), receipt: receiptText === null ? '' : write(`${name}.tlog-proof`, receiptText) });
+    };
+    assert.equal(goCheck(...args('by-hand')).code, 0);
+    const noLog = goCheck(...args('no-log', (root) => delete (root as { log?: unknown }).log));
+    assert.equal(noLog.code, 0, noLog.out);
+    assert.match(noLog.out, /^not checked: receipt\.tlog-proof \(no trust root names a log\)$/m);
+    const notYet = goCheck(...args('not-required', (root) => void (root.log.receiptsRequiredFrom = '2027-01-01T00:00:00Z'), null));
+    assert.equal(notYet.code, 0, notYet.out);
+    assert.match(notYet.out, /^not checked: receipt \(there is none, and the trust root requires none at issuedAt \S+\)$/m);
+    const atIndex = goCheck(...args('revoked-at-index', (root) => void Object.assign(root.certificateKeys[0]!, { revokedAt: '2026-11-21T00:00:00Z', revocationReason: 'stolen', revocationLogIndex: v!.receipt.index })));
+    assert.equal(atIndex.code, 0, `a key revoked in the log at the receipt's own index: ${atIndex.out}`);
+    const quorum0 = goCheck(...args('quorum-0', (root) => void (root.log.witnessQuorum = 0), receipt.replace(`${witnessLine}\n`, '')));
+    assert.equal(quorum0.code, 0, quorum0.out);
+    assert.match(quorum0.out, /, cosigned by no witness \(0 required\)$/m);
+
+    // A signature in base64 with non-zero trailing bits decodes, in Go, to the same bytes: x/mod would verify it.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const sig = logLine.split(' ')[2]!;
+    const last = sig.length - 1 - (sig.match(/=*$/)?.[0].length ?? 0);
+    const lax = sig.slice(0, last) + alphabet[alphabet.indexOf(sig[last]!) ^ 1] + sig.slice(last + 1);
+    const timeChanged = (() => {
+      const bytes = Buffer.from(witnessLine.split(' ')[2]!, 'base64');
+      bytes[11]! ^= 1; // the cosignature's time, last byte
+      return witnessLine.replace(/ \S+$/, ` ${bytes.toString('base64')}`);
+    })();
+    const OTHER_LOG_KEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'; // x/mod's note_test.go
+    assertInvalid([
+      ['no --receipt, under a log that requires one', args('missing', () => {}, null), 'RECEIPT_MISSING'],
+      ['a cosignature twice (x/mod keeps the first)', args('twice', () => {}, receipt.replace(witnessLine, `${witnessLine}\n${witnessLine}`)), 'NOTE_MALFORMED'],
+      ['a signature in lax base64 (x/mod decodes it)', args('lax', () => {}, receipt.replace(sig, lax)), 'NOTE_MALFORMED'],
+      ['an extra line that is not base64', args('extra', () => {}, receipt.replace('\nindex ', '\nextra !!\nindex ')), 'NOTE_MALFORMED'],
+      ["the cosignature's time changed", args('time', () => {}, receipt.replace(witnessLine, timeChanged)), 'NOTE_SIGNATURE_INVALID'],
+      ['an index beyond the tree', args('beyond', () => {}, receipt.replace(`index ${v!.receipt.index}`, `index ${v!.receipt.treeSize}`)), 'RECEIPT_MISMATCH'],
+      ['another log key in the trust root', args('other-key', (root) => void (root.log.keys = [OTHER_LOG_KEY])), 'NOTE_UNVERIFIED'],
+      ['a log key with an uppercase hint (x/mod reads it)', args('uppercase', (root) => void (root.log.keys = root.log.keys.map((k) => k.replace(/\+([0-9a-f]{8})\+/, (_, h: string) => `+${h.toUpperCase()}+`)))), 'TRUST_ROOT_INVALID'],
+      ['a witness key as the log key', args('witness-as-log', (root) => void (root.log.keys = root.log.witnesses!)), 'TRUST_ROOT_INVALID'],
+      ['a witness twice', args('witness-twice', (root) => void (root.log.witnesses = [...root.log.witnesses!, ...root.log.witnesses!])), 'TRUST_ROOT_INVALID'],
+      ['one witness key under two names (it would count twice)', args('renamed', (root) => void (root.log.witnesses = [...root.log.witnesses!, renamedKey(root.log.witnesses![0]!, 'witness.example.org/w2')])), 'TRUST_ROOT_INVALID'],
+      ['a quorum above the witnesses', args('quorum', (root) => void (root.log.witnessQuorum = root.log.witnesses!.length + 1)), 'TRUST_ROOT_INVALID'],
+      ['revocationLogIndex without revokedAt', args('index-alone', (root) => void (root.certificateKeys[0]!.revocationLogIndex = 9)), 'TRUST_ROOT_INVALID'],
+    ]);
+    const usage = goCheck('--public-key', join(logged, 'public-key.pem'), '--receipt', join(logged, 'receipt.tlog-proof'));
+    assert.equal(usage.code, 2, `a receipt without a certificate: ${usage.out}`);
   });
 });

@@ -1,5 +1,8 @@
 module shredproof.test/interop
 
-go 1.22
+go 1.26.0
 
-require github.com/transparency-dev/merkle v0.0.2
+require (
+	github.com/transparency-dev/merkle v0.0.2
+	golang.org/x/mod v0.43.0
+)

@@ -182,6 +182,10 @@ var kinds = map[string]func(any) bool{
 		head, isString := o["head"].(string)
 		return ok && isCount && isString && hashPattern.MatchString(head)
 	},
+	"log-origin": func(v any) bool { // 12.7: 1 to 255 characters, counted in UTF-16 code units (section 1), no control character
+		s, ok := v.(string)
+		return ok && text(1, 255, true)(v) && len(utf16.Encode([]rune(s))) <= 255
+	},
 }
 
 // member is one row of a member table: "a.b" is member b of member a, "a[]"

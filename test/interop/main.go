@@ -5,24 +5,30 @@
 // three lists of version 2 against the signed RFC 6962 Merkle trees (sections
 // 2, 3 and 5.5), order.json (5.6), a trust root and the approvals signed
 // under it (5.7, 5.9) and per-object proofs of either version (section 7),
-// checked in the order of section 8. It uses Go's standard library and
-// github.com/transparency-dev/merkle, nothing of shredproof.
+// checked in the order of section 8, and a bundle's receipt from the issuer's
+// transparency log (section 12). It uses Go's standard library,
+// github.com/transparency-dev/merkle and golang.org/x/mod/sumdb/note, nothing
+// of shredproof.
 //
 //	go-check --public-key KEY.pem --certificate CERT.json [--records FILE] [--retained FILE]
-//	         [--exceptions FILE] [--rescan FILE] [--order FILE] [--trust FILE] [--proof PROOF.json]...
+//	         [--exceptions FILE] [--rescan FILE] [--order FILE] [--trust FILE] [--receipt FILE]
+//	         [--proof PROOF.json]...
 //	go-check --public-key KEY.pem --proof PROOF.json...
 //	go-check --bundle DIR [--public-key KEY.pem]
 //
 // A bundle (section 10) is checked file by file: certificate.json, and each of
-// records.ndjson, the lists, order.json, trust.json and proofs/*.json that is
-// present. The key is --public-key, else the bundle's public-key.pem; with a
-// trust root (--trust, a bundle's trust.json) it must be one of the root's
-// certificate keys, in force when the certificate was issued, and the
-// statement's approvals and signed dispositions (5.10) are checked against
-// the root's approval keys. A bundle's vendors/NAME/ (5.10) is checked as a
-// bundle of its own, once its certificate.json and trust.json are the ones
-// the statement binds by SHA-256. Which key speaks for the issuer, pins
-// (5.8), is out of scope: the trust root is taken as given.
+// records.ndjson, the lists, order.json, trust.json, proofs/*.json and
+// receipt.tlog-proof that is present. The key is --public-key, else the
+// bundle's public-key.pem; with a trust root (--trust, a bundle's trust.json)
+// it must be one of the root's certificate keys, in force when the
+// certificate was issued, and the statement's approvals and signed
+// dispositions (5.10) are checked against the root's approval keys. A
+// bundle's vendors/NAME/ (5.10) is checked as a bundle of its own, once its
+// certificate.json and trust.json are the ones the statement binds by
+// SHA-256. A trust root that names a log (12.7) asks for the certificate's
+// receipt (--receipt, a bundle's receipt.tlog-proof), checked by section
+// 12.8. Which key speaks for the issuer, pins (5.8), is out of scope: the
+// trust root is taken as given.
 //
 // It prints VALID and a line per file checked, or INVALID <CODE>: <reason>
 // with a code of section 8, and exits 0 when valid, 1 when invalid, and 2 for
@@ -50,12 +56,13 @@ func fail(code, format string, args ...any) error {
 	return &invalid{code, fmt.Sprintf(format, args...)}
 }
 
-const usage = `usage: go-check --public-key KEY.pem (--certificate CERT.json [--records FILE] [--retained FILE] [--exceptions FILE] [--rescan FILE] [--order FILE] [--trust FILE] [--proof PROOF.json]... | --proof PROOF.json...)
+const usage = `usage: go-check --public-key KEY.pem (--certificate CERT.json [--records FILE] [--retained FILE] [--exceptions FILE] [--rescan FILE] [--order FILE] [--trust FILE] [--receipt FILE] [--proof PROOF.json]... | --proof PROOF.json...)
        go-check --bundle DIR [--public-key KEY.pem]`
 
 // inputs are the files to check; lists maps "retained", "exceptions" and "rescan" to their files.
 type inputs struct {
 	cert, key, records, order, trust string
+	receipt                          string // receipt.tlog-proof (12.5)
 	lists                            map[string]string
 	proofs                           []string
 	bundle                           bool
@@ -103,6 +110,7 @@ func parseArgs(args []string) (*inputs, error) {
 	flags.StringVar(&in.records, "records", "", "")
 	flags.StringVar(&in.order, "order", "", "")
 	flags.StringVar(&in.trust, "trust", "", "")
+	flags.StringVar(&in.receipt, "receipt", "", "")
 	flags.Func("proof", "", func(p string) error { in.proofs = append(in.proofs, p); return nil })
 	for _, list := range []string{"retained", "exceptions", "rescan"} {
 		flags.Func(list, "", func(p string) error { in.lists[list] = p; return nil })
@@ -111,7 +119,7 @@ func parseArgs(args []string) (*inputs, error) {
 	if err := flags.Parse(args); err != nil {
 		return nil, err
 	}
-	files := in.cert != "" || in.records != "" || in.order != "" || in.trust != "" || len(in.lists) > 0 || len(in.proofs) > 0
+	files := in.cert != "" || in.records != "" || in.order != "" || in.trust != "" || in.receipt != "" || len(in.lists) > 0 || len(in.proofs) > 0
 	switch {
 	case flags.NArg() > 0:
 		return nil, fmt.Errorf("unexpected argument %q", flags.Arg(0))
@@ -123,8 +131,8 @@ func parseArgs(args []string) (*inputs, error) {
 		return nil, errors.New("--public-key is required")
 	case in.cert == "" && len(in.proofs) == 0:
 		return nil, errors.New("nothing to check: give --certificate or --proof")
-	case in.cert == "" && (in.records != "" || in.order != "" || in.trust != "" || len(in.lists) > 0):
-		return nil, errors.New("records, lists, order.json and trust roots are checked against a --certificate")
+	case in.cert == "" && (in.records != "" || in.order != "" || in.trust != "" || in.receipt != "" || len(in.lists) > 0):
+		return nil, errors.New("records, lists, order.json, trust roots and receipts are checked against a --certificate")
 	}
 	return in, nil
 }
@@ -221,6 +229,15 @@ func check(in *inputs) ([]string, error) {
 		steps = append(steps, proofs)                                                     // step 10
 		steps = append(steps, func() ([]string, error) { return checkVendors(in, cert) }) // step 11
 	}
+	steps = append(steps, func() ([]string, error) { // step 12: the receipt, section 12.8
+		switch {
+		case root != nil && root.log != nil:
+			return checkReceipt(in.receipt, root, key, cert)
+		case in.receipt != "":
+			return []string{"not checked: receipt.tlog-proof (no trust root names a log)"}, nil
+		}
+		return nil, nil
+	})
 	for _, step := range steps {
 		lines, err := step()
 		if err != nil {

@@ -1,7 +1,9 @@
 // The trust root, trust.json (FORMAT.md 5.7), with the people's approval
 // keys of 5.9: which keys speak for the issuer and which people may sign
-// approvals, in which roles and when. Section 8 step 9. Pins (5.8) are out of
-// this checker's scope: it reads the trust root it is given, pinned or not.
+// approvals, in which roles and when, and the transparency log that must
+// hold the issuer's certificates (12.7, receipt.go). Section 8 step 9. Pins
+// (5.8) are out of this checker's scope: it reads the trust root it is
+// given, pinned or not.
 package main
 
 import (
@@ -20,18 +22,20 @@ type trustKey struct {
 	validFrom, validUntil, revokedAt, reason string // validUntil and revokedAt "" when absent
 	person                                   string
 	roles                                    []string
+	revocationLogIndex                       *uint64 // 12.7: the revocation's index in the log, with revokedAt only
 }
 
 type trustRoot struct {
 	certificateKeys, approvalKeys map[string]trustKey
-	approvalsRequiredFrom         string // "" when absent
+	approvalsRequiredFrom         string    // "" when absent
+	log                           *trustLog // nil when absent (12.7)
 }
 
 // The 12 DER bytes that start every Ed25519 SubjectPublicKeyInfo (RFC 8410 section 4, FORMAT.md 5.2).
 var spkiPrefix, _ = hex.DecodeString("302a300506032b6570032100")
 
 var keyShape = []member{{"keyid", "hash"}, {"publicKey", "string"}, {"validFrom", "time"},
-	{"validUntil", "time?"}, {"revokedAt", "time?"}, {"revocationReason", "string?"}}
+	{"validUntil", "time?"}, {"revokedAt", "time?"}, {"revocationReason", "string?"}, {"revocationLogIndex", "integer?"}}
 
 var approvalKeyShape = append(slices.Clone(keyShape), member{"person", "person"}, member{"roles[]", "role"})
 
@@ -92,6 +96,11 @@ func parseTrustRoot(data []byte, what string) (*trustRoot, error) {
 		}
 		t.approvalKeys[k.id] = k
 	}
+	if v, present := root["log"]; present {
+		if t.log, err = readTrustLog(v); err != nil {
+			return nil, bad("log: %v", err)
+		}
+	}
 	return t, nil
 }
 
@@ -134,6 +143,11 @@ func readTrustKey(v any, shape []member) (trustKey, error) {
 	_, revoked := o["revokedAt"]
 	if _, reason := o["revocationReason"]; revoked != reason {
 		return trustKey{}, fmt.Errorf("key %s: revokedAt and revocationReason come together", k.id)
+	}
+	if n, present := integer(o["revocationLogIndex"]); present && !revoked {
+		return trustKey{}, fmt.Errorf("key %s: revocationLogIndex without revokedAt", k.id)
+	} else if present {
+		k.revocationLogIndex = &n
 	}
 	roles, _ := o["roles"].([]any)
 	for _, r := range roles {

@@ -37,7 +37,7 @@ export function cosignatureLine(text: string, name: string, signer: Signer, time
 
 export interface Cosignature {
   key: NoteVerifierKey;
-  /** POSIX seconds, as the witness signed it. */
+  /** POSIX seconds, as the witness signed it (exact below 2^53, which every real time is). */
   time: number;
 }
 
@@ -54,11 +54,13 @@ export function verifyCosignatures(note: SignedNote, keys: readonly NoteVerifier
     if (!sig) continue;
     const bad = (why: string) => new VerificationError('NOTE_SIGNATURE_INVALID', `the cosignature of ${key.name}: ${why}`);
     if (sig.signature.length !== 72) throw bad(`${sig.signature.length} bytes after the key hint; a timestamped Ed25519 signature is 72`);
-    let time = 0;
-    for (let i = 0; i < 8; i++) time = time * 256 + sig.signature[i]!;
-    if (time === 0 || !Number.isSafeInteger(time)) throw bad(`its time ${time} is not a time a witness signs`);
-    if (!verifySignature(sig.signature.subarray(8), cosignedMessage(note.text, time), key.publicKey)) throw bad('does not hold over the checkpoint');
-    out.push({ key, time });
+    // C2SP: a time from 1 to 2^63 - 1, big-endian; signed as its decimal digits.
+    let time = 0n;
+    for (let i = 0; i < 8; i++) time = time * 256n + BigInt(sig.signature[i]!);
+    if (time === 0n || time > 2n ** 63n - 1n) throw bad(`its time ${time} is not a time a witness signs (1 to 2^63 - 1)`);
+    const message = utf8Encode(`cosignature/v1\ntime ${time}\n${note.text}`);
+    if (!verifySignature(sig.signature.subarray(8), message, key.publicKey)) throw bad('does not hold over the checkpoint');
+    out.push({ key, time: Number(time) });
   }
   return out;
 }

@@ -44,8 +44,9 @@ const hint8 = (n: number) => n.toString(16).padStart(8, '0');
 export function verifyReceipt(log: TrustLog, receipt: Uint8Array | string, leafInput: Uint8Array): ReceiptFacts {
   const proof = parseTlogProof(receipt);
   const note = parseSignedNote(proof.checkpoint);
-  const verified = verifyNote(note, log.keys.map((k) => parseVerifierKey(k, NOTE_KEY_ED25519)));
+  // Read whole before any signature is checked (section 12.8, step 2), as the independent verifiers do.
   const checkpoint = parseCheckpointText(note.text);
+  const verified = verifyNote(note, log.keys.map((k) => parseVerifierKey(k, NOTE_KEY_ED25519)));
   if (checkpoint.origin !== log.origin) {
     throw new VerificationError('NOTE_UNVERIFIED', `the receipt's checkpoint is of the log ${JSON.stringify(checkpoint.origin)}; the trust root's log is ${JSON.stringify(log.origin)}`);
   }

@@ -159,7 +159,9 @@ function checkLog(c: Checker, v: unknown): TrustLog | undefined {
   keys?.forEach((k, i) => vkeyProblem(c, k, `$.log.keys[${i}]`, NOTE_KEY_ED25519));
   const witnesses = o.witnesses === undefined ? [] : c.stringArray(o.witnesses, '$.log.witnesses');
   witnesses?.forEach((k, i) => vkeyProblem(c, k, `$.log.witnesses[${i}]`, NOTE_KEY_COSIGNATURE_V1));
+  // A cosignature does not sign its witness's name: one key under two names would count twice toward the quorum.
   if (witnesses && new Set(witnesses.map((w) => w.split('+')[0])).size !== witnesses.length) c.add('$.log.witnesses', 'names a witness twice');
+  else if (witnesses && new Set(witnesses.map((w) => w.slice(w.indexOf('+', w.indexOf('+') + 1) + 1))).size !== witnesses.length) c.add('$.log.witnesses', 'lists one key under two names');
   const quorum = o.witnessQuorum === undefined ? 0 : c.count(o.witnessQuorum, '$.log.witnessQuorum');
   if (quorum !== undefined && witnesses && quorum > witnesses.length) c.add('$.log.witnessQuorum', `is ${quorum}, but only ${witnesses.length} witness(es) are listed`);
   const required = o.receiptsRequiredFrom === undefined ? undefined : c.time(o.receiptsRequiredFrom, '$.log.receiptsRequiredFrom');
