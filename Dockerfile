@@ -57,9 +57,10 @@ RUN npm run build \
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
 # tini as PID 1: forwards SIGTERM to node (which closes the queue, the
-# workers and the ledger gracefully) and reaps zombies.
+# workers and the ledger gracefully) and reaps zombies. fonts-dejavu-core:
+# the fonts a legal exhibit embeds (PDF/A embeds every font it uses).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini \
+ && apt-get install -y --no-install-recommends tini fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 shredproof \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin shredproof \

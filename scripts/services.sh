@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(redis-server postgresql mariadb-server chromium poppler-utils qpdf openssh-client)
+APT_PACKAGES=(redis-server postgresql mariadb-server chromium poppler-utils qpdf openssh-client fonts-dejavu-core zbar-tools)
 VENV=.venv-test
 
 say() { if [ "${SERVICES_QUIET:-1}" = 0 ]; then printf '[services] %s\n' "$*" >&2; fi; }

@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { type CertificateStatementV2, certificateLogEvent, type DerivedArtifactEntry, publicKeyToPem, RECEIPT_FILE, signCertificate, StatementBuilderV2, vendorBundleDir } from '@shredproof/verify';
+import { attestationOf, type CertificateStatementV2, certificateLogEvent, type DerivedArtifactEntry, publicKeyToPem, RECEIPT_FILE, signCertificate, StatementBuilderV2, vendorBundleDir } from '@shredproof/verify';
 import { appendToLog, receiptFor, signCheckpoint } from './transparency-log.js';
 import { vendorEvidenceDir } from './vendor-certificates.js';
 import { nodeFileDigest, nodeHasher } from '@shredproof/verify/node';
@@ -229,6 +229,7 @@ function buildStatement(deps: EngineDeps, c: Collected, builder: StatementBuilde
       };
     }),
     derivedArtifacts: derivedSection(order, c.unplannedArtifacts),
+    ...(doc.attestation ? { attestation: attestationOf(doc.attestation) } : {}),
     retained: lists.retained,
     exceptions: lists.exceptions,
     rescan: { completedAt: c.rescanAt, items: lists.rescan, statuses: lists.statuses },

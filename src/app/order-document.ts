@@ -1,6 +1,7 @@
 // The deletion order document (docs/ORDERS.md). Validated with zod; every
 // problem is reported at once with its JSON path. Orders name configured
 // backends and never carry credentials.
+import { ATTESTATION_LIMITS } from '@shredproof/verify';
 import { z } from 'zod';
 import { canonicalize, type FieldProblem, ValidationError } from '@shredproof/verify';
 
@@ -11,6 +12,9 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const RETAINED_ARTIFACT_HOLD_PREFIX = 'derived.';
 
 const Scope = z.record(z.string(), z.unknown());
+
+const field = z.string().trim().min(1, 'must not be empty').max(ATTESTATION_LIMITS.field);
+const AttestedPerson = z.strictObject({ name: field, title: field, organization: field });
 
 export const OrderDocumentSchema = z.strictObject({
   reference: z.string().trim().min(1, 'must not be empty').max(500),
@@ -43,6 +47,19 @@ export const OrderDocumentSchema = z.strictObject({
     .array(z.strictObject({ name: z.string().min(1).max(200), description: z.string().min(1).max(2000), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() }))
     .max(1000)
     .default([]),
+  // Who performs and validates the destruction, and the officer's declaration (docs/ORDERS.md "Attestation"); the certificate signs them.
+  attestation: z
+    .strictObject({
+      performer: AttestedPerson.optional(),
+      validator: AttestedPerson.optional(),
+      declaration: z
+        .strictObject({
+          text: z.string().trim().min(1, 'must not be empty').max(ATTESTATION_LIMITS.declaration),
+          signer: z.strictObject({ name: field, title: field }),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export type OrderDocument = z.infer<typeof OrderDocumentSchema>;

@@ -18,6 +18,7 @@ import { registerPerson } from './commands/person.js';
 import { registerVendor } from './commands/vendor.js';
 import { registerLog } from './commands/log.js';
 import { registerWitness } from './commands/witness.js';
+import { registerExhibit } from './commands/exhibit.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerProve, registerVerify } from './commands/verify.js';
 import { registerWorker } from './commands/worker.js';
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerVendor(program, ctx);
   registerLog(program, ctx);
   registerWitness(program, ctx);
+  registerExhibit(program, ctx);
   registerOrder(program, ctx);
   registerArtifact(program, ctx);
   registerVerifierPage(program, ctx);

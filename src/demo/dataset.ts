@@ -48,6 +48,21 @@ export function writeDataset(root: string, objects: number, opts: { usersEvery?:
 }
 
 /** The demo order: every user photo, except the user under a litigation hold. */
+/**
+ * The performer, validator and officer's declaration of the demo order
+ * (docs/ORDERS.md "Attestation"): the certificate signs them and the exhibit
+ * prints them. Synthetic people; the declaration follows the template there.
+ */
+export const DEMO_ATTESTATION = {
+  performer: { name: 'Dana Operator', title: 'Data Platform Engineer', organization: 'Example Corp (demo)' },
+  validator: { name: 'Avery Approver', title: 'Privacy Counsel', organization: 'Example Corp (demo)' },
+  declaration: {
+    text:
+      'I, Morgan Officer, Chief Privacy Officer of Example Corp, declare under penalty of perjury under the laws of the United States of America (28 U.S.C. § 1746) that, to the best of my knowledge after reasonable inquiry, Example Corp destroyed the data described in this certificate, and the models and other artifacts derived from it that the certificate lists as destroyed, by the means and at the times it states, and that the objects it lists as kept were kept only under the legal holds it names. This is a demonstration with synthetic data.',
+    signer: { name: 'Morgan Officer', title: 'Chief Privacy Officer, Example Corp (demo)' },
+  },
+};
+
 export function demoOrder(backend: string): unknown {
   return {
     reference: 'Demo order: delete every user photo and face-recognition training copy (synthetic data)',

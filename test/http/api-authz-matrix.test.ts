@@ -32,6 +32,7 @@ const EXPECTED: Record<string, Who[] | 'public'> = {
   getRecords: ALL,
   getObjectProof: ALL,
   getOrderDocument: ALL,
+  getExhibit: ALL,
   getListFile: ALL,
   getTrustRoot: 'public',
   listKeys: 'public',

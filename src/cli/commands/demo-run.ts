@@ -14,7 +14,7 @@ import { registerArtifact } from '../../app/artifacts.js';
 import { disposeArtifact } from '../../app/dispositions.js';
 import { addVendor, attachVendorCertificate, checkVendorDir } from '../../app/vendor-certificates.js';
 import { DEMO_VENDOR, runDemoVendor } from './demo-vendor.js';
-import { demoOrder, writeDataset } from '../../demo/dataset.js';
+import { DEMO_ATTESTATION, demoOrder, writeDataset } from '../../demo/dataset.js';
 import { approvalSubject, approveOrder, signPlan } from '../../app/approve-order.js';
 import { addPerson } from '../../app/people.js';
 import { createOrder } from '../../app/create-order.js';
@@ -28,6 +28,7 @@ import { CliExit, type CliContext, EXIT_INVALID, EXIT_USAGE } from '../context.j
 import { progressBar } from '../progress.js';
 
 /** The certificate bundle the demo hands over (docs/FORMAT.md section 10). */
+const EXHIBIT_FILE = 'exhibit.pdf';
 const BUNDLE_FILES = ['certificate.json', 'records.ndjson', ...LIST_NAMES.map((l) => `${l}.ndjson`), 'order.json', 'trust.json', 'public-key.pem', RECEIPT_FILE];
 /** Copies of a few photos taken before they are destroyed, kept outside the store: a newcomer's photo check then says FOUND. */
 const PHOTOS_TO_CHECK = 'photos-to-check';
@@ -44,7 +45,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     throw new CliExit(EXIT_USAGE, `demo: --objects must be a whole number from 1 to 5000000, got ${JSON.stringify(opts.objects)}`);
   }
   const out = resolve(opts.out);
-  for (const f of [...BUNDLE_FILES, 'vendors', PHOTOS_TO_CHECK]) {
+  for (const f of [...BUNDLE_FILES, 'vendors', PHOTOS_TO_CHECK, EXHIBIT_FILE]) {
     if (existsSync(join(out, f))) throw new CliExit(EXIT_USAGE, `demo: ${join(out, f)} exists; choose another --out or remove it`);
   }
   const work = mkdtempSync(join(tmpdir(), 'shredproof-demo-'));
@@ -95,7 +96,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     // The lineage registry: the model trained on the photos, and the copies a labelling vendor received.
     await registerArtifact(deps, { name: 'face-model-v1', kind: 'model', description: 'face recognition model trained on the user photos', location: { backend: 'models', scope: { include: ['face-v1/**'] } }, inputs: [{ scope: { backend: 'photos', scope: { include: ['users/**'] } } }] }, 'demo-trainer');
     await registerArtifact(deps, { name: 'labelling-copies', kind: 'vendor-copy', description: 'copies of user photos sent for labelling', location: { vendor: DEMO_VENDOR, description: "the vendor's labelling store" }, inputs: [{ scope: { backend: 'photos', scope: { include: ['users/**'] } } }] }, 'demo-trainer');
-    const order = await createOrder(deps, { ...(demoOrder('photos') as object), includeDerived: true }, 'demo-operator');
+    const order = await createOrder(deps, { ...(demoOrder('photos') as object), includeDerived: true, attestation: DEMO_ATTESTATION }, 'demo-operator');
     ctx.out(`demo: order ${order.id} created by demo-operator, reaching what was derived from the photos`);
     // The order's scope is users/**: the press-kit files outside it are never listed, so they are not in the total.
     const inScope = ds.inScope.size + ds.held.size + Object.keys(modelFiles).length;
@@ -153,6 +154,9 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     // The receipt: the certificate is in the transparency log the trust root names (docs/FORMAT.md section 12.8).
     const receipt = checkCertificateReceipt(trust.root!, parseCertificate(read('certificate.json')) as { payload: string }, statement, read(RECEIPT_FILE));
     if (!receipt) throw new CliExit(EXIT_INVALID, 'demo: the trust root names no transparency log');
+    // The legal exhibit of the bundle just verified (docs/FORMAT.md section 13).
+    const { buildExhibit } = await import('../../adapters/exhibit/pdf-exhibit.js');
+    writeFileSync(join(out, EXHIBIT_FILE), (await buildExhibit(out)).pdf);
     const survivors = [...ds.held.keys(), ...ds.outOfScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
     const leftover = [...ds.inScope.keys()].filter((l) => existsSync(join(ds.root, l))).length;
     const secs = (Date.now() - t0) / 1000;
@@ -170,6 +174,7 @@ export async function runDemo(opts: DemoOptions, ctx: CliContext): Promise<void>
     ctx.out(`  ${secs.toFixed(1)} s in all`);
     ctx.out(`  wrote the certificate bundle into ${out}: ${BUNDLE_FILES.join(', ')}, vendors/`);
     ctx.out(`  and copies of ${kept.length} photos taken before the order ran (one of them held) into ${join(out, PHOTOS_TO_CHECK)}`);
+    ctx.out(`  and its legal exhibit, a PDF/A-3b with the bundle attached: ${join(out, EXHIBIT_FILE)}`);
     ctx.out(`  check it yourself: npx shredproof verify --bundle ${out} --keyid ${keys.keyid}`);
     ctx.out(`  was this photo destroyed? npx shredproof prove --certificate ${join(out, 'certificate.json')} --records ${join(out, 'records.ndjson')} --public-key ${join(out, 'public-key.pem')} --file ${join(out, PHOTOS_TO_CHECK, kept[0]!.replaceAll('/', '_'))}`);
     if (survivors !== ds.held.size + ds.outOfScope.size || leftover !== statement.completeness.exceptions) {

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LIST_NAMES, vendorBundleDir } from '@shredproof/verify';
 import { z } from 'zod';
+import { buildExhibit } from '../../adapters/exhibit/pdf-exhibit.js';
 import { trustRootFile } from '../../app/trust-root.js';
 import { MAX_VENDOR_LEVELS, VENDOR_BUNDLE_FILES } from '../../app/vendor-certificates.js';
 import type { ApiContext } from '../context.js';
@@ -21,6 +22,7 @@ import { certified } from './certificates.js';
 import { getOrderOr404 } from './orders.js';
 
 const ListParams = OrderIdParams.extend({ list: z.enum(LIST_NAMES) });
+const ExhibitQuery = z.strictObject({ paper: z.enum(['letter', 'a4']).default('letter') });
 
 /** What a missing file or directory makes open and lstat answer: the bundle carries no such file. */
 const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
@@ -68,6 +70,25 @@ async function openVendorFile(dir: string, artifact: string, file: string): Prom
 }
 
 export const bundleRoutes: Route[] = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/orders/:id/exhibit.pdf',
+    operationId: 'getExhibit',
+    tag: 'certificates',
+    summary: 'The legal exhibit of the certificate: a PDF/A-3b in plain language that carries the bundle as attachments (docs/FORMAT.md section 13)',
+    description:
+      'Made on request from the certificate bundle the server keeps, after verifying it as a regulator would: the pages say what the signed statement says (order, systems, counts, re-scan, holds, derived artifacts, what persists, the NIST SP 800-88 Appendix G fields, the officer\'s declaration with a signature line, the verification block and a QR code), and the bundle\'s files are attached, records.ndjson only up to 50 MiB (above it the statement\'s records.sha256 stands for it). `shredproof verify --exhibit` checks it. `?paper=a4` for A4; Letter otherwise.',
+    auth: ANY_ROLE,
+    params: OrderIdParams,
+    query: ExhibitQuery,
+    responses: { 200: { description: 'the exhibit, application/pdf', contentType: 'application/pdf' }, ...problems(400, 401, 404, 429) },
+    async handler(ctx: ApiContext, { params, query, res }) {
+      const cert = certified(ctx, params.id);
+      const made = await buildExhibit(dirname(cert.recordsPath), { paper: query.paper });
+      res.status(200).type('application/pdf').set('Content-Disposition', `attachment; filename="exhibit-${params.id}.pdf"`).set('Cache-Control', 'no-store').send(made.pdf);
+      return undefined;
+    },
+  }),
   defineRoute({
     method: 'get',
     path: '/v1/trust.json',

@@ -2,6 +2,7 @@
 // of @shredproof/verify. The CLI verifiers and the offline verifier page
 // ship this folder and what it imports (@noble) and nothing else.
 export * from './approval.js';
+export * from './attestation.js';
 export * from './bytes.js';
 export * from './canonical-json.js';
 export * from './certificate.js';
@@ -13,6 +14,7 @@ export * from './disposition.js';
 export * from './dsse.js';
 export * from './ed25519.js';
 export * from './errors.js';
+export * from './exhibit-text.js';
 export * from './fast-record-lines.js';
 export * from './list.js';
 export * from './log-entry.js';

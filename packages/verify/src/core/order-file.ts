@@ -4,6 +4,7 @@
 // the bundle and is attacker controlled: the hash is checked over the exact
 // bytes first, then the text is parsed under section 1's rules.
 import { sha256 } from '@noble/hashes/sha2.js';
+import { type Attestation, sameAttestation } from './attestation.js';
 import { bytesToHex } from './bytes.js';
 import { VerificationError } from './errors.js';
 import { decodeInput, parseJsonInput } from './strict-json.js';
@@ -14,6 +15,7 @@ import { isObject } from './validate.js';
 export interface OrderFileStatement {
   version: number;
   order: { sha256: string; reference: string; deadline?: string };
+  attestation?: Attestation;
 }
 
 /** The verified order, for display. */
@@ -48,7 +50,13 @@ export function verifyOrderFile(bytes: Uint8Array, statement: OrderFileStatement
   if (value.reference !== statement.order.reference) {
     throw mismatch(`order.json's $.reference is ${JSON.stringify(value.reference)}, the certificate's order.reference is ${JSON.stringify(statement.order.reference)}`);
   }
-  if (statement.version === 2) checkDeadline(value.deadline, statement.order.deadline);
+  if (statement.version === 2) {
+    checkDeadline(value.deadline, statement.order.deadline);
+    // Section 5.11: the performer, validator and declaration the order named are the ones the certificate signs.
+    if (!sameAttestation(value.attestation, statement.attestation)) {
+      throw mismatch(`order.json's $.attestation is not the certificate's attestation (${value.attestation === undefined ? 'order.json names none' : statement.attestation === undefined ? 'the certificate carries none' : 'they differ'})`);
+    }
+  }
 
   const summary: OrderFileSummary = { reference: value.reference, targets: targetsOf(value.targets), holds: Array.isArray(value.holds) ? value.holds.length : 0 };
   if (typeof value.description === 'string') summary.description = value.description;

@@ -51,6 +51,7 @@ export interface StatementPartsV2 {
   approvals?: CertificateStatementV2['approvals'];
   /** The order's derived artifacts (section 5.10), when it included them. */
   derivedArtifacts?: CertificateStatementV2['derivedArtifacts'];
+  attestation?: CertificateStatementV2['attestation'];
 }
 
 /** finishedAt <= deadline; false for a time that is not one (validation then names it). */
@@ -111,6 +112,7 @@ export class StatementBuilderV2 extends RecordStream {
       status: completeness.exceptions > 0 ? 'complete-with-exceptions' : 'complete',
       ...(parts.approvals !== undefined && parts.approvals.length > 0 ? { approvals: parts.approvals } : {}),
       ...(parts.derivedArtifacts !== undefined ? { derivedArtifacts: parts.derivedArtifacts } : {}),
+      ...(parts.attestation !== undefined ? { attestation: parts.attestation } : {}),
     };
     return validateStatementV2(statement);
   }

@@ -3,6 +3,7 @@
 // the retained, exception and re-scan lists are files of their own (list.ts),
 // of which the statement holds only the heads (tree root, count, file digest).
 // It also names the tool, each target's system and the order's deadline.
+import { type Attestation, checkAttestation } from './attestation.js';
 import { type Approval, checkApprovalsAgainstOrder, checkApprovalShape } from './approval.js';
 import { checkDerivedArtifacts, DERIVED_TARGET_PREFIX, type DerivedArtifactEntry } from './derived-artifacts.js';
 import { ValidationError } from './errors.js';
@@ -61,6 +62,8 @@ export interface CertificateStatementV2 {
   approvals?: Approval[];
   /** The derived artifacts the order reached, and what became of each (section 5.10). */
   derivedArtifacts?: DerivedArtifactEntry[];
+  /** Who performed and validated it, and the officer's declaration (section 5.11); absent when the order names none. */
+  attestation?: Attestation;
 }
 
 export type AnyCertificateStatement = CertificateStatement | CertificateStatementV2;
@@ -100,6 +103,7 @@ function shapeProblems(s: Obj, c: Checker): void {
     if (statuses) for (const k of RESCAN_STATUSES) c.count(statuses[k], `$.rescan.statuses.${k}`);
   }
   if (s.approvals !== undefined) c.array(s.approvals, '$.approvals')?.forEach((a, i) => checkApprovalShape(c, a, `$.approvals[${i}]`));
+  if (s.attestation !== undefined) checkAttestation(c, s.attestation);
 }
 
 /** Cross-checks of version 2: the list heads are the counts the statement gives, and the deadline is told right. */
