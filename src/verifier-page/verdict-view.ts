@@ -9,10 +9,12 @@
 // so, what became of the derived artifacts, and what the receipt of the
 // issuer's transparency log proves (section 12.8); an INVALID one what its
 // code means. Below it: what to compare, one line per file (a vendor's
-// files by their path in vendors/<artifact>/), and the statement.
-import { type AnyCertificateStatement, isStatementV2, type Pin } from '@shredproof/verify';
+// files by their path in vendors/<artifact>/), and the statement. Every
+// verdict ends with when it was reached, in local time and UTC, so that a
+// printed page says when (page.css prints it as a report; issue 18 item 4).
+import { type AnyCertificateStatement, escapeForDisplay, isStatementV2, type Pin } from '@shredproof/verify';
 import { explainCode } from './code-text.js';
-import { byId, h, replaceChildren } from './dom.js';
+import { byId, h, replaceChildren, time } from './dom.js';
 import type { FileReport, ReceiptShown, TrustFacts, VendorShown, VerifyOutcome } from './protocol.js';
 import { approvalSentences } from './render-approval.js';
 import { receiptSentences } from './render-receipt.js';
@@ -52,6 +54,7 @@ export function setVerdict(state: VerdictState, word: string, ...detail: Array<N
 /** Hides every result below the verdict. */
 export function clearResult(word: string): void {
   setVerdict('idle', word);
+  setPrintedCertificate(undefined);
   ui.keyBox.hidden = true;
   ui.filesBox.hidden = true;
   ui.statementBox.hidden = true;
@@ -133,6 +136,25 @@ function showFiles(files: readonly FileReport[]): void {
 
 const took = (ms: number) => `Took ${(ms / 1000).toFixed(2)} s.`;
 
+const LOCAL_TIME: Intl.DateTimeFormatOptions = { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset' };
+
+/**
+ * When the verification completed, by this computer's clock (the page has no
+ * other): in the reader's local time with its zone, and in UTC as the page
+ * shows every other time. The month in words, so no reader takes 03/04 for 4 March.
+ */
+function verifiedAtPara(at: Date): HTMLElement {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const utc = time(at.toISOString().replace(/\.\d+Z$/, 'Z'));
+  return para('verdict-time', 'Verified at ', h('time', { datetime: at.toISOString() }, `${new Intl.DateTimeFormat(undefined, LOCAL_TIME).format(at)} (${zone})`), `, that is ${utc}, by this computer’s clock.`);
+}
+
+/** The certificate id in the printed page's running header (page.css reads this attribute): only from a statement whose signature verified. */
+function setPrintedCertificate(id: string | undefined): void {
+  if (id === undefined) delete document.documentElement.dataset.certificateId;
+  else document.documentElement.dataset.certificateId = escapeForDisplay(id);
+}
+
 /** Who approved, and whether their own key says so (docs/FORMAT.md section 5.9). */
 function approvalPara(f: TrustFacts, s: AnyCertificateStatement): HTMLElement | null {
   return f.approvals ? para('verdict-approval', approvalSentences(f.approvals, s.order.approvedBy).join(' ')) : null;
@@ -156,15 +178,16 @@ export function showOutcome(o: VerifyOutcome): void {
     return;
   }
   const f = o.facts;
+  const verifiedAt = verifiedAtPara(new Date());
   if (o.verdict === 'invalid') {
     const extra =
       o.code === 'PIN_MISMATCH'
         ? [para('verdict-pin', `The certificate was not signed by the key you pinned${f.unpinnedSigner ? `; it was signed by key ${f.unpinnedSigner.keyid}, which the bundle itself offers` : ''}. Do not rely on it.`)]
         : [];
     const explain = para('verdict-explain', h('strong', null, 'What this means: '), explainCode(o.code));
-    setVerdict('invalid', VERDICT_WORDS.invalid, h('span', { class: 'code', id: 'verdict-code' }, o.code), `: ${o.message}`, explain, ...extra);
+    setVerdict('invalid', VERDICT_WORDS.invalid, h('span', { class: 'code', id: 'verdict-code' }, o.code), `: ${o.message}`, explain, ...extra, verifiedAt);
   } else if (o.verdict === 'valid') {
-    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), approvalPara(f, o.statement), derivedPara(o.statement, o.vendors), receiptPara(o.receipt), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`));
+    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), approvalPara(f, o.statement), derivedPara(o.statement, o.vendors), receiptPara(o.receipt), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`), verifiedAt);
   } else {
     setVerdict(
       'unpinned',
@@ -175,8 +198,10 @@ export function showOutcome(o: VerifyOutcome): void {
       derivedPara(o.statement, o.vendors),
       receiptPara(o.receipt),
       para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`),
+      verifiedAt,
     );
   }
+  setPrintedCertificate(o.statement?.certificateId);
   showKeyBox(o);
   showFiles(o.files);
   if (o.statement) {
