@@ -21,6 +21,7 @@ import { registerWitness } from './commands/witness.js';
 import { registerExhibit } from './commands/exhibit.js';
 import { registerVerifierPage } from './commands/verifier-page.js';
 import { registerProve, registerVerify } from './commands/verify.js';
+import { registerReceipt } from './commands/receipt.js';
 import { registerWorker } from './commands/worker.js';
 import { packageVersion } from '../version.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerKeygen(program, ctx);
   registerVerify(program, ctx);
   registerProve(program, ctx);
+  registerReceipt(program, ctx);
   registerDemo(program, ctx);
   registerServe(program, ctx);
   registerWorker(program, ctx);

@@ -20,6 +20,7 @@ import { certificateRoutes } from './routes/certificates.js';
 import { derivedRoutes } from './routes/derived.js';
 import { orderRoutes } from './routes/orders.js';
 import { streamOrderProgress } from './routes/progress-stream.js';
+import { receiptRoutes } from './routes/receipts.js';
 import { systemRoutes } from './routes/system.js';
 import { packageVersion } from '../version.js';
 
@@ -27,7 +28,7 @@ const require = createRequire(import.meta.url);
 export const API_VERSION = packageVersion();
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export const ROUTES: readonly Route[] = [...orderRoutes, ...derivedRoutes, streamOrderProgress, ...certificateRoutes, ...bundleRoutes, ...artifactRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
+export const ROUTES: readonly Route[] = [...orderRoutes, ...derivedRoutes, streamOrderProgress, ...certificateRoutes, ...receiptRoutes, ...bundleRoutes, ...artifactRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
 
 let openapiCache: unknown;
 export function openApiDocument(): unknown {

@@ -8,6 +8,7 @@ import { TOKEN_NAME_RE } from '../app/tokens.js';
 import { ARTIFACT_NAME } from '../app/artifacts.js';
 import { ARTIFACT_KINDS } from '../app/ports/artifacts.js';
 import { MAX_VENDOR_LEVELS, VENDOR_BUNDLE_FILES, VENDOR_BUNDLE_PATH_PATTERN, vendorBundlePathProblem } from '../app/vendor-certificates.js';
+import { MAX_RECEIPT_LOCATOR, MAX_RECEIPT_OBJECTS, RECEIPT_STATUSES, RECEIPT_TYPE, RECEIPT_VERSION } from '../app/receipts.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const timestamp = z.string().meta({ format: 'date-time' });
@@ -247,6 +248,46 @@ export const ObjectProof = z
   .meta({ id: 'ObjectProof', description: 'docs/FORMAT.md, sections 7 and 7.1' });
 
 export const Envelope = DsseEnvelopeShape.meta({ id: 'DsseEnvelope' });
+
+/** One value or several (`?locator=a&locator=b`), parsed as a list either way; documented as an array (form style, exploded). */
+const repeated = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).max(MAX_RECEIPT_OBJECTS).optional());
+
+/** GET /v1/orders/{id}/receipt: the objects one person names, at most 100 together. */
+export const ReceiptQuery = z
+  .strictObject({
+    locator: repeated(z.string().min(1).max(MAX_RECEIPT_LOCATOR)).meta({
+      description: 'An object by its locator: `target:locator`, or a bare locator when only one target holds it. Repeatable.',
+    }),
+    sha256: repeated(hex64).meta({ description: 'An object by the SHA-256 of its content (destroyed, or kept when the issuer read it). Repeatable.' }),
+  })
+  .superRefine((q, ctx) => {
+    const n = (q.locator?.length ?? 0) + (q.sha256?.length ?? 0);
+    if (n === 0) ctx.addIssue({ code: 'custom', path: ['locator'], message: 'give at least one locator or sha256 (each repeatable)' });
+    else if (n > MAX_RECEIPT_OBJECTS && (q.locator?.length ?? 0) <= MAX_RECEIPT_OBJECTS && (q.sha256?.length ?? 0) <= MAX_RECEIPT_OBJECTS) {
+      ctx.addIssue({ code: 'custom', path: [q.sha256?.length ? 'sha256' : 'locator'], message: `names ${n} objects with locator and sha256 together; a receipt names at most ${MAX_RECEIPT_OBJECTS}` });
+    }
+  });
+
+/** A per-person receipt (src/app/receipts.ts): what became of each object asked about, each with a per-object proof of version 2. */
+export const Receipt = z
+  .object({
+    type: z.literal(RECEIPT_TYPE),
+    version: z.literal(RECEIPT_VERSION),
+    certificateId: z.string(),
+    issuedAt: timestamp,
+    issuer: z.object({ name: z.string(), keyid: hex64 }),
+    order: z.object({ id: z.string(), reference: z.string() }),
+    certificate: Envelope,
+    objects: z.array(
+      z.object({
+        query: z.union([z.strictObject({ locator: z.string() }), z.strictObject({ sha256: hex64 }), z.strictObject({ file: z.string(), sha256: hex64 })]),
+        status: z.enum(RECEIPT_STATUSES),
+        proof: ObjectProof.optional().meta({ description: 'The entry that says so, with its audit path and the certificate: `shredproof verify --proof` checks it alone. Absent for not-in-certificate.' }),
+        rescan: ObjectProof.optional().meta({ description: 'The re-scan\'s entry for the same object, when the re-scan after execution found it.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'Receipt', description: 'A receipt for one data subject: their objects and what became of each, and nothing about anyone else (docs/FORMAT.md)' });
 
 export const PublicKey = z
   .object({

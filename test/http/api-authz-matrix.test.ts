@@ -31,6 +31,7 @@ const EXPECTED: Record<string, Who[] | 'public'> = {
   getCertificate: ALL,
   getRecords: ALL,
   getObjectProof: ALL,
+  getReceipt: ['auditor'],
   getOrderDocument: ALL,
   getExhibit: ALL,
   getListFile: ALL,

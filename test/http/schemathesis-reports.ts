@@ -164,6 +164,7 @@ parameters = { "path.id" = { dictionary = "derived-orders", probability = 0.7 },
 # Rules that OpenAPI cannot state, so that a request the document allows is
 # still refused with 400; each is checked by the server and named in errors[]:
 # - proof: exactly one of locator, sha256 and leafIndex (parameters have no oneOf);
+# - receipt: at least one locator or sha256, at most 100 of them together;
 # - create an order: a hold's target must be one of the order's targets, ids
 #   unique, and scopes are the backend's to judge (docs/ORDERS.md);
 # - create a token: expiresAt must be in the future (a document has no clock);
@@ -172,7 +173,7 @@ parameters = { "path.id" = { dictionary = "derived-orders", probability = 0.7 },
 # - upload a manifest: its lines must be the tree the artifact was registered
 #   with (any string is an NDJSON body to the document).
 [[operations]]
-include-operation-id = ["getObjectProof", "createOrder", "createToken", "createArtifact", "uploadArtifactManifest"]
+include-operation-id = ["getObjectProof", "getReceipt", "createOrder", "createToken", "createArtifact", "uploadArtifactManifest"]
 checks.positive_data_acceptance.enabled = false
 
 # A progress stream lasts until the order ends: read its first event and close it.
