@@ -60,6 +60,10 @@ const CODE_TEXT: Readonly<Record<VerificationCode, string>> = {
     'The trust root requires witnesses to have seen the log’s checkpoint, and not enough of them cosigned it: the log could be showing this certificate to you alone.',
   LOG_INCONSISTENT:
     'The log’s new checkpoint does not extend the one kept before: its history was rewritten, or it shows different histories to different people.',
+  EXHIBIT_MALFORMED:
+    'The exhibit is not a PDF this verifier can read, or its embedded files are not a certificate bundle it may unpack: it was damaged or altered, or was not made by shredproof.',
+  EXHIBIT_MISMATCH:
+    'The exhibit’s pages do not say what the signed certificate says: a page was edited, or the embedded certificate was swapped for another.',
 };
 
 /** The plain-language meaning of a reason code. */

@@ -29,9 +29,10 @@ const CERTIFICATE = 'certificate.json (a DSSE envelope)';
 export const VERIFY_COMMAND: CommandSpec<VerifyOptions> = {
   name: 'verify',
   summary:
-    'verify a certificate bundle, or a certificate, its records file and/or a per-object proof, offline; say whether the key was pinned; exit 0 valid, 1 invalid, 2 usage or unreadable input',
+    'verify a certificate bundle, a legal exhibit (PDF), or a certificate, its records file and/or a per-object proof, offline; say whether the key was pinned; exit 0 valid, 1 invalid, 2 usage or unreadable input',
   options: [
     { name: 'bundle', value: '<dir>', description: 'a certificate directory: checks every file in it (certificate, records, lists, order.json, trust.json, public key, proofs/)' },
+    { name: 'exhibit', value: '<pdf>', description: "a legal exhibit (shredproof exhibit): checks the bundle attached to the PDF as --bundle does, then that its pages say what the certificate says" },
     { name: 'certificate', value: '<file>', description: CERTIFICATE },
     { ...PUBLIC_KEY, required: false, description: 'trusted Ed25519 public key, PEM SPKI (repeatable); not a pin by itself' },
     { name: 'trust', value: '<file>', description: 'your own copy of the issuer\'s trust.json: pins its keys, and applies their dates and revocations' },

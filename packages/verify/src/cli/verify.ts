@@ -1,7 +1,9 @@
 // `verify`: exit 0 valid, 1 invalid (with the reason code), 2 usage or
 // unreadable input. Never "valid" unless every check that was asked for passed.
 // After VALID it says whether the key was pinned (docs/FORMAT.md section
-// 5.8): valid but not pinned still exits 0, unless --require-pin.
+// 5.8): valid but not pinned still exits 0, unless --require-pin. --exhibit
+// (verify-exhibit.ts) verifies the bundle attached to a legal exhibit's PDF
+// as --bundle does, then its pages against the statement (section 13).
 // With --json, stdout holds one JSON document whatever the exit code: exit 2
 // prints {valid: false, error, message} (main.ts).
 // Every line for a person goes through escapeForDisplay: the inputs' strings
@@ -28,6 +30,7 @@ import { verifyRecordsFile } from '../node/fast-verify.js';
 import { nodeHasher } from '../node/merkle-hasher.js';
 import { CliExit, type CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit.js';
 import { type BundleResult, verifyBundle } from './verify-bundle.js';
+import { type ExhibitResult, verifyExhibit } from './verify-exhibit.js';
 import { approvalLines, describeProven, pinLines, summarize } from './verify-describe.js';
 import { receiptLines } from './verify-receipt.js';
 import { loadTrust, readInput, type TrustOptions, unreadable, UnreadableInput } from './trust-input.js';
@@ -39,6 +42,7 @@ export interface VerifyOptions extends TrustOptions {
   records?: string;
   proof?: string;
   bundle?: string;
+  exhibit?: string;
   requirePin?: boolean;
   json?: boolean;
 }
@@ -62,11 +66,23 @@ interface Verdict {
   approvalCheck?: ApprovalVerdict;
   proven?: VerifiedObjectProof;
   bundle?: BundleResult;
+  exhibit?: ExhibitResult;
 }
+
+/** The verdict of a bundle that verified. */
+const bundleVerdict = (bundle: BundleResult): Verdict => ({
+  checked: bundle.files.filter((f) => f.status === 'valid').map((f) => f.file),
+  statement: bundle.statement!,
+  keyid: bundle.keyid!,
+  pinned: bundle.pinned,
+  ...(bundle.pin ? { pin: bundle.pin } : {}),
+  ...(bundle.approvalCheck ? { approvalCheck: bundle.approvalCheck } : {}),
+  bundle,
+});
 
 /** --certificate, --records and --proof, each checked with the keys the options give. */
 async function verifyFiles(opts: VerifyOptions): Promise<Verdict> {
-  if (!opts.certificate && !opts.proof) throw new CliExit(EXIT_USAGE, 'verify: give --certificate, --proof, --bundle, or several');
+  if (!opts.certificate && !opts.proof) throw new CliExit(EXIT_USAGE, 'verify: give --certificate, --proof, --bundle, --exhibit, or several');
   if (opts.records && !opts.certificate) throw new CliExit(EXIT_USAGE, 'verify: --records needs --certificate');
   const trust = await loadTrust(opts);
   const checked: string[] = [];
@@ -105,47 +121,57 @@ async function verifyFiles(opts: VerifyOptions): Promise<Verdict> {
 
 async function run(opts: VerifyOptions, ctx: CliIo): Promise<void> {
   let verdict: Verdict;
-  if (opts.bundle !== undefined) {
+  if (opts.exhibit !== undefined) {
+    if (opts.bundle !== undefined || opts.certificate || opts.records || opts.proof) throw new CliExit(EXIT_USAGE, 'verify: --exhibit checks the files attached to its PDF; give --bundle, --certificate, --records or --proof without it');
+    const exhibit = await verifyExhibit(opts.exhibit, opts);
+    if (exhibit.failure) throw new BundleInvalid(exhibit.bundle, exhibit.failure.file, exhibit.failure.error, exhibit);
+    verdict = { ...bundleVerdict(exhibit.bundle!), exhibit };
+  } else if (opts.bundle !== undefined) {
     if (opts.certificate || opts.records || opts.proof) throw new CliExit(EXIT_USAGE, 'verify: --bundle checks the files of its directory; give --certificate, --records or --proof without it');
     const bundle = await verifyBundle(opts.bundle, opts);
     if (bundle.failure) throw new BundleInvalid(bundle, bundle.failure.file, bundle.failure.error);
-    verdict = {
-      checked: bundle.files.filter((f) => f.status === 'valid').map((f) => f.file),
-      statement: bundle.statement!,
-      keyid: bundle.keyid!,
-      pinned: bundle.pinned,
-      ...(bundle.pin ? { pin: bundle.pin } : {}),
-      ...(bundle.approvalCheck ? { approvalCheck: bundle.approvalCheck } : {}),
-      bundle,
-    };
+    verdict = bundleVerdict(bundle);
   } else {
     verdict = await verifyFiles(opts);
   }
   if (opts.requirePin) requirePin(verdict);
-  const { checked, statement, keyid, pinned, pin, proven, bundle, approvalCheck } = verdict;
+  const { checked, statement, keyid, pinned, pin, proven, bundle, approvalCheck, exhibit } = verdict;
   if (opts.json) {
     const shown = proven ? { list: proven.list, entry: proven.entry, ...(proven.list === 'records' ? { record: proven.record, leafIndex: proven.record.index } : {}) } : {};
     const approvals = approvalCheck ? { approvals: { checked: true, required: approvalCheck.required, signed: approvalCheck.approvals.map(({ key: _key, ...a }) => a) } } : { approvals: { checked: false } };
     const receipt = bundle?.receipt ? { receipt: bundle.receipt } : {};
-    ctx.out(jsonForDisplay({ valid: true, pinned, ...(pin ? { pin } : {}), checked, keyid, ...shown, ...(bundle ? { files: bundle.files } : {}), ...approvals, ...receipt, statement }, 2));
+    const pages = exhibit ? { exhibit: { ...exhibitJson(exhibit), text: 'matches' } } : {};
+    ctx.out(jsonForDisplay({ valid: true, pinned, ...(pin ? { pin } : {}), checked, keyid, ...shown, ...(bundle ? { files: bundle.files } : {}), ...approvals, ...receipt, ...pages, statement }, 2));
     return;
   }
   const say = (line: string) => ctx.out(escapeForDisplay(line));
-  say(`VALID (${checked.join(', ')})`);
+  say(exhibit ? `VALID (exhibit: ${checked.join(', ')})` : `VALID (${checked.join(', ')})`);
   for (const l of pinLines(pinned, pin, keyid, bundle?.trustSha256)) say(l);
   if (bundle) printBundle(bundle, ctx);
   if (proven) for (const l of describeProven(proven)) say(l);
   for (const l of summarize(statement, keyid)) say(l);
   for (const l of approvalLines(statement, approvalCheck)) say(l);
   for (const l of receiptLines(bundle?.receipt)) say(l);
+  if (exhibit) say(pagesLine(exhibit));
 }
 
-/** A bundle with an invalid file: the verdict names the file, and every file's line follows. */
+const exhibitJson = (e: ExhibitResult) => ({ file: e.file, ...(e.attachments ? { attachments: e.attachments, pages: e.pages } : {}) });
+
+/** The exhibit's last line: how its pages compared with the statement (docs/FORMAT.md section 13). */
+function pagesLine(e: ExhibitResult): string {
+  const pages = `its ${e.pages} page${e.pages === 1 ? '' : 's'}`;
+  if (!e.failure) return `exhibit: ${pages} say what the signed statement says, word for word (white space aside)`;
+  if (e.failure.error.code === 'EXHIBIT_MISMATCH') return `exhibit: ${pages} do NOT say what the signed statement says`;
+  return "exhibit: its pages were not compared with the statement: the attached bundle is not valid";
+}
+
+/** A bundle (or an exhibit) with an invalid file: the verdict names the file, and every file's line follows. */
 class BundleInvalid extends Error {
   constructor(
-    readonly bundle: BundleResult,
+    readonly bundle: BundleResult | undefined,
     readonly file: string,
     readonly error: VerificationError,
+    readonly exhibit?: ExhibitResult,
   ) {
     // The core's list and records messages name their file already.
     super(error.message.startsWith(`${file}`) ? error.message : `${file}: ${error.message}`);
@@ -169,10 +195,12 @@ export async function runVerify(opts: VerifyOptions, io: CliIo): Promise<void> {
     if (e instanceof UnreadableInput) throw new CliExit(EXIT_USAGE, escapeForDisplay(`verify: ${e.message}`), 'unreadable-input');
     if (e instanceof BundleInvalid) {
       io.exitCode = EXIT_INVALID;
-      if (opts.json) io.out(jsonForDisplay({ valid: false, code: e.error.code, message: e.message, file: e.file, files: e.bundle.files }, 2));
+      const exhibit = e.exhibit ? { exhibit: exhibitJson(e.exhibit) } : {};
+      if (opts.json) io.out(jsonForDisplay({ valid: false, code: e.error.code, message: e.message, file: e.file, ...(e.bundle ? { files: e.bundle.files } : {}), ...exhibit }, 2));
       else {
         io.out(escapeForDisplay(`INVALID ${e.error.code}: ${e.message}`));
-        printBundle(e.bundle, io);
+        if (e.bundle) printBundle(e.bundle, io);
+        if (e.exhibit?.bundle) io.out(escapeForDisplay(pagesLine(e.exhibit)));
       }
       return;
     }

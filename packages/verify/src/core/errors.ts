@@ -57,6 +57,9 @@ export const VERIFICATION_CODES = [
   'RECEIPT_MISMATCH',
   'COSIGNATURE_MISSING',
   'LOG_INCONSISTENT',
+  // a legal exhibit (issue 18): a PDF whose attachments are the bundle and whose pages describe it
+  'EXHIBIT_MALFORMED',
+  'EXHIBIT_MISMATCH',
 ] as const;
 
 export type VerificationCode = (typeof VERIFICATION_CODES)[number];
