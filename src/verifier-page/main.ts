@@ -6,7 +6,7 @@ import { byId, count, setText, size } from './dom.js';
 import { currentPins, dropTrustRoot, wirePins } from './pins.js';
 import { BUNDLE_NAMES, FILE_SLOTS, type FileSlot, type WorkerReply } from './protocol.js';
 import { renderCheck } from './render-check.js';
-import { bundleInput, chooseBundle, chooseProofs, chooseSlot, clearAll, wireSlots } from './slots.js';
+import { bundleInput, chooseBundle, chooseExhibit, chooseProofs, chooseSlot, clearAll, exhibitInput, wireSlots } from './slots.js';
 import { clearResult, setVerdict, showOutcome, VERDICT_WORDS } from './verdict-view.js';
 import { Cancelled, VerifierWorker } from './worker-client.js';
 
@@ -49,6 +49,7 @@ const NEEDS_CERTIFICATE: readonly FileSlot[] = ['records', 'retained', 'exceptio
 function inputsProblem(): string {
   const b = bundleInput();
   const { pins, problem } = currentPins();
+  if (exhibitInput()) return problem ?? ''; // its attachments are read in the worker, which says what is missing
   const needs = NEEDS_CERTIFICATE.filter((s) => b[s]).map((s) => BUNDLE_NAMES[s]);
   if (needs.length > 0 && !b.certificate) return `${needs.join(', ')} ${needs.length === 1 ? 'is' : 'are'} checked against its certificate: choose the certificate too.`;
   if (!b.certificate && b.proofs.length === 0) return 'Drop the whole bundle, or choose a certificate (or a proof file, which carries one) and a key.';
@@ -92,7 +93,8 @@ async function verify(): Promise<void> {
   setVerdict('running', 'Verifying…');
   setBusy(true);
   try {
-    const outcome = await worker.verify({ type: 'verify', bundle: bundleInput(), pins: currentPins().pins });
+    const exhibit = exhibitInput();
+    const outcome = await worker.verify({ type: 'verify', bundle: bundleInput(), pins: currentPins().pins, ...(exhibit ? { exhibit } : {}) });
     showOutcome(outcome);
     canCheckPhotos = outcome.verdict === 'valid' || outcome.verdict === 'unpinned';
     unpinned = outcome.verdict === 'unpinned';
@@ -136,15 +138,22 @@ async function checkPhotos(files: File[]): Promise<void> {
   }
 }
 
+/** Files for the whole bundle: one PDF alone is a legal exhibit, whose attachments are the bundle. */
+function takeBundle(files: PathFile[]): void {
+  if (files.length === 1 && /\.pdf$/i.test(files[0]!.path)) chooseExhibit(files[0]!.file, true);
+  else chooseBundle(files);
+}
+
 /** A drop on a box: one file goes in that box; several files or a folder are the whole bundle. */
 function dropped(target: string, files: PathFile[]): void {
   if (files.length === 0) return;
   if (target === 'photo') void checkPhotos(files.map((f) => f.file));
   else if (target === 'pinTrust') dropTrustRoot(files[0]!.file);
+  else if (target === 'exhibit' && files.length === 1) chooseExhibit(files[0]!.file, true);
   else if (target === 'proof') chooseProofs(files.map((f) => ({ name: f.path, file: f.file })), true);
   else if (target !== 'bundle' && files.length === 1 && !files[0]!.path.includes('/') && (FILE_SLOTS as readonly string[]).includes(target)) {
     chooseSlot(target as FileSlot, files[0]!.file, true);
-  } else chooseBundle(files);
+  } else takeBundle(files);
 }
 
 function wireDrops(): void {
@@ -181,7 +190,7 @@ function wire(): void {
     input.addEventListener('change', () => {
       const files = chosenFiles(input);
       input.value = ''; // so that choosing the same bundle again reads it again
-      if (files.length > 0) chooseBundle(files);
+      if (files.length > 0) takeBundle(files);
     });
   }
   byId('clear-all').addEventListener('click', clearAll);

@@ -55,6 +55,8 @@ export interface VerifyRequest {
   type: 'verify';
   bundle: BundleInput;
   pins: PinInput;
+  /** A legal exhibit (docs/FORMAT.md section 13), instead of the bundle: its attachments are the bundle. */
+  exhibit?: File;
 }
 
 export interface CheckFilesRequest {
@@ -165,8 +167,19 @@ export type ReceiptShown =
   /** no-log: a receipt, but no trust root with a log to check it; not-required: no receipt, and the log does not require one for this certificate. */
   | { status: 'no-log' | 'not-required'; reason: string };
 
+/** A legal exhibit that was read: its attachments verified as the bundle, and how its pages compared with the statement. */
+export interface ExhibitShown {
+  file: string;
+  pages: number;
+  attachments: number;
+  /** matches: the pages say what the signed statement says; differs: EXHIBIT_MISMATCH; not-compared: the attached bundle is not valid. */
+  text: 'matches' | 'differs' | 'not-compared';
+}
+
 interface Checked {
   files: FileReport[];
+  /** Present when an exhibit was given and read. */
+  exhibit?: ExhibitShown;
   facts: TrustFacts;
   lists: ListViews;
   /** The held-by-vendor artifacts' bundles, in the statement's order. */

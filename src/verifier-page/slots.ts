@@ -4,7 +4,10 @@
 // sorts it into those boxes by name (./bundle-drop.ts). A dropped or chosen
 // file shows in its box's picker as if it had been chosen there. A vendor's
 // bundle in vendors/<artifact>/ has no box: it is kept, and named, with the
-// bundle that carries it.
+// bundle that carries it. A legal exhibit (exhibit.pdf, docs/FORMAT.md
+// section 13) has a box of its own: its attachments are the bundle, so
+// choosing it empties the other boxes, and choosing any of their files
+// removes it.
 import { type PathFile, sortBundle, vendorFileCount } from './bundle-drop.js';
 import { byId, bytes, setText } from './dom.js';
 import { type BundleInput, FILE_SLOTS, type FileSlot, type NamedFile, type VendorBundleInput } from './protocol.js';
@@ -13,6 +16,7 @@ const chosen: Partial<Record<FileSlot, File>> = {};
 let proofs: NamedFile[] = [];
 let ignored: string[] = [];
 let vendors: VendorBundleInput[] = [];
+let exhibit: File | undefined;
 let onChange: () => void = () => undefined;
 
 const bundleStatus = byId('bundle-status');
@@ -21,15 +25,21 @@ export function bundleInput(): BundleInput {
   return { ...chosen, proofs: [...proofs], ignored: [...ignored], vendors: [...vendors] };
 }
 
+/** The legal exhibit chosen, if any: then the boxes are empty. */
+export function exhibitInput(): File | undefined {
+  return exhibit;
+}
+
 function showInPicker(input: HTMLInputElement, files: readonly File[]): void {
   const dt = new DataTransfer();
   for (const f of files) dt.items.add(f);
   input.files = dt.files;
 }
 
-function render(slot: FileSlot | 'proof'): void {
+function render(slot: FileSlot | 'proof' | 'exhibit'): void {
   const box = document.querySelector<HTMLElement>(`.slot[data-slot="${slot}"]`)!;
-  const files = slot === 'proof' ? proofs.map((p) => p.file) : chosen[slot] ? [chosen[slot]] : [];
+  const one = slot === 'exhibit' ? exhibit : slot === 'proof' ? undefined : chosen[slot];
+  const files = slot === 'proof' ? proofs.map((p) => p.file) : one ? [one] : [];
   box.classList.toggle('filled', files.length > 0);
   const text =
     slot === 'proof' && proofs.length > 1
@@ -45,7 +55,29 @@ function render(slot: FileSlot | 'proof'): void {
   if (files.length === 0) input.value = '';
 }
 
+/** A file of a bundle was chosen: an exhibit chosen before is no longer what is verified. */
+function dropExhibit(): void {
+  if (!exhibit) return;
+  exhibit = undefined;
+  render('exhibit');
+}
+
+/** A legal exhibit: every box is emptied, as its attachments are the bundle (the worker sorts them as a dropped folder). */
+export function chooseExhibit(file: File | undefined, fromDrop = false): void {
+  if (file) {
+    for (const slot of FILE_SLOTS) delete chosen[slot];
+    [proofs, ignored, vendors] = [[], [], []];
+    for (const slot of [...FILE_SLOTS, 'proof'] as const) render(slot);
+    bundleStatus.textContent = '';
+  }
+  exhibit = file;
+  if (fromDrop && file) showInPicker(byId<HTMLInputElement>('file-exhibit'), [file]);
+  render('exhibit');
+  onChange();
+}
+
 export function chooseSlot(slot: FileSlot, file: File | undefined, fromDrop = false): void {
+  if (file) dropExhibit();
   if (file) chosen[slot] = file;
   else delete chosen[slot];
   if (fromDrop && file) showInPicker(byId<HTMLInputElement>(`file-${slot}`), [file]);
@@ -54,6 +86,7 @@ export function chooseSlot(slot: FileSlot, file: File | undefined, fromDrop = fa
 }
 
 export function chooseProofs(files: readonly NamedFile[], fromDrop = false): void {
+  if (files.length > 0) dropExhibit();
   proofs = [...files];
   if (fromDrop) showInPicker(byId<HTMLInputElement>('file-proof'), proofs.map((p) => p.file));
   render('proof');
@@ -63,6 +96,7 @@ export function chooseProofs(files: readonly NamedFile[], fromDrop = false): voi
 /** A whole bundle: every box is set anew from it, so that no file of another bundle stays behind. */
 export function chooseBundle(files: readonly PathFile[]): void {
   const sorted = sortBundle(files);
+  dropExhibit();
   for (const slot of FILE_SLOTS) {
     const file = sorted.slots[slot];
     if (file) chosen[slot] = file;
@@ -91,7 +125,8 @@ export function clearAll(): void {
   proofs = [];
   ignored = [];
   vendors = [];
-  for (const slot of [...FILE_SLOTS, 'proof'] as const) render(slot);
+  exhibit = undefined;
+  for (const slot of [...FILE_SLOTS, 'proof', 'exhibit'] as const) render(slot);
   bundleStatus.textContent = '';
   onChange();
 }
@@ -104,9 +139,12 @@ export function wireSlots(changed: () => void): void {
   }
   const proofInput = byId<HTMLInputElement>('file-proof');
   proofInput.addEventListener('change', () => chooseProofs([...(proofInput.files ?? [])].map((file) => ({ name: file.name, file }))));
+  const exhibitPicker = byId<HTMLInputElement>('file-exhibit');
+  exhibitPicker.addEventListener('change', () => chooseExhibit(exhibitPicker.files?.[0]));
   for (const button of document.querySelectorAll<HTMLButtonElement>('.slot button.clear[data-clear]')) {
     const slot = button.dataset.clear!;
     if (slot === 'proof') button.addEventListener('click', () => chooseProofs([]));
+    else if (slot === 'exhibit') button.addEventListener('click', () => chooseExhibit(undefined));
     else if ((FILE_SLOTS as readonly string[]).includes(slot)) button.addEventListener('click', () => chooseSlot(slot as FileSlot, undefined));
   }
 }

@@ -7,15 +7,16 @@
 // data-verdict, inside one polite live region that a screen reader reads
 // whole. A valid verdict says who approved and whether their own key says
 // so, what became of the derived artifacts, and what the receipt of the
-// issuer's transparency log proves (section 12.8); an INVALID one what its
-// code means. Below it: what to compare, one line per file (a vendor's
+// issuer's transparency log proves (section 12.8), and, for a legal exhibit
+// (section 13), that its pages say what the signed statement says; an
+// INVALID one what its code means. Below it: what to compare, one line per file (a vendor's
 // files by their path in vendors/<artifact>/), and the statement. Every
 // verdict ends with when it was reached, in local time and UTC, so that a
 // printed page says when (page.css prints it as a report; issue 18 item 4).
 import { type AnyCertificateStatement, escapeForDisplay, isStatementV2, type Pin } from '@shredproof/verify';
 import { explainCode } from './code-text.js';
 import { byId, h, replaceChildren, time } from './dom.js';
-import type { FileReport, ReceiptShown, TrustFacts, VendorShown, VerifyOutcome } from './protocol.js';
+import type { ExhibitShown, FileReport, ReceiptShown, TrustFacts, VendorShown, VerifyOutcome } from './protocol.js';
 import { approvalSentences } from './render-approval.js';
 import { receiptSentences } from './render-receipt.js';
 import { derivedSummary } from './render-derived.js';
@@ -172,6 +173,19 @@ function receiptPara(r: ReceiptShown | undefined): HTMLElement | null {
   return r ? para('verdict-log', receiptSentences(r)) : null;
 }
 
+/** How a legal exhibit's pages compared with the signed statement (docs/FORMAT.md section 13); absent when the PDF could not be read. */
+function exhibitPara(e: ExhibitShown | undefined): HTMLElement | null {
+  if (!e) return null;
+  const pages = `its ${e.pages} page${e.pages === 1 ? '' : 's'}`;
+  const text =
+    e.text === 'matches'
+      ? `The exhibit ${e.file}: ${pages} say what the signed statement says, word for word (white space aside); its ${e.attachments} attached files are the bundle verified here. This compares the text the PDF declares; what was verified is the bundle attached to it.`
+      : e.text === 'differs'
+        ? `The exhibit ${e.file}: ${pages} do NOT say what the signed statement says.`
+        : `The exhibit ${e.file}: its pages were not compared with the statement: the bundle attached to it is not valid.`;
+  return para('verdict-exhibit', text);
+}
+
 export function showOutcome(o: VerifyOutcome): void {
   if (o.verdict === 'error') {
     setVerdict('error', VERDICT_WORDS.error, o.message);
@@ -185,9 +199,9 @@ export function showOutcome(o: VerifyOutcome): void {
         ? [para('verdict-pin', `The certificate was not signed by the key you pinned${f.unpinnedSigner ? `; it was signed by key ${f.unpinnedSigner.keyid}, which the bundle itself offers` : ''}. Do not rely on it.`)]
         : [];
     const explain = para('verdict-explain', h('strong', null, 'What this means: '), explainCode(o.code));
-    setVerdict('invalid', VERDICT_WORDS.invalid, h('span', { class: 'code', id: 'verdict-code' }, o.code), `: ${o.message}`, explain, ...extra, verifiedAt);
+    setVerdict('invalid', VERDICT_WORDS.invalid, h('span', { class: 'code', id: 'verdict-code' }, o.code), `: ${o.message}`, explain, exhibitPara(o.exhibit), ...extra, verifiedAt);
   } else if (o.verdict === 'valid') {
-    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), approvalPara(f, o.statement), derivedPara(o.statement, o.vendors), receiptPara(o.receipt), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`), verifiedAt);
+    setVerdict('valid', VERDICT_WORDS.valid, para('verdict-pin', validLine(f)), approvalPara(f, o.statement), derivedPara(o.statement, o.vendors), receiptPara(o.receipt), exhibitPara(o.exhibit), para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`), verifiedAt);
   } else {
     setVerdict(
       'unpinned',
@@ -197,6 +211,7 @@ export function showOutcome(o: VerifyOutcome): void {
       approvalPara(f, o.statement),
       derivedPara(o.statement, o.vendors),
       receiptPara(o.receipt),
+      exhibitPara(o.exhibit),
       para('verdict-checked', `Checked: ${o.checked.join(', ')}. ${took(o.elapsedMs)}`),
       verifiedAt,
     );

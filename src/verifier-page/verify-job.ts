@@ -24,7 +24,7 @@ import { Run, type VerifiedSession } from './bundle-run.js';
 import { verifyList, verifyRecordsBlob } from './file-jobs.js';
 import { readBytes, UsageProblem } from './job-io.js';
 import { pageMerkleHasher } from './page-hasher.js';
-import { BUNDLE_NAMES, type FileSlot, type ProgressFn, type VerifyOutcome, type VerifyRequest } from './protocol.js';
+import { BUNDLE_NAMES, type ExhibitShown, type FileSlot, type ProgressFn, type VerifyOutcome, type VerifyRequest } from './protocol.js';
 import { bundleSigner, FileFailure, type PageTrust, readPemKey, resolvePageTrust } from './trust-job.js';
 import { checkReceipt } from './receipt-job.js';
 import { checkVendors } from './vendor-job.js';
@@ -62,7 +62,8 @@ async function checkProofs(run: Run, t: PageTrust, certificate: string | undefin
   }
 }
 
-async function checkBundle(run: Run, progress: ProgressFn): Promise<void> {
+/** Every file of the run's bundle, in the CLI's order, into `run` (an exhibit's attachments too, ./exhibit-job.ts). */
+export async function checkBundle(run: Run, progress: ProgressFn): Promise<void> {
   const b = run.bundle;
   let t: PageTrust;
   try {
@@ -164,14 +165,19 @@ export async function runVerify(req: VerifyRequest, progress: ProgressFn): Promi
     if (e instanceof UsageProblem) return { outcome: { verdict: 'error', message: e.message } };
     throw e;
   }
+  return outcomeOf(run, started);
+}
+
+/** The verdict on a run that finished: its first failure, else valid or unpinned; and what verified, for the photo check. */
+export function outcomeOf(run: Run, started: number, exhibit?: ExhibitShown): { outcome: VerifyOutcome; session?: VerifiedSession } {
   const { files, facts, lists, vendors, statement, failure } = run;
-  const receipt = run.receipt ? { receipt: run.receipt } : {};
+  const extra = { ...(run.receipt ? { receipt: run.receipt } : {}), ...(exhibit ? { exhibit } : {}) };
   const elapsedMs = Math.round(performance.now() - started);
   if (failure) {
     const message = `${failure.file}: ${failure.error.message}`;
-    return { outcome: { verdict: 'invalid', code: failure.error.code, file: failure.file, message, files, facts, lists, vendors, ...receipt, elapsedMs, ...(statement ? { statement } : {}) } };
+    return { outcome: { verdict: 'invalid', code: failure.error.code, file: failure.file, message, files, facts, lists, vendors, ...extra, elapsedMs, ...(statement ? { statement } : {}) } };
   }
   if (!statement) throw new Error('unreachable: a certificate or a proof verified');
-  const outcome: VerifyOutcome = { verdict: facts.pinned ? 'valid' : 'unpinned', statement, checked: run.checked, files, facts, lists, vendors, ...receipt, elapsedMs };
+  const outcome: VerifyOutcome = { verdict: facts.pinned ? 'valid' : 'unpinned', statement, checked: run.checked, files, facts, lists, vendors, ...extra, elapsedMs };
   return { outcome, session: { statement, pinned: facts.pinned, ...run.session } };
 }

@@ -2,6 +2,7 @@
 // a blob: URL). All reading, hashing and verification happen here, one
 // request at a time, so that the page stays responsive with a
 // 1,000,000-line records file.
+import { runExhibit } from './exhibit-job.js';
 import { runCheck } from './photo-check.js';
 import type { ProgressFn, WorkerReply, WorkerRequest } from './protocol.js';
 import { runVerify, type VerifiedSession } from './verify-job.js';
@@ -27,7 +28,7 @@ const progress: ProgressFn = (task, bytes, totalBytes, lines) => {
 async function handle(req: WorkerRequest): Promise<WorkerReply> {
   if (req.type === 'verify') {
     session = undefined;
-    const result = await runVerify(req, progress);
+    const result = req.exhibit ? await runExhibit(req, req.exhibit, progress) : await runVerify(req, progress);
     session = result.session;
     return { type: 'verified', outcome: result.outcome };
   }

@@ -12,11 +12,10 @@
 // A file that is read but is not an exhibit is a verdict, INVALID
 // EXHIBIT_MALFORMED (exit 1), as a certificate.json that is not JSON is
 // JSON_INVALID; exit 2 is for a PDF that cannot be read at all.
-import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { checkExhibitText, exhibitDigestInput, type ExhibitFacts, exhibitText, isStatementV2, readExhibitPdf, VerificationError } from '../core/index.js';
+import { checkExhibitText, exhibitFacts, exhibitText, isStatementV2, readExhibitPdf, VerificationError } from '../core/index.js';
 import { nodeInflate } from '../node/inflate.js';
 import { CliExit, EXIT_USAGE } from './exit.js';
 import { readInput, type TrustOptions, UnreadableInput } from './trust-input.js';
@@ -67,27 +66,13 @@ export async function verifyExhibit(path: string, opts: TrustOptions): Promise<E
   const statement = bundle.statement!;
   try {
     if (!isStatementV2(statement)) throw new VerificationError('EXHIBIT_MISMATCH', `the attached certificate is version ${statement.version}: an exhibit's words are made of a version 2 statement, so its pages cannot be compared`);
-    checkExhibitText(pdf.pages, exhibitText(statement, exhibitFacts(files, statement.records.sha256, bundle)));
+    const r = bundle.receipt;
+    checkExhibitText(pdf.pages, exhibitText(statement, exhibitFacts(files, statement.records.sha256, r?.checked ? r : undefined)));
   } catch (e) {
     if (e instanceof VerificationError) return fail(e);
     throw e;
   }
   return result;
-}
-
-/** What the exhibit says beyond the statement (docs/FORMAT.md section 13), read from its attachments and the verified receipt. */
-function exhibitFacts(files: ReadonlyMap<string, Uint8Array>, recordsSha256: string, bundle: BundleResult): ExhibitFacts {
-  const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
-  const hashes = new Map([...files].map(([name, bytes]) => [name, sha256(bytes)]));
-  const order = files.get('order.json');
-  // order.json verified (verifyOrderFile) when present: strict JSON of the order document.
-  const holds = order ? ((JSON.parse(Buffer.from(order).toString('utf8')) as { holds?: Array<{ id?: unknown }> }).holds ?? []) : [];
-  const r = bundle.receipt;
-  return {
-    holdIds: holds.map((h) => h.id).filter((id): id is string => typeof id === 'string'),
-    bundleSha256: sha256(exhibitDigestInput(hashes, recordsSha256)),
-    ...(r?.checked ? { receipt: { index: r.index, treeSize: r.treeSize, origin: r.origin } } : {}),
-  };
 }
 
 /**

@@ -14,6 +14,7 @@ export * from './disposition.js';
 export * from './dsse.js';
 export * from './ed25519.js';
 export * from './errors.js';
+export * from './exhibit-facts.js';
 export * from './exhibit-pdf.js';
 export * from './exhibit-text.js';
 export * from './fast-record-lines.js';
