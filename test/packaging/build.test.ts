@@ -116,14 +116,14 @@ describe('the build', () => {
 });
 
 describe('npm pack of shredproof', () => {
-  it('ships bin, the build, docs, README and LICENSE: no sources, tests, benchmarks or keys', () => {
+  it('ships bin, the build, docs (the README\'s image of an exhibit page among them), README and LICENSE: no sources, tests, benchmarks or keys', () => {
     // --ignore-scripts: the listing, without running the build (prepack) into the checkout.
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const [result] = JSON.parse(r.stdout) as [{ files: Array<{ path: string }> }];
     const paths = result.files.map((f) => f.path);
     for (const p of ['package.json', 'README.md', 'LICENSE', 'bin/shredproof.js', 'docs/FORMAT.md', 'docs/VERIFYING.md']) assert.ok(paths.includes(p), `${p} is shipped`);
-    const unexpected = paths.filter((p) => !/^(package\.json|README\.md|LICENSE|bin\/shredproof\.js|docs\/.+\.md|dist\/(src|workers)\/.+\.(js|d\.ts|html))$/.test(p));
+    const unexpected = paths.filter((p) => !/^(package\.json|README\.md|LICENSE|bin\/shredproof\.js|docs\/.+\.md|docs\/exhibit-page-1\.png|dist\/(src|workers)\/.+\.(js|d\.ts|html))$/.test(p));
     assert.deepEqual(unexpected, []);
     assert.ok(paths.length < 100, `${paths.length} files`);
   });
