@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { rewriteLogHistory } from '../helpers/rewrite-log.js';
 import {
   bytesToHex,
   cosignatureLine,
@@ -157,17 +157,7 @@ describe('the transparency log on a ledger', () => {
     const last = ledger.tlog.latestCheckpoint()!;
     appendToLog(ledger, [{ event: event(103) }], clock.now().toISOString());
     // What an operator with the ledger file could do: rewrite an old entry, and the whole tree over it so that it is consistent again.
-    const raw = new Database(join(dir, 'ledger.db'));
-    raw.prepare('UPDATE log_entries SET entry = ? WHERE idx = 3').run(Buffer.from('shredproof.log-entry.v1\n{"type":"key","forged":true}'));
-    const entries = (raw.prepare('SELECT entry FROM log_entries ORDER BY idx').all() as Array<{ entry: Buffer }>).map((r) => new Uint8Array(r.entry));
-    raw.exec('DELETE FROM log_nodes');
-    const insert = raw.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?,?,?)');
-    let row = entries.map((e) => sha(new Uint8Array([0]), e));
-    for (let level = 0; row.length > 0; level++) {
-      row.forEach((h, i) => insert.run(level, i, Buffer.from(h)));
-      row = Array.from({ length: Math.floor(row.length / 2) }, (_, i) => sha(new Uint8Array([1]), row[2 * i]!, row[2 * i + 1]!));
-    }
-    raw.close();
+    rewriteLogHistory(join(dir, 'ledger.db'), 3);
     assert.throws(() => signCheckpoint({ ledger, clock, logKey: key }), (e: unknown) => (e as { code?: string }).code === 'LOG_INCONSISTENT' && /the ledger's log was changed/.test((e as Error).message));
     assert.equal(ledger.tlog.latestCheckpoint()!.size, last.size, 'no checkpoint signed');
   });

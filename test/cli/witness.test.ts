@@ -8,23 +8,17 @@
 // and a checkpoint under another key are each refused with exit 1 and a
 // message that says what happened, and the state file is left as it was.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { generateKeys } from '../../src/adapters/keys/pem-keys.js';
+import { rewriteLogHistory } from '../helpers/rewrite-log.js';
 import { signCheckpoint } from '../../src/app/transparency-log.js';
 import { trustRootFile } from '../../src/app/trust-root.js';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
 import { executeDemoOrder } from '../helpers/engine-harness.js';
 import { runCli } from '../helpers/run-cli.js';
-
-const sha = (...parts: Uint8Array[]) => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
-};
 
 describe('shredproof witness', { timeout: 180_000 }, () => {
   let api: ApiHarness;
@@ -83,17 +77,7 @@ describe('shredproof witness', { timeout: 180_000 }, () => {
     const before = readFileSync(state, 'utf8');
     const ledgerPath = api.config.ledgerPath;
     // An operator with the ledger file and the log key rewrites entry 1 and signs a fresh history.
-    const raw = new Database(ledgerPath);
-    raw.prepare('UPDATE log_entries SET entry = ? WHERE idx = 1').run(Buffer.from('shredproof.log-entry.v1\n{"type":"key","forged":true}'));
-    const entries = (raw.prepare('SELECT entry FROM log_entries ORDER BY idx').all() as Array<{ entry: Buffer }>).map((r) => new Uint8Array(r.entry));
-    raw.exec('DELETE FROM log_nodes; DELETE FROM log_cosignatures; DELETE FROM log_checkpoints');
-    const insert = raw.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?,?,?)');
-    let row = entries.map((e) => sha(new Uint8Array([0]), e));
-    for (let level = 0; row.length > 0; level++) {
-      row.forEach((h, i) => insert.run(level, i, Buffer.from(h)));
-      row = Array.from({ length: Math.floor(row.length / 2) }, (_, i) => sha(new Uint8Array([1]), row[2 * i]!, row[2 * i + 1]!));
-    }
-    raw.close();
+    rewriteLogHistory(ledgerPath, 1, { dropCheckpoints: true });
     signCheckpoint({ ledger: api.runtime.deps.ledger, clock: api.runtime.deps.clock, logKey: api.runtime.deps.logKey! });
     const rewritten = await witness();
     assert.equal(rewritten.code, 1);

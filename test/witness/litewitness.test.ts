@@ -10,14 +10,12 @@
 // own key, litewitness refuses it, and the push fails saying so.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import {
   checkCertificateReceipt,
   formatVerifierKey,
@@ -36,17 +34,12 @@ import { logVerifierKey, receiptFor, signCheckpoint } from '../../src/app/transp
 import { trustRootFile } from '../../src/app/trust-root.js';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
 import { executeDemoOrder } from '../helpers/engine-harness.js';
+import { rewriteLogHistory } from '../helpers/rewrite-log.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const BIN = fileURLToPath(new URL('./bin/', import.meta.url));
 const ORIGIN = 'log.test.example/litewitnessed';
 const NAME = 'witness.test.example/lite';
-
-const sha = (...parts: Uint8Array[]) => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
-};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -156,17 +149,7 @@ describe('litewitness (filippo.io/torchwood v0.6.1) witnesses shredproof\'s log'
   });
 
   it('refuses a history rewritten in the ledger: the push fails, saying the witness refused it', async () => {
-    const raw = new Database(api.config.ledgerPath);
-    raw.prepare('UPDATE log_entries SET entry = ? WHERE idx = 0').run(Buffer.from('shredproof.log-entry.v1\n{"type":"key","forged":true}'));
-    const entries = (raw.prepare('SELECT entry FROM log_entries ORDER BY idx').all() as Array<{ entry: Buffer }>).map((r) => new Uint8Array(r.entry));
-    raw.exec('DELETE FROM log_nodes; DELETE FROM log_cosignatures; DELETE FROM log_checkpoints');
-    const insert = raw.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?,?,?)');
-    let row = entries.map((e) => sha(new Uint8Array([0]), e));
-    for (let level = 0; row.length > 0; level++) {
-      row.forEach((h, i) => insert.run(level, i, Buffer.from(h)));
-      row = Array.from({ length: Math.floor(row.length / 2) }, (_, i) => sha(new Uint8Array([1]), row[2 * i]!, row[2 * i + 1]!));
-    }
-    raw.close();
+    rewriteLogHistory(api.config.ledgerPath, 0, { dropCheckpoints: true });
     // One more entry, so that the rewritten tree is larger than what the witness saw, and signed by the log's own key.
     await certify();
     signCheckpoint({ ledger: api.runtime.deps.ledger, clock: api.runtime.deps.clock, logKey: api.runtime.deps.logKey! });
