@@ -1,7 +1,7 @@
 // Messages between the verifier page and its worker. Files cross as File
 // objects: the structured clone shares the bytes on disk, nothing is copied
 // or sent anywhere. Every check runs in the worker; the page only shows.
-import type { AnyCertificateStatement, ApprovalRole, DestructionRecord, ListEntry, ListName, Pin, RetainedEntry, VerificationCode } from '@shredproof/verify';
+import type { AnyCertificateStatement, ApprovalRole, DestructionRecord, ListEntry, ListName, Pin, ReceiptFacts, RetainedEntry, VerificationCode } from '@shredproof/verify';
 
 /** The single files of a certificate bundle (docs/FORMAT.md section 10), by role, in the order the CLI checks them. */
 export const FILE_SLOTS = ['certificate', 'records', 'retained', 'exceptions', 'rescan', 'order', 'trust', 'publicKey', 'receipt'] as const;
@@ -148,22 +148,13 @@ export interface VendorShown {
  * names no log, or when the receipt failed (the verdict says so).
  */
 export type ReceiptShown =
-  | {
+  | (ReceiptFacts & {
       status: 'verified';
-      /** The certificate's entry in the log, and the checkpoint that includes it. */
-      index: number;
-      treeSize: number;
-      rootHash: string;
-      origin: string;
-      /** The log keys whose signature verified, as name+hint. */
-      logKeys: string[];
-      /** The witnesses whose cosignatures verified, each with the time it signed (POSIX seconds). */
-      cosignatures: Array<{ witness: string; time: number }>;
       /** How many witnesses the trust root requires. */
       witnessQuorum: number;
       /** The trust root naming the log is pinned (the person's own, or the bundle's by its SHA-256). */
       rootPinned: boolean;
-    }
+    })
   /** no-log: a receipt, but no trust root with a log to check it; not-required: no receipt, and the log does not require one for this certificate. */
   | { status: 'no-log' | 'not-required'; reason: string };
 

@@ -11,7 +11,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -35,22 +34,12 @@ import { trustRootFile } from '../../src/app/trust-root.js';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness.js';
 import { executeDemoOrder } from '../helpers/engine-harness.js';
 import { rewriteLogHistory } from '../helpers/rewrite-log.js';
+import { freePort } from '../helpers/redis-server.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const BIN = fileURLToPath(new URL('./bin/', import.meta.url));
 const ORIGIN = 'log.test.example/litewitnessed';
 const NAME = 'witness.test.example/lite';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
