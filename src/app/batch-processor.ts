@@ -67,35 +67,48 @@ export async function processBatch(job: Omit<BatchJobData, 'mac'>, deps: Process
     const intents = new Map<number, Intent>();
     const next: Pending[] = [];
 
-    const hashes = await session.hash(todo);
-    const toDestroy: Array<Pending & { fingerprint: string }> = [];
-    todo.forEach((item, k) => {
-      const h = hashes[k]!;
-      if (h.status === 'hashed') {
-        intents.set(item.seq, {
-          sha256: h.sha256,
-          size: h.size,
-          fingerprint: h.fingerprint,
-          method: deps.method,
-          ...(h.attributes ? { attributes: h.attributes } : {}),
-          at: iso(),
-          // The coordinator refuses a size other than the planned one unless it is reported as a change.
-          ...(h.size !== item.size ? { changedSincePlan: true as const } : {}),
-        });
-        toDestroy.push({ ...item, fingerprint: h.fingerprint });
-        return;
-      }
-      const o = refusalOutcome(h, iso());
-      if (o) outcomes.set(item.seq, o);
-      else next.push({ ...item, lastError: h.status === 'error' ? `${h.code}: ${h.message}` : h.status });
-    });
+    // Invariant 3: the content hash is durable before any destroy becomes durable.
+    const toDestroy: Array<Pending & { fingerprint: string; k: number }> = [];
+    let recorded = false;
+    const record = async (hashes: readonly HashOutcome[]): Promise<void> => {
+      if (recorded) throw new Error('the backend recorded hashes twice in one call');
+      if (hashes.length !== todo.length) throw new Error(`the backend answered ${hashes.length} hashes for ${todo.length} items`);
+      recorded = true;
+      todo.forEach((item, k) => {
+        const h = hashes[k]!;
+        if (h.status === 'hashed') {
+          intents.set(item.seq, {
+            sha256: h.sha256,
+            size: h.size,
+            fingerprint: h.fingerprint,
+            method: deps.method,
+            ...(h.attributes ? { attributes: h.attributes } : {}),
+            at: iso(),
+            // The coordinator refuses a size other than the planned one unless it is reported as a change.
+            ...(h.size !== item.size ? { changedSincePlan: true as const } : {}),
+          });
+          toDestroy.push({ ...item, fingerprint: h.fingerprint, k });
+          return;
+        }
+        const o = refusalOutcome(h, iso());
+        if (o) outcomes.set(item.seq, o);
+        else next.push({ ...item, lastError: h.status === 'error' ? `${h.code}: ${h.message}` : h.status });
+      });
+      await store.writeIntents(job.orderId, job.epoch, job.batch, intents);
+      if (intents.size > 0) deps.faults?.afterIntents?.();
+      if (toDestroy.length > 0) await deps.beforeDestroy?.();
+    };
 
-    // Invariant 3: the content hash is durable before any destroy call.
-    await store.writeIntents(job.orderId, job.epoch, job.batch, intents);
-    if (intents.size > 0) deps.faults?.afterIntents?.();
-
-    if (toDestroy.length > 0) await deps.beforeDestroy?.();
-    const destroyed = await session.destroy(toDestroy);
+    let destroyed: DestroyOutcome[];
+    if (session.consume) {
+      // One pass: the backend hashes, calls `record`, and only then makes the destruction durable.
+      const results = await session.consume(todo, record);
+      if (!recorded) throw new Error('the backend destroyed without recording hashes');
+      destroyed = toDestroy.map(({ k }) => results[k]?.destroy ?? { status: 'error', code: 'NO_OUTCOME', message: 'the backend gave no destroy outcome for a hashed item', transient: true });
+    } else {
+      await record(await session.hash(todo));
+      destroyed = await session.destroy(toDestroy.map(({ k: _k, ...item }) => item));
+    }
     if (toDestroy.length > 0) deps.faults?.afterDestroy?.();
     const removed: Pending[] = [];
     toDestroy.forEach((item, k) => {

@@ -57,6 +57,15 @@ export type DestroyOutcome =
   | { status: 'changed' } // the object is no longer the one that was hashed; it was left alone
   | Refusal;
 
+/** Records the content hashes of a consume() call durably; resolves once they are. */
+export type RecordHashes = (hashes: readonly HashOutcome[]) => Promise<void>;
+
+/** One item of a consume() call: what was hashed and, for content that was, what became of it. */
+export interface ConsumeOutcome {
+  hash: HashOutcome;
+  destroy?: DestroyOutcome;
+}
+
 export type ProbeOutcome =
   | { status: 'absent' }
   | { status: 'present' }
@@ -83,6 +92,20 @@ export interface TargetSession {
   /** Re-checks scope and holds right before destroying; refuses any item whose fingerprint changed. */
   destroy(items: ReadonlyArray<ObjectRef & { fingerprint: string }>): Promise<DestroyOutcome[]>;
   probe(items: readonly ObjectRef[]): Promise<ProbeOutcome[]>;
+  /**
+   * Optional: hash and destroy in one pass over each object, where the store
+   * allows it (a SQL `DELETE ... RETURNING` in one transaction, an S3 version
+   * read by its id and deleted by it). The engine then calls this instead of
+   * hash() and destroy(); probe() still follows.
+   *
+   * Contract (invariant 3): `record` is called exactly once, with one hash
+   * outcome per item in order, before any destruction becomes durable (before
+   * COMMIT, before the delete request). If `record` throws, nothing is
+   * destroyed and consume rethrows. Every item whose hash is `hashed` gets a
+   * `destroy` outcome; the others get none. Scope and holds are checked again
+   * as in destroy(). A failure of the whole call throws, as elsewhere.
+   */
+  consume?(items: readonly ObjectRef[], record: RecordHashes): Promise<ConsumeOutcome[]>;
   /**
    * Optional. After execution, removes what destroying these objects left
    * behind and nothing else (for files: the directories they emptied, never the
