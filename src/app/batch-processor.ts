@@ -3,7 +3,7 @@
 // -> record the outcome. Idempotent: a retried job skips objects with an
 // outcome and resolves objects whose intent was recorded by an interrupted
 // attempt (docs/ARCHITECTURE.md, invariant 3).
-import type { DestroyOutcome, HashOutcome, TargetSession } from './ports/storage-backend.js';
+import type { DestroyOutcome, HashOutcome, ProbeOutcome, TargetSession } from './ports/storage-backend.js';
 import type { WorkerBatchStore } from './ports/batch-store.js';
 import type { BatchItem, BatchJobData, BatchSummary, Intent, Outcome } from './batch-types.js';
 import { TransientJobError } from './errors.js';
@@ -111,9 +111,13 @@ export async function processBatch(job: Omit<BatchJobData, 'mac'>, deps: Process
     }
     if (toDestroy.length > 0) deps.faults?.afterDestroy?.();
     const removed: Pending[] = [];
+    const seenAbsent = new Set<number>();
     toDestroy.forEach((item, k) => {
       const d = destroyed[k]!;
-      if (d.status === 'destroyed') removed.push(item);
+      if (d.status === 'destroyed') {
+        removed.push(item);
+        if (d.probed === 'absent') seenAbsent.add(item.seq);
+      }
       else if (d.status === 'changed') next.push({ ...item, lastError: 'changed between hashing and destroying' });
       else {
         const o = refusalOutcome(d, iso());
@@ -123,9 +127,14 @@ export async function processBatch(job: Omit<BatchJobData, 'mac'>, deps: Process
     });
 
     // Invariant 2: destroyed only when a probe afterwards shows the object absent.
-    const probes = await session.probe(removed);
-    removed.forEach((item, k) => {
-      const p = probes[k]!;
+    // A backend that looked again after destroying, in the same call, has probed already.
+    const unprobed = removed.filter((i) => !seenAbsent.has(i.seq));
+    const probed = await session.probe(unprobed);
+    const probes = new Map<number, ProbeOutcome>(unprobed.map((item, k) => [item.seq, probed[k]!]));
+    removed.forEach((item) => {
+      const p: ProbeOutcome = seenAbsent.has(item.seq)
+        ? { status: 'absent' }
+        : (probes.get(item.seq) ?? { status: 'error', code: 'NO_OUTCOME', message: 'the backend gave no probe outcome', transient: true });
       if (p.status === 'absent') {
         outcomes.set(item.seq, { s: 'destroyed', at: iso() });
         summary.destroyed++;

@@ -53,7 +53,12 @@ export type HashOutcome =
   | Refusal;
 
 export type DestroyOutcome =
-  | { status: 'destroyed' }
+  /**
+   * `probed: 'absent'`: the backend looked again after destroying, in the same
+   * call (an lstat after the unlink), and found nothing; the engine then takes
+   * that as the probe of invariant 2 instead of calling probe().
+   */
+  | { status: 'destroyed'; probed?: 'absent' }
   | { status: 'changed' } // the object is no longer the one that was hashed; it was left alone
   | Refusal;
 
