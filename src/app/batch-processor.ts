@@ -117,8 +117,7 @@ export async function processBatch(job: Omit<BatchJobData, 'mac'>, deps: Process
       if (d.status === 'destroyed') {
         removed.push(item);
         if (d.probed === 'absent') seenAbsent.add(item.seq);
-      }
-      else if (d.status === 'changed') next.push({ ...item, lastError: 'changed between hashing and destroying' });
+      } else if (d.status === 'changed') next.push({ ...item, lastError: 'changed between hashing and destroying' });
       else {
         const o = refusalOutcome(d, iso());
         if (o) outcomes.set(item.seq, o);
