@@ -48,7 +48,7 @@ export class Coordinator {
       if (checkJobs) this.lastJobCheck.set(order.id, now);
       const current = await dispatch(deps, order, checkJobs);
       if (current.cancelRequestedAt) await withdrawBatches(deps, current);
-      // Counting pending objects costs a scan of their index: only after results arrived, or now and then.
+      // Only after results arrived, or now and then (a lookup of the kept counts).
       const lastCount = this.lastPendingCheck.get(order.id) ?? 0;
       if (ingested === 0 && now - lastCount < 2000) continue;
       this.lastPendingCheck.set(order.id, now);

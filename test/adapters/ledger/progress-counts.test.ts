@@ -73,6 +73,7 @@ describe('ledger: progress counters kept by triggers', () => {
               const sum = (f: (r: (typeof rows)[number]) => number, where: (r: (typeof rows)[number]) => boolean = () => true) => rows.filter(where).reduce((a, r) => a + f(r), 0);
               assert.equal(p.total, sum((r) => r.n));
               assert.equal(p.pending, sum((r) => r.n, (r) => r.status === 0));
+              assert.equal(ledger.pendingCount(id), p.pending, 'pendingCount reads the same counters');
               assert.equal(p.destroyed, sum((r) => r.n, (r) => r.status === 1));
               assert.equal(p.exceptions, sum((r) => r.n, (r) => r.status === 2));
               assert.equal(p.retained, sum((r) => r.n, (r) => r.status === 3));
