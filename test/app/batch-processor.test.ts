@@ -79,4 +79,36 @@ describe('processBatch', () => {
     assert.deepEqual(state.outcomes.get(0), { s: 'exception', code: 'CHANGING', reason: 'content changed between hashing and destroying in 3 rounds' });
     assert.ok(existsSync(join(dir, 'busy')));
   });
+
+  // A backend that breaks consume()'s contract cannot be made from a real one: these wrap the real
+  // session and misbehave on purpose, to show that the processor notices instead of reporting outcomes.
+  it('a consume() that never records its hashes fails the job, and no outcome is written', async () => {
+    writeFileSync(join(dir, 'quiet'), 'q');
+    const rogue: TargetSession = { ...bind(session), consume: async (items) => items.map(() => ({ hash: { status: 'absent' as const } })) };
+    await assert.rejects(processBatch(job(3, ['quiet']), { store, session: rogue, method: 'unlink', now: () => new Date() }), /destroyed without recording hashes/);
+    assert.equal((await store.readBatch('ord-test', 'e1', 3)).outcomes.size, 0);
+  });
+
+  it('a consume() that records twice, or a hash count other than the items, is refused before anything is recorded', async () => {
+    writeFileSync(join(dir, 'twice'), 't');
+    const hashed = { status: 'hashed' as const, sha256: '0'.repeat(64), size: 1, fingerprint: 'f' };
+    const twice: TargetSession = {
+      ...bind(session),
+      consume: async (items, record) => {
+        await record(items.map(() => hashed));
+        await record(items.map(() => hashed));
+        return [];
+      },
+    };
+    await assert.rejects(processBatch(job(4, ['twice']), { store, session: twice, method: 'unlink', now: () => new Date() }), /recorded hashes twice/);
+    const short: TargetSession = { ...bind(session), consume: async (_items, record) => (await record([]), []) };
+    await assert.rejects(processBatch(job(5, ['twice']), { store, session: short, method: 'unlink', now: () => new Date() }), /answered 0 hashes for 1 items/);
+    assert.equal((await store.readBatch('ord-test', 'e1', 5)).intents.size, 0);
+    assert.ok(existsSync(join(dir, 'twice')));
+  });
 });
+
+/** The session's methods bound to it, so that a spread copy still works. */
+function bind(s: TargetSession): TargetSession {
+  return { list: () => s.list(), hash: (i) => s.hash(i), destroy: (i) => s.destroy(i), probe: (i) => s.probe(i), close: () => s.close() };
+}
