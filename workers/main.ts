@@ -8,7 +8,7 @@ import { loadBackendsConfig } from '../src/config/backends-config.js';
 import type { Config } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { parseFaultPlan } from '../src/adapters/queue/bullmq-worker.js';
-import { heartbeatFileFromEnv, type QueueProbe, redisProbe, WorkerHeartbeat } from '../src/adapters/queue/worker-liveness.js';
+import { heartbeatFileFromEnv, type QueueProbe, queueProbe, WorkerHeartbeat } from '../src/adapters/queue/worker-liveness.js';
 import { closeOnStop, listenForStop } from '../src/main/process.js';
 
 export async function work(config: Config): Promise<void> {
@@ -32,7 +32,8 @@ export async function work(config: Config): Promise<void> {
   let heartbeat: WorkerHeartbeat | undefined;
   if (heartbeatFile !== undefined) {
     try {
-      probe = await redisProbe(config.queue.redisUrl);
+      // One Redis: a PING. A cluster: a read in the queue's slot, answered only by the master that holds the queue.
+      probe = await queueProbe(config.queue);
       heartbeat = await WorkerHeartbeat.start({ file: heartbeatFile, probe: probe.check, log });
     } catch (e) {
       probe?.close();

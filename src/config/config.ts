@@ -5,12 +5,35 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '@shredproof/verify';
-import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../adapters/queue/queue-config.js';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, type RedisNode } from '../adapters/queue/queue-config.js';
 import { isLoopbackHost } from '../adapters/queue/redis-exposure.js';
+
+// host:port, IPv6 in brackets; a list of them, comma-separated.
+const NODE = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):[0-9]{1,5}`;
+const CLUSTER_NODES = new RegExp(`^${NODE}(?:,${NODE})*$`);
+
+function parseNodes(list: string): RedisNode[] {
+  return list.split(',').map((n) => {
+    const at = n.lastIndexOf(':');
+    return { host: n.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(n.slice(at + 1)) };
+  });
+}
+
+/** One problem at most: the first that applies. */
+function clusterNodeProblems(v: string, ctx: z.RefinementCtx): void {
+  if (!CLUSTER_NODES.test(v)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of host:port of Redis Cluster nodes, such as 10.0.0.1:6379,10.0.0.2:6379 (IPv6 in brackets)' });
+    return;
+  }
+  const bad = parseNodes(v).find((n) => n.port < 1 || n.port > 65535);
+  if (bad) ctx.addIssue({ code: 'custom', message: `port ${bad.port} of ${bad.host} is not from 1 to 65535` });
+}
 
 const Env = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  /** Set: Redis is a Redis Cluster, reached through these nodes; REDIS_URL then gives only the user, password and TLS. */
+  REDIS_CLUSTER_NODES: z.string().superRefine(clusterNodeProblems).optional(),
   SHREDPROOF_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default(DEFAULT_QUEUE_SETTINGS.prefix),
   SHREDPROOF_KEY: z.string().min(1).default('keys/signing-key.pem'),
   SHREDPROOF_KEY_PASSPHRASE: z.string().optional(),
@@ -104,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       { path: 'SHREDPROOF_METRICS_HOST', problem: `is ${e.SHREDPROOF_METRICS_HOST}, beyond loopback: set SHREDPROOF_METRICS_TOKEN_FILE too, or listen on 127.0.0.1` },
     ]);
   }
+  const clusterNodes = e.REDIS_CLUSTER_NODES === undefined ? undefined : parseNodes(e.REDIS_CLUSTER_NODES);
+  if (clusterNodes) checkClusterUrl(e.REDIS_URL, env.REDIS_URL !== undefined, clusterNodes);
   const dataDir = resolve(e.DATA_DIR);
   return {
     dataDir,
@@ -136,9 +161,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queue: {
       ...DEFAULT_QUEUE_SETTINGS,
       redisUrl: e.REDIS_URL,
-      prefix: e.SHREDPROOF_PREFIX,
+      // On a cluster the prefix is a hash tag: BullMQ's scripts and shredproof's keys then share one slot.
+      ...(clusterNodes ? { clusterNodes, prefix: `{${e.SHREDPROOF_PREFIX}}` } : { prefix: e.SHREDPROOF_PREFIX }),
       lockDurationMs: e.SHREDPROOF_LOCK_MS,
       stalledIntervalMs: e.SHREDPROOF_STALLED_MS,
     },
   };
+}
+
+/**
+ * With REDIS_CLUSTER_NODES, REDIS_URL gives the user, password and TLS of
+ * every node. Set, it must name one of the nodes (so that no configuration
+ * names two Redis), and no database: a cluster has only database 0.
+ */
+function checkClusterUrl(url: string, urlSet: boolean, nodes: readonly RedisNode[]): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return; // the schema said what is wrong with it
+  }
+  const problems: Array<{ path: string; problem: string }> = [];
+  if (u.pathname !== '' && u.pathname !== '/' && u.pathname !== '/0') {
+    problems.push({ path: 'REDIS_URL', problem: `names database ${u.pathname.slice(1)}, but a Redis Cluster has only database 0 (REDIS_CLUSTER_NODES is set)` });
+  }
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(u.port || 6379);
+  if (urlSet && !nodes.some((n) => n.host === host && n.port === port)) {
+    problems.push({ path: 'REDIS_URL', problem: `names ${u.host}, which is not one of REDIS_CLUSTER_NODES: with a cluster, REDIS_URL gives the user, password and TLS, and its host must be one of the nodes` });
+  }
+  if (problems.length > 0) throw new ValidationError('invalid configuration', problems);
 }

@@ -99,7 +99,7 @@ export async function composeCoordinator(
   let queue: BullmqExecQueue | undefined;
   let backends: Awaited<ReturnType<BackendRegistry['load']>>;
   try {
-    await waitForRedis(config.queue.redisUrl, log, opts.redisWaitMs ?? 10_000, opts.signal);
+    await waitForRedis(config.queue, log, opts.redisWaitMs ?? 10_000, opts.signal);
     // The coordinator makes the queue key on first start; workers must be given a copy.
     queue = new BullmqExecQueue(config.queue, log, loadQueueAuth(config.queueKeyPath, { create: true }));
     await queue.ready();

@@ -6,7 +6,7 @@ import type { RequestListener, Server } from 'node:http';
 import { composeCoordinator, type CoordinatorRuntime } from './coordinator.js';
 import { closeOnStop, listenForStop } from './process.js';
 import { composeWorker, type WorkerRuntime } from './worker.js';
-import { isLoopbackHost, redisAnswersAnyone } from '../adapters/queue/redis-exposure.js';
+import { isLoopbackHost, redisOpenToAnyone } from '../adapters/queue/redis-exposure.js';
 import { loadBackendsConfig } from '../config/backends-config.js';
 import type { Config } from '../config/config.js';
 import { createApp } from '../http/app.js';
@@ -53,9 +53,10 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
     return;
   }
   runtime.coordinator.start();
-  if (!isLoopbackHost(config.http.host) && (await redisAnswersAnyone(config.queue.redisUrl))) {
+  const openRedis = isLoopbackHost(config.http.host) ? [] : await redisOpenToAnyone(config.queue);
+  if (openRedis.length > 0) {
     log.warn(
-      { redis: new URL(config.queue.redisUrl).host, host: config.http.host },
+      { redis: openRedis.join(','), host: config.http.host },
       'Redis answers clients without a password while the API listens beyond loopback: set requirepass (or ACL users) and put the password in REDIS_URL; see docs/SECURITY.md',
     );
   }

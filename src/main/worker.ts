@@ -20,7 +20,7 @@ export async function composeWorker(config: Config, backendsConfig: BackendsConf
   const backends = await new BackendRegistry(backendsConfig).load();
   backends.openAll(); // fail at start, not at the first job; also starts the thread pools early
   try {
-    await waitForRedis(config.queue.redisUrl, log, opts.redisWaitMs ?? 10_000, opts.signal);
+    await waitForRedis(config.queue, log, opts.redisWaitMs ?? 10_000, opts.signal);
   } catch (e) {
     await backends.close();
     throw e;

@@ -1,21 +1,21 @@
 // The coordinator's side of the queue: enqueue batch jobs with deterministic
 // ids, find finished ones to ingest, and remove them once the ledger has them.
 import { type Job, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { type BatchJobData, type BatchSummary, jobIdFor } from '../../app/batch-types.js';
 import type { ExecutionQueue, FinishedJob } from '../../app/ports/execution-queue.js';
 import type { Logger } from '../../log.js';
 import type { QueueAuth } from './queue-auth.js';
 import { EXEC_QUEUE, type QueueSettings } from './queue-config.js';
 import { RedisBatchStore } from './redis-batch-store.js';
+import { checkClusterPersistence, describeRedis, openRedis, type RedisClient } from './redis-connection.js';
 
 export type { FinishedJob } from '../../app/ports/execution-queue.js';
 
 export class BullmqExecQueue implements ExecutionQueue {
   readonly store: RedisBatchStore;
   private readonly queue: Queue<BatchJobData, BatchSummary>;
-  private readonly redis: Redis;
-  private readonly queueConnection: Redis;
+  private readonly redis: RedisClient;
+  private readonly queueConnection: RedisClient;
 
   constructor(
     private readonly settings: QueueSettings,
@@ -23,28 +23,34 @@ export class BullmqExecQueue implements ExecutionQueue {
     readonly auth: QueueAuth,
   ) {
     // Producer side: fail fast while Redis is down instead of queueing commands in memory.
-    this.redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false });
-    this.redis.on('error', (e) => log.warn({ err: e.message }, 'coordinator redis connection error'));
-    this.queueConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false });
-    this.queueConnection.on('error', (e) => log.warn({ err: e.message }, 'coordinator queue connection error'));
+    this.redis = openRedis(settings, { maxRetriesPerRequest: 3, enableOfflineQueue: false });
+    this.redis.on('error', (e: Error) => log.warn({ err: e.message }, 'coordinator redis connection error'));
+    this.queueConnection = openRedis(settings, { maxRetriesPerRequest: 3, enableOfflineQueue: false });
+    this.queueConnection.on('error', (e: Error) => log.warn({ err: e.message }, 'coordinator queue connection error'));
     this.store = new RedisBatchStore(this.redis, settings.prefix, auth);
     this.queue = new Queue<BatchJobData, BatchSummary>(EXEC_QUEUE, { connection: this.queueConnection, prefix: settings.prefix });
     this.queue.on('error', (e) => log.warn({ err: e.message }, 'queue error'));
   }
 
-  /** Ready when Redis answers. Call before the first command (the offline queue is off). */
+  /**
+   * Ready when Redis answers, the queue's slot included. Call before the first
+   * command (the offline queue is off). A cluster that could lose a recorded
+   * hash in a crash is refused (redis-connection.ts).
+   */
   async ready(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
         await this.redis.ping();
         await this.queueConnection.ping();
-        return;
+        await this.store.readKeyId();
+        break;
       } catch (e) {
-        if (Date.now() > deadline) throw new Error(`Redis at ${this.settings.redisUrl} is not reachable: ${(e as Error).message}`);
+        if (Date.now() > deadline) throw new Error(`Redis at ${describeRedis(this.settings)} is not reachable: ${(e as Error).message}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     }
+    await checkClusterPersistence(this.redis);
   }
 
   /** Signs each job with the queue key (workers refuse unsigned ones) and enqueues it. */

@@ -2,7 +2,6 @@
 // against the storage backends. It talks only to Redis and the backends; it
 // never opens the ledger or the signing key.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { BackendRegistry } from '../storage/registry.js';
 import type { BatchJobData, BatchSummary, OrderSpec } from '../../app/batch-types.js';
 import { processBatch } from '../../app/batch-processor.js';
@@ -11,7 +10,8 @@ import type { Logger } from '../../log.js';
 import type { TargetSession } from '../../app/ports/storage-backend.js';
 import { type QueueAuth, QueueAuthError } from './queue-auth.js';
 import { EXEC_QUEUE, type QueueSettings } from './queue-config.js';
-import { RedisBatchStore } from './redis-batch-store.js';
+import { REPLICA_ACK_MS, RedisBatchStore } from './redis-batch-store.js';
+import { checkClusterPersistence, openRedis, type RedisClient } from './redis-connection.js';
 
 /**
  * Test-only fault injection (SHREDPROOF_FAULT=intents:N or destroy:N): the
@@ -73,8 +73,8 @@ class SessionCache {
 
 export class BatchWorker {
   private readonly worker: Worker<BatchJobData, BatchSummary>;
-  private readonly redis: Redis;
-  private readonly workerConnection: Redis;
+  private readonly redis: RedisClient;
+  private readonly workerConnection: RedisClient;
   private readonly store: RedisBatchStore;
   private readonly sessions: SessionCache;
   private readonly specs = new Map<string, OrderSpec>();
@@ -82,12 +82,13 @@ export class BatchWorker {
 
   constructor(private readonly opts: WorkerOptions) {
     const { settings, log } = opts;
-    this.redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
-    this.redis.on('error', (e) => log.warn({ err: e.message }, 'worker redis connection error'));
-    this.store = new RedisBatchStore(this.redis, settings.prefix, opts.auth);
+    this.redis = openRedis(settings, { maxRetriesPerRequest: null });
+    this.redis.on('error', (e: Error) => log.warn({ err: e.message }, 'worker redis connection error'));
+    // An intent that the replicas do not take within half a lock fails the attempt before anything is destroyed.
+    this.store = new RedisBatchStore(this.redis, settings.prefix, opts.auth, { replicaAckMs: Math.min(REPLICA_ACK_MS, Math.floor(settings.lockDurationMs / 2)) });
     this.sessions = new SessionCache(opts.backends);
-    this.workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
-    this.workerConnection.on('error', (e) => log.warn({ err: e.message }, 'worker queue connection error'));
+    this.workerConnection = openRedis(settings, { maxRetriesPerRequest: null });
+    this.workerConnection.on('error', (e: Error) => log.warn({ err: e.message }, 'worker queue connection error'));
     this.worker = new Worker<BatchJobData, BatchSummary>(EXEC_QUEUE, (job, token) => this.run(job, token), {
       connection: this.workerConnection,
       prefix: settings.prefix,
@@ -115,6 +116,8 @@ export class BatchWorker {
     if (published !== null && published !== this.opts.auth.keyId) {
       throw new Error(`this worker's queue key (id ${this.opts.auth.keyId}) is not the coordinator's (id ${published.slice(0, 32)}): set SHREDPROOF_QUEUE_KEY_FILE to a copy of the coordinator's queue.key`);
     }
+    // A worker records the hashes: it refuses a cluster that could lose them, whatever the coordinator saw.
+    await checkClusterPersistence(this.redis);
     void this.worker.run().catch((e: Error) => this.opts.log.error({ err: e.message }, 'worker stopped'));
   }
 

@@ -1,15 +1,21 @@
 // Per-batch state in Redis: the intents (content hashes recorded before each
 // destroy) and the outcomes. This is the durable hand-over between a worker
 // and the coordinator: with Redis AOF (appendfsync always), an intent written
-// here survives a worker SIGKILL and a Redis restart.
+// here survives a worker SIGKILL and a Redis restart; acknowledged by every
+// replica (redis-replicas.ts), it survives a failover too.
+//
+// One Redis or a Redis Cluster (redis-connection.ts): every key starts with
+// the prefix, a hash tag on a cluster, so all of them share one slot and the
+// one-key script below never crosses slots.
 //
 // Every value is sealed with the queue key (queue-auth.ts) and bound to its
 // order, epoch, batch and item: what does not verify is never believed.
-import type { Redis } from 'ioredis';
 import type { BatchState, Intent, OrderSpec, Outcome } from '../../app/batch-types.js';
 import { QueueAuthError } from '../../app/errors.js';
 import type { BatchStore, WorkerBatchStore } from '../../app/ports/batch-store.js';
 import type { QueueAuth } from './queue-auth.js';
+import { isCluster, masters, type RedisClient } from './redis-connection.js';
+import { ReplicatedWrites } from './redis-replicas.js';
 
 const SPEC = 'shredproof-spec-v1';
 const INTENT = 'shredproof-intent-v1';
@@ -18,15 +24,28 @@ const OUTCOME = 'shredproof-outcome-v1';
 /** One round trip and one command for a whole batch, instead of a thousand HSETNX. */
 const HSETNX_ALL = "for i = 1, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end return 0";
 
+/** Where the coordinator publishes its queue key's id: a key in the deployment's slot, which liveness probes read. */
+export function queueKeyIdKey(prefix: string): string {
+  return `${prefix}:queue-key-id`;
+}
+
+/** How long an intent write waits for the replicas to acknowledge it before it fails (and nothing is destroyed). */
+export const REPLICA_ACK_MS = 5000;
+
 export class RedisBatchStore implements BatchStore, WorkerBatchStore {
+  private readonly replicated: ReplicatedWrites;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly auth: QueueAuth,
-  ) {}
+    opts: { replicaAckMs?: number } = {},
+  ) {
+    this.replicated = new ReplicatedWrites(redis, opts.replicaAckMs ?? REPLICA_ACK_MS);
+  }
 
   private keyIdKey(): string {
-    return `${this.prefix}:queue-key-id`;
+    return queueKeyIdKey(this.prefix);
   }
 
   /** The coordinator says which queue key it uses, so that a worker with another key stops at start. */
@@ -87,7 +106,8 @@ export class RedisBatchStore implements BatchStore, WorkerBatchStore {
     if (intents.size === 0) return;
     const args: string[] = [];
     for (const [seq, intent] of intents) args.push(`i${seq}`, this.auth.seal(INTENT, [orderId, epoch, batch, seq], JSON.stringify(intent)));
-    await this.redis.hset(this.batchKey(orderId, epoch, batch), ...args);
+    // Invariant 3: resolves only once the intents would survive the crash of their master.
+    await this.replicated.hset(this.batchKey(orderId, epoch, batch), args, `the intents of batch ${batch} of order ${orderId}`);
   }
 
   /** HSETNX per item, in one atomic script call: the first outcome recorded for an item stands. */
@@ -111,12 +131,18 @@ export class RedisBatchStore implements BatchStore, WorkerBatchStore {
     await this.unlinkMatching(`${this.prefix}:*`);
   }
 
+  /** SCAN sees one server's keys: on a cluster, every master is scanned (a resharding may split the slot). */
   private async unlinkMatching(pattern: string): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await this.redis.unlink(...keys);
-    } while (cursor !== '0');
+    for (const node of masters(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length === 0) continue;
+        // Through the cluster client, one key at a time: it follows a key that moved, and no UNLINK crosses slots.
+        if (isCluster(this.redis)) await Promise.all(keys.map((k) => this.redis.unlink(k)));
+        else await this.redis.unlink(...keys);
+      } while (cursor !== '0');
+    }
   }
 }

@@ -8,6 +8,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
+import type { QueueSettings } from './queue-config.js';
+import { queueKeyIdKey } from './redis-batch-store.js';
+import { openRedis } from './redis-connection.js';
 
 export const HEARTBEAT_FILE_ENV = 'SHREDPROOF_WORKER_HEARTBEAT_FILE';
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -46,6 +49,30 @@ export async function redisProbe(url: string): Promise<QueueProbe> {
       if (answer !== 'PONG') throw new Error(`PING answered ${answer}`);
     },
     close: () => redis.disconnect(),
+  };
+}
+
+/**
+ * The probe of a worker's queue. One Redis: a PING. A Redis Cluster: a read
+ * of a key in the queue's slot, which only its master answers, so that the
+ * heartbeat stops while the master that holds the queue is down even though
+ * the other nodes answer.
+ */
+export async function queueProbe(settings: QueueSettings): Promise<QueueProbe> {
+  if (!settings.clusterNodes) return redisProbe(settings.redisUrl);
+  const cluster = openRedis(settings, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 5000, commandTimeout: 5000 });
+  cluster.on('error', () => undefined);
+  try {
+    await cluster.connect();
+  } catch (e) {
+    cluster.disconnect();
+    throw e;
+  }
+  return {
+    async check() {
+      await cluster.exists(queueKeyIdKey(settings.prefix));
+    },
+    close: () => cluster.disconnect(),
   };
 }
 
