@@ -22,9 +22,15 @@
 // BENCH_CONCURRENCY (default 4). The S3 backend's own 16 requests in flight
 // per call is its default (not configurable in backends.json).
 // BENCH_S3_BARE_IN_FLIGHT (default 32): keys in flight in the bare baseline.
-// BENCH_S3_LATENCY_MS (default 0): a delay s3rver waits before handling each
-// request once the buckets are seeded, to model a store across a network
+// BENCH_S3_LATENCY_MS (default "0,10"): the delays, comma-separated, that
+// s3rver waits before handling each request once the buckets are seeded; the
+// three runs (naive, order, bare) are made once per delay, each on its own
+// fresh buckets. 0 is loopback as is; 10 ms models a store across a network
 // (real S3 answers a small GET in tens of ms, not in the ~1 ms of loopback).
+//
+// Requests are counted in s3rver, by operation, for each run; the order's
+// count covers everything it sends (plan listing, hashing, deleting, probing,
+// the re-scan) and is reported per destroyed object (issue 19: <= 1.1).
 //
 // Standalone: node --import tsx bench/s3.ts [objects]      default 10000
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -54,8 +60,10 @@ const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 /** Keys in flight in the bare s3rver baseline. */
 const BARE_IN_FLIGHT = Number(process.env.BENCH_S3_BARE_IN_FLIGHT ?? 32);
-/** Delay added before s3rver handles each request, to model a store across a network (0: loopback as is). */
-const LATENCY_MS = Number(process.env.BENCH_S3_LATENCY_MS ?? 0);
+/** Delays added before s3rver handles each request, one set of runs per delay, to model a store across a network (0: loopback as is). */
+const LATENCIES_MS = (process.env.BENCH_S3_LATENCY_MS ?? '0,10').split(',').map((x) => Number(x.trim()));
+/** What issue 19 asks of naive time / shredproof time, by added latency. */
+const SPEEDUP_TARGETS: Record<number, string> = { 0: '>= 2 (issue 19)', 10: '>= 8 (issue 19)' };
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 const PER_DIR = 100;
 
@@ -76,8 +84,13 @@ server.run().then(({ port }) => {
   http.removeAllListeners('request');
   http.on('request', (req, res) => {
     const u = new URL(req.url, 'http://x');
+    const q = u.searchParams;
     const onBucket = u.pathname.split('/').filter(Boolean).length <= 1;
-    const op = onBucket ? (req.method === 'POST' && u.searchParams.has('delete') ? 'DeleteObjects' : req.method + ' bucket') : req.method + ' object';
+    const op = onBucket
+      ? req.method === 'POST' && q.has('delete') ? 'DeleteObjects'
+        : req.method === 'GET' ? (q.has('versioning') ? 'GetBucketVersioning' : q.has('versions') ? 'ListObjectVersions' : 'ListObjects')
+        : req.method + ' bucket'
+      : ({ GET: 'GetObject', HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' })[req.method] || req.method + ' object';
     counts[op] = (counts[op] || 0) + 1;
     const handle = () => { for (const h of handlers) h.call(http, req, res); };
     if (latency > 0) setTimeout(handle, latency); else handle();
@@ -274,67 +287,95 @@ const mix = (c: Record<string, number>, n: number) =>
     .map(([op, k]) => `${op} ${Math.round((1000 * k) / n) / 1000}`)
     .join(', ');
 
+const sum = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+
+interface Buckets {
+  naive: string;
+  sp: string;
+  bare: string;
+}
+
+/** The three runs on one set of fresh buckets, every request delayed by `latency` ms. */
+async function runAt(s3rver: S3rverProcess, client: S3Client, base: string, buckets: Buckets, n: number, latency: number): Promise<BenchResult[]> {
+  s3rver.setLatency(latency);
+  await s3rver.takeCounts();
+  const naive = await measured(s3rver, () => naiveLoop(client, buckets.naive));
+  const naiveCounts = await s3rver.takeCounts();
+  if (naive.value !== n) throw new Error(`naive loop handled ${naive.value} objects, want ${n}`);
+
+  const sp = await measured(s3rver, () => shredproofOrder(join(base, `sp-work-${latency}`), s3rver.endpoint, buckets.sp, n));
+  const spCounts = await s3rver.takeCounts();
+  if (sp.value.state !== 'certified' || sp.value.destroyed !== n) throw new Error(`order ended ${sp.value.state} with ${sp.value.destroyed}/${n} destroyed`);
+  s3rver.setLatency(0);
+  const left = await listKeys(client, buckets.sp, '');
+  if (left.length !== 1 || left[0] !== 'public/site.css') throw new Error(`the order left ${left.length} objects: ${left.slice(0, 3).join(', ')}`);
+  await s3rver.takeCounts();
+  s3rver.setLatency(latency);
+
+  const bare = await measured(s3rver, () => bareConcurrent(client, buckets.bare, BARE_IN_FLIGHT));
+  const bareCounts = await s3rver.takeCounts();
+  if (bare.value !== n) throw new Error(`bare baseline handled ${bare.value} objects, want ${n}`);
+
+  const o = sp.value;
+  const label = `${n.toLocaleString('en-US')} objects${latency > 0 ? ` (+${latency} ms per request)` : ' (loopback, no added latency)'}`;
+  return [
+    {
+      name: `${label}: naive loop (list, then GetObject + hash + DeleteObject per key, sequential)`,
+      value: round(naive.seconds),
+      unit: 's',
+      note: `${rate(n, naive.seconds)} objects/s; CPU: bench process ${pct(naive.cpuSelf, naive.seconds)}, s3rver ${pct(naive.cpuServer, naive.seconds)} of one core; requests per object: ${mix(naiveCounts, n)}`,
+    },
+    {
+      name: `${label}: shredproof order, plan + approve + execute + finalize`,
+      value: round(o.seconds),
+      unit: 's',
+      note: `${rate(n, o.seconds)} objects/s; plan ${round(o.planSeconds)} s, execute ${round(o.executeSeconds)} s, finalize ${round(o.finalizeSeconds)} s; in-process worker, SHREDPROOF_BATCH_SIZE ${BATCH_SIZE}, SHREDPROOF_WORKER_CONCURRENCY ${CONCURRENCY}, S3 backend default 16 requests in flight per call; CPU: bench process ${pct(sp.cpuSelf, sp.seconds)}, s3rver ${pct(sp.cpuServer, sp.seconds)} of one core`,
+    },
+    {
+      name: `${label}: shredproof S3 requests per destroyed object, GET included`,
+      value: Math.round((1000 * sum(spCounts)) / n) / 1000,
+      unit: 'requests',
+      target: '<= 1.1 (issue 19)',
+      note: `every request of the order (plan listing, GET, DeleteObjects, listings before and after the deletes, re-scan), counted in s3rver: ${mix(spCounts, n)}`,
+    },
+    { name: `${label}: naive time / shredproof time`, value: round(naive.seconds / o.seconds), unit: 'x', ...(SPEEDUP_TARGETS[latency] !== undefined ? { target: SPEEDUP_TARGETS[latency] } : {}) },
+    {
+      name: `${label}: s3rver bare, GetObject + hash + DeleteObject per key, ${BARE_IN_FLIGHT} keys in flight`,
+      value: round(bare.seconds),
+      unit: 's',
+      note: `${rate(n, bare.seconds)} objects/s, no certification; second baseline: about the most s3rver serves to a per-key client. CPU: bench process ${pct(bare.cpuSelf, bare.seconds)}, s3rver ${pct(bare.cpuServer, bare.seconds)} of one core; requests per object: ${mix(bareCounts, n)}`,
+    },
+    { name: `${label}: naive time / s3rver bare time`, value: round(naive.seconds / bare.seconds), unit: 'x', note: 'the ceiling a per-key client reaches on this server and machine' },
+    { name: `${label}: shredproof time / s3rver bare time`, value: round(o.seconds / bare.seconds), unit: 'x', note: 'what certification costs over bare per-key deletion' },
+  ];
+}
+
 export async function benchS3(n = 10_000): Promise<BenchResult[]> {
   const base = mkdtempSync(join(tmpdir(), 'spbench-s3-'));
   const s3rver = await startS3rver(join(base, 's3rver'));
   const client = createS3Client({ endpoint: s3rver.endpoint, forcePathStyle: true, credentials: { ...CREDENTIALS } });
   try {
     const pool = randomBytes(64 * 1024);
-    const buckets = { naive: `sp-naive-${randomUUID().slice(0, 8)}`, sp: `sp-order-${randomUUID().slice(0, 8)}`, bare: `sp-bare-${randomUUID().slice(0, 8)}` };
-    let t = performance.now();
+    const sets = LATENCIES_MS.map((latency) => {
+      const tag = `${latency}-${randomUUID().slice(0, 8)}`;
+      return { latency, buckets: { naive: `sp-naive-${tag}`, sp: `sp-order-${tag}`, bare: `sp-bare-${tag}` } };
+    });
+    const t = performance.now();
     let bytes = 0;
-    for (const b of Object.values(buckets)) bytes = await seedBucket(client, b, n, pool);
+    for (const set of sets) for (const b of Object.values(set.buckets)) bytes = await seedBucket(client, b, n, pool);
     const seedS = (performance.now() - t) / 1000;
-    await s3rver.takeCounts();
-    s3rver.setLatency(LATENCY_MS);
     await new Promise((r) => setTimeout(r, 2000)); // let the seeding's writes settle
-
-    const naive = await measured(s3rver, () => naiveLoop(client, buckets.naive));
-    const naiveCounts = await s3rver.takeCounts();
-    if (naive.value !== n) throw new Error(`naive loop handled ${naive.value} objects, want ${n}`);
-
-    const sp = await measured(s3rver, () => shredproofOrder(join(base, 'sp-work'), s3rver.endpoint, buckets.sp, n));
-    const spCounts = await s3rver.takeCounts();
-    if (sp.value.state !== 'certified' || sp.value.destroyed !== n) throw new Error(`order ended ${sp.value.state} with ${sp.value.destroyed}/${n} destroyed`);
-    const left = await listKeys(client, buckets.sp, '');
-    if (left.length !== 1 || left[0] !== 'public/site.css') throw new Error(`the order left ${left.length} objects: ${left.slice(0, 3).join(', ')}`);
-
-    const bare = await measured(s3rver, () => bareConcurrent(client, buckets.bare, BARE_IN_FLIGHT));
-    const bareCounts = await s3rver.takeCounts();
-    if (bare.value !== n) throw new Error(`bare baseline handled ${bare.value} objects, want ${n}`);
-
-    const o = sp.value;
-    const label = `${n.toLocaleString('en-US')} objects${LATENCY_MS > 0 ? ` (+${LATENCY_MS} ms per request)` : ''}`;
-    return [
+    const results: BenchResult[] = [
       {
-        name: `s3rver: seed 3 identical buckets of ${n.toLocaleString('en-US')} objects (not measured)`,
+        name: `s3rver: seed ${3 * sets.length} identical buckets of ${n.toLocaleString('en-US')} objects (not measured)`,
         value: round(seedS),
         unit: 's',
-        note: `1-8 KiB each, ${round(bytes / 2 ** 20)} MiB per bucket, 100 keys per prefix users/uNNNN/, plus 1 object out of scope; s3rver in its own process${LATENCY_MS > 0 ? `; then ${LATENCY_MS} ms added before s3rver handles each request (BENCH_S3_LATENCY_MS), to model a store across a network` : ', on loopback with no added latency'}`,
+        note: `1-8 KiB each, ${round(bytes / 2 ** 20)} MiB per bucket, 100 keys per prefix users/uNNNN/, plus 1 object out of scope; s3rver in its own process; three fresh buckets (naive, order, bare) per added latency: ${LATENCIES_MS.map((l) => `${l} ms`).join(', ')} (BENCH_S3_LATENCY_MS), added before s3rver handles each request once seeded, to model a store across a network`,
       },
-      {
-        name: `${label}: naive loop (list, then GetObject + hash + DeleteObject per key, sequential)`,
-        value: round(naive.seconds),
-        unit: 's',
-        note: `${rate(n, naive.seconds)} objects/s; CPU: bench process ${pct(naive.cpuSelf, naive.seconds)}, s3rver ${pct(naive.cpuServer, naive.seconds)} of one core; requests per object: ${mix(naiveCounts, n)}`,
-      },
-      {
-        name: `${label}: shredproof order, plan + approve + execute + finalize`,
-        value: round(o.seconds),
-        unit: 's',
-        note: `${rate(n, o.seconds)} objects/s; plan ${round(o.planSeconds)} s, execute ${round(o.executeSeconds)} s, finalize ${round(o.finalizeSeconds)} s; in-process worker, SHREDPROOF_BATCH_SIZE ${BATCH_SIZE}, SHREDPROOF_WORKER_CONCURRENCY ${CONCURRENCY}, S3 backend default 16 requests in flight per call; CPU: bench process ${pct(sp.cpuSelf, sp.seconds)}, s3rver ${pct(sp.cpuServer, sp.seconds)} of one core; requests per object: ${mix(spCounts, n)}`,
-      },
-      { name: `${label}: naive time / shredproof time`, value: round(naive.seconds / o.seconds), unit: 'x', target: '>= 3 (issue 4)' },
-      {
-        name: `${label}: s3rver bare, GetObject + hash + DeleteObject per key, ${BARE_IN_FLIGHT} keys in flight`,
-        value: round(bare.seconds),
-        unit: 's',
-        note: `${rate(n, bare.seconds)} objects/s, no certification; second baseline: about the most s3rver serves to a per-key client. CPU: bench process ${pct(bare.cpuSelf, bare.seconds)}, s3rver ${pct(bare.cpuServer, bare.seconds)} of one core; requests per object: ${mix(bareCounts, n)}`,
-      },
-      { name: `${label}: naive time / s3rver bare time`, value: round(naive.seconds / bare.seconds), unit: 'x', note: 'the ceiling a per-key client reaches on this server and machine' },
-      { name: `${label}: shredproof time / s3rver bare time`, value: round(o.seconds / bare.seconds), unit: 'x', note: 'what certification costs over bare per-key deletion' },
-      { name: `${label}: peak RSS of the bench process`, value: round(peakRssMb()), unit: 'MB', note: 'VmHWM: coordinator + in-process worker + S3 client (s3rver is another process)' },
     ];
+    for (const set of sets) results.push(...(await runAt(s3rver, client, base, set.buckets, n, set.latency)));
+    results.push({ name: `peak RSS of the bench process`, value: round(peakRssMb()), unit: 'MB', note: 'VmHWM: coordinator + in-process worker + S3 client (s3rver is another process)' });
+    return results;
   } finally {
     client.destroy();
     await s3rver.stop();

@@ -15,10 +15,13 @@
 //    versions, so that a plain delete only adds a marker: moto always answers
 //    the true state; s3rver answers NotImplemented but keeps no versions.
 // 4. Destroying by version id in a Suspended bucket (the null version and
-//    those kept from Enabled): moto 5.2.6 answers HEAD ?versionId= there with
-//    400 and deletes EVERY version of a key for a DeleteObjects naming one (a
-//    PUT while Suspended also drops the Enabled-era versions); s3rver has no
-//    versioning. s3-moto-versioned.test.ts covers listing and hashing there.
+//    those kept from Enabled), in two passes and in one (consume): moto 5.2.6
+//    answers HEAD ?versionId= there with 400 and deletes EVERY version of a
+//    key for a DeleteObjects naming one (a PUT while Suspended also drops the
+//    Enabled-era versions); s3rver has no versioning.
+//    s3-moto-versioned.test.ts covers listing and hashing there.
+// 5. A version listing without ETags: the one pass's check of a "null"
+//    version falls back to a HEAD (the fake lists no ETag; S3 and moto do).
 //
 // What this does NOT prove: that a real store answers exactly so.
 import assert from 'node:assert/strict';
@@ -28,7 +31,7 @@ import { describe, it } from 'node:test';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3Backend } from '../../../src/adapters/storage/s3/s3-backend.js';
 import type { S3TargetSession } from '../../../src/adapters/storage/s3/target-session.js';
-import type { HashOutcome, ListedObject, TargetSession } from '../../../src/app/ports/storage-backend.js';
+import type { HashOutcome, ListedObject, RecordHashes, TargetSession } from '../../../src/app/ports/storage-backend.js';
 
 interface Entry {
   versionId: string;
@@ -107,8 +110,13 @@ class FakeVersionedS3 {
       case 'GetBucketVersioningCommand':
         if (this.hideVersioning) throw s3Error('NotImplemented', 501);
         return this.versioning ? { Status: this.versioning } : {};
-      case 'ListObjectsCommand':
-        return { Contents: [], IsTruncated: false }; // openTarget's access check only
+      case 'ListObjectsCommand': {
+        // The current version of each key (none when it is a marker), after Marker, in one page.
+        const after = (input.Marker as string | undefined) ?? '';
+        const current = [...this.keys.keys()].filter((k) => k.startsWith((input.Prefix as string) ?? '') && k > after).sort().map((k) => ({ k, e: this.keys.get(k)![0] }));
+        const Contents = current.filter(({ e }) => e && !e.marker).map(({ k, e }) => ({ Key: k, ETag: `"${createHash('md5').update(e!.body!).digest('hex')}"`, Size: e!.body!.length }));
+        return { Contents, IsTruncated: false };
+      }
       case 'ListObjectVersionsCommand': {
         if (this.stuckListing) {
           return { Versions: [], DeleteMarkers: [], IsTruncated: true, NextKeyMarker: (input.KeyMarker as string) ?? 'a', NextVersionIdMarker: (input.VersionIdMarker as string) ?? 'v' };
@@ -241,6 +249,51 @@ describe('S3Backend on a versioned bucket (fake store: what neither s3rver nor m
     // The next round names the version, removes it and the marker the plain delete left.
     assert.deepEqual(await session.destroy([{ locator: 'p/a#null', fingerprint: h!.fingerprint }]), [{ status: 'destroyed' }]);
     assert.deepEqual(fake.versionsOf('p/a'), []);
+  });
+
+  it('one pass: a plain delete that only added a marker is a transient VERSIONING_CHANGED; the next pass names the version and removes it and the marker', async () => {
+    const { fake, backend } = setup();
+    fake.versioning = undefined;
+    fake.put('p/a', 'content');
+    fake.put('p/b', 'content b');
+    fake.hideVersioning = true; // the store hides its versioning state, then keeps versions anyway
+    const session = await backend.openTarget({ prefixes: ['p/'] }, []);
+    const record: RecordHashes = async () => {
+      fake.versioning = 'Enabled';
+    };
+    const out = await session.consume!([{ locator: 'p/a#null' }, { locator: 'p/b#null' }], record);
+    for (const o of out) assert.ok(o.destroy?.status === 'error' && o.destroy.code === 'VERSIONING_CHANGED' && o.destroy.transient, JSON.stringify(o.destroy));
+    assert.equal((session as S3TargetSession).versioning, 'versioned');
+    assert.deepEqual(fake.versionsOf('p/a').length, 2, 'the content is still there, under the marker the plain delete added');
+    const again = await session.consume!([{ locator: 'p/a#null' }, { locator: 'p/b#null' }], async () => {});
+    assert.deepEqual(again.map((o) => o.destroy), [{ status: 'destroyed', probed: 'absent' }, { status: 'destroyed', probed: 'absent' }]);
+    assert.deepEqual([...fake.versionsOf('p/a'), ...fake.versionsOf('p/b')], []);
+  });
+
+  it('Suspended, one pass: destroys the null version (checked by HEAD: this listing has no ETags) and the versions kept from Enabled, each by VersionId, then the markers', async () => {
+    const { fake, backend, warnings } = setup();
+    fake.versioning = undefined;
+    fake.put('p/a', 'from before versioning');
+    fake.versioning = 'Enabled';
+    const v2 = fake.put('p/a', 'enabled era');
+    fake.addMarker('p/a');
+    fake.versioning = 'Suspended';
+    const session = await backend.openTarget({ prefixes: ['p/'] }, []);
+    const locators = (await listAll(session)).map((o) => o.locator);
+    assert.deepEqual(locators, [`p/a#${v2}`, 'p/a#null']);
+    fake.calls.length = 0;
+    let recorded: readonly HashOutcome[] = [];
+    const out = await session.consume!(
+      locators.map((locator) => ({ locator })),
+      async (hashes) => void (recorded = hashes),
+    );
+    assert.deepEqual(recorded.map((h) => h.status === 'hashed' && h.sha256), [sha('enabled era'), sha('from before versioning')]);
+    assert.deepEqual(out.map((o) => o.destroy?.status), ['destroyed', 'destroyed']);
+    for (const o of fake.deleteRequests()) assert.ok(o.VersionId, 'never a plain delete: while Suspended it would overwrite the null version with a marker');
+    const heads = fake.calls.filter((c) => c.command === 'HeadObjectCommand').map((c) => c.input.VersionId);
+    assert.deepEqual(heads, ['null'], 'only the null version is checked, and by HEAD since the listing carries no ETag');
+    assert.deepEqual(fake.versionsOf('p/a'), []);
+    assert.deepEqual(warnings, []);
   });
 
   it('Suspended: destroys the null version and the versions kept from Enabled, each by VersionId, then the markers', async () => {

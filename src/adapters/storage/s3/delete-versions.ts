@@ -1,7 +1,10 @@
 // DeleteObjects in requests of up to 1000 versions, each per-key answer mapped
 // to an outcome. DeleteObjects also reports keys that never existed as
-// deleted: callers HEAD every version first and probe afterwards; this file
-// only turns answers into outcomes.
+// deleted: callers make sure of every version first (a GET by version id, a
+// check of the ETag, a conditional delete) and probe afterwards; this file
+// only turns answers into outcomes. A ref with an `etag` is deleted on that
+// condition (the ETag element of the ObjectIdentifier): a store that honours
+// it answers PreconditionFailed for other content and NoSuchKey for none.
 import { DeleteObjectsCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
 import { isTransientCode, itemError, throwIfWholeStore, type ItemError } from './errors.js';
 import type { VersionRef } from './locator.js';
@@ -10,14 +13,24 @@ import { versionParam, type ObjectContext } from './object-ops.js';
 
 export const DELETE_BATCH = 1000;
 
-export type DeleteResult = { status: 'deleted' } | { status: 'marker-added' } | ItemError;
+export type DeleteResult =
+  | { status: 'deleted' }
+  | { status: 'marker-added' }
+  /** The conditional delete's ETag did not match: other content is there now, and it stays. */
+  | { status: 'precondition-failed' }
+  /** A conditional delete found no object: the store says so only when asked on a condition. */
+  | { status: 'no-such-key' }
+  | ItemError;
+
+/** A version to delete; with `etag`, only if the object still has it. */
+export type DeleteRef = VersionRef & { etag?: string };
 
 function slotKey(key: string, versionId: string | undefined): string {
   return `${key}\u0000${versionId ?? ''}`;
 }
 
 /** One result per ref, in order. Throws only for whole-store failures. */
-export async function deleteVersions(ctx: ObjectContext, refs: readonly VersionRef[], parallel = 4): Promise<DeleteResult[]> {
+export async function deleteVersions(ctx: ObjectContext, refs: readonly DeleteRef[], parallel = 4): Promise<DeleteResult[]> {
   const chunks: number[][] = [];
   for (let i = 0; i < refs.length; i += DELETE_BATCH) chunks.push(refs.slice(i, i + DELETE_BATCH).map((_, k) => i + k));
   const out = new Array<DeleteResult>(refs.length);
@@ -28,7 +41,7 @@ export async function deleteVersions(ctx: ObjectContext, refs: readonly VersionR
   return out;
 }
 
-async function deleteChunk(ctx: ObjectContext, refs: readonly VersionRef[]): Promise<DeleteResult[]> {
+async function deleteChunk(ctx: ObjectContext, refs: readonly DeleteRef[]): Promise<DeleteResult[]> {
   const objects: ObjectIdentifier[] = [];
   const slots = new Map<string, number[]>();
   const slotsOfKey = new Map<string, number[][]>();
@@ -42,7 +55,7 @@ async function deleteChunk(ctx: ObjectContext, refs: readonly VersionRef[]): Pro
     const ofKey = slotsOfKey.get(ref.key);
     if (ofKey) ofKey.push(indices);
     else slotsOfKey.set(ref.key, [indices]);
-    objects.push({ Key: ref.key, ...vp });
+    objects.push({ Key: ref.key, ...vp, ...(ref.etag !== undefined ? { ETag: ref.etag } : {}) });
   });
   const out = new Array<DeleteResult | undefined>(refs.length);
   let r;
@@ -54,9 +67,9 @@ async function deleteChunk(ctx: ObjectContext, refs: readonly VersionRef[]): Pro
   }
   const answer = (key: string | undefined, versionId: string | undefined, result: DeleteResult): void => {
     let indices = slots.get(slotKey(key ?? '', versionId)) ?? slots.get(slotKey(key ?? '', undefined));
-    if (indices === undefined && versionId === undefined && result.status === 'error') {
+    if (indices === undefined && versionId === undefined && result.status !== 'deleted' && result.status !== 'marker-added') {
       // Some stores (moto) leave VersionId out of per-key errors: the error is then
-      // one version of that key still without an answer. Only an error is matched
+      // one version of that key still without an answer. Only a refusal is matched
       // by key alone; "deleted" must name the version it claims.
       indices = slotsOfKey.get(key ?? '')?.find((s) => s.every((i) => out[i] === undefined));
     }
@@ -68,10 +81,19 @@ async function deleteChunk(ctx: ObjectContext, refs: readonly VersionRef[]): Pro
   }
   for (const err of r.Errors ?? []) {
     const code = err.Code ?? 'UNKNOWN';
-    answer(err.Key, err.VersionId, { status: 'error', code, message: (err.Message ?? code).slice(0, 500), transient: isTransientCode(code) });
+    answer(err.Key, err.VersionId, conditionAnswer(code) ?? { status: 'error', code, message: (err.Message ?? code).slice(0, 500), transient: isTransientCode(code) });
   }
   // Array.from, not map: map skips the holes of a sparse array, i.e. exactly the versions without an answer.
   return Array.from(out, (o) => o ?? { status: 'error', code: 'NO_ANSWER', message: 'DeleteObjects answered neither deleted nor error for this version', transient: true });
+}
+
+// Answers that a conditional delete gets (a key sent with an ETag). They are
+// refusals, so they are matched as errors are (by key alone where the store
+// leaves out the VersionId).
+function conditionAnswer(code: string): DeleteResult | undefined {
+  if (code === 'PreconditionFailed') return { status: 'precondition-failed' };
+  if (code === 'NoSuchKey') return { status: 'no-such-key' };
+  return undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ListObjectsCommand } from '@aws-sdk/client-s3';
 import type { DestructionMethod, HoldSpec, StorageBackend, TargetSession } from '../../../app/ports/storage-backend.js';
 import { createS3Client } from './client.js';
+import type { ConditionalDeleteSupport, StoreCapabilities } from './conditional-delete.js';
 import { planError } from './errors.js';
 import { compileTarget } from './scope.js';
 import { S3TargetSession, type WarningListener } from './target-session.js';
@@ -39,7 +40,7 @@ export const S3_PERSISTENCE: readonly string[] = [
   'backups (AWS Backup, store snapshots), lifecycle transitions or copies to Glacier and other storage classes held outside this bucket, and objects copied to other buckets survive',
   'CDN and proxy caches (CloudFront and others) may serve cached copies until they expire or are invalidated',
   'versions under S3 Object Lock (retention or legal hold) cannot be deleted and are reported as exceptions with the S3 error code; versions under an order hold are retained',
-  'in an unversioned bucket, an object overwritten in the instant between the HEAD check and DeleteObjects is deleted without its new content having been hashed (S3 offers no conditional multi-delete everywhere)',
+  'an object overwritten in place (in an unversioned bucket, or the "null" version of a versioned one) in the instant between the check of its ETag (a listing or HEAD) and DeleteObjects is deleted without its new content having been hashed, unless the bucket is unversioned and the store honours conditional deletes (the ETag condition of DeleteObjects, as AWS S3 does), which leave such an object alone',
   'server access logs, CloudTrail data events and S3 Inventory reports keep the key names',
   'this is not a NIST SP 800-88 Clear or Purge: no overwrite and no cryptographic erase is issued',
 ];
@@ -57,6 +58,8 @@ export class S3Backend implements StorageBackend {
   private readonly concurrency: number;
   private readonly pageSize: number;
   private readonly onWarning: WarningListener | undefined;
+  /** Learnt once per process from the store itself (conditional-delete.ts), shared by every session. */
+  private readonly capabilities: StoreCapabilities = { conditionalDeletes: 'unknown' };
   private closed = false;
 
   constructor(o: S3BackendOptions) {
@@ -107,8 +110,14 @@ export class S3Backend implements StorageBackend {
       mode,
       pageSize: this.pageSize,
       concurrency: this.concurrency,
+      capabilities: this.capabilities,
       ...(this.onWarning ? { onWarning: this.onWarning } : {}),
     });
+  }
+
+  /** What this process has seen the store do with conditional deletes ('unknown' until an unversioned object is first deleted). */
+  get conditionalDeletes(): ConditionalDeleteSupport {
+    return this.capabilities.conditionalDeletes;
   }
 
   async close(): Promise<void> {

@@ -1,15 +1,23 @@
 // One order's view of an S3 bucket: its compiled scope and holds. Scope and
-// holds are checked again right before every hash and destroy (invariant 1);
-// every version is HEADed before DeleteObjects, because DeleteObjects calls a
-// key that never existed "deleted" (invariant 2).
+// holds are checked again right before every hash, destroy and consume
+// (invariant 1). The engine uses consume (one-pass.ts): one GET per version,
+// the hashes recorded, DeleteObjects batches, a listing afterwards. hash()
+// and destroy() are the two-pass path: destroy HEADs every version before
+// DeleteObjects, because DeleteObjects calls a key that never existed
+// "deleted" (invariant 2). Probes list (version-checks.ts) and HEAD only what
+// a listing did not cover.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DestroyOutcome, HashOutcome, ListedObject, ObjectRef, ProbeOutcome, TargetSession } from '../../../app/ports/storage-backend.js';
+import type { ConsumeOutcome, DestroyOutcome, HashOutcome, ListedObject, ObjectRef, ProbeOutcome, RecordHashes, TargetSession } from '../../../app/ports/storage-backend.js';
+import type { StoreCapabilities } from './conditional-delete.js';
 import { deleteVersions, removeOrphanMarkers } from './delete-versions.js';
+import type { RangeOptions } from './key-range.js';
 import { listScope } from './list-scope.js';
 import { parseLocator, type VersionRef } from './locator.js';
 import { mapLimit } from './map-limit.js';
 import { fingerprintOf, hashVersion, headVersion, VERSIONING_CHANGED, type ObjectContext } from './object-ops.js';
+import { consumeVersions, isRef, outcomeOfDelete, type Refusal } from './one-pass.js';
 import { heldBy, matchesScope, type CompiledHold, type CompiledScope } from './scope.js';
+import { probeVersions } from './version-checks.js';
 import { readVersioning, type VersioningMode } from './versioning.js';
 
 export type WarningListener = (message: string) => void;
@@ -22,10 +30,10 @@ export interface S3SessionOptions {
   mode: VersioningMode;
   pageSize: number;
   concurrency: number;
+  /** What the backend learnt about its store (conditional deletes), shared by its sessions. */
+  capabilities: StoreCapabilities;
   onWarning?: WarningListener;
 }
-
-type Refusal = Extract<HashOutcome, { status: 'absent' | 'held' | 'out-of-scope' | 'error' }>;
 
 export class S3TargetSession implements TargetSession {
   private closed = false;
@@ -82,13 +90,14 @@ export class S3TargetSession implements TargetSession {
     const emptied = new Set<string>();
     toDelete.forEach(({ index, ref }, k) => {
       const r = results[k]!;
-      if (r.status === 'deleted') {
+      const d = outcomeOfDelete(r);
+      if (d === 'deleted') {
         out[index] = { status: 'destroyed' };
         emptied.add(ref.key);
-      } else if (r.status === 'marker-added') {
-        this.mode = 'versioned';
-        out[index] = { status: 'error', code: VERSIONING_CHANGED, message: 'the delete only added a delete marker: the bucket keeps versions now', transient: true };
-      } else out[index] = r;
+      } else {
+        if (r.status === 'marker-added') this.mode = 'versioned';
+        out[index] = d;
+      }
     });
     if (this.mode === 'versioned' && emptied.size > 0) {
       const problems = await mapLimit([...emptied], this.o.concurrency, (key) => removeOrphanMarkers(this.ctx(), key));
@@ -97,16 +106,38 @@ export class S3TargetSession implements TargetSession {
     return out;
   }
 
-  async probe(items: readonly ObjectRef[]): Promise<ProbeOutcome[]> {
+  /** GET, hash, record, delete and look again, in one pass (one-pass.ts); the engine calls this instead of hash() and destroy(). */
+  async consume(items: readonly ObjectRef[], record: RecordHashes): Promise<ConsumeOutcome[]> {
     this.assertOpen();
     await this.refreshVersioning();
-    const ctx = this.ctx();
-    return mapLimit(items, this.o.concurrency, async (item): Promise<ProbeOutcome> => {
+    const admitted = items.map((item) => this.admit(item));
+    const r = await consumeVersions(
+      { ctx: this.ctx(), range: this.rangeOptions(), capabilities: this.o.capabilities, ...(this.o.onWarning ? { onWarning: this.o.onWarning } : {}) },
+      admitted,
+      record,
+    );
+    if (r.versioningChanged) this.mode = 'versioned';
+    return r.outcomes;
+  }
+
+  async probe(items: readonly ObjectRef[]): Promise<ProbeOutcome[]> {
+    this.assertOpen();
+    if (items.length === 0) return [];
+    await this.refreshVersioning();
+    const out = new Array<ProbeOutcome>(items.length);
+    const refs: VersionRef[] = [];
+    const at: number[] = [];
+    items.forEach((item, i) => {
       const ref = parseLocator((item as { locator?: unknown } | null)?.locator);
-      if (typeof ref === 'string') return badItem(ref);
-      const h = await headVersion(ctx, ref);
-      return h.status === 'found' ? { status: 'present' } : h;
+      if (typeof ref === 'string') out[i] = badItem(ref);
+      else {
+        refs.push(ref);
+        at.push(i);
+      }
     });
+    const probes = await probeVersions(this.ctx(), refs, this.rangeOptions());
+    probes.forEach((p, k) => (out[at[k]!] = p));
+    return out;
   }
 
   async close(): Promise<void> {
@@ -115,6 +146,12 @@ export class S3TargetSession implements TargetSession {
 
   private ctx(): ObjectContext {
     return { client: this.o.client, bucket: this.o.bucket, mode: this.mode };
+  }
+
+  /** Ranged listings group keys by the scope prefix they fall under: a listing never walks the gap between two. */
+  private rangeOptions(): RangeOptions {
+    const prefixes = this.o.scope.listPrefixes;
+    return { pageSize: this.o.pageSize, concurrency: this.o.concurrency, groupOf: (key) => prefixes.find((p) => key.startsWith(p)) };
   }
 
   private async refreshVersioning(): Promise<void> {
@@ -135,10 +172,6 @@ export class S3TargetSession implements TargetSession {
     if (hold !== undefined) return { status: 'held', holdId: hold };
     return ref;
   }
-}
-
-function isRef(a: VersionRef | Refusal): a is VersionRef {
-  return !('status' in a);
 }
 
 function badItem(problem: string): { status: 'error'; code: string; message: string; transient: boolean } {
