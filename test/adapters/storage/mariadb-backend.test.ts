@@ -11,7 +11,7 @@ import mysql from 'mysql2/promise';
 import { MariadbBackendConfig } from '../../../src/adapters/storage/mariadb/config.js';
 import { createMariadbBackend } from '../../../src/adapters/storage/mariadb/create.js';
 import { MariadbBackend } from '../../../src/adapters/storage/mariadb/mariadb-backend.js';
-import { mariadbDialect } from '../../../src/adapters/storage/mariadb/mariadb-dialect.js';
+import { hasDeleteReturning, mariadbDialect } from '../../../src/adapters/storage/mariadb/mariadb-dialect.js';
 import { decimalFits, shortestFloat32 } from '../../../src/adapters/storage/mariadb/mariadb-types.js';
 import { ValidationError } from '../../../packages/verify/src/core/errors.js';
 import type { HoldSpec, ListedObject, TargetSession } from '../../../src/app/ports/storage-backend.js';
@@ -112,6 +112,14 @@ describe('MariadbBackend: canonical row form', () => {
     assert.deepEqual(page, [{ locator: `${db.name}.types:{"id":1}`, size: Buffer.byteLength(expected) }]);
     const [h] = await session.hash([{ locator: `${db.name}.types:{"id":1}` }]);
     assert.deepEqual(h, { status: 'hashed', sha256: sha(expected), size: Buffer.byteLength(expected), fingerprint: sha(expected) });
+    // The one pass (DELETE ... RETURNING) hashes the row it removed in the very same form.
+    const recorded: unknown[] = [];
+    const consumed = await session.consume!([{ locator: `${db.name}.types:{"id":1}` }], async (hashes) => {
+      recorded.push(...hashes);
+    });
+    assert.deepEqual(recorded, [h]);
+    assert.deepEqual(consumed, [{ hash: h, destroy: { status: 'destroyed' } }]);
+    assert.deepEqual(await session.probe([{ locator: `${db.name}.types:{"id":1}` }]), [{ status: 'absent' }]);
   });
 
   it('keeps TIMESTAMP in UTC whatever the server time zone is, and unqualified names use the URL database', async (t) => {
@@ -120,6 +128,19 @@ describe('MariadbBackend: canonical row form', () => {
     const expected = '{"at":"2024-06-01T12:00:00Z","id":"42"}';
     const [h] = await session.hash([{ locator: `${db.name}.tz:{"id":"42"}` }]);
     assert.equal(h?.status === 'hashed' && h.sha256, sha(expected));
+  });
+
+  it('offers the one-pass consume() only on a server with DELETE ... RETURNING (MariaDB 10.5 and later, never MySQL)', async (t) => {
+    assert.equal(hasDeleteReturning('10.11.19-MariaDB-0+deb12u1'), true);
+    assert.equal(hasDeleteReturning('10.5.0-MariaDB'), true);
+    assert.equal(hasDeleteReturning('11.4.2-MariaDB-log'), true);
+    assert.equal(hasDeleteReturning('10.4.32-MariaDB'), false);
+    assert.equal(hasDeleteReturning('8.0.36'), false);
+    assert.equal(hasDeleteReturning('8.4.0-commercial'), false);
+    assert.equal(hasDeleteReturning(''), false);
+    const db = await freshDb(t, ['CREATE TABLE k (id int PRIMARY KEY)']);
+    const session = await db.backend.openTarget({ table: 'k', where: [], allowWholeTable: true }, []);
+    assert.equal(typeof session.consume, 'function', 'this server (MariaDB 10.11) has DELETE ... RETURNING');
   });
 
   it('prints a FLOAT as MariaDB does (shortest text of the 32-bit value) and checks decimals exactly', () => {

@@ -77,6 +77,14 @@ describe('PostgresBackend: canonical row form', () => {
     assert.deepEqual(page, [{ locator: `${db.schema}.types:{"id":1}`, size: Buffer.byteLength(expected) }]);
     const [h] = await session.hash([{ locator: `${db.schema}.types:{"id":1}` }]);
     assert.deepEqual(h, { status: 'hashed', sha256: sha(expected), size: Buffer.byteLength(expected), fingerprint: sha(expected) });
+    // The one pass (DELETE ... RETURNING) hashes the row it removed in the very same form.
+    const recorded: unknown[] = [];
+    const consumed = await session.consume!([{ locator: `${db.schema}.types:{"id":1}` }], async (hashes) => {
+      recorded.push(...hashes);
+    });
+    assert.deepEqual(recorded, [h]);
+    assert.deepEqual(consumed, [{ hash: h, destroy: { status: 'destroyed' } }]);
+    assert.deepEqual(await session.probe([{ locator: `${db.schema}.types:{"id":1}` }]), [{ status: 'absent' }]);
   });
 
   it('keeps the form whatever the session defaults of the role are (time zone, date style, float digits)', async (t) => {

@@ -81,6 +81,14 @@ describe('SqliteBackend: canonical row form', () => {
     assert.deepEqual(page, [{ locator: 'main.types:{"id":1}', size: Buffer.byteLength(expected) }]);
     const [h] = await session.hash([{ locator: 'main.types:{"id":1}' }]);
     assert.deepEqual(h, { status: 'hashed', sha256: sha(expected), size: Buffer.byteLength(expected), fingerprint: sha(expected) });
+    // The one pass (DELETE ... RETURNING) hashes the row it removed in the very same form.
+    const recorded: unknown[] = [];
+    const consumed = await session.consume!([{ locator: 'main.types:{"id":1}' }], async (hashes) => {
+      recorded.push(...hashes);
+    });
+    assert.deepEqual(recorded, [h]);
+    assert.deepEqual(consumed, [{ hash: h, destroy: { status: 'destroyed' } }]);
+    assert.deepEqual(await session.probe([{ locator: 'main.types:{"id":1}' }]), [{ status: 'absent' }]);
   });
 
   it('names integer keys beyond 2^53 by decimal strings, and only so', async (t) => {

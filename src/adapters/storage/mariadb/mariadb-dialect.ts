@@ -42,6 +42,17 @@ const CONNECTION_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE
 const str = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(str(v)));
 
+/**
+ * Whether a server of this VERSION() has `DELETE ... RETURNING`: MariaDB from
+ * 10.5 ("10.11.19-MariaDB-0+deb12u1"); MySQL ("8.0.36") has none.
+ */
+export function hasDeleteReturning(version: string): boolean {
+  const m = /^(\d+)\.(\d+)\.\d+-MariaDB/i.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 10 || (major === 10 && minor >= 5);
+}
+
 /** Quotes a MariaDB identifier: backticks, embedded backticks doubled. */
 export function quoteMariaIdent(name: string): string {
   if (name.includes('\0')) throw new TypeError('identifier contains NUL');
@@ -76,12 +87,13 @@ export const mariadbDialect: SqlDialect = {
     const type = str(row[2]);
     const engine = row[3] === null ? null : str(row[3]);
     const relation = type === 'BASE TABLE' || type === 'SYSTEM VERSIONED' ? 'table' : type === 'VIEW' ? 'view' : 'other';
-    const [cols, pk, fks, triggers, checks] = await Promise.all([
+    const [cols, pk, fks, triggers, checks, version] = await Promise.all([
       exec.query(COLUMNS, [schema, name]),
       exec.query(PRIMARY_KEY, [schema, name]),
       exec.query(CHANGING_FKS, [schema, name]),
       exec.query(DELETE_TRIGGERS, [schema, name]),
       exec.query(CHECKS, [schema, name]),
+      exec.query('SELECT VERSION()', []),
     ]);
     const checkByName = new Map(checks.rows.map((r) => [str(r[0]), str(r[1])]));
     const refusals: string[] = [];
@@ -119,6 +131,7 @@ export const mariadbDialect: SqlDialect = {
       deleteHooks: triggers.rows.filter((r) => str(r[1]) === schema && str(r[2]) === name).map((r) => ({ kind: 'trigger' as const, name: str(r[0]) })),
       inheritedBy: [],
       refusals,
+      deleteReturning: hasDeleteReturning(str(version.rows[0]?.[0] ?? '')),
     };
   },
 

@@ -66,6 +66,12 @@ export interface TableInfo {
   inheritedBy: string[];
   /** Other reasons the dialect refuses to destroy from this table (e.g. a storage engine without transactions). */
   refusals?: string[];
+  /**
+   * False when the server has no `DELETE ... RETURNING` (MySQL, MariaDB before
+   * 10.5): the session then offers no consume(), and the engine hashes and
+   * destroys in two passes. Absent means it has one.
+   */
+  deleteReturning?: boolean;
 }
 
 /** Raw values as the driver returns them with every type parser off (text forms, or null). */

@@ -57,13 +57,15 @@ export class SqlStatements {
     this.table = `${this.q(target.table.schema)}.${this.q(target.table.name)}`;
   }
 
-  private col(name: string): string {
-    return `${T}.${this.q(name)}`;
+  /** A column of the target, through the alias `t` (SELECT), or bare (`alias` false: a single-table DELETE, which MariaDB cannot alias). */
+  private col(name: string, alias = true): string {
+    return alias ? `${T}.${this.q(name)}` : this.q(name);
   }
 
-  private condition(c: Condition, b: Binder): string {
+  private condition(c: Condition, b: Binder, alias: boolean): string {
     const column = this.byName.get(c.column)!;
-    const col = this.dialect.filterColumn ? this.dialect.filterColumn(this.col(c.column), column) : this.col(c.column);
+    const ref = this.col(c.column, alias);
+    const col = this.dialect.filterColumn ? this.dialect.filterColumn(ref, column) : ref;
     switch (c.op) {
       case 'eq':
         return `${col} = ${b.bindFilter(toParam(c.value), column)}`;
@@ -84,20 +86,24 @@ export class SqlStatements {
   }
 
   /** The conjunction of conditions; `1 = 1` for none. */
-  private where(conditions: readonly Condition[], b: Binder): string {
+  private where(conditions: readonly Condition[], b: Binder, alias = true): string {
     if (conditions.length === 0) return '1 = 1';
-    return conditions.map((c) => `(${this.condition(c, b)})`).join(' AND ');
+    return conditions.map((c) => `(${this.condition(c, b, alias)})`).join(' AND ');
   }
 
   /** 1 when the conjunction holds, else 0 (NULL comparisons count as not matching). */
-  private flag(conditions: readonly Condition[], b: Binder): string {
-    return `CASE WHEN ${this.where(conditions, b)} THEN 1 ELSE 0 END`;
+  private flag(conditions: readonly Condition[], b: Binder, alias = true): string {
+    return `CASE WHEN ${this.where(conditions, b, alias)} THEN 1 ELSE 0 END`;
   }
 
-  /** Every column, then the scope flag, then one flag per hold. */
+  /** The scope flag, then one flag per hold. */
+  private flags(b: Binder): string[] {
+    return [this.flag(this.target.scope, b), ...this.target.holds.map((h) => this.flag(h.where, b))];
+  }
+
+  /** Every column, then the flags. */
   private selectList(b: Binder): string {
-    const cols = this.target.table.columns.map((c) => this.col(c.name));
-    return [...cols, this.flag(this.target.scope, b), ...this.target.holds.map((h) => this.flag(h.where, b))].join(', ');
+    return [...this.target.table.columns.map((c) => this.col(c.name)), ...this.flags(b)].join(', ');
   }
 
   private orderBy(): string {
@@ -124,9 +130,10 @@ export class SqlStatements {
    * the first output column is the index of the request each row answers, so
    * duplicate and non-canonical keys are matched with the database's own equality.
    */
-  byKeys(keys: readonly (readonly string[])[], mode: 'rows' | 'keys-only' | 'lock'): Statement {
+  byKeys(keys: readonly (readonly string[])[], mode: 'rows' | 'keys-only' | 'key-flags' | 'lock'): Statement {
     const b = new Binder(this.dialect);
-    const select = mode === 'keys-only' ? this.target.keyColumns.map((k) => this.col(k.name)).join(', ') : this.selectList(b);
+    const keyList = () => this.target.keyColumns.map((k) => this.col(k.name));
+    const select = mode === 'keys-only' ? keyList().join(', ') : mode === 'key-flags' ? [...keyList(), ...this.flags(b)].join(', ') : this.selectList(b);
     const rows = keys.map((key, i) => [String(i), ...this.target.keyColumns.map((k, j) => b.bind(key[j]!, k))]);
     const names = ['n', ...this.target.keyColumns.map((_, j) => `k${j}`)];
     const on = this.target.keyColumns.map((k, j) => `${this.col(k.name)} = r.k${j}`).join(' AND ');
@@ -140,13 +147,31 @@ export class SqlStatements {
   /** DELETE by raw key texts read inside the same transaction. */
   deleteByKeys(keys: readonly (readonly string[])[]): Statement {
     const b = new Binder(this.dialect);
+    return { sql: `DELETE FROM ${this.table} WHERE ${this.keyIn(keys, b)}`, params: b.params };
+  }
+
+  /**
+   * The one-pass DELETE of consume(): the rows of these keys (locator key
+   * values, by the database's own key equality) that are in scope and under
+   * no hold, answering every column in catalog order, so that the rows are
+   * hashed as they were deleted. A hold counts through its flag, so that a
+   * NULL comparison is "not held", exactly as in the flags of byKeys.
+   */
+  deleteReturning(keys: readonly (readonly string[])[]): Statement {
+    const b = new Binder(this.dialect);
+    const conditions = [this.keyIn(keys, b), `(${this.where(this.target.scope, b, false)})`, ...this.target.holds.map((h) => `${this.flag(h.where, b, false)} = 0`)];
+    const returning = this.target.table.columns.map((c) => this.col(c.name, false)).join(', ');
+    return { sql: `DELETE FROM ${this.table} WHERE ${conditions.join(' AND ')} RETURNING ${returning}`, params: b.params };
+  }
+
+  /** `key IN (...)` over bare key columns, every key value a bind parameter. */
+  private keyIn(keys: readonly (readonly string[])[], b: Binder): string {
     const cols = this.target.keyColumns;
     const tuples = keys.map((key) => {
       const ps = cols.map((k, j) => b.bind(key[j]!, k));
       return cols.length === 1 ? ps[0]! : `(${ps.join(', ')})`;
     });
     const left = cols.length === 1 ? this.q(cols[0]!.name) : `(${cols.map((k) => this.q(k.name)).join(', ')})`;
-    const inList = cols.length > 1 && this.dialect.inTuples ? this.dialect.inTuples(left, tuples) : `${left} IN (${tuples.join(', ')})`;
-    return { sql: `DELETE FROM ${this.table} WHERE ${inList}`, params: b.params };
+    return cols.length > 1 && this.dialect.inTuples ? this.dialect.inTuples(left, tuples) : `${left} IN (${tuples.join(', ')})`;
   }
 }

@@ -2,19 +2,22 @@
 // independent. Each call works in batches of keys, one statement (hash,
 // probe) or one transaction (destroy) per batch:
 //
+//   consume one transaction per call: DELETE ... RETURNING by key (scope and
+//           holds in the WHERE), hash the rows returned, record, COMMIT (sql-consume.ts)
 //   hash    SELECT rows by key (+ scope and hold flags) -> canonical form, SHA-256
 //   destroy BEGIN; SELECT rows by key ... FOR UPDATE; re-check scope, holds and
 //           the fingerprint of each locked row; DELETE by key the rest; COMMIT
 //   probe   SELECT keys by key
-//   list    keyset pagination by primary key, one page in memory
+//   list    keyset pagination by primary key, one page in memory; sizes only (no hash)
 //
 // A batch that fails with a data or integrity error (a bad key value, a
 // foreign key that restricts the delete) is retried one item at a time, so
 // that one bad item becomes one error outcome and the rest proceed.
 
-import type { DestroyOutcome, HashOutcome, ListedObject, ObjectRef, ProbeOutcome, TargetSession } from '../../../app/ports/storage-backend.js';
+import type { ConsumeOutcome, DestroyOutcome, HashOutcome, ListedObject, ObjectRef, ProbeOutcome, RecordHashes, TargetSession } from '../../../app/ports/storage-backend.js';
 import type { ClassifiedError, SqlDialect, SqlExecutor } from './dialect.js';
-import { digestRow, parseLocator, type RowDigest } from './row-form.js';
+import { digestRow, parseLocator, sizeRow, type RowDigest } from './row-form.js';
+import { consumeRows } from './sql-consume.js';
 import { SqlStatements, type CompiledTarget } from './sql-statements.js';
 
 export interface SqlSessionOptions {
@@ -48,6 +51,7 @@ export class SqlTargetSession implements TargetSession {
     private readonly options: SqlSessionOptions,
   ) {
     this.sql = new SqlStatements(dialect, target);
+    if (target.table.deleteReturning !== false) this.consume = (items, record) => this.consumeOnePass(items, record);
   }
 
   async *list(): AsyncIterable<ListedObject[]> {
@@ -57,7 +61,8 @@ export class SqlTargetSession implements TargetSession {
       const st = this.sql.listPage(after, this.options.pageSize);
       const { rows } = await this.exec.query(st.sql, st.params);
       if (rows.length === 0) return;
-      const digests = rows.map((r) => digestRow(this.dialect, this.target, r));
+      // The size is the byte length of the canonical text that hash() and consume() hash later.
+      const digests = rows.map((r) => sizeRow(this.dialect, this.target, r));
       yield digests.map((d) => ({ locator: d.locator, size: d.size, ...(d.heldBy !== undefined ? { heldBy: d.heldBy } : {}) }));
       this.assertOpen();
       if (rows.length < this.options.pageSize) return;
@@ -104,6 +109,57 @@ export class SqlTargetSession implements TargetSession {
     );
   }
 
+  /**
+   * One pass: DELETE ... RETURNING, hash what was removed, record, COMMIT (see
+   * sql-consume.ts); offered only where the server has DELETE ... RETURNING.
+   */
+  readonly consume?: (items: readonly ObjectRef[], record: RecordHashes) => Promise<ConsumeOutcome[]>;
+
+  /** consume(), where the server has it. */
+  async consumeOnePass(items: readonly ObjectRef[], record: RecordHashes): Promise<ConsumeOutcome[]> {
+    this.assertOpen();
+    if (!Array.isArray(items)) throw new TypeError('items must be an array');
+    const hashes: HashOutcome[] = new Array(items.length);
+    const admitted: Req[] = [];
+    items.forEach((item, index) => {
+      const locator = (item as { locator?: unknown } | null | undefined)?.locator;
+      const key = parseLocator(this.target, locator);
+      if (typeof key === 'string') hashes[index] = itemError('LOCATOR_INVALID', `locator refused: ${key}`);
+      else admitted.push({ index, key, locator: locator as string });
+    });
+    if (admitted.length === 0) {
+      await record(hashes);
+      return hashes.map((hash) => ({ hash }));
+    }
+    return consumeRows(
+      {
+        exec: this.exec,
+        dialect: this.dialect,
+        target: this.target,
+        sql: this.sql,
+        batchSize: this.options.batchSize,
+        twoPass: () => this.consumeTwoPass(items, record),
+        destroy: (hashed) => this.destroy(hashed),
+      },
+      hashes,
+      admitted,
+      record,
+    );
+  }
+
+  /** hash(), record, destroy(): the way of destroy() before consume existed, for the batches one pass cannot take. */
+  private async consumeTwoPass(items: readonly ObjectRef[], record: RecordHashes): Promise<ConsumeOutcome[]> {
+    const hashes = await this.hash(items);
+    await record(hashes);
+    const hashed = hashes.flatMap((h, k) => (h.status === 'hashed' ? [{ k, locator: items[k]!.locator, fingerprint: h.fingerprint }] : []));
+    const destroyed = await this.destroy(hashed.map(({ locator, fingerprint }) => ({ locator, fingerprint })));
+    const out: ConsumeOutcome[] = hashes.map((hash) => ({ hash }));
+    hashed.forEach(({ k }, i) => {
+      out[k]!.destroy = destroyed[i]!;
+    });
+    return out;
+  }
+
   async probe(items: readonly ObjectRef[]): Promise<ProbeOutcome[]> {
     this.assertOpen();
     return this.run<ProbeOutcome>(items, async (batch) => {
@@ -134,7 +190,7 @@ export class SqlTargetSession implements TargetSession {
     );
     const { rows } = await exec.query(st.sql, st.params);
     const out = new Map<number, RowDigest>();
-    for (const r of rows) out.set(batch[Number(r[0])]!.index, digestRow(this.dialect, this.target, r, 1));
+    for (const r of rows) out.set(batch[Number(r[0])]!.index, digestRow(this.dialect, this.target, r, { offset: 1 }));
     return out;
   }
 

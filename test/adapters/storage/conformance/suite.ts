@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { ValidationError } from '../../../../packages/verify/src/core/errors.js';
 import type {
+  ConsumeOutcome,
   DestroyOutcome,
   DestructionMethod,
   HashOutcome,
@@ -113,6 +114,109 @@ async function retrying<T extends { status: string }>(call: () => Promise<T[]>, 
   }
   assert.fail(`still failing after ${tries} tries: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
 }
+
+type RecordCall = HashOutcome[];
+
+/** Calls consume with a record() that keeps every call and runs `during` inside it. */
+async function consumeLogged(w: World, items: readonly ObjectRef[], during: (hashes: readonly HashOutcome[]) => Promise<void> = async () => undefined): Promise<{ out: ConsumeOutcome[]; calls: RecordCall[] }> {
+  const calls: RecordCall[] = [];
+  const out = await w.session.consume!(items, async (hashes) => {
+    calls.push([...hashes]);
+    await during(hashes);
+  });
+  return { out, calls };
+}
+
+const consumeCases: Record<string, (t: TestContext, factory: FixtureFactory) => Promise<void>> = {
+  'destroys what it hashed, recording the fixture\'s own SHA-256 and size exactly once, while every object is still there': async (t, factory) => {
+    const w = await world(t, factory);
+    const victims = ['in/a0', 'in/a1', 'in/a2'].map((n) => get(w, n));
+    const { out, calls } = await consumeLogged(w, victims.map(ref), async () => assertExists(w, victims, true));
+    assert.equal(calls.length, 1, 'record is called exactly once');
+    assert.equal(calls[0]!.length, victims.length);
+    victims.forEach((o, i) => {
+      const h = hashed(calls[0]![i], o.locator);
+      assert.equal(h.sha256, o.sha256, `sha256 of ${o.locator}`);
+      assert.equal(h.size, o.size, `size of ${o.locator}`);
+      assert.deepEqual(out[i]!.hash, h, 'the outcome carries the hash recorded');
+      assert.ok(out[i]!.destroy?.status === 'destroyed', JSON.stringify(out[i]!.destroy));
+    });
+    await assertExists(w, victims, false);
+    assert.deepEqual(await w.session.probe(victims.map(ref)), victims.map((): ProbeOutcome => ({ status: 'absent' })));
+    await assertExists(w, w.all.filter((o) => !victims.includes(o)), true);
+  },
+  'refuses out-of-scope, held, vanished and malformed items in order, with no destroy outcome, and leaves them': async (t, factory) => {
+    const w = await world(t, factory);
+    const [out, held, gone, good] = ['out/o0', 'held/h0', 'in/a3', 'in/a4'].map((n) => get(w, n)) as [SeededObject, SeededObject, SeededObject, SeededObject];
+    await w.fx.remove(gone.locator);
+    const items = [ref(out), ref(held), ref(gone), { locator: 42 } as unknown as ObjectRef, ref(good)];
+    const { out: outcomes, calls } = await consumeLogged(w, items);
+    assert.equal(calls.length, 1);
+    assert.equal(outcomes.length, items.length);
+    assert.deepEqual(outcomes.slice(0, 3), [{ hash: { status: 'out-of-scope' } }, { hash: { status: 'held', holdId: w.fx.hold.id } }, { hash: { status: 'absent' } }]);
+    const bad = outcomes[3]!;
+    assert.ok(bad.hash.status === 'error' ? bad.hash.transient === false : bad.hash.status === 'out-of-scope' || bad.hash.status === 'absent', JSON.stringify(bad));
+    assert.equal(bad.destroy, undefined);
+    assert.equal(hashed(outcomes[4]!.hash, good.locator).sha256, good.sha256);
+    assert.ok(outcomes[4]!.destroy?.status === 'destroyed');
+    await assertExists(w, [out, held], true);
+    await assertExists(w, [good], false);
+  },
+  'destroys nothing and rethrows when record() throws': async (t, factory) => {
+    const w = await world(t, factory);
+    const victims = ['in/a0', 'in/a1'].map((n) => get(w, n));
+    const boom = new Error('the intents could not be written');
+    await assert.rejects(
+      w.session.consume!(victims.map(ref), async () => {
+        throw boom;
+      }),
+      (e: unknown) => e === boom,
+    );
+    await assertExists(w, w.all, true);
+  },
+  'records once for an empty batch, and answers nothing': async (t, factory) => {
+    const w = await world(t, factory, [{ name: 'in/a0', seed: 1 }]);
+    const { out, calls } = await consumeLogged(w, []);
+    assert.deepEqual(calls, [[]]);
+    assert.deepEqual(out, []);
+  },
+  'under a transient fault, whatever it destroyed had its hash recorded in that call; retried, it destroys the rest': async (t, factory) => {
+    const w = await world(t, factory);
+    if (!w.fx.failNext) {
+      t.diagnostic(`no real transient fault injected: ${w.fx.transientFaultNote ?? ''}`);
+      return;
+    }
+    const victims = ['in/a0', 'in/a1'].map((n) => get(w, n));
+    // The fixture's own look may meet the fault too (a lock still held): asked again until it answers.
+    const exists = async (o: SeededObject): Promise<boolean> => {
+      for (let i = 0; ; i++) {
+        try {
+          return await w.fx.exists(o.locator);
+        } catch (e) {
+          if (i >= 40) throw e;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      }
+    };
+    for (let fault = 1; fault <= 3; fault++) {
+      await w.fx.failNext(fault); // the fault lands on a different statement each time
+      const calls: RecordCall[] = [];
+      await w.session.consume!(victims.map(ref), async (hashes) => void calls.push([...hashes])).catch(() => undefined);
+      for (const [i, o] of victims.entries()) {
+        if (await exists(o)) continue;
+        const h = calls.flat().filter((x, k) => k % victims.length === i && x.status === 'hashed') as Hashed[];
+        assert.ok(h.some((x) => x.sha256 === o.sha256), `${o.locator} was destroyed without its hash recorded (fault ${fault})`);
+      }
+      if (!(await Promise.all(victims.map(exists))).some(Boolean)) break;
+    }
+    // Retried as the engine would until no transient error is left: everything is gone, nothing else is.
+    for (let i = 0; i < 20 && (await Promise.all(victims.map(exists))).some(Boolean); i++) {
+      await w.session.consume!(victims.map(ref), async () => undefined).catch(() => undefined);
+    }
+    await assertExists(w, victims, false);
+    await assertExists(w, w.all.filter((o) => !victims.includes(o)), true);
+  },
+};
 
 export function runConformance(label: string, factory: FixtureFactory): void {
   describe(`StorageBackend conformance: ${label}`, () => {
@@ -380,6 +484,16 @@ export function runConformance(label: string, factory: FixtureFactory): void {
       await fx.failNext(1);
       await transientOrOk(() => w.session.probe(victims.map(ref)));
       assert.deepEqual(await retrying(() => w.session.probe(victims.map(ref))), [{ status: 'absent' }, { status: 'absent' }]);
+    });
+
+    // consume() is optional (the port): these cases are subtests, made only when the backend's session has it.
+    it('consume(): one pass, the hashes recorded before anything is destroyed (only for sessions that have consume)', async (t) => {
+      const probe = await world(t, factory, [{ name: 'in/a0', seed: 1 }]);
+      if (!probe.session.consume) {
+        t.diagnostic(`${label}: no consume(); the engine uses hash() and destroy(), covered above`);
+        return;
+      }
+      for (const [name, run] of Object.entries(consumeCases)) await t.test(name, (st) => run(st, factory));
     });
 
     it('answers empty batches with empty arrays', async (t) => {
