@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -20,6 +20,8 @@ function tempDir(t: TestContext): string {
   t.after(() => rmSync(base, { recursive: true, force: true }));
   return base;
 }
+
+const status = (o: { status: string; code?: string } | undefined): string => (o?.status === 'error' ? `${o.code}` : `${o?.status}`);
 
 function rootRef(path: string): RootRef {
   const st = lstatSync(path, { bigint: true });
@@ -112,15 +114,46 @@ describe('fs thread pool', () => {
       const pool = new FsThreadPool(2, { mode });
       t.after(() => pool.close());
       const ref = rootRef(root);
+      const identity = { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
       const outcomes = [
         ...(await pool.run({ op: 'hash', root: ref, items: bad })),
         ...(await pool.run({ op: 'destroy', root: ref, items: bad.map((locator) => ({ locator, fingerprint })) })),
         ...(await pool.run({ op: 'probe', root: ref, items: bad })),
+        ...(await pool.run({ op: 'hash-identified', root: ref, items: bad })),
+        ...(await pool.run({ op: 'unlink-identified', root: ref, items: bad.map((locator) => ({ locator, identity })) })),
       ];
-      assert.equal(outcomes.length, bad.length * 3);
+      assert.equal(outcomes.length, bad.length * 5);
       for (const o of outcomes) assert.equal(o.status === 'error' && o.code, 'LOCATOR_INVALID', `${mode}: ${JSON.stringify(o)}`);
     }
     assert.equal(readFileSync(secret, 'utf8'), 'outside');
     assert.ok(dirname(secret) === dir);
+  });
+
+  // consume's second pass compares what the first kept, field by field: any one
+  // that differs (the inode of a replacement, a size, an mtime, a ctime) leaves the file.
+  it('unlink-identified unlinks only a file whose every identity field is the one kept, then looks again', async (t) => {
+    const dir = tempDir(t);
+    const root = rootRef(dir);
+    const pool = new FsThreadPool(1, { mode: detectConfineMode() });
+    t.after(() => pool.close());
+    const fields = ['dev', 'ino', 'size', 'mtimeNs', 'ctimeNs'] as const;
+    for (const field of fields) writeFileSync(join(dir, field), field);
+    const [hashed] = await pool.run({ op: 'hash-identified', root, items: ['dev'] });
+    assert.equal(hashed?.status, 'hashed', status(hashed));
+    const kept = hashed?.status === 'hashed' ? hashed.identity : undefined;
+    const st = lstatSync(join(dir, 'dev'), { bigint: true });
+    assert.deepEqual(kept, { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs });
+    const off = fields.map((field) => {
+      const s = lstatSync(join(dir, field), { bigint: true });
+      return { locator: field, identity: { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, [field]: s[field] + 1n } };
+    });
+    assert.deepEqual(await pool.run({ op: 'unlink-identified', root, items: off }), fields.map(() => ({ status: 'changed' })));
+    for (const field of fields) assert.equal(readFileSync(join(dir, field), 'utf8'), field);
+    const malformed = [undefined, '1:2:3:4:5', { ...kept, ctimeNs: 5 }].map((identity) => ({ locator: 'ino', identity }));
+    const refused = await pool.run({ op: 'unlink-identified', root, items: malformed as never });
+    assert.deepEqual(refused.map((o) => o.status === 'error' && o.code), ['IDENTITY_INVALID', 'IDENTITY_INVALID', 'IDENTITY_INVALID']);
+    assert.deepEqual(await pool.run({ op: 'unlink-identified', root, items: [{ locator: 'dev', identity: kept! }] }), [{ status: 'destroyed', probed: 'absent' }]);
+    assert.deepEqual(await pool.run({ op: 'unlink-identified', root, items: [{ locator: 'dev', identity: kept! }] }), [{ status: 'absent' }]);
+    for (const field of fields.slice(1)) assert.ok(existsSync(join(dir, field)), field);
   });
 });

@@ -4,10 +4,11 @@
 // Every function answers with an outcome and throws only when the whole batch
 // cannot go on (the root changed).
 
-import { createHash } from 'node:crypto';
+import { createHash, hash as hashOnce } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, unlinkSync, type BigIntStats } from 'node:fs';
 import type { DestroyOutcome, HashOutcome, ProbeOutcome } from '../../../app/ports/storage-backend.js';
 import type { DirResolver, DirResult } from './confine.js';
+import { identityOf, isIdentity, sameIdentity, type FileIdentity } from './file-identity.js';
 import { errnoCode, fsError, itemError, type ItemError } from './errno.js';
 import { locatorProblem, splitLocator } from './locator.js';
 
@@ -22,6 +23,9 @@ const FINGERPRINT = /^\d{1,20}:\d{1,20}:\d{1,20}:-?\d{1,30}$/;
 export function fingerprintOf(st: BigIntStats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
 }
+
+/** A hashed outcome of consume's first pass, with the identity of the file that was read. */
+export type IdentifiedHash = Exclude<HashOutcome, { status: 'hashed' }> | (Extract<HashOutcome, { status: 'hashed' }> & { identity: FileIdentity });
 
 function invalidLocator(locator: unknown): ItemError | undefined {
   const problem = locatorProblem(locator);
@@ -47,14 +51,40 @@ const hardlinked = (locator: string, nlink: bigint): ItemError =>
     `${JSON.stringify(locator)} has ${nlink} hard links: unlinking one name would not destroy the content, which stays reachable through the others`,
   );
 
-/** Reads and hashes one file, streaming through `buffer`; the fingerprint comes from fstat of the same fd. */
-export function hashItem(dirs: DirResolver, locator: string, buffer: Buffer): HashOutcome {
-  const invalid = invalidLocator(locator);
-  if (invalid) return invalid;
+/** A well-formed locator's path, its parent resolved inside the root, or why not. */
+function confinedPath(dirs: DirResolver, locator: string): string | { status: 'absent' } | ItemError {
   const { dir, name } = splitLocator(locator);
   const d = dirs.resolve(dir);
-  if (!d.ok) return dirRefusal(d, locator);
-  const path = `${d.prefix}/${name}`;
+  return d.ok ? `${d.prefix}/${name}` : dirRefusal(d, locator);
+}
+
+/** Reads and hashes one file, streaming through `buffer`; the fingerprint comes from fstat of the same fd. */
+export function hashItem(dirs: DirResolver, locator: string, buffer: Buffer): HashOutcome {
+  const read = readAndHash(dirs, locator, buffer, true);
+  return read.status === 'read' ? { status: 'hashed', sha256: read.sha256, size: read.size, fingerprint: fingerprintOf(read.before) } : read;
+}
+
+/**
+ * consume's first pass: as hashItem, and the identity of the file read, for
+ * the second pass (unlinkIdentified). The descriptor is not fstat'ed again
+ * after the read: the second pass compares the file's identity, ctime
+ * included, with the one before the read, so a file written during the read
+ * (which only a second fstat would have caught here) is never unlinked; its
+ * hash, recorded, certifies nothing, and the next round hashes it again.
+ */
+export function hashIdentified(dirs: DirResolver, locator: string, buffer: Buffer): IdentifiedHash {
+  const read = readAndHash(dirs, locator, buffer, false);
+  if (read.status !== 'read') return read;
+  return { status: 'hashed', sha256: read.sha256, size: read.size, fingerprint: fingerprintOf(read.before), identity: identityOf(read.before) };
+}
+
+type ReadResult = Exclude<HashOutcome, { status: 'hashed' }> | { status: 'read'; sha256: string; size: number; before: BigIntStats };
+
+function readAndHash(dirs: DirResolver, locator: string, buffer: Buffer, statAfter: boolean): ReadResult {
+  const invalid = invalidLocator(locator);
+  if (invalid) return invalid;
+  const path = confinedPath(dirs, locator);
+  if (typeof path !== 'string') return path;
   try {
     // lstat first, so that no special file is ever opened: a device node in the
     // tree (say, an extracted system image's dev/watchdog) opens the real device.
@@ -76,24 +106,45 @@ export function hashItem(dirs: DirResolver, locator: string, buffer: Buffer): Ha
     if (!before.isFile()) return notRegular(locator);
     if (before.nlink === 0n) return { status: 'absent' };
     if (before.nlink > 1n) return hardlinked(locator, before.nlink);
-    const hash = createHash('sha256');
-    let total = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
-      total += n;
-    }
-    const after = fstatSync(fd, { bigint: true });
-    if (BigInt(total) !== before.size || fingerprintOf(after) !== fingerprintOf(before) || after.ctimeNs !== before.ctimeNs) {
+    const { total, sha256 } = before.size < BigInt(buffer.length) ? readWhole(fd, buffer) : readStreaming(fd, buffer);
+    // Read to EOF, so a size that lies (or a file that grew or shrank) shows here.
+    if (BigInt(total) !== before.size || (statAfter && !sameIdentity(fstatSync(fd, { bigint: true }), before))) {
       return itemError('CHANGED_DURING_READ', `${JSON.stringify(locator)} changed while it was read (${total} bytes read)`, true);
     }
-    return { status: 'hashed', sha256: hash.digest('hex'), size: total, fingerprint: fingerprintOf(before) };
+    return { status: 'read', sha256, size: total, before };
   } catch (e) {
     return fsError(e, 'read', locator);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A file smaller than the buffer (most files): read whole, to EOF, and hashed
+ * in one call. A file that grew past the buffer meanwhile stops at the
+ * buffer's end; its size then differs from the fstat's and it is reported changed.
+ */
+function readWhole(fd: number, buffer: Buffer): { total: number; sha256: string } {
+  let total = 0;
+  for (;;) {
+    const n = readSync(fd, buffer, total, buffer.length - total, null);
+    if (n === 0) break;
+    total += n;
+    if (total === buffer.length) break;
+  }
+  return { total, sha256: hashOnce('sha256', buffer.subarray(0, total), 'hex') };
+}
+
+function readStreaming(fd: number, buffer: Buffer): { total: number; sha256: string } {
+  const hash = createHash('sha256');
+  let total = 0;
+  for (;;) {
+    const n = readSync(fd, buffer, 0, buffer.length, null);
+    if (n === 0) break;
+    hash.update(buffer.subarray(0, n));
+    total += n;
+  }
+  return { total, sha256: hash.digest('hex') };
 }
 
 /**
@@ -109,10 +160,33 @@ export function destroyItem(dirs: DirResolver, locator: string, fingerprint: str
   if (typeof fingerprint !== 'string' || !FINGERPRINT.test(fingerprint)) {
     return itemError('FINGERPRINT_INVALID', `fingerprint of ${JSON.stringify(locator)} is not dev:ino:size:mtimeNs`);
   }
-  const { dir, name } = splitLocator(locator);
-  const d = dirs.resolve(dir);
-  if (!d.ok) return dirRefusal(d, locator);
-  const path = `${d.prefix}/${name}`;
+  const path = confinedPath(dirs, locator);
+  if (typeof path !== 'string') return path;
+  return unlinkIfSame(path, locator, (st) => fingerprintOf(st) === fingerprint);
+}
+
+/**
+ * consume's second pass: as destroyItem, against the identity that the first
+ * pass kept (ctime included), then lstat of the path: nothing there now is the
+ * probe of invariant 2, answered as `probed: 'absent'`. Anything found there
+ * (a file created since) leaves the probe to the engine.
+ */
+export function unlinkIdentified(dirs: DirResolver, locator: string, identity: FileIdentity): DestroyOutcome {
+  const invalid = invalidLocator(locator);
+  if (invalid) return invalid;
+  if (!isIdentity(identity)) return itemError('IDENTITY_INVALID', `identity of ${JSON.stringify(locator)} is not { dev, ino, size, mtimeNs, ctimeNs } in bigints`);
+  const path = confinedPath(dirs, locator);
+  if (typeof path !== 'string') return path;
+  const outcome = unlinkIfSame(path, locator, (st) => sameIdentity(st, identity));
+  if (outcome.status !== 'destroyed') return outcome;
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) === undefined ? { status: 'destroyed', probed: 'absent' } : outcome;
+  } catch {
+    return outcome; // the engine probes
+  }
+}
+
+function unlinkIfSame(path: string, locator: string, same: (st: BigIntStats) => boolean): DestroyOutcome {
   let fd: number;
   try {
     fd = openSync(path, FILE_FLAGS);
@@ -122,7 +196,7 @@ export function destroyItem(dirs: DirResolver, locator: string, fingerprint: str
   }
   try {
     const st = fstatSync(fd, { bigint: true });
-    if (!st.isFile() || fingerprintOf(st) !== fingerprint) return { status: 'changed' };
+    if (!st.isFile() || !same(st)) return { status: 'changed' };
     if (st.nlink === 0n) return { status: 'absent' };
     if (st.nlink > 1n) return hardlinked(locator, st.nlink);
     try {
@@ -149,12 +223,11 @@ export function destroyItem(dirs: DirResolver, locator: string, fingerprint: str
 export function probeItem(dirs: DirResolver, locator: string): ProbeOutcome {
   const invalid = invalidLocator(locator);
   if (invalid) return invalid;
-  const { dir, name } = splitLocator(locator);
-  const d = dirs.resolve(dir);
-  if (!d.ok) return dirRefusal(d, locator);
+  const path = confinedPath(dirs, locator);
+  if (typeof path !== 'string') return path;
   try {
     // After a destroy, absent is the common answer: no exception for ENOENT.
-    return lstatSync(`${d.prefix}/${name}`, { throwIfNoEntry: false }) === undefined ? { status: 'absent' } : { status: 'present' };
+    return lstatSync(path, { throwIfNoEntry: false }) === undefined ? { status: 'absent' } : { status: 'present' };
   } catch (e) {
     return isGone(e) ? { status: 'absent' } : fsError(e, 'lstat', locator);
   }

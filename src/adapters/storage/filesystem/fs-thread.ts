@@ -3,7 +3,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { DirResolver } from './confine.js';
-import { destroyItem, hashItem, probeItem } from './fs-ops.js';
+import { destroyItem, hashIdentified, hashItem, probeItem, unlinkIdentified } from './fs-ops.js';
 import type { ThreadData, ThreadRequest, ThreadResponse } from './protocol.js';
 import { readDir } from './read-dir.js';
 import { removeDir } from './remove-dir.js';
@@ -23,6 +23,10 @@ function run(task: ThreadRequest): unknown {
         return task.items.map((item) => destroyItem(dirs, item.locator, item.fingerprint));
       case 'probe':
         return task.items.map((locator) => probeItem(dirs, locator));
+      case 'hash-identified':
+        return task.items.map((locator) => hashIdentified(dirs, locator, buffer));
+      case 'unlink-identified':
+        return task.items.map((item) => unlinkIdentified(dirs, item.locator, item.identity));
       case 'readdir':
         return readDir(dirs, task.dir);
       case 'rmdir':

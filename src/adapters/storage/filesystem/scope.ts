@@ -168,13 +168,21 @@ export function compileTarget(scope: unknown, holds: readonly HoldSpec[]): { sco
 
 /** True when the locator is well formed, matches an include and no exclude. */
 export function matchesScope(scope: CompiledScope, locator: string): boolean {
-  if (!isValidLocator(locator)) return false;
+  return isValidLocator(locator) && matchesScopeChecked(scope, locator);
+}
+
+/** matchesScope for a locator that the caller has just found well formed (locatorProblem): not checked again. */
+export function matchesScopeChecked(scope: CompiledScope, locator: string): boolean {
   return scope.include.some((m) => m(locator)) && !scope.exclude.some((m) => m(locator));
 }
 
 /** The id of the first hold covering the locator, or undefined. An invalid locator is treated as held by nothing. */
 export function heldBy(holds: readonly CompiledHold[], locator: string): string | undefined {
-  if (!isValidLocator(locator)) return undefined;
+  return isValidLocator(locator) ? heldByChecked(holds, locator) : undefined;
+}
+
+/** heldBy for a locator that the caller has just found well formed (locatorProblem): not checked again. */
+export function heldByChecked(holds: readonly CompiledHold[], locator: string): string | undefined {
   for (const hold of holds) {
     if (hold.include.some((m) => m(locator))) return hold.id;
   }

@@ -5,22 +5,25 @@
 
 import { unnameableLocator } from '../unnameable.js';
 import type {
+  ConsumeOutcome,
   DestroyOutcome,
   HashOutcome,
   ListedObject,
   ObjectRef,
   ProbeOutcome,
+  RecordHashes,
   TargetBinding,
   TargetSession,
 } from '../../../app/ports/storage-backend.js';
+import { refuseChangedRoot, runChecked, type Refusal } from './checked-run.js';
 import type { RootRef } from './confine.js';
 import { itemError } from './errno.js';
-import { ThreadTaskError, type FsThreadPool } from './fs-thread-pool.js';
+import type { FsThreadPool } from './fs-thread-pool.js';
 import { bindingOfRoot } from './root-binding.js';
 import { joinLocator, locatorProblem, MAX_LOCATOR_CHARS } from './locator.js';
-import type { DestroyItem } from './protocol.js';
+import type { DestroyItem, IdentifiedItem } from './protocol.js';
 import type { DirEntry } from './read-dir.js';
-import { heldBy, matchesScope, mayContainInScope, type CompiledHold, type CompiledScope } from './scope.js';
+import { heldByChecked, matchesScope, matchesScopeChecked, mayContainInScope, type CompiledHold, type CompiledScope } from './scope.js';
 import { directoryStatements, removeEmptiedDirs } from './tidy-dirs.js';
 
 export type SkipListener = (locator: string, reason: string) => void;
@@ -28,23 +31,6 @@ export type SkipListener = (locator: string, reason: string) => void;
 export interface SessionOptions {
   pageSize: number;
   onSkip?: SkipListener;
-}
-
-type Refusal = Extract<HashOutcome, { status: 'absent' | 'held' | 'out-of-scope' | 'error' }>;
-
-/**
- * A slice whose thread found the root changed (confine.ts) answers a permanent
- * ROOT_CHANGED error per item: its objects become exceptions, never records,
- * and no retry runs them against a root that is not the planned one.
- */
-async function refuseChangedRoot<T>(slice: readonly unknown[], run: Promise<T[]>): Promise<T[]> {
-  try {
-    return await run;
-  } catch (e) {
-    if (!(e instanceof ThreadTaskError) || e.code !== 'ROOT_CHANGED') throw e;
-    const refusal = itemError('ROOT_CHANGED', e.message);
-    return slice.map(() => refusal as T);
-  }
 }
 
 /** Patterns are matched against locators up to the locator limit only. */
@@ -112,13 +98,13 @@ export class FilesystemTargetSession implements TargetSession {
         if (unnamed) page.push(unnamed);
         continue;
       }
-      const inScope = matchesScope(this.scope, locator);
+      const inScope = matchesScopeChecked(this.scope, locator); // nameProblem is undefined: well formed
       if (entry.kind !== 'file') {
         if (inScope || mayContainInScope(this.scope, locator)) this.skip(locator, `${entry.kind}, not a regular file`);
         continue;
       }
       if (!inScope) continue;
-      const hold = heldBy(this.holds, locator);
+      const hold = heldByChecked(this.holds, locator);
       page.push({ locator, size: entry.size ?? 0, ...(hold !== undefined ? { heldBy: hold } : {}) });
       if (page.length >= this.options.pageSize) {
         yield page;
@@ -131,14 +117,15 @@ export class FilesystemTargetSession implements TargetSession {
 
   async hash(items: readonly ObjectRef[]): Promise<HashOutcome[]> {
     this.assertOpen();
-    return this.runChecked<string, HashOutcome>(items, (item) => this.admit(item), (locator) => locator, (slice) =>
+    return runChecked<string, HashOutcome>(this.pool, items, (item) => this.admit(item), (locator) => locator, (slice) =>
       refuseChangedRoot(slice, this.pool.run({ op: 'hash', root: this.root, items: slice })),
     );
   }
 
   async destroy(items: ReadonlyArray<ObjectRef & { fingerprint: string }>): Promise<DestroyOutcome[]> {
     this.assertOpen();
-    return this.runChecked<DestroyItem, DestroyOutcome>(
+    return runChecked<DestroyItem, DestroyOutcome>(
+      this.pool,
       items,
       (item) => this.admit(item),
       (locator, item) => ({ locator, fingerprint: String((item as { fingerprint?: unknown }).fingerprint) }),
@@ -148,9 +135,54 @@ export class FilesystemTargetSession implements TargetSession {
 
   async probe(items: readonly ObjectRef[]): Promise<ProbeOutcome[]> {
     this.assertOpen();
-    return this.runChecked<string, ProbeOutcome>(items, (item) => this.admitLocator(item), (locator) => locator, (slice) =>
+    return runChecked<string, ProbeOutcome>(this.pool, items, (item) => this.admitLocator(item), (locator) => locator, (slice) =>
       refuseChangedRoot(slice, this.pool.run({ op: 'probe', root: this.root, items: slice })),
     );
+  }
+
+  /**
+   * Hashes and unlinks in two thread passes, with the hashes recorded in
+   * between (invariant 3), instead of hash(), destroy() and probe():
+   * 1. each admitted file (in scope, not held) is opened as hash() opens it
+   *    (confined, no symlink followed, no special file), fstat'ed and hashed;
+   *    its identity (device, inode, size, mtime, ctime) stays here, in memory;
+   * 2. `record` makes the hashes durable; if it throws, nothing was unlinked;
+   * 3. scope and holds are checked again, and each hashed file whose path
+   *    still names that file, unchanged and with one link, is unlinked as
+   *    destroy() unlinks (a link count of 0 after it, or UNLINK_UNVERIFIED),
+   *    and its path lstat'ed: found empty, it is `probed: 'absent'`.
+   * A file replaced, written, touched or linked since the first pass is
+   * `changed` and left alone; one gone is `absent`.
+   */
+  async consume(items: readonly ObjectRef[], record: RecordHashes): Promise<ConsumeOutcome[]> {
+    this.assertOpen();
+    if (!Array.isArray(items)) throw new TypeError('items must be an array');
+    const admitted = items.map((item) => this.admit(item));
+    const hashed = await runChecked(this.pool, admitted, (a) => a as string | Refusal, (locator) => locator, (slice) =>
+      refuseChangedRoot(slice, this.pool.run({ op: 'hash-identified', root: this.root, items: slice })),
+    );
+    const out: ConsumeOutcome[] = [];
+    const toUnlink: IdentifiedItem[] = [];
+    const positions: number[] = [];
+    hashed.forEach((h, i) => {
+      if (h.status !== 'hashed') {
+        out.push({ hash: h });
+        return;
+      }
+      const { identity, ...hash } = h;
+      out.push({ hash });
+      toUnlink.push({ locator: admitted[i] as string, identity });
+      positions.push(i);
+    });
+    await record(out.map((o) => o.hash));
+    this.assertOpen();
+    const unlinked = await runChecked(this.pool, toUnlink, (item) => this.inScopeAndFree((item as IdentifiedItem).locator), (_, item) => item as IdentifiedItem, (slice) =>
+      refuseChangedRoot(slice, this.pool.run({ op: 'unlink-identified', root: this.root, items: slice })),
+    );
+    unlinked.forEach((d, k) => {
+      out[positions[k]!]!.destroy = d;
+    });
+    return out;
   }
 
   /**
@@ -210,36 +242,14 @@ export class FilesystemTargetSession implements TargetSession {
   /** Well formed, in scope now and held by nothing now (invariant 1), else the refusal. */
   private admit(item: unknown): string | Refusal {
     const locator = this.admitLocator(item);
-    if (typeof locator !== 'string') return locator;
-    if (!matchesScope(this.scope, locator)) return { status: 'out-of-scope' };
-    const hold = heldBy(this.holds, locator);
-    if (hold !== undefined) return { status: 'held', holdId: hold };
-    return locator;
+    return typeof locator === 'string' ? this.inScopeAndFree(locator) : locator;
   }
 
-  private async runChecked<T, R>(
-    items: readonly unknown[],
-    admit: (item: unknown) => string | Refusal,
-    toTask: (locator: string, item: unknown) => T,
-    run: (slice: T[]) => Promise<R[]>,
-  ): Promise<R[]> {
-    if (!Array.isArray(items)) throw new TypeError('items must be an array');
-    const out: (R | undefined)[] = new Array(items.length);
-    const tasks: T[] = [];
-    const positions: number[] = [];
-    items.forEach((item, i) => {
-      const admitted = admit(item);
-      if (typeof admitted === 'string') {
-        tasks.push(toTask(admitted, item));
-        positions.push(i);
-      } else {
-        out[i] = admitted as R;
-      }
-    });
-    const results = await this.pool.runSplit(tasks, run);
-    results.forEach((r, k) => {
-      out[positions[k]!] = r;
-    });
-    return out as R[];
+  /** A well-formed locator if it is in scope now and held by nothing now (invariant 1), else the refusal. */
+  private inScopeAndFree(locator: string): string | Refusal {
+    if (!matchesScopeChecked(this.scope, locator)) return { status: 'out-of-scope' };
+    const hold = heldByChecked(this.holds, locator);
+    if (hold !== undefined) return { status: 'held', holdId: hold };
+    return locator;
   }
 }
