@@ -22,7 +22,7 @@
 //   BENCH_API_BASELINE_S (default 15), BENCH_SERVE_PROF=DIR (CPU profile of serve, written at exit),
 //   BENCH_API_TRACE=FILE (every paced request: endpoint, scheduled ms, latency ms, status)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
@@ -30,14 +30,17 @@ import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canonicalize, publicKeyToPem, signApproval } from '@shredproof/verify';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { generateKeys } from '../src/adapters/keys/pem-keys.js';
 import { loadQueueAuth } from '../src/adapters/queue/queue-key.js';
-import { buildTree } from './e2e.js';
+import { personSigner } from '../test/helpers/approvals.js';
+import { BIN } from './procs.js';
+import { buildTree } from './trees.js';
 import type { BenchResult } from './types.js';
 
-const BIN = fileURLToPath(new URL('../bin/shredproof.js', import.meta.url));
+const APPROVER = 'bob';
 const RATE = Number(process.env.BENCH_API_RATE ?? 50);
 const CONNECTIONS = Number(process.env.BENCH_API_CONNECTIONS ?? 5);
 const BASELINE_S = Number(process.env.BENCH_API_BASELINE_S ?? 15);
@@ -91,7 +94,12 @@ async function preparedOrder(a: Api, t: Tokens, backend: string): Promise<{ id: 
   const o = await a.call('/v1/orders', t.operator, { method: 'POST', json: { reference: `bench-${backend}`, targets: [{ backend, scope: { include: ['users/**'] } }] } });
   await a.call(`/v1/orders/${o.id}/plan`, t.operator, { method: 'POST' });
   const planned = await waitState(a, t.operator, o.id, ['planned']);
-  await a.call(`/v1/orders/${o.id}/approve`, t.approver, { method: 'POST', json: { planRoot: planned.plan.root } });
+  // Signed by the approver's personal key, as `shredproof order approve --key` signs it.
+  const orderSha256 = createHash('sha256').update(canonicalize(planned.document)).digest('hex');
+  const subject = { orderId: o.id, orderSha256, inventory: { treeSize: planned.plan.objects, rootHash: planned.plan.root } };
+  const approval = signApproval(personSigner(APPROVER), subject, { role: 'approver', person: APPROVER, signedAt: new Date().toISOString() });
+  const { keyid, signedAt, signature } = approval;
+  await a.call(`/v1/orders/${o.id}/approve`, t.approver, { method: 'POST', json: { planRoot: planned.plan.root, approval: { keyid, signedAt, signature } } });
   return { id: o.id, objects: planned.plan.objects };
 }
 
@@ -307,7 +315,10 @@ export async function benchApi(bigN = 100_000, smallN = 10_000): Promise<BenchRe
     };
     const token = (role: string, name: string) =>
       (JSON.parse(execFileSync(process.execPath, [BIN, 'token', 'create', '--role', role, '--name', name, '--data-dir', dataDir, '--json'], { env, encoding: 'utf8' })) as { token: string }).token;
-    const t: Tokens = { operator: token('operator', 'olga'), approver: token('approver', 'bob'), auditor: token('auditor', 'audrey') };
+    const pub = join(base, `${APPROVER}.pub.pem`);
+    writeFileSync(pub, publicKeyToPem(personSigner(APPROVER).publicKey));
+    execFileSync(process.execPath, [BIN, 'person', 'add', '--name', APPROVER, '--roles', 'approver', '--public-key', pub, '--data-dir', dataDir], { env, stdio: ['ignore', 2, 2] });
+    const t: Tokens = { operator: token('operator', 'olga'), approver: token('approver', APPROVER), auditor: token('auditor', 'audrey') };
 
     loadQueueAuth(join(dataDir, 'queue.key'), { create: true }); // the worker starts first and only reads it
     procs.push(startProc(['worker'], env));

@@ -6,8 +6,8 @@
 // deleted files costs time, which one run must not pass to the next).
 //   node --import tsx bench/e2e.ts [objects...]      default 100000
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,37 +20,12 @@ import { planOrder } from '../src/app/plan-order.js';
 import { createLogger } from '../src/log.js';
 import { generateKeys } from '../src/adapters/keys/pem-keys.js';
 import { loadQueueAuth } from '../src/adapters/queue/queue-key.js';
+import { BIN, cpuSeconds, peakRssMb, round, statSafe } from './procs.js';
+import { buildTree } from './trees.js';
 import type { BenchResult } from './types.js';
 
-const BIN = fileURLToPath(new URL('../bin/shredproof.js', import.meta.url));
-
-/** n files of 4 KiB under root/users/uNNN/ (1,000 per directory); `tag` tells apart trees built with the same n. */
-export function buildTree(root: string, n: number, tag?: number): void {
-  const perDir = 1000;
-  const content = randomBytes(4096 * 16);
-  for (let i = 0; i < n; i++) {
-    const dir = join(root, 'users', `u${Math.floor(i / perDir)}`);
-    if (i % perDir === 0) mkdirSync(dir, { recursive: true });
-    // distinct content per file (a 4 KiB window of a random buffer plus the index)
-    const off = (i * 64) % (content.length - 4096);
-    const buf = Buffer.from(content.subarray(off, off + 4096));
-    buf.writeUInt32LE(i, 0);
-    if (tag !== undefined) buf.writeUInt32LE(tag, 4);
-    writeFileSync(join(dir, `p${i}.jpg`), buf);
-  }
-}
-
-function peakRssMb(pid: number | 'self'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmHWM:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number | 'self'): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (100/s)
-}
+// bench/api.ts takes its trees from here.
+export { buildTree };
 
 function shellBaseline(dir: string, manifest: string): number {
   const t0 = performance.now();
@@ -129,14 +104,6 @@ async function shredproofRun(work: string, root: string, n: number): Promise<Run
   return { seconds, cpu, planSeconds, executeSeconds, finalizeSeconds, coordinatorPeakMb: peakRssMb('self'), workerPeakMb: workerPeak, ledgerBytesPerObject: ledgerBytes / n, destroyed: progress.destroyed };
 }
 
-function statSafe(p: string): number {
-  try {
-    return statSync(p).size;
-  } catch {
-    return 0;
-  }
-}
-
 export async function benchE2e(sizes: number[] = [100_000]): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const n of sizes) {
@@ -170,8 +137,6 @@ export async function benchE2e(sizes: number[] = [100_000]): Promise<BenchResult
   }
   return results;
 }
-
-const round = (x: number) => Math.round(x * 100) / 100;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);

@@ -2,8 +2,9 @@
 // machine and the date. Figures are for reading, not for asserting: the
 // machine is shared and noisy, so each comparison has its baseline measured
 // in the same run, and the ratio is what to look at.
-//   npm run bench                     everything
+//   npm run bench                     every section but the ones run only when named (scale)
 //   npm run bench -- merkle records   only those sections
+//   npm run bench -- scale --sizes 100000   a section's argument (here SHREDPROOF_BENCH_SCALE_SIZES)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
@@ -16,7 +17,8 @@ import { benchRecords } from './records.js';
 import { benchS3 } from './s3.js';
 import type { BenchResult } from './types.js';
 
-const SECTIONS: Record<string, { title: string; run: () => Promise<BenchResult[]> }> = {
+/** `onlyWhenNamed`: too long for every run (the scale section takes most of an hour and 20 GB); `npm run bench -- scale` runs it. */
+const SECTIONS: Record<string, { title: string; run: () => Promise<BenchResult[]>; onlyWhenNamed?: true }> = {
   merkle: { title: 'Merkle trees (issue 2)', run: benchMerkle },
   records: { title: 'Records: serialization, verification, proofs (issues 2 and 6)', run: () => benchRecords(1_000_000) },
   fs: { title: 'Filesystem backend (issue 3)', run: benchFsBackend },
@@ -26,6 +28,11 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<BenchResult[]
   postgres: { title: 'PostgreSQL, 1,000,000 rows destroyed and certified through the engine: rows/s and peak RSS (issue 4)', run: () => benchPostgres(1_000_000) },
   page: { title: 'Offline verifier page in headless Chromium: 1,000,000 records, proofs, photo lookup, against the same core code in Node (issue 6)', run: async () => (await import('./verifier-page.js')).benchVerifierPage(1_000_000) },
   tlog: { title: 'Transparency log: appends, proofs and tiles at 1,000, 100,000 and 1,000,000 entries, against proofs from an in-memory tree (issue 17)', run: async () => (await import('./tlog.js')).benchTlog() },
+  scale: {
+    title: 'Scale: orders of 100,000, 1,000,000 and 3,000,000 files of 1 KiB end to end through serve and a worker process: each phase, ledger size, peak RSS, order status p99 (issue 19)',
+    run: async () => (await import('./scale.js')).benchScale(),
+    onlyWhenNamed: true,
+  },
   api: { title: 'HTTP API under load: order status and per-object proofs while 100,000 objects execute, against the same requests with nothing executing (issue 5)', run: async () => (await import('./api.js')).benchApi(100_000, 10_000) },
 };
 
@@ -62,14 +69,27 @@ function runChild(name: string): BenchResult[] {
   return JSON.parse(line) as BenchResult[];
 }
 
+/** Takes the sections' arguments out of argv into the environment the sections' children inherit; returns the section names. */
+function sectionArguments(argv: string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--sizes(?:=(.*))?$/.exec(argv[i]!);
+    if (!m) names.push(argv[i]!);
+    else if (m[1] !== undefined) process.env.SHREDPROOF_BENCH_SCALE_SIZES = m[1];
+    else if (i + 1 < argv.length) process.env.SHREDPROOF_BENCH_SCALE_SIZES = argv[++i];
+    else throw new Error('--sizes needs a list, e.g. --sizes 100000,1000000');
+  }
+  return names;
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') {
     const results = await SECTIONS[process.argv[3]!]!.run();
     process.stdout.write(JSON.stringify(results) + '\n');
     return;
   }
-  const wanted = process.argv.slice(2);
-  const names = wanted.length ? wanted : Object.keys(SECTIONS);
+  const wanted = sectionArguments(process.argv.slice(2));
+  const names = wanted.length ? wanted : Object.keys(SECTIONS).filter((n) => !SECTIONS[n]!.onlyWhenNamed);
   const path = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
   // A partial run (npm run bench -- api) replaces only its own sections and keeps
   // the others as they were measured; each section says when that was.
@@ -84,6 +104,11 @@ async function main(): Promise<void> {
       kept.set(block.slice(3, block.indexOf('\n')), body.includes('(measured ') ? body : `${body}\n\n(measured in the run of ${lastRun})`);
     }
   }
+  for (const name of names) if (!SECTIONS[name]) throw new Error(`unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  // What ships is what is measured: the sections start the compiled build (bench/procs.ts).
+  process.stderr.write('bench: npm run build ...\n');
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))], { stdio: ['ignore', 2, 2] });
+  process.env.BENCH_BUILT = '1';
   const fresh = new Map<string, string>();
   for (const name of names) {
     const section = SECTIONS[name];
@@ -99,7 +124,8 @@ async function main(): Promise<void> {
   const out = ['# Benchmark results', '', 'Written by `npm run bench` (bench/run.ts). Re-run to refresh. Sections that no benchmark of bench/run.ts writes (recorded by hand, each with how) are kept as they are.', '', `Last run (sections: ${names.join(', ')}):`, '', ...machine(), ''];
   const known = new Set(Object.values(SECTIONS).map((section) => section.title));
   for (const title of known) {
-    const block = fresh.get(title) ?? (wanted.length ? kept.get(title) : undefined);
+    const named = Object.values(SECTIONS).find((section) => section.title === title)?.onlyWhenNamed;
+    const block = fresh.get(title) ?? (wanted.length || named ? kept.get(title) : undefined);
     if (block) out.push(block, '');
   }
   for (const [title, block] of kept) if (!known.has(title)) out.push(block, '');
