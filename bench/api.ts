@@ -25,7 +25,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get as httpGet } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -36,7 +35,7 @@ import Database from 'better-sqlite3';
 import { generateKeys } from '../src/adapters/keys/pem-keys.js';
 import { loadQueueAuth } from '../src/adapters/queue/queue-key.js';
 import { personSigner } from '../test/helpers/approvals.js';
-import { BIN } from './procs.js';
+import { BIN, freePort, sleep } from './procs.js';
 import { buildTree } from './trees.js';
 import type { BenchResult } from './types.js';
 
@@ -44,19 +43,6 @@ const APPROVER = 'bob';
 const RATE = Number(process.env.BENCH_API_RATE ?? 50);
 const CONNECTIONS = Number(process.env.BENCH_API_CONNECTIONS ?? 5);
 const BASELINE_S = Number(process.env.BENCH_API_BASELINE_S ?? 15);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Api {
   url: string;

@@ -3,7 +3,6 @@
 // run to its end with its time and peak RSS.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,16 +43,7 @@ export function dirBytes(dir: string): number {
   return total;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../test/helpers/redis-server.js';
 
 const children = new Set<ChildProcess>();
 const scratch = new Set<string>();
