@@ -6,7 +6,7 @@
 //   npm run bench -- merkle records   only those sections
 //   npm run bench -- scale --sizes 100000   a section's argument (here SHREDPROOF_BENCH_SCALE_SIZES)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchE2e } from './e2e.js';
@@ -106,9 +106,15 @@ async function main(): Promise<void> {
   }
   for (const name of names) if (!SECTIONS[name]) throw new Error(`unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
   // What ships is what is measured: the sections start the compiled build (bench/procs.ts).
+  // A build made only for the benchmark is removed after it: a checkout with dist/ packs it (test/packaging).
+  const builds = ['../dist', '../packages/verify/dist'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
+  const madeHere = builds.filter((d) => !existsSync(d));
   process.stderr.write('bench: npm run build ...\n');
   execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))], { stdio: ['ignore', 2, 2] });
   process.env.BENCH_BUILT = '1';
+  process.once('exit', () => {
+    for (const d of madeHere) rmSync(d, { recursive: true, force: true });
+  });
   const fresh = new Map<string, string>();
   for (const name of names) {
     const section = SECTIONS[name];
