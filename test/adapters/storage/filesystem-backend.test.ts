@@ -30,6 +30,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { ValidationError } from '../../../packages/verify/src/core/errors.js';
 import { FilesystemBackend, type FilesystemBackendOptions } from '../../../src/adapters/storage/filesystem/filesystem-backend.js';
 import type { HashOutcome, HoldSpec, ListedObject, TargetSession } from '../../../src/app/ports/storage-backend.js';
+import { put, sha256 } from '../../helpers/fs-tree.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -41,14 +42,6 @@ function tempRoot(t: TestContext): string {
   return root;
 }
 
-function put(root: string, rel: string, content: string | Buffer = rel): string {
-  const path = join(root, rel);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
-  return path;
-}
-
-const sha256 = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex');
 
 function fingerprintOf(path: string): string {
   const st = lstatSync(path, { bigint: true });

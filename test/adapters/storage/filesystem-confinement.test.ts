@@ -4,40 +4,13 @@
 // confinement modes run the same tests.
 
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import type { ConfineMode } from '../../../src/adapters/storage/filesystem/confine.js';
 import { FilesystemBackend } from '../../../src/adapters/storage/filesystem/filesystem-backend.js';
 import type { HashOutcome, TargetSession } from '../../../src/app/ports/storage-backend.js';
-
-interface Tree {
-  root: string;
-  outside: string;
-  secret: string;
-}
-
-const SECRET = 'outside the root: must survive';
-
-function tree(t: TestContext): Tree {
-  const base = mkdtempSync(join(tmpdir(), 'shredproof-confine-'));
-  t.after(() => rmSync(base, { recursive: true, force: true }));
-  const root = join(base, 'root');
-  const outside = join(base, 'outside');
-  mkdirSync(root);
-  mkdirSync(outside);
-  const secret = join(outside, 'secret');
-  writeFileSync(secret, SECRET);
-  return { root, outside, secret };
-}
-
-function put(root: string, rel: string, content = rel): string {
-  const path = join(root, rel);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
-  return path;
-}
+import { put, SECRET, tree, type Tree } from '../../helpers/fs-tree.js';
 
 function fingerprintOf(path: string): string {
   const st = lstatSync(path, { bigint: true });
@@ -66,7 +39,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
     }
 
     it('a symlink inside the root pointing outside is neither listed, hashed nor destroyed', async (t) => {
-      const { root, secret } = tree(t);
+      const { root, secret } = tree(t, 'shredproof-confine-');
       put(root, 'ok');
       symlinkSync(secret, join(root, 'link'));
       const skipped: string[] = [];
@@ -81,7 +54,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
     });
 
     it('a symlinked parent directory pointing outside is not walked, and nothing is reached through it', async (t) => {
-      const { root, outside, secret } = tree(t);
+      const { root, outside, secret } = tree(t, 'shredproof-confine-');
       symlinkSync(outside, join(root, 'dir'));
       put(root, 'real/inner');
       symlinkSync(outside, join(root, 'real/deeper'));
@@ -98,7 +71,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
     });
 
     it('TOCTOU: a directory swapped for a symlink between list, hash and destroy', async (t) => {
-      const { root, outside, secret } = tree(t);
+      const { root, outside, secret } = tree(t, 'shredproof-confine-');
       put(root, 'a/b/victim', 'in scope');
       put(root, 'c/other', 'in scope too');
       const session = await open(t, root);
@@ -125,7 +98,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
     });
 
     it('a directory swapped for a symlink while the listing runs is not walked', async (t) => {
-      const { root, outside } = tree(t);
+      const { root, outside } = tree(t, 'shredproof-confine-');
       put(root, 'a/1');
       put(root, 'a/2');
       put(root, 'z/inside');
@@ -148,7 +121,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
     });
 
     it('refuses every injected locator with LOCATOR_INVALID, and the targets survive', async (t) => {
-      const { root, outside, secret } = tree(t);
+      const { root, outside, secret } = tree(t, 'shredproof-confine-');
       writeFileSync(join(dirname(root), 'x'), SECRET); // what '../x' would name
       put(root, 'a/keep');
       const session = await open(t, root);

@@ -5,51 +5,26 @@
 // where the window is.
 
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   existsSync,
   linkSync,
   lstatSync,
-  mkdirSync,
-  mkdtempSync,
   readFileSync,
   renameSync,
-  rmSync,
   symlinkSync,
   unlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import type { ConfineMode } from '../../../src/adapters/storage/filesystem/confine.js';
 import { FilesystemBackend, type FilesystemBackendOptions } from '../../../src/adapters/storage/filesystem/filesystem-backend.js';
 import type { ConsumeOutcome, HashOutcome, HoldSpec, ObjectRef, RecordHashes, TargetSession } from '../../../src/app/ports/storage-backend.js';
+import { put, SECRET, sha256, tree } from '../../helpers/fs-tree.js';
 
-const SECRET = 'outside the root: must survive';
-
-function tree(t: TestContext): { root: string; outside: string; secret: string } {
-  const base = mkdtempSync(join(tmpdir(), 'shredproof-consume-'));
-  t.after(() => rmSync(base, { recursive: true, force: true }));
-  const root = join(base, 'root');
-  const outside = join(base, 'outside');
-  mkdirSync(root);
-  mkdirSync(outside);
-  const secret = join(outside, 'secret');
-  writeFileSync(secret, SECRET);
-  return { root, outside, secret };
-}
-
-function put(root: string, rel: string, content: string | Buffer = rel): string {
-  const path = join(root, rel);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
-  return path;
-}
-
-const sha256 = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex');
 const refs = (...locators: string[]): ObjectRef[] => locators.map((locator) => ({ locator }));
 const hold = (id: string, include: string[]): HoldSpec => ({ id, reason: 'litigation', target: 'files', match: { include } });
 
@@ -80,7 +55,7 @@ const status = (o: { status: string; code?: string } | undefined): string | unde
 
 describe('FilesystemBackend.consume', () => {
   it('records every hash while every file is still there, then unlinks and finds each gone (probed: absent)', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const names = ['a/1.jpg', 'a/2.jpg', 'b/empty', 'c/ü n i.txt'];
     const paths = names.map((n) => put(root, n, n === 'b/empty' ? '' : `content of ${n}`));
     const session = await open(t, root);
@@ -104,7 +79,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('hashes every size right, on both sides of the 1 MiB read buffer (read whole, or streamed)', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const sizes = [0, 1, 4096, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 17];
     const contents = sizes.map((n) => randomBytes(n));
     contents.forEach((c, i) => put(root, `s${i}`, c));
@@ -117,7 +92,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('unlinks nothing when record() throws, and rethrows its error', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const paths = ['x', 'y/z'].map((n) => put(root, n));
     const session = await open(t, root);
     const boom = new Error('the intents could not be written');
@@ -134,7 +109,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('leaves a file replaced between the passes (same path, same bytes and mtime, new inode) and reports it changed', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const path = put(root, 'f', 'original bytes');
     const when = new Date('2024-03-01T12:00:00.123Z');
     utimesSync(path, when, when);
@@ -155,7 +130,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('leaves a file appended to between the passes, with what was appended', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const path = put(root, 'log', 'line 1\n');
     const session = await open(t, root);
     const { out } = await consume(session, refs('log'), () => appendFileSync(path, 'line 2\n'));
@@ -164,7 +139,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('leaves a file rewritten in place with its old size and mtime put back (only ctime tells)', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const path = put(root, 'doc', 'version 1');
     const when = new Date('2023-07-14T08:30:00.456Z');
     utimesSync(path, when, when);
@@ -183,7 +158,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('leaves a file that gained a hard link between the passes, under both names', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const path = put(root, 'shared', 'content');
     const session = await open(t, root);
     const { out } = await consume(session, refs('shared'), () => linkSync(path, join(root, 'other-name')));
@@ -193,7 +168,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('refuses held and out-of-scope files before hashing, and gives them no destroy outcome', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const held = put(root, 'photos/2019/held.jpg', 'keep me');
     const excluded = put(root, 'photos/keep/k.jpg', 'excluded');
     const other = put(root, 'other/o.jpg', 'not in the order');
@@ -210,7 +185,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('answers absent for a file gone before hashing (no destroy outcome) and for one gone between the passes', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const late = put(root, 'late');
     put(root, 'stays');
     const session = await open(t, root);
@@ -225,7 +200,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('refuses everything, touching nothing, when the root is replaced between the passes', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     put(root, 'f', 'planned tree');
     const session = await open(t, root);
     const { out } = await consume(session, refs('f'), () => {
@@ -238,7 +213,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('unlinks nothing when the session is closed while the hashes are being recorded', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const path = put(root, 'f');
     const session = await open(t, root);
     await assert.rejects(consume(session, refs('f'), () => session.close()), /closed/);
@@ -246,7 +221,7 @@ describe('FilesystemBackend.consume', () => {
   });
 
   it('answers in item order across threads, each file destroyed once, refusals in place', async (t) => {
-    const { root } = tree(t);
+    const { root } = tree(t, 'shredproof-consume-');
     const locators = Array.from({ length: 300 }, (_, i) => `d${i % 7}/f${i}`);
     for (const l of locators) put(root, l, `content ${l}`);
     const session = await open(t, root, { include: ['d*/**'] }, [hold('h', ['d3/**'])], { threads: 4 });
@@ -275,7 +250,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
     const openIn = (t: TestContext, root: string) => open(t, root, { include: ['**'], allowAll: true }, [], { confinement: mode });
 
     it('refuses symlinks, symlinked directories and locators that leave the root, as hash() does', async (t) => {
-      const { root, outside, secret } = tree(t);
+      const { root, outside, secret } = tree(t, 'shredproof-consume-');
       symlinkSync(secret, join(root, 'link'));
       symlinkSync(outside, join(root, 'sub'));
       const session = await openIn(t, root);
@@ -295,7 +270,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
     });
 
     it('leaves a file swapped for a symlink to the outside between the passes, and what it points to', async (t) => {
-      const { root, secret } = tree(t);
+      const { root, secret } = tree(t, 'shredproof-consume-');
       const path = put(root, 'victim', SECRET); // the same bytes as the outside file
       const session = await openIn(t, root);
       const { out } = await consume(session, refs('victim'), () => {
@@ -308,7 +283,7 @@ for (const mode of ['procfs', 'path-walk'] as ConfineMode[]) {
     });
 
     it('leaves a parent directory swapped for a symlink to the outside between the passes', async (t) => {
-      const { root, outside } = tree(t);
+      const { root, outside } = tree(t, 'shredproof-consume-');
       put(root, 'd/secret', SECRET);
       const session = await openIn(t, root);
       const { out } = await consume(session, refs('d/secret'), () => {
