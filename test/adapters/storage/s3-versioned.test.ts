@@ -270,7 +270,8 @@ describe('S3Backend on a versioned bucket (fake store: what neither s3rver nor m
     assert.deepEqual([...fake.versionsOf('p/a'), ...fake.versionsOf('p/b')], []);
   });
 
-  it('Suspended, one pass: destroys the null version (checked by HEAD: this listing has no ETags) and the versions kept from Enabled, each by VersionId, then the markers', async () => {
+  /** A Suspended bucket whose p/a has a null version from before versioning, one from Enabled and a marker; listed. */
+  async function suspendedWithHistory() {
     const { fake, backend, warnings } = setup();
     fake.versioning = undefined;
     fake.put('p/a', 'from before versioning');
@@ -281,6 +282,11 @@ describe('S3Backend on a versioned bucket (fake store: what neither s3rver nor m
     const session = await backend.openTarget({ prefixes: ['p/'] }, []);
     const locators = (await listAll(session)).map((o) => o.locator);
     assert.deepEqual(locators, [`p/a#${v2}`, 'p/a#null']);
+    return { fake, warnings, session, locators };
+  }
+
+  it('Suspended, one pass: destroys the null version (checked by HEAD: this listing has no ETags) and the versions kept from Enabled, each by VersionId, then the markers', async () => {
+    const { fake, warnings, session, locators } = await suspendedWithHistory();
     fake.calls.length = 0;
     let recorded: readonly HashOutcome[] = [];
     const out = await session.consume!(
@@ -297,16 +303,7 @@ describe('S3Backend on a versioned bucket (fake store: what neither s3rver nor m
   });
 
   it('Suspended: destroys the null version and the versions kept from Enabled, each by VersionId, then the markers', async () => {
-    const { fake, backend, warnings } = setup();
-    fake.versioning = undefined;
-    fake.put('p/a', 'from before versioning');
-    fake.versioning = 'Enabled';
-    const v2 = fake.put('p/a', 'enabled era');
-    fake.addMarker('p/a');
-    fake.versioning = 'Suspended';
-    const session = await backend.openTarget({ prefixes: ['p/'] }, []);
-    const locators = (await listAll(session)).map((o) => o.locator);
-    assert.deepEqual(locators, [`p/a#${v2}`, 'p/a#null']);
+    const { fake, warnings, session, locators } = await suspendedWithHistory();
     const { hashes, destroyed } = await hashAndDestroy(session, locators);
     assert.deepEqual(hashes.map((h) => h.sha256), [sha('enabled era'), sha('from before versioning')]);
     assert.deepEqual(destroyed, [{ status: 'destroyed' }, { status: 'destroyed' }]);
