@@ -40,7 +40,7 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/verify/package.json ./packages/verify/
-# esbuild's install script checks its platform binary; it bundles the verifier page.
+# esbuild's install script checks its platform binary; it bundles the verifier page and the console.
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild esbuild
 COPY tsconfig.json tsconfig.build.json ./
@@ -49,7 +49,8 @@ COPY packages/verify/tsconfig.build.json ./packages/verify/
 COPY packages/verify/src ./packages/verify/src
 COPY src ./src
 COPY workers ./workers
-# packages/verify/dist, dist/src, dist/workers and dist/src/verifier-page/verifier.html;
+# packages/verify/dist, dist/src, dist/workers, dist/src/verifier-page/verifier.html and
+# dist/src/console/console.{html,js,css};
 # source maps are dropped: the sources they point to are not in the image.
 RUN npm run build \
  && find dist packages/verify/dist -name '*.map' -delete

@@ -30,4 +30,7 @@ register();
 const { assemble, PREBUILT_PAGE } = await import('../src/verifier-page/build.ts');
 const page = new URL(`../dist/src/verifier-page/${PREBUILT_PAGE}`, import.meta.url);
 writeFileSync(page, await assemble());
-process.stdout.write(`built packages/verify/dist, dist/ and ${fileURLToPath(page).slice(root.length)}\n`);
+const { assembleConsole, PREBUILT } = await import('../src/console/build.ts');
+const consoleFiles = await assembleConsole();
+for (const part of ['html', 'script', 'style']) writeFileSync(new URL(`../dist/src/console/${PREBUILT[part]}`, import.meta.url), consoleFiles[part]);
+process.stdout.write(`built packages/verify/dist, dist/, ${fileURLToPath(page).slice(root.length)} and dist/src/console/\n`);

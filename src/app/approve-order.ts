@@ -85,10 +85,11 @@ export function orderApprovals(order: OrderRow): Approval[] {
   return order.approvals === null ? [] : (JSON.parse(order.approvals) as Approval[]);
 }
 
-function getPlanned(deps: Pick<EngineDeps, 'ledger'>, id: string, planRoot: string): OrderRow {
+/** The planned order `id`, whose current plan is `planRoot`: what an approval, a performer's signature or a refusal is about. */
+export function getPlanned(deps: Pick<EngineDeps, 'ledger'>, id: string, planRoot: string): OrderRow {
   const order = deps.ledger.getOrder(id);
   if (!order) throw new NotFoundError(`no order ${id}`);
-  if (order.state !== 'planned') throw new RuleError('NOT_PLANNED', `order ${id} is ${order.state}; only a planned order can be ${'approved or signed'}`);
+  if (order.state !== 'planned') throw new RuleError('NOT_PLANNED', `order ${id} is ${order.state}; only a planned order can be approved, signed or refused`);
   if (planRoot !== order.planRoot) {
     throw new RuleError('STALE_PLAN', `the signature is for plan ${planRoot}, but the current plan is ${order.planRoot}; review the current plan`);
   }

@@ -9,6 +9,8 @@ import helmet from 'helmet';
 import type { EngineDeps } from '../app/deps.js';
 import { type ApiContext, createApiContext, DEFAULT_HTTP, type HttpSettings } from './context.js';
 import { listenWithHandlers, requestLogger } from './http-server.js';
+import type { ConsoleAssets } from '../console/build.js';
+import { mountConsole } from './console-routes.js';
 import { mountLog } from './log-routes.js';
 import { buildOpenApi } from './openapi.js';
 import { HttpProblem, problemHandler } from './problem.js';
@@ -21,6 +23,7 @@ import { derivedRoutes } from './routes/derived.js';
 import { orderRoutes } from './routes/orders.js';
 import { streamOrderProgress } from './routes/progress-stream.js';
 import { receiptRoutes } from './routes/receipts.js';
+import { refuseRoute } from './routes/refuse.js';
 import { systemRoutes } from './routes/system.js';
 import { packageVersion } from '../version.js';
 
@@ -28,7 +31,7 @@ const require = createRequire(import.meta.url);
 export const API_VERSION = packageVersion();
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export const ROUTES: readonly Route[] = [...orderRoutes, ...derivedRoutes, streamOrderProgress, ...certificateRoutes, ...receiptRoutes, ...bundleRoutes, ...artifactRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
+export const ROUTES: readonly Route[] = [...orderRoutes, refuseRoute, ...derivedRoutes, streamOrderProgress, ...certificateRoutes, ...receiptRoutes, ...bundleRoutes, ...artifactRoutes, ...adminRoutes, ...systemRoutes(openApiDocument)];
 
 let openapiCache: unknown;
 export function openApiDocument(): unknown {
@@ -59,7 +62,7 @@ function cors(origins: readonly string[]): express.RequestHandler {
   };
 }
 
-export function createApp(engine: EngineDeps, opts: { http?: Partial<HttpSettings>; verifierPage?: () => Promise<string> } = {}): Express & { locals: { api: ApiContext } } {
+export function createApp(engine: EngineDeps, opts: { http?: Partial<HttpSettings>; verifierPage?: () => Promise<string>; console?: () => Promise<ConsoleAssets> } = {}): Express & { locals: { api: ApiContext } } {
   const http: HttpSettings = { ...DEFAULT_HTTP, ...opts.http };
   const ctx = createApiContext(engine, http, opts.verifierPage ? { verifierPage: opts.verifierPage } : {});
   const app = express();
@@ -73,6 +76,7 @@ export function createApp(engine: EngineDeps, opts: { http?: Partial<HttpSetting
   // Parsed per route, after authentication: a write with a bad body is still audited, and no one unauthenticated makes the server parse JSON.
   mount(app, ctx, ROUTES, express.json({ limit: http.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   mountLog(app, ctx);
+  if (opts.console) mountConsole(app, opts.console);
   app.get('/docs', (_req, res) => void res.type('text/html').send(DOCS_HTML));
   app.get('/docs/init.js', (_req, res) => void res.type('text/javascript').send(DOCS_INIT));
   app.use('/docs/assets', express.static(require('swagger-ui-dist').getAbsoluteFSPath() as string, { index: false, fallthrough: false }));

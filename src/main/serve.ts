@@ -15,6 +15,7 @@ import { listenForScrapes } from '../http/metrics.js';
 import { startingHandler } from '../http/starting.js';
 import { createLogger } from '../log.js';
 import { buildVerifierPage } from '../verifier-page/build.js';
+import { consoleAssets } from '../console/build.js';
 
 export async function serve(config: Config, opts: { worker: boolean }): Promise<void> {
   const log = createLogger({ level: config.logLevel, name: 'shredproof-serve' });
@@ -60,7 +61,7 @@ export async function serve(config: Config, opts: { worker: boolean }): Promise<
       'Redis answers clients without a password while the API listens beyond loopback: set requirepass (or ACL users) and put the password in REDIS_URL; see docs/SECURITY.md',
     );
   }
-  const app = createApp(runtime.deps, { http: config.http, verifierPage: buildVerifierPage });
+  const app = createApp(runtime.deps, { http: config.http, verifierPage: buildVerifierPage, console: consoleAssets });
   // Prometheus's own port (SHREDPROOF_METRICS_PORT), off unless set: it needs no person's token.
   let scrapes: Server | undefined;
   try {

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 const sourceFile = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 // Run through tsx the sources are .ts; compiled, they sit beside this file as .js.
@@ -32,9 +32,19 @@ const browserOnly: Plugin = {
 };
 
 /** Bundles one browser entry point as the page does; rejects if anything in it imports a Node built-in. */
-export async function bundleForBrowser(entryPath: string, define: Record<string, string> = {}): Promise<string> {
+export async function bundleForBrowser(
+  entryPath: string,
+  define: Record<string, string> = {},
+  extra: Pick<BuildOptions, 'jsx' | 'jsxImportSource'> & { checkInputs?: (paths: string[]) => void } = {},
+): Promise<string> {
   const { build } = await import('esbuild');
+  const { checkInputs, ...jsx } = extra;
   const result = await build({
+    ...jsx,
+    // Paths in the bundle's comments and its metafile are the repository's, wherever the process started.
+    absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
+    // Every module the bundle holds, for checkInputs: the import graph as esbuild resolved it.
+    metafile: checkInputs !== undefined,
     entryPoints: [entryPath],
     bundle: true,
     write: false,
@@ -48,6 +58,7 @@ export async function bundleForBrowser(entryPath: string, define: Record<string,
     plugins: [browserOnly],
     logLevel: 'silent',
   });
+  if (checkInputs) checkInputs(Object.keys(result.metafile!.inputs));
   return result.outputFiles[0]!.text;
 }
 

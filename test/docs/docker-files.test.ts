@@ -227,7 +227,14 @@ const RUNTIME_CODE = [
   { manifest: 'package.json', dirs: ['bin', 'src', 'workers'] },
   { manifest: 'packages/verify/package.json', dirs: ['packages/verify/bin', 'packages/verify/src'] },
 ];
-const codeFiles = (dirs: string[]) => dirs.flatMap((d) => [...filesUnder(d)]).filter((f) => /\.(ts|mts|js|mjs|cjs)$/.test(f) && !/\.d\.ts$/.test(f));
+/**
+ * What `npm run build` leaves out of dist/ never runs in the image: the console's browser code
+ * (src/console/ui), which esbuild bundles into dist/src/console/console.js at build time. The
+ * guard of src/console/build.ts below holds that the server only reads that bundle when compiled.
+ */
+const NOT_COMPILED = ((readJsonc('tsconfig.build.json') as { exclude?: string[] }).exclude ?? []).map((d) => `${d}/`);
+const codeFiles = (dirs: string[]) =>
+  dirs.flatMap((d) => [...filesUnder(d)]).filter((f) => /\.(ts|mts|js|mjs|cjs)$/.test(f) && !/\.d\.ts$/.test(f) && !NOT_COMPILED.some((n) => f.startsWith(n)));
 
 /** The `{...}` block that starts at the first `{` after `from`, by brace count (the guarded code has no unbalanced brace in a string). */
 function blockAt(text: string, from: number): { start: number; end: number } {
@@ -301,8 +308,16 @@ const SOURCES_ONLY: Array<{ file: string; loads: string; opener: string; guard: 
       assert.match(rest, /const EXT = import\.meta\.url\.endsWith\('\.ts'\) \? '\.ts' : '\.js';/);
       // Nothing else that runs calls them (scripts/build.mjs and tests do, from the sources).
       for (const f of codeFiles(['bin', 'src', 'workers'])) {
-        if (f !== 'src/verifier-page/build.ts' && read(f).includes('verifier-page/build')) assert.doesNotMatch(read(f), /\b(bundleForBrowser|assemble)\b/, f);
+        const text = f === 'src/console/build.ts' ? cut(read(f), ['export async function assembleConsole(']) : read(f);
+        if (f !== 'src/verifier-page/build.ts' && text.includes('verifier-page/build')) assert.doesNotMatch(text, /\b(bundleForBrowser|assemble)\(/, f);
       }
+      // The console calls bundleForBrowser in assembleConsole only, and that only from the sources (EXT is '.ts');
+      // compiled, consoleAssets reads the files `npm run build` wrote.
+      const console = cut(read('src/console/build.ts'), ['export async function assembleConsole(']);
+      assert.equal([...console.matchAll(/\bassembleConsole\(/g)].length, 1, 'assembleConsole() is called once, behind the EXT test');
+      assert.match(console, /\(EXT === '\.js' \? readPrebuilt\(\) : assembleConsole\(\)\)/);
+      assert.match(console, /const EXT = import\.meta\.url\.endsWith\('\.ts'\) \? '\.ts' : '\.js';/);
+      assert.deepEqual(NOT_COMPILED, ['src/console/ui/'], 'tsconfig.build.json leaves out the console\'s browser code, and nothing else');
     },
   },
   { file: 'src/verifier-page/build.ts', loads: 'esbuild', opener: 'export async function assemble(', guard: () => undefined }, // its callee above; checked there
@@ -507,6 +522,9 @@ describe('Dockerfile', () => {
       'packages/verify/src/core/index.ts',
       'src/cli/main.ts',
       'src/verifier-page/build.ts',
+      'src/console/build.ts',
+      'src/console/ui/main.tsx',
+      'src/console/ui/console.css',
       'src/verifier-page/template.html',
       'src/verifier-page/page.css',
       'workers/main.ts',

@@ -12,6 +12,7 @@ import { createApp } from '../../src/http/app.js';
 import type { HttpSettings } from '../../src/http/context.js';
 import type { Role } from '../../src/adapters/ledger/sqlite/access-store.js';
 import { buildVerifierPage } from '../../src/verifier-page/build.js';
+import { consoleAssets } from '../../src/console/build.js';
 import { personSigner, signedBy } from './approvals.js';
 import { type Harness, type HarnessOptions, startHarness } from './engine-harness.js';
 
@@ -44,7 +45,7 @@ export function approvalBody(order: { id: string; documentSha256: string; plan: 
 
 export async function startApiHarness(opts: HarnessOptions & { http?: Partial<HttpSettings>; coordinator?: boolean }): Promise<ApiHarness> {
   const h = await startHarness(opts);
-  const app = createApp(h.runtime.deps, { http: { authFailuresPerMinute: 10_000, ...opts.http }, verifierPage: buildVerifierPage });
+  const app = createApp(h.runtime.deps, { http: { authFailuresPerMinute: 10_000, ...opts.http }, verifierPage: buildVerifierPage, console: consoleAssets });
   if (opts.coordinator !== false) h.runtime.coordinator.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

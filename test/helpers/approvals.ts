@@ -2,7 +2,7 @@
 // each person gets a key made from their name (so that runs repeat), is
 // registered with the role they sign in, and signs the order's current plan
 // as `shredproof order approve --key` would.
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { type ApprovalRole, publicKeyToPem, type Signer, seedSigner, signApproval, ValidationError } from '@shredproof/verify';
 import { approvalSubject, approveOrder, signPlan } from '../../src/app/approve-order.js';
 import type { EngineDeps } from '../../src/app/deps.js';
@@ -11,9 +11,21 @@ import { issueToken } from '../../src/app/tokens.js';
 import type { Role } from '../../src/app/ports/access.js';
 import type { OrderRow } from '../../src/app/ports/orders.js';
 
-/** The personal key of `name` in tests: SHA-256 of the name is the seed. */
+/** The seed of `name`'s personal key in tests: SHA-256 of the name. */
+export function personSeed(name: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(`shredproof test person ${name}`).digest());
+}
+
+/** The personal key of `name` in tests. */
 export function personSigner(name: string): Signer {
-  return seedSigner(new Uint8Array(createHash('sha256').update(`shredproof test person ${name}`).digest()));
+  return seedSigner(personSeed(name));
+}
+
+/** `name`'s test key as the PKCS#8 PEM that `shredproof person keygen` writes (encrypted with `passphrase` when given). */
+export function personKeyPem(name: string, passphrase?: string): string {
+  const jwk = { kty: 'OKP', crv: 'Ed25519', d: Buffer.from(personSeed(name)).toString('base64url'), x: Buffer.from(personSigner(name).publicKey).toString('base64url') };
+  const key = createPrivateKey({ key: jwk, format: 'jwk' });
+  return key.export(passphrase ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase } : { type: 'pkcs8', format: 'pem' }) as string;
 }
 
 /** Registers `name` with `role` and their test key, unless they are registered with a key already; returns their signer. */

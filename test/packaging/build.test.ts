@@ -49,8 +49,8 @@ before(() => {
 });
 
 describe('the build', () => {
-  it('writes the server, the worker, the verifier package and the verifier page', () => {
-    for (const p of ['dist/src/cli/main.js', 'dist/workers/main.js', 'dist/src/adapters/storage/filesystem/fs-thread.js', 'dist/src/verifier-page/verifier.html', 'dist/src/client/index.d.ts', 'packages/verify/dist/core/index.js', 'packages/verify/dist/core/index.d.ts']) {
+  it('writes the server, the worker, the verifier package, the verifier page and the console', () => {
+    for (const p of ['dist/src/cli/main.js', 'dist/workers/main.js', 'dist/src/adapters/storage/filesystem/fs-thread.js', 'dist/src/verifier-page/verifier.html', 'dist/src/console/console.html', 'dist/src/console/console.js', 'dist/src/console/console.css', 'dist/src/client/index.d.ts', 'packages/verify/dist/core/index.js', 'packages/verify/dist/core/index.d.ts']) {
       assert.ok(existsSync(join(copy, p)), `${p} was built`);
     }
   });
@@ -73,7 +73,7 @@ describe('the build', () => {
     assert.match(verify.stdout, /^VALID \(signature, statement, records\)$/m);
   });
 
-  it('serves compiled: /readyz is ready, /verify is the page the build made, /openapi.json has the package version', async () => {
+  it('serves compiled: /readyz is ready, /verify and /console are what the build made, /openapi.json has the package version', async () => {
     await requireRedis();
     const keys = run(['bin/shredproof.js', 'keygen', '--dir', join(dir, 'keys')]);
     assert.equal(keys.code, 0, keys.stderr);
@@ -97,6 +97,11 @@ describe('the build', () => {
       const page = await fetch(`${url}/verify`);
       assert.equal(page.status, 200);
       assert.equal(await page.text(), readFileSync(join(copy, 'dist/src/verifier-page/verifier.html'), 'utf8'));
+      for (const [path, file] of [['/console', 'console.html'], ['/console/console.js', 'console.js'], ['/console/console.css', 'console.css']]) {
+        const r = await fetch(url + path!);
+        assert.equal(r.status, 200, path);
+        assert.equal(await r.text(), readFileSync(join(copy, 'dist/src/console', file!), 'utf8'), path);
+      }
       const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { info: { version: string } };
       assert.equal(openapi.info.version, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
     } finally {
@@ -123,7 +128,7 @@ describe('npm pack of shredproof', () => {
     const [result] = JSON.parse(r.stdout) as [{ files: Array<{ path: string }> }];
     const paths = result.files.map((f) => f.path);
     for (const p of ['package.json', 'README.md', 'LICENSE', 'bin/shredproof.js', 'docs/FORMAT.md', 'docs/VERIFYING.md']) assert.ok(paths.includes(p), `${p} is shipped`);
-    const unexpected = paths.filter((p) => !/^(package\.json|README\.md|LICENSE|bin\/shredproof\.js|docs\/.+\.md|docs\/exhibit-page-1\.png|dist\/(src|workers)\/.+\.(js|d\.ts|html))$/.test(p));
+    const unexpected = paths.filter((p) => !/^(package\.json|README\.md|LICENSE|bin\/shredproof\.js|docs\/.+\.md|docs\/exhibit-page-1\.png|docs\/console\/[a-z-]+\.png|dist\/(src|workers)\/.+\.(js|d\.ts|html|css))$/.test(p));
     assert.deepEqual(unexpected, []);
     assert.ok(paths.length < 100, `${paths.length} files`);
   });

@@ -1,0 +1,38 @@
+// Times, durations and deadlines for people.
+export { formatBytes, formatSeconds } from '../../client/format.js';
+
+/** "2026-12-06 14:05 UTC": every time in the console is UTC, as certificates state them. */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '';
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** "3 d 4 h", "5 h 2 min", "40 s": the span between two instants, coarse as a person reads it. */
+export function span(ms: number): string {
+  const s = Math.abs(ms) / 1000;
+  if (s < 60) return `${Math.round(s)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+}
+
+const FINAL = new Set(['certified', 'certified-with-exceptions', 'cancelled', 'failed']);
+
+export interface DeadlineView {
+  /** "due in 3 d 4 h", "overdue by 2 h 5 min", "met", "" when the order has none. */
+  text: string;
+  overdue: boolean;
+}
+
+/**
+ * What a deadline means now: the server's `overdue` decides (it knows the
+ * order's state and its own clock); the time left is counted from this
+ * computer's clock, for reading only.
+ */
+export function deadlineView(o: { deadline?: string | null; overdue?: boolean; state: string }, now = Date.now()): DeadlineView {
+  if (!o.deadline) return { text: '', overdue: false };
+  const left = Date.parse(o.deadline) - now;
+  if (o.overdue) return { text: `overdue by ${span(left)}`, overdue: true };
+  if (FINAL.has(o.state)) return { text: 'closed', overdue: false };
+  return { text: left >= 0 ? `due in ${span(left)}` : `passed ${span(left)} ago`, overdue: false };
+}

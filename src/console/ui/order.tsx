@@ -1,0 +1,147 @@
+// One order: what it is, what a person of this role may do with it now, the
+// plan to review, live progress, the result, and its history.
+import { useState } from 'preact/hooks';
+import type { OrderView } from '../../client/api-client.js';
+import { api, can, getJson, type Me } from './api.js';
+import { ActionButton, Deadline, ErrorBox, Notice, StateBadge, useLoad } from './common.js';
+import { DecidePanel } from './decide.js';
+import { when } from './format.js';
+import { flash, type Warning } from './new-order.js';
+import { PlanReview } from './plan.js';
+import { ProgressPanel } from './progress.js';
+import { ResultPanel } from './result.js';
+
+export type ConsoleOrder = OrderView & { deadline?: string | null; overdue?: boolean };
+
+const CANCELLABLE = new Set(['draft', 'planning', 'planned', 'approved', 'executing']);
+const LIVE = new Set(['planning', 'executing', 'finalizing']);
+const CERTIFIED = new Set(['certified', 'certified-with-exceptions', 'cancelled']);
+
+function OperatorActions({ order, onChange }: { order: ConsoleOrder; onChange: () => void }) {
+  const [reason, setReason] = useState('');
+  const c = api();
+  const cancellable = CANCELLABLE.has(order.state) && !order.execution?.cancelRequestedAt;
+  return (
+    <section aria-labelledby="operator-title" class="panel">
+      <h2 id="operator-title">Run the order</h2>
+      {order.state === 'draft' ? (
+        <p>
+          <ActionButton kind="primary" label={order.failure ? 'Plan again' : 'Plan: list every object in scope'} run={async () => (await c.planOrder(order.id), onChange())} />
+        </p>
+      ) : null}
+      {order.state === 'planned' ? <p>The plan waits for an approver: a second person reviews it and signs it with their own key.</p> : null}
+      {order.state === 'approved' ? (
+        <p>
+          <ActionButton kind="primary" label="Execute: destroy what the plan lists" run={async () => (await c.executeOrder(order.id), onChange())} />
+        </p>
+      ) : null}
+      {cancellable ? (
+        <form class="inline" onSubmit={(e) => e.preventDefault()} aria-label="Cancel the order">
+          <label for="cancel-reason">Reason to cancel</label>
+          <input id="cancel-reason" type="text" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+          <ActionButton kind="danger" label="Cancel the order" disabled={!reason.trim()} run={async () => (await c.cancelOrder(order.id, reason.trim()), onChange())} />
+        </form>
+      ) : null}
+      {order.execution?.cancelRequestedAt ? <p>Cancel requested at {when(order.execution.cancelRequestedAt)}: running batches finish, and what was destroyed is certified.</p> : null}
+    </section>
+  );
+}
+
+function History({ id, version }: { id: string; version: string }) {
+  const h = useLoad(() => api().history(id), [id, version]);
+  return (
+    <section aria-labelledby="history-title" class="panel">
+      <h2 id="history-title">History</h2>
+      <ErrorBox error={h.error} />
+      {h.data ? (
+        <table>
+          <caption class="sr-only">Every state change of the order</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {h.data.events.map((e) => (
+              <tr>
+                <td>{when(e.at)}</td>
+                <td>{e.actor}</td>
+                <td>{e.fromState ?? ''}</td>
+                <td>{e.toState}</td>
+                <td>{e.detail ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+function Warnings({ warnings }: { warnings: Warning[] | undefined }) {
+  if (!warnings?.length) return null;
+  return (
+    <div class="warning" role="alert">
+      <h2>Warning</h2>
+      {warnings.map((w) => (
+        <p>
+          <strong>{w.code}</strong>: {w.message}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function OrderScreen({ me, id }: { me: Me; id: string }) {
+  const o = useLoad(() => getJson<ConsoleOrder>(`/v1/orders/${encodeURIComponent(id)}`), [id]);
+  const [warnings] = useState(() => flash.warnings.get(id));
+  const order = o.data;
+  if (!order) return o.error ? <ErrorBox error={o.error} /> : <p role="status">Loading…</p>;
+  const version = `${order.state}:${order.updatedAt}`;
+  return (
+    <article aria-labelledby="order-title">
+      <h1 id="order-title">{order.reference}</h1>
+      <Warnings warnings={warnings} />
+      <dl class="facts">
+        <dt>State</dt>
+        <dd>
+          <StateBadge state={order.state} />
+        </dd>
+        <dt>Order id</dt>
+        <dd class="mono">{order.id}</dd>
+        <dt>Deadline</dt>
+        <dd>
+          <Deadline order={order} />
+        </dd>
+        <dt>Created</dt>
+        <dd>
+          {when(order.createdAt)} by {order.createdBy}
+        </dd>
+        {order.approval ? (
+          <>
+            <dt>Approved</dt>
+            <dd>
+              {when(order.approval.at)} by {order.approval.by}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {order.failure ? <Notice>{order.failure}</Notice> : null}
+      <p>
+        <button type="button" onClick={o.reload}>
+          Refresh
+        </button>
+      </p>
+      {can.runOrders(me) ? <OperatorActions order={order} onChange={o.reload} /> : null}
+      {can.decide(me) && order.state === 'planned' ? <DecidePanel me={me} order={order} onChange={o.reload} /> : null}
+      {LIVE.has(order.state) || order.execution ? <ProgressPanel order={order} live={LIVE.has(order.state)} onEnd={o.reload} /> : null}
+      {CERTIFIED.has(order.state) && order.certificate ? <ResultPanel order={order} /> : null}
+      <PlanReview order={order} />
+      <History id={order.id} version={version} />
+    </article>
+  );
+}
