@@ -8,6 +8,7 @@ import { processOutput } from '@shredproof/verify/cli';
 import { ShredproofCommand } from './command.js';
 import { CliExit, type CliContext, EXIT_INVALID, EXIT_OK, EXIT_USAGE, jsonErrorDocument } from './context.js';
 import { registerArtifact } from './commands/artifact.js';
+import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerOrder } from './commands/order/index.js';
@@ -48,6 +49,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerExhibit(program, ctx);
   registerOrder(program, ctx);
   registerArtifact(program, ctx);
+  registerAudit(program, ctx);
   registerVerifierPage(program, ctx);
   return program;
 }

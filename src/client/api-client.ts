@@ -11,6 +11,7 @@ import type {
   ArtifactList,
   AuditEntry,
   DispositionBody,
+  InventoryPage,
   ObjectProof,
   Order,
   OrderEvents,
@@ -24,7 +25,46 @@ import type {
 } from '../http/schemas.js';
 import { parseSse, type SseEvent } from './sse.js';
 
-export type OrderView = z.infer<typeof Order>;
+/**
+ * The deadline as the server judges it (issue 20). Optional here: a server
+ * older than them sends neither, and the order document still carries the
+ * deadline itself.
+ */
+export interface OrderDeadline {
+  /** The order document's deadline, or null when it has none. */
+  deadline?: string | null;
+  /** True when the deadline has passed and the order is not finished. */
+  overdue?: boolean;
+}
+export type OrderView = z.infer<typeof Order> & OrderDeadline;
+/** Something the server accepted but wants said (code DEADLINE_PASSED: the order's deadline is already past). */
+export interface ApiWarning {
+  code: string;
+  message: string;
+}
+/** The answer to POST /v1/orders: the order, and what the server warns of (absent from an older server). */
+export type CreatedOrderView = OrderView & { warnings?: ApiWarning[] };
+export type InventoryPageView = z.infer<typeof InventoryPage>;
+export type InventoryObjectView = InventoryPageView['objects'][number];
+/** Which objects of the inventory: the query parameters of GET /v1/orders/{id}/inventory other than the page's. */
+export interface InventoryFilter {
+  target?: string;
+  /** true: only objects under a hold; false: only the others. */
+  held?: boolean;
+  /** A substring of the locator, matched without regard to ASCII case. */
+  search?: string;
+}
+export interface AuditPageView {
+  entries: AuditEntryView[];
+  nextCursor: string | null;
+}
+/** GET /v1/audit/verify: `brokenAt` is the first entry that does not hold; `anchor` the certificate or checkpoint the chain contradicts. */
+export interface AuditVerdictView {
+  ok: boolean;
+  entries: number;
+  brokenAt?: number;
+  anchor?: string;
+}
 export type WhoamiView = z.infer<typeof Whoami>;
 export type SignedApprovalBody = z.infer<typeof SignedApproval>;
 export type ProgressView = z.infer<typeof Progress>;
@@ -164,7 +204,7 @@ export class ShredproofClient {
     return `/v1/orders/${encodeURIComponent(id)}${rest}`;
   }
 
-  createOrder(document: unknown): Promise<OrderView> {
+  createOrder(document: unknown): Promise<CreatedOrderView> {
     return this.json('POST', '/v1/orders', { json: document });
   }
 
@@ -202,6 +242,20 @@ export class ShredproofClient {
 
   cancelOrder(id: string, reason: string): Promise<OrderView> {
     return this.json('POST', this.orderPath(id, '/cancel'), { json: { reason } });
+  }
+
+  /** One page of the planned objects, in plan order. */
+  inventory(id: string, query: InventoryFilter & { limit?: number; cursor?: string } = {}): Promise<InventoryPageView> {
+    const { held, ...rest } = query;
+    return this.json('GET', this.orderPath(id, '/inventory'), { query: { ...rest, held: held === undefined ? undefined : String(held) } });
+  }
+
+  /**
+   * Every page of the inventory that matches `filter`, one page at a time: an
+   * inventory of millions is never held whole. `limit` is the page size.
+   */
+  inventoryPages(id: string, filter: InventoryFilter = {}, limit?: number): AsyncGenerator<InventoryObjectView[]> {
+    return pages((cursor) => this.inventory(id, { ...filter, ...(limit !== undefined ? { limit } : {}), ...(cursor ? { cursor } : {}) }).then((p) => ({ items: p.objects, nextCursor: p.nextCursor })));
   }
 
   history(id: string): Promise<OrderHistory> {
@@ -270,11 +324,16 @@ export class ShredproofClient {
     return (await this.request('GET', `/v1/keys/${encodeURIComponent(keyid)}`, { accept: 'application/x-pem-file' })).text();
   }
 
-  audit(query: { cursor?: string; limit?: number; orderId?: string } = {}): Promise<{ entries: AuditEntryView[]; nextCursor: string | null }> {
+  audit(query: { cursor?: string; limit?: number; orderId?: string } = {}): Promise<AuditPageView> {
     return this.json('GET', '/v1/audit', { query });
   }
 
-  verifyAudit(): Promise<{ ok: boolean; entries: number; brokenAt?: number }> {
+  /** Every page of the audit log from the start (or `orderId`'s entries only), one page at a time. */
+  auditPages(query: { limit?: number; orderId?: string } = {}): AsyncGenerator<AuditEntryView[]> {
+    return pages((cursor) => this.audit({ ...query, ...(cursor ? { cursor } : {}) }).then((p) => ({ items: p.entries, nextCursor: p.nextCursor })));
+  }
+
+  verifyAudit(): Promise<AuditVerdictView> {
     return this.json('GET', '/v1/audit/verify');
   }
 
@@ -389,6 +448,18 @@ export class ShredproofClient {
     const res = await this.request('GET', this.artifactPath(name, '/manifest'), { accept: 'application/x-ndjson, application/problem+json', ...(signal ? { signal } : {}) });
     if (!res.body) throw new ApiError(res.status, undefined, 'the manifest response has no body');
     return res.body;
+  }
+}
+
+/** Follows a cursor-paged list (docs/API.md, "Pagination") from its start until nextCursor is null. */
+async function* pages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): AsyncGenerator<T[]> {
+  for (let cursor: string | undefined; ; ) {
+    const page = await fetchPage(cursor);
+    yield page.items;
+    if (page.nextCursor === null) return;
+    // A cursor that does not move would page forever.
+    if (page.nextCursor === cursor) throw new Error(`the server answered the cursor ${cursor} with itself as the next one`);
+    cursor = page.nextCursor;
   }
 }
 

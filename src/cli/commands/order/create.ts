@@ -1,6 +1,8 @@
 // `shredproof order create <file>`: an order from an order document (a JSON
-// file, or - for standard input); prints its id.
+// file, or - for standard input); prints its id, and on stderr each warning
+// the server gave with it.
 import { readFile } from 'node:fs/promises';
+import { escapeForDisplay } from '@shredproof/verify';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { type Common, common, print, run, usage } from './shared.js';
@@ -31,6 +33,8 @@ export function registerCreate(order: Command, ctx: CliContext): void {
         const doc = await readDocument(file);
         const o = await client.createOrder(doc);
         print(ctx, opts, o, () => [o.id]);
+        // Accepted all the same (a deadline already past, say): said on stderr, --json or not, so that nobody misses it.
+        for (const w of o.warnings ?? []) ctx.err(escapeForDisplay(`order create: warning ${w.code}: ${w.message}`));
         if (!opts.json) ctx.err(`created ${o.id} (${o.state}) by ${o.createdBy}; next: shredproof order plan ${o.id}`);
       }),
     );

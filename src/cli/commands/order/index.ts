@@ -1,5 +1,6 @@
 // `shredproof order create|plan|approve|execute|status|wait|cancel|fetch|proof`,
-// and attach-vendor-certificate and dispose for derived artifacts at vendors:
+// inventory and history to review an order, and attach-vendor-certificate and
+// dispose for derived artifacts at vendors:
 // the command-line client of the HTTP API (src/client), one file per
 // subcommand. It talks to a running `shredproof serve`; the server decides
 // every rule, and its refusals are printed with their code and each field
@@ -20,6 +21,8 @@ import { registerCreate } from './create.js';
 import { registerDispose } from './dispose.js';
 import { registerExecute } from './execute.js';
 import { registerFetch } from './fetch.js';
+import { registerHistory } from './history.js';
+import { registerInventory } from './inventory.js';
 import { registerPlan } from './plan.js';
 import { registerProof } from './proof.js';
 import { DEFAULT_SERVER } from './shared.js';
@@ -32,6 +35,9 @@ Token: --token-file F, --token T, else SHREDPROOF_TOKEN. A token given with
 --token is visible to every user of this machine in \`ps\`: prefer the file
 or the variable.
 
+--json prints the API's JSON; inventory, a list of any length, prints each
+object as one line of JSON as it arrives (NDJSON).
+
 Exit codes: 0 done; 1 the server refused (its code, detail and each bad field
 are printed), the order did not end certified (wait) or its plan failed (plan),
 or dispose --held-by-vendor found no vendor certificate attached;
@@ -41,9 +47,9 @@ accepted (401).`;
 export function registerOrder(program: Command, ctx: CliContext): void {
   const order = program
     .command('order')
-    .description('drive deletion orders through a shredproof server\'s HTTP API (create, plan, approve, execute, status, wait, cancel, fetch, proof, attach-vendor-certificate, dispose)')
+    .description('drive deletion orders through a shredproof server\'s HTTP API (create, plan, approve, execute, status, inventory, history, wait, cancel, fetch, proof, attach-vendor-certificate, dispose)')
     .addHelpText('after', EXIT_HELP);
-  for (const register of [registerCreate, registerPlan, registerApprove, registerExecute, registerStatus, registerWait, registerCancel, registerFetch, registerProof, registerAttachVendor, registerDispose]) {
+  for (const register of [registerCreate, registerPlan, registerApprove, registerExecute, registerStatus, registerInventory, registerHistory, registerWait, registerCancel, registerFetch, registerProof, registerAttachVendor, registerDispose]) {
     register(order, ctx);
   }
 }

@@ -4,6 +4,7 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { jsonForDisplay } from '@shredproof/verify';
 import type { Command } from 'commander';
 import { ApiError, ShredproofClient, UnreachableError } from '../../../client/api-client.js';
 import { formatApiError } from '../../../client/format.js';
@@ -19,50 +20,63 @@ export interface Common {
   json?: boolean;
 }
 
-export function common(cmd: Command): Command {
+/** The connection, token and --json options; `json` says what --json prints when it is not the API's answer as it is. */
+export function common(cmd: Command, json = 'print the API\'s JSON, for scripts'): Command {
   return cmd
     .option('--server <url>', `the shredproof server (env SHREDPROOF_SERVER, default ${DEFAULT_SERVER})`)
     .option('--token-file <file>', 'read the bearer token from this file')
     .option('--token <token>', 'bearer token (env SHREDPROOF_TOKEN); shows in `ps`, prefer --token-file or the variable')
-    .option('--json', 'print the API\'s JSON, for scripts');
+    .option('--json', json);
 }
 
-export const usage = (name: string, msg: string) => new CliExit(EXIT_USAGE, `order ${name}: ${msg}`);
+/** A usage error of `order <name>`. */
+export const usage = (name: string, msg: string) => usageOf(`order ${name}`, msg);
+/** A usage error of the command `command` as typed (`order inventory`, `audit`), which starts its message. */
+export const usageOf = (command: string, msg: string) => new CliExit(EXIT_USAGE, `${command}: ${msg}`);
 
-async function clientFor(name: string, opts: Common): Promise<ShredproofClient> {
-  if (opts.token !== undefined && opts.tokenFile !== undefined) throw usage(name, 'give --token or --token-file, not both');
+async function clientFor(command: string, opts: Common): Promise<ShredproofClient> {
+  if (opts.token !== undefined && opts.tokenFile !== undefined) throw usageOf(command, 'give --token or --token-file, not both');
   let token = opts.token ?? process.env.SHREDPROOF_TOKEN;
   if (opts.tokenFile !== undefined) {
     try {
       token = (await readFile(opts.tokenFile, 'utf8')).trim();
     } catch (e) {
-      throw usage(name, `cannot read the token file ${opts.tokenFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw usageOf(command, `cannot read the token file ${opts.tokenFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
   }
-  if (!token) throw usage(name, 'no token: give --token-file FILE or set SHREDPROOF_TOKEN (tokens come from `shredproof token create`)');
+  if (!token) throw usageOf(command, 'no token: give --token-file FILE or set SHREDPROOF_TOKEN (tokens come from `shredproof token create`)');
   const server = opts.server ?? process.env.SHREDPROOF_SERVER ?? DEFAULT_SERVER;
   try {
     return new ShredproofClient({ server, token, userAgent: `shredproof-cli/${packageVersion()}` });
   } catch (e) {
-    throw usage(name, `--server: ${(e as Error).message}`);
+    throw usageOf(command, `--server: ${(e as Error).message}`);
   }
 }
 
-/** Runs one subcommand and turns what went wrong into the documented exit code and message. */
-export async function run(name: string, opts: Common, ctx: CliContext, body: (client: ShredproofClient) => Promise<void>): Promise<void> {
-  const client = await clientFor(name, opts);
+/** Runs one subcommand of `order` and turns what went wrong into the documented exit code and message. */
+export function run(name: string, opts: Common, ctx: CliContext, body: (client: ShredproofClient) => Promise<void>): Promise<void> {
+  return runCommand(`order ${name}`, opts, ctx, body);
+}
+
+/**
+ * Runs the API client command `command` (as typed: `order inventory`, `audit`), with the exit codes of ./index.ts.
+ * With --json a refusal prints the server's problem document on stdout; `ndjson` commands, whose stdout is one
+ * JSON value a line, print it on one line.
+ */
+export async function runCommand(command: string, opts: Common, ctx: CliContext, body: (client: ShredproofClient) => Promise<void>, output: { ndjson?: boolean } = {}): Promise<void> {
+  const client = await clientFor(command, opts);
   try {
     await body(client);
   } catch (e) {
     if (e instanceof UnreachableError) {
-      throw new CliExit(EXIT_USAGE, `order ${name}: cannot reach the shredproof server at ${e.server} (${e.reason}). Is \`shredproof serve\` running there? Set --server or SHREDPROOF_SERVER.`);
+      throw new CliExit(EXIT_USAGE, `${command}: cannot reach the shredproof server at ${e.server} (${e.reason}). Is \`shredproof serve\` running there? Set --server or SHREDPROOF_SERVER.`);
     }
     if (e instanceof ApiError) {
-      if (opts.json && e.problem) ctx.out(JSON.stringify(e.problem, null, 2));
+      if (opts.json && e.problem) ctx.out(output.ndjson ? jsonForDisplay(e.problem) : JSON.stringify(e.problem, null, 2));
       if (e.status === 401) {
-        throw new CliExit(EXIT_USAGE, `order ${name}: the server did not accept the token (${formatApiError(e)[0]}). Check --token-file, --token or SHREDPROOF_TOKEN; tokens come from \`shredproof token create\`.`);
+        throw new CliExit(EXIT_USAGE, `${command}: the server did not accept the token (${formatApiError(e)[0]}). Check --token-file, --token or SHREDPROOF_TOKEN; tokens come from \`shredproof token create\`.`);
       }
-      throw new CliExit(EXIT_INVALID, [`order ${name}: refused by the server: ${formatApiError(e)[0]}`, ...formatApiError(e).slice(1)].join('\n'));
+      throw new CliExit(EXIT_INVALID, [`${command}: refused by the server: ${formatApiError(e)[0]}`, ...formatApiError(e).slice(1)].join('\n'));
     }
     throw e;
   }
