@@ -1,6 +1,7 @@
 // Create: validate the order document against the configured backends and
 // each backend's scope rules, then store it as a draft. Nothing is listed or
-// touched in any store yet.
+// touched in any store yet. What is allowed but worth saying (a deadline that
+// already passed) comes back as warnings beside the order.
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalize, type FieldProblem, ValidationError } from '@shredproof/verify';
 import { BackendUnavailableError } from './errors.js';
@@ -8,6 +9,7 @@ import { NO_PLAN, type OrderRow } from './ports/orders.js';
 import { type OrderDocument, parseOrderDocument } from './order-document.js';
 import type { HoldSpec } from './ports/storage-backend.js';
 import type { EngineDeps } from './deps.js';
+import { deadlineWarnings, type OrderWarning } from './deadlines.js';
 
 export function holdsFor(doc: OrderDocument, target: string): HoldSpec[] {
   return doc.holds.filter((h) => h.target === target);
@@ -45,6 +47,11 @@ export async function checkScopes(deps: Pick<EngineDeps, 'backends'>, doc: Order
 }
 
 export async function createOrder(deps: EngineDeps, input: unknown, actor: string): Promise<OrderRow> {
+  return (await createOrderWithWarnings(deps, input, actor)).order;
+}
+
+/** Creates the order, and says what the creator should know about it: the document is valid, but (say) its deadline already passed. */
+export async function createOrderWithWarnings(deps: EngineDeps, input: unknown, actor: string): Promise<{ order: OrderRow; warnings: OrderWarning[] }> {
   let doc: OrderDocument;
   try {
     doc = parseOrderDocument(input, deps.backends.names());
@@ -81,8 +88,11 @@ export async function createOrder(deps: EngineDeps, input: unknown, actor: strin
     },
     actor,
   );
+  // Judged at the instant the order was created: the warning says what was true then.
+  const warnings = deadlineWarnings(doc, new Date(now));
   deps.log.info({ orderId: order.id, reference: order.reference, actor }, 'order created');
-  return order;
+  for (const w of warnings) deps.log.warn({ orderId: order.id, code: w.code }, w.message);
+  return { order, warnings };
 }
 
 export function orderDocument(order: OrderRow): OrderDocument {

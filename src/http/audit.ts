@@ -1,12 +1,29 @@
 // Writes to the audit log what the API sees: every use of a token for a
 // write (who, when, what, from where, and how it ended) and every failed
 // authentication. State changes are logged by the ledger itself, in the
-// transaction that makes them.
+// transaction that makes them. A handler may add notes to its request's
+// entry (noteForAudit): what it accepted but had to say, such as a warning.
 import type { Request, Response } from 'express';
 import type { Principal } from '../app/tokens.js';
 import type { Clock } from '../app/ports/clock.js';
 import type { AuditLog } from '../app/ports/access.js';
 import type { Logger } from '../log.js';
+
+/**
+ * Adds a line to the detail of this request's audit entry, for auditors to
+ * read in GET /v1/audit: something the answer said beside its result (a
+ * warning), which the status alone does not show.
+ */
+export function noteForAudit(res: Response, note: string): void {
+  ((res.locals.auditNotes ??= []) as string[]).push(note);
+}
+
+/** The entry's detail: the handler's notes, and whether the client left before the answer, one per line; null when nothing. */
+function detailOf(res: Response): string | null {
+  const lines = [...((res.locals.auditNotes as string[] | undefined) ?? [])];
+  if (!res.writableFinished) lines.push('the client closed the connection before the response was sent');
+  return lines.length > 0 ? lines.join('\n') : null;
+}
 
 export class AuditRecorder {
   constructor(
@@ -51,7 +68,7 @@ export class AuditRecorder {
         action,
         orderId,
         status: res.writableFinished ? res.statusCode : null,
-        detail: res.writableFinished ? null : 'the client closed the connection before the response was sent',
+        detail: detailOf(res),
         ...this.where(req),
       });
     };

@@ -1,6 +1,6 @@
 // /metrics (Prometheus text format, prom-client): what the engine did
 // (objects and bytes destroyed, exceptions, phase durations), what
-// waits (queue depth, live workers, orders per state), the API's own request
+// waits (queue depth, live workers, orders per state, overdue orders), the API's own request
 // timings, and Node's process metrics under the names Node dashboards expect
 // (process_cpu_seconds_total, nodejs_heap_size_used_bytes, ...).
 // One registry per app, so tests and several apps in one process never mix.
@@ -13,6 +13,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Config } from '../config/config.js';
 import type { EngineDeps } from '../app/deps.js';
 import type { EngineMetrics } from '../app/ports/metrics.js';
+import { ORDER_STATES, type OrderCounts } from '../app/ports/orders.js';
 import type { ItemResult } from '../app/ports/results.js';
 import { checkPrivateFile } from '../adapters/queue/queue-key.js';
 import { createHttpServer, type Problem, sendProblem } from './http-server.js';
@@ -52,9 +53,11 @@ export class ApiMetrics implements EngineMetrics {
   });
   /** The queue's numbers for the scrape under way: the gauges that need Redis share one round of questions. */
   private pending: Promise<QueueSnapshot> | undefined;
+  /** The ledger's counts for the scrape under way: the two order gauges share one query. */
+  private counting: Promise<OrderCounts> | undefined;
 
   constructor(
-    engine: { queue: QueueReadings; ledger: Pick<EngineDeps['ledger'], 'orderCounts'> },
+    engine: { queue: QueueReadings; ledger: Pick<EngineDeps['ledger'], 'orderCounts'>; clock: EngineDeps['clock'] },
     opts: { queueTimeoutMs?: number } = {},
   ) {
     // No prefix: process_cpu_seconds_total, process_resident_memory_bytes, nodejs_eventloop_lag_p99_seconds...
@@ -93,14 +96,24 @@ export class ApiMetrics implements EngineMetrics {
         },
       });
     }
+    const counts = () => (this.counting ??= Promise.resolve().then(() => engine.ledger.orderCounts(engine.clock.now())).finally(() => (this.counting = undefined)));
     new Gauge({
       name: 'shredproof_orders',
-      help: 'Orders by state',
+      help: 'Orders by state (every state, 0 included)',
       labelNames: ['state'],
       registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const [state, n] of Object.entries(engine.ledger.orderCounts())) this.set({ state }, n);
+      async collect() {
+        const { byState } = await counts();
+        // Every state, with 0: a series that vanishes when its last order moves on reads as "no data", not as none.
+        for (const state of ORDER_STATES) this.set({ state }, byState[state] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'shredproof_orders_overdue',
+      help: 'Orders whose deadline has passed and that are not in a final state (certified, certified-with-exceptions, failed, cancelled)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await counts()).overdue);
       },
     });
   }

@@ -21,6 +21,7 @@ const EXPECTED: Record<string, Who[] | 'public'> = {
   getOrder: ALL,
   planOrder: ['operator'],
   approveOrder: ['approver'],
+  refuseOrder: ['approver'],
   signPlan: ['operator'],
   executeOrder: ['operator'],
   cancelOrder: ['operator'],
@@ -69,6 +70,7 @@ const SIGNED = { keyid: '1'.repeat(64), signedAt: '2026-01-01T00:00:00Z', signat
  */
 const REACHED: Record<string, number> = {
   approveOrder: 409,
+  refuseOrder: 409,
   signPlan: 409,
   createToken: 201,
   createArtifact: 201,
@@ -115,6 +117,7 @@ describe('authorization matrix: every route x every role', () => {
       // Well-formed signatures (that hold over nothing): the request passes the body's schema and reaches the use case.
       [`/v1/orders/${orderId}/approve`]: { planRoot: '0'.repeat(64), approval: SIGNED },
       [`/v1/orders/${orderId}/sign-plan`]: { planRoot: '0'.repeat(64), signature: SIGNED },
+      [`/v1/orders/${orderId}/refuse`]: { planRoot: '0'.repeat(64), reason: 'authorization matrix' },
       [`/v1/orders/${orderId}/cancel`]: { reason: 'authorization matrix' },
       '/v1/tokens': { name: 'matrix-made', role: 'auditor' },
       // Registered once, by the one role allowed.

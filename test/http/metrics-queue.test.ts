@@ -14,7 +14,9 @@ import { QueueAuth } from '../../src/adapters/queue/queue-auth.js';
 import { DEFAULT_QUEUE_SETTINGS, EXEC_QUEUE } from '../../src/adapters/queue/queue-config.js';
 import { dropPrefix, freshPrefix, REDIS_URL, requireRedis } from '../helpers/services.js';
 
-const ledger = { orderCounts: () => ({}) };
+/** The orders' gauges are not this test's subject (test/http/metrics-orders.test.ts counts real ones). */
+const ledger = { orderCounts: () => ({ byState: {}, overdue: 0 }) };
+const clock = { now: () => new Date() };
 
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '));
@@ -55,7 +57,7 @@ describe('live workers and queue depth from a real BullMQ queue', { timeout: 30_
   };
 
   it('counts the workers connected to this queue, and only those', async () => {
-    const m = new ApiMetrics({ queue: { depth: () => queue.getJobCounts('waiting', 'active', 'delayed'), workers: () => queue.getWorkersCount() }, ledger });
+    const m = new ApiMetrics({ queue: { depth: () => queue.getJobCounts('waiting', 'active', 'delayed'), workers: () => queue.getWorkersCount() }, ledger, clock });
     const workersNow = async () => sample(await m.registry.metrics(), 'shredproof_queue_workers');
     assert.equal(await workersNow(), 0);
     // A worker of another prefix on the same Redis is not one of ours.
@@ -124,7 +126,7 @@ describe('the coordinator\'s queue (BullmqExecQueue) when Redis stops answering'
       const q = new BullmqExecQueue({ ...DEFAULT_QUEUE_SETTINGS, redisUrl: proxy.url, prefix }, silentLogger(), new QueueAuth(new Uint8Array(randomBytes(32))));
       try {
         await q.ready(5000);
-        const m = new ApiMetrics({ queue: q, ledger }, { queueTimeoutMs: 300 });
+        const m = new ApiMetrics({ queue: q, ledger, clock }, { queueTimeoutMs: 300 });
         const before = await m.registry.metrics();
         assert.equal(sample(before, 'shredproof_queue_up'), 1);
         assert.equal(sample(before, 'shredproof_queue_jobs{state="waiting"}'), 0);

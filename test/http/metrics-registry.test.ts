@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ApiMetrics, type QueueReadings } from '../../src/http/metrics.js';
 
-const ledger = { orderCounts: () => ({ draft: 2, certified: 1 }) };
+const ledger = { orderCounts: () => ({ byState: { draft: 2, certified: 1 }, overdue: 1 }) };
+const clock = { now: () => new Date() };
 
 function counting(probe: QueueReadings): QueueReadings & { asked: { depth: number; workers: number } } {
   const asked = { depth: 0, workers: 0 };
@@ -39,7 +40,7 @@ function sample(text: string, series: string): number | undefined {
 
 describe('ApiMetrics: the names of a scrape', () => {
   it('has Node\'s default metrics under the standard names, and none under shredproof_process_', async () => {
-    const text = await new ApiMetrics({ queue: healthy, ledger }).registry.metrics();
+    const text = await new ApiMetrics({ queue: healthy, ledger, clock }).registry.metrics();
     for (const name of [
       'process_cpu_seconds_total',
       'process_cpu_user_seconds_total',
@@ -60,7 +61,7 @@ describe('ApiMetrics: the names of a scrape', () => {
     const doc = readFileSync(new URL('../../docs/API.md', import.meta.url), 'utf8');
     const documented = [...doc.matchAll(/^\| `(shredproof_[a-z_]+)` \|/gm)].map((m) => m[1]!);
     assert.ok(documented.length >= 7, `found ${documented.length} metrics in docs/API.md`);
-    const text = await new ApiMetrics({ queue: healthy, ledger }).registry.metrics();
+    const text = await new ApiMetrics({ queue: healthy, ledger, clock }).registry.metrics();
     for (const name of documented) assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
   });
 });
@@ -68,7 +69,7 @@ describe('ApiMetrics: the names of a scrape', () => {
 describe('ApiMetrics: the queue at scrape time', () => {
   it('reports depth by state, live workers and orders, asking the queue once per scrape', async () => {
     const queue = counting(healthy);
-    const m = new ApiMetrics({ queue, ledger });
+    const m = new ApiMetrics({ queue, ledger, clock });
     const text = await m.registry.metrics();
     assert.equal(sample(text, 'shredproof_queue_up'), 1);
     assert.equal(sample(text, 'shredproof_queue_jobs{state="waiting"}'), 3);
@@ -85,7 +86,7 @@ describe('ApiMetrics: the queue at scrape time', () => {
   it('follows the queue from one scrape to the next (gone states and workers do not linger)', async () => {
     let depth: Record<string, number> = { waiting: 5, failed: 1 };
     let workers = 3;
-    const m = new ApiMetrics({ queue: { depth: async () => depth, workers: async () => workers }, ledger });
+    const m = new ApiMetrics({ queue: { depth: async () => depth, workers: async () => workers }, ledger, clock });
     assert.equal(sample(await m.registry.metrics(), 'shredproof_queue_jobs{state="failed"}'), 1);
     depth = { waiting: 0 };
     workers = 0;
@@ -97,7 +98,7 @@ describe('ApiMetrics: the queue at scrape time', () => {
 
   it('answers without the queue\'s numbers when Redis fails: shredproof_queue_up 0, everything else as usual', async () => {
     const down = () => Promise.reject(new Error('Connection is closed.'));
-    const m = new ApiMetrics({ queue: { depth: down, workers: down }, ledger });
+    const m = new ApiMetrics({ queue: { depth: down, workers: down }, ledger, clock });
     const text = await m.registry.metrics();
     assert.equal(sample(text, 'shredproof_queue_up'), 0);
     assert.doesNotMatch(text, /^shredproof_queue_jobs\{/m);
@@ -113,7 +114,7 @@ describe('ApiMetrics: the queue at scrape time', () => {
       throw noperm;
     };
     for (const workers of [rejecting, throwing]) {
-      const text = await new ApiMetrics({ queue: { depth: healthy.depth, workers }, ledger }).registry.metrics();
+      const text = await new ApiMetrics({ queue: { depth: healthy.depth, workers }, ledger, clock }).registry.metrics();
       assert.equal(sample(text, 'shredproof_queue_up'), 1);
       assert.equal(sample(text, 'shredproof_queue_jobs{state="waiting"}'), 3);
       assert.match(text, /^# TYPE shredproof_queue_workers gauge$/m);
@@ -123,7 +124,7 @@ describe('ApiMetrics: the queue at scrape time', () => {
 
   it('does not wait for a Redis that never answers longer than the timeout', async () => {
     const never = new Promise<never>(() => undefined);
-    const m = new ApiMetrics({ queue: { depth: () => never, workers: () => never }, ledger }, { queueTimeoutMs: 150 });
+    const m = new ApiMetrics({ queue: { depth: () => never, workers: () => never }, ledger, clock }, { queueTimeoutMs: 150 });
     const t0 = performance.now();
     const text = await m.registry.metrics();
     const ms = performance.now() - t0;
@@ -133,7 +134,7 @@ describe('ApiMetrics: the queue at scrape time', () => {
   });
 
   it('has no workers gauge for a queue that cannot count its workers', async () => {
-    const text = await new ApiMetrics({ queue: { depth: healthy.depth }, ledger }).registry.metrics();
+    const text = await new ApiMetrics({ queue: { depth: healthy.depth }, ledger, clock }).registry.metrics();
     assert.doesNotMatch(text, /shredproof_queue_workers/);
     assert.equal(sample(text, 'shredproof_queue_up'), 1);
   });

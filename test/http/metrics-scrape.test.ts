@@ -26,7 +26,7 @@ function tokenFile(name: string, text: string, mode = 0o600): string {
   return p;
 }
 
-const fakeEngine = { queue: { depth: async () => ({ waiting: 4 }), workers: async () => 1 }, ledger: { orderCounts: () => ({}) } };
+const fakeEngine = { queue: { depth: async () => ({ waiting: 4 }), workers: async () => 1 }, ledger: { orderCounts: () => ({ byState: {}, overdue: 0 }) }, clock: { now: () => new Date() } };
 
 async function listen(tokenPath: string | undefined): Promise<{ server: Server; url: string }> {
   const server = await listenForScrapes(new ApiMetrics(fakeEngine), { port: 0, host: '127.0.0.1', tokenFile: tokenPath });

@@ -41,6 +41,27 @@ export interface InventoryPageRow {
   status: number;
 }
 
+/** Which page of the inventory GET /v1/orders/{id}/inventory asks for. */
+export interface InventoryQuery {
+  /** Objects after this seq (keyset pagination). */
+  afterSeq?: number;
+  limit: number;
+  target?: string;
+  /** true: only held objects; false: only the others. */
+  held?: boolean;
+  /** Only objects whose locator contains this text, ASCII letters compared in any case; every other character is itself (%, _ and \ are no wildcards). */
+  search?: string;
+}
+
+/** A target of the plan as the order view shows it. */
+export interface PlanTargetSummary {
+  objects: number;
+  bytes: number;
+  held: number;
+  /** The first 20 locators, in plan order, that the plan destroys (neither held nor unnameable at plan time). */
+  sample: string[];
+}
+
 /** A pending object of a batch. */
 export interface BatchObject {
   batch: number;
@@ -58,10 +79,10 @@ export interface InventoryStore {
   setPlanBindings(id: string, bindings: string | null): void;
   /** What setPlanBindings recorded for the order's current plan, or null. */
   planBindings(id: string): string | null;
-  /** Per-target objects, bytes and held objects of the current plan. */
-  planSummary(id: string): Record<string, { objects: number; bytes: number; held: number }>;
+  /** Per-target objects, bytes and held objects of the current plan, and the sample of what it destroys. */
+  planSummary(id: string): Record<string, PlanTargetSummary>;
   /** A page of the planned inventory in plan order, for an approver to review. */
-  inventoryPage(id: string, q: { afterSeq?: number; limit: number; target?: string; held?: boolean }): InventoryPageRow[];
+  inventoryPage(id: string, q: InventoryQuery): InventoryPageRow[];
   /** Inventory entries in plan order, for the inventory commitment and its export. */
   inventoryInOrder(id: string): IterableIterator<PlannedObject>;
 

@@ -15,6 +15,9 @@ export const ORDER_STATES = [
 ] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
+/** The states no step leaves (docs/ORDERS.md section 5): an order in one of them is over, and can no longer be late. */
+export const FINAL_STATES = ['certified', 'certified-with-exceptions', 'failed', 'cancelled'] as const satisfies readonly OrderState[];
+
 export interface OrderRow {
   num: number;
   id: string;
@@ -73,6 +76,14 @@ export interface OrderFilter {
   /** Orders after this `num` (keyset pagination). */
   after?: number;
   createdBy?: string;
+  /** Only orders that are (true) or are not (false) overdue at `now`: src/app/deadlines.ts, isOverdue. */
+  overdue?: { overdue: boolean; now: Date };
+}
+
+/** What /metrics reports of the orders (src/http/metrics.ts): how many are in each state, and how many are overdue. */
+export interface OrderCounts {
+  byState: Partial<Record<OrderState, number>>;
+  overdue: number;
 }
 
 export interface OrderStore {
@@ -92,6 +103,6 @@ export interface OrderStore {
   patch(id: string, patch: Partial<OrderRow>, at: string): OrderRow;
   /** The order's history, oldest first. */
   events(id: string): OrderEvent[];
-  /** How many orders are in each state. */
-  orderCounts(): Partial<Record<OrderState, number>>;
+  /** How many orders are in each state, and how many are overdue at `now`, in one query. */
+  orderCounts(now: Date): OrderCounts;
 }

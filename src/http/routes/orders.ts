@@ -4,17 +4,33 @@
 // translate HTTP.
 import { approveOrder, orderApprovals, signPlan } from '../../app/approve-order.js';
 import { cancelOrder } from '../../app/cancel-order.js';
-import { createOrder } from '../../app/create-order.js';
+import { createOrderWithWarnings } from '../../app/create-order.js';
+import { type OrderWarning, isOverdue, orderDeadline } from '../../app/deadlines.js';
 import { NotFoundError } from '../../app/errors.js';
 import { executeOrder } from '../../app/execute-order.js';
 import { startPlan } from '../../app/plan-order.js';
 import { type PlannedArtifact, plannedArtifacts } from '../../app/plan-targets.js';
 import type { OrderRow } from '../../app/ports/orders.js';
-import { OrderDocumentSchema } from '../../app/order-document.js';
 import type { ApiContext } from '../context.js';
+import { noteForAudit } from '../audit.js';
 import { ANY_ROLE, defineRoute, problems, type ResponseLink, type Route } from '../route.js';
 import { z } from 'zod';
-import { ApproveBody, SignPlanBody, CancelBody, EmptyBody, InventoryPage, InventoryQuery, ListOrdersQuery, Order, OrderEvents, OrderIdParams, OrderList, Progress } from '../schemas.js';
+import {
+  ApproveBody,
+  CancelBody,
+  CreatedOrder,
+  EmptyBody,
+  InventoryPage,
+  InventoryQuery,
+  ListOrdersQuery,
+  Order,
+  OrderDocumentBody,
+  OrderEvents,
+  OrderIdParams,
+  OrderList,
+  Progress,
+  SignPlanBody,
+} from '../schemas.js';
 
 // Order powers are the operator's and the approver's only: an admin, who can mint tokens, could
 // otherwise create an order and approve it through a token minted for a name of its choosing.
@@ -43,6 +59,11 @@ function derivedView(a: PlannedArtifact) {
   };
 }
 
+/** The deadline as the server judges it now: the document's deadline, and whether the order is overdue (src/app/deadlines.ts). */
+function deadlineView(o: OrderRow, now: Date) {
+  return { deadline: orderDeadline(o), overdue: isOverdue(o, now) };
+}
+
 export function orderView(ctx: ApiContext, o: OrderRow): z.infer<typeof Order> {
   const cert = ctx.engine.ledger.certificate(o.id);
   return {
@@ -54,6 +75,7 @@ export function orderView(ctx: ApiContext, o: OrderRow): z.infer<typeof Order> {
     updatedAt: o.updatedAt,
     documentSha256: o.documentSha256,
     document: JSON.parse(o.document) as Record<string, unknown>,
+    ...deadlineView(o, ctx.engine.clock.now()),
     plan:
       o.planRoot && o.plannedAt
         ? { root: o.planRoot, objects: o.planCount ?? 0, bytes: o.planBytes ?? 0, plannedAt: o.plannedAt, targets: ctx.progress.planTargets(o), derived: plannedArtifacts(o).map(derivedView) }
@@ -75,7 +97,20 @@ function orderLinks(pointer: string, ...operationIds: string[]): Record<string, 
 const READ_ORDER = ['getOrder', 'getOrderHistory', 'getOrderProgress', 'getOrderInventory', 'streamOrderProgress'];
 const CERTIFIED = ['getCertificate', 'getRecords', 'getObjectProof'];
 
-const summary = (o: OrderRow) => ({ id: o.id, reference: o.reference, state: o.state, createdBy: o.createdBy, createdAt: o.createdAt, updatedAt: o.updatedAt });
+const summary = (o: OrderRow, now: Date) => ({
+  id: o.id,
+  reference: o.reference,
+  state: o.state,
+  createdBy: o.createdBy,
+  createdAt: o.createdAt,
+  updatedAt: o.updatedAt,
+  ...deadlineView(o, now),
+});
+
+/** Each warning in the audit entry of the request, for auditors to read in GET /v1/audit: `warning CODE: message`. */
+function auditWarnings(res: Parameters<typeof noteForAudit>[0], warnings: readonly OrderWarning[]): void {
+  for (const w of warnings) noteForAudit(res, `warning ${w.code}: ${w.message}`);
+}
 
 export const orderRoutes: Route[] = [
   defineRoute({
@@ -84,25 +119,23 @@ export const orderRoutes: Route[] = [
     operationId: 'createOrder',
     tag: 'orders',
     summary: 'Create an order (state draft)',
-    description: 'The body is an order document (docs/ORDERS.md). Every problem is reported at once, including scopes that a backend refuses. The caller becomes the order\'s creator, who can never approve it.',
+    description:
+      'The body is an order document (docs/ORDERS.md). Every problem is reported at once, including scopes that a backend refuses. The caller becomes the order\'s creator, who can never approve it. ' +
+      'An order whose deadline has already passed, by the server\'s clock, is created all the same, with the warning DEADLINE_PASSED in `warnings` (and in the audit entry of this request); it is overdue from the start.',
     auth: WRITE,
-    body: OrderDocumentSchema,
+    body: OrderDocumentBody,
     bodyValidatedBy: 'use-case',
-    bodyExample: {
-      reference: 'GDPR Art. 17 erasure request 2025-0413',
-      targets: [{ backend: 'photos', scope: { include: ['users/user-0001/**'] } }],
-      holds: [{ id: 'hold-1', reason: 'litigation hold on one album', target: 'photos', match: { include: ['users/user-0001/album-7/**'] } }],
-    },
     successStatus: 201,
     responses: {
-      201: { description: 'Created', schema: Order, links: orderLinks('/id', ...READ_ORDER, 'planOrder', 'cancelOrder', 'executeOrder', ...CERTIFIED) },
+      201: { description: 'Created; `warnings` says what the creator should know (empty when nothing)', schema: CreatedOrder, links: orderLinks('/id', ...READ_ORDER, 'planOrder', 'cancelOrder', 'executeOrder', ...CERTIFIED) },
       ...problems(400, 401, 403, 413, 415, 429),
     },
     async handler(ctx, { body, principal, res }) {
-      const order = await createOrder(ctx.engine, body, principal!.name);
+      const { order, warnings } = await createOrderWithWarnings(ctx.engine, body, principal!.name);
       res.locals.orderId = order.id;
+      auditWarnings(res, warnings);
       res.location(`/v1/orders/${order.id}`);
-      return orderView(ctx, order);
+      return { ...orderView(ctx, order), warnings };
     },
   }),
   defineRoute({
@@ -111,18 +144,23 @@ export const orderRoutes: Route[] = [
     operationId: 'listOrders',
     tag: 'orders',
     summary: 'List orders, oldest first, with cursor pagination and filters',
+    description:
+      'Filters combine: state (comma-separated), createdBy, overdue=true|false (the deadline has passed and the order is not in a final state, by the server\'s clock when it answers: as time passes an order becomes overdue, so a page asked for again may differ).',
     auth: ANY_ROLE,
     query: ListOrdersQuery,
     responses: { 200: { description: 'A page of orders', schema: OrderList, links: orderLinks('/orders/0/id', 'getOrder', 'getOrderHistory') }, ...problems(400, 401, 429) },
     handler(ctx, { query }) {
+      // One instant for the whole page: the filter and each summary's `overdue` agree.
+      const now = ctx.engine.clock.now();
       const rows = ctx.engine.ledger.listOrders({
         ...(query.state ? { state: query.state } : {}),
         ...(query.createdBy ? { createdBy: query.createdBy } : {}),
+        ...(query.overdue !== undefined ? { overdue: { overdue: query.overdue, now } } : {}),
         ...(query.cursor ? { after: Number(query.cursor) } : {}),
         limit: query.limit + 1,
       });
       const page = rows.slice(0, query.limit);
-      return { orders: page.map(summary), nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.num) : null };
+      return { orders: page.map((o) => summary(o, now)), nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.num) : null };
     },
   }),
   defineRoute({
@@ -172,7 +210,9 @@ export const orderRoutes: Route[] = [
     operationId: 'getOrderInventory',
     tag: 'orders',
     summary: 'The planned objects, in plan order, a page at a time: what an approver reviews',
-    description: 'Every object the plan listed, with its size, its hold if any, and its status so far. Filter by target, or by held=true|false. The plan root commits to exactly this list (with per-object salts that are not shown here).',
+    description:
+      'Every object the plan listed, with its size, its hold if any, and its status so far. Filter by target, by held=true|false, and by search: a piece of the locator, ASCII letters in either case, every other character literally (%, _ and \\ are no wildcards). ' +
+      'A search scans the order\'s inventory from the cursor on until the page is full, so on a large order a rare term takes longer. The plan root commits to exactly this list (with per-object salts that are not shown here).',
     auth: ANY_ROLE,
     params: OrderIdParams,
     query: InventoryQuery,
@@ -184,6 +224,7 @@ export const orderRoutes: Route[] = [
         ...(query.cursor ? { afterSeq: Number(query.cursor) } : {}),
         ...(query.target ? { target: query.target } : {}),
         ...(query.held !== undefined ? { held: query.held } : {}),
+        ...(query.search !== undefined ? { search: query.search } : {}),
       });
       const page = rows.slice(0, query.limit);
       return {
@@ -203,10 +244,6 @@ export const orderRoutes: Route[] = [
     auth: APPROVE,
     params: OrderIdParams,
     body: ApproveBody,
-    bodyExample: {
-      planRoot: 'a10619867120cde1cdd38b97fec6422230c9527d640c421a602d1ab950250a16',
-      approval: { keyid: 'a6dcd1b4c9e4b9f0e1a4fd1d3f4f2c65e1b3a0f4d3f2a1b0c9d8e7f6a5b4c3d2', signedAt: '2026-11-20T09:29:58.000Z', signature: `${'A'.repeat(86)}==` },
-    },
     responses: { 200: { description: 'Approved', schema: Order, links: orderLinks('/id', 'executeOrder', 'cancelOrder') }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
     handler(ctx, { params, body, principal }) {
       return orderView(ctx, approveOrder(ctx.engine, params.id, principal!.name, body.planRoot, body.approval));
@@ -223,10 +260,6 @@ export const orderRoutes: Route[] = [
     auth: WRITE,
     params: OrderIdParams,
     body: SignPlanBody,
-    bodyExample: {
-      planRoot: 'a10619867120cde1cdd38b97fec6422230c9527d640c421a602d1ab950250a16',
-      signature: { keyid: 'b7edd2c5d0f5c0a1f2b5ae2e4a5a3d76f2c4b1a5e4a3b2c1d0e9f8a7b6c5d4e3', signedAt: '2026-11-20T09:10:00.000Z', signature: `${'A'.repeat(86)}==` },
-    },
     responses: { 200: { description: 'Signed', schema: Order, links: orderLinks('/id', 'approveOrder') }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
     handler(ctx, { params, body, principal }) {
       return orderView(ctx, signPlan(ctx.engine, params.id, principal!.name, body.planRoot, body.signature));
@@ -256,7 +289,6 @@ export const orderRoutes: Route[] = [
     auth: WRITE,
     params: OrderIdParams,
     body: CancelBody,
-    bodyExample: { reason: 'the request was withdrawn' },
     responses: { 200: { description: 'Cancelled, or cancel requested', schema: Order }, ...problems(400, 401, 403, 404, 409, 413, 415, 429) },
     handler: (ctx, { params, body, principal }) => orderView(ctx, cancelOrder(ctx.engine, params.id, principal!.name, body.reason)),
   }),

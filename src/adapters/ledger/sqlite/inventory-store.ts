@@ -5,11 +5,20 @@ import {
   type BatchObject,
   type InventoryEntry,
   type InventoryPageRow,
+  type InventoryQuery,
   type InventoryStore,
+  type PlanTargetSummary,
   ITEM_STATUS,
   type PlannedObject,
 } from '../../../app/ports/inventory.js';
+import { RETAINED_ARTIFACT_HOLD_PREFIX } from '../../../app/order-document.js';
+import { UNNAMEABLE_PREFIX } from '../../storage/unnameable.js';
 import type { LedgerConnection } from './connection.js';
+
+/** How many locators of each target the plan shows as its sample (docs/ORDERS.md section 5). */
+export const PLAN_SAMPLE_SIZE = 20;
+/** The stand-in prefix as bytes: it starts with NUL, which SQLite's text functions do not promise to handle; its blob functions do. */
+const STAND_IN = Buffer.from(UNNAMEABLE_PREFIX, 'utf8');
 
 export class SqliteInventoryStore implements InventoryStore {
   constructor(private readonly conn: LedgerConnection) {}
@@ -50,15 +59,43 @@ export class SqliteInventoryStore implements InventoryStore {
     });
   }
 
-  /** Per-target objects, bytes and held objects of the current plan. */
-  planSummary(id: string): Record<string, { objects: number; bytes: number; held: number }> {
-    const rows = this.sql('SELECT target, COUNT(*) AS objects, SUM(size) AS bytes, COUNT(held_by) AS held FROM inventory WHERE order_num = ? GROUP BY target')
-      .all(this.conn.orderNum(id)) as Array<{ target: string; objects: number; bytes: number; held: number }>;
-    return Object.fromEntries(rows.map((r) => [r.target, { objects: r.objects, bytes: r.bytes, held: r.held }]));
+  /** Per-target objects, bytes and held objects of the current plan, and a sample of the locators it destroys. */
+  planSummary(id: string): Record<string, PlanTargetSummary> {
+    const num = this.conn.orderNum(id);
+    const rows = this.sql('SELECT target, COUNT(*) AS objects, SUM(size) AS bytes, COUNT(held_by) AS held, MIN(seq) AS first FROM inventory WHERE order_num = ? GROUP BY target')
+      .all(num) as Array<{ target: string; objects: number; bytes: number; held: number; first: number }>;
+    return Object.fromEntries(rows.map((r) => [r.target, { objects: r.objects, bytes: r.bytes, held: r.held, sample: this.planSample(num, r.target, r.first) }]));
   }
 
-  /** A page of the planned inventory in plan order, for an approver to review. */
-  inventoryPage(id: string, q: { afterSeq?: number; limit: number; target?: string; held?: boolean }): InventoryPageRow[] {
+  /**
+   * The first PLAN_SAMPLE_SIZE locators of a target, in plan order, that the
+   * plan itself neither held nor could not name: what plan-order.ts samples as
+   * it lists. Decided from what does not change after the plan, so that the
+   * sample an approver saw is the one shown later: a stand-in locator marks an
+   * unnameable object; a hold the plan found has no batch, where one found by
+   * a worker when it checked again keeps the batch the object was planned in,
+   * and an approver's retention of a derived artifact holds under the
+   * RETAINED_ARTIFACT_HOLD_PREFIX. A target's rows are contiguous from `first`
+   * (the plan lists targets one after the other), so the search starts there.
+   */
+  private planSample(num: number, target: string, first: number): string[] {
+    const rows = this.sql(
+      `SELECT locator FROM inventory WHERE order_num = ? AND seq >= ? AND target = ?
+         AND substr(CAST(locator AS BLOB), 1, ?) <> ?
+         AND NOT (held_by IS NOT NULL AND batch IS NULL AND substr(held_by, 1, ?) <> ?)
+       ORDER BY seq LIMIT ?`,
+    ).all(num, first, target, STAND_IN.length, STAND_IN, RETAINED_ARTIFACT_HOLD_PREFIX.length, RETAINED_ARTIFACT_HOLD_PREFIX, PLAN_SAMPLE_SIZE) as Array<{ locator: string }>;
+    return rows.map((r) => r.locator);
+  }
+
+  /**
+   * A page of the planned inventory in plan order, for an approver to review.
+   * `search` is a substring of the locator, ASCII letters in any case: instr
+   * takes it as plain text (a %, _ or \ in it is itself, never a wildcard or an
+   * escape), and SQLite's lower() folds ASCII only. No index helps a substring:
+   * a search reads the order's inventory from the cursor on until the page is full.
+   */
+  inventoryPage(id: string, q: InventoryQuery): InventoryPageRow[] {
     const where = ['order_num = ?', 'seq > ?'];
     const args: unknown[] = [this.conn.orderNum(id), q.afterSeq ?? -1];
     if (q.target !== undefined) {
@@ -66,6 +103,10 @@ export class SqliteInventoryStore implements InventoryStore {
       args.push(q.target);
     }
     if (q.held !== undefined) where.push(q.held ? 'held_by IS NOT NULL' : 'held_by IS NULL');
+    if (q.search !== undefined) {
+      where.push('instr(lower(locator), lower(?)) > 0');
+      args.push(q.search);
+    }
     return this.sql(`SELECT seq, target, locator, size, held_by AS heldBy, status FROM inventory WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
       .all(...args, q.limit) as InventoryPageRow[];
   }

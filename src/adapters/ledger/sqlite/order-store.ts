@@ -1,16 +1,28 @@
 // Orders and their history in the ledger. Every state change goes to the
 // order's history and, in the same transaction, to the audit log.
+import { overdueAt } from '../../../app/deadlines.js';
 import { StateConflictError } from '../../../app/errors.js';
 import type { AuditLog } from '../../../app/ports/access.js';
-import type { OrderEvent, OrderFilter, OrderRow, OrderState, OrderStore } from '../../../app/ports/orders.js';
+import type { OrderCounts, OrderEvent, OrderFilter, OrderRow, OrderState, OrderStore } from '../../../app/ports/orders.js';
 import type { LedgerConnection } from './connection.js';
 import { COLUMNS, type RawOrder, toOrder } from './order-rows.js';
+
+/**
+ * `overdue(state, deadline, now)` in SQL is src/app/deadlines.ts's rule itself, registered as a
+ * function of the connection: the filter of GET /v1/orders, the metrics and the order view can
+ * never disagree about which orders are overdue. The deadline is read from the stored document.
+ */
+const OVERDUE = "shredproof_overdue(state, json_extract(document, '$.deadline'), ?)";
 
 export class SqliteOrderStore implements OrderStore {
   constructor(
     private readonly conn: LedgerConnection,
     private readonly audit: Pick<AuditLog, 'appendAudit'>,
-  ) {}
+  ) {
+    conn.db.function('shredproof_overdue', { deterministic: true }, (state, deadline, now) =>
+      overdueAt(state as OrderState, deadline as string | null, new Date(now as string)) ? 1 : 0,
+    );
+  }
 
   createOrder(o: Omit<OrderRow, 'num'>, actor: string): OrderRow {
     const cols = Object.keys(COLUMNS) as Array<keyof typeof COLUMNS>;
@@ -45,6 +57,10 @@ export class SqliteOrderStore implements OrderStore {
     if (filter.state?.length) {
       where.push(`state IN (${filter.state.map(() => '?').join(',')})`);
       args.push(...filter.state);
+    }
+    if (filter.overdue !== undefined) {
+      where.push(`${OVERDUE} = ?`);
+      args.push(filter.overdue.now.toISOString(), filter.overdue.overdue ? 1 : 0);
     }
     if (filter.after !== undefined) {
       where.push('num > ?');
@@ -109,9 +125,13 @@ export class SqliteOrderStore implements OrderStore {
     ).all(id) as OrderEvent[];
   }
 
-  /** How many orders are in each state. */
-  orderCounts(): Partial<Record<OrderState, number>> {
-    const rows = this.conn.sql('SELECT state, COUNT(*) AS n FROM orders GROUP BY state').all() as Array<{ state: OrderState; n: number }>;
-    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  /** How many orders are in each state, and how many are overdue at `now`: one pass over the orders. */
+  orderCounts(now: Date): OrderCounts {
+    const rows = this.conn.sql(`SELECT state, COUNT(*) AS n, SUM(${OVERDUE}) AS overdue FROM orders GROUP BY state`).all(now.toISOString()) as Array<{
+      state: OrderState;
+      n: number;
+      overdue: number;
+    }>;
+    return { byState: Object.fromEntries(rows.map((r) => [r.state, r.n])), overdue: rows.reduce((sum, r) => sum + r.overdue, 0) };
   }
 }

@@ -67,7 +67,7 @@ export class SqliteLedger implements Ledger {
   transition: OrderStore['transition'] = (...a) => this.orders.transition(...a);
   patch: OrderStore['patch'] = (...a) => this.orders.patch(...a);
   events: OrderStore['events'] = (...a) => this.orders.events(...a);
-  orderCounts: OrderStore['orderCounts'] = () => this.orders.orderCounts();
+  orderCounts: OrderStore['orderCounts'] = (...a) => this.orders.orderCounts(...a);
 
   // The inventory and its batches.
   clearInventory: InventoryStore['clearInventory'] = (...a) => this.inventory.clearInventory(...a);
