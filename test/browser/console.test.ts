@@ -193,6 +193,7 @@ describe('the console, in Chromium, from order to certificate', () => {
     await page.getByRole('button', { name: 'Execute: destroy what the plan lists' }).click();
     await page.getByRole('heading', { name: /Progress/ }).waitFor();
     await page.getByText('100% done').waitFor({ timeout: 60_000 });
+    assert.match((await page.locator('#progress-title ~ dl').textContent()) ?? '', /Rate\d[\d,]* objects\/s/, 'the rate is shown');
     await page.getByRole('heading', { name: 'Result' }).waitFor({ timeout: 60_000 });
     const verdict = page.locator('.verdict');
     await verdict.waitFor({ timeout: 60_000 });
@@ -217,6 +218,25 @@ describe('the console, in Chromium, from order to certificate', () => {
     const pdfPath = join(dir, 'exhibit.pdf');
     await pdf.saveAs(pdfPath);
     assert.equal(readFileSync(pdfPath).subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.equal(await page.getByLabel(/A receipt for one data subject/).count(), 0, 'receipts are the auditor\'s to hand out');
+  });
+
+  it('an auditor downloads a receipt for one data subject', async () => {
+    const page = await signIn('audrey');
+    await openOrder(page);
+    await page.getByRole('heading', { name: 'Result' }).waitFor();
+    // The object asked about, destroyed.
+    const destroyed = [...api.dataset.inScope.keys()][0]!;
+    await page.getByLabel(/A receipt for one data subject/).fill(`photos:${destroyed}`);
+    const [receipt] = await Promise.all([
+      Promise.race([page.waitForEvent('download'), page.locator('form.receipt [role=alert]').waitFor().then(async () => assert.fail((await page.locator('form.receipt [role=alert]').textContent()) ?? 'an error'))]),
+      page.getByRole('button', { name: 'Download the receipt' }).click(),
+    ]);
+    const receiptPath = join(dir, 'receipt.json');
+    await receipt.saveAs(receiptPath);
+    const r2 = JSON.parse(readFileSync(receiptPath, 'utf8')) as { order: { id: string }; objects: Array<{ query: { locator: string }; status: string }> };
+    assert.equal(r2.order.id, id);
+    assert.deepEqual(r2.objects.map((o) => [o.query.locator, o.status]), [[`photos:${destroyed}`, 'destroyed']]);
   });
 
   it('an approver refuses a plan with a reason, which the operator reads on the order', async () => {
@@ -236,6 +256,27 @@ describe('the console, in Chromium, from order to certificate', () => {
     await alice.getByText(/refused by bob: the scope takes every user/).first().waitFor();
     await alice.getByRole('button', { name: 'Plan again' }).waitFor();
     await scan(alice, 'order-refused-operator');
+  });
+
+  it('the orders list pages through more orders than a page holds, and filters by state', async () => {
+    for (let i = 0; i < 21; i++) {
+      const r = await api.call('/v1/orders', { method: 'POST', as: 'olga', json: { ...(demoOrder('photos') as object), reference: `Paging order ${i}` } });
+      assert.equal(r.status, 201);
+    }
+    const page = await signIn('audrey');
+    const rows = page.locator('table.orders tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 20, 'a page holds 20 orders');
+    const first = await rows.first().textContent();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.waitForFunction((f) => document.querySelector('table.orders tbody tr')?.textContent !== f, first);
+    assert.equal(await rows.count(), 3, '23 orders: 20, then 3');
+    assert.ok(await page.getByRole('button', { name: 'Next page' }).isDisabled());
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.waitForFunction((f) => document.querySelector('table.orders tbody tr')?.textContent === f, first);
+    await page.getByLabel('State').selectOption('certified');
+    await page.waitForFunction(() => document.querySelectorAll('table.orders tbody tr').length === 1);
+    assert.match((await rows.first().textContent()) ?? '', /certified/);
   });
 
   it('an auditor reads the audit log and checks its hash chain', async () => {

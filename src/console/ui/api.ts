@@ -53,5 +53,7 @@ export const can = {
   runOrders: (me: Me) => me.role === 'operator',
   decide: (me: Me) => me.role === 'approver',
   readAudit: (me: Me) => me.role === 'auditor' || me.role === 'admin',
+  /** A receipt names a data subject's objects: the auditor's to hand out (GET /v1/orders/{id}/receipt). */
+  makeReceipts: (me: Me) => me.role === 'auditor',
   administer: (me: Me) => me.role === 'admin',
 };

@@ -54,7 +54,7 @@ export function StateBadge({ state }: { state: string }) {
 }
 
 /** The deadline, and its time left or how long it is overdue; overdue in words too, never by colour alone. */
-export function Deadline({ order }: { order: { deadline?: string | null; overdue?: boolean; state: string } }) {
+export function Deadline({ order }: { order: Parameters<typeof deadlineView>[0] }) {
   const d = deadlineView(order);
   if (!order.deadline) return <span class="muted">none</span>;
   return (

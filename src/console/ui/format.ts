@@ -29,10 +29,16 @@ export interface DeadlineView {
  * order's state and its own clock); the time left is counted from this
  * computer's clock, for reading only.
  */
-export function deadlineView(o: { deadline?: string | null; overdue?: boolean; state: string }, now = Date.now()): DeadlineView {
+export function deadlineView(o: { deadline?: string | null; overdue?: boolean; state: string; execution?: { finishedAt: string | null } | null }, now = Date.now()): DeadlineView {
   if (!o.deadline) return { text: '', overdue: false };
   const left = Date.parse(o.deadline) - now;
   if (o.overdue) return { text: `overdue by ${span(left)}`, overdue: true };
-  if (FINAL.has(o.state)) return { text: 'closed', overdue: false };
+  if (FINAL.has(o.state)) {
+    // Over: what the certificate will say (met or missed), by when execution finished; a cancelled draft just closed.
+    const finished = o.execution?.finishedAt;
+    if (!finished) return { text: 'closed', overdue: false };
+    const late = Date.parse(finished) - Date.parse(o.deadline);
+    return { text: late > 0 ? `missed: finished ${span(late)} after it` : 'met', overdue: false };
+  }
   return { text: left >= 0 ? `due in ${span(left)}` : `passed ${span(left)} ago`, overdue: false };
 }

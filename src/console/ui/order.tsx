@@ -16,6 +16,8 @@ export type ConsoleOrder = OrderView & { deadline?: string | null; overdue?: boo
 const CANCELLABLE = new Set(['draft', 'planning', 'planned', 'approved', 'executing']);
 const LIVE = new Set(['planning', 'executing', 'finalizing']);
 const CERTIFIED = new Set(['certified', 'certified-with-exceptions', 'cancelled']);
+/** Nothing is left for an operator to do. */
+const FINAL = new Set([...CERTIFIED, 'failed']);
 
 function OperatorActions({ order, onChange }: { order: ConsoleOrder; onChange: () => void }) {
   const [reason, setReason] = useState('');
@@ -136,10 +138,10 @@ export function OrderScreen({ me, id }: { me: Me; id: string }) {
           Refresh
         </button>
       </p>
-      {can.runOrders(me) ? <OperatorActions order={order} onChange={o.reload} /> : null}
+      {can.runOrders(me) && !FINAL.has(order.state) ? <OperatorActions order={order} onChange={o.reload} /> : null}
       {can.decide(me) && order.state === 'planned' ? <DecidePanel me={me} order={order} onChange={o.reload} /> : null}
       {LIVE.has(order.state) || order.execution ? <ProgressPanel order={order} live={LIVE.has(order.state)} onEnd={o.reload} /> : null}
-      {CERTIFIED.has(order.state) && order.certificate ? <ResultPanel order={order} /> : null}
+      {CERTIFIED.has(order.state) && order.certificate ? <ResultPanel me={me} order={order} /> : null}
       <PlanReview order={order} />
       <History id={order.id} version={version} />
     </article>

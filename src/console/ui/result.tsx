@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VerifyOutcome } from '../../verifier-page/protocol.js';
 import { renderStatement } from '../../verifier-page/render-statement.js';
 import { runVerify } from '../../verifier-page/verify-job.js';
-import { api, errorText } from './api.js';
+import { api, can, errorText, type Me } from './api.js';
 import { ActionButton, ErrorBox, saveFile } from './common.js';
 import { type FetchedBundle, fetchBundle, tar } from './bundle.js';
 import type { ConsoleOrder } from './order.js';
@@ -84,7 +84,7 @@ function Receipt({ order }: { order: ConsoleOrder }) {
   );
 }
 
-export function ResultPanel({ order }: { order: ConsoleOrder }) {
+export function ResultPanel({ me, order }: { me: Me; order: ConsoleOrder }) {
   const [bundle, setBundle] = useState<FetchedBundle>();
   const [outcome, setOutcome] = useState<VerifyOutcome>();
   const [error, setError] = useState<string>();
@@ -119,9 +119,11 @@ export function ResultPanel({ order }: { order: ConsoleOrder }) {
             run={async () => saveFile(`${id}-exhibit.pdf`, await (await api().request('GET', `/v1/orders/${encodeURIComponent(id)}/exhibit.pdf`, { accept: 'application/pdf, application/problem+json' })).blob())}
           />
         </li>
-        <li>
-          <Receipt order={order} />
-        </li>
+        {can.makeReceipts(me) ? (
+          <li>
+            <Receipt order={order} />
+          </li>
+        ) : null}
         <li>
           <a href="/verify" target="_blank" rel="noopener">
             The offline verifier page
