@@ -2,16 +2,17 @@
 // schemas (zod 4's own JSON Schema 2020-12 output, which is OpenAPI 3.1's
 // dialect). Schemas that carry a meta id become components; everything else
 // is inlined where it is used. Every body has a realistic example: the
-// schema's own (schemas.ts), one of OPERATION_EXAMPLES for a schema written
-// inline in a route file, and for each refusal the problem document the
-// server gives, made where possible by the server's own code (problemExample).
+// schema's own (schema-examples.ts), one of OPERATION_EXAMPLES for a schema
+// written inline in a route file, and for each refusal the problem document
+// the server gives, made where possible by the server's own code
+// (problemExample).
 import { VerificationError } from '@shredproof/verify';
 import { z } from 'zod';
 import { ORDER_STATES } from '../app/ports/orders.js';
 import { parseOrderDocument } from '../app/order-document.js';
 import { fromError, HttpProblem, parsePart, problemFor } from './problem.js';
 import type { Route } from './route.js';
-import { EXAMPLE_ORDER_DOCUMENT, OPERATION_EXAMPLES, problemType } from './schemas.js';
+import { EXAMPLE_ORDER_DOCUMENT, OPERATION_EXAMPLES, problemType } from './schema-examples.js';
 
 type Json = Record<string, unknown>;
 

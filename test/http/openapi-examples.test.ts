@@ -21,7 +21,7 @@ import { holdShapeProblems, scopeShapeProblems } from '../../src/adapters/storag
 import { OrderDocumentSchema, parseOrderDocument } from '../../src/app/order-document.js';
 import { openApiDocument, ROUTES } from '../../src/http/app.js';
 import { PROBLEMS } from '../../src/http/problem-codes.js';
-import { EXAMPLE_ORDER_DOCUMENT, problemType } from '../../src/http/schemas.js';
+import { EXAMPLE_ORDER_DOCUMENT, problemType } from '../../src/http/schema-examples.js';
 import { type ApiHarness, PEOPLE, startApiHarness } from '../helpers/api-harness.js';
 import { ROOT } from '../helpers/run-cli.js';
 
