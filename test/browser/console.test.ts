@@ -30,6 +30,7 @@ import { ROOT, runCli } from '../helpers/run-cli.js';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'console') : join(ROOT, 'test-output', 'console');
 const PAST_DEADLINE = '2026-01-15T17:00:00Z';
+const BIDI = '\u202e';
 
 interface Tab {
   page: Page;
@@ -47,6 +48,8 @@ describe('the console, in Chromium, from order to certificate', () => {
   before(async () => {
     requireChromium();
     api = await startApiHarness({ objects: 60, batchSize: 10 });
+    // A file whose name holds a right-to-left override: the console must show the character, not obey it.
+    writeFileSync(join(api.dataset.root, 'users', 'user-0003', `photo-${BIDI}gpj.exe`), 'not a photo');
     dir = mkdtempSync(join(tmpdir(), 'sp-console-'));
     mkdirSync(SHOTS, { recursive: true });
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
@@ -174,6 +177,8 @@ describe('the console, in Chromium, from order to certificate', () => {
     const locators = await page.locator('table.inventory tbody tr td.mono').allTextContents();
     assert.ok(locators.length > 0, 'the search finds user-0003\'s objects');
     for (const l of locators) assert.match(l, /user-0003/);
+    const tricky = locators.find((l) => l.includes('gpj.exe'));
+    assert.equal(tricky, 'users/user-0003/photo-\\u202egpj.exe', 'the override is shown as an escape, as the verifier page shows it');
     await scan(page, 'order-review-approver');
     const keyPath = join(dir, 'bob.key.pem');
     writeFileSync(keyPath, personKeyPem('bob'), { mode: 0o600 });

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { AuditEntryView } from '../../client/api-client.js';
 import { can, getJson, type Me } from './api.js';
 import { ActionButton, ErrorBox, useLoad } from './common.js';
-import { when } from './format.js';
+import { shown, when } from './format.js';
 import { go, type Route } from './router.js';
 
 interface ChainCheck {
@@ -68,16 +68,16 @@ export function AuditScreen({ me, route }: { me: Me; route: Route }) {
                   <td>{e.seq}</td>
                   <td>{when(e.at)}</td>
                   <td>
-                    {e.actor}
+                    {shown(e.actor)}
                     {e.role ? <span class="muted"> ({e.role})</span> : null}
                   </td>
                   <td>
                     {e.action}
-                    {e.method ? <div class="muted small mono">{`${e.method} ${e.path ?? ''}`}</div> : null}
+                    {e.method ? <div class="muted small mono">{shown(`${e.method} ${e.path ?? ''}`)}</div> : null}
                   </td>
                   <td class="mono small">{e.orderId ? <a href={`#/orders/${encodeURIComponent(e.orderId)}`}>{e.orderId}</a> : ''}</td>
                   <td>{e.status ?? ''}</td>
-                  <td>{e.detail ?? ''}</td>
+                  <td>{shown(e.detail)}</td>
                 </tr>
               ))}
             </tbody>

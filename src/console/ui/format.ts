@@ -1,5 +1,15 @@
-// Times, durations and deadlines for people.
+// Times, durations and deadlines for people, and server text made safe to read.
+import { escapeForDisplay } from '@shredproof/verify';
 export { formatBytes, formatSeconds } from '../../client/format.js';
+
+/**
+ * Text from the server (a locator, a reason, an audit detail) as it is shown:
+ * control and bidi characters as visible escapes (`\u202e`), as the offline
+ * verifier page shows them, so that a file named with a right-to-left
+ * override cannot pass for another name in front of an approver. Preact
+ * renders it as text, never as HTML, either way.
+ */
+export const shown = (text: string | null | undefined): string => (text ? escapeForDisplay(text) : '');
 
 /** "2026-12-06 14:05 UTC": every time in the console is UTC, as certificates state them. */
 export function when(iso: string | null | undefined): string {

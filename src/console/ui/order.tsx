@@ -5,7 +5,7 @@ import type { OrderView } from '../../client/api-client.js';
 import { api, can, getJson, type Me } from './api.js';
 import { ActionButton, Deadline, ErrorBox, Notice, StateBadge, useLoad } from './common.js';
 import { DecidePanel } from './decide.js';
-import { when } from './format.js';
+import { shown, when } from './format.js';
 import { flash, type Warning } from './new-order.js';
 import { PlanReview } from './plan.js';
 import { ProgressPanel } from './progress.js';
@@ -71,10 +71,10 @@ function History({ id, version }: { id: string; version: string }) {
             {h.data.events.map((e) => (
               <tr>
                 <td>{when(e.at)}</td>
-                <td>{e.actor}</td>
+                <td>{shown(e.actor)}</td>
                 <td>{e.fromState ?? ''}</td>
                 <td>{e.toState}</td>
-                <td>{e.detail ?? ''}</td>
+                <td>{shown(e.detail)}</td>
               </tr>
             ))}
           </tbody>
@@ -91,7 +91,7 @@ function Warnings({ warnings }: { warnings: Warning[] | undefined }) {
       <h2>Warning</h2>
       {warnings.map((w) => (
         <p>
-          <strong>{w.code}</strong>: {w.message}
+          <strong>{w.code}</strong>: {shown(w.message)}
         </p>
       ))}
     </div>
@@ -106,7 +106,7 @@ export function OrderScreen({ me, id }: { me: Me; id: string }) {
   const version = `${order.state}:${order.updatedAt}`;
   return (
     <article aria-labelledby="order-title">
-      <h1 id="order-title">{order.reference}</h1>
+      <h1 id="order-title">{shown(order.reference)}</h1>
       <Warnings warnings={warnings} />
       <dl class="facts">
         <dt>State</dt>
@@ -132,7 +132,7 @@ export function OrderScreen({ me, id }: { me: Me; id: string }) {
           </>
         ) : null}
       </dl>
-      {order.failure ? <Notice>{order.failure}</Notice> : null}
+      {order.failure ? <Notice>{shown(order.failure)}</Notice> : null}
       <p>
         <button type="button" onClick={o.reload}>
           Refresh

@@ -4,7 +4,7 @@
 import { ORDER_STATES } from '../../app/ports/orders.js';
 import { getJson, type Me } from './api.js';
 import { Deadline, ErrorBox, StateBadge, useLoad } from './common.js';
-import { when } from './format.js';
+import { shown, when } from './format.js';
 import { go, type Route } from './router.js';
 
 export interface OrderSummaryView {
@@ -83,7 +83,7 @@ export function OrdersScreen({ me, route }: { me: Me; route: Route }) {
               {list.data.orders.map((o) => (
                 <tr class={o.overdue ? 'overdue-row' : undefined}>
                   <td>
-                    <a href={`#/orders/${encodeURIComponent(o.id)}`}>{o.reference}</a>
+                    <a href={`#/orders/${encodeURIComponent(o.id)}`}>{shown(o.reference)}</a>
                     <div class="muted mono small">{o.id}</div>
                   </td>
                   <td>

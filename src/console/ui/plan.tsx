@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { getJson } from './api.js';
 import { ErrorBox, useLoad } from './common.js';
-import { formatBytes, when } from './format.js';
+import { formatBytes, shown, when } from './format.js';
 import type { ConsoleOrder } from './order.js';
 
 interface InventoryObject {
@@ -72,7 +72,7 @@ function Inventory({ order }: { order: ConsoleOrder }) {
       {page.data ? (
         <>
           <p role="status" class="muted">
-            {page.data.objects.length === 0 ? 'No planned object matches.' : `Objects ${page.data.objects[0]!.seq} to ${page.data.objects[page.data.objects.length - 1]!.seq} of the plan${applied.search ? ` whose locator contains “${applied.search}”` : ''}.`}
+            {page.data.objects.length === 0 ? 'No planned object matches.' : `Objects ${page.data.objects[0]!.seq} to ${page.data.objects[page.data.objects.length - 1]!.seq} of the plan${applied.search ? ` whose locator contains “${shown(applied.search)}”` : ''}.`}
           </p>
           <table class="inventory">
             <caption class="sr-only">Planned objects, in plan order</caption>
@@ -91,9 +91,9 @@ function Inventory({ order }: { order: ConsoleOrder }) {
                 <tr>
                   <td>{r.seq}</td>
                   <td>{r.target}</td>
-                  <td class="mono">{r.locator}</td>
+                  <td class="mono">{shown(r.locator)}</td>
                   <td>{formatBytes(r.size)}</td>
-                  <td>{r.heldBy ?? ''}</td>
+                  <td>{shown(r.heldBy)}</td>
                   <td>{r.status}</td>
                 </tr>
               ))}
@@ -134,11 +134,11 @@ function Derived({ order }: { order: ConsoleOrder }) {
           {derived.map((a) => (
             <tr>
               <td>
-                {a.artifact}
-                <div class="muted small">{a.description}</div>
+                {shown(a.artifact)}
+                <div class="muted small">{shown(a.description)}</div>
               </td>
               <td>{a.kind}</td>
-              <td>{a.lineage.join(' → ')}</td>
+              <td>{shown(a.lineage.join(' → '))}</td>
               <td>{'target' in a.location ? `destroyed as target ${a.location.target} (backend ${a.location.backend})` : `at vendor ${a.location.vendor}`}</td>
               <td>{a.disposition ? `${a.disposition.disposition}, signed by ${a.disposition.signedBy.person}` : 'vendor' in a.location ? 'needs a disposition' : ''}</td>
             </tr>
@@ -174,10 +174,10 @@ function Holds({ order }: { order: ConsoleOrder }) {
       <tbody>
         {holds.map((h) => (
           <tr>
-            <td>{h.id}</td>
-            <td>{h.target}</td>
-            <td class="mono small">{JSON.stringify(h.match)}</td>
-            <td>{h.reason}</td>
+            <td>{shown(h.id)}</td>
+            <td>{shown(h.target)}</td>
+            <td class="mono small">{shown(JSON.stringify(h.match))}</td>
+            <td>{shown(h.reason)}</td>
           </tr>
         ))}
       </tbody>
