@@ -31,6 +31,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'console') : join(ROOT, 'test-output', 'console');
 const PAST_DEADLINE = '2026-01-15T17:00:00Z';
 const BIDI = '\u202e';
+const PLAIN_HOST = 'console.test';
 
 interface Tab {
   page: Page;
@@ -57,7 +58,8 @@ describe('the console, in Chromium, from order to certificate', () => {
       headless: true,
       acceptDownloads: true,
       viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      // console.test: this server by a name that is not localhost, so that a page from it is not a secure context.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--host-resolver-rules=MAP ${PLAIN_HOST} 127.0.0.1`],
     });
   });
   after(async () => {
@@ -145,10 +147,10 @@ describe('the console, in Chromium, from order to certificate', () => {
     assert.match((await page.locator('.facts').textContent()) ?? '', /Overdue/);
     // The operator may plan, and has no approve button, here or anywhere.
     await page.getByRole('button', { name: 'Plan: list every object in scope' }).click();
-    await waitForState(api, id, ['planned']);
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.getByRole('heading', { name: 'The plan' }).waitFor();
+    // No Refresh: the progress stream shows the state change, and the page reads the order again.
     await page.getByText(/The plan waits for an approver/).waitFor();
+    await page.locator('table.inventory tbody tr').first().waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'order-title', 'focus moves to the order when its state changes');
     assert.equal(await page.getByRole('button', { name: /Approve/ }).count(), 0, 'no approve button for an operator');
     assert.equal(await page.getByLabel(/personal key file/).count(), 0);
     await scan(page, 'order-planned-operator');
@@ -259,8 +261,14 @@ describe('the console, in Chromium, from order to certificate', () => {
     const alice = await signIn('alice');
     await alice.goto(`${api.url}/console#/orders/${second}`);
     await alice.getByText(/refused by bob: the scope takes every user/).first().waitFor();
-    await alice.getByRole('button', { name: 'Plan again' }).waitFor();
     await scan(alice, 'order-refused-operator');
+    // Planned again, the order shows the refusal still, to whoever approves next.
+    await alice.getByRole('button', { name: 'Plan again' }).click();
+    await waitForState(api, second, ['planned']);
+    await bob.reload();
+    await bob.getByRole('heading', { name: 'A plan of this order was refused' }).waitFor();
+    assert.match((await bob.locator('.warning').first().textContent()) ?? '', /refused by bob: the scope takes every user; the request names one/);
+    await bob.getByRole('button', { name: 'Approve and sign' }).waitFor();
   });
 
   it('the orders list pages through more orders than a page holds, and filters by state', async () => {
@@ -282,6 +290,22 @@ describe('the console, in Chromium, from order to certificate', () => {
     await page.getByLabel('State').selectOption('certified');
     await page.waitForFunction(() => document.querySelectorAll('table.orders tbody tr').length === 1);
     assert.match((await rows.first().textContent()) ?? '', /certified/);
+  });
+
+  it('over plain http beyond localhost, the approver is told not to give the page a key, and cannot', async () => {
+    const created = await api.call('/v1/orders', { method: 'POST', json: { ...(demoOrder('photos') as object), reference: 'Order over plain http' } });
+    const third = ((await created.json()) as { id: string }).id;
+    await api.call(`/v1/orders/${third}/plan`, { method: 'POST' });
+    await waitForState(api, third, ['planned']);
+    const page = await context.newPage();
+    await page.goto(`${api.url.replace('127.0.0.1', PLAIN_HOST)}/console#/orders/${third}`);
+    assert.equal(await page.evaluate(() => isSecureContext), false);
+    await page.getByLabel('API token').fill(api.tokens.bob);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(/did not come over https/).waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Approve and sign' }).isDisabled());
+    assert.ok(await page.getByLabel('Your personal key file (NAME.key.pem)').isDisabled());
+    await page.close();
   });
 
   it('an auditor reads the audit log and checks its hash chain', async () => {

@@ -7,7 +7,7 @@ import type { PublicKeyView } from '../../client/api-client.js';
 import { ROLES } from '../../app/ports/access.js';
 import { api, can, getJson, type Me, postJson } from './api.js';
 import { ActionButton, ErrorBox, Notice, useLoad } from './common.js';
-import { when } from './format.js';
+import { shown, when } from './format.js';
 
 interface Person {
   name: string;
@@ -54,9 +54,9 @@ function People() {
           </thead>
           <tbody>
             {p.data.people.map((x) => (
-              <tr>
+              <tr key={x.name}>
                 <td>
-                  {x.name}
+                  {shown(x.name)}
                   {x.removedAt ? <span class="muted"> (removed {when(x.removedAt)})</span> : null}
                 </td>
                 <td>{x.roles.join(', ')}</td>
@@ -64,7 +64,7 @@ function People() {
                   {p.data!.keys
                     .filter((k) => k.person === x.name)
                     .map((k) => (
-                      <div>
+                      <div key={k.keyid}>
                         {k.keyid.slice(0, 16)}… signs as {k.signs.join(', ') || 'nothing'}
                         {k.revokedAt ? `, revoked ${when(k.revokedAt)}` : k.validUntil ? `, until ${when(k.validUntil)}` : ''}
                       </div>
@@ -111,7 +111,7 @@ function Tokens() {
       </form>
       {made ? (
         <Notice>
-          Token for {made.info.name} ({made.info.role}): <code class="mono">{made.token}</code>. Give it to them now: it is not shown again.
+          Token for {shown(made.info.name)} ({made.info.role}): <code class="mono">{made.token}</code>. Give it to them now: it is not shown again.
         </Notice>
       ) : null}
       <ErrorBox error={t.error} />
@@ -130,12 +130,12 @@ function Tokens() {
           </thead>
           <tbody>
             {t.data.tokens.map((x) => (
-              <tr>
+              <tr key={x.id}>
                 <td class="mono small">{x.id}</td>
-                <td>{x.name}</td>
+                <td>{shown(x.name)}</td>
                 <td>{x.role}</td>
                 <td>
-                  {when(x.createdAt)} by {x.createdBy}
+                  {when(x.createdAt)} by {shown(x.createdBy)}
                 </td>
                 <td>{when(x.lastUsedAt)}</td>
                 <td>
@@ -174,11 +174,11 @@ function Keys() {
           </thead>
           <tbody>
             {k.data.keys.map((x) => (
-              <tr>
+              <tr key={x.keyid}>
                 <td class="mono small">{x.keyid}</td>
                 <td>{x.status}</td>
                 <td>{when(x.validFrom)}</td>
-                <td>{x.revokedAt ? `revoked ${when(x.revokedAt)}${x.revocationReason ? `: ${x.revocationReason}` : ''}` : when(x.validUntil)}</td>
+                <td>{x.revokedAt ? `revoked ${when(x.revokedAt)}${x.revocationReason ? `: ${shown(x.revocationReason)}` : ''}` : when(x.validUntil)}</td>
               </tr>
             ))}
           </tbody>

@@ -46,6 +46,14 @@ export function errorText(e: unknown): string {
 
 export const isUnauthorized = (e: unknown) => e instanceof ApiError && e.status === 401;
 
+/** Fired when the server stops accepting the session's token (revoked, expired): the shell asks to sign in again. */
+export const UNAUTHORIZED_EVENT = 'shredproof:unauthorized';
+
+/** Reports a 401 to the shell; any other error is the caller's to show. */
+export function noticeUnauthorized(e: unknown): void {
+  if (isUnauthorized(e)) dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+}
+
 export type Me = WhoamiView;
 
 /** Roles as the API grants them (src/http/routes/*: an admin reads everything but does not run orders). */

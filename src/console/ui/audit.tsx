@@ -21,6 +21,8 @@ export function AuditScreen({ me, route }: { me: Me; route: Route }) {
   const q = route.query;
   const orderId = q.get('orderId') ?? '';
   const cursor = q.get('cursor') ?? undefined;
+  // The cursors of the pages before this one, kept in the address as the orders list keeps them ('-' is the first page).
+  const trail = (q.get('trail') ?? '').split(',').filter(Boolean);
   const [typed, setTyped] = useState(orderId);
   const [check, setCheck] = useState<ChainCheck>();
   const page = useLoad(() => getJson<{ entries: AuditEntryView[]; nextCursor: string | null }>('/v1/audit', { limit: PAGE, cursor, orderId: orderId || undefined }), [orderId, cursor]);
@@ -64,7 +66,7 @@ export function AuditScreen({ me, route }: { me: Me; route: Route }) {
             </thead>
             <tbody>
               {page.data.entries.map((e) => (
-                <tr>
+                <tr key={e.seq}>
                   <td>{e.seq}</td>
                   <td>{when(e.at)}</td>
                   <td>
@@ -83,10 +85,18 @@ export function AuditScreen({ me, route }: { me: Me; route: Route }) {
             </tbody>
           </table>
           <nav class="pager" aria-label="Pages of the audit log">
-            <button type="button" disabled={!cursor} onClick={() => history.back()}>
+            <button
+              type="button"
+              disabled={!cursor}
+              onClick={() => {
+                const back = trail[trail.length - 1];
+                const rest = trail.slice(0, -1).join(',');
+                to({ ...(orderId ? { orderId } : {}), ...(back && back !== '-' ? { cursor: back } : {}), ...(rest ? { trail: rest } : {}) });
+              }}
+            >
               Previous page
             </button>
-            <button type="button" disabled={!page.data.nextCursor} onClick={() => to({ ...(orderId ? { orderId } : {}), cursor: page.data!.nextCursor! })}>
+            <button type="button" disabled={!page.data.nextCursor} onClick={() => to({ ...(orderId ? { orderId } : {}), cursor: page.data!.nextCursor!, trail: [...trail, cursor ?? '-'].join(',') })}>
               Next page
             </button>
           </nav>

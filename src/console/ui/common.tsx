@@ -1,8 +1,8 @@
 // Pieces every screen uses: loading data, showing errors, state badges.
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { errorText } from './api.js';
-import { deadlineView } from './format.js';
+import { errorText, noticeUnauthorized } from './api.js';
+import { deadlineView, shown } from './format.js';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -20,7 +20,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
     setState((s) => ({ ...s, loading: true }));
     load().then(
       (data) => live && setState({ data, loading: false }),
-      (e: unknown) => live && setState({ error: errorText(e), loading: false }),
+      (e: unknown) => {
+        noticeUnauthorized(e);
+        if (live) setState({ error: errorText(e), loading: false });
+      },
     );
     return () => void (live = false);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -34,8 +37,8 @@ export function ErrorBox({ error }: { error: string | undefined }) {
   if (!error) return null;
   return (
     <div class="error" role="alert">
-      {error.split('\n').map((line) => (
-        <p>{line}</p>
+      {error.split('\n').map((line, i) => (
+        <p key={i}>{shown(line)}</p>
       ))}
     </div>
   );
@@ -75,6 +78,7 @@ export function ActionButton(props: { label: string; run: () => Promise<void>; k
     try {
       await props.run();
     } catch (e) {
+      noticeUnauthorized(e);
       setError(errorText(e));
     } finally {
       setBusy(false);

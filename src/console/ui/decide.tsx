@@ -6,10 +6,10 @@
 // sent. Refuse: with a reason, which the operator sees on the order.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { canonicalize, signApproval } from '@shredproof/verify';
+import { canonicalize, samePerson, signApproval } from '@shredproof/verify';
 import { useState } from 'preact/hooks';
 import { api, type Me, postJson } from './api.js';
-import { ActionButton } from './common.js';
+import { ActionButton, ErrorBox } from './common.js';
 import { isEncrypted, signerFromKeyFile } from './key-file.js';
 import type { ConsoleOrder } from './order.js';
 
@@ -30,6 +30,8 @@ async function signedApproval(me: Me, order: ConsoleOrder, keyText: string, pass
   return { keyid, signedAt, signature };
 }
 
+const MAX_KEY_FILE_BYTES = 64 * 1024;
+
 export function DecidePanel({ me, order, onChange }: { me: Me; order: ConsoleOrder; onChange: () => void }) {
   const [keyText, setKeyText] = useState<string>();
   const [keyName, setKeyName] = useState('');
@@ -37,27 +39,46 @@ export function DecidePanel({ me, order, onChange }: { me: Me; order: ConsoleOrd
   const [reason, setReason] = useState('');
   const plan = order.plan;
   if (!plan) return null;
-  const own = order.createdBy === me.name;
+  // By person, as the server compares ("Alice" and "alice." are alice): the page offers nothing the server would refuse.
+  const own = samePerson(order.createdBy, me.name);
+  // Over plain http beyond localhost, anyone on the network path could replace this page's code and take the key.
+  const secure = globalThis.isSecureContext === true;
+  const [keyError, setKeyError] = useState<string>();
   const readKey = async (e: Event) => {
     const file = (e.target as HTMLInputElement).files?.[0];
-    setKeyText(file ? await file.text() : undefined);
+    setPassphrase('');
+    setKeyError(undefined);
+    setKeyText(undefined);
     setKeyName(file?.name ?? '');
+    if (!file) return;
+    // A key file is a few hundred bytes; anything much larger is not one, and is not read into the page.
+    if (file.size > MAX_KEY_FILE_BYTES) return setKeyError(`${file.name} is ${file.size.toLocaleString('en')} bytes: not a key file (shredproof person keygen writes NAME.key.pem, under 1 kB).`);
+    setKeyText(await file.text());
   };
   return (
     <section aria-labelledby="decide-title" class="panel decide">
       <h2 id="decide-title">Approve or refuse this plan</h2>
       {own ? <p>You created this order: a second person must approve or refuse it.</p> : null}
       <p id="decide-what">
-        You approve exactly the plan below: {plan.objects.toLocaleString('en')} objects, plan root <code class="mono">{plan.root}</code>. If the plan changes before you sign, the server refuses the approval.
+        You sign plan root <code class="mono">{plan.root}</code> of {plan.objects.toLocaleString('en')} objects, for this order and its document as shown below. The root commits to the exact list of objects; the list, the counts and the holds shown below are the server’s account of it, read from
+        the same server. If the plan changes before you sign, the server refuses the approval.
       </p>
+      {secure ? null : (
+        <div class="warning" role="alert">
+          <p>
+            This page did not come over https: someone on the network could have changed it to take your key. Do not give it your key file here; sign on your own machine with <code>shredproof order approve {order.id} --plan-root {plan.root} --key NAME.key.pem</code>.
+          </p>
+        </div>
+      )}
       <form class="approve" onSubmit={(e) => e.preventDefault()} aria-label="Approve with your key">
         <p>
           <label for="key-file">Your personal key file (NAME.key.pem)</label>{' '}
-          <input id="key-file" type="file" accept=".pem" onChange={readKey} aria-describedby="key-note" />
+          <input id="key-file" type="file" accept=".pem" onChange={readKey} aria-describedby="key-note" disabled={!secure} />
         </p>
         <p id="key-note" class="muted">
           The key is read in this page and never sent: only the signature is.{keyName ? ` Chosen: ${keyName}.` : ''}
         </p>
+        <ErrorBox error={keyError} />
         {keyText && isEncrypted(keyText) ? (
           <p>
             <label for="key-pass">Its passphrase</label> <input id="key-pass" type="password" autocomplete="off" value={passphrase} onInput={(e) => setPassphrase((e.target as HTMLInputElement).value)} />
@@ -66,7 +87,7 @@ export function DecidePanel({ me, order, onChange }: { me: Me; order: ConsoleOrd
         <ActionButton
           kind="primary"
           label="Approve and sign"
-          disabled={!keyText || own}
+          disabled={!keyText || own || !secure}
           describedBy="decide-what"
           run={async () => {
             const approval = await signedApproval(me, order, keyText!, passphrase);

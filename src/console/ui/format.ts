@@ -26,7 +26,8 @@ export function span(ms: number): string {
   return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
 }
 
-const FINAL = new Set(['certified', 'certified-with-exceptions', 'cancelled', 'failed']);
+const CERTIFIED = new Set(['certified', 'certified-with-exceptions']);
+const FINAL = new Set([...CERTIFIED, 'cancelled', 'failed']);
 
 export interface DeadlineView {
   /** "due in 3 d 4 h", "overdue by 2 h 5 min", "met", "" when the order has none. */
@@ -44,9 +45,11 @@ export function deadlineView(o: { deadline?: string | null; overdue?: boolean; s
   const left = Date.parse(o.deadline) - now;
   if (o.overdue) return { text: `overdue by ${span(left)}`, overdue: true };
   if (FINAL.has(o.state)) {
-    // Over: what the certificate will say (met or missed), by when execution finished; a cancelled draft just closed.
+    // Over. Only a certified order met or missed it, as its certificate says (by when execution finished);
+    // a cancelled or failed order did not complete, whenever it stopped.
     const finished = o.execution?.finishedAt;
-    if (!finished) return { text: 'closed', overdue: false };
+    if (!CERTIFIED.has(o.state)) return { text: 'closed, not completed', overdue: false };
+    if (!finished) return { text: 'certified', overdue: false }; // a list's summary says no more; the order's page says met or missed
     const late = Date.parse(finished) - Date.parse(o.deadline);
     return { text: late > 0 ? `missed: finished ${span(late)} after it` : 'met', overdue: false };
   }

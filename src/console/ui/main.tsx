@@ -2,9 +2,9 @@
 // screen the address names (./router.ts). What a person sees follows their
 // token's role; the server enforces the roles, whatever the page shows.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { AdminScreen } from './admin.js';
-import { api, can, errorText, isUnauthorized, type Me, session } from './api.js';
+import { api, can, errorText, isUnauthorized, type Me, session, UNAUTHORIZED_EVENT } from './api.js';
 import { AuditScreen } from './audit.js';
 import { ErrorBox } from './common.js';
 import { NewOrderScreen } from './new-order.js';
@@ -79,7 +79,8 @@ function Nav({ me, route, onSignOut }: { me: Me; route: Route; onSignOut: () => 
 function Screen({ me, route }: { me: Me; route: Route }) {
   switch (route.screen) {
     case 'order':
-      return <OrderScreen me={me} id={route.id!} />;
+      // Keyed by the order: another order is another screen, with none of this one's state (its key file, its search).
+      return <OrderScreen key={route.id} me={me} id={route.id!} />;
     case 'new':
       return <NewOrderScreen me={me} />;
     case 'audit':
@@ -91,22 +92,58 @@ function Screen({ me, route }: { me: Me; route: Route }) {
   }
 }
 
+const TITLES: Record<Route['screen'], string> = { orders: 'Orders', order: 'Order', new: 'New order', audit: 'Audit log', admin: 'People, tokens and keys' };
+
+/** On each new screen: the window's title says where the person is, and focus goes to the content, as a page load would. */
+function useScreenChange(route: Route, signedIn: boolean) {
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = `${TITLES[route.screen]}${route.id ? ` ${route.id}` : ''}: shredproof console`;
+    if (first.current) return void (first.current = false);
+    if (signedIn) document.getElementById('main')?.focus();
+  }, [route.screen, route.id, signedIn]);
+}
+
 function App() {
   const route = useRoute();
   const [me, setMe] = useState<Me | null | undefined>(session.token() ? undefined : null);
   const [reason, setReason] = useState<string>();
+  const [startError, setStartError] = useState<string>();
+  useScreenChange(route, Boolean(me));
   useEffect(() => {
     if (me !== undefined) return;
     api()
       .whoami()
       .then(setMe, (e: unknown) => {
+        // Only a token the server refuses signs the person out; a server that does not answer keeps the session.
+        if (!isUnauthorized(e)) return setStartError(errorText(e));
         session.signOut();
-        setReason(isUnauthorized(e) ? 'Your token is no longer accepted: sign in again.' : errorText(e));
+        setReason('Your token is no longer accepted: sign in again.');
         setMe(null);
       });
   }, [me]);
-  if (me === undefined) return <p role="status">Loading…</p>;
-  if (me === null) return <SignIn onSignedIn={setMe} {...(reason ? { reason } : {})} />;
+  useEffect(() => {
+    const expired = () => {
+      session.signOut();
+      setReason('The server no longer accepts your token (revoked or expired): sign in again.');
+      setMe(null);
+    };
+    addEventListener(UNAUTHORIZED_EVENT, expired);
+    return () => removeEventListener(UNAUTHORIZED_EVENT, expired);
+  }, []);
+  if (me === undefined) {
+    return startError ? (
+      <main id="main">
+        <ErrorBox error={startError} />
+        <button type="button" onClick={() => (setStartError(undefined), location.reload())}>
+          Try again
+        </button>
+      </main>
+    ) : (
+      <p role="status">Loading…</p>
+    );
+  }
+  if (me === null) return <SignIn onSignedIn={(m) => (setReason(undefined), setMe(m))} {...(reason ? { reason } : {})} />;
   const signOut = () => {
     session.signOut();
     setReason(undefined);

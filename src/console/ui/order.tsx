@@ -1,7 +1,7 @@
 // One order: what it is, what a person of this role may do with it now, the
 // plan to review, live progress, the result, and its history.
-import { useState } from 'preact/hooks';
-import type { OrderView } from '../../client/api-client.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { OrderHistory, OrderView } from '../../client/api-client.js';
 import { api, can, getJson, type Me } from './api.js';
 import { ActionButton, Deadline, ErrorBox, Notice, StateBadge, useLoad } from './common.js';
 import { DecidePanel } from './decide.js';
@@ -49,13 +49,14 @@ function OperatorActions({ order, onChange }: { order: ConsoleOrder; onChange: (
   );
 }
 
-function History({ id, version }: { id: string; version: string }) {
-  const h = useLoad(() => api().history(id), [id, version]);
+type HistoryEvent = OrderHistory['events'][number];
+
+function History({ events, error }: { events: HistoryEvent[] | undefined; error: string | undefined }) {
   return (
     <section aria-labelledby="history-title" class="panel">
       <h2 id="history-title">History</h2>
-      <ErrorBox error={h.error} />
-      {h.data ? (
+      <ErrorBox error={error} />
+      {events ? (
         <table>
           <caption class="sr-only">Every state change of the order</caption>
           <thead>
@@ -68,8 +69,8 @@ function History({ id, version }: { id: string; version: string }) {
             </tr>
           </thead>
           <tbody>
-            {h.data.events.map((e) => (
-              <tr>
+            {events.map((e, i) => (
+              <tr key={i}>
                 <td>{when(e.at)}</td>
                 <td>{shown(e.actor)}</td>
                 <td>{e.fromState ?? ''}</td>
@@ -81,6 +82,25 @@ function History({ id, version }: { id: string; version: string }) {
         </table>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Every refusal of a plan of this order, from its history (src/app/refuse-order.ts writes them so):
+ * a plan made again after a refusal must not hide from the next approver that one was refused.
+ */
+function Refusals({ events }: { events: HistoryEvent[] | undefined }) {
+  const refusals = (events ?? []).filter((e) => e.fromState === 'planned' && e.toState === 'draft' && /^plan [0-9a-f]{64} refused by /.test(e.detail ?? ''));
+  if (refusals.length === 0) return null;
+  return (
+    <div class="warning">
+      <h2>{refusals.length === 1 ? 'A plan of this order was refused' : `Plans of this order were refused ${refusals.length} times`}</h2>
+      {refusals.map((e, i) => (
+        <p key={i}>
+          {when(e.at)}: {shown(e.detail)}
+        </p>
+      ))}
+    </div>
   );
 }
 
@@ -98,15 +118,38 @@ function Warnings({ warnings }: { warnings: Warning[] | undefined }) {
   );
 }
 
+/** Moves focus to the order's title when its state changes under the person (their button is gone), and says the new state. */
+function useStateFocus(state: string | undefined) {
+  const title = useRef<HTMLHeadingElement>(null);
+  const seen = useRef(state);
+  const [said, setSaid] = useState('');
+  useEffect(() => {
+    if (state === undefined || state === seen.current) return;
+    if (seen.current !== undefined) {
+      setSaid(`The order is now ${state}.`);
+      title.current?.focus();
+    }
+    seen.current = state;
+  }, [state]);
+  return { title, said };
+}
+
 export function OrderScreen({ me, id }: { me: Me; id: string }) {
   const o = useLoad(() => getJson<ConsoleOrder>(`/v1/orders/${encodeURIComponent(id)}`), [id]);
   const [warnings] = useState(() => flash.warnings.get(id));
   const order = o.data;
+  const version = order ? `${order.state}:${order.updatedAt}` : '';
+  const history = useLoad(() => (order ? api().history(order.id) : Promise.resolve(undefined)), [id, version]);
+  const { title, said } = useStateFocus(order?.state);
   if (!order) return o.error ? <ErrorBox error={o.error} /> : <p role="status">Loading…</p>;
-  const version = `${order.state}:${order.updatedAt}`;
   return (
     <article aria-labelledby="order-title">
-      <h1 id="order-title">{shown(order.reference)}</h1>
+      <h1 id="order-title" tabIndex={-1} ref={title}>
+        {shown(order.reference)}
+      </h1>
+      <p class="sr-only" role="status">
+        {said}
+      </p>
       <Warnings warnings={warnings} />
       <dl class="facts">
         <dt>State</dt>
@@ -121,18 +164,19 @@ export function OrderScreen({ me, id }: { me: Me; id: string }) {
         </dd>
         <dt>Created</dt>
         <dd>
-          {when(order.createdAt)} by {order.createdBy}
+          {when(order.createdAt)} by {shown(order.createdBy)}
         </dd>
         {order.approval ? (
           <>
             <dt>Approved</dt>
             <dd>
-              {when(order.approval.at)} by {order.approval.by}
+              {when(order.approval.at)} by {shown(order.approval.by)}
             </dd>
           </>
         ) : null}
       </dl>
       {order.failure ? <Notice>{shown(order.failure)}</Notice> : null}
+      <Refusals events={history.data?.events} />
       <p>
         <button type="button" onClick={o.reload}>
           Refresh
@@ -140,10 +184,10 @@ export function OrderScreen({ me, id }: { me: Me; id: string }) {
       </p>
       {can.runOrders(me) && !FINAL.has(order.state) ? <OperatorActions order={order} onChange={o.reload} /> : null}
       {can.decide(me) && order.state === 'planned' ? <DecidePanel me={me} order={order} onChange={o.reload} /> : null}
-      {LIVE.has(order.state) || order.execution ? <ProgressPanel order={order} live={LIVE.has(order.state)} onEnd={o.reload} /> : null}
+      {LIVE.has(order.state) || order.execution ? <ProgressPanel order={order} live={LIVE.has(order.state)} onChange={o.reload} /> : null}
       {CERTIFIED.has(order.state) && order.certificate ? <ResultPanel me={me} order={order} /> : null}
       <PlanReview order={order} />
-      <History id={order.id} version={version} />
+      <History events={history.data?.events} error={history.error} />
     </article>
   );
 }

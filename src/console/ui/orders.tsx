@@ -81,7 +81,7 @@ export function OrdersScreen({ me, route }: { me: Me; route: Route }) {
             </thead>
             <tbody>
               {list.data.orders.map((o) => (
-                <tr class={o.overdue ? 'overdue-row' : undefined}>
+                <tr key={o.id} class={o.overdue ? 'overdue-row' : undefined}>
                   <td>
                     <a href={`#/orders/${encodeURIComponent(o.id)}`}>{shown(o.reference)}</a>
                     <div class="muted mono small">{o.id}</div>

@@ -2,6 +2,7 @@
 // bytes and holds; the derived artifacts the plan reached, with their
 // lineage; every planned object, searchable, a page at a time; and the
 // order document exactly as the server stores it.
+import { jsonForDisplay } from '@shredproof/verify';
 import { useState } from 'preact/hooks';
 import { getJson } from './api.js';
 import { ErrorBox, useLoad } from './common.js';
@@ -55,7 +56,7 @@ function Inventory({ order }: { order: ConsoleOrder }) {
           <select value={applied.target} onChange={(e) => apply({ target: (e.target as HTMLSelectElement).value })}>
             <option value="">all</option>
             {targets.map((t) => (
-              <option value={t}>{t}</option>
+              <option value={t}>{shown(t)}</option>
             ))}
           </select>
         </label>
@@ -88,9 +89,9 @@ function Inventory({ order }: { order: ConsoleOrder }) {
             </thead>
             <tbody>
               {page.data.objects.map((r) => (
-                <tr>
+                <tr key={r.seq}>
                   <td>{r.seq}</td>
-                  <td>{r.target}</td>
+                  <td>{shown(r.target)}</td>
                   <td class="mono">{shown(r.locator)}</td>
                   <td>{formatBytes(r.size)}</td>
                   <td>{shown(r.heldBy)}</td>
@@ -117,8 +118,8 @@ function Derived({ order }: { order: ConsoleOrder }) {
   const derived = order.plan?.derived ?? [];
   if (derived.length === 0) return null;
   return (
-    <section aria-labelledby="derived-title">
-      <h3 id="derived-title">Derived artifacts the plan reached</h3>
+    <section aria-labelledby="plan-derived-title">
+      <h3 id="plan-derived-title">Derived artifacts the plan reached</h3>
       <table>
         <caption class="sr-only">Models, embeddings, caches and vendor copies made from the ordered data</caption>
         <thead>
@@ -132,15 +133,15 @@ function Derived({ order }: { order: ConsoleOrder }) {
         </thead>
         <tbody>
           {derived.map((a) => (
-            <tr>
+            <tr key={a.artifact}>
               <td>
                 {shown(a.artifact)}
                 <div class="muted small">{shown(a.description)}</div>
               </td>
-              <td>{a.kind}</td>
+              <td>{shown(a.kind)}</td>
               <td>{shown(a.lineage.join(' → '))}</td>
-              <td>{'target' in a.location ? `destroyed as target ${a.location.target} (backend ${a.location.backend})` : `at vendor ${a.location.vendor}`}</td>
-              <td>{a.disposition ? `${a.disposition.disposition}, signed by ${a.disposition.signedBy.person}` : 'vendor' in a.location ? 'needs a disposition' : ''}</td>
+              <td>{shown('target' in a.location ? `destroyed as target ${a.location.target} (backend ${a.location.backend})` : `at vendor ${a.location.vendor}`)}</td>
+              <td>{shown(a.disposition ? `${a.disposition.disposition}, signed by ${a.disposition.signedBy.person}` : 'vendor' in a.location ? 'needs a disposition' : '')}</td>
             </tr>
           ))}
         </tbody>
@@ -173,7 +174,7 @@ function Holds({ order }: { order: ConsoleOrder }) {
       </thead>
       <tbody>
         {holds.map((h) => (
-          <tr>
+          <tr key={h.id}>
             <td>{shown(h.id)}</td>
             <td>{shown(h.target)}</td>
             <td class="mono small">{shown(JSON.stringify(h.match))}</td>
@@ -193,7 +194,7 @@ export function PlanReview({ order }: { order: ConsoleOrder }) {
       {plan ? (
         <>
           <p>
-            {plan.objects.toLocaleString('en')} objects, {formatBytes(plan.bytes)}, planned {when(plan.plannedAt)}. Plan root <code class="mono">{plan.root}</code>: an approval signs exactly this list.
+            {plan.objects.toLocaleString('en')} objects, {formatBytes(plan.bytes)}, planned {when(plan.plannedAt)}. Plan root <code class="mono">{plan.root}</code>: what an approval signs. It commits to the exact list of planned objects, with salts the server keeps; the tables below are the server's account of that list.
           </p>
           <table>
             <caption class="sr-only">Per target</caption>
@@ -207,8 +208,8 @@ export function PlanReview({ order }: { order: ConsoleOrder }) {
             </thead>
             <tbody>
               {Object.entries(plan.targets).map(([name, t]) => (
-                <tr>
-                  <th scope="row">{name}</th>
+                <tr key={name}>
+                  <th scope="row">{shown(name)}</th>
                   <td>{t.objects.toLocaleString('en')}</td>
                   <td>{formatBytes(t.bytes)}</td>
                   <td>{t.held.toLocaleString('en')}</td>
@@ -225,7 +226,7 @@ export function PlanReview({ order }: { order: ConsoleOrder }) {
       )}
       <details>
         <summary>The order document as submitted (SHA-256 {order.documentSha256})</summary>
-        <pre class="document">{JSON.stringify(order.document, null, 2)}</pre>
+        <pre class="document">{jsonForDisplay(order.document, 2)}</pre>
       </details>
     </section>
   );

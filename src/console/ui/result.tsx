@@ -10,6 +10,7 @@ import { runVerify } from '../../verifier-page/verify-job.js';
 import { api, can, errorText, type Me } from './api.js';
 import { ActionButton, ErrorBox, saveFile } from './common.js';
 import { type FetchedBundle, fetchBundle, tar } from './bundle.js';
+import { shown } from './format.js';
 import type { ConsoleOrder } from './order.js';
 
 const VERDICT = {
@@ -34,7 +35,7 @@ function Verdict({ outcome }: { outcome: VerifyOutcome }) {
     <>
       <p class={`verdict verdict-${outcome.verdict}`} role="status">
         Verdict: <strong>{VERDICT[outcome.verdict]}</strong>
-        {outcome.verdict === 'invalid' ? ` (${outcome.code}): ${outcome.message}` : ''}
+        {outcome.verdict === 'invalid' ? ` (${outcome.code}): ${shown(outcome.message)}` : ''}
       </p>
       {outcome.verdict === 'unpinned' ? (
         <p>
@@ -49,10 +50,10 @@ function Verdict({ outcome }: { outcome: VerifyOutcome }) {
         <summary>Each file checked ({outcome.files.length})</summary>
         <ul>
           {outcome.files.map((f) => (
-            <li>
-              {f.file}: {f.status}
+            <li key={f.file}>
+              {shown(f.file)}: {f.status}
               {f.code ? ` (${f.code})` : ''}
-              {f.detail ? `: ${f.detail}` : ''}
+              {f.detail ? `: ${shown(f.detail)}` : ''}
             </li>
           ))}
         </ul>
@@ -84,11 +85,19 @@ function Receipt({ order }: { order: ConsoleOrder }) {
   );
 }
 
+/**
+ * Up to this many records, the bundle is fetched and checked as soon as the result is shown; beyond, on request:
+ * the whole records file comes over the network and is checked in this tab, which a large order would hold up.
+ */
+const CHECK_AT_ONCE = 20_000;
+
 export function ResultPanel({ me, order }: { me: Me; order: ConsoleOrder }) {
   const [bundle, setBundle] = useState<FetchedBundle>();
   const [outcome, setOutcome] = useState<VerifyOutcome>();
   const [error, setError] = useState<string>();
+  const [wanted, setWanted] = useState((order.certificate?.treeSize ?? 0) <= CHECK_AT_ONCE);
   useEffect(() => {
+    if (!wanted) return;
     let live = true;
     (async () => {
       const b = await fetchBundle(order.id);
@@ -98,17 +107,35 @@ export function ResultPanel({ me, order }: { me: Me; order: ConsoleOrder }) {
       if (live) setOutcome(o);
     })().catch((e: unknown) => live && setError(errorText(e)));
     return () => void (live = false);
-  }, [order.id, order.certificate?.id]);
+  }, [order.id, order.certificate?.id, wanted]);
   const id = order.id;
   return (
     <section aria-labelledby="result-title" class="panel">
       <h2 id="result-title">Result</h2>
       <ErrorBox error={error} />
-      {outcome ? <Verdict outcome={outcome} /> : error ? null : <p role="status">Fetching the bundle and checking it with the offline verifier’s code…</p>}
+      {!wanted ? (
+        <p>
+          <button type="button" class="primary" onClick={() => setWanted(true)}>
+            Fetch the bundle and check it here
+          </button>{' '}
+          <span class="muted">({(order.certificate?.treeSize ?? 0).toLocaleString('en')} records: the whole records file is downloaded and checked in this tab)</span>
+        </p>
+      ) : outcome ? (
+        <Verdict outcome={outcome} />
+      ) : error ? null : (
+        <p role="status">Fetching the bundle and checking it with the offline verifier’s code…</p>
+      )}
       <h3>Downloads</h3>
       <ul class="downloads">
         <li>
-          <ActionButton label="The certificate bundle (.tar)" disabled={!bundle} run={async () => saveFile(`${id}-bundle.tar`, tar(`${id}-bundle`, bundle!.files))} />{' '}
+          <ActionButton
+            label="The certificate bundle (.tar)"
+            run={async () => {
+              // The bundle that was checked, when it was; else fetched now (a large order's, on request).
+              const files = (bundle ?? (await fetchBundle(id))).files;
+              saveFile(`${id}-bundle.tar`, tar(`${id}-bundle`, files));
+            }}
+          />{' '}
           <span class="muted">
             <code>tar -xf</code> it, then <code>shredproof verify --bundle {id}-bundle --keyid KEYID</code>
           </span>

@@ -13,7 +13,13 @@ export function parseRoute(hash: string): Route {
   const [path = '', q = ''] = hash.replace(/^#/, '').split('?', 2);
   const query = new URLSearchParams(q);
   const order = /^\/orders\/([^/]+)$/.exec(path);
-  if (order) return { screen: 'order', id: decodeURIComponent(order[1]!), query };
+  if (order) {
+    try {
+      return { screen: 'order', id: decodeURIComponent(order[1]!), query };
+    } catch {
+      return { screen: 'orders', query }; // a mangled address (a lone %) lands on the list, not on a blank page
+    }
+  }
   if (path === '/new') return { screen: 'new', query };
   if (path === '/audit') return { screen: 'audit', query };
   if (path === '/admin') return { screen: 'admin', query };
