@@ -6,7 +6,7 @@
 // rule itself. The order's creator may sign the plan too, as its performer.
 import { type Approval, type ApprovalRole, approvalSignatureHolds, type ApprovalSubject, publicKeyFromPem, samePerson } from '@shredproof/verify';
 import type { OrderRow } from './ports/orders.js';
-import type { PersonKeyRow } from './ports/people.js';
+import type { PersonKeyRow, PersonRow } from './ports/people.js';
 import type { EngineDeps } from './deps.js';
 import { NotFoundError, RuleError } from './errors.js';
 
@@ -33,10 +33,24 @@ function keyInForce(k: PersonKeyRow, now: string): boolean {
 }
 
 /**
+ * The person behind a token, checked in the registry and not on the token's
+ * word: registered (not removed) and holding `needs` now. What every signature
+ * of a person checks first (checkSignerKey), and a refusal, which is signed by
+ * nobody. Returns the person; `refuse` makes the error for what failed.
+ */
+export function checkPerson(deps: Pick<EngineDeps, 'ledger'>, person: string, needs: 'approver' | 'operator', refuse: (why: string) => Error): PersonRow {
+  const row = deps.ledger.people.person(person);
+  if (!row) throw refuse(`${JSON.stringify(person)} is not a registered person (shredproof person add)`);
+  if (!row.roles.includes(needs)) throw refuse(`${person} does not hold the ${needs} role (roles: ${row.roles.join(', ')})`);
+  return row;
+}
+
+/**
  * The checks every signature of a person shares (an approval, a disposition):
- * the person is registered, holds `needs`, the key is theirs, in force now and
- * allowed to sign as `signs`, and signedAt is within SIGNED_AT_SKEW_MS of now.
- * Returns the key; `refuse` makes the error for what failed.
+ * the person is registered, holds `needs` (checkPerson), the key is theirs, in
+ * force now and allowed to sign as `signs`, and signedAt is within
+ * SIGNED_AT_SKEW_MS of now. Returns the key; `refuse` makes the error for what
+ * failed.
  */
 export function checkSignerKey(
   deps: Pick<EngineDeps, 'ledger' | 'clock'>,
@@ -48,9 +62,7 @@ export function checkSignerKey(
 ): PersonKeyRow {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const row = deps.ledger.people.person(person);
-  if (!row) throw refuse(`${JSON.stringify(person)} is not a registered person (shredproof person add)`);
-  if (!row.roles.includes(needs)) throw refuse(`${person} does not hold the ${needs} role (roles: ${row.roles.join(', ')})`);
+  checkPerson(deps, person, needs, refuse);
   const key = deps.ledger.people.personKeys().find((k) => k.keyid === signed.keyid);
   if (!key || key.person !== person) throw refuse(`key ${signed.keyid} is not registered to ${person} (shredproof person list shows their keys)`);
   if (!keyInForce(key, at)) throw refuse(`key ${signed.keyid} is not in force now (valid from ${key.validFrom}${key.validUntil ? ` until ${key.validUntil}` : ''}${key.revokedAt ? `, revoked at ${key.revokedAt}` : ''})`);

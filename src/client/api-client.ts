@@ -226,6 +226,11 @@ export class ShredproofClient {
     return this.json('POST', this.orderPath(id, '/approve'), { json: { planRoot, approval } });
   }
 
+  /** Refuses the plan `planRoot`, with a reason: the order goes back to draft, the refusal its failure. */
+  refuseOrder(id: string, planRoot: string, reason: string): Promise<OrderView> {
+    return this.json('POST', this.orderPath(id, '/refuse'), { json: { planRoot, reason } });
+  }
+
   /** The order's creator signs the plan `planRoot` as its performer. */
   signPlan(id: string, planRoot: string, signature: SignedApprovalBody): Promise<OrderView> {
     return this.json('POST', this.orderPath(id, '/sign-plan'), { json: { planRoot, signature } });

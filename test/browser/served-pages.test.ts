@@ -141,6 +141,16 @@ describe('pages served by the API, in Chromium', () => {
     const expected = Object.values(doc.paths).reduce((n, p) => n + Object.keys(p).length, 0);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'served-docs.png') });
     assert.equal(operations, expected);
+    // Every operation opened, its example values shown: what Swagger UI makes up when a schema has no example
+    // (additionalProp1, "string", dates thousands of years away) must appear nowhere (issue 20).
+    for (const summary of await page.locator('.opblock-summary-control').all()) await summary.click();
+    await page.waitForFunction((n) => document.querySelectorAll('.opblock-body').length === n, expected, { timeout: 30_000 });
+    const examples = await page.locator('.opblock-body .microlight, .opblock-body .highlight-code').allTextContents();
+    assert.ok(examples.length >= expected, `${examples.length} example blocks for ${expected} operations`);
+    const shown = examples.join('\n');
+    assert.doesNotMatch(shown, /additionalProp\d/);
+    assert.doesNotMatch(shown, /"string"/);
+    assert.doesNotMatch(shown, /"\d{5,}-\d\d-\d\dT|"[3-9]\d{3}-\d\d-\d\dT/, 'a date far from 2026');
     assert.deepEqual(errors, []);
     assert.deepEqual(external, []);
     await page.close();

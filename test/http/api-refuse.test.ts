@@ -4,10 +4,14 @@
 // and the audit log say who refused which plan and why; the operator can
 // plan it again. Refused: an operator (by role), the order's creator (even
 // holding the approver role), a plan that changed since the review, an
-// order that is not planned, and an empty or missing reason, each with its
-// problem code and nothing changed.
+// order that is not planned, an empty or missing reason, and a token whose
+// person the registry does not show as a current approver (as an approval
+// is), each with its problem code and nothing changed.
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { addPerson, removePerson } from '../../src/app/people.js';
+import type { Role } from '../../src/app/ports/access.js';
 import { demoOrder } from '../../src/demo/dataset.js';
 import { type ApiHarness, startApiHarness, waitForState } from '../helpers/api-harness.js';
 
@@ -40,6 +44,52 @@ describe('POST /v1/orders/{id}/refuse', () => {
     const still = (await (await api.call(`/v1/orders/${id}`)).json()) as { state: string; plan: { root: string } };
     assert.equal(still.state, 'planned');
     assert.equal(still.plan.root, root);
+  });
+
+  it('checks the person in the registry, not the token: not holding the approver role, or removed, is APPROVAL_REFUSED, changing nothing', async () => {
+    /**
+     * An approver token in force for `name`, written to the token store as it is: issueToken checks the person
+     * only when it issues a token (a token kept from before the people registry, or written to the ledger by
+     * hand, was never checked), and authentication reads the token alone. The rule must read the registry.
+     */
+    const liveToken = (name: string, role: Role = 'approver') => {
+      const secret = randomBytes(32).toString('base64url');
+      const tokenId = `tok_${randomBytes(8).toString('hex')}`;
+      const secretSha256 = createHash('sha256').update(secret).digest('hex');
+      api.runtime.deps.ledger.access.createToken({ id: tokenId, name, role, secretSha256, createdAt: new Date().toISOString(), createdBy: 'test', expiresAt: null, revokedAt: null, lastUsedAt: null });
+      return `sp_${tokenId.slice(4)}_${secret}`;
+    };
+    const refuseWith = (token: string) =>
+      fetch(`${api.url}/v1/orders/${id}/refuse`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ planRoot: root, reason: 'not on my watch' }),
+      });
+    const view = async () => (await (await api.call(`/v1/orders/${id}`, { as: 'audrey' })).json()) as Record<string, unknown>;
+    const before = await view();
+    assert.equal(before.state, 'planned');
+    // carla is registered as an auditor only: an approver token of hers does not make her one.
+    addPerson(api.runtime.deps, { name: 'carla', roles: ['auditor'] }, 'test');
+    // rhea was an approver and was removed (shredproof person remove): her registry row is gone, whatever token lives.
+    addPerson(api.runtime.deps, { name: 'rhea', roles: ['approver'] }, 'test');
+    removePerson(api.runtime.deps, 'rhea', 'test');
+    const cases: Array<[string, RegExp]> = [
+      ['carla', /carla does not hold the approver role \(roles: auditor\)/],
+      ['rhea', /"rhea" is not a registered person/],
+      ['nobody', /"nobody" is not a registered person/],
+    ];
+    for (const [name, why] of cases) {
+      const token = liveToken(name);
+      assert.equal((await fetch(`${api.url}/v1/whoami`, { headers: { authorization: `Bearer ${token}` } })).status, 200, `${name}'s token is in force`);
+      const r = await refuseWith(token);
+      const p = (await r.json()) as { code: string; detail: string };
+      assert.equal(r.status, 409, JSON.stringify(p));
+      assert.equal(p.code, 'APPROVAL_REFUSED');
+      assert.match(p.detail, new RegExp(`^the refusal of order ${id} by ${name} is not accepted: ${why.source}`));
+      assert.deepEqual(await view(), before, `${name}: the order changed`);
+    }
+    const audit = ((await (await api.call(`/v1/audit?orderId=${id}`, { as: 'audrey' })).json()) as { entries: Array<{ action: string; actor: string; status: number | null }> }).entries;
+    for (const [name] of cases) assert.ok(audit.some((e) => e.action === 'refuseOrder' && e.actor === name && e.status === 409), name);
   });
 
   it('an approver refuses with a reason: draft again, plan cleared, the reason in failure, history and audit', async () => {

@@ -20,7 +20,7 @@ export const refuseRoute = defineRoute({
   tag: 'orders',
   summary: 'Refuse the current plan, with a reason (an approver; never the order\'s creator)',
   description:
-    'The order goes back to draft with its plan cleared; the refusal is its failure and an event of its history, and the audit log records the request. The operator corrects and re-plans the order, or cancels it. A plan that changed since the review is refused with STALE_PLAN; the creator is refused with SELF_APPROVAL.',
+    'The order goes back to draft with its plan cleared; the refusal is its failure and an event of its history, and the audit log records the request. The order document cannot be edited: the operator plans the order again once what made the plan wrong was put right outside it (in the stores, or in the lineage registry of derived artifacts), or cancels it and creates a corrected order. A plan that changed since the review is refused with STALE_PLAN; the creator is refused with SELF_APPROVAL, whatever their role; a person who is not registered, was removed, or does not hold the approver role (whatever the token says) is refused with APPROVAL_REFUSED.',
   auth: ['approver'],
   params: OrderIdParams,
   body: RefuseBody,

@@ -8,7 +8,7 @@ import { type ApprovalRole, canonicalize, type Signer, signApproval } from '@shr
 import type { Command } from 'commander';
 import type { OrderView, ShredproofClient, SignedApprovalBody } from '../../../client/api-client.js';
 import { CliExit, type CliContext, EXIT_INVALID } from '../../context.js';
-import { type Common, common, print, run, usage } from './shared.js';
+import { checkRoot, type Common, common, PLAN_ROOT_HELP, print, run, usage } from './shared.js';
 
 interface SignOptions extends Common {
   planRoot: string;
@@ -51,14 +51,10 @@ async function sign(name: string, client: ShredproofClient, id: string, opts: Si
 
 function signOptions(cmd: Command, what: string): Command {
   return common(cmd)
-    .requiredOption('--plan-root <hex>', `the plan root you reviewed (order status shows it); refused if the plan changed since`)
+    .requiredOption('--plan-root <hex>', PLAN_ROOT_HELP)
     .requiredOption('--key <file>', `your personal key (shredproof person keygen): ${what}`)
     .option('--passphrase-env <VAR>', 'the passphrase of an encrypted --key, in this environment variable');
 }
-
-const checkRoot = (name: string, root: string) => {
-  if (!/^[0-9a-f]{64}$/.test(root)) throw usage(name, `--plan-root must be 64 lowercase hex digits, got ${JSON.stringify(root)}`);
-};
 
 const signedLine = (o: OrderView, role: ApprovalRole) => {
   const s = o.signatures.find((a) => a.role === role);

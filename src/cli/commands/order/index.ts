@@ -1,4 +1,4 @@
-// `shredproof order create|plan|approve|execute|status|wait|cancel|fetch|proof`,
+// `shredproof order create|plan|approve|refuse|execute|status|wait|cancel|fetch|proof`,
 // inventory and history to review an order, and attach-vendor-certificate and
 // dispose for derived artifacts at vendors:
 // the command-line client of the HTTP API (src/client), one file per
@@ -25,6 +25,7 @@ import { registerHistory } from './history.js';
 import { registerInventory } from './inventory.js';
 import { registerPlan } from './plan.js';
 import { registerProof } from './proof.js';
+import { registerRefuse } from './refuse.js';
 import { DEFAULT_SERVER } from './shared.js';
 import { registerStatus } from './status.js';
 import { registerWait } from './wait.js';
@@ -47,9 +48,9 @@ accepted (401).`;
 export function registerOrder(program: Command, ctx: CliContext): void {
   const order = program
     .command('order')
-    .description('drive deletion orders through a shredproof server\'s HTTP API (create, plan, approve, execute, status, inventory, history, wait, cancel, fetch, proof, attach-vendor-certificate, dispose)')
+    .description('drive deletion orders through a shredproof server\'s HTTP API (create, plan, approve, refuse, execute, status, inventory, history, wait, cancel, fetch, proof, attach-vendor-certificate, dispose)')
     .addHelpText('after', EXIT_HELP);
-  for (const register of [registerCreate, registerPlan, registerApprove, registerExecute, registerStatus, registerInventory, registerHistory, registerWait, registerCancel, registerFetch, registerProof, registerAttachVendor, registerDispose]) {
+  for (const register of [registerCreate, registerPlan, registerApprove, registerRefuse, registerExecute, registerStatus, registerInventory, registerHistory, registerWait, registerCancel, registerFetch, registerProof, registerAttachVendor, registerDispose]) {
     register(order, ctx);
   }
 }

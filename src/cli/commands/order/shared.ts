@@ -82,6 +82,14 @@ export async function runCommand(command: string, opts: Common, ctx: CliContext,
   }
 }
 
+/** What --plan-root is, for the commands that decide on a plan (approve, sign-plan, refuse). */
+export const PLAN_ROOT_HELP = 'the plan root you reviewed (order status shows it); refused if the plan changed since';
+
+/** A usage error of `order <name>` unless `root` is a plan root: 64 lowercase hex digits. */
+export const checkRoot = (name: string, root: string) => {
+  if (!/^[0-9a-f]{64}$/.test(root)) throw usage(name, `--plan-root must be 64 lowercase hex digits, got ${JSON.stringify(root)}`);
+};
+
 export const print = (ctx: CliContext, opts: Common, json: unknown, text: () => string[]) => {
   if (opts.json) ctx.out(JSON.stringify(json, null, 2));
   else for (const l of text()) ctx.out(l);
