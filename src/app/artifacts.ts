@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { bytesToHex, canonicalize, type FieldProblem, MerkleRootBuilder, utf8Encode, ValidationError } from '@shredproof/verify';
+import { ARTIFACT_NAME_RE, bytesToHex, canonicalize, type FieldProblem, MerkleRootBuilder, utf8Encode, ValidationError } from '@shredproof/verify';
 import { nodeHasher } from '@shredproof/verify/node';
 import { z } from 'zod';
 import type { EngineDeps } from './deps.js';
@@ -18,8 +18,8 @@ import { ARTIFACT_KINDS, type ArtifactInput, type ArtifactRow, type ManifestEntr
 
 type ArtifactDeps = Pick<EngineDeps, 'ledger' | 'clock' | 'backends'>;
 
-/** An artifact's name: lowercase letters, digits, and . _ - (not first); safe in paths and URLs. */
-export const ARTIFACT_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+/** An artifact's name: lowercase letters, digits, and . _ - (not first); safe in paths and URLs. The core's rule, which verifiers apply to statements. */
+export const ARTIFACT_NAME = ARTIFACT_NAME_RE;
 const HEX64 = /^[0-9a-f]{64}$/;
 const Scope = z.record(z.string(), z.unknown());
 const Backend = z.string().regex(NAME, 'must be a configured backend name (lowercase letters, digits, _ and -)');

@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ARTIFACT_NAME_RE,
+  ARTIFACT_NAME_RULE,
   checkVendorBinding,
   type DerivedArtifactEntry,
   isStatementV2,
@@ -29,7 +31,6 @@ import {
   verifyTrusted,
 } from '@shredproof/verify';
 import { verifyRecordsFile } from '@shredproof/verify/node';
-import { ARTIFACT_NAME } from './artifacts.js';
 import type { EngineDeps } from './deps.js';
 import { openArtifact } from './dispositions.js';
 import { appendToLog } from './transparency-log.js';
@@ -56,7 +57,7 @@ export type VendorStatus = NonNullable<PlannedArtifact['vendorStatus']>;
 
 const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The paths vendorBundlePathProblem takes, as one regular expression's source (for the API's document). */
-export const VENDOR_BUNDLE_PATH_PATTERN = `^(${VENDORS}/${ARTIFACT_NAME.source.slice(1, -1)}/){0,${MAX_VENDOR_LEVELS}}(${VENDOR_BUNDLE_FILES.map(literal).join('|')})$`;
+export const VENDOR_BUNDLE_PATH_PATTERN = `^(${VENDORS}/${ARTIFACT_NAME_RE.source.slice(1, -1)}/){0,${MAX_VENDOR_LEVELS}}(${VENDOR_BUNDLE_FILES.map(literal).join('|')})$`;
 
 /**
  * The problem with `path` as the place of a file in a vendor's bundle, or
@@ -79,7 +80,7 @@ export function vendorBundlePathProblem(path: string): string | undefined {
     if (parts[i] !== VENDORS) return `has the directory ${JSON.stringify(parts[i])}${under ? ` in ${under}/` : ''}: the only directories of a bundle are ${VENDORS}/<artifact>/`;
     const name = parts[i + 1];
     if (name === undefined) return `has ${parts.join('/')}/ with no artifact's directory in it: a vendor's bundle is in ${VENDORS}/<artifact>/`;
-    if (!ARTIFACT_NAME.test(name)) return `has ${JSON.stringify(name)} in ${parts.slice(0, i + 1).join('/')}/, not an artifact name (1-100 characters: lowercase letters, digits, and . _ - not first)`;
+    if (!ARTIFACT_NAME_RE.test(name)) return `has ${JSON.stringify(name)} in ${parts.slice(0, i + 1).join('/')}/, not an artifact name (${ARTIFACT_NAME_RULE})`;
   }
   const levels = parts.length / 2;
   if (levels > MAX_VENDOR_LEVELS) {
@@ -123,7 +124,7 @@ export function vendorBundleEntries(dir: string): { files: string[]; others: str
       for (const v of readdirSync(join(dir, prefix, n)).sort()) {
         const at = `${prefix}${n}/${v}`;
         const vkind = kindOf(join(dir, at));
-        if (vkind === 'dir' && ARTIFACT_NAME.test(v)) walk(`${at}/`, levels + 1);
+        if (vkind === 'dir' && ARTIFACT_NAME_RE.test(v)) walk(`${at}/`, levels + 1);
         else others.push(`${at}${vkind === 'dir' ? '/' : ''}`);
       }
     }

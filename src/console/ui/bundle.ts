@@ -3,7 +3,7 @@
 // the offline verifier page's own code and (b) offered as one .tar file,
 // which `tar -xf` turns back into the directory `shredproof verify --bundle`
 // reads.
-import { base64Decode, vendorBundleDir } from '@shredproof/verify';
+import { ARTIFACT_NAME_RE, ARTIFACT_NAME_RULE, base64Decode, vendorBundleDir } from '@shredproof/verify';
 import { ApiError } from '../../client/api-client.js';
 import { BUNDLE_NAMES, type BundleInput, FILE_SLOTS, MAX_VENDOR_DEPTH } from '../../verifier-page/protocol.js';
 import { api } from './api.js';
@@ -12,6 +12,13 @@ export interface FetchedBundle {
   /** Every file by its path in the bundle, vendors' bundles included. */
   files: Map<string, Uint8Array>;
   input: BundleInput;
+  /**
+   * Why a vendor's bundle a certificate names was not fetched: a name that is
+   * no artifact name (ARTIFACT_NAME_RE) would be a directory of the bundle
+   * such as `..`, so it is skipped, and the verifier, which checks every name
+   * of the statement, reports the certificate.
+   */
+  skipped: string[];
 }
 
 interface Envelope {
@@ -68,10 +75,23 @@ async function ownFiles(id: string): Promise<Map<string, Uint8Array>> {
   return files;
 }
 
-/** The vendors' bundles our bundle carries, vendors of vendors included, each file under its path in ours. */
-async function vendorFiles(id: string, files: Map<string, Uint8Array>): Promise<void> {
+/**
+ * The artifacts `held` names (read from an unverified certificate) that are
+ * artifact names, hence directory names; each other is named in `skipped`.
+ * `where` is the directory of the certificate in our bundle ('' for ours).
+ */
+function artifactsOnly(held: string[], where: string, skipped: string[]): string[] {
+  return held.filter((name) => {
+    if (ARTIFACT_NAME_RE.test(name)) return true;
+    skipped.push(`${where}${BUNDLE_NAMES.certificate} names ${JSON.stringify(name)} as an artifact held by a vendor: that is not an artifact name (${ARTIFACT_NAME_RULE}), so its vendor's bundle is not fetched`);
+    return false;
+  });
+}
+
+/** The vendors' bundles our bundle carries, vendors of vendors included, each file under its path in ours; `skipped` gets each one not fetched and why. */
+async function vendorFiles(id: string, files: Map<string, Uint8Array>, skipped: string[]): Promise<void> {
   const c = api();
-  const queue = envelopeIds(files.get(BUNDLE_NAMES.certificate)!).held.map((artifact) => ({ artifact, prefix: '', depth: 1 }));
+  const queue = artifactsOnly(envelopeIds(files.get(BUNDLE_NAMES.certificate)!).held, '', skipped).map((artifact) => ({ artifact, prefix: '', depth: 1 }));
   for (let b = queue.shift(); b; b = queue.shift()) {
     const inOurs = `${vendorBundleDir(b.artifact)}/${b.prefix}`;
     for (const name of Object.values(BUNDLE_NAMES)) {
@@ -80,7 +100,7 @@ async function vendorFiles(id: string, files: Map<string, Uint8Array>): Promise<
     }
     const certificate = files.get(inOurs + BUNDLE_NAMES.certificate);
     if (certificate && b.depth < MAX_VENDOR_DEPTH) {
-      for (const inner of envelopeIds(certificate).held) queue.push({ artifact: b.artifact, prefix: `${b.prefix}${vendorBundleDir(inner)}/`, depth: b.depth + 1 });
+      for (const inner of artifactsOnly(envelopeIds(certificate).held, inOurs, skipped)) queue.push({ artifact: b.artifact, prefix: `${b.prefix}${vendorBundleDir(inner)}/`, depth: b.depth + 1 });
     }
   }
 }
@@ -103,36 +123,111 @@ function inputOf(files: Map<string, Uint8Array>, prefix = ''): BundleInput {
 
 export async function fetchBundle(id: string): Promise<FetchedBundle> {
   const files = await ownFiles(id);
-  await vendorFiles(id, files);
-  return { files, input: inputOf(files) };
+  const skipped: string[] = [];
+  await vendorFiles(id, files, skipped);
+  return { files, input: inputOf(files), skipped };
 }
 
-/** A POSIX ustar archive of `files` under the directory `root` (names up to 255 bytes, as ustar allows). */
+const USTAR_NAME = 100;
+const USTAR_PREFIX = 155;
+const SLASH = 0x2f;
+/** The largest size ustar's 12-byte octal field holds (8 GiB - 1). */
+const MAX_ENTRY_SIZE = 0o77777777777;
+
+/**
+ * Where a ustar header can keep `path` (its UTF-8 bytes): in the name field
+ * alone (up to 100 bytes), or cut at a '/' into prefix (up to 155 bytes) and
+ * name (up to 100 bytes); undefined when no '/' gives both. A '/' is one byte
+ * in UTF-8 and never part of another character's bytes, so a cut there keeps
+ * every character whole.
+ */
+export function ustarSplit(path: Uint8Array): { prefix: Uint8Array; name: Uint8Array } | undefined {
+  if (path.length <= USTAR_NAME) return { prefix: path.subarray(0, 0), name: path };
+  // The first '/' leaving a name of at most 100 bytes leaves the shortest prefix: if that prefix is too long, every other is.
+  for (let at = Math.max(1, path.length - USTAR_NAME - 1); at < path.length - 1; at++) {
+    if (path[at] === SLASH) return at <= USTAR_PREFIX ? { prefix: path.subarray(0, at), name: path.subarray(at + 1) } : undefined;
+  }
+  return undefined;
+}
+
+/** The first `max` bytes of UTF-8 `b` or fewer, cut before a character, never inside one. */
+function utf8Head(b: Uint8Array, max: number): Uint8Array {
+  let end = Math.min(b.length, max);
+  while (end > 0 && end < b.length && (b[end]! & 0xc0) === 0x80) end--;
+  return b.subarray(0, end);
+}
+
+/** What is wrong with `path` as the place of a file in the archive, or undefined: it must stay inside the archive's directory. */
+function tarPathProblem(path: string): string | undefined {
+  if (path.includes('\0')) return 'has a NUL character';
+  if (path.startsWith('/')) return 'is absolute';
+  if (path.split('/').some((s) => s === '' || s === '.' || s === '..')) return 'has an empty, . or .. segment';
+  return undefined;
+}
+
+/**
+ * A pax extended header record (POSIX.1-2001, pax "ustar Interchange Format"):
+ * `<length> <keyword>=<value>\n`, the length in decimal counting the whole
+ * record in bytes, its own digits included.
+ */
+function paxRecord(keyword: string, value: string): Uint8Array {
+  const enc = new TextEncoder();
+  const rest = enc.encode(` ${keyword}=${value}\n`);
+  let n = rest.length;
+  while (String(n).length + rest.length !== n) n = String(n).length + rest.length;
+  const record = new Uint8Array(n);
+  record.set(enc.encode(String(n)));
+  record.set(rest, n - rest.length);
+  return record;
+}
+
+/**
+ * A POSIX ustar archive of `files` under the directory `root`, read by `tar
+ * -xf` and Python's tarfile alike. A path ustar can hold (up to 255 bytes of
+ * UTF-8, cut at a '/' into a prefix of at most 155 bytes and a name of at
+ * most 100) is in the file's header alone; a longer one, or one with no such
+ * cut, is in a pax extended header (typeflag 'x', its `path` record) before
+ * the file's header, as POSIX.1-2001 specifies. Every path must stay inside
+ * `root`: one with an empty, `.` or `..` segment is refused.
+ */
 export function tar(root: string, files: Map<string, Uint8Array>, mtime = Math.floor(Date.now() / 1000)): Blob {
   const enc = new TextEncoder();
   const parts: Uint8Array[] = [];
-  const field = (h: Uint8Array, at: number, len: number, value: string) => h.set(enc.encode(value).subarray(0, len), at);
   const octal = (n: number, len: number) => n.toString(8).padStart(len - 1, '0');
+  const put = (h: Uint8Array, at: number, len: number, value: string | Uint8Array) => h.set((typeof value === 'string' ? enc.encode(value) : value).subarray(0, len), at);
+  const entry = (path: { prefix: Uint8Array; name: Uint8Array }, type: '0' | 'x', body: Uint8Array) => {
+    if (body.length > MAX_ENTRY_SIZE) throw new Error(`a file of ${body.length} bytes is too large for a tar file (at most ${MAX_ENTRY_SIZE})`);
+    const h = new Uint8Array(512);
+    put(h, 0, 100, path.name);
+    put(h, 100, 8, octal(0o644, 8));
+    put(h, 108, 8, octal(0, 8));
+    put(h, 116, 8, octal(0, 8));
+    put(h, 124, 12, octal(body.length, 12));
+    put(h, 136, 12, octal(mtime, 12));
+    h.fill(0x20, 148, 156); // the checksum counts its own field as spaces
+    put(h, 156, 1, type);
+    put(h, 257, 6, 'ustar\0');
+    put(h, 263, 2, '00');
+    put(h, 345, 155, path.prefix);
+    put(h, 148, 8, `${octal(h.reduce((a, x) => a + x, 0), 7)}\0`);
+    parts.push(h, body, new Uint8Array((512 - (body.length % 512)) % 512));
+  };
+  let paxHeaders = 0;
   for (const [path, body] of files) {
     const full = `${root}/${path}`;
-    // ustar keeps a long path as prefix/name: cut at the first '/' that leaves a name of at most 100 bytes.
-    const cut = enc.encode(full).length > 100 ? full.indexOf('/', full.length - 101) : -1;
-    const [prefix, name] = cut > 0 ? [full.slice(0, cut), full.slice(cut + 1)] : ['', full];
-    if (enc.encode(name).length > 100 || enc.encode(prefix).length > 155) throw new Error(`the path ${full} is too long for a tar file`);
-    const h = new Uint8Array(512);
-    field(h, 0, 100, name);
-    field(h, 100, 8, octal(0o644, 8));
-    field(h, 108, 8, octal(0, 8));
-    field(h, 116, 8, octal(0, 8));
-    field(h, 124, 12, octal(body.length, 12));
-    field(h, 136, 12, octal(mtime, 12));
-    h.fill(0x20, 148, 156); // the checksum counts its own field as spaces
-    field(h, 156, 1, '0');
-    field(h, 257, 6, 'ustar\0');
-    field(h, 263, 2, '00');
-    field(h, 345, 155, prefix);
-    field(h, 148, 8, `${octal(h.reduce((a, x) => a + x, 0), 7)}\0`);
-    parts.push(h, body, new Uint8Array((512 - (body.length % 512)) % 512));
+    const problem = tarPathProblem(full);
+    if (problem) throw new Error(`the path ${JSON.stringify(full)} ${problem}: a file of the bundle must stay inside its directory`);
+    const bytes = enc.encode(full);
+    const split = ustarSplit(bytes);
+    if (split) {
+      entry(split, '0', body);
+      continue;
+    }
+    // The pax header's own name is for readers that do not know pax, which extract it as a file: inside root too.
+    const paxName = ustarSplit(enc.encode(`${root}/PaxHeaders/${++paxHeaders}`));
+    if (!paxName) throw new Error(`the directory name ${JSON.stringify(root)} is too long for a tar file`);
+    entry(paxName, 'x', paxRecord('path', full));
+    entry({ prefix: new Uint8Array(0), name: utf8Head(bytes, USTAR_NAME) }, '0', body);
   }
   parts.push(new Uint8Array(1024)); // two zero blocks end the archive
   return new Blob(parts.map((p) => p.slice()), { type: 'application/x-tar' });

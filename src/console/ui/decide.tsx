@@ -8,7 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { canonicalize, samePerson, signApproval } from '@shredproof/verify';
 import { useState } from 'preact/hooks';
-import { api, type Me, postJson } from './api.js';
+import { api, type Me } from './api.js';
 import { ActionButton, ErrorBox } from './common.js';
 import { isEncrypted, signerFromKeyFile } from './key-file.js';
 import type { ConsoleOrder } from './order.js';
@@ -106,7 +106,7 @@ export function DecidePanel({ me, order, onChange }: { me: Me; order: ConsoleOrd
           label="Refuse the plan"
           disabled={!reason.trim() || own}
           run={async () => {
-            await postJson(`/v1/orders/${encodeURIComponent(order.id)}/refuse`, { planRoot: plan.root, reason: reason.trim() });
+            await api().refuseOrder(order.id, plan.root, reason.trim());
             onChange();
           }}
         />

@@ -113,6 +113,14 @@ export function ResultPanel({ me, order }: { me: Me; order: ConsoleOrder }) {
     <section aria-labelledby="result-title" class="panel">
       <h2 id="result-title">Result</h2>
       <ErrorBox error={error} />
+      {bundle?.skipped.length ? (
+        <div class="warning" role="alert">
+          <h3>Not fetched</h3>
+          {bundle.skipped.map((why, i) => (
+            <p key={i}>{shown(why)}</p>
+          ))}
+        </div>
+      ) : null}
       {!wanted ? (
         <p>
           <button type="button" class="primary" onClick={() => setWanted(true)}>

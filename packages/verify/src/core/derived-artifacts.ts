@@ -69,7 +69,15 @@ export interface DerivedArtifactEntry {
   signedBy?: DispositionSignature;
 }
 
-const NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+/**
+ * An artifact's name: 1-100 lowercase letters, digits and . _ - (not first).
+ * It is a directory's name in a bundle (vendors/<name>/, section 10) and a
+ * segment of a URL, so it holds no '/' and is never '.' or '..': whoever
+ * makes a path of a name read from an unverified statement checks it first.
+ */
+export const ARTIFACT_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+/** ARTIFACT_NAME_RE in words, for messages. */
+export const ARTIFACT_NAME_RULE = '1-100 characters: lowercase letters, digits, and . _ - not first';
 
 function checkVendor(c: Checker, v: unknown, at: string): void {
   const o = c.object(v, at);
@@ -105,7 +113,7 @@ export function checkDerivedArtifacts(c: Checker, value: unknown, targets: Reado
     const at = `$.derivedArtifacts[${i}]`;
     const o = c.object(v, at);
     if (!o) return;
-    const name = c.string(o.name, `${at}.name`, { pattern: NAME });
+    const name = c.string(o.name, `${at}.name`, { pattern: ARTIFACT_NAME_RE });
     c.string(o.kind, `${at}.kind`, { max: 50 });
     c.string(o.description, `${at}.description`, { max: 2000 });
     c.literal(o.disposition, `${at}.disposition`, DISPOSITIONS);
