@@ -34,6 +34,7 @@ import type { EngineDeps } from '../src/app/deps.js';
 import type { InventoryEntry, InventoryQuery } from '../src/app/ports/inventory.js';
 import type { OrderRow, OrderState } from '../src/app/ports/orders.js';
 import type { BenchResult } from './types.js';
+import { draftRow } from '../test/helpers/order-rows.js';
 
 const OBJECTS = Number(process.env.SHREDPROOF_BENCH_SEARCH_OBJECTS ?? 1_000_000);
 const ORDERS = Number(process.env.SHREDPROOF_BENCH_SEARCH_ORDERS ?? 10_000);
@@ -105,32 +106,7 @@ function orderRow(i: number, now: number): Omit<OrderRow, 'num'> {
     ...(i % 7 === 0 ? { holds: [{ id: HOLD, reason: 'Litigation hold (fictional)', target: 'photos', match: { include: [`users/u-${user}/2023/**`] } }] } : {}),
   });
   const at = new Date(now - (10_000 - i) * 3_600_000).toISOString();
-  return {
-    id,
-    reference: `Erasure request ${i}`,
-    document,
-    documentSha256: i.toString(16).padStart(64, '0'),
-    state,
-    createdBy: 'alice',
-    createdAt: at,
-    updatedAt: at,
-    planRoot: null,
-    planCount: null,
-    planBytes: null,
-    plannedAt: null,
-    approvedBy: null,
-    approvedAt: null,
-    approvedRoot: null,
-    approvals: null,
-    derived: null,
-    epoch: null,
-    dispatchedAt: null,
-    cancelRequestedAt: null,
-    batchCount: null,
-    execStartedAt: null,
-    finishedAt: null,
-    failure: null,
-  };
+  return draftRow(id, { reference: `Erasure request ${i}`, document, documentSha256: i.toString(16).padStart(64, '0'), state, createdAt: at, updatedAt: at });
 }
 
 function median(xs: number[]): number {

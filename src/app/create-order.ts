@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalize, type FieldProblem, ValidationError } from '@shredproof/verify';
 import { BackendUnavailableError } from './errors.js';
-import { NO_PLAN, type OrderRow } from './ports/orders.js';
+import { NO_PLAN, NOT_RUN, type OrderRow } from './ports/orders.js';
 import { type OrderDocument, parseOrderDocument } from './order-document.js';
 import type { HoldSpec } from './ports/storage-backend.js';
 import type { EngineDeps } from './deps.js';
@@ -78,13 +78,7 @@ export async function createOrderWithWarnings(deps: EngineDeps, input: unknown, 
       createdAt: now,
       updatedAt: now,
       ...NO_PLAN,
-      epoch: null,
-      dispatchedAt: null,
-      cancelRequestedAt: null,
-      batchCount: null,
-      execStartedAt: null,
-      finishedAt: null,
-      failure: null,
+      ...NOT_RUN,
     },
     actor,
   );

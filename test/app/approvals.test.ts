@@ -18,7 +18,7 @@ import { approvalSubject, approveOrder, type SignedApproval, signPlan } from '..
 import type { EngineDeps } from '../../src/app/deps.js';
 import { RuleError } from '../../src/app/errors.js';
 import { addPerson, removePerson, revokePersonKey, setPersonKey } from '../../src/app/people.js';
-import { NO_PLAN, type OrderRow } from '../../src/app/ports/orders.js';
+import { NO_PLAN, NOT_RUN, type OrderRow } from '../../src/app/ports/orders.js';
 import { authenticate, issueToken } from '../../src/app/tokens.js';
 import { trustRootFile } from '../../src/app/trust-root.js';
 import { migrate } from '../../src/adapters/ledger/sqlite/migrations.js';
@@ -68,13 +68,7 @@ describe('signed approvals and people (issue 15)', () => {
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
         ...NO_PLAN,
-        epoch: null,
-        dispatchedAt: null,
-        cancelRequestedAt: null,
-        batchCount: null,
-        execStartedAt: null,
-        finishedAt: null,
-        failure: null,
+        ...NOT_RUN,
       },
       'alice',
     );

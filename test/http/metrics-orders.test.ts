@@ -11,37 +11,13 @@ import { SqliteLedger } from '../../src/adapters/ledger/sqlite/sqlite-ledger.js'
 import { ORDER_STATES, type OrderRow, type OrderState } from '../../src/app/ports/orders.js';
 import { ApiMetrics } from '../../src/http/metrics.js';
 import { ROOT } from '../helpers/run-cli.js';
+import { draftRow } from '../helpers/order-rows.js';
 
 /** The queue is not this test's subject (test/http/metrics-queue.test.ts asks a real one). */
 const queue = { depth: async () => ({ waiting: 0 }), workers: async () => 1 };
 
 function order(id: string, state: OrderState, deadline?: string): Omit<OrderRow, 'num'> {
-  return {
-    id,
-    reference: id,
-    document: JSON.stringify({ reference: id, targets: [], ...(deadline ? { deadline } : {}) }),
-    documentSha256: '0'.repeat(64),
-    state,
-    createdBy: 'alice',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    planRoot: null,
-    planCount: null,
-    planBytes: null,
-    plannedAt: null,
-    approvedBy: null,
-    approvedAt: null,
-    approvedRoot: null,
-    approvals: null,
-    derived: null,
-    epoch: null,
-    dispatchedAt: null,
-    cancelRequestedAt: null,
-    batchCount: null,
-    execStartedAt: null,
-    finishedAt: null,
-    failure: null,
-  };
+  return draftRow(id, { reference: id, document: JSON.stringify({ reference: id, targets: [], ...(deadline ? { deadline } : {}) }), state });
 }
 
 /** The value of a sample line `name{labels} value`, or undefined without one. */

@@ -62,6 +62,17 @@ export const NO_PLAN = {
   derived: null,
 } as const satisfies Partial<OrderRow>;
 
+/** The execution fields of an order that has not run: a new order has none. */
+export const NOT_RUN = {
+  epoch: null,
+  dispatchedAt: null,
+  cancelRequestedAt: null,
+  batchCount: null,
+  execStartedAt: null,
+  finishedAt: null,
+  failure: null,
+} as const satisfies Partial<OrderRow>;
+
 export interface OrderEvent {
   at: string;
   actor: string;

@@ -11,6 +11,7 @@ import { isOverdue } from '../../../src/app/deadlines.js';
 import { type InventoryEntry, ORDER_STATES, type OrderRow, type OrderState } from '../../../src/app/ports/ledger.js';
 import { SqliteLedger } from '../../../src/adapters/ledger/sqlite/sqlite-ledger.js';
 import { UNNAMEABLE_PREFIX } from '../../../src/adapters/storage/unnameable.js';
+import { draftRow } from '../../helpers/order-rows.js';
 
 const NOW = new Date('2026-03-01T12:00:00.001Z');
 const FINAL: readonly OrderState[] = ['certified', 'certified-with-exceptions', 'failed', 'cancelled'];
@@ -31,32 +32,7 @@ const DEADLINES: Array<[string | undefined, boolean]> = [
 
 function orderRow(id: string, state: OrderState, deadline: string | undefined): Omit<OrderRow, 'num'> {
   const document = JSON.stringify({ reference: `order ${id}`, targets: [{ backend: 'photos', scope: { include: ['a/**'] } }], ...(deadline ? { deadline } : {}) });
-  return {
-    id,
-    reference: `order ${id}`,
-    document,
-    documentSha256: '0'.repeat(64),
-    state,
-    createdBy: 'alice',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    planRoot: null,
-    planCount: null,
-    planBytes: null,
-    plannedAt: null,
-    approvedBy: null,
-    approvedAt: null,
-    approvedRoot: null,
-    approvals: null,
-    derived: null,
-    epoch: null,
-    dispatchedAt: null,
-    cancelRequestedAt: null,
-    batchCount: null,
-    execStartedAt: null,
-    finishedAt: null,
-    failure: null,
-  };
+  return draftRow(id, { reference: `order ${id}`, document, state });
 }
 
 describe('the SQLite ledger: overdue orders', () => {

@@ -12,39 +12,14 @@ import { ITEM_STATUS } from '../../../src/app/ports/ledger.js';
 import { StateConflictError } from '../../../src/app/errors.js';
 import { migrate } from '../../../src/adapters/ledger/sqlite/migrations.js';
 import { SqliteLedger } from '../../../src/adapters/ledger/sqlite/sqlite-ledger.js';
+import { draftRow } from '../../helpers/order-rows.js';
 
 const T0 = '2025-01-02T03:04:05.000Z';
 const T1 = '2025-01-02T03:05:00.000Z';
 const SHA = (n: number) => n.toString(16).padStart(64, '0');
 
 function orderRow(id: string, over: Partial<OrderRow> = {}): Omit<OrderRow, 'num'> {
-  return {
-    id,
-    reference: `reference of ${id}`,
-    document: '{"reference":"r","targets":[]}',
-    documentSha256: SHA(1),
-    state: 'draft',
-    createdBy: 'alice',
-    createdAt: T0,
-    updatedAt: T0,
-    planRoot: null,
-    planCount: null,
-    planBytes: null,
-    plannedAt: null,
-    approvedBy: null,
-    approvedAt: null,
-    approvedRoot: null,
-    approvals: null,
-    derived: null,
-    epoch: null,
-    dispatchedAt: null,
-    cancelRequestedAt: null,
-    batchCount: null,
-    execStartedAt: null,
-    finishedAt: null,
-    failure: null,
-    ...over,
-  };
+  return draftRow(id, { documentSha256: SHA(1), createdAt: T0, updatedAt: T0, ...over });
 }
 
 /** Entries seq from..from+n-1; `target(seq)` and `held(seq)` decide the rest. */
