@@ -4,9 +4,9 @@
 import { useState } from 'preact/hooks';
 import type { AuditEntryView } from '../../client/api-client.js';
 import { can, getJson, type Me } from './api.js';
-import { ActionButton, ErrorBox, useLoad } from './common.js';
+import { ActionButton, ErrorBox, Pager, useLoad } from './common.js';
 import { shown, when } from './format.js';
-import { go, type Route } from './router.js';
+import { addressPages, go, goTo, hashWith, type Route } from './router.js';
 
 interface ChainCheck {
   ok: boolean;
@@ -20,14 +20,13 @@ const PAGE = 50;
 export function AuditScreen({ me, route }: { me: Me; route: Route }) {
   const q = route.query;
   const orderId = q.get('orderId') ?? '';
-  const cursor = q.get('cursor') ?? undefined;
-  // The cursors of the pages before this one, kept in the address as the orders list keeps them ('-' is the first page).
-  const trail = (q.get('trail') ?? '').split(',').filter(Boolean);
+  const pages = addressPages('#/audit', q);
+  const cursor = pages.cursor;
   const [typed, setTyped] = useState(orderId);
   const [check, setCheck] = useState<ChainCheck>();
   const page = useLoad(() => getJson<{ entries: AuditEntryView[]; nextCursor: string | null }>('/v1/audit', { limit: PAGE, cursor, orderId: orderId || undefined }), [orderId, cursor]);
   if (!can.readAudit(me)) return <p>The audit log is for auditors and admins; you are signed in as {me.role}.</p>;
-  const to = (params: Record<string, string>) => go(`#/audit?${new URLSearchParams(params).toString()}`);
+
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
@@ -42,7 +41,7 @@ export function AuditScreen({ me, route }: { me: Me; route: Route }) {
           {check.ok ? `The chain holds: ${check.entries} entries, each linked to the one before, and it matches the audit head of every certificate.` : `The chain is BROKEN${check.brokenAt !== undefined ? ` at entry ${check.brokenAt}` : ''}${check.anchor ? `; it contradicts certificate ${check.anchor}` : ''}.`}
         </p>
       ) : null}
-      <form class="filters" aria-label="Filter the audit log" onSubmit={(e) => (e.preventDefault(), to(typed.trim() ? { orderId: typed.trim() } : {}))}>
+      <form class="filters" aria-label="Filter the audit log" onSubmit={(e) => (e.preventDefault(), go(hashWith('#/audit', new URLSearchParams(), { orderId: typed.trim() || undefined })))}>
         <label>
           Order id <input type="text" value={typed} onInput={(e) => setTyped((e.target as HTMLInputElement).value)} />
         </label>
@@ -84,22 +83,7 @@ export function AuditScreen({ me, route }: { me: Me; route: Route }) {
               ))}
             </tbody>
           </table>
-          <nav class="pager" aria-label="Pages of the audit log">
-            <button
-              type="button"
-              disabled={!cursor}
-              onClick={() => {
-                const back = trail[trail.length - 1];
-                const rest = trail.slice(0, -1).join(',');
-                to({ ...(orderId ? { orderId } : {}), ...(back && back !== '-' ? { cursor: back } : {}), ...(rest ? { trail: rest } : {}) });
-              }}
-            >
-              Previous page
-            </button>
-            <button type="button" disabled={!page.data.nextCursor} onClick={() => to({ ...(orderId ? { orderId } : {}), cursor: page.data!.nextCursor!, trail: [...trail, cursor ?? '-'].join(',') })}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Pages of the audit log" previous={goTo(pages.previous)} next={goTo(pages.next(page.data.nextCursor))} />
         </>
       ) : null}
     </section>

@@ -94,6 +94,20 @@ export function ActionButton(props: { label: string; run: () => Promise<void>; k
   );
 }
 
+/** Previous and next page buttons; a missing handler disables its button. */
+export function Pager({ label, previous, next }: { label: string; previous: (() => void) | undefined; next: (() => void) | undefined }) {
+  return (
+    <nav class="pager" aria-label={label}>
+      <button type="button" disabled={!previous} onClick={previous}>
+        Previous page
+      </button>
+      <button type="button" disabled={!next} onClick={next}>
+        Next page
+      </button>
+    </nav>
+  );
+}
+
 /** Downloads bytes the page holds as a file named `name`. */
 export function saveFile(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);

@@ -3,9 +3,9 @@
 // cursors; "Previous" walks back the cursors this tab has seen).
 import { ORDER_STATES } from '../../app/ports/orders.js';
 import { getJson, type Me } from './api.js';
-import { Deadline, ErrorBox, StateBadge, useLoad } from './common.js';
+import { Deadline, ErrorBox, Pager, StateBadge, useLoad } from './common.js';
 import { shown, when } from './format.js';
-import { go, type Route } from './router.js';
+import { addressPages, go, goTo, hashWith, type Route } from './router.js';
 
 export interface OrderSummaryView {
   id: string;
@@ -20,21 +20,13 @@ export interface OrderSummaryView {
 
 const PAGE = 20;
 
-function withQuery(q: URLSearchParams, changes: Record<string, string | undefined>): string {
-  const next = new URLSearchParams(q);
-  for (const [k, v] of Object.entries(changes)) if (v) next.set(k, v);
-  else next.delete(k);
-  const s = next.toString();
-  return `#/orders${s ? `?${s}` : ''}`;
-}
-
 export function OrdersScreen({ me, route }: { me: Me; route: Route }) {
   const q = route.query;
-  const filter = { state: q.get('state') ?? undefined, overdue: q.get('overdue') ?? undefined, createdBy: q.get('createdBy') ?? undefined, cursor: q.get('cursor') ?? undefined };
+  const pages = addressPages('#/orders', q);
+  const filter = { state: q.get('state') ?? undefined, overdue: q.get('overdue') ?? undefined, createdBy: q.get('createdBy') ?? undefined, cursor: pages.cursor };
   const list = useLoad(() => getJson<{ orders: OrderSummaryView[]; nextCursor: string | null }>('/v1/orders', { ...filter, limit: PAGE }), [q.toString()]);
-  // The cursors of the pages before this one, for "Previous": kept in the address so that Back works too.
-  const trail = (q.get('trail') ?? '').split(',').filter(Boolean);
-  const set = (changes: Record<string, string | undefined>) => go(withQuery(q, { ...changes, cursor: undefined, trail: undefined }));
+  // A new filter starts again at the first page.
+  const set = (changes: Record<string, string | undefined>) => go(hashWith('#/orders', q, { ...changes, cursor: undefined, trail: undefined }));
   return (
     <section aria-labelledby="orders-title">
       <h1 id="orders-title">Orders</h1>
@@ -99,14 +91,7 @@ export function OrdersScreen({ me, route }: { me: Me; route: Route }) {
             </tbody>
           </table>
           {list.data.orders.length === 0 ? <p>No order matches.</p> : null}
-          <nav class="pager" aria-label="Pages of orders">
-            <button type="button" disabled={!filter.cursor} onClick={() => go(withQuery(q, { cursor: trail[trail.length - 1] === '-' ? undefined : trail[trail.length - 1], trail: trail.slice(0, -1).join(',') || undefined }))}>
-              Previous page
-            </button>
-            <button type="button" disabled={!list.data.nextCursor} onClick={() => go(withQuery(q, { cursor: list.data!.nextCursor!, trail: [...trail, filter.cursor ?? '-'].join(',') }))}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Pages of orders" previous={goTo(pages.previous)} next={goTo(pages.next(list.data.nextCursor))} />
         </>
       ) : list.loading ? (
         <p role="status">Loading…</p>

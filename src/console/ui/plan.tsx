@@ -5,7 +5,7 @@
 import { jsonForDisplay } from '@shredproof/verify';
 import { useState } from 'preact/hooks';
 import { getJson } from './api.js';
-import { ErrorBox, useLoad } from './common.js';
+import { ErrorBox, Pager, useLoad } from './common.js';
 import { formatBytes, shown, when } from './format.js';
 import type { ConsoleOrder } from './order.js';
 
@@ -100,14 +100,11 @@ function Inventory({ order }: { order: ConsoleOrder }) {
               ))}
             </tbody>
           </table>
-          <nav class="pager" aria-label="Pages of the inventory">
-            <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-              Previous page
-            </button>
-            <button type="button" disabled={!page.data.nextCursor} onClick={() => setCursors([...cursors, page.data!.nextCursor!])}>
-              Next page
-            </button>
-          </nav>
+          <Pager
+            label="Pages of the inventory"
+            previous={cursors.length > 0 ? () => setCursors(cursors.slice(0, -1)) : undefined}
+            next={page.data.nextCursor ? () => setCursors([...cursors, page.data!.nextCursor!]) : undefined}
+          />
         </>
       ) : null}
     </section>

@@ -28,6 +28,35 @@ export function parseRoute(hash: string): Route {
 
 export const go = (hash: string) => void (location.hash = hash);
 
+/** The address of `path` with the query `q` changed: a value sets its parameter, undefined removes it. */
+export function hashWith(path: string, q: URLSearchParams, changes: Record<string, string | undefined>): string {
+  const next = new URLSearchParams(q);
+  for (const [k, v] of Object.entries(changes)) if (v) next.set(k, v);
+  else next.delete(k);
+  const s = next.toString();
+  return `${path}${s ? `?${s}` : ''}`;
+}
+
+/**
+ * Cursor pages of the screen at `path`, kept in its address: `cursor` is this
+ * page's, `trail` the cursors of the pages before it ('-' for the first), so
+ * that Previous, a bookmark and Back all work. `previous` and `next` are the
+ * addresses of those pages, when there are such pages.
+ */
+export function addressPages(path: string, q: URLSearchParams) {
+  const cursor = q.get('cursor') ?? undefined;
+  const trail = (q.get('trail') ?? '').split(',').filter(Boolean);
+  const back = trail[trail.length - 1];
+  return {
+    cursor,
+    previous: cursor ? hashWith(path, q, { cursor: back === '-' ? undefined : back, trail: trail.slice(0, -1).join(',') || undefined }) : undefined,
+    next: (nextCursor: string | null) => (nextCursor ? hashWith(path, q, { cursor: nextCursor, trail: [...trail, cursor ?? '-'].join(',') }) : undefined),
+  };
+}
+
+/** A handler that goes to `hash`, or none when there is no such address. */
+export const goTo = (hash: string | undefined) => (hash ? () => go(hash) : undefined);
+
 /** The route of the address now, following every change of its fragment. */
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
