@@ -2,7 +2,7 @@
 // dispatched (which is also how it resumes after a restart or a Redis
 // restart), and finalize orders with nothing left pending. One instance owns
 // the ledger and the key; ticks never overlap.
-import type { OrderRow, OrderState } from './ports/orders.js';
+import { FINAL_STATES, type OrderRow, type OrderState } from './ports/orders.js';
 import { checkpointAudit } from './audit-checkpoints.js';
 import { withdrawBatches } from './cancel-order.js';
 import { dispatch } from './execute-order.js';
@@ -10,8 +10,6 @@ import type { EngineDeps } from './deps.js';
 import { finalizeOrder } from './finalize-order.js';
 import { ingestFinished } from './ingest.js';
 import { signCheckpoint } from './transparency-log.js';
-
-export const TERMINAL_STATES: readonly OrderState[] = ['certified', 'certified-with-exceptions', 'failed', 'cancelled'];
 
 export class Coordinator {
   private timer: NodeJS.Timeout | undefined;
@@ -125,7 +123,7 @@ export class Coordinator {
       const o = this.deps.ledger.getOrder(id);
       if (!o) throw new Error(`no order ${id}`);
       onTick?.(o);
-      if (TERMINAL_STATES.includes(o.state)) return o;
+      if ((FINAL_STATES as readonly OrderState[]).includes(o.state)) return o;
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }

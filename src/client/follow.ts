@@ -2,9 +2,11 @@
 // Server-Sent Events stream. A stream that drops (a restarted server, a proxy
 // timeout, a network blip) is opened again; a refusal (401, 403, 404) is not
 // retried. The caller bounds the whole wait with a timeout.
+import { FINAL_STATES } from '../app/ports/orders.js';
 import { ApiError, type OrderView, type ProgressView, type ShredproofClient, UnreachableError } from './api-client.js';
 
-export const FINAL_STATES = ['certified', 'certified-with-exceptions', 'cancelled', 'failed'] as const;
+/** The states an order never leaves: the server's own list. */
+export { FINAL_STATES };
 
 export class WaitTimeoutError extends Error {
   override readonly name = 'WaitTimeoutError';

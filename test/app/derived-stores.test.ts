@@ -34,7 +34,7 @@ import { certificateFiles } from '../../src/app/finalize-order.js';
 import { planOrder } from '../../src/app/plan-order.js';
 import { plannedArtifacts } from '../../src/app/plan-targets.js';
 import type { OrderRow } from '../../src/app/ports/orders.js';
-import { TERMINAL_STATES } from '../../src/app/coordinator.js';
+import { FINAL_STATES } from '../../src/app/ports/orders.js';
 import { addVendor, attachVendorCertificate, checkVendorDir } from '../../src/app/vendor-certificates.js';
 import { approveSigned, ensurePerson } from '../helpers/approvals.js';
 import { readCertificateView } from '../helpers/certificate-checks.js';
@@ -55,7 +55,7 @@ async function settled(v: Harness, id: string, ms = 90_000): Promise<OrderRow> {
   const deadline = Date.now() + ms;
   for (;;) {
     const o = v.runtime.deps.ledger.getOrder(id)!;
-    if ((TERMINAL_STATES as readonly string[]).includes(o.state)) return o;
+    if ((FINAL_STATES as readonly string[]).includes(o.state)) return o;
     assert.ok(Date.now() < deadline, `order ${id} is still ${o.state} after ${ms / 1000} s: ${o.failure ?? ''}`);
     await sleep(200);
   }

@@ -1,5 +1,6 @@
 // Times, durations and deadlines for people, and server text made safe to read.
 import { escapeForDisplay } from '@shredproof/verify';
+import { FINAL_STATES } from '../../app/ports/orders.js';
 export { formatBytes, formatSeconds } from '../../client/format.js';
 
 /**
@@ -27,7 +28,7 @@ export function span(ms: number): string {
 }
 
 const CERTIFIED = new Set(['certified', 'certified-with-exceptions']);
-const FINAL = new Set([...CERTIFIED, 'cancelled', 'failed']);
+const FINAL = new Set<string>(FINAL_STATES);
 
 export interface DeadlineView {
   /** "due in 3 d 4 h", "overdue by 2 h 5 min", "met", "" when the order has none. */

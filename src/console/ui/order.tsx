@@ -1,6 +1,7 @@
 // One order: what it is, what a person of this role may do with it now, the
 // plan to review, live progress, the result, and its history.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { FINAL_STATES } from '../../app/ports/orders.js';
 import type { OrderHistory, OrderView } from '../../client/api-client.js';
 import { api, can, getJson, type Me } from './api.js';
 import { ActionButton, Deadline, ErrorBox, Notice, StateBadge, useLoad } from './common.js';
@@ -15,9 +16,10 @@ export type ConsoleOrder = OrderView & { deadline?: string | null; overdue?: boo
 
 const CANCELLABLE = new Set(['draft', 'planning', 'planned', 'approved', 'executing']);
 const LIVE = new Set(['planning', 'executing', 'finalizing']);
+/** The states in which an order may hold a certificate (a cancel during execution certifies what was destroyed). */
 const CERTIFIED = new Set(['certified', 'certified-with-exceptions', 'cancelled']);
 /** Nothing is left for an operator to do. */
-const FINAL = new Set([...CERTIFIED, 'failed']);
+const FINAL = new Set<string>(FINAL_STATES);
 
 function OperatorActions({ order, onChange }: { order: ConsoleOrder; onChange: () => void }) {
   const [reason, setReason] = useState('');

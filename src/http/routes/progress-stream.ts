@@ -3,7 +3,7 @@
 // opened the stream is revoked or expires.
 import { z } from 'zod';
 import { tokenLapsed } from '../../app/tokens.js';
-import { TERMINAL_STATES } from '../../app/coordinator.js';
+import { FINAL_STATES, type OrderState } from '../../app/ports/orders.js';
 import { ANY_ROLE, defineRoute, problems, type Route } from '../route.js';
 import { OrderIdParams } from '../schemas.js';
 import { getOrderOr404 } from './orders.js';
@@ -32,7 +32,7 @@ export const streamOrderProgress: Route = defineRoute({
       const order = ctx.engine.ledger.getOrder(params.id);
       if (!order) return stop();
       res.write(`event: progress\ndata: ${JSON.stringify(ctx.progress.view(order))}\n\n`);
-      if (TERMINAL_STATES.includes(order.state)) {
+      if ((FINAL_STATES as readonly OrderState[]).includes(order.state)) {
         res.write(`event: end\ndata: ${JSON.stringify({ state: order.state })}\n\n`);
         return stop();
       }
