@@ -72,7 +72,8 @@ const CONSOLE_INPUTS = [
   /^src\/verifier-page\//,
   /^packages\/verify\/src\/core\//,
   /^src\/app\/ports\/(orders|access)\.ts$/,
-  /^node_modules\/(preact|@noble\/(hashes|ed25519|ciphers)|eventsource-parser)\//,
+  // A package wherever its node_modules is: a workspace or a linked install resolves it outside this checkout.
+  /(^|\/)node_modules\/(preact|@noble\/(hashes|ed25519|ciphers)|eventsource-parser)\//,
 ];
 
 export function checkConsoleInputs(paths: readonly string[]): void {

@@ -323,5 +323,9 @@ describe('the console\'s build', () => {
     checkConsoleInputs(['src/console/ui/main.tsx', 'src/client/api-client.ts', 'packages/verify/src/core/merkle.ts', 'node_modules/preact/dist/preact.module.js']);
     assert.throws(() => checkConsoleInputs(['src/console/ui/main.tsx', 'src/adapters/ledger/sqlite/connection.ts']), /the console may not include src\/adapters\/ledger\/sqlite\/connection\.ts/);
     assert.throws(() => checkConsoleInputs(['src/app/create-order.ts']), /create-order/);
+    // Packages may resolve outside the checkout (a linked node_modules, as the packaging test builds); sources may not.
+    checkConsoleInputs(['../../elsewhere/node_modules/preact/dist/preact.mjs', '../shared/node_modules/@noble/hashes/sha2.js']);
+    assert.throws(() => checkConsoleInputs(['../../elsewhere/node_modules/express/index.js']), /express/);
+    assert.throws(() => checkConsoleInputs(['../other/src/console/ui/main.tsx']), /other/);
   });
 });
