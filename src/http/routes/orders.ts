@@ -64,18 +64,23 @@ function deadlineView(o: OrderRow, now: Date) {
   return { deadline: orderDeadline(o), overdue: isOverdue(o, now) };
 }
 
+/** What the list of orders shows of each; the order's own view begins with the same. */
+const summary = (o: OrderRow, now: Date) => ({
+  id: o.id,
+  reference: o.reference,
+  state: o.state,
+  createdBy: o.createdBy,
+  createdAt: o.createdAt,
+  updatedAt: o.updatedAt,
+  ...deadlineView(o, now),
+});
+
 export function orderView(ctx: ApiContext, o: OrderRow): z.infer<typeof Order> {
   const cert = ctx.engine.ledger.certificate(o.id);
   return {
-    id: o.id,
-    reference: o.reference,
-    state: o.state,
-    createdBy: o.createdBy,
-    createdAt: o.createdAt,
-    updatedAt: o.updatedAt,
+    ...summary(o, ctx.engine.clock.now()),
     documentSha256: o.documentSha256,
     document: JSON.parse(o.document) as Record<string, unknown>,
-    ...deadlineView(o, ctx.engine.clock.now()),
     plan:
       o.planRoot && o.plannedAt
         ? { root: o.planRoot, objects: o.planCount ?? 0, bytes: o.planBytes ?? 0, plannedAt: o.plannedAt, targets: ctx.progress.planTargets(o), derived: plannedArtifacts(o).map(derivedView) }
@@ -97,15 +102,6 @@ function orderLinks(pointer: string, ...operationIds: string[]): Record<string, 
 const READ_ORDER = ['getOrder', 'getOrderHistory', 'getOrderProgress', 'getOrderInventory', 'streamOrderProgress'];
 const CERTIFIED = ['getCertificate', 'getRecords', 'getObjectProof'];
 
-const summary = (o: OrderRow, now: Date) => ({
-  id: o.id,
-  reference: o.reference,
-  state: o.state,
-  createdBy: o.createdBy,
-  createdAt: o.createdAt,
-  updatedAt: o.updatedAt,
-  ...deadlineView(o, now),
-});
 
 /** Each warning in the audit entry of the request, for auditors to read in GET /v1/audit: `warning CODE: message`. */
 function auditWarnings(res: Parameters<typeof noteForAudit>[0], warnings: readonly OrderWarning[]): void {
